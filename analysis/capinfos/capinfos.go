@@ -1,0 +1,2 @@
+// Package capinfos reports what Wireshark's capinfos says about a capture.
+package capinfos

@@ -1,0 +1,127 @@
+// Package capture reads packet capture files (pcap, pcapng, either of them
+// gzip-compressed) from a stream, recognising the format by content.
+//
+// A Reader consumes an io.Reader once, front to back. Memory does not grow
+// with the size of the file: the record buffer is reused between packets and
+// every length field is checked against a cap before anything is allocated.
+package capture
+
+// Format names, as used in FileInfo.Format.
+const (
+	FormatPcap   = "pcap"
+	FormatPcapNG = "pcapng"
+)
+
+// Interface describes one capture interface: the single implicit one of a
+// pcap file, or an Interface Description Block of a pcapng file.
+type Interface struct {
+	// Section is the index of the pcapng section the interface belongs to (0 for pcap).
+	Section int `json:"section"`
+	// LinkType is the LINKTYPE_ value (for example 1 for Ethernet).
+	LinkType uint16 `json:"link_type"`
+	// SnapLen is the snapshot length; 0 means no limit.
+	SnapLen uint32 `json:"snap_len"`
+	// TsResolution is the number of timestamp units per second (1e6 for microseconds).
+	TsResolution uint64 `json:"ts_resolution"`
+	// TsOffset is the if_tsoffset option in seconds, added to every timestamp.
+	TsOffset int64 `json:"ts_offset,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	Filter      string `json:"filter,omitempty"`
+	OS          string `json:"os,omitempty"`
+	Hardware    string `json:"hardware,omitempty"`
+	Comments    []string `json:"comments,omitempty"`
+	// Packets is the number of packet records read on this interface so far.
+	Packets int `json:"packets"`
+	// Dropped and Received come from the last Interface Statistics Block, when present.
+	Dropped  *uint64 `json:"dropped,omitempty"`
+	Received *uint64 `json:"received,omitempty"`
+}
+
+// Section describes one pcapng Section Header Block (pcap files have one implicit section).
+type Section struct {
+	ByteOrder   string   `json:"byte_order"`
+	Version     string   `json:"version"`
+	Hardware    string   `json:"hardware,omitempty"`
+	OS          string   `json:"os,omitempty"`
+	Application string   `json:"application,omitempty"`
+	Comments    []string `json:"comments,omitempty"`
+}
+
+// FileInfo is what the reader learnt about the file itself. It grows as the
+// file is read (pcapng may declare interfaces and sections at any point).
+type FileInfo struct {
+	// Format is FormatPcap or FormatPcapNG.
+	Format string `json:"format"`
+	// Variant is "" for the common pcap, "nanosecond" for the nanosecond-magic pcap,
+	// "modified" for the Kuznetzov modified pcap.
+	Variant string `json:"variant,omitempty"`
+	// Compression is "" or "gzip".
+	Compression string      `json:"compression,omitempty"`
+	Sections    []Section   `json:"sections"`
+	Interfaces  []Interface `json:"interfaces"`
+	// Skipped counts pcapng blocks of unknown or ignored types, by block type name.
+	Skipped map[string]int `json:"skipped_blocks,omitempty"`
+}
+
+// Record is one packet record. The Reader reuses it and its Data buffer:
+// nothing in it may be kept after the next call to Next.
+type Record struct {
+	// Data is the captured bytes (len(Data) is the captured length).
+	Data []byte
+	// OrigLen is the length of the packet on the wire.
+	OrigLen int
+	// TimeNs is the timestamp in nanoseconds since the Unix epoch, UTC.
+	TimeNs int64
+	// Interface indexes FileInfo.Interfaces.
+	Interface int
+	// LinkType is the link type of the record's interface.
+	LinkType uint16
+	// Comments are the packet's pcapng comments (opt_comment); usually empty.
+	Comments []string
+	// Offset is the byte offset of the record in the (decompressed) stream.
+	Offset int64
+}
+
+// Error is a problem with the file itself. Truncated says that the file ends
+// in the middle of a header or a record (it was cut short); every record
+// returned before the error is good.
+type Error struct {
+	// Offset is the byte offset in the (decompressed) stream where the problem is.
+	Offset int64
+	// Packet is the 1-based number of the packet being read, 0 when before the first.
+	Packet int
+	// Truncated is true when the file ends early.
+	Truncated bool
+	// Msg says what is wrong, lowercase, without the offset.
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Packet > 0 {
+		return "capture: packet " + itoa(int64(e.Packet)) + " at byte " + itoa(e.Offset) + ": " + e.Msg
+	}
+	return "capture: at byte " + itoa(e.Offset) + ": " + e.Msg
+}
+
+func itoa(v int64) string {
+	if v == 0 {
+		return "0"
+	}
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	var b [24]byte
+	i := len(b)
+	for v > 0 {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,89 @@
+// Package engine runs analyzers ("taps") over a capture in one streaming pass.
+//
+// The engine reads each record once, decodes it once into a frame.Frame and
+// hands that frame to every enabled tap in turn. After the last packet each
+// tap builds its reports. A panic in a tap is recovered: that tap is disabled,
+// its report says why, and the other taps finish.
+package engine
+
+import (
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/frame"
+)
+
+// Options are shared by every tool; names follow the seed tools' parameters.
+type Options struct {
+	// Tools selects the tools (report keys) to run; empty means every tool.
+	Tools []string `json:"tools,omitempty"`
+	// ServerIP and ServerPort restrict TCP tools to one server (seed's server_ip, server_port).
+	ServerIP   string `json:"server_ip,omitempty"`
+	ServerPort int    `json:"server_port,omitempty"`
+	// Threshold is the retransmission-rate threshold (seed default 0.02).
+	Threshold float64 `json:"threshold,omitempty"`
+	// Detailed lists every connection rather than the most interesting ones.
+	Detailed bool `json:"detailed,omitempty"`
+	// MaxPackets limits per-packet lists in reports (0: no limit). Statistics stay whole.
+	MaxPackets int `json:"max_packets,omitempty"`
+	// FileName is the name reported for the capture (no path is needed).
+	FileName string `json:"file_name,omitempty"`
+	// Progress, when set, is called from the engine goroutine about every
+	// ProgressEvery bytes (default 1 MiB) and once at the end.
+	Progress      func(Progress) `json:"-"`
+	ProgressEvery int64          `json:"-"`
+}
+
+// Progress is how far the engine has read.
+type Progress struct {
+	Bytes   int64 `json:"bytes"`
+	Packets int   `json:"packets"`
+	Done    bool  `json:"done"`
+}
+
+// Tap is an analyzer. Packet is called once per frame, in order; it must be
+// cheap and must not keep the frame or any slice of it. Finish is called once
+// after the last frame and returns one report per tool the tap produces,
+// keyed by tool name.
+type Tap interface {
+	Packet(f *frame.Frame)
+	Finish(c *Capture) map[string]any
+}
+
+// Factory registers an analyzer with the engine.
+type Factory struct {
+	// Name is the analyzer's stable name (its package name).
+	Name string
+	// Tools are the report keys the analyzer produces.
+	Tools []string
+	// New makes a fresh tap for one run.
+	New func(o *Options) Tap
+}
+
+// Capture is what the engine knows about the capture when taps finish.
+type Capture struct {
+	// File is what the reader learnt about the file.
+	File *capture.FileInfo
+	// FileName is Options.FileName.
+	FileName string
+	// FileSize is the number of bytes read from the input (compressed size for gzip).
+	FileSize int64
+	// SHA256 and SHA1 are hex digests of the input bytes.
+	SHA256, SHA1 string
+	// Packets is the number of packet records read.
+	Packets int
+	// NotDecoded counts frames whose link type pcaplens does not decode, by link type name.
+	NotDecoded map[string]int
+	// Anomalies counts frames by frame.Frame.Anomaly.
+	Anomalies map[string]int
+	// Warnings are problems with the file (cut short, damaged record): every
+	// report should include them in its own "warnings".
+	Warnings []string
+	// Options are the run's options.
+	Options *Options
+}
+
+// ErrorReport is the value a tool reports instead of its report when it
+// cannot run (seed-compatible: {"error": ..., "file": ...}).
+type ErrorReport struct {
+	Error string `json:"error"`
+	File  string `json:"file"`
+}

@@ -1,0 +1,231 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/frame"
+)
+
+// countingReader counts and hashes the raw input bytes as they are read.
+type countingReader struct {
+	r      io.Reader
+	n      int64
+	hashes []hash.Hash
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.n += int64(n)
+		for _, h := range c.hashes {
+			h.Write(p[:n])
+		}
+	}
+	return n, err
+}
+
+// running is one enabled tap in a run.
+type running struct {
+	f        Factory
+	tap      Tap
+	disabled string // why the tap was stopped after a panic
+}
+
+// Selected returns the factories that produce at least one of the tools (all when empty),
+// or an error naming an unknown tool.
+func Selected(tools []string) ([]Factory, error) {
+	all := Factories()
+	if len(tools) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, t := range tools {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		found := false
+		for _, f := range all {
+			for _, ft := range f.Tools {
+				if ft == t {
+					found = true
+				}
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("engine: unknown tool %q (known: %s)", t, strings.Join(ToolNames(), ", "))
+		}
+		want[t] = true
+	}
+	var out []Factory
+	for _, f := range all {
+		for _, ft := range f.Tools {
+			if want[ft] {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// Run reads the capture from r in one pass and returns the reports keyed by
+// tool name. It returns an error only when the input cannot be read as a
+// capture at all, or when ctx is cancelled; damage later in the file becomes
+// a warning and the reports cover what was read before it.
+func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	facts, err := Selected(o.Tools)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, t := range o.Tools {
+		want[strings.TrimSpace(t)] = true
+	}
+	cr := &countingReader{r: r}
+	s256, s1 := sha256.New(), sha1.New()
+	cr.hashes = []hash.Hash{s256, s1}
+
+	rd, err := capture.Open(cr)
+	if err != nil {
+		return nil, err
+	}
+	taps := make([]*running, 0, len(facts))
+	for _, f := range facts {
+		taps = append(taps, &running{f: f, tap: f.New(o)})
+	}
+	c := &Capture{
+		File:       rd.Info(),
+		FileName:   o.FileName,
+		NotDecoded: map[string]int{},
+		Anomalies:  map[string]int{},
+		Options:    o,
+	}
+	every := o.ProgressEvery
+	if every <= 0 {
+		every = 1 << 20
+	}
+	nextProgress := every
+
+	var rec capture.Record
+	var fr frame.Frame
+	dec := frame.NewDecoder()
+	for {
+		if c.Packets&1023 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		err := rd.Next(&rec)
+		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			var ce *capture.Error
+			if errors.As(err, &ce) {
+				if ce.Truncated {
+					c.Warnings = append(c.Warnings, fmt.Sprintf("file cut short: %s; the %d packets read before it are analysed", ce.Error(), c.Packets))
+				} else {
+					c.Warnings = append(c.Warnings, fmt.Sprintf("damaged file: %s; the %d packets read before it are analysed", ce.Error(), c.Packets))
+				}
+				break
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("file cut short after %d packets: %v", c.Packets, err))
+				break
+			}
+			c.Warnings = append(c.Warnings, fmt.Sprintf("read error after %d packets: %v", c.Packets, err))
+			break
+		}
+		c.Packets++
+		dec.Decode(&rec, c.Packets, &fr)
+		if !fr.LinkDecoded {
+			c.NotDecoded[LinkTypeName(fr.LinkType)]++
+		}
+		if fr.Anomaly != "" {
+			c.Anomalies[fr.Anomaly]++
+		}
+		for _, t := range taps {
+			if t.disabled == "" {
+				t.packet(&fr)
+			}
+		}
+		if o.Progress != nil && cr.n >= nextProgress {
+			nextProgress = cr.n + every
+			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets})
+		}
+	}
+	// Drain so that the size and hashes cover the whole input (a truncated
+	// gzip member or trailing bytes still count as file bytes).
+	io.Copy(io.Discard, cr)
+	c.FileSize = cr.n
+	c.SHA256 = hex.EncodeToString(s256.Sum(nil))
+	c.SHA1 = hex.EncodeToString(s1.Sum(nil))
+	if len(c.NotDecoded) > 0 {
+		names := make([]string, 0, len(c.NotDecoded))
+		for n := range c.NotDecoded {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = fmt.Sprintf("%s (%d packets)", n, c.NotDecoded[n])
+		}
+		c.Warnings = append(c.Warnings, "not decoded: "+strings.Join(parts, ", "))
+	}
+	if o.Progress != nil {
+		o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, Done: true})
+	}
+
+	out := map[string]any{}
+	for _, t := range taps {
+		var reps map[string]any
+		if t.disabled == "" {
+			reps = t.finish(c)
+		}
+		for _, name := range t.f.Tools {
+			if len(want) > 0 && !want[name] {
+				continue
+			}
+			if t.disabled != "" {
+				out[name] = ErrorReport{Error: t.disabled, File: o.FileName}
+				continue
+			}
+			if rep, ok := reps[name]; ok {
+				out[name] = rep
+			}
+		}
+	}
+	return out, nil
+}
+
+func (t *running) packet(f *frame.Frame) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.disabled = fmt.Sprintf("internal error in analyzer %s at frame %d: %v\n%s", t.f.Name, f.Number, p, debug.Stack())
+		}
+	}()
+	t.tap.Packet(f)
+}
+
+func (t *running) finish(c *Capture) (reps map[string]any) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.disabled = fmt.Sprintf("internal error in analyzer %s while building its report: %v\n%s", t.f.Name, p, debug.Stack())
+			reps = nil
+		}
+	}()
+	return t.tap.Finish(c)
+}

@@ -1,0 +1,106 @@
+// Package frame decodes one packet record into a read-only view shared by
+// every analyzer: link layer, network layer (IPv4/IPv6) and transport layer
+// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating.
+//
+// Tunnels: only the outermost IP header is decoded. A packet whose IP payload
+// is IP again (IP-in-IP, 6in4) or GRE stops at the outer IP layer; its
+// Transport is TransportNone and Proto says what the payload was.
+package frame
+
+import (
+	"net/netip"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Network kinds.
+const (
+	NetNone = iota
+	NetIPv4
+	NetIPv6
+	NetARP
+	NetOther
+)
+
+// Transport kinds.
+const (
+	TransportNone = iota
+	TransportTCP
+	TransportUDP
+	TransportICMPv4
+	TransportICMPv6
+	TransportOther
+)
+
+// Frame is the decoded view of one packet. The engine reuses one Frame and
+// its buffers for every packet: an analyzer must copy whatever it keeps.
+type Frame struct {
+	// Number is the 1-based frame number, as in Wireshark.
+	Number int
+	// TimeNs is the timestamp in nanoseconds since the Unix epoch (UTC).
+	TimeNs int64
+	// CapLen is the captured length, OrigLen the length on the wire.
+	CapLen, OrigLen int
+	// Interface indexes the capture's interface list.
+	Interface int
+	// LinkType is the record's link type (LINKTYPE_ value).
+	LinkType uint16
+	// Data is the whole captured frame.
+	Data []byte
+	// Comments are the packet's pcapng comments.
+	Comments []string
+
+	// LinkDecoded is false when the link type is not one pcaplens decodes.
+	LinkDecoded bool
+	// HasMAC is true when SrcMAC/DstMAC are set (Ethernet, 802.11, SLL with an address).
+	HasMAC         bool
+	SrcMAC, DstMAC [6]byte
+	// EtherType of the network layer (after VLAN tags).
+	EtherType uint16
+	// VLANs holds up to two VLAN IDs (outer first); NVLAN how many tags were seen.
+	VLANs [2]uint16
+	NVLAN int
+
+	// Network is one of the Net* kinds.
+	Network int
+	IPv4    layers.IPv4
+	IPv6    layers.IPv6
+	// SrcIP and DstIP are the outermost IP addresses (IPv4 addresses are 4-byte Addrs).
+	SrcIP, DstIP netip.Addr
+	// Proto is the IP protocol number of the IP payload (after IPv6 extension headers).
+	Proto layers.IPProtocol
+	// IPLen is the IP packet length claimed by its header (total length for IPv4,
+	// 40 + payload length for IPv6).
+	IPLen int
+	// TTL is the IPv4 TTL or the IPv6 hop limit.
+	TTL uint8
+	// Fragment is true for an IPv4 or IPv6 fragment; only the first fragment
+	// carries a transport header, and it is decoded only when it is whole.
+	Fragment bool
+
+	// Transport is one of the Transport* kinds.
+	Transport int
+	TCP       layers.TCP
+	UDP       layers.UDP
+	ICMPv4    layers.ICMPv4
+	ICMPv6    layers.ICMPv6
+	// SrcPort and DstPort are set for TCP and UDP.
+	SrcPort, DstPort uint16
+	// Payload is the transport payload as captured (TCP/UDP data, ICMP body),
+	// trimmed to the length the headers claim.
+	Payload []byte
+
+	// Truncated is true when the packet was captured shorter than its headers say.
+	Truncated bool
+	// Anomaly names a decoding problem ("truncated_ipv4", "bad_tcp_header", …), or "".
+	Anomaly string
+}
+
+// Time returns the frame time in seconds since the epoch, as a float.
+func (f *Frame) Time() float64 { return float64(f.TimeNs) / 1e9 }
+
+// IsTCP reports whether the frame carries a decoded TCP header.
+func (f *Frame) IsTCP() bool { return f.Transport == TransportTCP }
+
+// IsUDP reports whether the frame carries a decoded UDP header.
+func (f *Frame) IsUDP() bool { return f.Transport == TransportUDP }

@@ -1,0 +1,8 @@
+module pcaplens
+
+go 1.26.8
+
+require (
+	github.com/gopacket/gopacket v1.7.7 // indirect
+	github.com/hack-pad/safejs v0.1.0 // indirect
+)
