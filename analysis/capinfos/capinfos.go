@@ -1,2 +1,322 @@
-// Package capinfos reports what Wireshark's capinfos says about a capture.
+// Package capinfos reports what Wireshark's capinfos(1) says about a capture:
+// its format, encapsulation, packet count, sizes, times, rates, hashes,
+// comments and interfaces. Every figure is defined as capinfos defines it.
 package capinfos
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
+)
+
+// Tool is the report key.
+const Tool = "capinfos"
+
+// MaxPacketComments caps how many packet comments the report lists.
+const MaxPacketComments = 1000
+
+func init() {
+	engine.Register(engine.Factory{
+		Name:  "capinfos",
+		Tools: []string{Tool},
+		New:   func(o *engine.Options) engine.Tap { return &tap{opts: o} },
+	})
+}
+
+// Interface is one capture interface as capinfos lists it.
+type Interface struct {
+	Index int `json:"index"`
+	// Encapsulation is Wireshark's short name ("ether"); EncapsulationName its long one ("Ethernet").
+	Encapsulation     string   `json:"encapsulation"`
+	EncapsulationName string   `json:"encapsulation_name"`
+	LinkType          uint16   `json:"link_type"`
+	CaptureLength     uint32   `json:"capture_length"`
+	TimePrecision     string   `json:"time_precision"`
+	TicksPerSecond    uint64   `json:"ticks_per_second"`
+	Name              string   `json:"name,omitempty"`
+	Description       string   `json:"description,omitempty"`
+	Filter            string   `json:"filter,omitempty"`
+	OS                string   `json:"os,omitempty"`
+	Hardware          string   `json:"hardware,omitempty"`
+	Comments          []string `json:"comments,omitempty"`
+	Packets           int      `json:"packets"`
+	Dropped           *uint64  `json:"dropped,omitempty"`
+	Received          *uint64  `json:"received,omitempty"`
+}
+
+// PacketComment is a comment attached to one packet.
+type PacketComment struct {
+	Frame   int    `json:"frame"`
+	Comment string `json:"comment"`
+}
+
+// Report is the capinfos report. The first keys are the seed tool's.
+type Report struct {
+	FileSizeBytes          int64   `json:"file_size_bytes"`
+	Filename               string  `json:"filename"`
+	FileEncapsulation      string  `json:"file_encapsulation"`
+	PacketCount            int     `json:"packet_count"`
+	DataSizeBytes          int64   `json:"data_size_bytes"`
+	CaptureDurationSeconds float64 `json:"capture_duration_seconds"`
+	// FirstPacketTime and LastPacketTime are epoch seconds (the earliest and latest packet times, as capinfos).
+	FirstPacketTime        float64 `json:"first_packet_time"`
+	LastPacketTime         float64 `json:"last_packet_time"`
+	DataRateBytes          float64 `json:"data_rate_bytes"`
+	DataRateBits           float64 `json:"data_rate_bits"`
+	AveragePacketSizeBytes float64 `json:"average_packet_size_bytes"`
+	AveragePacketRate      float64 `json:"average_packet_rate"`
+
+	// FileType is capinfos' "File type" ("pcap", "pcapng", "nsecpcap", with " (gzip compressed)").
+	FileType string `json:"file_type"`
+	// FileFormat is "pcap" or "pcapng"; Compression is "" or "gzip".
+	FileFormat  string `json:"file_format"`
+	Variant     string `json:"variant,omitempty"`
+	Compression string `json:"compression,omitempty"`
+	// FileEncapsulationName is the long name ("Ethernet", "Per packet").
+	FileEncapsulationName string `json:"file_encapsulation_name"`
+	// Encapsulations counts packets per encapsulation short name (several when mixed).
+	Encapsulations map[string]int `json:"encapsulations"`
+	// TimestampPrecision as capinfos prints it ("microseconds (6)").
+	TimestampPrecision string `json:"timestamp_precision"`
+	// SnapLength is the file header's snapshot length (pcap; null when not set).
+	SnapLength *uint32 `json:"snap_length"`
+	// SnapLengthInferredMin/Max are the smallest and largest captured lengths of the
+	// packets captured shorter than their wire length (null when none was cut).
+	SnapLengthInferredMin *int `json:"snap_length_inferred_min"`
+	SnapLengthInferredMax *int `json:"snap_length_inferred_max"`
+	// FirstPacketTimeUTC and LastPacketTimeUTC are RFC 3339 with nanoseconds.
+	FirstPacketTimeUTC string `json:"first_packet_time_utc,omitempty"`
+	LastPacketTimeUTC  string `json:"last_packet_time_utc,omitempty"`
+	// FirstPacketTimeNs and LastPacketTimeNs are exact epoch nanoseconds.
+	FirstPacketTimeNs int64 `json:"first_packet_time_ns"`
+	LastPacketTimeNs  int64 `json:"last_packet_time_ns"`
+	StrictTimeOrder   bool  `json:"strict_time_order"`
+	SHA256            string `json:"sha256"`
+	SHA1              string `json:"sha1"`
+	// CaptureComments are the section comments; Hardware, OS, Application come from the (first) section header.
+	CaptureComments    []string            `json:"capture_comments"`
+	CaptureHardware    string              `json:"capture_hardware,omitempty"`
+	CaptureOS          string              `json:"capture_os,omitempty"`
+	CaptureApplication string              `json:"capture_application,omitempty"`
+	Sections           []capture.Section   `json:"sections"`
+	Interfaces         []Interface         `json:"interfaces"`
+	PacketComments     []PacketComment     `json:"packet_comments"`
+	PacketCommentCount int                 `json:"packet_comment_count"`
+	// NotDecoded counts packets of link types pcaplens does not decode, by link type.
+	NotDecoded map[string]int `json:"not_decoded"`
+	// Anomalies counts packets by decoding problem.
+	Anomalies map[string]int `json:"anomalies"`
+	Warnings  []string       `json:"warnings"`
+}
+
+type tap struct {
+	opts          *engine.Options
+	n             int
+	dataBytes     int64
+	first, last   int64
+	prev          int64
+	strict        bool
+	inferMin      int
+	inferMax      int
+	encaps        map[uint16]int
+	comments      []PacketComment
+	commentCount  int
+}
+
+func (t *tap) Packet(f *frame.Frame) {
+	if t.n == 0 {
+		t.first, t.last, t.strict = f.TimeNs, f.TimeNs, true
+		t.encaps = map[uint16]int{}
+	} else {
+		if f.TimeNs < t.prev {
+			t.strict = false
+		}
+		t.first = min(t.first, f.TimeNs)
+		t.last = max(t.last, f.TimeNs)
+	}
+	t.prev = f.TimeNs
+	t.n++
+	t.dataBytes += int64(f.OrigLen)
+	if f.CapLen < f.OrigLen {
+		if t.inferMin == 0 || f.CapLen < t.inferMin {
+			t.inferMin = f.CapLen
+		}
+		t.inferMax = max(t.inferMax, f.CapLen)
+	}
+	t.encaps[f.LinkType]++
+	for _, c := range f.Comments {
+		t.commentCount++
+		if len(t.comments) < MaxPacketComments {
+			t.comments = append(t.comments, PacketComment{Frame: f.Number, Comment: c})
+		}
+	}
+}
+
+func (t *tap) Finish(c *engine.Capture) map[string]any {
+	r := &Report{
+		FileSizeBytes:   c.FileSize,
+		Filename:        c.FileName,
+		PacketCount:     t.n,
+		DataSizeBytes:   t.dataBytes,
+		FileFormat:      c.File.Format,
+		Variant:         c.File.Variant,
+		Compression:     c.File.Compression,
+		SHA256:          c.SHA256,
+		SHA1:            c.SHA1,
+		StrictTimeOrder: t.strict || t.n == 0,
+		Sections:        c.File.Sections,
+		CaptureComments: []string{},
+		PacketComments:  t.comments,
+		PacketCommentCount: t.commentCount,
+		NotDecoded:      c.NotDecoded,
+		Anomalies:       c.Anomalies,
+		Warnings:        append([]string{}, c.Warnings...),
+		Encapsulations:  map[string]int{},
+	}
+	if r.PacketComments == nil {
+		r.PacketComments = []PacketComment{}
+	}
+	if r.Sections == nil {
+		r.Sections = []capture.Section{}
+	}
+	if t.commentCount > len(t.comments) {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("capinfos: %d packet comments, only the first %d listed", t.commentCount, len(t.comments)))
+	}
+	r.FileType = fileType(c.File)
+	for i, s := range c.File.Sections {
+		r.CaptureComments = append(r.CaptureComments, s.Comments...)
+		if i == 0 {
+			r.CaptureHardware, r.CaptureOS, r.CaptureApplication = s.Hardware, s.OS, s.Application
+		}
+	}
+	// Encapsulation: one link type for the whole file, or "per packet".
+	linkTypes := map[uint16]bool{}
+	for _, ifc := range c.File.Interfaces {
+		linkTypes[ifc.LinkType] = true
+	}
+	for lt, n := range t.encaps {
+		r.Encapsulations[Encap(lt).Short] += n
+	}
+	switch {
+	case len(linkTypes) == 1:
+		for lt := range linkTypes {
+			e := Encap(lt)
+			r.FileEncapsulation, r.FileEncapsulationName = e.Short, e.Name
+		}
+	case len(linkTypes) > 1:
+		r.FileEncapsulation, r.FileEncapsulationName = "per-packet", "Per packet"
+	default:
+		r.FileEncapsulation, r.FileEncapsulationName = "unknown", "Unknown"
+	}
+	// Snap length from the file header (pcap only; pcapng has per-interface lengths).
+	if c.File.Format == capture.FormatPcap && len(c.File.Interfaces) > 0 {
+		s := c.File.Interfaces[0].SnapLen
+		r.SnapLength = &s
+	}
+	if t.inferMax > 0 {
+		lo, hi := t.inferMin, t.inferMax
+		r.SnapLengthInferredMin, r.SnapLengthInferredMax = &lo, &hi
+	}
+	r.TimestampPrecision = filePrecision(c.File)
+	for i, ifc := range c.File.Interfaces {
+		e := Encap(ifc.LinkType)
+		r.Interfaces = append(r.Interfaces, Interface{
+			Index: i, Encapsulation: e.Short, EncapsulationName: e.Name, LinkType: ifc.LinkType,
+			CaptureLength: ifc.SnapLen, TimePrecision: precision(ifc.TsResolution), TicksPerSecond: ifc.TsResolution,
+			Name: ifc.Name, Description: ifc.Description, Filter: ifc.Filter, OS: ifc.OS, Hardware: ifc.Hardware,
+			Comments: ifc.Comments, Packets: ifc.Packets, Dropped: ifc.Dropped, Received: ifc.Received,
+		})
+	}
+	if r.Interfaces == nil {
+		r.Interfaces = []Interface{}
+	}
+	if t.n > 0 {
+		r.FirstPacketTimeNs, r.LastPacketTimeNs = t.first, t.last
+		r.FirstPacketTime = float64(t.first) / 1e9
+		r.LastPacketTime = float64(t.last) / 1e9
+		r.FirstPacketTimeUTC = time.Unix(0, t.first).UTC().Format(time.RFC3339Nano)
+		r.LastPacketTimeUTC = time.Unix(0, t.last).UTC().Format(time.RFC3339Nano)
+		r.CaptureDurationSeconds = float64(t.last-t.first) / 1e9
+		r.AveragePacketSizeBytes = float64(t.dataBytes) / float64(t.n)
+		// capinfos divides by the difference of the times as doubles (epoch
+		// seconds), which loses sub-microsecond precision; do the same so that
+		// the rates agree with its figures to the last printed digit.
+		if d := secs(t.last) - secs(t.first); d > 0 {
+			r.DataRateBytes = float64(t.dataBytes) / d
+			r.DataRateBits = r.DataRateBytes * 8
+			r.AveragePacketRate = float64(t.n) / d
+		}
+	}
+	return map[string]any{Tool: r}
+}
+
+// fileType names the file type as capinfos does.
+func fileType(fi *capture.FileInfo) string {
+	s := fi.Format
+	switch {
+	case fi.Format == capture.FormatPcap && fi.Variant == "nanosecond":
+		s = "nsecpcap"
+	case fi.Format == capture.FormatPcap && fi.Variant == "modified":
+		s = "modpcap"
+	}
+	if fi.Compression != "" {
+		s += " (" + fi.Compression + " compressed)"
+	}
+	return s
+}
+
+// precision describes a timestamp resolution (units per second) as capinfos does.
+func precision(res uint64) string {
+	if res == 0 {
+		return "unknown"
+	}
+	digits := int(math.Round(math.Log10(float64(res))))
+	names := map[int]string{0: "seconds", 1: "100 milliseconds (deciseconds)", 2: "10 milliseconds (centiseconds)", 3: "milliseconds", 4: "100 microseconds", 5: "10 microseconds", 6: "microseconds", 7: "100 nanoseconds", 8: "10 nanoseconds", 9: "nanoseconds"}
+	if n, ok := names[digits]; ok && pow10(digits) == res {
+		return fmt.Sprintf("%s (%d)", n, digits)
+	}
+	return fmt.Sprintf("%d ticks per second", res)
+}
+
+func pow10(n int) uint64 {
+	v := uint64(1)
+	for range n {
+		v *= 10
+	}
+	return v
+}
+
+// filePrecision is the precision shared by every interface, or "per-packet" when they differ.
+func filePrecision(fi *capture.FileInfo) string {
+	seen := map[uint64]bool{}
+	var res []uint64
+	for _, ifc := range fi.Interfaces {
+		if !seen[ifc.TsResolution] {
+			seen[ifc.TsResolution] = true
+			res = append(res, ifc.TsResolution)
+		}
+	}
+	sort.Slice(res, func(i, j int) bool { return res[i] < res[j] })
+	switch len(res) {
+	case 0:
+		return "unknown"
+	case 1:
+		return precision(res[0])
+	}
+	return "per-packet"
+}
+
+// secs converts epoch nanoseconds to seconds as Wireshark's nstime_to_sec does.
+func secs(ns int64) float64 {
+	s, n := ns/1e9, ns%1e9
+	if n < 0 {
+		s--
+		n += 1e9
+	}
+	return float64(s) + float64(n)/1e9
+}

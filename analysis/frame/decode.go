@@ -1,18 +1,68 @@
 package frame
 
-import "pcaplens/analysis/capture"
+import (
+	"encoding/binary"
+	"net/netip"
 
-// Decoder decodes records into frames. It holds preallocated decoding state
-// and is not safe for concurrent use.
-type Decoder struct{}
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"pcaplens/analysis/capture"
+)
+
+// LINKTYPE_ values decoded by pcaplens.
+const (
+	LinkNull      = 0
+	LinkEthernet  = 1
+	LinkPPP       = 9
+	LinkRaw12     = 12
+	LinkRaw14     = 14
+	LinkRaw       = 101
+	LinkIEEE80211 = 105
+	LinkLoop      = 108
+	LinkLinuxSLL  = 113
+	LinkRadiotap  = 127
+	LinkIPv4      = 228
+	LinkIPv6      = 229
+	LinkLinuxSLL2 = 276
+)
+
+// EtherType values the decoder follows.
+const (
+	etherIPv4   = 0x0800
+	etherARP    = 0x0806
+	etherVLAN   = 0x8100
+	etherQinQ   = 0x88a8
+	etherQinQ2  = 0x9100
+	etherIPv6   = 0x86dd
+	etherPPPoE  = 0x8864
+	etherMPLS   = 0x8847
+	etherMPLSmc = 0x8848
+)
+
+// maxTags bounds how many VLAN/MPLS tags are walked.
+const maxTags = 8
+
+// feedback records truncation reported by gopacket's decoders.
+type feedback struct{ truncated bool }
+
+func (f *feedback) SetTruncated() { f.truncated = true }
+
+// Decoder decodes records into frames. It holds the preallocated layers
+// (copied into the Frame) and is not safe for concurrent use.
+type Decoder struct {
+	df feedback
+}
 
 // NewDecoder returns a Decoder.
 func NewDecoder() *Decoder { return &Decoder{} }
 
+var _ gopacket.DecodeFeedback = (*feedback)(nil)
+
 // Decode fills f from rec. number is the 1-based frame number. It never
-// fails: problems are recorded in f.Anomaly and f.Truncated.
+// fails: problems are recorded in f.Anomaly and f.Truncated. The layers
+// inside f keep their buffers between calls, so decoding does not allocate.
 func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
-	*f = Frame{}
 	f.Number = number
 	f.TimeNs = rec.TimeNs
 	f.CapLen = len(rec.Data)
@@ -21,4 +71,510 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	f.LinkType = rec.LinkType
 	f.Data = rec.Data
 	f.Comments = rec.Comments
+	f.LinkDecoded = true
+	f.HasMAC = false
+	f.SrcMAC, f.DstMAC = [6]byte{}, [6]byte{}
+	f.EtherType = 0
+	f.NVLAN = 0
+	f.VLANs = [2]uint16{}
+	f.Network = NetNone
+	f.SrcIP, f.DstIP = netip.Addr{}, netip.Addr{}
+	f.Proto = 0
+	f.IPLen = 0
+	f.TTL = 0
+	f.Fragment = false
+	f.Transport = TransportNone
+	f.SrcPort, f.DstPort = 0, 0
+	f.Payload = nil
+	f.Truncated = rec.OrigLen > len(rec.Data)
+	f.Anomaly = ""
+	d.df.truncated = false
+
+	data := rec.Data
+	switch rec.LinkType {
+	case LinkEthernet:
+		d.ethernet(f, data)
+	case LinkRaw, LinkRaw12, LinkRaw14:
+		d.rawIP(f, data)
+	case LinkIPv4:
+		d.network(f, etherIPv4, data)
+	case LinkIPv6:
+		d.network(f, etherIPv6, data)
+	case LinkNull:
+		d.null(f, data, false)
+	case LinkLoop:
+		d.null(f, data, true)
+	case LinkLinuxSLL:
+		d.sll(f, data)
+	case LinkLinuxSLL2:
+		d.sll2(f, data)
+	case LinkPPP:
+		d.ppp(f, data)
+	case LinkIEEE80211:
+		d.dot11(f, data, false)
+	case LinkRadiotap:
+		d.radiotap(f, data)
+	default:
+		f.LinkDecoded = false
+	}
+}
+
+func (d *Decoder) anomaly(f *Frame, name string) {
+	if f.Anomaly == "" {
+		f.Anomaly = name
+	}
+}
+
+// ethernet decodes an Ethernet II or 802.3 header, VLAN tags included.
+func (d *Decoder) ethernet(f *Frame, data []byte) {
+	if len(data) < 14 {
+		d.anomaly(f, "truncated_ethernet")
+		f.Truncated = true
+		return
+	}
+	copy(f.DstMAC[:], data[0:6])
+	copy(f.SrcMAC[:], data[6:12])
+	f.HasMAC = true
+	et := binary.BigEndian.Uint16(data[12:14])
+	d.etherPayload(f, et, data[14:])
+}
+
+// etherPayload follows an EtherType (or 802.3 length) through tags to the network layer.
+func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
+	for i := 0; ; i++ {
+		switch {
+		case et <= 1500:
+			// 802.3 length: LLC, maybe SNAP.
+			if len(data) >= 8 && data[0] == 0xaa && data[1] == 0xaa && data[2] == 0x03 {
+				et = binary.BigEndian.Uint16(data[6:8])
+				data = data[8:]
+				continue
+			}
+			f.EtherType = 0
+			f.Network = NetOther
+			return
+		case et == etherVLAN || et == etherQinQ || et == etherQinQ2:
+			if len(data) < 4 {
+				d.anomaly(f, "truncated_vlan")
+				f.Truncated = true
+				return
+			}
+			if f.NVLAN < len(f.VLANs) {
+				f.VLANs[f.NVLAN] = binary.BigEndian.Uint16(data[0:2]) & 0x0fff
+			}
+			f.NVLAN++
+			et = binary.BigEndian.Uint16(data[2:4])
+			data = data[4:]
+		case et == etherPPPoE:
+			// PPPoE session: 6-byte header, then a 2-byte PPP protocol.
+			if len(data) < 8 {
+				d.anomaly(f, "truncated_pppoe")
+				f.Truncated = true
+				return
+			}
+			f.EtherType = et
+			d.pppProto(f, binary.BigEndian.Uint16(data[6:8]), data[8:])
+			return
+		case et == etherMPLS || et == etherMPLSmc:
+			for j := 0; ; j++ {
+				if len(data) < 4 {
+					d.anomaly(f, "truncated_mpls")
+					f.Truncated = true
+					return
+				}
+				bottom := data[2]&1 == 1
+				data = data[4:]
+				if bottom {
+					break
+				}
+				if j >= maxTags {
+					f.Network = NetOther
+					return
+				}
+			}
+			f.EtherType = et
+			d.rawIP(f, data)
+			return
+		default:
+			f.EtherType = et
+			d.network(f, et, data)
+			return
+		}
+		if i >= maxTags {
+			f.Network = NetOther
+			return
+		}
+	}
+}
+
+// rawIP decodes an IP packet whose version is given by its first nibble.
+func (d *Decoder) rawIP(f *Frame, data []byte) {
+	if len(data) < 1 {
+		d.anomaly(f, "truncated_ip")
+		f.Truncated = true
+		return
+	}
+	switch data[0] >> 4 {
+	case 4:
+		d.network(f, etherIPv4, data)
+	case 6:
+		d.network(f, etherIPv6, data)
+	default:
+		f.Network = NetOther
+		d.anomaly(f, "unknown_ip_version")
+	}
+}
+
+// null decodes the BSD loopback header: a 4-byte address family in the
+// capturing host's byte order (DLT_NULL) or in network order (DLT_LOOP).
+func (d *Decoder) null(f *Frame, data []byte, bigEndian bool) {
+	if len(data) < 4 {
+		d.anomaly(f, "truncated_loopback")
+		f.Truncated = true
+		return
+	}
+	fam := binary.BigEndian.Uint32(data[0:4])
+	if !bigEndian && fam > 0xffff {
+		fam = binary.LittleEndian.Uint32(data[0:4])
+	}
+	switch fam {
+	case 2:
+		d.network(f, etherIPv4, data[4:])
+	case 10, 24, 28, 30:
+		d.network(f, etherIPv6, data[4:])
+	default:
+		f.Network = NetOther
+	}
+}
+
+// sll decodes the Linux cooked-mode v1 header (16 bytes).
+func (d *Decoder) sll(f *Frame, data []byte) {
+	if len(data) < 16 {
+		d.anomaly(f, "truncated_sll")
+		f.Truncated = true
+		return
+	}
+	if binary.BigEndian.Uint16(data[4:6]) == 6 {
+		copy(f.SrcMAC[:], data[6:12])
+		f.HasMAC = true
+	}
+	d.sllProto(f, binary.BigEndian.Uint16(data[14:16]), data[16:])
+}
+
+// sll2 decodes the Linux cooked-mode v2 header (20 bytes).
+func (d *Decoder) sll2(f *Frame, data []byte) {
+	if len(data) < 20 {
+		d.anomaly(f, "truncated_sll2")
+		f.Truncated = true
+		return
+	}
+	if data[11] == 6 {
+		copy(f.SrcMAC[:], data[12:18])
+		f.HasMAC = true
+	}
+	d.sllProto(f, binary.BigEndian.Uint16(data[0:2]), data[20:])
+}
+
+func (d *Decoder) sllProto(f *Frame, proto uint16, data []byte) {
+	switch proto {
+	case 0x0004: // 802.2 LLC frames
+		d.etherPayload(f, 0 /* an 802.3 length: LLC follows */, data)
+	case 0x0001, 0x0002, 0x0003: // 802.3, AX.25, all
+		f.Network = NetOther
+	default:
+		d.etherPayload(f, proto, data)
+	}
+}
+
+// ppp decodes a PPP frame, with or without address/control bytes.
+func (d *Decoder) ppp(f *Frame, data []byte) {
+	if len(data) >= 2 && data[0] == 0xff && data[1] == 0x03 {
+		data = data[2:]
+	}
+	if len(data) < 1 {
+		d.anomaly(f, "truncated_ppp")
+		f.Truncated = true
+		return
+	}
+	var proto uint16
+	if data[0]&1 == 1 { // protocol field compressed to one byte
+		proto = uint16(data[0])
+		data = data[1:]
+	} else {
+		if len(data) < 2 {
+			d.anomaly(f, "truncated_ppp")
+			f.Truncated = true
+			return
+		}
+		proto = binary.BigEndian.Uint16(data[0:2])
+		data = data[2:]
+	}
+	d.pppProto(f, proto, data)
+}
+
+func (d *Decoder) pppProto(f *Frame, proto uint16, data []byte) {
+	switch proto {
+	case 0x0021:
+		d.network(f, etherIPv4, data)
+	case 0x0057:
+		d.network(f, etherIPv6, data)
+	default:
+		f.Network = NetOther
+	}
+}
+
+// radiotap skips the radiotap header (noting whether frames carry an FCS)
+// and decodes the 802.11 frame after it.
+func (d *Decoder) radiotap(f *Frame, data []byte) {
+	if len(data) < 8 {
+		d.anomaly(f, "truncated_radiotap")
+		f.Truncated = true
+		return
+	}
+	hlen := int(binary.LittleEndian.Uint16(data[2:4]))
+	if hlen < 8 || hlen > len(data) {
+		d.anomaly(f, "bad_radiotap_length")
+		f.Truncated = true
+		return
+	}
+	// Walk the present bitmaps to find the Flags field (bit 1), which says
+	// whether an FCS ends the frame.
+	off := 4
+	present := binary.LittleEndian.Uint32(data[4:8])
+	p := present
+	for p&(1<<31) != 0 {
+		off += 4
+		if off+4 > hlen {
+			d.anomaly(f, "bad_radiotap_length")
+			return
+		}
+		p = binary.LittleEndian.Uint32(data[off : off+4])
+	}
+	off += 4
+	fcs := false
+	if present&(1<<1) != 0 {
+		if present&1 != 0 { // TSFT: 8 bytes aligned to 8
+			off = (off + 7) &^ 7
+			off += 8
+		}
+		if off < hlen {
+			fcs = data[off]&0x10 != 0
+		}
+	}
+	body := data[hlen:]
+	if fcs && len(body) >= 4 && f.OrigLen <= len(data) {
+		body = body[:len(body)-4]
+	}
+	d.dot11(f, body, fcs)
+}
+
+// dot11 decodes an IEEE 802.11 data frame's header and LLC/SNAP.
+func (d *Decoder) dot11(f *Frame, data []byte, _ bool) {
+	if len(data) < 24 {
+		if len(data) < 10 {
+			d.anomaly(f, "truncated_80211")
+			f.Truncated = true
+		}
+		f.Network = NetOther
+		return
+	}
+	fc0, fc1 := data[0], data[1]
+	typ := (fc0 >> 2) & 3
+	subtype := fc0 >> 4
+	if typ != 2 { // management, control: no IP inside
+		f.Network = NetOther
+		return
+	}
+	toDS, fromDS := fc1&1 != 0, fc1&2 != 0
+	hlen := 24
+	if toDS && fromDS {
+		hlen = 30
+	}
+	if subtype&8 != 0 { // QoS data
+		hlen += 2
+		if fc1&0x80 != 0 { // +HTC
+			hlen += 4
+		}
+	}
+	var da, sa []byte
+	switch {
+	case !toDS && !fromDS:
+		da, sa = data[4:10], data[10:16]
+	case toDS && !fromDS:
+		da, sa = data[16:22], data[10:16]
+	case !toDS && fromDS:
+		da, sa = data[4:10], data[16:22]
+	default:
+		if len(data) >= 30 {
+			da, sa = data[16:22], data[24:30]
+		}
+	}
+	if da != nil {
+		copy(f.DstMAC[:], da)
+		copy(f.SrcMAC[:], sa)
+		f.HasMAC = true
+	}
+	if subtype&4 != 0 || fc1&0x40 != 0 { // null data, or protected (encrypted)
+		f.Network = NetOther
+		return
+	}
+	if len(data) < hlen+8 {
+		f.Network = NetOther
+		return
+	}
+	llc := data[hlen:]
+	if llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03 {
+		f.Network = NetOther
+		return
+	}
+	et := binary.BigEndian.Uint16(llc[6:8])
+	f.EtherType = et
+	d.etherPayload(f, et, llc[8:])
+}
+
+// network decodes the IP layer and the transport above it.
+func (d *Decoder) network(f *Frame, et uint16, data []byte) {
+	f.EtherType = et
+	switch et {
+	case etherIPv4:
+		f.Network = NetIPv4
+		ip := &f.IPv4
+		if err := ip.DecodeFromBytes(data, &d.df); err != nil {
+			d.anomaly(f, "bad_ipv4_header")
+			f.Truncated = f.Truncated || d.df.truncated
+			f.Network = NetOther
+			return
+		}
+		if ip.Version != 4 {
+			d.anomaly(f, "bad_ip_version")
+		}
+		f.SrcIP = netip.AddrFrom4([4]byte(ip.SrcIP.To4()))
+		f.DstIP = netip.AddrFrom4([4]byte(ip.DstIP.To4()))
+		f.Proto = ip.Protocol
+		f.IPLen = int(ip.Length)
+		f.TTL = ip.TTL
+		if d.df.truncated {
+			f.Truncated = true
+		}
+		if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
+			f.Fragment = true
+			return
+		}
+		d.transport(f, ip.Protocol, ip.Payload)
+	case etherIPv6:
+		f.Network = NetIPv6
+		ip := &f.IPv6
+		if err := ip.DecodeFromBytes(data, &d.df); err != nil {
+			d.anomaly(f, "bad_ipv6_header")
+			f.Truncated = f.Truncated || d.df.truncated
+			f.Network = NetOther
+			return
+		}
+		f.SrcIP = netip.AddrFrom16([16]byte(ip.SrcIP.To16()))
+		f.DstIP = netip.AddrFrom16([16]byte(ip.DstIP.To16()))
+		f.IPLen = 40 + int(ip.Length)
+		f.TTL = ip.HopLimit
+		if d.df.truncated {
+			f.Truncated = true
+		}
+		next := ip.NextHeader
+		if ip.HopByHop != nil {
+			next = ip.HopByHop.NextHeader
+		}
+		payload := ip.Payload
+		// Walk the remaining extension headers (RFC 8200 section 4).
+		for i := 0; i < maxTags; i++ {
+			switch next {
+			case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing, layers.IPProtocolIPv6Destination:
+				if len(payload) < 8 {
+					d.anomaly(f, "truncated_ipv6_extension")
+					f.Truncated = true
+					f.Proto = next
+					return
+				}
+				n := 8 + int(payload[1])*8
+				if n > len(payload) {
+					d.anomaly(f, "truncated_ipv6_extension")
+					f.Truncated = true
+					f.Proto = next
+					return
+				}
+				next = layers.IPProtocol(payload[0])
+				payload = payload[n:]
+				continue
+			case layers.IPProtocolIPv6Fragment:
+				if len(payload) < 8 {
+					d.anomaly(f, "truncated_ipv6_extension")
+					f.Truncated = true
+					f.Proto = next
+					return
+				}
+				f.Fragment = true
+				f.Proto = layers.IPProtocol(payload[0])
+				return
+			}
+			break
+		}
+		f.Proto = next
+		d.transport(f, next, payload)
+	case etherARP:
+		f.Network = NetARP
+	default:
+		f.Network = NetOther
+	}
+}
+
+// transport decodes TCP, UDP, ICMPv4 or ICMPv6.
+func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
+	d.df.truncated = false
+	switch proto {
+	case layers.IPProtocolTCP:
+		if err := f.TCP.DecodeFromBytes(data, &d.df); err != nil {
+			if d.df.truncated {
+				d.anomaly(f, "truncated_tcp")
+				f.Truncated = true
+			} else {
+				d.anomaly(f, "bad_tcp_header")
+			}
+			return
+		}
+		f.Transport = TransportTCP
+		f.SrcPort, f.DstPort = uint16(f.TCP.SrcPort), uint16(f.TCP.DstPort)
+		f.Payload = f.TCP.Payload
+	case layers.IPProtocolUDP:
+		if err := f.UDP.DecodeFromBytes(data, &d.df); err != nil {
+			if d.df.truncated {
+				d.anomaly(f, "truncated_udp")
+				f.Truncated = true
+			} else {
+				d.anomaly(f, "bad_udp_header")
+			}
+			return
+		}
+		f.Transport = TransportUDP
+		f.SrcPort, f.DstPort = uint16(f.UDP.SrcPort), uint16(f.UDP.DstPort)
+		f.Payload = f.UDP.Payload
+		if d.df.truncated {
+			f.Truncated = true
+		}
+	case layers.IPProtocolICMPv4:
+		if err := f.ICMPv4.DecodeFromBytes(data, &d.df); err != nil {
+			d.anomaly(f, "truncated_icmp")
+			f.Truncated = true
+			return
+		}
+		f.Transport = TransportICMPv4
+		f.Payload = f.ICMPv4.Payload
+	case layers.IPProtocolICMPv6:
+		if err := f.ICMPv6.DecodeFromBytes(data, &d.df); err != nil {
+			d.anomaly(f, "truncated_icmpv6")
+			f.Truncated = true
+			return
+		}
+		f.Transport = TransportICMPv6
+		f.Payload = f.ICMPv6.Payload
+	default:
+		f.Transport = TransportOther
+		f.Payload = data
+	}
 }

@@ -1,0 +1,45 @@
+// Command pcaplens analyses packet captures.
+//
+//	pcaplens analyze [flags] FILE…   print the reports as JSON
+//	pcaplens serve [--addr ADDR]     serve the web app
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `pcaplens: analyse packet captures (pcap, pcapng, gzip) like Wireshark would.
+
+Usage:
+  pcaplens analyze [flags] FILE...   print one JSON document with one key per tool ("-" reads stdin)
+  pcaplens serve [--addr 127.0.0.1:8080]   serve the web app
+  pcaplens tools                     list the tools
+
+Run "pcaplens analyze -h" for the analysis flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "analyze", "analyse":
+		return analyze(args[1:], stdin, stdout, stderr)
+	case "serve":
+		return serve(args[1:], stderr)
+	case "tools":
+		return tools(stdout)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "pcaplens: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
