@@ -1,0 +1,166 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"strings"
+	"testing"
+
+	"pcaplens/analysis/frame"
+)
+
+// pcapFile builds a little-endian microsecond pcap with Ethernet records.
+func pcapFile(records ...[]byte) []byte {
+	var b bytes.Buffer
+	hdr := make([]byte, 24)
+	binary.LittleEndian.PutUint32(hdr[0:], 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(hdr[4:], 2)
+	binary.LittleEndian.PutUint16(hdr[6:], 4)
+	binary.LittleEndian.PutUint32(hdr[16:], 65535)
+	binary.LittleEndian.PutUint32(hdr[20:], 1)
+	b.Write(hdr)
+	for i, r := range records {
+		rh := make([]byte, 16)
+		binary.LittleEndian.PutUint32(rh[0:], uint32(1000+i))
+		binary.LittleEndian.PutUint32(rh[8:], uint32(len(r)))
+		binary.LittleEndian.PutUint32(rh[12:], uint32(len(r)))
+		b.Write(rh)
+		b.Write(r)
+	}
+	return b.Bytes()
+}
+
+// ethUDP is an Ethernet/IPv4/UDP packet 10.0.0.1:1234 → 10.0.0.2:53.
+var ethUDP = []byte{
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2,
+	0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00,
+}
+
+type countTap struct {
+	packets int
+	udp     int
+	panicAt int
+	warn    []string
+}
+
+func (c *countTap) Packet(f *frame.Frame) {
+	c.packets++
+	if f.IsUDP() {
+		c.udp++
+	}
+	if c.panicAt > 0 && f.Number == c.panicAt {
+		panic("boom")
+	}
+}
+
+func (c *countTap) Finish(cp *Capture) map[string]any {
+	return map[string]any{"count_a": map[string]any{"packets": c.packets, "udp": c.udp, "warnings": cp.Warnings}, "count_b": c.packets}
+}
+
+var panicAt int
+
+func init() {
+	Register(Factory{Name: "count", Tools: []string{"count_a", "count_b"}, New: func(o *Options) Tap { return &countTap{} }})
+	Register(Factory{Name: "panicky", Tools: []string{"panicky"}, New: func(o *Options) Tap { return &countTap{panicAt: 2} }})
+}
+
+func TestRunEveryTapSeesEveryPacket(t *testing.T) {
+	file := pcapFile(ethUDP, ethUDP, ethUDP)
+	out, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"count_a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := out["count_a"].(map[string]any)
+	if a["packets"] != 3 || a["udp"] != 3 {
+		t.Errorf("count_a = %v", a)
+	}
+	if _, ok := out["count_b"]; ok {
+		t.Error("count_b reported although not selected")
+	}
+	if _, ok := out["panicky"]; ok {
+		t.Error("panicky ran although not selected")
+	}
+}
+
+func TestPanicDisablesOnlyThatTap(t *testing.T) {
+	file := pcapFile(ethUDP, ethUDP, ethUDP)
+	out, err := Run(context.Background(), bytes.NewReader(file), &Options{FileName: "x.pcap"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	er, ok := out["panicky"].(ErrorReport)
+	if !ok || !strings.Contains(er.Error, "frame 2") || !strings.Contains(er.Error, "boom") || er.File != "x.pcap" {
+		t.Errorf("panicky = %#v", out["panicky"])
+	}
+	if out["count_b"] != 3 {
+		t.Errorf("count_b = %v", out["count_b"])
+	}
+}
+
+func TestUnknownTool(t *testing.T) {
+	_, err := Run(context.Background(), bytes.NewReader(pcapFile()), &Options{Tools: []string{"nope"}})
+	if err == nil || !strings.Contains(err.Error(), `unknown tool "nope"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestTruncatedFileKeepsPackets(t *testing.T) {
+	file := pcapFile(ethUDP, ethUDP, ethUDP)
+	file = file[:len(file)-10]
+	out, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"count_a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := out["count_a"].(map[string]any)
+	if a["packets"] != 2 {
+		t.Errorf("packets = %v", a["packets"])
+	}
+	w := a["warnings"].([]string)
+	if len(w) != 1 || !strings.Contains(w[0], "cut short") || !strings.Contains(w[0], "packet 3") {
+		t.Errorf("warnings = %q", w)
+	}
+}
+
+func TestNotACapture(t *testing.T) {
+	_, err := Run(context.Background(), strings.NewReader("<!DOCTYPE html><html></html>"), nil)
+	if err == nil || !strings.Contains(err.Error(), "HTML") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestProgressAndCancel(t *testing.T) {
+	recs := make([][]byte, 50000)
+	for i := range recs {
+		recs[i] = ethUDP
+	}
+	file := pcapFile(recs...)
+	var calls []Progress
+	_, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"count_a"}, ProgressEvery: 100000, Progress: func(p Progress) { calls = append(calls, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 3 || !calls[len(calls)-1].Done || calls[len(calls)-1].Packets != 50000 || calls[len(calls)-1].Bytes != int64(len(file)) {
+		t.Errorf("progress calls: %d, last %+v", len(calls), calls[len(calls)-1])
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, bytes.NewReader(file), nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled run: %v", err)
+	}
+}
+
+func TestNotDecodedLinkTypeIsReported(t *testing.T) {
+	file := pcapFile(ethUDP)
+	binary.LittleEndian.PutUint32(file[20:], 147) // LINKTYPE_USER0
+	out, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"count_a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := out["count_a"].(map[string]any)["warnings"].([]string)
+	if len(w) != 1 || w[0] != "not decoded: link type 147 (1 packets)" {
+		t.Errorf("warnings = %q", w)
+	}
+}
