@@ -5,8 +5,6 @@ package capinfos
 
 import (
 	"fmt"
-	"math"
-	"sort"
 	"time"
 
 	"pcaplens/analysis/capture"
@@ -25,6 +23,8 @@ func init() {
 		Name:  "capinfos",
 		Tools: []string{Tool},
 		New:   func(o *engine.Options) engine.Tap { return &tap{opts: o} },
+		// capinfos reports the file's SHA256 and SHA1.
+		Hashes: true,
 	})
 }
 
@@ -94,19 +94,26 @@ type Report struct {
 	LastPacketTimeUTC  string `json:"last_packet_time_utc,omitempty"`
 	// FirstPacketTimeNs and LastPacketTimeNs are exact epoch nanoseconds.
 	FirstPacketTimeNs int64 `json:"first_packet_time_ns"`
+	// CaptureDurationNs is the exact duration in nanoseconds.
+	CaptureDurationNs int64 `json:"capture_duration_ns"`
 	LastPacketTimeNs  int64 `json:"last_packet_time_ns"`
-	StrictTimeOrder   bool  `json:"strict_time_order"`
-	SHA256            string `json:"sha256"`
-	SHA1              string `json:"sha1"`
+	// StrictTimeOrder says whether every packet's time is at or after the
+	// previous one's; null (capinfos' "Unknown") when some packet has no time.
+	StrictTimeOrder *bool `json:"strict_time_order"`
+	// TimesKnown is false when some packet has no timestamp; capinfos then
+	// prints no times, duration or rates, and ours cover the timed packets only.
+	TimesKnown bool   `json:"times_known"`
+	SHA256     string `json:"sha256"`
+	SHA1       string `json:"sha1"`
 	// CaptureComments are the section comments; Hardware, OS, Application come from the (first) section header.
-	CaptureComments    []string            `json:"capture_comments"`
-	CaptureHardware    string              `json:"capture_hardware,omitempty"`
-	CaptureOS          string              `json:"capture_os,omitempty"`
-	CaptureApplication string              `json:"capture_application,omitempty"`
-	Sections           []capture.Section   `json:"sections"`
-	Interfaces         []Interface         `json:"interfaces"`
-	PacketComments     []PacketComment     `json:"packet_comments"`
-	PacketCommentCount int                 `json:"packet_comment_count"`
+	CaptureComments    []string          `json:"capture_comments"`
+	CaptureHardware    string            `json:"capture_hardware,omitempty"`
+	CaptureOS          string            `json:"capture_os,omitempty"`
+	CaptureApplication string            `json:"capture_application,omitempty"`
+	Sections           []capture.Section `json:"sections"`
+	Interfaces         []Interface       `json:"interfaces"`
+	PacketComments     []PacketComment   `json:"packet_comments"`
+	PacketCommentCount int               `json:"packet_comment_count"`
 	// NotDecoded counts packets of link types pcaplens does not decode, by link type.
 	NotDecoded map[string]int `json:"not_decoded"`
 	// Anomalies counts packets by decoding problem.
@@ -115,31 +122,40 @@ type Report struct {
 }
 
 type tap struct {
-	opts          *engine.Options
-	n             int
-	dataBytes     int64
-	first, last   int64
-	prev          int64
-	strict        bool
-	inferMin      int
-	inferMax      int
-	encaps        map[uint16]int
-	comments      []PacketComment
-	commentCount  int
+	opts         *engine.Options
+	n            int
+	dataBytes    int64
+	first, last  int64
+	prev         int64
+	strict       bool
+	timed        int
+	untimed      int
+	inferMin     int
+	inferMax     int
+	encaps       map[uint16]int
+	comments     []PacketComment
+	commentCount int
 }
 
 func (t *tap) Packet(f *frame.Frame) {
 	if t.n == 0 {
-		t.first, t.last, t.strict = f.TimeNs, f.TimeNs, true
 		t.encaps = map[uint16]int{}
-	} else {
-		if f.TimeNs < t.prev {
-			t.strict = false
-		}
-		t.first = min(t.first, f.TimeNs)
-		t.last = max(t.last, f.TimeNs)
 	}
-	t.prev = f.TimeNs
+	if f.NoTime {
+		t.untimed++
+	} else {
+		if t.timed == 0 {
+			t.first, t.last, t.strict = f.TimeNs, f.TimeNs, true
+		} else {
+			if f.TimeNs < t.prev {
+				t.strict = false
+			}
+			t.first = min(t.first, f.TimeNs)
+			t.last = max(t.last, f.TimeNs)
+		}
+		t.prev = f.TimeNs
+		t.timed++
+	}
 	t.n++
 	t.dataBytes += int64(f.OrigLen)
 	if f.CapLen < f.OrigLen {
@@ -159,24 +175,24 @@ func (t *tap) Packet(f *frame.Frame) {
 
 func (t *tap) Finish(c *engine.Capture) map[string]any {
 	r := &Report{
-		FileSizeBytes:   c.FileSize,
-		Filename:        c.FileName,
-		PacketCount:     t.n,
-		DataSizeBytes:   t.dataBytes,
-		FileFormat:      c.File.Format,
-		Variant:         c.File.Variant,
-		Compression:     c.File.Compression,
-		SHA256:          c.SHA256,
-		SHA1:            c.SHA1,
-		StrictTimeOrder: t.strict || t.n == 0,
-		Sections:        c.File.Sections,
-		CaptureComments: []string{},
-		PacketComments:  t.comments,
+		FileSizeBytes:      c.FileSize,
+		Filename:           c.FileName,
+		PacketCount:        t.n,
+		DataSizeBytes:      t.dataBytes,
+		FileFormat:         c.File.Format,
+		Variant:            c.File.Variant,
+		Compression:        c.File.Compression,
+		SHA256:             c.SHA256,
+		SHA1:               c.SHA1,
+		TimesKnown:         t.untimed == 0,
+		Sections:           c.File.Sections,
+		CaptureComments:    []string{},
+		PacketComments:     t.comments,
 		PacketCommentCount: t.commentCount,
-		NotDecoded:      c.NotDecoded,
-		Anomalies:       c.Anomalies,
-		Warnings:        append([]string{}, c.Warnings...),
-		Encapsulations:  map[string]int{},
+		NotDecoded:         c.NotDecoded,
+		Anomalies:          c.Anomalies,
+		Warnings:           append([]string{}, c.Warnings...),
+		Encapsulations:     map[string]int{},
 	}
 	if r.PacketComments == nil {
 		r.PacketComments = []PacketComment{}
@@ -235,17 +251,24 @@ func (t *tap) Finish(c *engine.Capture) map[string]any {
 	if r.Interfaces == nil {
 		r.Interfaces = []Interface{}
 	}
+	if t.untimed == 0 {
+		strict := t.strict || t.n == 0
+		r.StrictTimeOrder = &strict
+	}
 	if t.n > 0 {
+		r.AveragePacketSizeBytes = float64(t.dataBytes) / float64(t.n)
+	}
+	if t.timed > 0 {
 		r.FirstPacketTimeNs, r.LastPacketTimeNs = t.first, t.last
 		r.FirstPacketTime = float64(t.first) / 1e9
 		r.LastPacketTime = float64(t.last) / 1e9
 		r.FirstPacketTimeUTC = time.Unix(0, t.first).UTC().Format(time.RFC3339Nano)
 		r.LastPacketTimeUTC = time.Unix(0, t.last).UTC().Format(time.RFC3339Nano)
-		r.CaptureDurationSeconds = float64(t.last-t.first) / 1e9
-		r.AveragePacketSizeBytes = float64(t.dataBytes) / float64(t.n)
 		// capinfos divides by the difference of the times as doubles (epoch
 		// seconds), which loses sub-microsecond precision; do the same so that
 		// the rates agree with its figures to the last printed digit.
+		r.CaptureDurationNs = t.last - t.first
+		r.CaptureDurationSeconds = float64(r.CaptureDurationNs) / 1e9
 		if d := secs(t.last) - secs(t.first); d > 0 {
 			r.DataRateBytes = float64(t.dataBytes) / d
 			r.DataRateBits = r.DataRateBytes * 8
@@ -270,45 +293,41 @@ func fileType(fi *capture.FileInfo) string {
 	return s
 }
 
-// precision describes a timestamp resolution (units per second) as capinfos does.
+// precision names a timestamp resolution (units per second) as capinfos
+// does: wiretap rounds it down to the nearest of its precisions.
 func precision(res uint64) string {
-	if res == 0 {
-		return "unknown"
+	switch {
+	case res >= 1_000_000_000:
+		return "nanoseconds (9)"
+	case res >= 1_000_000:
+		return "microseconds (6)"
+	case res >= 1_000:
+		return "milliseconds (3)"
+	case res >= 100:
+		return "centiseconds (2)"
+	case res >= 10:
+		return "deciseconds (1)"
+	case res >= 1:
+		return "seconds (0)"
 	}
-	digits := int(math.Round(math.Log10(float64(res))))
-	names := map[int]string{0: "seconds", 1: "100 milliseconds (deciseconds)", 2: "10 milliseconds (centiseconds)", 3: "milliseconds", 4: "100 microseconds", 5: "10 microseconds", 6: "microseconds", 7: "100 nanoseconds", 8: "10 nanoseconds", 9: "nanoseconds"}
-	if n, ok := names[digits]; ok && pow10(digits) == res {
-		return fmt.Sprintf("%s (%d)", n, digits)
-	}
-	return fmt.Sprintf("%d ticks per second", res)
-}
-
-func pow10(n int) uint64 {
-	v := uint64(1)
-	for range n {
-		v *= 10
-	}
-	return v
+	return "unknown"
 }
 
 // filePrecision is the precision shared by every interface, or "per-packet" when they differ.
 func filePrecision(fi *capture.FileInfo) string {
-	seen := map[uint64]bool{}
-	var res []uint64
+	seen := map[string]bool{}
+	var last string
 	for _, ifc := range fi.Interfaces {
-		if !seen[ifc.TsResolution] {
-			seen[ifc.TsResolution] = true
-			res = append(res, ifc.TsResolution)
-		}
+		last = precision(ifc.TsResolution)
+		seen[last] = true
 	}
-	sort.Slice(res, func(i, j int) bool { return res[i] < res[j] })
-	switch len(res) {
+	switch len(seen) {
 	case 0:
 		return "unknown"
 	case 1:
-		return precision(res[0])
+		return last
 	}
-	return "per-packet"
+	return "per-packet (-1)"
 }
 
 // secs converts epoch nanoseconds to seconds as Wireshark's nstime_to_sec does.

@@ -124,11 +124,17 @@ func TestMatchesCapinfos(t *testing.T) {
 			eq("Data size", fmt.Sprintf("%d bytes", r.DataSizeBytes))
 			eq("SHA256", r.SHA256)
 			eq("SHA1", r.SHA1)
-			eq("Strict time order", map[bool]string{true: "True", false: "False"}[r.StrictTimeOrder])
+			order := "Unknown"
+			if r.StrictTimeOrder != nil {
+				order = map[bool]string{true: "True", false: "False"}[*r.StrictTimeOrder]
+			}
+			eq("Strict time order", order)
 			eq("File timestamp precision", r.TimestampPrecision)
 			if r.PacketCount > 0 {
 				if w := want["Capture duration"]; len(w) > 0 {
-					eq("Capture duration", fmt.Sprintf("%.*f seconds", decimals(w[0]), r.CaptureDurationSeconds))
+					d := fmt.Sprintf("%d.%09d", r.CaptureDurationNs/1e9, r.CaptureDurationNs%1e9)
+					d = d[:len(d)-9+decimals(w[0])]
+					eq("Capture duration", strings.TrimSuffix(d, ".")+" seconds")
 				}
 				if w := want["First packet time"]; len(w) > 0 {
 					eq("First packet time", fmtTime(r.FirstPacketTimeNs, decimals(strings.TrimPrefix(w[0], w[0][:11]))))
@@ -160,7 +166,11 @@ func TestMatchesCapinfos(t *testing.T) {
 			if w := want["Packet size limit"]; len(w) > 0 && strings.Join(w, "|") != strings.Join(limits, "|") {
 				t.Errorf("Packet size limit: capinfos %q, pcaplens %q", w, limits)
 			}
-			if w := want["Number of interfaces in file"]; len(w) > 0 {
+			// capinfos 4.0 lists the interfaces of a file with several sections
+			// twice and counts packets by section-local interface id; we list
+			// each interface once with its own packets, so those lines are
+			// compared only for single-section files.
+			if w := want["Number of interfaces in file"]; len(w) > 0 && len(r.Sections) == 1 {
 				eq("Number of interfaces in file", strconv.Itoa(len(r.Interfaces)))
 				var encs, lens, precs, ticks, pkts []string
 				for _, ifc := range r.Interfaces {

@@ -4,6 +4,22 @@
 // A Reader consumes an io.Reader once, front to back. Memory does not grow
 // with the size of the file: the record buffer is reused between packets and
 // every length field is checked against a cap before anything is allocated.
+//
+// What is read, and where it follows Wireshark's wiretap rather than the
+// letter of the specifications:
+//   - pcap in both byte orders; microsecond, nanosecond, Kuznetzov-modified
+//     (both record layouts, told apart by scoring the first records as
+//     wiretap does), AIX and Ixia variants; versions before 2.4 with the
+//     length fields the other way round. Records longer than MaxRecordLen
+//     are errors; records longer than the snap length are not.
+//   - pcapng: any number of sections, each with its own byte order and
+//     interfaces (Record.Interface indexes all of them in file order);
+//     enhanced, simple and obsolete packet blocks; interface statistics;
+//     other blocks are skipped by streaming and counted. Block lengths that
+//     are not a multiple of 4 are rounded up, as wiretap does.
+//   - gzip around either (decompressed once, multi-member streams whole).
+//
+// Anything else is an *Error saying what the stream looks like.
 package capture
 
 // Format names, as used in FileInfo.Format.
@@ -24,18 +40,24 @@ type Interface struct {
 	// TsResolution is the number of timestamp units per second (1e6 for microseconds).
 	TsResolution uint64 `json:"ts_resolution"`
 	// TsOffset is the if_tsoffset option in seconds, added to every timestamp.
-	TsOffset int64 `json:"ts_offset,omitempty"`
-	Name        string `json:"name,omitempty"`
-	Description string `json:"description,omitempty"`
-	Filter      string `json:"filter,omitempty"`
-	OS          string `json:"os,omitempty"`
-	Hardware    string `json:"hardware,omitempty"`
+	TsOffset    int64    `json:"ts_offset,omitempty"`
+	Name        string   `json:"name,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Filter      string   `json:"filter,omitempty"`
+	OS          string   `json:"os,omitempty"`
+	Hardware    string   `json:"hardware,omitempty"`
 	Comments    []string `json:"comments,omitempty"`
+	// FCSLen is the length in bytes of the frame check sequence at the end of
+	// each packet, when the file says (pcap link-type FCS bits, pcapng
+	// if_fcslen); 0 when unknown or absent.
+	FCSLen int `json:"fcs_len,omitempty"`
 	// Packets is the number of packet records read on this interface so far.
 	Packets int `json:"packets"`
 	// Dropped and Received come from the last Interface Statistics Block, when present.
 	Dropped  *uint64 `json:"dropped,omitempty"`
 	Received *uint64 `json:"received,omitempty"`
+	// Statistics is the number of Interface Statistics Blocks read for this interface.
+	Statistics int `json:"statistics,omitempty"`
 }
 
 // Section describes one pcapng Section Header Block (pcap files have one implicit section).
@@ -54,14 +76,20 @@ type FileInfo struct {
 	// Format is FormatPcap or FormatPcapNG.
 	Format string `json:"format"`
 	// Variant is "" for the common pcap, "nanosecond" for the nanosecond-magic pcap,
-	// "modified" for the Kuznetzov modified pcap.
+	// "modified" for the Kuznetzov modified pcap (Wireshark's pcap-ss991029),
+	// "modified-ss990915" for its other flavour, "aix" for AIX's pcap, "ixia-hw" and
+	// "ixia-sw" for Ixia's lcap variants.
 	Variant string `json:"variant,omitempty"`
 	// Compression is "" or "gzip".
 	Compression string      `json:"compression,omitempty"`
 	Sections    []Section   `json:"sections"`
 	Interfaces  []Interface `json:"interfaces"`
-	// Skipped counts pcapng blocks of unknown or ignored types, by block type name.
+	// Skipped counts pcapng blocks of unknown or ignored types, by block type name
+	// ("NRB", "DSB", "CB", "unknown 0x00000bad", …).
 	Skipped map[string]int `json:"skipped_blocks,omitempty"`
+	// Capped names the caps the file hit ("interfaces", "comments", …): what
+	// went over them was not kept.
+	Capped []string `json:"capped,omitempty"`
 }
 
 // Record is one packet record. The Reader reuses it and its Data buffer:
@@ -81,6 +109,10 @@ type Record struct {
 	Comments []string
 	// Offset is the byte offset of the record in the (decompressed) stream.
 	Offset int64
+	// NoTime is true when the record carries no timestamp (a pcapng Simple
+	// Packet Block); TimeNs is then 0. Wireshark leaves such records out of
+	// first/last packet times.
+	NoTime bool
 }
 
 // Error is a problem with the file itself. Truncated says that the file ends
@@ -95,7 +127,12 @@ type Error struct {
 	Truncated bool
 	// Msg says what is wrong, lowercase, without the offset.
 	Msg string
+	// Err is the underlying error, if any (io.ErrUnexpectedEOF when Truncated).
+	Err error
 }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if e.Packet > 0 {

@@ -56,6 +56,9 @@ type Factory struct {
 	Tools []string
 	// New makes a fresh tap for one run.
 	New func(o *Options) Tap
+	// Hashes asks the engine to hash the input (Capture.SHA256, SHA1); the
+	// engine skips hashing when no enabled analyzer asks for it.
+	Hashes bool
 }
 
 // Capture is what the engine knows about the capture when taps finish.
@@ -66,7 +69,8 @@ type Capture struct {
 	FileName string
 	// FileSize is the number of bytes read from the input (compressed size for gzip).
 	FileSize int64
-	// SHA256 and SHA1 are hex digests of the input bytes.
+	// SHA256 and SHA1 are hex digests of the input bytes (empty unless an
+	// enabled analyzer's Factory.Hashes is set).
 	SHA256, SHA1 string
 	// Packets is the number of packet records read.
 	Packets int

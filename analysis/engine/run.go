@@ -97,8 +97,14 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		want[strings.TrimSpace(t)] = true
 	}
 	cr := &countingReader{r: r}
-	s256, s1 := sha256.New(), sha1.New()
-	cr.hashes = []hash.Hash{s256, s1}
+	var s256, s1 hash.Hash
+	for _, f := range facts {
+		if f.Hashes {
+			s256, s1 = sha256.New(), sha1.New()
+			cr.hashes = []hash.Hash{s256, s1}
+			break
+		}
+	}
 
 	rd, err := capture.Open(cr)
 	if err != nil {
@@ -171,8 +177,10 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	// gzip member or trailing bytes still count as file bytes).
 	io.Copy(io.Discard, cr)
 	c.FileSize = cr.n
-	c.SHA256 = hex.EncodeToString(s256.Sum(nil))
-	c.SHA1 = hex.EncodeToString(s1.Sum(nil))
+	if s256 != nil {
+		c.SHA256 = hex.EncodeToString(s256.Sum(nil))
+		c.SHA1 = hex.EncodeToString(s1.Sum(nil))
+	}
 	if len(c.NotDecoded) > 0 {
 		names := make([]string, 0, len(c.NotDecoded))
 		for n := range c.NotDecoded {

@@ -65,6 +65,7 @@ var _ gopacket.DecodeFeedback = (*feedback)(nil)
 func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	f.Number = number
 	f.TimeNs = rec.TimeNs
+	f.NoTime = rec.NoTime
 	f.CapLen = len(rec.Data)
 	f.OrigLen = rec.OrigLen
 	f.Interface = rec.Interface

@@ -39,6 +39,9 @@ type Frame struct {
 	Number int
 	// TimeNs is the timestamp in nanoseconds since the Unix epoch (UTC).
 	TimeNs int64
+	// NoTime is true when the record carries no timestamp (a pcapng simple
+	// packet block); TimeNs is then 0.
+	NoTime bool
 	// CapLen is the captured length, OrigLen the length on the wire.
 	CapLen, OrigLen int
 	// Interface indexes the capture's interface list.

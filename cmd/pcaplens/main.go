@@ -10,12 +10,16 @@ import (
 	"os"
 )
 
+// version is set at build time (-ldflags "-X main.version=…").
+var version = "dev"
+
 const usage = `pcaplens: analyse packet captures (pcap, pcapng, gzip) like Wireshark would.
 
 Usage:
   pcaplens analyze [flags] FILE...   print one JSON document with one key per tool ("-" reads stdin)
   pcaplens serve [--addr 127.0.0.1:8080]   serve the web app
   pcaplens tools                     list the tools
+  pcaplens version                   print the version
 
 Run "pcaplens analyze -h" for the analysis flags.
 `
@@ -36,6 +40,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "tools":
 		return tools(stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "pcaplens", version)
+		return 0
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"pcaplens/web"
 )
 
 func serve(args []string, stderr io.Writer) int {
@@ -13,7 +19,21 @@ func serve(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	_ = addr
-	fmt.Fprintln(stderr, "pcaplens serve: not built yet")
-	return 1
+	h, err := web.Handler()
+	if err != nil {
+		fmt.Fprintf(stderr, "pcaplens serve: %v\n", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "pcaplens serve: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "pcaplens: serving the web app on http://%s/ (the capture never leaves the browser)\n", ln.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "pcaplens serve: %v\n", err)
+		return 1
+	}
+	return 0
 }
