@@ -319,6 +319,8 @@ func (d *Decoder) pppProto(f *Frame, proto uint16, data []byte) {
 		d.network(f, etherIPv4, data)
 	case 0x0057:
 		d.network(f, etherIPv6, data)
+	case 0x0281, 0x0283: // MPLS unicast, multicast
+		d.etherPayload(f, etherMPLS, data)
 	default:
 		f.Network = NetOther
 	}

@@ -1,0 +1,951 @@
+package tcp
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"pcaplens/analysis/engine"
+)
+
+// Filter is the server_ip/server_port restriction of the reports.
+type Filter struct {
+	ServerIP   string `json:"server_ip,omitempty"`
+	ServerPort int    `json:"server_port,omitempty"`
+}
+
+// matches reports whether a connection involves the filtered server: one
+// endpoint has server_ip, and (when set) that endpoint or, without an IP,
+// either endpoint uses server_port (as the seed filters packets).
+func (t *Tap) matches(r *ConnRow) bool {
+	ip, port := t.filterIP, t.opts.ServerPort
+	if !t.filterSet {
+		return true
+	}
+	if !ip.IsValid() {
+		return port == 0 || int(r.ServerPort) == port || int(r.ClientPort) == port
+	}
+	if r.server == ip && (port == 0 || int(r.ServerPort) == port) {
+		return true
+	}
+	return r.client == ip && (port == 0 || int(r.ClientPort) == port)
+}
+
+// builder holds what the four reports share.
+type builder struct {
+	t        *Tap
+	cap      *engine.Capture
+	rows     []ConnRow // live (not evicted) connections matching the filter
+	tot      *totals
+	warnings []string
+	filter   Filter
+	// servers are all connections' servers by packets, before filtering.
+	servers map[netip.Addr]int
+}
+
+func (t *Tap) build(c *engine.Capture) *builder {
+	b := &builder{t: t, cap: c, tot: t.evicted, servers: map[netip.Addr]int{}}
+	b.filter = Filter{ServerIP: t.opts.ServerIP, ServerPort: t.opts.ServerPort}
+	b.warnings = append([]string{}, c.Warnings...)
+	if t.badFilter != "" {
+		b.warnings = append(b.warnings, t.badFilter)
+	}
+	b.rows = make([]ConnRow, 0, len(t.tr.all))
+	for _, cn := range t.tr.all {
+		r := cn.summarize()
+		if len(b.servers) < maxSources || b.servers[r.server] > 0 {
+			b.servers[r.server] += r.PacketCount
+		}
+		if !t.matches(&r) {
+			continue
+		}
+		b.tot.add(&r)
+		b.rows = append(b.rows, r)
+	}
+	if t.tr.evictions > 0 {
+		b.warnings = append(b.warnings, fmt.Sprintf(
+			"connection cap hit: %d connections idle the longest were closed out (cap %d tracked at once); they are counted in the totals but not listed, and a later packet on the same ports starts a new connection",
+			t.tr.evictions, t.tr.maxConns))
+	}
+	if t.secCap {
+		b.warnings = append(b.warnings, fmt.Sprintf("per-second series capped at %d seconds", maxSeconds))
+	}
+	if b.tot.sourcesCapped {
+		b.warnings = append(b.warnings, fmt.Sprintf("RST sources capped at %d addresses", maxSources))
+	}
+	return b
+}
+
+func (t *Tap) onEvict(c *Conn) {
+	c.trace = nil
+	r := c.summarize()
+	if t.matches(&r) {
+		t.evicted.add(&r)
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// ConnectionsSummary is tcp_connections.summary.
+type ConnectionsSummary struct {
+	TotalConnections       int            `json:"total_connections"`
+	SuccessfulHandshakes   int            `json:"successful_handshakes"`
+	FailedHandshakes       int            `json:"failed_handshakes"`
+	EstablishedConnections int            `json:"established_connections"`
+	ResetConnections       int            `json:"reset_connections"`
+	NormalClose            int            `json:"normal_close"`
+	ActiveConnections      int            `json:"active_connections"`
+	ListedConnections      int            `json:"listed_connections"`
+	TotalPackets           int            `json:"total_packets"`
+	ConnStates             map[string]int `json:"conn_states"`
+	AnalysisFlags          map[string]int `json:"analysis_flags"`
+}
+
+// ConnectionsReport is the tcp_connections report.
+type ConnectionsReport struct {
+	File        string             `json:"file"`
+	Filter      Filter             `json:"filter"`
+	Summary     ConnectionsSummary `json:"summary"`
+	Connections []ConnRow          `json:"connections"`
+	Issues      []string           `json:"issues"`
+	Warnings    []string           `json:"warnings"`
+}
+
+// interest ranks a connection for the short list: failed, reset,
+// retransmitting, zero-window, then slowest handshake.
+func interest(r *ConnRow) int {
+	switch {
+	case r.failedHandshake():
+		return 5
+	case r.State == "reset":
+		return 4
+	case r.Retransmissions > 0:
+		return 3
+	case r.fc[7] > 0: // zero window
+		return 2
+	}
+	return 0
+}
+
+func rtt(r *ConnRow) int64 { return r.rttNs }
+
+// shortList is how many connections are listed without detailed (seed: 10).
+const shortList = 10
+
+func (b *builder) connections() any {
+	idx := make([]int32, len(b.rows))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	if !b.t.opts.Detailed {
+		sort.Slice(idx, func(i, j int) bool {
+			a, c := &b.rows[idx[i]], &b.rows[idx[j]]
+			if ia, ic := interest(a), interest(c); ia != ic {
+				return ia > ic
+			}
+			if a.Retransmissions != c.Retransmissions {
+				return a.Retransmissions > c.Retransmissions
+			}
+			if ra, rc := rtt(a), rtt(c); ra != rc {
+				return ra > rc
+			}
+			return a.Stream < c.Stream
+		})
+		if len(idx) > shortList {
+			idx = idx[:shortList]
+		}
+	}
+	rows := make([]ConnRow, len(idx))
+	for i, k := range idx {
+		r := &b.rows[k]
+		if tr := r.conn.trace; tr != nil {
+			r.Trace = tr.export(r.ci)
+		}
+		r.fill()
+		rows[i] = *r
+	}
+	tot := b.tot
+	rep := &ConnectionsReport{
+		File:   b.cap.FileName,
+		Filter: b.filter,
+		Summary: ConnectionsSummary{
+			TotalConnections:       tot.conns,
+			SuccessfulHandshakes:   tot.handshakeOK,
+			FailedHandshakes:       tot.handshakeFailed,
+			EstablishedConnections: tot.established,
+			ResetConnections:       tot.reset,
+			NormalClose:            tot.normal,
+			ActiveConnections:      tot.active,
+			ListedConnections:      len(rows),
+			TotalPackets:           tot.packets,
+			ConnStates:             tot.connStates,
+			AnalysisFlags:          tot.flags.Map(),
+		},
+		Connections: rows,
+		Issues:      b.issues(),
+		Warnings:    b.warnings,
+	}
+	if rep.Connections == nil {
+		rep.Connections = []ConnRow{}
+	}
+	return rep
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}
+
+func (b *builder) issues() []string {
+	tot := b.tot
+	out := []string{}
+	if tot.conns == 0 {
+		return append(out, "No TCP connections found.")
+	}
+	if tot.handshakeFailed > 0 {
+		out = append(out, fmt.Sprintf("%d of %d connections started with a SYN that did not complete the three-way handshake.", tot.handshakeFailed, tot.conns))
+	}
+	if tot.reset > 0 {
+		out = append(out, fmt.Sprintf("%s ended with a RST (%d from the client side, %d from the server side).", plural(tot.reset, "connection", "connections"), tot.rstToServer, tot.rstFromServer))
+	}
+	if n := tot.flags[0]; n > 0 {
+		out = append(out, fmt.Sprintf("%s flagged as retransmissions (%.2f%% of %d TCP packets): %d fast, %d spurious.", plural(n, "packet", "packets"), 100*ratio(n, tot.packets), tot.packets, tot.fast, tot.spurious))
+	}
+	if n := tot.flags[7]; n > 0 {
+		out = append(out, fmt.Sprintf("%s advertised a zero window.", plural(n, "packet", "packets")))
+	}
+	if n := tot.flags[4]; n > 0 {
+		out = append(out, fmt.Sprintf("%s seen.", plural(n, "duplicate ACK", "duplicate ACKs")))
+	}
+	if n := tot.flags[6]; n > 0 {
+		out = append(out, fmt.Sprintf("%s acknowledged data that is not in the capture: the capture missed packets.", plural(n, "packet", "packets")))
+	}
+	if n := tot.flags[5]; n > 0 {
+		out = append(out, fmt.Sprintf("%s followed a gap in the sequence numbers (previous segment not captured).", plural(n, "packet", "packets")))
+	}
+	if n := tot.flags[3]; n > 0 {
+		out = append(out, fmt.Sprintf("%s arrived out of order.", plural(n, "segment", "segments")))
+	}
+	return out
+}
+
+// Evidence backs a pattern with what was seen.
+type Evidence struct {
+	Count       int   `json:"count"`
+	Connections []int `json:"connections"`
+	// MoreConnections is how many involved connections are not listed.
+	MoreConnections int `json:"more_connections,omitempty"`
+	FirstFrame      int `json:"first_frame"`
+	LastFrame       int `json:"last_frame"`
+}
+
+// Pattern is one observation of tcp_anomalies.
+type Pattern struct {
+	Pattern      string   `json:"pattern"`
+	Category     string   `json:"category"`
+	Observations int      `json:"observations"`
+	Description  string   `json:"description"`
+	Evidence     Evidence `json:"evidence"`
+}
+
+// maxEvidence caps the connections listed per pattern.
+const maxEvidence = 50
+
+type evidenceBuilder struct {
+	e Evidence
+}
+
+func (eb *evidenceBuilder) conn(r *ConnRow, flagged bool) {
+	if len(eb.e.Connections) < maxEvidence {
+		eb.e.Connections = append(eb.e.Connections, r.Stream)
+	} else {
+		eb.e.MoreConnections++
+	}
+	first, last := r.FirstFrame, r.LastFrame
+	if flagged && r.FirstFlaggedFrame > 0 {
+		first, last = r.FirstFlaggedFrame, r.LastFlaggedFrame
+	}
+	if eb.e.FirstFrame == 0 || first < eb.e.FirstFrame {
+		eb.e.FirstFrame = first
+	}
+	if last > eb.e.LastFrame {
+		eb.e.LastFrame = last
+	}
+}
+
+// AnomalyStatistics is tcp_anomalies.statistics.
+type AnomalyStatistics struct {
+	TotalConnections int             `json:"total_connections"`
+	TotalPackets     int             `json:"total_packets"`
+	Handshake        map[string]int  `json:"handshake"`
+	Flags            map[string]int  `json:"flags"`
+	RSTDistribution  RSTDistribution `json:"rst_distribution"`
+	Retransmissions  RetransStats    `json:"retransmissions"`
+	ConnectionStates map[string]int  `json:"connection_states"`
+	ConnStates       map[string]int  `json:"conn_states"`
+	AnalysisFlags    map[string]int  `json:"analysis_flags"`
+}
+
+// RSTDistribution says who sent the RSTs.
+type RSTDistribution struct {
+	BySource           map[string]int `json:"by_source"`
+	ByDirection        map[string]int `json:"by_direction"`
+	ConnectionsWithRST int            `json:"connections_with_rst"`
+}
+
+// RetransStats is tcp_anomalies.statistics.retransmissions.
+type RetransStats struct {
+	Total        int            `json:"total"`
+	ByConnection map[string]int `json:"by_connection"`
+	Rate         float64        `json:"rate"`
+}
+
+// AnomaliesSummary is tcp_anomalies.summary.
+type AnomaliesSummary struct {
+	TotalPatterns       int            `json:"total_patterns"`
+	ByCategory          map[string]int `json:"by_category"`
+	NotableObservations []string       `json:"notable_observations"`
+}
+
+// AnomaliesReport is the tcp_anomalies report.
+type AnomaliesReport struct {
+	File       string            `json:"file"`
+	Filter     Filter            `json:"filter"`
+	Statistics AnomalyStatistics `json:"statistics"`
+	Patterns   []Pattern         `json:"patterns"`
+	Summary    AnomaliesSummary  `json:"summary"`
+	Warnings   []string          `json:"warnings"`
+}
+
+func addrMap(m map[netip.Addr]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for a, n := range m {
+		out[a.String()] = n
+	}
+	return out
+}
+
+func topMap(m map[string]int, n int) map[string]int {
+	if len(m) <= n {
+		return m
+	}
+	type kv struct {
+		k string
+		v int
+	}
+	l := make([]kv, 0, len(m))
+	for k, v := range m {
+		l = append(l, kv{k, v})
+	}
+	sort.Slice(l, func(i, j int) bool {
+		if l[i].v != l[j].v {
+			return l[i].v > l[j].v
+		}
+		return l[i].k < l[j].k
+	})
+	out := make(map[string]int, n)
+	for _, e := range l[:n] {
+		out[e.k] = e.v
+	}
+	return out
+}
+
+func (b *builder) anomalies() any {
+	tot := b.tot
+	byConn := map[string]int{}
+	for i := range b.rows {
+		if r := &b.rows[i]; r.Retransmissions > 0 {
+			byConn[r.name()] += r.Retransmissions
+		}
+	}
+	rep := &AnomaliesReport{
+		File:   b.cap.FileName,
+		Filter: b.filter,
+		Statistics: AnomalyStatistics{
+			TotalConnections: tot.conns,
+			TotalPackets:     tot.packets,
+			Handshake:        map[string]int{"successful": tot.handshakeOK, "failed": tot.handshakeFailed},
+			Flags:            map[string]int{"syn": tot.syn, "syn_ack": tot.synAck, "rst": tot.rst, "fin": tot.fin, "ack": tot.ack},
+			RSTDistribution: RSTDistribution{
+				BySource:           topMap(addrMap(tot.rstBySource), 20),
+				ByDirection:        map[string]int{"to_server": tot.rstToServer, "from_server": tot.rstFromServer, "unknown": 0},
+				ConnectionsWithRST: tot.connsWithRST,
+			},
+			Retransmissions: RetransStats{
+				Total:        tot.flags[0],
+				ByConnection: topMap(byConn, 20),
+				Rate:         ratio(tot.flags[0], tot.packets),
+			},
+			ConnectionStates: tot.closedStates,
+			ConnStates:       tot.connStates,
+			AnalysisFlags:    tot.flags.Map(),
+		},
+		Warnings: b.warnings,
+	}
+	rep.Patterns = b.patterns()
+	cats := map[string]int{}
+	notable := []string{}
+	for _, p := range rep.Patterns {
+		cats[p.Category]++
+		notable = append(notable, p.Description)
+	}
+	rep.Summary = AnomaliesSummary{TotalPatterns: len(rep.Patterns), ByCategory: cats, NotableObservations: notable}
+	return rep
+}
+
+// Thresholds of the scan and flood patterns.
+const (
+	scanMinTargets  = 10
+	scanFailedShare = 0.8
+	floodMinSYNs    = 100
+	floodMaxDone    = 0.2
+	dupACKBurst     = 3
+)
+
+func (b *builder) patterns() []Pattern {
+	tot := b.tot
+	out := []Pattern{}
+	add := func(name, cat string, n int, desc string, e Evidence) {
+		if e.Connections == nil {
+			e.Connections = []int{}
+		}
+		out = append(out, Pattern{Pattern: name, Category: cat, Observations: n, Description: desc, Evidence: e})
+	}
+	flagPattern := func(name, cat string, idx int, min int, desc func(n, conns int) string) {
+		var eb evidenceBuilder
+		n := 0
+		for i := range b.rows {
+			r := &b.rows[i]
+			if r.fc[idx] >= min && r.fc[idx] > 0 {
+				eb.conn(r, true)
+				n += r.fc[idx]
+			}
+		}
+		if n == 0 {
+			return
+		}
+		eb.e.Count = n
+		conns := len(eb.e.Connections) + eb.e.MoreConnections
+		add(name, cat, n, desc(n, conns), eb.e)
+	}
+
+	// Seed patterns.
+	if tot.rst > 0 {
+		to, from := tot.rstToServer, tot.rstFromServer
+		if to >= 2*from || from >= 2*to {
+			side := "servers"
+			n := from
+			if to > from {
+				side, n = "clients", to
+			}
+			var eb evidenceBuilder
+			for i := range b.rows {
+				if r := &b.rows[i]; r.RstCount > 0 {
+					eb.conn(r, false)
+				}
+			}
+			eb.e.Count = to + from
+			add("rst_directional_asymmetry", "connection_termination", to+from,
+				fmt.Sprintf("RST packets come mostly from %s: %d of %d (to server %d, from server %d).", side, n, to+from, to, from), eb.e)
+		}
+	}
+	flagPattern("packet_retransmission", "reliability", 0, 1, func(n, c int) string {
+		return fmt.Sprintf("%s flagged as retransmissions in %s (%.2f%% of TCP packets).", plural(n, "packet", "packets"), plural(c, "connection", "connections"), 100*ratio(n, tot.packets))
+	})
+	if tot.handshakeFailed > 0 {
+		var eb evidenceBuilder
+		for i := range b.rows {
+			if r := &b.rows[i]; r.failedHandshake() {
+				eb.conn(r, false)
+			}
+		}
+		eb.e.Count = tot.handshakeFailed
+		add("handshake_completion", "connection_establishment", tot.handshakeFailed,
+			fmt.Sprintf("%d of %d connection attempts did not complete the handshake.", tot.handshakeFailed, tot.handshakeFailed+tot.handshakeOK), eb.e)
+	}
+	if tot.conns > 0 && ratio(tot.reset, tot.conns) > 0.10 {
+		var eb evidenceBuilder
+		for i := range b.rows {
+			if r := &b.rows[i]; r.State == "reset" {
+				eb.conn(r, false)
+			}
+		}
+		eb.e.Count = tot.reset
+		add("abnormal_termination", "connection_lifecycle", tot.reset,
+			fmt.Sprintf("%d of %d connections (%.1f%%) ended with a RST.", tot.reset, tot.conns, 100*ratio(tot.reset, tot.conns)), eb.e)
+	}
+	if tot.syn > 0 && ratio(tot.synAck, tot.syn) < 0.5 {
+		var eb evidenceBuilder
+		for i := range b.rows {
+			if r := &b.rows[i]; r.SynCount > 0 && r.SynAckCount == 0 {
+				eb.conn(r, false)
+			}
+		}
+		eb.e.Count = tot.syn - tot.synAck
+		add("syn_response_imbalance", "connection_establishment", tot.syn,
+			fmt.Sprintf("%d SYN packets were answered by %d SYN/ACK packets.", tot.syn, tot.synAck), eb.e)
+	}
+
+	// Port scans: one source probing many ports or hosts, mostly unanswered or reset.
+	type scan struct {
+		targets, failed int
+		eb              evidenceBuilder
+	}
+	scans := map[netip.Addr]*scan{}
+	for i := range b.rows {
+		r := &b.rows[i]
+		if r.SynCount == 0 || r.RoleInferred {
+			continue
+		}
+		s := scans[r.client]
+		if s == nil {
+			if len(scans) >= maxSources {
+				continue
+			}
+			s = &scan{}
+			scans[r.client] = s
+		}
+		s.targets++
+		if !r.HandshakeCompleted || r.ConnState == "REJ" {
+			s.failed++
+			s.eb.conn(r, false)
+		}
+	}
+	srcs := make([]netip.Addr, 0, len(scans))
+	for a, s := range scans {
+		if s.targets >= scanMinTargets && float64(s.failed) >= scanFailedShare*float64(s.targets) {
+			srcs = append(srcs, a)
+		}
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Less(srcs[j]) })
+	for _, a := range srcs {
+		s := scans[a]
+		s.eb.e.Count = s.targets
+		add("port_scan", "reconnaissance", s.targets,
+			fmt.Sprintf("%s sent SYNs to %d ports or hosts; %d were unanswered, rejected or not completed.", a, s.targets, s.failed), s.eb.e)
+	}
+
+	// SYN floods: many SYNs to one service, few completed.
+	type svc struct {
+		a netip.Addr
+		p uint16
+	}
+	type flood struct {
+		syns, done int
+		eb         evidenceBuilder
+	}
+	floods := map[svc]*flood{}
+	for i := range b.rows {
+		r := &b.rows[i]
+		if r.SynCount == 0 {
+			continue
+		}
+		k := svc{r.server, r.ServerPort}
+		fl := floods[k]
+		if fl == nil {
+			if len(floods) >= maxSources {
+				continue
+			}
+			fl = &flood{}
+			floods[k] = fl
+		}
+		fl.syns += r.SynCount
+		if r.HandshakeCompleted {
+			fl.done++
+		} else {
+			fl.eb.conn(r, false)
+		}
+	}
+	svcs := make([]svc, 0)
+	for k, fl := range floods {
+		if fl.syns >= floodMinSYNs && float64(fl.done) < floodMaxDone*float64(fl.syns) {
+			svcs = append(svcs, k)
+		}
+	}
+	sort.Slice(svcs, func(i, j int) bool {
+		if svcs[i].a != svcs[j].a {
+			return svcs[i].a.Less(svcs[j].a)
+		}
+		return svcs[i].p < svcs[j].p
+	})
+	for _, k := range svcs {
+		fl := floods[k]
+		fl.eb.e.Count = fl.syns
+		add("syn_flood", "availability", fl.syns,
+			fmt.Sprintf("%d SYNs to %s; %d handshakes completed.", fl.syns, hostPort(k.a, k.p), fl.done), fl.eb.e)
+	}
+
+	flagPattern("zero_window_stall", "flow_control", 7, 1, func(n, c int) string {
+		return fmt.Sprintf("%s advertised a zero window in %s.", plural(n, "packet", "packets"), plural(c, "connection", "connections"))
+	})
+	flagPattern("duplicate_ack_burst", "reliability", 4, dupACKBurst, func(n, c int) string {
+		return fmt.Sprintf("%s in %s with %d or more each.", plural(n, "duplicate ACK", "duplicate ACKs"), plural(c, "connection", "connections"), dupACKBurst)
+	})
+	flagPattern("out_of_order_delivery", "reliability", 3, 1, func(n, c int) string {
+		return fmt.Sprintf("%s arrived out of order in %s.", plural(n, "segment", "segments"), plural(c, "connection", "connections"))
+	})
+	flagPattern("lost_segments", "reliability", 5, 1, func(n, c int) string {
+		return fmt.Sprintf("%s followed a gap in the sequence numbers in %s (lost in the network or not captured).", plural(n, "segment", "segments"), plural(c, "connection", "connections"))
+	})
+	flagPattern("capture_loss", "capture_quality", 6, 1, func(n, c int) string {
+		return fmt.Sprintf("%s acknowledged data the capture does not contain, in %s: the capture missed packets that the receiver got.", plural(n, "packet", "packets"), plural(c, "connection", "connections"))
+	})
+	flagPattern("keep_alives", "connection_lifecycle", 12, 1, func(n, c int) string {
+		return fmt.Sprintf("%s in %s.", plural(n, "keep-alive", "keep-alives"), plural(c, "connection", "connections"))
+	})
+	flagPattern("port_reuse", "connection_lifecycle", 14, 1, func(n, c int) string {
+		return fmt.Sprintf("%s reused the ports of an earlier connection with a new initial sequence number.", plural(n, "SYN", "SYNs"))
+	})
+	return out
+}
+
+// RetransConn is one row of tcp_retransmissions.by_connection.
+type RetransConn struct {
+	Connection   string  `json:"connection"`
+	Stream       int     `json:"stream"`
+	RetransCount int     `json:"retrans_count"`
+	TotalPackets int     `json:"total_packets"`
+	RetransRate  float64 `json:"retrans_rate"`
+	Fast         int     `json:"fast"`
+	Spurious     int     `json:"spurious"`
+	Timeout      int     `json:"timeout"`
+	DataSegments int     `json:"data_segments"`
+	RetransData  int     `json:"retransmitted_data_segments"`
+}
+
+// SecondPoint is one second of the retransmission series.
+type SecondPoint struct {
+	Epoch           int64   `json:"epoch"`
+	Time            string  `json:"time"`
+	Packets         int     `json:"packets"`
+	Retransmissions int     `json:"retransmissions"`
+	Fast            int     `json:"fast"`
+	Spurious        int     `json:"spurious"`
+	Rate            float64 `json:"rate"`
+}
+
+// RetransSummary is tcp_retransmissions.summary.
+type RetransSummary struct {
+	WorstConnection           string  `json:"worst_connection"`
+	WorstRetransRate          float64 `json:"worst_retrans_rate"`
+	ConnectionsAboveThreshold int     `json:"connections_above_threshold"`
+	ConnectionsWithRetrans    int     `json:"connections_with_retransmissions"`
+}
+
+// RetransReport is the tcp_retransmissions report.
+type RetransReport struct {
+	File                      string         `json:"file"`
+	Filter                    Filter         `json:"filter"`
+	TotalPackets              int            `json:"total_packets"`
+	TotalRetransmissions      int            `json:"total_retransmissions"`
+	RetransmissionRate        float64        `json:"retransmission_rate"`
+	DataSegments              int            `json:"data_segments"`
+	RetransmittedDataSegments int            `json:"retransmitted_data_segments"`
+	DataRetransmissionRate    float64        `json:"data_retransmission_rate"`
+	Threshold                 float64        `json:"threshold"`
+	ExceedsThreshold          bool           `json:"exceeds_threshold"`
+	ByKind                    map[string]int `json:"by_kind"`
+	ByConnection              []RetransConn  `json:"by_connection"`
+	Summary                   RetransSummary `json:"summary"`
+	PerSecond                 []SecondPoint  `json:"per_second"`
+	Warnings                  []string       `json:"warnings"`
+}
+
+// DefaultThreshold is the seed's retransmission-rate threshold.
+const DefaultThreshold = 0.02
+
+func (b *builder) retransmissions() any {
+	tot := b.tot
+	th := b.t.opts.Threshold
+	if th <= 0 {
+		th = DefaultThreshold
+	}
+	rep := &RetransReport{
+		File:                      b.cap.FileName,
+		Filter:                    b.filter,
+		TotalPackets:              tot.packets,
+		TotalRetransmissions:      tot.flags[0],
+		RetransmissionRate:        ratio(tot.flags[0], tot.packets),
+		DataSegments:              tot.dataSegments,
+		RetransmittedDataSegments: tot.retransData,
+		DataRetransmissionRate:    ratio(tot.retransData, tot.dataSegments),
+		Threshold:                 th,
+		ByKind:                    map[string]int{"timeout": tot.timeout, "fast": tot.fast, "spurious": tot.spurious},
+		ByConnection:              []RetransConn{},
+		PerSecond:                 []SecondPoint{},
+		Warnings:                  b.warnings,
+	}
+	rep.ExceedsThreshold = rep.RetransmissionRate > th
+	for i := range b.rows {
+		r := &b.rows[i]
+		if r.Retransmissions == 0 {
+			continue
+		}
+		rc := RetransConn{
+			Connection: r.name(), Stream: r.Stream, RetransCount: r.Retransmissions,
+			TotalPackets: r.PacketCount, RetransRate: ratio(r.Retransmissions, r.PacketCount),
+			Fast: r.fc[1], Spurious: r.fc[2], Timeout: r.fc[0] - r.fc[1] - r.fc[2],
+			DataSegments: r.DataPackets, RetransData: r.retransData,
+		}
+		rep.ByConnection = append(rep.ByConnection, rc)
+		if rc.RetransRate > th {
+			rep.Summary.ConnectionsAboveThreshold++
+		}
+	}
+	rep.Summary.ConnectionsWithRetrans = len(rep.ByConnection)
+	sort.Slice(rep.ByConnection, func(i, j int) bool {
+		a, c := rep.ByConnection[i], rep.ByConnection[j]
+		if a.RetransRate != c.RetransRate {
+			return a.RetransRate > c.RetransRate
+		}
+		if a.RetransCount != c.RetransCount {
+			return a.RetransCount > c.RetransCount
+		}
+		return a.Stream < c.Stream
+	})
+	if len(rep.ByConnection) > 0 {
+		rep.Summary.WorstConnection = rep.ByConnection[0].Connection
+		rep.Summary.WorstRetransRate = rep.ByConnection[0].RetransRate
+	}
+	if !b.t.opts.Detailed && len(rep.ByConnection) > shortList {
+		rep.ByConnection = rep.ByConnection[:shortList]
+	}
+	// The series covers every TCP packet (the filter does not apply to it
+	// unless a filter is set, in which case it is left empty).
+	if !b.t.filterSet {
+		secs := make([]int64, 0, len(b.t.seconds))
+		for s := range b.t.seconds {
+			secs = append(secs, s)
+		}
+		sort.Slice(secs, func(i, j int) bool { return secs[i] < secs[j] })
+		for _, s := range secs {
+			v := b.t.seconds[s]
+			rep.PerSecond = append(rep.PerSecond, SecondPoint{
+				Epoch: s, Time: Timestamp(s * 1e9), Packets: v.packets, Retransmissions: v.retrans,
+				Fast: v.fast, Spurious: v.spurious, Rate: ratio(v.retrans, v.packets),
+			})
+		}
+	}
+	return rep
+}
+
+// FlowDirection is one direction of traffic_flow.
+type FlowDirection struct {
+	PacketCount     uint64         `json:"packet_count"`
+	ByteCount       uint64         `json:"byte_count"`
+	PayloadBytes    uint64         `json:"payload_bytes"`
+	SynCount        int            `json:"syn_count"`
+	RstCount        int            `json:"rst_count"`
+	FinCount        int            `json:"fin_count"`
+	DataPackets     uint32         `json:"data_packets"`
+	Retransmissions int            `json:"retransmissions"`
+	AnalysisFlags   map[string]int `json:"analysis_flags"`
+}
+
+// Spread is min/median/max of a set of durations in seconds.
+type Spread struct {
+	Count  int     `json:"count"`
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	Max    float64 `json:"max"`
+}
+
+func spread(v []float64) *Spread {
+	if len(v) == 0 {
+		return nil
+	}
+	sort.Float64s(v)
+	m := v[len(v)/2]
+	if len(v)%2 == 0 {
+		m = (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return &Spread{Count: len(v), Min: v[0], Median: m, Max: v[len(v)-1]}
+}
+
+// FlowTiming is traffic_flow.timing.
+type FlowTiming struct {
+	Connections        int     `json:"connections"`
+	HandshakesComplete int     `json:"handshakes_completed"`
+	InitialRTT         *Spread `json:"initial_rtt_seconds"`
+	SynToSynAck        *Spread `json:"syn_to_syn_ack_seconds"`
+	FirstResponse      *Spread `json:"first_response_seconds"`
+}
+
+// FlowAnalysis is traffic_flow.analysis.
+type FlowAnalysis struct {
+	AsymmetryRatio    float64 `json:"asymmetry_ratio"`
+	PrimaryRSTSource  string  `json:"primary_rst_source"`
+	DataFlowDirection string  `json:"data_flow_direction"`
+	Interpretation    string  `json:"interpretation"`
+}
+
+// FlowReport is the traffic_flow report.
+type FlowReport struct {
+	File           string        `json:"file"`
+	Server         string        `json:"server"`
+	ServerPort     int           `json:"server_port,omitempty"`
+	ClientToServer FlowDirection `json:"client_to_server"`
+	ServerToClient FlowDirection `json:"server_to_client"`
+	Analysis       FlowAnalysis  `json:"analysis"`
+	Timing         FlowTiming    `json:"timing"`
+	Warnings       []string      `json:"warnings"`
+}
+
+// busiest names the servers with the most packets.
+func (b *builder) busiest(n int) string {
+	type kv struct {
+		a netip.Addr
+		n int
+	}
+	l := make([]kv, 0, len(b.servers))
+	for a, c := range b.servers {
+		l = append(l, kv{a, c})
+	}
+	sort.Slice(l, func(i, j int) bool {
+		if l[i].n != l[j].n {
+			return l[i].n > l[j].n
+		}
+		return l[i].a.Less(l[j].a)
+	})
+	if len(l) > n {
+		l = l[:n]
+	}
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = fmt.Sprintf("%s (%d packets)", e.a, e.n)
+	}
+	if len(parts) == 0 {
+		return "no TCP servers were seen"
+	}
+	return "busiest servers: " + strings.Join(parts, ", ")
+}
+
+func (b *builder) trafficFlow() any {
+	o := b.t.opts
+	if o.ServerIP == "" {
+		return engine.ErrorReport{Error: "traffic_flow needs server_ip; " + b.busiest(5), File: b.cap.FileName}
+	}
+	if !b.t.filterIP.IsValid() {
+		return engine.ErrorReport{Error: fmt.Sprintf("traffic_flow: server_ip %q is not an IP address; %s", o.ServerIP, b.busiest(5)), File: b.cap.FileName}
+	}
+	if b.tot.conns == 0 {
+		return engine.ErrorReport{Error: fmt.Sprintf("traffic_flow: no TCP traffic to or from %s in the capture; %s", b.filterDesc(), b.busiest(5)), File: b.cap.FileName}
+	}
+	rep := &FlowReport{File: b.cap.FileName, Server: o.ServerIP, ServerPort: o.ServerPort, Warnings: b.warnings}
+	var d [2]struct {
+		s   DirStats
+		fc  FlagCounts
+		syn int
+		rst int
+		fin int
+	}
+	var rtts, synack, resp []float64
+	ip := b.t.filterIP
+	for i := range b.rows {
+		r := &b.rows[i]
+		// Orient by the filtered server: if the filtered address is the
+		// row's client, its "client" direction is from the server.
+		c2s, s2c := 0, 1
+		if r.server != ip && r.client == ip {
+			c2s, s2c = 1, 0
+		}
+		dirs := [2]*DirStats{&r.ClientToServer, &r.ServerToClient}
+		d[0].s.add(dirs[c2s])
+		d[1].s.add(dirs[s2c])
+		d[0].fc.addCounts(&r.dirFlags[c2s])
+		d[1].fc.addCounts(&r.dirFlags[s2c])
+		d[0].syn += r.synCounts[c2s]
+		d[1].syn += r.synCounts[s2c]
+		d[0].rst += r.rstCounts[c2s]
+		d[1].rst += r.rstCounts[s2c]
+		d[0].fin += r.finCounts[c2s]
+		d[1].fin += r.finCounts[s2c]
+		if r.HandshakeCompleted {
+			rep.Timing.HandshakesComplete++
+		}
+		if r.rttNs > 0 {
+			rtts = append(rtts, secs(r.rttNs))
+		}
+		if r.synAckDelay >= 0 {
+			synack = append(synack, secs(r.synAckDelay))
+		}
+		if r.c2sFirst != 0 && r.s2cFirst != 0 && r.s2cFirst >= r.c2sFirst {
+			resp = append(resp, secs(r.s2cFirst-r.c2sFirst))
+		}
+	}
+	rep.Timing.Connections = len(b.rows)
+	rep.Timing.InitialRTT = spread(rtts)
+	rep.Timing.SynToSynAck = spread(synack)
+	rep.Timing.FirstResponse = spread(resp)
+	mk := func(i int) FlowDirection {
+		m := map[string]int{}
+		for j, n := range d[i].fc {
+			if n > 0 {
+				m[FlagNames[j]] = n
+			}
+		}
+		return FlowDirection{
+			PacketCount: d[i].s.Packets, ByteCount: d[i].s.IPBytes, PayloadBytes: d[i].s.PayloadBytes,
+			SynCount: d[i].syn, RstCount: d[i].rst, FinCount: d[i].fin,
+			DataPackets: d[i].s.DataPackets, Retransmissions: d[i].fc[0], AnalysisFlags: m,
+		}
+	}
+	rep.ClientToServer, rep.ServerToClient = mk(0), mk(1)
+	a := &rep.Analysis
+	cb, sb := float64(rep.ClientToServer.ByteCount), float64(rep.ServerToClient.ByteCount)
+	if sb > 0 {
+		a.AsymmetryRatio = cb / sb
+	}
+	cr, sr := rep.ClientToServer.RstCount, rep.ServerToClient.RstCount
+	switch {
+	case cr == 0 && sr == 0:
+		a.PrimaryRSTSource = "none"
+	case cr > sr:
+		a.PrimaryRSTSource = "client"
+	case sr > cr:
+		a.PrimaryRSTSource = "server"
+	default:
+		a.PrimaryRSTSource = "balanced"
+	}
+	cp, sp := float64(rep.ClientToServer.PayloadBytes), float64(rep.ServerToClient.PayloadBytes)
+	switch {
+	case cp > 2*sp:
+		a.DataFlowDirection = "client_heavy"
+	case sp > 2*cp:
+		a.DataFlowDirection = "server_heavy"
+	default:
+		a.DataFlowDirection = "balanced"
+	}
+	var parts []string
+	switch a.DataFlowDirection {
+	case "server_heavy":
+		parts = append(parts, fmt.Sprintf("The server sent most of the payload (%d of %d bytes).", uint64(sp), uint64(cp+sp)))
+	case "client_heavy":
+		parts = append(parts, fmt.Sprintf("Clients sent most of the payload (%d of %d bytes).", uint64(cp), uint64(cp+sp)))
+	default:
+		parts = append(parts, fmt.Sprintf("Payload is balanced between directions (%d bytes to the server, %d from it).", uint64(cp), uint64(sp)))
+	}
+	if cr+sr > 0 {
+		parts = append(parts, fmt.Sprintf("RSTs: %d from clients, %d from the server.", cr, sr))
+	}
+	if n := rep.ClientToServer.Retransmissions + rep.ServerToClient.Retransmissions; n > 0 {
+		parts = append(parts, fmt.Sprintf("Retransmissions: %d towards the server, %d from it.", rep.ClientToServer.Retransmissions, rep.ServerToClient.Retransmissions))
+	}
+	a.Interpretation = strings.Join(parts, " ")
+	return rep
+}
+
+func (b *builder) filterDesc() string {
+	if b.t.opts.ServerPort != 0 {
+		return fmt.Sprintf("%s port %d", b.t.opts.ServerIP, b.t.opts.ServerPort)
+	}
+	return b.t.opts.ServerIP
+}

@@ -1,0 +1,344 @@
+package tcp
+
+import (
+	"net/netip"
+	"strconv"
+	"time"
+)
+
+// DirStats counts one direction of a connection.
+type DirStats struct {
+	Packets         uint64 `json:"packets"`
+	IPBytes         uint64 `json:"ip_bytes"`
+	PayloadBytes    uint64 `json:"payload_bytes"`
+	DataPackets     uint32 `json:"data_packets"`
+	Retransmissions int    `json:"retransmissions"`
+}
+
+// ConnOptions are the TCP options each side offered in its SYN.
+type ConnOptions struct {
+	ClientMSS         uint16 `json:"client_mss,omitempty"`
+	ServerMSS         uint16 `json:"server_mss,omitempty"`
+	ClientWindowScale *int   `json:"client_window_scale,omitempty"`
+	ServerWindowScale *int   `json:"server_window_scale,omitempty"`
+	// WindowScaling is true when both SYNs carried the option (RFC 7323 section 2.2).
+	WindowScaling bool `json:"window_scaling"`
+	SACKPermitted bool `json:"sack_permitted"`
+	SACKSeen      bool `json:"sack_seen"`
+	Timestamps    bool `json:"timestamps"`
+}
+
+// ConnRow is one connection in the reports.
+type ConnRow struct {
+	Stream             int            `json:"stream"`
+	Client             string         `json:"client"`
+	Server             string         `json:"server"`
+	ClientIP           string         `json:"client_ip"`
+	ClientPort         uint16         `json:"client_port"`
+	ServerIP           string         `json:"server_ip"`
+	ServerPort         uint16         `json:"server_port"`
+	RoleInferred       bool           `json:"role_inferred"`
+	State              string         `json:"state"`
+	ConnState          string         `json:"conn_state"`
+	History            string         `json:"history"`
+	HandshakeCompleted bool           `json:"handshake_completed"`
+	SynCount           int            `json:"syn_count"`
+	SynAckCount        int            `json:"syn_ack_count"`
+	AckCount           int            `json:"ack_count"`
+	RstCount           int            `json:"rst_count"`
+	FinCount           int            `json:"fin_count"`
+	DataPackets        int            `json:"data_packets"`
+	Retransmissions    int            `json:"retransmissions"`
+	CloseReason        string         `json:"close_reason"`
+	Close              string         `json:"close"`
+	PacketCount        int            `json:"packet_count"`
+	FirstFrame         int            `json:"first_frame"`
+	LastFrame          int            `json:"last_frame"`
+	FirstTime          string         `json:"first_time"`
+	LastTime           string         `json:"last_time"`
+	FirstTimeEpoch     float64        `json:"first_time_epoch"`
+	DurationSeconds    float64        `json:"duration_seconds"`
+	InitialRTT         *float64       `json:"initial_rtt_seconds"`
+	SynToSynAck        *float64       `json:"syn_to_syn_ack_seconds,omitempty"`
+	ClientToServer     DirStats       `json:"client_to_server"`
+	ServerToClient     DirStats       `json:"server_to_client"`
+	Options            ConnOptions    `json:"options"`
+	AnalysisFlags      map[string]int `json:"analysis_flags"`
+	FirstFlaggedFrame  int            `json:"first_flagged_frame,omitempty"`
+	LastFlaggedFrame   int            `json:"last_flagged_frame,omitempty"`
+	// Trace is the connection's first packets for a time/sequence graph
+	// (present for the connections seen first, within the trace caps).
+	Trace *Trace `json:"trace,omitempty"`
+
+	fc          FlagCounts
+	server      netip.Addr
+	client      netip.Addr
+	serverRST   int
+	clientRST   int
+	rstCounts   [2]int // client, server
+	finCounts   [2]int
+	synCounts   [2]int
+	dirFlags    [2]FlagCounts
+	retransData int
+	firstNs     int64
+	lastNs      int64
+	synAckNs    int64
+	c2sFirst    int64 // first client payload
+	s2cFirst    int64 // first server payload
+	rttNs       int64 // initial RTT, 0 if unknown
+	synAckDelay int64 // SYN to SYN/ACK, -1 if unknown
+	hist        [16]byte
+	nhist       uint8
+	swapHist    bool
+	ci, si      int
+	conn        *Conn
+	filled      bool
+}
+
+// Name is "client -> server" as the seed names connections.
+func (r *ConnRow) Name() string { return r.Client + " -> " + r.Server }
+
+func hostPort(a netip.Addr, p uint16) string {
+	return netip.AddrPortFrom(a, p).String()
+}
+
+// Timestamp formats nanoseconds since the epoch as UTC RFC 3339 with nanoseconds.
+func Timestamp(ns int64) string {
+	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+}
+
+func secs(ns int64) float64 { return float64(ns) / 1e9 }
+
+func fptr(v float64) *float64 { return &v }
+
+func iptr(v int) *int { return &v }
+
+// serverSide decides which endpoint is the server.
+func (c *Conn) serverSide() (client int, inferred bool) {
+	if c.client >= 0 {
+		return int(c.client), false
+	}
+	// No SYN: the side using the well-known or lower port is the server.
+	p0, p1 := c.port[0], c.port[1]
+	switch {
+	case p0 < 1024 && p1 >= 1024:
+		return 1, true
+	case p1 < 1024 && p0 >= 1024:
+		return 0, true
+	case p0 < p1:
+		return 1, true
+	case p1 < p0:
+		return 0, true
+	}
+	return 0, true
+}
+
+// summarize builds the report row of a connection.
+func (c *Conn) summarize() ConnRow {
+	ci, inferred := c.serverSide()
+	si := 1 - ci
+	cf, sf := &c.flow[ci], &c.flow[si]
+	r := ConnRow{
+		Stream:            c.Stream,
+		Client:            hostPort(c.addr[ci], c.port[ci]),
+		Server:            hostPort(c.addr[si], c.port[si]),
+		ClientIP:          c.addr[ci].String(),
+		ClientPort:        c.port[ci],
+		ServerIP:          c.addr[si].String(),
+		ServerPort:        c.port[si],
+		RoleInferred:      inferred,
+		client:            c.addr[ci],
+		server:            c.addr[si],
+		FirstFrame:        c.firstFrame,
+		LastFrame:         c.lastFrame,
+		FirstTimeEpoch:    secs(c.firstNs),
+		DurationSeconds:   secs(c.lastNs - c.firstNs),
+		firstNs:           c.firstNs,
+		lastNs:            c.lastNs,
+		synAckNs:          c.synAckNs,
+		c2sFirst:          cf.firstData,
+		s2cFirst:          sf.firstData,
+		FirstFlaggedFrame: c.firstFlagged,
+		LastFlaggedFrame:  c.lastFlagged,
+	}
+	r.SynCount = int(cf.syn) // client SYNs (pure SYN from client side)
+	r.SynAckCount = int(sf.syn)
+	if !cf.sawSYN && cf.sawSYNACK { // odd roles: count by flag kind
+		r.SynCount, r.SynAckCount = int(sf.syn), int(cf.syn)
+	}
+	r.AckCount = int(cf.ack + sf.ack)
+	r.RstCount = int(cf.rst + sf.rst)
+	r.FinCount = int(cf.fin + sf.fin)
+	r.DataPackets = int(cf.dataPackets + sf.dataPackets)
+	r.PacketCount = int(cf.packets + sf.packets)
+	cfl, sfl := cf.flags.counts(), sf.flags.counts()
+	for i := range r.fc {
+		r.fc[i] = cfl[i] + sfl[i]
+	}
+	r.Retransmissions = r.fc[0]
+	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cfl[0]}
+	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sfl[0]}
+	r.clientRST, r.serverRST = cf.firstRST, sf.firstRST
+	r.rstCounts = [2]int{int(cf.rst), int(sf.rst)}
+	r.finCounts = [2]int{int(cf.fin), int(sf.fin)}
+	r.synCounts = [2]int{int(cf.syn), int(sf.syn)}
+	r.dirFlags = [2]FlagCounts{cfl, sfl}
+	r.retransData = int(cf.retransData + sf.retransData)
+	r.HandshakeCompleted = cf.sawSYN && sf.sawSYNACK && c.hsAckNs != 0
+	if c.firstRTT > 0 {
+		r.rttNs = c.firstRTT
+	}
+	r.synAckDelay = -1
+	if c.synNs != 0 && c.synAckNs != 0 && c.synAckNs >= c.synNs {
+		r.synAckDelay = c.synAckNs - c.synNs
+	}
+	r.hist, r.nhist = c.hist, c.nhist
+	// Letters were recorded with endpoint 0 as originator when no SYN said otherwise.
+	r.swapHist = c.client < 0 && ci == 1
+	r.ci, r.si, r.conn = ci, si, c
+
+	origSYN, respSYNACK := cf.sawSYN, sf.sawSYNACK
+	switch {
+	case !origSYN && !respSYNACK:
+		r.ConnState = "OTH"
+	case origSYN && !respSYNACK:
+		switch {
+		case cf.sawRST:
+			r.ConnState = "RSTOS0"
+		case sf.sawRST:
+			r.ConnState = "REJ"
+		case cf.sawFIN:
+			r.ConnState = "SH"
+		default:
+			r.ConnState = "S0"
+		}
+	case !origSYN && respSYNACK:
+		switch {
+		case sf.sawRST:
+			r.ConnState = "RSTRH"
+		case sf.sawFIN:
+			r.ConnState = "SHR"
+		default:
+			r.ConnState = "OTH"
+		}
+	default:
+		switch {
+		case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
+			r.ConnState = "RSTO"
+		case sf.sawRST:
+			r.ConnState = "RSTR"
+		case cf.sawFIN && sf.sawFIN:
+			r.ConnState = "SF"
+		case cf.sawFIN:
+			r.ConnState = "S2"
+		case sf.sawFIN:
+			r.ConnState = "S3"
+		default:
+			r.ConnState = "S1"
+		}
+	}
+
+	switch {
+	case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
+		r.Close = "rst_by_client"
+	case sf.sawRST:
+		r.Close = "rst_by_server"
+	case cf.sawFIN && sf.sawFIN:
+		r.Close = "fin_both"
+	case cf.sawFIN:
+		r.Close = "fin_by_client"
+	case sf.sawFIN:
+		r.Close = "fin_by_server"
+	default:
+		r.Close = "open"
+	}
+	switch {
+	case cf.sawRST || sf.sawRST:
+		r.State, r.CloseReason = "reset", "reset"
+	case cf.sawFIN && sf.sawFIN:
+		r.State, r.CloseReason = "closed", "normal"
+	case cf.sawFIN || sf.sawFIN:
+		r.State, r.CloseReason = "closing", "normal"
+	case r.HandshakeCompleted:
+		r.State, r.CloseReason = "established", "active"
+	case origSYN && respSYNACK:
+		r.State, r.CloseReason = "syn_received", "unknown"
+	case origSYN:
+		r.State, r.CloseReason = "syn_sent", "unknown"
+	default:
+		r.State, r.CloseReason = "midstream", "unknown"
+		if r.DataPackets > 0 {
+			r.CloseReason = "active"
+		}
+	}
+	return r
+}
+
+// fill sets the fields that cost allocations (text, maps, pointers); it is
+// called only for the rows a report lists.
+func (r *ConnRow) fill() {
+	if r.filled {
+		return
+	}
+	r.filled = true
+	c, ci, si := r.conn, r.ci, r.si
+	r.Client = hostPort(c.addr[ci], c.port[ci])
+	r.Server = hostPort(c.addr[si], c.port[si])
+	r.ClientIP = c.addr[ci].String()
+	r.ServerIP = c.addr[si].String()
+	r.FirstTime = Timestamp(r.firstNs)
+	r.LastTime = Timestamp(r.lastNs)
+	r.AnalysisFlags = map[string]int{}
+	for i, n := range r.fc {
+		if n > 0 {
+			r.AnalysisFlags[FlagNames[i]] = n
+		}
+	}
+	if r.rttNs > 0 {
+		r.InitialRTT = fptr(secs(r.rttNs))
+	}
+	if r.synAckDelay >= 0 {
+		r.SynToSynAck = fptr(secs(r.synAckDelay))
+	}
+	cf, sf := &c.flow[ci], &c.flow[si]
+	o := &r.Options
+	o.ClientMSS, o.ServerMSS = cf.mss, sf.mss
+	if cf.wsOpt >= 0 {
+		o.ClientWindowScale = iptr(int(cf.wsOpt))
+	}
+	if sf.wsOpt >= 0 {
+		o.ServerWindowScale = iptr(int(sf.wsOpt))
+	}
+	o.WindowScaling = cf.wsOpt >= 0 && sf.wsOpt >= 0
+	o.SACKPermitted = cf.sackPerm && sf.sackPerm
+	o.SACKSeen = cf.sackSeen || sf.sackSeen
+	o.Timestamps = cf.tsSeen && sf.tsSeen
+	// History, with the originator's letters in upper case.
+	h := make([]byte, r.nhist)
+	copy(h, r.hist[:r.nhist])
+	if r.swapHist {
+		for i, l := range h {
+			if l >= 'a' {
+				h[i] = l - ('a' - 'A')
+			} else {
+				h[i] = l + ('a' - 'A')
+			}
+		}
+	}
+	r.History = string(h)
+	r.conn = nil
+}
+
+// name is "client -> server" without filling the row.
+func (r *ConnRow) name() string {
+	c := r.conn
+	if c == nil {
+		return r.Name()
+	}
+	return hostPort(c.addr[r.ci], c.port[r.ci]) + " -> " + hostPort(c.addr[r.si], c.port[r.si])
+}
+
+// failedHandshake is a client SYN that never completed the handshake.
+func (r *ConnRow) failedHandshake() bool { return r.SynCount > 0 && !r.HandshakeCompleted }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,456 @@
+package tcp
+
+import (
+	"net/netip"
+	"sort"
+
+	"pcaplens/analysis/frame"
+)
+
+// TCP header flag bits (RFC 9293 section 3.1).
+const (
+	thFIN = 0x01
+	thSYN = 0x02
+	thRST = 0x04
+	thPSH = 0x08
+	thACK = 0x10
+)
+
+// Window scale values with Wireshark's meaning: -1 not known yet, -2 not in use.
+const (
+	wsUnknown = -1
+	wsNone    = -2
+)
+
+// key identifies a TCP 4-tuple regardless of direction: the endpoint that
+// sorts first is a.
+type key struct {
+	a, b   [16]byte
+	pa, pb uint16
+	v6     bool // IPv4-mapped IPv6 addresses are not IPv4 addresses
+}
+
+func makeKey(src, dst netip.Addr, sp, dp uint16) key {
+	s, d := src.As16(), dst.As16()
+	v6 := src.Is6()
+	if less(s, sp, d, dp) {
+		return key{a: s, b: d, pa: sp, pb: dp, v6: v6}
+	}
+	return key{a: d, b: s, pa: dp, pb: sp, v6: v6}
+}
+
+func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return pa < pb
+}
+
+// flow is one direction of a connection: Wireshark's tcp_flow_t plus its
+// tcp_analyze_seq_flow_info_t, and our counters.
+type flow struct {
+	baseSeq         uint32
+	nextSeq         uint32 // 0 means not known, as in Wireshark
+	maxSeqToBeAcked uint32
+	lastAck         uint32
+	window          uint32 // last raw (unscaled) window; 2^32-1 before the first
+	nextSeqNs       int64
+	lastAckNs       int64
+	dupAckNum       int32
+	lastSegFlags    Flag
+	winScale        int8
+	baseSet         bool
+	firstAck        bool // window was last taken from a SYN (never scaled)
+	sawSYN          bool
+	sawSYNACK       bool
+	sawFIN          bool
+	sawRST          bool
+	sawData         bool
+
+	packets, ipBytes, payload uint64
+	dataPackets               uint32
+	syn, fin, rst, ack        uint32
+	retransData               uint32 // retransmitted data segments (any kind)
+	retransBytes              uint64
+	flags                     flagCounts32
+
+	mss       uint16
+	wsOpt     int8 // window scale option value, -1 when absent
+	sackPerm  bool
+	sackSeen  bool
+	tsSeen    bool
+	firstRST  int   // frame number of the first RST, 0 if none
+	firstData int64 // time of first payload, 0 if none
+}
+
+// Conn is one TCP connection, numbered like tshark's tcp.stream.
+type Conn struct {
+	k      key
+	Stream int
+	addr   [2]netip.Addr // endpoint 0 sent the first packet seen
+	port   [2]uint16
+	flow   [2]flow
+	// client indexes addr/port; -1 until decided.
+	client       int8
+	roleInferred bool
+	firstNs      int64
+	lastNs       int64
+	firstFrame   int
+	lastFrame    int
+	synNs        int64 // first SYN (no ACK)
+	synAckNs     int64 // first SYN/ACK
+	hsAckNs      int64 // ACK completing the handshake
+	tsMruSyn     int64 // time of the most recent SYN (Wireshark's ts_mru_syn)
+	firstRTT     int64 // Wireshark's ts_first_rtt (0: unknown)
+	hist         [16]byte
+	nhist        uint8
+	histSeen     uint32 // bit per history letter per side
+	firstFlagged int    // first and last frame carrying any analysis flag
+	lastFlagged  int
+	evicted      bool
+	trace        *trace // first packets, for the time/sequence graph
+}
+
+// Tracker follows TCP connections and gives each packet Wireshark's TCP
+// analysis flags. It is not safe for concurrent use.
+type Tracker struct {
+	conns     *table
+	all       []*Conn // every connection, by stream number
+	nextID    int
+	maxConns  int
+	evictions int
+	packets   int // TCP packets
+	flags     FlagCounts
+	// OnPacket, when set, is called for every TCP packet after analysis.
+	OnPacket func(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag)
+	// OnEvict, when set, is called for each connection the cap closes out.
+	OnEvict func(c *Conn)
+}
+
+// DefaultMaxConns is the default cap on connections tracked at once.
+const DefaultMaxConns = 500_000
+
+// NewTracker returns a tracker holding at most maxConns live connections
+// (DefaultMaxConns when maxConns <= 0).
+func NewTracker(maxConns int) *Tracker {
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	return &Tracker{conns: newTable(), maxConns: maxConns}
+}
+
+// segmentLen is the TCP payload length as the IP header claims it
+// (Wireshark's tcp.len), or -1 when it cannot be known.
+func segmentLen(f *frame.Frame) int {
+	hdr := int(f.TCP.DataOffset) * 4
+	var ipPayload int
+	switch f.Network {
+	case frame.NetIPv4:
+		if f.IPv4.Length == 0 { // TSO: no length in the header; use the frame
+			return len(f.TCP.Contents) + len(f.TCP.Payload) - hdr
+		}
+		ipPayload = int(f.IPv4.Length) - int(f.IPv4.IHL)*4
+	case frame.NetIPv6:
+		ipPayload = int(f.IPv6.Length)
+		if f.IPv6.NextHeader != 6 {
+			// Extension headers: their length is the distance from the end of
+			// the fixed header to the TCP header, both slices of f.Data.
+			ipOff := cap(f.Data) - cap(f.IPv6.Contents)
+			tcpOff := cap(f.Data) - cap(f.TCP.Contents)
+			ext := tcpOff - (ipOff + 40)
+			if ext < 0 || ext > ipPayload || len(f.IPv6.Contents) == 0 || len(f.TCP.Contents) == 0 {
+				return -1
+			}
+			ipPayload -= ext
+		}
+	default:
+		return -1
+	}
+	// When the IP header claims more than the frame holds on the wire,
+	// Wireshark uses what is there (packet-ip.c trims to the reported length).
+	if len(f.TCP.Contents) > 0 && cap(f.TCP.Contents) <= cap(f.Data) {
+		if avail := f.OrigLen - (cap(f.Data) - cap(f.TCP.Contents)); avail >= 0 && avail < ipPayload {
+			ipPayload = avail
+		}
+	}
+	if ipPayload < hdr {
+		return -1
+	}
+	return ipPayload - hdr
+}
+
+// Packet processes one frame; frames without a TCP header are ignored.
+func (t *Tracker) Packet(f *frame.Frame) {
+	if f.Transport != frame.TransportTCP {
+		return
+	}
+	t.packets++
+	th := &f.TCP
+	var fl uint8
+	if th.FIN {
+		fl |= thFIN
+	}
+	if th.SYN {
+		fl |= thSYN
+	}
+	if th.RST {
+		fl |= thRST
+	}
+	if th.PSH {
+		fl |= thPSH
+	}
+	if th.ACK {
+		fl |= thACK
+	}
+	k := makeKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
+	h := t.conns.hash(&k)
+	c := t.conns.get(&k, h)
+	if c == nil {
+		c = t.newConn(k, h, f)
+	}
+	dir := c.dir(f)
+	var flags Flag
+	// Port reuse (Wireshark: a SYN whose sequence number differs from the
+	// direction's base sequence number starts a new conversation).
+	if fl&(thSYN|thACK) == thSYN && c.flow[dir].baseSet && th.Seq != c.flow[dir].baseSeq {
+		c = t.newConn(k, h, f)
+		dir = 0
+		flags |= FlagReusedPorts
+	} else if fl&(thSYN|thACK) == thSYN|thACK && c.flow[dir].baseSet && th.Seq != c.flow[dir].baseSeq {
+		flags |= FlagReusedPorts
+	}
+	seglen := -1
+	if !f.Fragment {
+		seglen = segmentLen(f)
+	}
+	if seglen >= 0 {
+		flags = c.analyze(dir, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
+	}
+	c.options(dir, f, fl)
+	if fl&thSYN != 0 {
+		// Wireshark's verify_tcp_window_scaling.
+		fw, rv := &c.flow[dir], &c.flow[1-dir]
+		if fw.winScale == wsUnknown {
+			fw.winScale, rv.winScale = wsNone, wsNone
+		} else if fl&thACK != 0 && rv.winScale == wsNone {
+			fw.winScale = wsNone
+		}
+		if fl&thACK == 0 {
+			c.tsMruSyn = f.TimeNs
+		}
+	} else {
+		c.flow[dir].firstAck = false
+	}
+	if fl&(thSYN|thACK) == thACK && c.tsMruSyn != 0 && c.firstRTT == 0 {
+		c.firstRTT = f.TimeNs - c.tsMruSyn
+	}
+	if seglen < 0 {
+		seglen = len(f.Payload)
+	}
+	c.count(dir, f, fl, seglen, flags)
+	t.flags.add(flags)
+	if t.OnPacket != nil {
+		t.OnPacket(c, dir, f, seglen, flags)
+	}
+}
+
+func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
+	if len(t.all) >= t.maxConns {
+		t.evict()
+	}
+	c := &Conn{k: k, Stream: t.nextID, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
+	t.nextID++
+	c.addr[0], c.addr[1] = f.SrcIP, f.DstIP
+	c.port[0], c.port[1] = f.SrcPort, f.DstPort
+	for i := range c.flow {
+		c.flow[i].winScale = wsUnknown
+		c.flow[i].window = 0xFFFFFFFF // as Wireshark's init_tcp_conversation_data
+		c.flow[i].wsOpt = -1
+		c.flow[i].firstAck = true
+	}
+	t.conns.put(c, h)
+	t.all = append(t.all, c)
+	return c
+}
+
+// evict closes out the tenth of the connections idle the longest.
+func (t *Tracker) evict() {
+	idle := make([]int64, len(t.all))
+	for i, c := range t.all {
+		idle[i] = c.lastNs
+	}
+	sort.Slice(idle, func(i, j int) bool { return idle[i] < idle[j] })
+	n := len(idle)/10 + 1
+	limit := idle[n-1]
+	kept := t.all[:0]
+	closed := 0
+	for _, c := range t.all {
+		if c.lastNs <= limit && closed < n {
+			closed++
+			c.evicted = true
+			if t.OnEvict != nil {
+				t.OnEvict(c)
+			}
+			t.conns.del(c, t.conns.hash(&c.k))
+			continue
+		}
+		kept = append(kept, c)
+	}
+	for i := len(kept); i < len(t.all); i++ {
+		t.all[i] = nil
+	}
+	t.all = kept
+	t.evictions += closed
+}
+
+func (c *Conn) dir(f *frame.Frame) int {
+	if f.SrcPort == c.port[0] && f.SrcIP == c.addr[0] {
+		return 0
+	}
+	return 1
+}
+
+// analyze is Wireshark's tcp_analyze_sequence_number (packet-tcp.c), step
+// by step, so that each packet gets the flags tshark gives it.
+func (c *Conn) analyze(dir int, flags Flag, seq, ack, seglen uint32, fl uint8, window uint32, now int64) Flag {
+	fw, rv := &c.flow[dir], &c.flow[1-dir]
+	if !fw.baseSet {
+		if fl&thSYN != 0 {
+			fw.baseSeq = seq
+		} else {
+			fw.baseSeq = seq - 1
+		}
+		fw.baseSet = true
+	}
+	if !rv.baseSet && fl&thACK != 0 {
+		rv.baseSeq = ack - 1
+		rv.baseSet = true
+	}
+
+	// Zero window probe: exactly one byte at the next expected sequence
+	// number while the other side's window is zero.
+	if seglen == 1 && seq == fw.nextSeq && rv.window == 0 {
+		flags |= FlagZeroWindowProbe
+		goto finishedFwd
+	}
+	// Zero window: window 0 on a segment without SYN, FIN or RST.
+	if window == 0 && fl&(thRST|thFIN|thSYN) == 0 {
+		flags |= FlagZeroWindow
+	}
+	// Previous segment not captured: this segment starts beyond nextseq.
+	if fw.nextSeq != 0 && gtSeq(seq, fw.nextSeq) && fl&thRST == 0 {
+		flags |= FlagLostSegment
+	}
+	// Keep-alive: 0 or 1 byte starting one byte before nextseq.
+	if seglen <= 1 && seq == fw.nextSeq-1 && fl&(thSYN|thFIN|thRST) == 0 {
+		flags |= FlagKeepAlive
+	}
+	// Window update: empty, same seq/ack as before, new non-zero window.
+	if seglen == 0 && window != 0 && window != fw.window && seq == fw.nextSeq && ack == fw.lastAck && fl&(thSYN|thFIN|thRST) == 0 {
+		flags |= FlagWindowUpdate
+	}
+	// Window full: data up to the right edge of the other side's window.
+	if seglen > 0 && rv.winScale != wsUnknown && fl&(thSYN|thFIN|thRST) == 0 {
+		shift := uint32(0)
+		if !rv.firstAck && rv.winScale >= 0 {
+			shift = uint32(rv.winScale)
+		}
+		if seq+seglen == rv.lastAck+(rv.window<<shift) {
+			flags |= FlagWindowFull
+		}
+	}
+	// Keep-alive ACK.
+	if seglen == 0 && window != 0 && window == fw.window && seq == fw.nextSeq && ack == fw.lastAck &&
+		rv.lastSegFlags&FlagKeepAlive != 0 && fl&(thSYN|thFIN|thRST) == 0 {
+		flags |= FlagKeepAliveACK
+		goto finishedFwd
+	}
+	// Zero window probe ACK.
+	if seglen == 0 && window == 0 && window == fw.window && seq == fw.nextSeq && ack == fw.lastAck &&
+		rv.lastSegFlags&FlagZeroWindowProbe != 0 && fl&(thSYN|thFIN|thRST) == 0 {
+		flags |= FlagZeroWindowProbeACK
+		goto finishedFwd
+	}
+	// Duplicate ACK: empty, same window/seq/ack as the previous segment.
+	if seglen == 0 && window != 0 && window == fw.window && seq == fw.nextSeq && ack == fw.lastAck && fl&(thSYN|thFIN|thRST) == 0 {
+		if fw.dupAckNum == -1 {
+			fw.dupAckNum = 1
+		} else {
+			fw.dupAckNum++
+		}
+		flags |= FlagDuplicateACK
+	}
+
+finishedFwd:
+	if ack != fw.lastAck {
+		fw.dupAckNum = 0
+	}
+	// ACKed unseen segment: this ACK covers data never seen going the other way.
+	if rv.maxSeqToBeAcked != 0 && gtSeq(ack, rv.maxSeqToBeAcked) && fl&thACK != 0 {
+		if rv.maxSeqToBeAcked > rv.nextSeq {
+			rv.maxSeqToBeAcked = rv.nextSeq
+			flags |= FlagACKLostSegment
+		} else {
+			if rv.dupAckNum == 0 {
+				flags |= FlagACKLostSegment
+			}
+			rv.dupAckNum = -1
+		}
+	}
+
+	// Retransmission, fast retransmission, spurious retransmission, out-of-order.
+	if seglen > 0 || fl&(thSYN|thFIN) != 0 {
+		seqNotAdvanced := fw.nextSeq != 0 && ltSeq(seq, fw.nextSeq)
+		if flags&FlagKeepAlive != 0 {
+			goto finishedRetrans
+		}
+		if seglen > 1 && fw.nextSeq-1 == seq {
+			seqNotAdvanced = false
+		}
+		if seglen > 0 && rv.lastAck != 0 && leSeq(seq+seglen, rv.lastAck) {
+			flags |= FlagSpuriousRetransmission
+			goto finishedRetrans
+		}
+		if seqNotAdvanced && rv.dupAckNum >= 2 && rv.lastAck == seq && now-rv.lastAckNs < 20_000_000 {
+			flags |= FlagFastRetransmission
+			goto finishedRetrans
+		}
+		thres := c.firstRTT
+		if thres == 0 {
+			thres = 3_000_000
+		}
+		syn := uint32(0)
+		if fl&(thSYN|thFIN) != 0 {
+			syn = 1
+		}
+		if seqNotAdvanced && now-fw.nextSeqNs < thres && fw.nextSeq != seq+seglen+syn {
+			flags |= FlagOutOfOrder
+			goto finishedRetrans
+		}
+		if seqNotAdvanced {
+			flags |= FlagRetransmission
+		}
+	}
+
+finishedRetrans:
+	{
+		nextSeq := seq + seglen
+		if fl&(thSYN|thFIN) != 0 {
+			nextSeq++
+		}
+		if (gtSeq(nextSeq, fw.nextSeq) || fw.nextSeq == 0) && flags&FlagZeroWindowProbe == 0 {
+			fw.nextSeq = nextSeq
+			fw.nextSeqNs = now
+		}
+		if (seq == fw.maxSeqToBeAcked || fw.maxSeqToBeAcked == 0) && flags&FlagZeroWindowProbe == 0 {
+			fw.maxSeqToBeAcked = fw.nextSeq
+		}
+	}
+	fw.window = window
+	fw.lastAck = ack
+	fw.lastAckNs = now
+	fw.lastSegFlags = flags
+	return flags
+}

@@ -1,0 +1,247 @@
+package tcp_test
+
+import (
+	"bytes"
+	"context"
+	"net/netip"
+	"path/filepath"
+	"testing"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/tcp"
+	"pcaplens/analysis/tcp/internal/pktgen"
+)
+
+// runPcap runs the four tools over an in-memory capture.
+func runPcap(t *testing.T, p *pktgen.Pcap, o engine.Options) map[string]any {
+	t.Helper()
+	o.Tools = []string{tcp.ToolConnections, tcp.ToolAnomalies, tcp.ToolRetransmissions, tcp.ToolTrafficFlow}
+	out, err := engine.Run(context.Background(), bytes.NewReader(p.Buf), &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// flagsOf runs the tracker alone and returns each frame's flags (index: frame number).
+func flagsOf(t *testing.T, p *pktgen.Pcap) []tcp.Flag {
+	t.Helper()
+	rd, err := capture.Open(bytes.NewReader(p.Buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tcp.NewTracker(0)
+	out := []tcp.Flag{0}
+	tr.OnPacket = func(_ *tcp.Conn, _ int, fr *frame.Frame, _ int, fl tcp.Flag) { out = append(out, fl) }
+	dec := frame.NewDecoder()
+	var rec capture.Record
+	var fr frame.Frame
+	for n := 1; rd.Next(&rec) == nil; n++ {
+		dec.Decode(&rec, n, &fr)
+		tr.Packet(&fr)
+	}
+	return out
+}
+
+func rowsByStream(t *testing.T, out map[string]any) map[int]tcp.ConnRow {
+	t.Helper()
+	rep := out[tcp.ToolConnections].(*tcp.ConnectionsReport)
+	m := map[int]tcp.ConnRow{}
+	for _, r := range rep.Connections {
+		m[r.Stream] = r
+	}
+	return m
+}
+
+var (
+	cli = netip.MustParseAddr("192.0.2.1")
+	srv = netip.MustParseAddr("192.0.2.2")
+)
+
+const ms = int64(1e6)
+
+func TestWrapAroundCleanTransfer(t *testing.T) {
+	p := pktgen.NewPcap()
+	c := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 0xFFFFF000, SSeq: 0xFFFFFFFE, CWin: 60000, SWin: 60000}
+	c.Client(pktgen.SYN, 0).Wait(ms).Server(pktgen.SYN|pktgen.ACK, 0).Wait(ms).Client(pktgen.ACK, 0)
+	for i := 0; i < 20; i++ { // 20 × 1000 bytes cross 2^32 on the client side
+		c.Wait(ms).Client(pktgen.ACK|pktgen.PSH, 1000).Wait(ms).Server(pktgen.ACK|pktgen.PSH, 10)
+	}
+	c.Wait(ms).Client(pktgen.FIN|pktgen.ACK, 0).Wait(ms).Server(pktgen.FIN|pktgen.ACK, 0).Wait(ms).Client(pktgen.ACK, 0)
+	for n, fl := range flagsOf(t, p) {
+		if fl != 0 {
+			t.Errorf("frame %d: flags %v on a clean transfer across the wrap", n, fl.Names())
+		}
+	}
+	r := rowsByStream(t, runPcap(t, p, engine.Options{Detailed: true}))[0]
+	if r.ClientToServer.PayloadBytes != 20000 || r.ConnState != "SF" || !r.HandshakeCompleted {
+		t.Errorf("row: %+v", r)
+	}
+}
+
+func TestWrapAroundRetransmission(t *testing.T) {
+	p := pktgen.NewPcap()
+	c := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 0xFFFFFF00, SSeq: 1, CWin: 60000, SWin: 60000}
+	c.Client(pktgen.SYN, 0).Wait(ms).Server(pktgen.SYN|pktgen.ACK, 0).Wait(ms).Client(pktgen.ACK, 0)
+	c.Wait(ms).Client(pktgen.ACK, 1000) // 0xFFFFFF01 .. 0x2E9: crosses the wrap
+	c.Wait(500*ms).ClientAt(c.CSeq-1000, pktgen.ACK, 1000)
+	fl := flagsOf(t, p)
+	if got := fl[5].Names(); len(got) != 1 || got[0] != "retransmission" {
+		t.Errorf("retransmission across the wrap: got %v", got)
+	}
+	if fl[4] != 0 {
+		t.Errorf("segment across the wrap flagged %v", fl[4].Names())
+	}
+}
+
+func TestPortReuse(t *testing.T) {
+	p := pktgen.NewPcap()
+	for i, isn := range []uint32{100, 5000000} {
+		c := &pktgen.Conv{P: p, Now: 1e18 + int64(i)*1e9, C: cli, S: srv, CP: 1234, SP: 80, CSeq: isn, SSeq: isn * 3, CWin: 1000, SWin: 1000}
+		c.Client(pktgen.SYN, 0).Server(pktgen.SYN|pktgen.ACK, 0).Client(pktgen.ACK, 0).Client(pktgen.FIN|pktgen.ACK, 0).Server(pktgen.FIN|pktgen.ACK, 0).Client(pktgen.ACK, 0)
+	}
+	fl := flagsOf(t, p)
+	if fl[7] != tcp.FlagReusedPorts {
+		t.Errorf("second SYN: got %v, want reused_ports", fl[7].Names())
+	}
+	rows := rowsByStream(t, runPcap(t, p, engine.Options{Detailed: true}))
+	if len(rows) != 2 || rows[0].PacketCount != 6 || rows[1].PacketCount != 6 || rows[1].ConnState != "SF" {
+		t.Errorf("want two SF connections of 6 packets, got %+v", rows)
+	}
+	// The same SYN again (same ISN) is a retransmission, not a new connection.
+	c := &pktgen.Conv{P: p, Now: 1e18 + 5e9, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 5000000}
+	c.ClientAt(5000000, pktgen.SYN, 0)
+	if rows := rowsByStream(t, runPcap(t, p, engine.Options{Detailed: true})); len(rows) != 2 {
+		t.Errorf("SYN with the same ISN made a new connection: %d", len(rows))
+	}
+}
+
+func TestMidStreamRoles(t *testing.T) {
+	p := pktgen.NewPcap()
+	c := &pktgen.Conv{P: p, Now: 1e18, C: srv, S: cli, CP: 443, SP: 51000, CSeq: 10, SSeq: 20, CWin: 1000, SWin: 1000}
+	// The first packet comes from port 443: it is still the server.
+	c.Client(pktgen.ACK|pktgen.PSH, 100).Wait(ms).Server(pktgen.ACK, 0)
+	r := rowsByStream(t, runPcap(t, p, engine.Options{Detailed: true}))[0]
+	if !r.RoleInferred || r.ServerPort != 443 || r.ConnState != "OTH" || r.History != "dA" || r.State != "midstream" {
+		t.Errorf("mid-stream row: role_inferred %v server_port %d conn_state %s history %s state %s", r.RoleInferred, r.ServerPort, r.ConnState, r.History, r.State)
+	}
+	if r.ServerToClient.PayloadBytes != 100 {
+		t.Errorf("server payload %d, want 100", r.ServerToClient.PayloadBytes)
+	}
+}
+
+func TestSyntheticScenarios(t *testing.T) {
+	out := run(t, filepath.Join("../../testdata/captures", "tcp_synthetic.pcap"), &engine.Options{Detailed: true})
+	rows := rowsByStream(t, out)
+	check := func(stream int, connState, close string) tcp.ConnRow {
+		t.Helper()
+		r, ok := rows[stream]
+		if !ok {
+			t.Fatalf("no stream %d", stream)
+		}
+		if r.ConnState != connState || r.Close != close {
+			t.Errorf("stream %d: conn_state %s close %s, want %s %s (history %s)", stream, r.ConnState, r.Close, connState, close, r.History)
+		}
+		return r
+	}
+	// Window scaling and SACK on the first connection.
+	r := check(0, "SF", "fin_both")
+	if o := r.Options; !o.WindowScaling || o.ClientWindowScale == nil || *o.ClientWindowScale != 7 || *o.ServerWindowScale != 2 || !o.SACKPermitted || o.ClientMSS != 1460 {
+		t.Errorf("options: %+v", r.Options)
+	}
+	if r.InitialRTT == nil || *r.InitialRTT != 0.020 {
+		t.Errorf("initial RTT %v, want 0.020 (SYN to the handshake's ACK)", r.InitialRTT)
+	}
+	if r.AnalysisFlags["window_full"] != 1 || r.AnalysisFlags["zero_window_probe"] != 2 || r.AnalysisFlags["keep_alive"] != 2 {
+		t.Errorf("flags: %v", r.AnalysisFlags)
+	}
+	check(1, "RSTR", "rst_by_server") // port reuse, reset by the server
+	if r := check(2, "SF", "fin_both"); !r.Options.SACKSeen {
+		t.Error("SACK blocks not seen on the wrap-around connection")
+	}
+	check(3, "OTH", "open") // mid-stream
+	check(4, "S1", "open")  // simultaneous open
+	check(5, "OTH", "rst_by_server")
+	check(6, "REJ", "rst_by_server")
+	check(7, "S0", "open")
+	check(8, "SH", "fin_by_client")
+	check(9, "RSTRH", "rst_by_server")
+	if r := check(10, "RSTO", "rst_by_client"); r.ServerToClient.PayloadBytes != 1200 || r.ClientIP != "2001:db8::1" {
+		t.Errorf("IPv6 row: %+v", r)
+	}
+	// Anomaly patterns with evidence.
+	an := out[tcp.ToolAnomalies].(*tcp.AnomaliesReport)
+	seen := map[string]tcp.Pattern{}
+	for _, p := range an.Patterns {
+		seen[p.Pattern] = p
+	}
+	for _, name := range []string{"packet_retransmission", "zero_window_stall", "duplicate_ack_burst", "out_of_order_delivery", "lost_segments", "capture_loss", "keep_alives", "port_reuse", "handshake_completion"} {
+		p, ok := seen[name]
+		if !ok {
+			t.Errorf("pattern %s missing", name)
+			continue
+		}
+		if p.Evidence.Count == 0 || len(p.Evidence.Connections) == 0 || p.Evidence.FirstFrame == 0 || p.Evidence.LastFrame < p.Evidence.FirstFrame {
+			t.Errorf("pattern %s: thin evidence %+v", name, p.Evidence)
+		}
+	}
+	re := out[tcp.ToolRetransmissions].(*tcp.RetransReport)
+	if re.ByKind["fast"] != 1 || re.ByKind["spurious"] != 3 || re.ByKind["timeout"] != 3 || re.TotalRetransmissions != 7 {
+		t.Errorf("by kind %v total %d", re.ByKind, re.TotalRetransmissions)
+	}
+}
+
+func TestTrafficFlowNeedsServer(t *testing.T) {
+	out := run(t, filepath.Join("../../testdata/captures", "tcp_synthetic.pcap"), &engine.Options{})
+	e, ok := out[tcp.ToolTrafficFlow].(engine.ErrorReport)
+	if !ok || e.Error == "" || !bytes.Contains([]byte(e.Error), []byte("10.0.0.2 (")) {
+		t.Errorf("traffic_flow without server_ip: %#v", out[tcp.ToolTrafficFlow])
+	}
+	out = run(t, filepath.Join("../../testdata/captures", "tcp_synthetic.pcap"), &engine.Options{ServerIP: "203.0.113.9"})
+	e, ok = out[tcp.ToolTrafficFlow].(engine.ErrorReport)
+	if !ok || !bytes.Contains([]byte(e.Error), []byte("busiest servers: 10.0.0.2")) {
+		t.Errorf("traffic_flow with an absent server: %#v", out[tcp.ToolTrafficFlow])
+	}
+}
+
+func TestConnectionCap(t *testing.T) {
+	p := pktgen.NewPcap()
+	for i := 0; i < 50; i++ {
+		c := &pktgen.Conv{P: p, Now: 1e18 + int64(i)*ms, C: cli, S: srv, CP: uint16(2000 + i), SP: 80, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
+		c.Client(pktgen.SYN, 0).Server(pktgen.RST|pktgen.ACK, 0)
+	}
+	tap := tcp.New(&engine.Options{Detailed: true}, 20)
+	rd, _ := capture.Open(bytes.NewReader(p.Buf))
+	dec := frame.NewDecoder()
+	var rec capture.Record
+	var fr frame.Frame
+	for n := 1; rd.Next(&rec) == nil; n++ {
+		dec.Decode(&rec, n, &fr)
+		tap.Packet(&fr)
+	}
+	out := tap.Finish(&engine.Capture{})
+	rep := out[tcp.ToolConnections].(*tcp.ConnectionsReport)
+	if rep.Summary.TotalConnections != 50 || rep.Summary.ConnStates["REJ"] != 50 {
+		t.Errorf("totals after eviction: %+v", rep.Summary)
+	}
+	if len(rep.Connections) > 20 || len(rep.Warnings) == 0 {
+		t.Errorf("listed %d connections, warnings %v", len(rep.Connections), rep.Warnings)
+	}
+}
+
+func TestIPv4MappedIsNotIPv4(t *testing.T) {
+	p := pktgen.NewPcap()
+	v4 := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
+	v4.Client(pktgen.SYN, 0)
+	mapped := &pktgen.Conv{P: p, Now: 1e18 + ms, C: netip.AddrFrom16(cli.As16()), S: netip.AddrFrom16(srv.As16()), CP: 1234, SP: 80, CSeq: 99, CWin: 100}
+	mapped.Client(pktgen.SYN, 0)
+	fl := flagsOf(t, p)
+	if fl[2] != 0 {
+		t.Errorf("SYN over IPv6 with IPv4-mapped addresses flagged %v (taken as the IPv4 connection)", fl[2].Names())
+	}
+	if rows := rowsByStream(t, runPcap(t, p, engine.Options{Detailed: true})); len(rows) != 2 {
+		t.Errorf("got %d connections, want 2", len(rows))
+	}
+}
