@@ -1,0 +1,187 @@
+package dhcp_test
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"pcaplens/analysis/dhcp"
+	"pcaplens/analysis/engine"
+)
+
+type capWriter struct {
+	buf bytes.Buffer
+	w   *pcapgo.Writer
+}
+
+func newCap() *capWriter {
+	c := &capWriter{}
+	c.w = pcapgo.NewWriter(&c.buf)
+	c.w.WriteFileHeader(65535, layers.LinkTypeEthernet)
+	return c
+}
+
+var base = time.Unix(1700000000, 0).UTC()
+
+// dhcp4 writes one DHCPv4 message built with gopacket's DHCPv4 layer.
+func (c *capWriter) dhcp4(ms int, srcMAC net.HardwareAddr, src, dst string, sp, dp int, d *layers.DHCPv4) {
+	eth := &layers.Ethernet{SrcMAC: srcMAC, DstMAC: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, EthernetType: layers.EthernetTypeIPv4}
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.ParseIP(src).To4(), DstIP: net.ParseIP(dst).To4()}
+	u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
+	u.SetNetworkLayerForChecksum(ip)
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, u, d); err != nil {
+		panic(err)
+	}
+	b := buf.Bytes()
+	c.w.WritePacket(gopacket.CaptureInfo{Timestamp: base.Add(time.Duration(ms) * time.Millisecond), CaptureLength: len(b), Length: len(b)}, b)
+}
+
+func msgOf(op layers.DHCPOp, t layers.DHCPMsgType, xid uint32, mac net.HardwareAddr, yi string, opts ...layers.DHCPOption) *layers.DHCPv4 {
+	d := &layers.DHCPv4{Operation: op, HardwareType: layers.LinkTypeEthernet, HardwareLen: 6, Xid: xid, ClientHWAddr: mac,
+		YourClientIP: net.ParseIP(yi).To4()}
+	d.Options = append([]layers.DHCPOption{layers.NewDHCPOption(layers.DHCPOptMessageType, []byte{byte(t)})}, opts...)
+	return d
+}
+
+func sid(ip string) layers.DHCPOption {
+	return layers.NewDHCPOption(layers.DHCPOptServerID, net.ParseIP(ip).To4())
+}
+
+func runBytes(t *testing.T, b []byte) *dhcp.Report {
+	t.Helper()
+	out, err := engine.Run(context.Background(), bytes.NewReader(b), &engine.Options{Tools: []string{"dhcp"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out["dhcp"].(*dhcp.Report)
+}
+
+// TestScenario: two servers answer one client (rogue), a NAK, a DECLINE, a
+// relayed exchange, an unanswered client and a DISCOVER burst from many MACs.
+func TestScenario(t *testing.T) {
+	c := newCap()
+	cl := net.HardwareAddr{2, 0, 0, 0, 0, 1}
+	good, rogue := net.HardwareAddr{2, 0, 0, 0, 0, 0xaa}, net.HardwareAddr{2, 0, 0, 0, 0, 0xbb}
+	lease := layers.NewDHCPOption(layers.DHCPOptLeaseTime, []byte{0, 0, 0x0e, 0x10})
+	router := func(r string) layers.DHCPOption {
+		return layers.NewDHCPOption(layers.DHCPOptRouter, net.ParseIP(r).To4())
+	}
+	// 1-5: DORA with a second (rogue) OFFER.
+	c.dhcp4(0, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDiscover, 1, cl, "0.0.0.0"))
+	c.dhcp4(100, good, "10.0.0.1", "255.255.255.255", 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeOffer, 1, cl, "10.0.0.50", sid("10.0.0.1"), lease, router("10.0.0.1")))
+	c.dhcp4(120, rogue, "10.0.0.66", "255.255.255.255", 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeOffer, 1, cl, "10.0.0.99", sid("10.0.0.66"), lease, router("10.0.0.66")))
+	c.dhcp4(200, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeRequest, 1, cl, "0.0.0.0", sid("10.0.0.1")))
+	c.dhcp4(250, good, "10.0.0.1", "255.255.255.255", 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeAck, 1, cl, "10.0.0.50", sid("10.0.0.1"), lease, router("10.0.0.1")))
+	// 6-7: a REQUEST refused.
+	c.dhcp4(1000, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeRequest, 2, cl, "0.0.0.0"))
+	c.dhcp4(1010, good, "10.0.0.1", "255.255.255.255", 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeNak, 2, cl, "0.0.0.0", sid("10.0.0.1")))
+	// 8: a DECLINE.
+	c.dhcp4(1100, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDecline, 3, cl, "0.0.0.0", sid("10.0.0.1")))
+	// 9: a relayed DISCOVER (giaddr set), never answered.
+	rel := msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDiscover, 4, net.HardwareAddr{2, 0, 0, 0, 0, 2}, "0.0.0.0")
+	rel.RelayAgentIP = net.ParseIP("10.9.0.1").To4()
+	c.dhcp4(1200, good, "10.9.0.1", "10.0.0.1", 67, 67, rel)
+	// 10-34: 25 DISCOVERs from 25 MACs within 2.5 s.
+	for i := 0; i < 25; i++ {
+		m := net.HardwareAddr{0xde, 0xad, 0, 0, 0, byte(i)}
+		c.dhcp4(2000+i*100, m, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDiscover, uint32(100+i), m, "0.0.0.0"))
+	}
+	r := runBytes(t, c.buf.Bytes())
+
+	if r.DHCPPacketsFound != 34 || r.Statistics.Transactions != 29 || r.Statistics.UniqueServers != 2 || r.Statistics.UniqueClients != 27 {
+		t.Errorf("statistics: found %d %+v", r.DHCPPacketsFound, r.Statistics)
+	}
+	tx := map[string]dhcp.Transaction{}
+	for _, x := range r.Transactions {
+		tx[x.TransactionID] = x
+	}
+	if x := tx["0x00000001"]; x.Outcome != "leased" || x.AddressGranted != "10.0.0.50" || x.Server != "10.0.0.1" ||
+		len(x.OfferedBy) != 2 || x.DiscoverToAck == nil || *x.DiscoverToAck != 0.25 || x.LeaseTime == nil || *x.LeaseTime != 3600 {
+		t.Errorf("DORA transaction: %+v", x)
+	}
+	for id, want := range map[string]string{"0x00000002": "refused", "0x00000003": "declined", "0x00000004": "no answer"} {
+		if got := tx[id].Outcome; got != want {
+			t.Errorf("transaction %s outcome %q, want %q", id, got, want)
+		}
+	}
+	if !tx["0x00000004"].Relayed {
+		t.Error("relayed transaction not marked")
+	}
+	kinds := map[string]dhcp.Observation{}
+	for _, o := range r.Observations {
+		kinds[o.Kind] = o
+	}
+	for _, k := range []string{"multiple_servers", "nak", "decline", "unanswered_client", "starvation_like", "relayed_traffic"} {
+		if _, ok := kinds[k]; !ok {
+			t.Errorf("no %s observation; have %v", k, r.Observations)
+		}
+	}
+	if ev := kinds["multiple_servers"].Evidence["10.0.0.66"].(map[string]any); ev["offers"] != 1 {
+		t.Errorf("rogue evidence %v", ev)
+	}
+	if len(r.Servers) != 2 || r.Servers[1].ServerID != "10.0.0.66" || r.Servers[1].Routers[0] != "10.0.0.66" || r.Servers[1].MACs[0] != "02:00:00:00:00:bb" {
+		t.Errorf("servers %+v", r.Servers)
+	}
+	if len(r.Clients) != 27 || r.Clients[0].MAC != "02:00:00:00:00:01" || r.Clients[0].AddressesObtained[0] != "10.0.0.50" {
+		t.Errorf("clients %+v", r.Clients[0])
+	}
+}
+
+// TestMaxPackets: the per-packet list is capped, statistics stay whole.
+func TestMaxPackets(t *testing.T) {
+	c := newCap()
+	m := net.HardwareAddr{2, 0, 0, 0, 0, 1}
+	for i := 0; i < 5; i++ {
+		c.dhcp4(i, m, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDiscover, uint32(i), m, "0.0.0.0"))
+	}
+	out, err := engine.Run(context.Background(), bytes.NewReader(c.buf.Bytes()), &engine.Options{Tools: []string{"dhcp"}, MaxPackets: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out["dhcp"].(*dhcp.Report)
+	if len(r.Packets) != 2 || r.DHCPPacketsAnalyzed != 2 || r.DHCPPacketsFound != 5 || r.Statistics.MessageTypes["DISCOVER"] != 5 {
+		t.Errorf("packets %d analyzed %d found %d", len(r.Packets), r.DHCPPacketsAnalyzed, r.DHCPPacketsFound)
+	}
+	if len(r.Limits) != 1 || r.Limits[0] != "packets" {
+		t.Errorf("limits %v", r.Limits)
+	}
+}
+
+// BenchmarkEngineDORA runs the whole engine with the dhcp tool over 40,000
+// generated frames: 10,000 clients each doing DISCOVER, OFFER, REQUEST, ACK.
+// It reports frames per second.
+func BenchmarkEngineDORA(b *testing.B) {
+	c := newCap()
+	srv := net.HardwareAddr{2, 0, 0, 0, 0, 0xaa}
+	lease := layers.NewDHCPOption(layers.DHCPOptLeaseTime, []byte{0, 0, 0x0e, 0x10})
+	const clients = 10000
+	for i := 0; i < clients; i++ {
+		m := net.HardwareAddr{2, 1, 0, 0, byte(i >> 8), byte(i)}
+		ip := net.IPv4(10, 1, byte(i>>8), byte(i)).String()
+		x := uint32(i + 1)
+		c.dhcp4(i*4, m, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDiscover, x, m, "0.0.0.0"))
+		c.dhcp4(i*4+1, srv, "10.0.0.1", ip, 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeOffer, x, m, ip, sid("10.0.0.1"), lease))
+		c.dhcp4(i*4+2, m, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeRequest, x, m, "0.0.0.0", sid("10.0.0.1")))
+		c.dhcp4(i*4+3, srv, "10.0.0.1", ip, 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeAck, x, m, ip, sid("10.0.0.1"), lease))
+	}
+	data := c.buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out, err := engine.Run(context.Background(), bytes.NewReader(data), &engine.Options{Tools: []string{"dhcp"}, MaxPackets: 1000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := out["dhcp"].(*dhcp.Report); r.Statistics.Transactions != clients {
+			b.Fatal(r.Statistics)
+		}
+	}
+	b.ReportMetric(float64(4*clients)*float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+}

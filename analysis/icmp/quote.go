@@ -1,0 +1,225 @@
+package icmp
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+)
+
+// Quoted is the original datagram quoted in an ICMP error (RFC 792: the IP
+// header and at least 64 bits of data; RFC 4443 section 2.4: as much as fits).
+type Quoted struct {
+	// Version is 4 or 6, 0 when the quote holds no IP header at all.
+	Version int    `json:"ip_version"`
+	Src     string `json:"src_ip"`
+	Dst     string `json:"dst_ip"`
+	// Protocol is the IP protocol number; ProtocolName its name.
+	Protocol     int    `json:"protocol"`
+	ProtocolName string `json:"protocol_name"`
+	TTL          int    `json:"ttl"`
+	// IPID is the IPv4 identification.
+	IPID int `json:"ip_id,omitempty"`
+	// SrcPort/DstPort for TCP, UDP, SCTP, DCCP, UDP-Lite.
+	SrcPort int `json:"src_port,omitempty"`
+	DstPort int `json:"dst_port,omitempty"`
+	// ICMP fields when the quoted datagram is itself ICMP (an echo probe).
+	ICMPType int  `json:"icmp_type,omitempty"`
+	ICMPCode int  `json:"icmp_code,omitempty"`
+	ICMPID   int  `json:"icmp_id,omitempty"`
+	ICMPSeq  int  `json:"icmp_seq,omitempty"`
+	HasPorts bool `json:"-"`
+	HasICMP  bool `json:"-"`
+	// Truncated is true when the quote stops before the transport header's first 8 bytes.
+	Truncated bool `json:"truncated"`
+
+	src, dst netip.Addr
+}
+
+// ParseQuoted decodes a quoted datagram. It never fails: what cannot be read
+// is left zero and Truncated is set.
+func ParseQuoted(b []byte) Quoted {
+	var q Quoted
+	if len(b) < 1 {
+		q.Truncated = true
+		return q
+	}
+	var l4 []byte
+	switch b[0] >> 4 {
+	case 4:
+		if len(b) < 20 {
+			q.Truncated = true
+			return q
+		}
+		ihl := int(b[0]&0x0f) * 4
+		q.Version = 4
+		q.src = netip.AddrFrom4([4]byte(b[12:16]))
+		q.dst = netip.AddrFrom4([4]byte(b[16:20]))
+		q.Protocol = int(b[9])
+		q.TTL = int(b[8])
+		q.IPID = int(binary.BigEndian.Uint16(b[4:]))
+		if ihl < 20 || ihl > len(b) {
+			q.Truncated = true
+			break
+		}
+		// A non-first fragment carries no transport header.
+		if binary.BigEndian.Uint16(b[6:])&0x1fff != 0 {
+			break
+		}
+		l4 = b[ihl:]
+	case 6:
+		if len(b) < 40 {
+			q.Truncated = true
+			return q
+		}
+		q.Version = 6
+		q.src = netip.AddrFrom16([16]byte(b[8:24]))
+		q.dst = netip.AddrFrom16([16]byte(b[24:40]))
+		q.TTL = int(b[7])
+		next, off := int(b[6]), 40
+		// Walk extension headers (RFC 8200 section 4), at most 8.
+		for i := 0; i < 8; i++ {
+			switch next {
+			case 0, 43, 60, 135, 139, 140: // hop-by-hop, routing, dest opts, mobility, HIP, shim6
+				if off+2 > len(b) {
+					q.Truncated = true
+					q.Protocol = next
+					q.setNames()
+					return q
+				}
+				next, off = int(b[off]), off+(int(b[off+1])+1)*8
+				continue
+			case 44: // fragment
+				if off+8 > len(b) {
+					q.Truncated = true
+					q.Protocol = next
+					q.setNames()
+					return q
+				}
+				fragOff := binary.BigEndian.Uint16(b[off+2:]) >> 3
+				next, off = int(b[off]), off+8
+				if fragOff != 0 {
+					q.Protocol = next
+					q.setNames()
+					return q
+				}
+				continue
+			case 51: // AH: length in 4-byte units minus 2
+				if off+2 > len(b) {
+					q.Truncated = true
+					q.Protocol = next
+					q.setNames()
+					return q
+				}
+				next, off = int(b[off]), off+(int(b[off+1])+2)*4
+				continue
+			}
+			break
+		}
+		q.Protocol = next
+		if off > len(b) {
+			q.Truncated = true
+			break
+		}
+		l4 = b[off:]
+	default:
+		q.Truncated = true
+		return q
+	}
+	q.setNames()
+	if l4 == nil {
+		return q
+	}
+	switch q.Protocol {
+	case 6, 17, 33, 132, 136: // TCP, UDP, DCCP, SCTP, UDP-Lite: ports first
+		if len(l4) < 4 {
+			q.Truncated = true
+			return q
+		}
+		q.SrcPort = int(binary.BigEndian.Uint16(l4))
+		q.DstPort = int(binary.BigEndian.Uint16(l4[2:]))
+		q.HasPorts = true
+		if len(l4) < 8 {
+			q.Truncated = true
+		}
+	case 1, 58:
+		if len(l4) < 2 {
+			q.Truncated = true
+			return q
+		}
+		q.ICMPType, q.ICMPCode = int(l4[0]), int(l4[1])
+		q.HasICMP = true
+		if len(l4) < 8 {
+			q.Truncated = true
+			return q
+		}
+		q.ICMPID = int(binary.BigEndian.Uint16(l4[4:]))
+		q.ICMPSeq = int(binary.BigEndian.Uint16(l4[6:]))
+	default:
+		if len(l4) < 8 {
+			q.Truncated = true
+		}
+	}
+	return q
+}
+
+func (q *Quoted) setNames() {
+	if q.src.IsValid() {
+		q.Src, q.Dst = q.src.String(), q.dst.String()
+	}
+	q.ProtocolName = protoName(q.Protocol)
+}
+
+func protoName(p int) string {
+	switch p {
+	case 1:
+		return "ICMP"
+	case 2:
+		return "IGMP"
+	case 6:
+		return "TCP"
+	case 17:
+		return "UDP"
+	case 33:
+		return "DCCP"
+	case 41:
+		return "IPv6"
+	case 4:
+		return "IPv4"
+	case 47:
+		return "GRE"
+	case 50:
+		return "ESP"
+	case 51:
+		return "AH"
+	case 58:
+		return "ICMPv6"
+	case 89:
+		return "OSPF"
+	case 103:
+		return "PIM"
+	case 132:
+		return "SCTP"
+	case 136:
+		return "UDP-Lite"
+	}
+	return "IP proto " + strconv.Itoa(p)
+}
+
+// Endpoint describes the quoted datagram's destination: "UDP 10.0.0.5:53",
+// "ICMP 10.0.0.5 (echo id 1 seq 2)", "TCP [2001:db8::1]:443".
+func (q *Quoted) Endpoint() string {
+	if q.Version == 0 {
+		return "unknown (quote too short)"
+	}
+	host := q.Dst
+	if q.HasPorts {
+		if q.Version == 6 {
+			host = "[" + host + "]"
+		}
+		return q.ProtocolName + " " + host + ":" + strconv.Itoa(q.DstPort)
+	}
+	if q.HasICMP && (q.ICMPType == 8 || q.ICMPType == 128) && !q.Truncated {
+		return q.ProtocolName + " " + host + " (echo id " + strconv.Itoa(q.ICMPID) + " seq " + strconv.Itoa(q.ICMPSeq) + ")"
+	}
+	return q.ProtocolName + " " + host
+}
