@@ -181,6 +181,9 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		c.SHA256 = hex.EncodeToString(s256.Sum(nil))
 		c.SHA1 = hex.EncodeToString(s1.Sum(nil))
 	}
+	for _, what := range c.File.Capped {
+		c.Warnings = append(c.Warnings, "capture: too many "+what+" in the file: the ones over the cap were not kept")
+	}
 	if len(c.NotDecoded) > 0 {
 		names := make([]string, 0, len(c.NotDecoded))
 		for n := range c.NotDecoded {

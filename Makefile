@@ -1,0 +1,118 @@
+# pcaplens: the single entry point. `make run` serves the app; `make test` is what CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO       ?= go
+NPM      ?= npm
+ADDR     ?= 127.0.0.1:8080
+GOROOT   := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+DIST     := web/dist
+WASM     := $(DIST)/pcaplens.wasm
+BIN      := bin/pcaplens
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+RELEASE  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=$(VERSION)"
+# go test -race needs cgo; set RACE= to run without it.
+RACE     ?= -race
+FUZZTIME ?= 10s
+CHROMIUM ?= /usr/bin/chromium
+
+# The WASM module, the bundle and the CLI are rebuilt on every make (go and esbuild
+# caches make that take seconds), so no list of sources can go stale.
+
+.PHONY: help run dist wasm web cli test deps npm chromium vet gotest wasmtest bridge-test typecheck e2e \
+        bench bench-browser fuzz golden clean
+
+help:
+	@echo "make run      build everything and serve the app on http://$(ADDR)/"
+	@echo "make dist     the static site in $(DIST)/ (deployable to any static host)"
+	@echo "make test     vet, Go tests, bridge tests under Node, type check, browser tests"
+	@echo "make bench    Go benchmarks;  make bench-browser: packets/s in headless Chromium"
+	@echo "make fuzz     a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
+	@echo "make golden   rewrite golden files (review the diff)"
+
+## Build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
+
+npm: node_modules/.package-lock.json
+
+wasm:
+	@mkdir -p $(DIST)
+	GOOS=js GOARCH=wasm $(RELEASE) -o $(WASM) ./wasm
+
+web: npm
+	node build/build.mjs
+
+dist: wasm web
+	@ls -l $(DIST)
+	@echo "pcaplens.wasm: $$(stat -c %s $(WASM)) bytes, $$(gzip -9 -c $(WASM) | wc -c) gzipped"
+
+# The CLI with the page embedded (build tag webdist).
+cli: dist
+	@mkdir -p bin
+	$(RELEASE) -tags webdist -o $(BIN) ./cmd/pcaplens
+
+run: cli
+	@echo "pcaplens: open http://$(ADDR)/"
+	./$(BIN) serve --addr $(ADDR)
+
+## Test
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		SUDO=; if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+		$$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
+	fi
+
+deps: npm chromium
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./analysis/... ./wasm/...
+
+gotest:
+	$(GO) test $(RACE) ./...
+
+# The bridge's Go tests, run under Node by Go's wasm_exec.
+wasmtest:
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" ./wasm/...
+
+# The bridge as JavaScript sees it: the built module under Node.
+bridge-test: cli
+	PCAPLENS_BIN=$(BIN) node --test wasm/test/*.test.mjs
+
+typecheck: npm
+	npx tsc --noEmit -p tsconfig.json
+
+e2e: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 web/test/e2e/*.test.mjs
+
+test: deps vet typecheck gotest wasmtest bridge-test e2e
+	@echo "make test: all passed"
+
+## Benchmarks, fuzzing, golden files
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-browser: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/bench.mjs
+
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+# Only packages whose tests use analysis/golden know the -update flag.
+golden:
+	$(GO) test $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
+		| awk '/pcaplens\/analysis\/golden/ {print $$1}' | grep -v '^pcaplens/analysis/golden$$') -update
+
+clean:
+	rm -rf $(DIST) bin

@@ -1,0 +1,531 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hack-pad/safejs"
+
+	"pcaplens/analysis/engine"
+)
+
+// seedFunctions maps the seed tools' camelCase names to pcaplens tool names.
+// A function is installed only when its tool is registered with the engine.
+var seedFunctions = []struct{ js, tool string }{
+	{"analyzeCapinfos", "capinfos"},
+	{"analyzeDnsPackets", "dns"},
+	{"analyzeDhcpPackets", "dhcp"},
+	{"analyzeIcmpPackets", "icmp"},
+	{"analyzeTcpConnections", "tcp_connections"},
+	{"analyzeTcpAnomalies", "tcp_anomalies"},
+	{"analyzeTcpRetransmissions", "tcp_retransmissions"},
+	{"analyzeTrafficFlow", "traffic_flow"},
+	{"analyzeSipPackets", "sip"},
+}
+
+// defaultThreshold is the CLI's default --threshold (the seed's 0.02).
+const defaultThreshold = 0.02
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// funcs keeps the installed functions alive for the life of the program.
+var funcs []safejs.Func
+
+// install creates globalThis.pcaplens and signals that it is ready:
+// globalThis.pcaplens.ready = true, then globalThis.pcaplensReady() when it
+// is a function, then a "pcaplensReady" event on globalThis when it is an
+// EventTarget.
+func install() error {
+	api, err := newObject()
+	if err != nil {
+		return err
+	}
+	set := func(name string, async bool, f func(args []safejs.Value) (any, error)) error {
+		jf, err := fn(async, f)
+		if err != nil {
+			return err
+		}
+		funcs = append(funcs, jf)
+		return api.Set(name, jf.Value())
+	}
+	if err := set("analyze", true, func(args []safejs.Value) (any, error) {
+		return analyze(args, "")
+	}); err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	tools := []any{}
+	for _, t := range engine.ToolNames() {
+		known[t] = true
+		tools = append(tools, t)
+	}
+	for _, sf := range seedFunctions {
+		if !known[sf.tool] {
+			continue
+		}
+		tool := sf.tool
+		if err := set(sf.js, true, func(args []safejs.Value) (any, error) {
+			return analyze(args, tool)
+		}); err != nil {
+			return err
+		}
+	}
+	if err := set("open", false, openSession); err != nil {
+		return err
+	}
+	if err := api.Set("tools", tools); err != nil {
+		return err
+	}
+	if err := api.Set("version", version); err != nil {
+		return err
+	}
+	if err := api.Set("ready", true); err != nil {
+		return err
+	}
+	g := safejs.Global()
+	if err := g.Set("pcaplens", api); err != nil {
+		return err
+	}
+	if cb, err := g.Get("pcaplensReady"); err == nil && cb.Type() == safejs.TypeFunction {
+		_, _ = cb.Invoke(api)
+	}
+	if de, err := g.Get("dispatchEvent"); err == nil && de.Type() == safejs.TypeFunction {
+		if ctor, err := g.Get("Event"); err == nil && ctor.Type() == safejs.TypeFunction {
+			if ev, err := ctor.New("pcaplensReady"); err == nil {
+				_, _ = g.Call("dispatchEvent", ev)
+			}
+		}
+	}
+	return nil
+}
+
+func newObject() (safejs.Value, error) {
+	ctor, err := safejs.Global().Get("Object")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return ctor.New()
+}
+
+// copyBytes copies a Uint8Array (or ArrayBuffer) into Go memory: the one copy per chunk.
+func copyBytes(v safejs.Value, what string) ([]byte, error) {
+	g := safejs.Global()
+	u8, err := g.Get("Uint8Array")
+	if err != nil {
+		return nil, err
+	}
+	if ok, _ := v.InstanceOf(u8); !ok {
+		ab, err := g.Get("ArrayBuffer")
+		if err != nil {
+			return nil, err
+		}
+		if ok, _ := v.InstanceOf(ab); !ok {
+			return nil, errorf(codeBadOptions, "pcaplens: %s must be a Uint8Array or ArrayBuffer", what)
+		}
+		if v, err = u8.New(v); err != nil {
+			return nil, err
+		}
+	}
+	n, err := v.Length()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, n)
+	if _, err := safejs.CopyBytesToGo(buf, v); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// parseOptions reads the JS options object (camelCase names of engine.Options).
+func parseOptions(v safejs.Value) (*engine.Options, error) {
+	o := &engine.Options{Threshold: defaultThreshold}
+	if v.IsUndefined() || v.IsNull() {
+		return o, nil
+	}
+	if v.Type() != safejs.TypeObject {
+		return nil, errorf(codeBadOptions, "pcaplens: options must be an object")
+	}
+	get := func(name string) (safejs.Value, bool) {
+		x, err := v.Get(name)
+		if err != nil || x.IsUndefined() || x.IsNull() {
+			return safejs.Value{}, false
+		}
+		return x, true
+	}
+	str := func(name string, dst *string) error {
+		if x, ok := get(name); ok {
+			if x.Type() != safejs.TypeString {
+				return errorf(codeBadOptions, "pcaplens: option %s must be a string", name)
+			}
+			s, err := x.String()
+			if err != nil {
+				return err
+			}
+			*dst = s
+		}
+		return nil
+	}
+	number := func(name string) (float64, bool, error) {
+		x, ok := get(name)
+		if !ok {
+			return 0, false, nil
+		}
+		if x.Type() != safejs.TypeNumber {
+			return 0, false, errorf(codeBadOptions, "pcaplens: option %s must be a number", name)
+		}
+		f, err := x.Float()
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, false, errorf(codeBadOptions, "pcaplens: option %s must be a finite number", name)
+		}
+		return f, true, nil
+	}
+	integer := func(name string, max float64, dst *int) error {
+		f, ok, err := number(name)
+		if err != nil || !ok {
+			return err
+		}
+		if f < 0 || f > max || f != math.Trunc(f) {
+			return errorf(codeBadOptions, "pcaplens: option %s must be an integer from 0 to %v", name, max)
+		}
+		*dst = int(f)
+		return nil
+	}
+	if x, ok := get("tools"); ok {
+		switch x.Type() {
+		case safejs.TypeString:
+			s, _ := x.String()
+			o.Tools = strings.Split(s, ",")
+		case safejs.TypeObject:
+			n, err := x.Length()
+			if err != nil {
+				return nil, errorf(codeBadOptions, "pcaplens: option tools must be an array of names")
+			}
+			for i := 0; i < n && i < 64; i++ {
+				e, err := x.Index(i)
+				if err != nil || e.Type() != safejs.TypeString {
+					return nil, errorf(codeBadOptions, "pcaplens: option tools must be an array of names")
+				}
+				s, _ := e.String()
+				o.Tools = append(o.Tools, s)
+			}
+		default:
+			return nil, errorf(codeBadOptions, "pcaplens: option tools must be an array of names")
+		}
+	}
+	if err := str("serverIp", &o.ServerIP); err != nil {
+		return nil, err
+	}
+	if err := str("fileName", &o.FileName); err != nil {
+		return nil, err
+	}
+	if err := integer("serverPort", 65535, &o.ServerPort); err != nil {
+		return nil, err
+	}
+	if err := integer("maxPackets", math.MaxInt32, &o.MaxPackets); err != nil {
+		return nil, err
+	}
+	if f, ok, err := number("threshold"); err != nil {
+		return nil, err
+	} else if ok {
+		o.Threshold = f
+	}
+	if x, ok := get("detailed"); ok {
+		if x.Type() != safejs.TypeBoolean {
+			return nil, errorf(codeBadOptions, "pcaplens: option detailed must be a boolean")
+		}
+		o.Detailed, _ = x.Bool()
+	}
+	// Reject unknown tools now rather than after reading the bytes.
+	if _, err := engine.Selected(o.Tools); err != nil {
+		return nil, errorf(codeBadOptions, "%s", err.Error())
+	}
+	return o, nil
+}
+
+func arg(args []safejs.Value, i int) safejs.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return safejs.Undefined()
+}
+
+// reportJSON runs the engine and encodes the reports as `pcaplens analyze`
+// prints them (compact, HTML characters not escaped, a final newline).
+func reportJSON(ctx context.Context, r io.Reader, o *engine.Options) ([]byte, error) {
+	rep, err := engine.Run(ctx, r, o)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// parseJSON turns JSON text into a JavaScript value with JSON.parse.
+func parseJSON(b []byte) (safejs.Value, error) {
+	j, err := safejs.Global().Get("JSON")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return j.Call("parse", string(b))
+}
+
+// analyze implements analyze(bytes, options) and the per-tool functions
+// (tool != ""), which resolve to that tool's report alone.
+func analyze(args []safejs.Value, tool string) (any, error) {
+	buf, err := copyBytes(arg(args, 0), "bytes")
+	if err != nil {
+		return nil, err
+	}
+	o, err := parseOptions(arg(args, 1))
+	if err != nil {
+		return nil, err
+	}
+	if tool != "" {
+		o.Tools = []string{tool}
+	}
+	return promise(func() (any, error) {
+		b, err := reportJSON(context.Background(), bytes.NewReader(buf), o)
+		if err != nil {
+			return nil, err
+		}
+		v, err := parseJSON(b)
+		if err != nil || tool == "" {
+			return v, err
+		}
+		return v.Get(tool)
+	}), nil
+}
+
+// session is one streaming analysis: chunks written into a pipe that
+// engine.Run reads in its own goroutine.
+type session struct {
+	pw     *io.PipeWriter
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the engine has returned
+	result []byte
+	err    error
+
+	written atomic.Int64
+	read    atomic.Int64
+	packets atomic.Int64
+
+	mu     sync.Mutex
+	last   chan struct{} // done when the previous write (or close) finished: writes apply in call order
+	closed bool
+	jsObj  safejs.Value
+	funcs  []safejs.Func
+}
+
+// openSession implements open(options) → session. Bad options do not throw
+// (a Go callback cannot): the session's write and close reject with them.
+func openSession(args []safejs.Value) (any, error) {
+	o, optErr := parseOptions(arg(args, 0))
+	if optErr != nil {
+		o = &engine.Options{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	s := &session{pw: pw, cancel: cancel, done: make(chan struct{}), last: make(chan struct{})}
+	close(s.last)
+	o.ProgressEvery = 256 << 10
+	o.Progress = func(p engine.Progress) {
+		s.read.Store(p.Bytes)
+		s.packets.Store(int64(p.Packets))
+	}
+	go func() {
+		defer close(s.done)
+		defer func() {
+			if p := recover(); p != nil {
+				s.err = recovered(p)
+				pr.CloseWithError(s.err)
+			}
+		}()
+		if optErr != nil {
+			s.err = optErr
+			pr.CloseWithError(optErr)
+			return
+		}
+		s.result, s.err = reportJSON(ctx, pr, o)
+		if s.err != nil {
+			pr.CloseWithError(s.err) // pending and later writes fail with the engine's error
+		} else {
+			pr.Close()
+		}
+	}()
+	return s.object()
+}
+
+func (s *session) object() (safejs.Value, error) {
+	obj, err := newObject()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	set := func(name string, async bool, f func(args []safejs.Value) (any, error)) error {
+		jf, err := fn(async, f)
+		if err != nil {
+			return err
+		}
+		s.funcs = append(s.funcs, jf)
+		return obj.Set(name, jf.Value())
+	}
+	for _, m := range []struct {
+		name  string
+		async bool
+		f     func([]safejs.Value) (any, error)
+	}{
+		{"write", true, s.write},
+		{"close", true, func([]safejs.Value) (any, error) { return s.close(false) }},
+		{"closeJSON", true, func([]safejs.Value) (any, error) { return s.close(true) }},
+		{"abort", false, s.abort},
+		{"progress", false, s.progress},
+	} {
+		if err := set(m.name, m.async, m.f); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	s.jsObj = obj
+	return obj, nil
+}
+
+// next queues one step after the previous write or close.
+func (s *session) next() (prev, mine chan struct{}) {
+	prev, mine = s.last, make(chan struct{})
+	s.last = mine
+	return prev, mine
+}
+
+// write implements session.write(chunk) → Promise, settled when the engine has taken the chunk.
+func (s *session) write(args []safejs.Value) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errorf(codeClosed, "pcaplens: write after close")
+	}
+	buf, err := copyBytes(arg(args, 0), "chunk")
+	if err != nil {
+		return nil, err
+	}
+	prev, mine := s.next()
+	return promise(func() (any, error) {
+		defer close(mine)
+		<-prev
+		if _, err := s.pw.Write(buf); err != nil {
+			if err == io.ErrClosedPipe {
+				return nil, errorf(codeClosed, "pcaplens: write after close")
+			}
+			return nil, err
+		}
+		s.written.Add(int64(len(buf)))
+		return nil, nil
+	}), nil
+}
+
+// close implements session.close() → Promise<report> (closeJSON: the JSON text).
+func (s *session) close(text bool) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errorf(codeClosed, "pcaplens: session already closed")
+	}
+	s.closed = true
+	prev, mine := s.next()
+	return promise(func() (any, error) {
+		defer close(mine)
+		defer s.release()
+		<-prev
+		s.pw.Close()
+		<-s.done
+		if s.err != nil {
+			return nil, s.err
+		}
+		if text {
+			return string(s.result), nil
+		}
+		return parseJSON(s.result)
+	}), nil
+}
+
+// abort implements session.abort(): stops the analysis; pending promises reject with code "aborted".
+func (s *session) abort([]safejs.Value) (any, error) {
+	s.cancel()
+	s.pw.CloseWithError(errorf(codeAborted, "pcaplens: analysis aborted"))
+	s.mu.Lock()
+	wasClosed := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if !wasClosed {
+		go func() {
+			<-s.done
+			s.release()
+		}()
+	}
+	return nil, nil
+}
+
+// progress implements session.progress() → {bytes, packets, written}.
+func (s *session) progress([]safejs.Value) (any, error) {
+	return map[string]any{
+		"bytes":   float64(s.read.Load()),
+		"packets": float64(s.packets.Load()),
+		"written": float64(s.written.Load()),
+	}, nil
+}
+
+// release frees the session's JavaScript functions after it has ended.
+// Calling a released function from JavaScript afterwards throws, so the
+// methods are replaced with ones that reject.
+func (s *session) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fs := s.funcs
+	s.funcs = nil
+	for _, f := range fs {
+		f.Release()
+	}
+	if s.jsObj.Type() == safejs.TypeObject {
+		for _, name := range []string{"write", "close", "closeJSON"} {
+			_ = s.jsObj.Set(name, closedFunc.Value())
+		}
+		_ = s.jsObj.Set("abort", noopFunc.Value())
+		_ = s.jsObj.Set("progress", s.finalProgress())
+	}
+}
+
+func (s *session) finalProgress() any {
+	read, packets, written := float64(s.read.Load()), float64(s.packets.Load()), float64(s.written.Load())
+	f, err := fn(false, func([]safejs.Value) (any, error) {
+		return map[string]any{"bytes": read, "packets": packets, "written": written}, nil
+	})
+	if err != nil {
+		return nil
+	}
+	// One small function per finished session; it lives as long as the session object.
+	return f.Value()
+}
+
+var closedFunc, noopFunc = mustFn(true, func([]safejs.Value) (any, error) {
+	return nil, errorf(codeClosed, "pcaplens: session already closed")
+}), mustFn(false, func([]safejs.Value) (any, error) { return nil, nil })
+
+func mustFn(async bool, f func([]safejs.Value) (any, error)) safejs.Func {
+	jf, err := fn(async, f)
+	if err != nil {
+		panic(err)
+	}
+	return jf
+}

@@ -1,0 +1,272 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+
+	"pcaplens/analysis/engine"
+)
+
+// These tests run under Node through Go's wasm_exec:
+//   GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+// wasm/test/bridge.test.mjs tests the built module from JavaScript's side.
+
+const sample = "../testdata/captures/chrissanders--dns.pcap"
+
+func TestMain(m *testing.M) {
+	if err := install(); err != nil {
+		println("install:", err.Error())
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
+
+type settled struct {
+	v   safejs.Value
+	err safejs.Value
+	ok  bool
+}
+
+// await waits for a JavaScript promise; the event loop runs while this goroutine blocks.
+func await(t *testing.T, p safejs.Value) settled {
+	t.Helper()
+	ch := make(chan settled, 1)
+	onOK, _ := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		ch <- settled{v: arg(args, 0), ok: true}
+		return nil
+	})
+	onErr, _ := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		ch <- settled{err: arg(args, 0)}
+		return nil
+	})
+	defer onOK.Release()
+	defer onErr.Release()
+	if _, err := p.Call("then", onOK, onErr); err != nil {
+		t.Fatalf("not a promise: %v", err)
+	}
+	return <-ch
+}
+
+func api(t *testing.T) safejs.Value {
+	t.Helper()
+	v, err := safejs.Global().Get("pcaplens")
+	if err != nil || v.Type() != safejs.TypeObject {
+		t.Fatal("globalThis.pcaplens is not installed")
+	}
+	if ready, _ := v.Get("ready"); !truthy(ready) {
+		t.Fatal("pcaplens.ready is not true")
+	}
+	return v
+}
+
+func uint8Array(t *testing.T, b []byte) safejs.Value {
+	t.Helper()
+	u8, _ := safejs.Global().Get("Uint8Array")
+	a, err := u8.New(len(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := safejs.CopyBytesToJS(a, b); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func stringify(t *testing.T, v safejs.Value) string {
+	t.Helper()
+	j, _ := safejs.Global().Get("JSON")
+	s, err := j.Call("stringify", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	str, _ := s.String()
+	return str
+}
+
+func errorText(v safejs.Value) (code, msg string) {
+	c, _ := v.Get("code")
+	m, _ := v.Get("message")
+	code, _ = c.String()
+	msg, _ = m.String()
+	return code, msg
+}
+
+// canonical re-encodes JSON so that two encodings of the same value compare equal.
+func canonical(t *testing.T, s string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, s)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func want(t *testing.T, b []byte, o engine.Options) string {
+	t.Helper()
+	o.Threshold = defaultThreshold
+	got, err := reportJSON(context.Background(), bytes.NewReader(b), &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return canonical(t, string(got))
+}
+
+func TestAnalyze(t *testing.T) {
+	b, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, _ := safejs.ValueOf(map[string]any{"fileName": "dns.pcap"})
+	p, err := api(t).Call("analyze", uint8Array(t, b), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := await(t, p)
+	if !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("analyze rejected: %s", msg)
+	}
+	if got, w := canonical(t, stringify(t, r.v)), want(t, b, engine.Options{FileName: "dns.pcap"}); got != w {
+		t.Errorf("analyze report differs from engine.Run:\n got %s\nwant %s", got, w)
+	}
+}
+
+func TestStreaming(t *testing.T) {
+	b, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, _ := safejs.ValueOf(map[string]any{"fileName": "dns.pcap"})
+	s, err := api(t).Call("open", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Writes are not awaited one by one: they must still apply in call order.
+	var pending []safejs.Value
+	for off := 0; off < len(b); off += 100 {
+		end := min(off+100, len(b))
+		p, err := s.Call("write", uint8Array(t, b[off:end]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending = append(pending, p)
+	}
+	for _, p := range pending {
+		if r := await(t, p); !r.ok {
+			_, msg := errorText(r.err)
+			t.Fatalf("write rejected: %s", msg)
+		}
+	}
+	p, _ := s.Call("closeJSON")
+	r := await(t, p)
+	if !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("close rejected: %s", msg)
+	}
+	text, _ := r.v.String()
+	if got, w := canonical(t, text), want(t, b, engine.Options{FileName: "dns.pcap"}); got != w {
+		t.Errorf("streamed report differs from engine.Run:\n got %s\nwant %s", got, w)
+	}
+	prog, _ := s.Call("progress")
+	if w, _ := prog.Get("written"); func() int { n, _ := w.Int(); return n }() != len(b) {
+		t.Errorf("progress().written = %v, want %d", stringify(t, prog), len(b))
+	}
+	// The session is over: another close rejects with code "closed".
+	p, _ = s.Call("close")
+	if r := await(t, p); r.ok {
+		t.Error("second close resolved")
+	} else if code, _ := errorText(r.err); code != codeClosed {
+		t.Errorf("second close: code %q, want %q", code, codeClosed)
+	}
+}
+
+func TestNotACapture(t *testing.T) {
+	p, _ := api(t).Call("analyze", uint8Array(t, []byte("<!DOCTYPE html><html><body>hello</body></html>\n")))
+	r := await(t, p)
+	if r.ok {
+		t.Fatal("an HTML page was analysed as a capture")
+	}
+	code, msg := errorText(r.err)
+	if code != codeBadInput || !strings.Contains(strings.ToLower(msg), "not a capture") {
+		t.Errorf("got code %q message %q; want bad_input and a message saying it is not a capture", code, msg)
+	}
+	// The next call still works.
+	TestAnalyze(t)
+}
+
+func TestBadOptions(t *testing.T) {
+	opts, _ := safejs.ValueOf(map[string]any{"tools": []any{"no_such_tool"}})
+	p, _ := api(t).Call("analyze", uint8Array(t, []byte{1, 2, 3}), opts)
+	r := await(t, p)
+	if code, _ := errorText(r.err); r.ok || code != codeBadOptions {
+		t.Errorf("unknown tool: ok=%v code=%q, want a rejection with %q", r.ok, code, codeBadOptions)
+	}
+	p, _ = api(t).Call("analyze", "not bytes")
+	if r := await(t, p); r.ok {
+		t.Error("a string was accepted as bytes")
+	}
+}
+
+func TestPanicRejects(t *testing.T) {
+	f, err := fn(true, func([]safejs.Value) (any, error) { panic("boom") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Release()
+	p, err := f.Value().Invoke()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := await(t, p)
+	code, msg := errorText(r.err)
+	if r.ok || code != codeInternal || !strings.Contains(msg, "boom") {
+		t.Errorf("panic in a call: ok=%v code=%q msg=%q", r.ok, code, msg)
+	}
+	r = await(t, promise(func() (any, error) { panic("in goroutine") }))
+	if code, _ := errorText(r.err); r.ok || code != codeInternal {
+		t.Errorf("panic in async work: ok=%v code=%q", r.ok, code)
+	}
+	// The runtime is still alive.
+	TestAnalyze(t)
+}
+
+func TestSeedFunctions(t *testing.T) {
+	a := api(t)
+	known := map[string]bool{}
+	for _, n := range engine.ToolNames() {
+		known[n] = true
+	}
+	for _, sf := range seedFunctions {
+		f, _ := a.Get(sf.js)
+		if has := f.Type() == safejs.TypeFunction; has != known[sf.tool] {
+			t.Errorf("pcaplens.%s installed=%v, but tool %s registered=%v", sf.js, has, sf.tool, known[sf.tool])
+		}
+	}
+	if !known["capinfos"] {
+		return
+	}
+	b, _ := os.ReadFile(sample)
+	p, _ := a.Call("analyzeCapinfos", uint8Array(t, b))
+	r := await(t, p)
+	if !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("analyzeCapinfos rejected: %s", msg)
+	}
+	if pc, _ := r.v.Get("packet_count"); pc.Type() != safejs.TypeNumber {
+		t.Errorf("analyzeCapinfos: no packet_count in %s", stringify(t, r.v))
+	}
+}
+
+func truthy(v safejs.Value) bool {
+	b, _ := v.Truthy()
+	return b
+}

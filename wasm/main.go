@@ -1,0 +1,49 @@
+//go:build js && wasm
+
+// Command wasm is pcaplens compiled to WebAssembly: it installs
+// globalThis.pcaplens and waits for calls from JavaScript.
+//
+// Build: GOOS=js GOARCH=wasm go build -o web/dist/pcaplens.wasm ./wasm
+// (make wasm), and load it with Go's wasm_exec.js.
+//
+// The JavaScript API (every call goes through github.com/hack-pad/safejs):
+//
+//	pcaplens.ready                     true once installed; then globalThis.pcaplensReady(pcaplens)
+//	                                   is called if it is a function, and a "pcaplensReady" event is
+//	                                   dispatched on globalThis if it is an EventTarget
+//	pcaplens.version, pcaplens.tools   build version; the tool names the engine knows
+//	pcaplens.analyze(bytes, options?)  → Promise<report>: every tool, or options.tools
+//	pcaplens.analyzeCapinfos(bytes, options?) → Promise<capinfos report>, and likewise
+//	  analyzeDnsPackets (dns), analyzeDhcpPackets (dhcp), analyzeIcmpPackets (icmp),
+//	  analyzeTcpConnections (tcp_connections), analyzeTcpAnomalies (tcp_anomalies),
+//	  analyzeTcpRetransmissions (tcp_retransmissions), analyzeTrafficFlow (traffic_flow),
+//	  analyzeSipPackets (sip): each installed only when the engine has that tool
+//	pcaplens.open(options?)            → session, for a file fed in slices:
+//	  session.write(chunk)             → Promise, settled when the engine has taken the chunk
+//	                                     (writes apply in call order; await them for backpressure)
+//	  session.close()                  → Promise<report>
+//	  session.closeJSON()              → Promise<string>: the report as `pcaplens analyze` prints it
+//	  session.abort()                  stops the analysis; pending promises reject ("aborted")
+//	  session.progress()               → {bytes, packets, written}: bytes and packets the engine
+//	                                     has read, bytes written so far
+//
+// bytes and chunk are Uint8Array (or ArrayBuffer), copied once into Go memory.
+// options: {tools: string[], serverIp, serverPort, threshold (default 0.02, as
+// the CLI), detailed, maxPackets, fileName}. The report has the CLI's shape: one
+// key per tool. Errors reject with an Error whose code is "bad_input" (not a
+// capture), "bad_options", "aborted", "closed" or "internal" (a recovered panic:
+// the next call still works). Work runs in goroutines behind Promises, never on
+// the JavaScript event loop.
+package main
+
+import (
+	_ "pcaplens/analysis/all" // every analyzer registers with the engine
+)
+
+func main() {
+	if err := install(); err != nil {
+		println("pcaplens: cannot install the JavaScript API:", err.Error())
+		return
+	}
+	select {}
+}

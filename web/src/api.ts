@@ -1,0 +1,144 @@
+// The one module that talks to the analysis worker.
+//
+// An Analyzer owns one dedicated Worker. Requests carry ids; the worker's
+// answers settle the matching promise. If the worker fails to start or
+// crashes, every pending request is rejected. cancel() terminates the worker
+// (stopping the analysis at once) and starts a fresh one.
+import type { AnalyzeOptions, Request, Response } from "./protocol";
+
+export type { AnalyzeOptions } from "./protocol";
+
+/** Report is the whole report: one key per tool, as `pcaplens analyze` prints it. */
+export type Report = Record<string, unknown>;
+
+/** Progress of one analysis. */
+export interface Progress {
+  bytes: number;
+  total: number;
+  packets: number;
+}
+
+/** AnalysisError is a failed analysis; code is the bridge's code ("bad_input", "aborted", "internal", …). */
+export class AnalysisError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "AnalysisError";
+    this.code = code;
+  }
+}
+
+/** Result is a finished analysis: the parsed report and its JSON text (for download). */
+export interface Result {
+  report: Report;
+  json: string;
+}
+
+interface Pending {
+  resolve(r: Result): void;
+  reject(e: Error): void;
+  onProgress: ((p: Progress) => void) | undefined;
+}
+
+/** Analyzer runs analyses in a dedicated worker. */
+export class Analyzer {
+  private worker!: Worker;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readyPromise!: Promise<{ tools: string[]; version: string }>;
+
+  constructor(private readonly workerURL = "worker.js") {
+    this.start();
+  }
+
+  /** ready resolves when the engine is loaded (with its tool names), or rejects if it failed to load. */
+  get ready(): Promise<{ tools: string[]; version: string }> {
+    return this.readyPromise;
+  }
+
+  private start(): void {
+    const w = new Worker(this.workerURL);
+    this.worker = w;
+    let settle!: { resolve(v: { tools: string[]; version: string }): void; reject(e: Error): void };
+    this.readyPromise = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    this.readyPromise.catch(() => undefined); // observed by callers that care
+    w.onmessage = (ev: MessageEvent<Response>) => {
+      const m = ev.data;
+      switch (m.type) {
+        case "ready":
+          settle.resolve({ tools: m.tools, version: m.version });
+          break;
+        case "failed":
+          settle.reject(new AnalysisError("failed", m.message));
+          this.failAll(new AnalysisError("failed", m.message));
+          break;
+        case "progress":
+          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets });
+          break;
+        case "result": {
+          const p = this.pending.get(m.id);
+          if (!p) break;
+          this.pending.delete(m.id);
+          try {
+            p.resolve({ report: JSON.parse(m.json) as Report, json: m.json });
+          } catch (e) {
+            p.reject(new AnalysisError("internal", `the report is not valid JSON: ${String(e)}`));
+          }
+          break;
+        }
+        case "error": {
+          const p = this.pending.get(m.id);
+          if (!p) break;
+          this.pending.delete(m.id);
+          p.reject(new AnalysisError(m.code, m.message));
+          break;
+        }
+      }
+    };
+    w.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault();
+      const err = new AnalysisError("crashed", `the analysis worker crashed: ${ev.message || "unknown error"}`);
+      settle.reject(err);
+      this.failAll(err);
+    };
+    w.onmessageerror = () => {
+      this.failAll(new AnalysisError("crashed", "the analysis worker sent a message that could not be read"));
+    };
+  }
+
+  private failAll(err: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(err);
+  }
+
+  private request(req: Request, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      this.pending.set(req.id, { resolve, reject, onProgress });
+      this.worker.postMessage(req, transfer);
+    });
+  }
+
+  /** analyzeFile streams a File (or Blob) through the engine in slices. */
+  analyzeFile(file: Blob, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
+    return this.request({ type: "analyzeFile", id: this.nextId++, file, options }, onProgress);
+  }
+
+  /** analyzeBytes analyses bytes the page holds; the buffer is transferred (unusable afterwards). */
+  analyzeBytes(buffer: ArrayBuffer, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
+    return this.request({ type: "analyzeBytes", id: this.nextId++, buffer, options }, onProgress, [buffer]);
+  }
+
+  /** cancel stops every running analysis (rejected with code "aborted") and starts a fresh worker. */
+  cancel(): void {
+    this.worker.terminate();
+    this.failAll(new AnalysisError("aborted", "analysis cancelled"));
+    this.start();
+  }
+
+  /** dispose stops the worker for good. */
+  dispose(): void {
+    this.worker.terminate();
+    this.failAll(new AnalysisError("aborted", "analysis cancelled"));
+  }
+}

@@ -1,0 +1,2 @@
+// CSS files are bundled by esbuild (imported for their side effect).
+declare module "*.css";

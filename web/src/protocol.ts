@@ -1,0 +1,33 @@
+// Messages between the page (api.ts) and the analysis worker (worker.ts):
+// typed unions keyed by `type`, each request with an id.
+
+/** AnalyzeOptions mirror the seed tools' parameters (camelCase of engine.Options). */
+export interface AnalyzeOptions {
+  /** tools to run (report keys); all when absent. */
+  tools?: string[];
+  serverIp?: string;
+  serverPort?: number;
+  threshold?: number;
+  detailed?: boolean;
+  maxPackets?: number;
+  /** fileName is the name reported for the capture. */
+  fileName?: string;
+}
+
+/** Request is a message to the worker. */
+export type Request =
+  /** Analyze a File or Blob, read in slices of chunkSize bytes. */
+  | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number }
+  /** Analyze bytes the page already has (the buffer is transferred). */
+  | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions };
+
+/** Response is a message from the worker. */
+export type Response =
+  /** The WASM module is loaded; tools are the report keys it can produce. */
+  | { type: "ready"; tools: string[]; version: string }
+  /** The WASM module could not be loaded: the worker is useless. */
+  | { type: "failed"; message: string }
+  | { type: "progress"; id: number; bytes: number; total: number; packets: number }
+  /** json is the report as JSON text, exactly the CLI's document. */
+  | { type: "result"; id: number; json: string }
+  | { type: "error"; id: number; code: string; message: string };

@@ -1,0 +1,273 @@
+// Charts: small wrappers over uPlot (bundled locally, no CDN).
+//
+// Each wrapper returns an element at once and draws when the element has a
+// width (a ResizeObserver follows it), so views can build charts detached.
+// Colours come from CSS variables (--fg, --muted, --grid, --c1…--c8) and the
+// charts redraw when the system theme changes.
+import uPlot from "uplot";
+import { h } from "./dom";
+import * as fmt from "./format";
+
+/** Series is one line or set of bars. */
+export interface Series {
+  label: string;
+  values: readonly (number | null)[];
+  /** color is a CSS colour; default: the palette (--c1, --c2, …). */
+  color?: string;
+  /** unit formats values in the legend and axis ("bytes", "bits/s", "packets", or a function). */
+  format?: (v: number) => string;
+}
+
+/** TimeSeriesOptions configure timeSeries(). */
+export interface TimeSeriesOptions {
+  title: string;
+  /** x holds epoch seconds (UTC), ascending. */
+  x: readonly number[];
+  series: readonly Series[];
+  /** yLabel names the y axis. */
+  yLabel?: string;
+  height?: number;
+  /** bars draws the first series as bars (e.g. packets per second). */
+  bars?: boolean;
+  /** onSelect is called with the [from, to] epoch-seconds range the user drags (zoom happens too). */
+  onSelect?: (from: number, to: number) => void;
+  /** onClick is called with the epoch second under the cursor when the plot is clicked. */
+  onClick?: (x: number) => void;
+}
+
+/** BarOptions configure barChart(). */
+export interface BarOptions {
+  title: string;
+  categories: readonly string[];
+  series: readonly Series[];
+  yLabel?: string;
+  height?: number;
+  onClick?: (category: string, index: number) => void;
+}
+
+/** Bin is one histogram bucket [start, end). */
+export interface Bin {
+  start: number;
+  end: number;
+  count: number;
+}
+
+/** HistogramOptions configure histogram(): bins come from the report (views compute nothing). */
+export interface HistogramOptions {
+  title: string;
+  bins: readonly Bin[];
+  /** formatX labels bin edges (e.g. format.duration for RTTs). */
+  formatX?: (v: number) => string;
+  yLabel?: string;
+  height?: number;
+}
+
+interface Theme {
+  fg: string;
+  muted: string;
+  grid: string;
+  palette: string[];
+}
+
+function theme(): Theme {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (n: string, d: string) => cs.getPropertyValue(n).trim() || d;
+  const palette: string[] = [];
+  for (let i = 1; i <= 8; i++) palette.push(v(`--c${i}`, ["#3b82f6", "#ef4444", "#10b981", "#f59e0b", "#8b5cf6", "#ec4899", "#14b8a6", "#64748b"][i - 1]!));
+  return { fg: v("--fg", "#222"), muted: v("--muted", "#666"), grid: v("--grid", "rgba(128,128,128,0.2)"), palette };
+}
+
+const live = new Set<() => void>();
+if (typeof matchMedia === "function") {
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    for (const redraw of live) redraw();
+  });
+}
+
+/**
+ * mount creates the chart element and (re)creates the uPlot instance with
+ * make() whenever the width or theme changes.
+ */
+function mount(title: string, height: number, make: (width: number, t: Theme, target: HTMLElement) => uPlot): HTMLElement {
+  const plot = h("div", { class: "chart-plot" });
+  const el = h("figure", { class: "chart" }, h("figcaption", null, title), plot);
+  let u: uPlot | null = null;
+  let lastWidth = 0;
+  const build = () => {
+    const width = Math.floor(plot.clientWidth);
+    if (width <= 0) return;
+    if (u) u.destroy();
+    plot.replaceChildren();
+    u = make(width, theme(), plot);
+    lastWidth = width;
+  };
+  const ro = new ResizeObserver(() => {
+    if (!el.isConnected) {
+      if (u) {
+        u.destroy();
+        u = null;
+      }
+      live.delete(build);
+      ro.disconnect();
+      return;
+    }
+    const width = Math.floor(plot.clientWidth);
+    if (!u) build();
+    else if (width > 0 && width !== lastWidth) {
+      u.setSize({ width, height });
+      lastWidth = width;
+    }
+  });
+  ro.observe(plot);
+  live.add(build);
+  return el;
+}
+
+function axis(t: Theme, label?: string, values?: uPlot.Axis["values"]): uPlot.Axis {
+  const a: uPlot.Axis = {
+    stroke: t.muted,
+    grid: { stroke: t.grid, width: 1 },
+    ticks: { stroke: t.grid, width: 1 },
+  };
+  if (label) a.label = label;
+  if (values) a.values = values;
+  return a;
+}
+
+function shortNum(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return fmt.num(v / 1e9, 1) + "G";
+  if (a >= 1e6) return fmt.num(v / 1e6, 1) + "M";
+  if (a >= 1e3) return fmt.num(v / 1e3, 1) + "k";
+  return fmt.num(v, 2);
+}
+
+/** timeSeries draws lines (or bars) over time; drag to zoom, double-click to reset. */
+export function timeSeries(o: TimeSeriesOptions): HTMLElement {
+  const height = o.height ?? 240;
+  if (o.x.length === 0) return h("figure", { class: "chart chart-empty" }, h("figcaption", null, o.title), h("p", null, "No data"));
+  const data = [Array.from(o.x), ...o.series.map((s) => Array.from(s.values))] as uPlot.AlignedData;
+  return mount(o.title, height, (width, t, target) => {
+    const opts: uPlot.Options = {
+      width,
+      height,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
+      scales: { x: { time: true } },
+      axes: [axis(t), axis(t, o.yLabel, (_u, vals) => vals.map(shortNum))],
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+      series: [
+        { label: "Time (UTC)", value: (_u, v) => (v === null ? "—" : fmt.utc(v)) },
+        ...o.series.map((s, i): uPlot.Series => {
+          const color = s.color ?? t.palette[i % t.palette.length]!;
+          const ser: uPlot.Series = {
+            label: s.label,
+            stroke: color,
+            width: 1.5,
+            value: (_u, v) => (v === null || v === undefined ? "—" : s.format ? s.format(v) : fmt.num(v, 2)),
+          };
+          if (o.bars && i === 0) {
+            ser.fill = color + "88";
+            ser.paths = uPlot.paths.bars!({ size: [0.9, 40] });
+          }
+          return ser;
+        }),
+      ],
+      hooks: {
+        setSelect: [
+          (u) => {
+            if (!o.onSelect || u.select.width <= 0) return;
+            const from = u.posToVal(u.select.left, "x");
+            const to = u.posToVal(u.select.left + u.select.width, "x");
+            o.onSelect(from, to);
+          },
+        ],
+      },
+    };
+    const u = new uPlot(opts, data, target);
+    if (o.onClick) {
+      u.over.addEventListener("click", () => {
+        const idx = u.cursor.idx;
+        if (idx !== null && idx !== undefined) o.onClick!(data[0][idx]!);
+      });
+    }
+    return u;
+  });
+}
+
+/** barChart draws bars per category (e.g. DNS response codes); use one series (several overlap). */
+export function barChart(o: BarOptions): HTMLElement {
+  const height = o.height ?? 240;
+  if (o.categories.length === 0) return h("figure", { class: "chart chart-empty" }, h("figcaption", null, o.title), h("p", null, "No data"));
+  const xs = o.categories.map((_, i) => i);
+  const data = [xs, ...o.series.map((s) => Array.from(s.values))] as uPlot.AlignedData;
+  const n = Math.max(1, o.series.length);
+  return mount(o.title, height, (width, t, target) => {
+    const opts: uPlot.Options = {
+      width,
+      height,
+      scales: { x: { time: false, range: [-0.5, o.categories.length - 0.5] } },
+      axes: [
+        axis(t, undefined, (_u, vals) => vals.map((v) => (Number.isInteger(v) ? (o.categories[v] ?? "") : ""))),
+        axis(t, o.yLabel, (_u, vals) => vals.map(shortNum)),
+      ],
+      cursor: { drag: { x: false, y: false } },
+      series: [
+        { label: "Category", value: (_u, v) => (v === null ? "—" : (o.categories[v] ?? "")) },
+        ...o.series.map((s, i): uPlot.Series => {
+          const color = s.color ?? t.palette[i % t.palette.length]!;
+          return {
+            label: s.label,
+            stroke: color,
+            fill: color + "aa",
+            paths: uPlot.paths.bars!({ size: [0.8 / n, 80] }),
+            value: (_u, v) => (v === null || v === undefined ? "—" : s.format ? s.format(v) : fmt.num(v, 2)),
+            points: { show: false },
+          };
+        }),
+      ],
+    };
+    const u = new uPlot(opts, data, target);
+    if (o.onClick) {
+      u.over.addEventListener("click", () => {
+        const idx = u.cursor.idx;
+        if (idx !== null && idx !== undefined) o.onClick!(o.categories[idx]!, idx);
+      });
+    }
+    return u;
+  });
+}
+
+/** histogram draws pre-computed bins as adjacent bars. */
+export function histogram(o: HistogramOptions): HTMLElement {
+  const height = o.height ?? 220;
+  if (o.bins.length === 0) return h("figure", { class: "chart chart-empty" }, h("figcaption", null, o.title), h("p", null, "No data"));
+  const fx = o.formatX ?? ((v: number) => fmt.num(v, 3));
+  const mids = o.bins.map((b) => (b.start + b.end) / 2);
+  const data = [mids, o.bins.map((b) => b.count)] as uPlot.AlignedData;
+  return mount(o.title, height, (width, t, target) => {
+    const color = t.palette[0]!;
+    const opts: uPlot.Options = {
+      width,
+      height,
+      scales: { x: { time: false, range: [o.bins[0]!.start, o.bins[o.bins.length - 1]!.end] } },
+      axes: [axis(t, undefined, (_u, vals) => vals.map(fx)), axis(t, o.yLabel ?? "count", (_u, vals) => vals.map(shortNum))],
+      cursor: { drag: { x: false, y: false } },
+      series: [
+        {
+          label: "Bin",
+          value: (_u, _v, _s, idx) => (idx === null || idx === undefined ? "—" : `${fx(o.bins[idx]!.start)} – ${fx(o.bins[idx]!.end)}`),
+        },
+        { label: o.yLabel ?? "count", stroke: color, fill: color + "aa", paths: uPlot.paths.bars!({ size: [1, Infinity], gap: 1 }), points: { show: false } },
+      ],
+    };
+    return new uPlot(opts, data, target);
+  });
+}
+
+/** bytesFormat and friends are handy Series.format values. */
+export const seriesFormats = {
+  bytes: (v: number) => fmt.bytes(v),
+  bits: (v: number) => fmt.bitRate(v),
+  count: (v: number) => fmt.count(v),
+};

@@ -1,0 +1,293 @@
+// The "DHCP" tab: summary cards, each transaction as a ladder (client on the
+// left, server on the right, one row per message with its time offset),
+// clients and servers tables, observations with evidence, and the DHCPv6
+// summary. It renders the dhcp report and computes nothing but display
+// offsets; every string from packets is set as text.
+import { h, keyValue, note, section, warnings } from "../ui/dom";
+import { cards } from "../ui/cards";
+import { table, type Column } from "../ui/table";
+import { barChart } from "../ui/chart";
+import * as fmt from "../ui/format";
+import { arr, isToolError, obj, type Report, type View } from "./types";
+
+type Row = Record<string, unknown>;
+
+function n(v: unknown): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+}
+
+function list(v: unknown): string {
+  const a = arr(v).map((x) => fmt.text(x));
+  return a.length === 0 ? "—" : a.join(", ");
+}
+
+function field(key: string, ...children: (string | Node)[]): HTMLElement {
+  return h("span", { "data-key": key }, ...children);
+}
+
+/** Outcomes that mean trouble, for the tone of a ladder's heading. */
+const badOutcomes = new Set(["refused", "declined", "no answer"]);
+
+/** serverMessage tells which side sent a message type (v4 and v6 names). */
+function fromServer(type: string): boolean {
+  return ["OFFER", "ACK", "NAK", "ADVERTISE", "REPLY", "RECONFIGURE", "LEASEACTIVE", "LEASEUNKNOWN", "LEASEUNASSIGNED"].includes(type);
+}
+
+/** ladder draws one transaction as a table: offset, client, arrow, server. */
+function ladder(tx: Row, id: string, client: string): HTMLElement {
+  const msgs = arr(tx["messages"]).map(obj);
+  const t0 = n(msgs[0]?.["timestamp"]);
+  const outcome = fmt.text(tx["outcome"]);
+  const granted = tx["address_granted"] ? ` · ${fmt.text(tx["address_granted"])}` : "";
+  const lease = typeof tx["lease_time"] === "number" ? ` · lease ${fmt.duration(tx["lease_time"])}` : "";
+  const d2a = typeof tx["discover_to_ack"] === "number" ? tx["discover_to_ack"] : tx["solicit_to_reply"];
+  return h(
+    "details",
+    { class: "dhcp-transaction", "data-transaction": id, open: msgs.length <= 8 ? true : undefined },
+    h(
+      "summary",
+      null,
+      h("strong", null, id),
+      " ",
+      client,
+      " — ",
+      h("span", { "data-key": "dhcp-outcome", class: badOutcomes.has(outcome) ? "bad" : undefined }, outcome),
+      granted,
+      lease,
+      typeof d2a === "number" ? [" · ", h("span", { "data-key": "dhcp-setup-time" }, fmt.duration(d2a))] : null,
+      tx["relayed"] === true ? " · relayed" : null,
+    ),
+    h(
+      "table",
+      { class: "ladder" },
+      h("thead", null, h("tr", null, ["Frame", "+time", "Client", "", "Server", "Message"].map((t) => h("th", { style: { textAlign: "left", padding: "1px 12px 1px 0" } }, t)))),
+      h(
+        "tbody",
+        null,
+        msgs.map((m) => {
+          const type = fmt.text(m["type"]);
+          const srv = fromServer(type);
+          const cell = { style: { padding: "1px 12px 1px 0" } };
+          return h(
+            "tr",
+            null,
+            h("td", cell, fmt.count(m["frame"])),
+            h("td", cell, fmt.duration(n(m["timestamp"]) - t0)),
+            h("td", cell, srv ? fmt.text(m["dst_ip"]) : fmt.text(m["src_ip"])),
+            h("td", cell, srv ? "◀──────" : "──────▶"),
+            h("td", cell, srv ? fmt.text(m["src_ip"]) : fmt.text(m["dst_ip"])),
+            h("td", cell, h("strong", null, type), m["your_ip"] ? ` (${fmt.text(m["your_ip"])})` : ""),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function observationsBlock(list: unknown[]): HTMLElement {
+  if (list.length === 0) return section("Observations", h("p", { class: "muted" }, "Nothing unusual observed."));
+  return section(
+    `Observations (${list.length})`,
+    h(
+      "ul",
+      { class: "dhcp-observations" },
+      list.map((x) => {
+        const o = obj(x);
+        const frames = arr(o["frames"]).filter((f): f is number => typeof f === "number");
+        const ev = obj(o["evidence"]);
+        return h(
+          "li",
+          { "data-observation": fmt.text(o["kind"]) },
+          h("strong", null, fmt.text(o["kind"])),
+          " ",
+          fmt.text(o["summary"]),
+          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((f) => fmt.count(f)).join(", ")})`) : null,
+          Object.keys(ev).length > 0
+            ? h(
+                "ul",
+                null,
+                Object.entries(ev)
+                  .sort((a, b) => a[0].localeCompare(b[0]))
+                  .map(([k, v]) => h("li", { class: "muted" }, `${k}: `, typeof v === "object" && v !== null && !Array.isArray(v) ? evidenceText(obj(v)) : fmt.text(v))),
+              )
+            : null,
+        );
+      }),
+    ),
+  );
+}
+
+function evidenceText(o: Row): string {
+  return Object.entries(o)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([k, v]) => `${k} ${fmt.text(v)}`)
+    .join("; ");
+}
+
+const clientColumns: Column<Row>[] = [
+  { key: "mac", title: "Client MAC", width: "minmax(11em, 1fr)" },
+  { key: "host_names", title: "Host name", width: "minmax(9em, 1fr)", value: (r) => list(r["host_names"]) },
+  { key: "vendor_classes", title: "Vendor class", width: "minmax(9em, 1fr)", value: (r) => list(r["vendor_classes"]) },
+  { key: "addresses_obtained", title: "Addresses obtained", width: "minmax(10em, 1fr)", value: (r) => list(r["addresses_obtained"]) },
+  { key: "lease_times", title: "Leases", width: "minmax(7em, 1fr)", value: (r) => arr(r["lease_times"]).map((x) => fmt.duration(x)).join(", ") },
+  { key: "transactions", title: "Transactions", numeric: true, width: "7em" },
+  { key: "first_seen", title: "First seen (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
+];
+
+const serverColumns: Column<Row>[] = [
+  { key: "server_id", title: "Server", width: "minmax(9em, 1fr)" },
+  { key: "macs", title: "MAC", width: "minmax(10em, 1fr)", value: (r) => list(r["macs"]) },
+  { key: "offers", title: "Offers", numeric: true, width: "5em" },
+  { key: "acks", title: "ACKs", numeric: true, width: "5em" },
+  { key: "naks", title: "NAKs", numeric: true, width: "5em" },
+  { key: "addresses_handed_out", title: "Addresses handed out", width: "minmax(10em, 2fr)", value: (r) => list(r["addresses_handed_out"]) },
+  { key: "routers", title: "Routers", width: "minmax(8em, 1fr)", value: (r) => list(r["routers"]) },
+  { key: "dns_servers", title: "DNS", width: "minmax(8em, 1fr)", value: (r) => list(r["dns_servers"]) },
+  { key: "subnet_masks", title: "Mask", width: "minmax(8em, 1fr)", value: (r) => list(r["subnet_masks"]) },
+  { key: "lease_times", title: "Leases", width: "minmax(6em, 1fr)", value: (r) => arr(r["lease_times"]).map((x) => fmt.duration(x)).join(", ") },
+];
+
+const packetColumns: Column<Row>[] = [
+  { key: "packet_number", title: "Frame", numeric: true, width: "6em" },
+  { key: "time", title: "Time (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
+  { key: "message_type", title: "Type", width: "7em" },
+  { key: "transaction_id", title: "XID", width: "8em" },
+  { key: "client_mac", title: "Client MAC", width: "minmax(10em, 1fr)" },
+  { key: "src_ip", title: "Source", width: "minmax(8em, 1fr)" },
+  { key: "dst_ip", title: "Destination", width: "minmax(8em, 1fr)" },
+  { key: "your_ip", title: "Your IP", width: "minmax(8em, 1fr)" },
+  { key: "server_id", title: "Server ID", width: "minmax(8em, 1fr)" },
+  { key: "options", title: "Options", width: "minmax(16em, 3fr)", value: (r) => Object.keys(obj(r["options"])).sort().join(", ") },
+];
+
+function v6Block(v: Row): HTMLElement | null {
+  if (n(v["packets_found"]) === 0) return null;
+  const txs = arr(v["transactions_list"]).map(obj);
+  return section(
+    `DHCPv6 (${fmt.count(v["packets_found"])} messages)`,
+    keyValue([
+      ["Message types", Object.entries(obj(v["message_types"])).sort().map(([k, c]) => `${k} ${fmt.count(c)}`).join(", ") || "—"],
+      ["Transactions", h("span", { "data-key": "dhcpv6-transactions" }, fmt.count(v["transactions"]))],
+      ["Clients (DUIDs)", fmt.count(v["unique_clients"])],
+      ["Servers (DUIDs)", fmt.count(v["unique_servers"])],
+      ["Relayed", fmt.count(v["relayed"])],
+    ]),
+    h(
+      "div",
+      null,
+      txs.map((t) => ladder(t, fmt.text(t["transaction_id"]), `client ${fmt.text(t["client_duid"])}`)),
+    ),
+    table({
+      label: "DHCPv6 clients",
+      columns: [
+        { key: "duid", title: "DUID", width: "minmax(14em, 2fr)" },
+        { key: "mac", title: "MAC", width: "minmax(10em, 1fr)" },
+        { key: "addresses", title: "Addresses", width: "minmax(12em, 2fr)", value: (r) => list(r["addresses"]) },
+        { key: "prefixes", title: "Prefixes", width: "minmax(10em, 1fr)", value: (r) => list(r["prefixes"]) },
+      ],
+      rows: arr(v["clients"]).map(obj),
+      maxHeight: 240,
+    }),
+    table({
+      label: "DHCPv6 servers",
+      columns: [
+        { key: "duid", title: "DUID", width: "minmax(14em, 2fr)" },
+        { key: "ips", title: "Addresses", width: "minmax(12em, 1fr)", value: (r) => list(r["ips"]) },
+        { key: "advertises", title: "Advertises", numeric: true, width: "7em" },
+        { key: "replies", title: "Replies", numeric: true, width: "7em" },
+        { key: "addresses_assigned", title: "Assigned", width: "minmax(12em, 2fr)", value: (r) => list(r["addresses_assigned"]) },
+        { key: "dns_servers", title: "DNS", width: "minmax(10em, 1fr)", value: (r) => list(r["dns_servers"]) },
+      ],
+      rows: arr(v["servers"]).map(obj),
+      maxHeight: 240,
+    }),
+  );
+}
+
+function render(root: HTMLElement, report: Report): void {
+  const v = report["dhcp"];
+  if (isToolError(v)) {
+    root.append(note("error", h("strong", null, "dhcp could not run: "), v.error));
+    return;
+  }
+  const d = obj(v);
+  const s = obj(d["statistics"]);
+  const v6 = obj(d["dhcpv6"]);
+  root.append(h("div", { class: "view-head" }, warnings(d["warnings"])));
+  if (n(d["dhcp_packets_found"]) === 0 && n(v6["packets_found"]) === 0) {
+    root.append(note("info", "No DHCP packets in this capture."));
+    return;
+  }
+  const limits = arr(d["limits"]).map((x) => fmt.text(x));
+  if (limits.length > 0) root.append(note("warn", h("strong", null, "Limits reached: "), limits.join("; ")));
+  const txs = arr(d["transactions"]).map(obj);
+  const types = obj(s["message_types"]);
+  const unanswered = txs.filter((t) => t["outcome"] === "no answer").length;
+  root.append(
+    cards([
+      { label: "DHCP messages", value: field("dhcp-messages", fmt.count(d["dhcp_packets_found"])), hint: `${fmt.count(s["relayed"])} relayed, ${fmt.count(s["malformed"])} malformed` },
+      { label: "Transactions", value: field("dhcp-transactions", fmt.count(s["transactions"])), hint: "distinct transaction IDs" },
+      { label: "Clients", value: field("dhcp-clients", fmt.count(s["unique_clients"])) },
+      { label: "Servers", value: field("dhcp-servers", fmt.count(s["unique_servers"])), tone: n(s["unique_servers"]) > 1 ? "warn" : undefined, title: "distinct server identifiers (option 54)" },
+      { label: "NAKs", value: field("dhcp-naks", fmt.count(types["NAK"] ?? 0)), tone: n(types["NAK"]) > 0 ? "warn" : undefined },
+      { label: "Unanswered", value: field("dhcp-unanswered", fmt.count(unanswered)), tone: unanswered > 0 ? "warn" : undefined, hint: "transactions without a server answer" },
+    ]),
+  );
+  const order = ["DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK", "RELEASE", "INFORM"];
+  const rank = (t: string): number => (order.includes(t) ? order.indexOf(t) : order.length);
+  const typeEntries = Object.entries(types).sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+  if (typeEntries.length > 0) {
+    root.append(
+      section(
+        "Message types",
+        barChart({ title: "DHCP message types", categories: typeEntries.map((e) => e[0]), series: [{ label: "messages", values: typeEntries.map((e) => n(e[1])), format: (x) => fmt.count(x) }], yLabel: "messages" }),
+      ),
+    );
+  }
+  root.append(observationsBlock(arr(d["observations"])));
+  if (txs.length > 0) {
+    const shown = txs.slice(0, 200);
+    root.append(
+      section(
+        `Transactions (${fmt.count(txs.length)})`,
+        txs.length > shown.length ? h("p", { class: "muted" }, `Showing the first ${shown.length}; all are in the JSON report.`) : null,
+        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, fmt.text(t["transaction_id"]), fmt.text(t["client_mac"])))),
+      ),
+    );
+  }
+  root.append(
+    section(`Clients (${fmt.count(arr(d["clients"]).length)})`, table({ label: "DHCP clients", columns: clientColumns, rows: arr(d["clients"]).map(obj), maxHeight: 320 })),
+    section(`Servers (${fmt.count(arr(d["servers"]).length)})`, table({ label: "DHCP servers", columns: serverColumns, rows: arr(d["servers"]).map(obj), maxHeight: 240 })),
+  );
+  const v6b = v6Block(v6);
+  if (v6b) root.append(v6b);
+  const pk = arr(d["packets"]).map(obj);
+  if (pk.length > 0) {
+    root.append(
+      section(
+        "Messages",
+        table({
+          label: "DHCP messages",
+          columns: packetColumns,
+          rows: pk,
+          maxHeight: 360,
+          note: pk.length < n(d["dhcp_packets_found"]) ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d["dhcp_packets_found"])} messages.` : undefined,
+        }),
+      ),
+    );
+  }
+}
+
+/** dhcpView renders the dhcp report. */
+export const dhcpView: View = {
+  id: "dhcp",
+  title: "DHCP",
+  tools: ["dhcp"],
+  render(root, report) {
+    try {
+      render(root, report);
+    } catch (e) {
+      root.append(note("error", "The DHCP report could not be shown: ", String(e)));
+    }
+  },
+};

@@ -1,0 +1,27 @@
+// The tab registry: one View per analysis, in tab order ("Capture" first).
+// To add a view: write web/src/views/<area>.ts exporting a View, import it
+// here and add it to `views` (a one-line edit each).
+import type { Report, View } from "./types";
+import { captureView } from "./capture";
+import { tcpView } from "./tcp";
+import { dnsView } from "./dns";
+import { dhcpView } from "./dhcp";
+import { icmpView } from "./icmp";
+import { sipView } from "./sip";
+
+export type { Report, View } from "./types";
+
+/** views lists every tab in order. */
+export const views: View[] = [
+  captureView,
+  tcpView,
+  dnsView,
+  dhcpView,
+  icmpView,
+  sipView,
+];
+
+/** availableViews returns the views whose tools are all in the report. */
+export function availableViews(report: Report): View[] {
+  return views.filter((v) => v.tools.every((t) => t in report));
+}

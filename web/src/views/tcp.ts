@@ -1,0 +1,417 @@
+// The "TCP" tab: connections, Wireshark's TCP analysis flags, anomaly
+// patterns, retransmissions over time and the traffic-flow comparison.
+// It renders the four TCP reports and computes nothing.
+import { h, keyValue, note, section, svg, warnings, replace, type Child } from "../ui/dom";
+import { cards } from "../ui/cards";
+import { createTable, table, type Column } from "../ui/table";
+import { timeSeries } from "../ui/chart";
+import * as fmt from "../ui/format";
+import { arr, isToolError, obj, type Report, type View } from "./types";
+
+type Row = Record<string, unknown>;
+
+/** field renders a value with a data-key attribute so tests can read it off the page. */
+function field(key: string, ...children: Child[]): HTMLElement {
+  return h("span", { "data-key": key }, ...children);
+}
+
+/** flagTitles are Wireshark's names of the tcp.analysis.* flags. */
+const flagTitles: Record<string, string> = {
+  retransmission: "Retransmission (any kind)",
+  fast_retransmission: "Fast retransmission",
+  spurious_retransmission: "Spurious retransmission",
+  out_of_order: "Out-of-order",
+  duplicate_ack: "Duplicate ACK",
+  lost_segment: "Previous segment not captured",
+  ack_lost_segment: "ACKed unseen segment",
+  zero_window: "Zero window",
+  zero_window_probe: "Zero window probe",
+  zero_window_probe_ack: "Zero window probe ACK",
+  window_full: "Window full",
+  window_update: "Window update",
+  keep_alive: "Keep-alive",
+  keep_alive_ack: "Keep-alive ACK",
+  reused_ports: "Port numbers reused",
+};
+
+function n(v: unknown): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+}
+
+function errorNote(tool: string, v: unknown): HTMLElement | null {
+  return isToolError(v) ? note("error", h("strong", null, `${tool} could not run: `), v.error) : null;
+}
+
+/** flagsText lists a row's non-zero flags: "retransmission 3, duplicate_ack 2". */
+function flagsText(v: unknown): string {
+  return Object.entries(obj(v))
+    .filter(([, c]) => n(c) > 0)
+    .map(([k, c]) => `${k} ${fmt.count(c)}`)
+    .join(", ");
+}
+
+function rtt(v: unknown): string {
+  return typeof v === "number" ? `${(v * 1000).toFixed(3)} ms` : "—";
+}
+
+const connColumns: Column<Row>[] = [
+  { key: "stream", title: "Stream", numeric: true, width: "6em", tooltip: "tshark's tcp.stream" },
+  { key: "client", title: "Client", width: "minmax(12em, 2fr)" },
+  { key: "server", title: "Server", width: "minmax(12em, 2fr)" },
+  { key: "state", title: "State", width: "8em" },
+  { key: "conn_state", title: "Zeek state", width: "7em", tooltip: "Zeek conn_state (S0, SF, REJ, RSTO, …)" },
+  { key: "history", title: "History", width: "7em", tooltip: "Zeek history: upper case is the client" },
+  { key: "packet_count", title: "Packets", numeric: true, width: "7em" },
+  {
+    key: "bytes",
+    title: "Bytes",
+    numeric: true,
+    width: "8em",
+    value: (r) => n(obj(r["client_to_server"])["ip_bytes"]) + n(obj(r["server_to_client"])["ip_bytes"]),
+    format: (v) => fmt.bytes(v),
+  },
+  { key: "retransmissions", title: "Retrans.", numeric: true, width: "7em" },
+  { key: "initial_rtt_seconds", title: "Initial RTT", numeric: true, width: "8em", format: (v) => rtt(v) },
+  { key: "duration_seconds", title: "Duration", numeric: true, width: "8em", format: (v) => fmt.duration(v) },
+  { key: "flags", title: "Analysis flags", width: "minmax(14em, 3fr)", value: (r) => flagsText(r["analysis_flags"]) },
+];
+
+/** Bits of the trace's analysis column (FlagNames order in analysis/tcp). */
+const bit = { retransmission: 1 << 0, out_of_order: 1 << 3, duplicate_ack: 1 << 4, zero_window: 1 << 7 };
+
+/**
+ * seqGraph draws a Stevens-style time/sequence graph from a connection's trace:
+ * the data segments of the side that sent more payload as vertical bars
+ * (retransmissions and out-of-order segments highlighted), the other side's
+ * acknowledgement numbers as a line, duplicate ACKs and zero windows as marks.
+ */
+function seqGraph(trace: unknown): HTMLElement | null {
+  const t = obj(trace);
+  const T = arr(t["t"]).map(n), dir = arr(t["dir"]).map(n), seq = arr(t["seq"]).map(n), ack = arr(t["ack"]).map(n), len = arr(t["len"]).map(n);
+  const fl = arr(t["tcp_flags"]).map((x) => fmt.text(x)), an = arr(t["analysis"]).map(n);
+  const count = T.length;
+  if (count === 0) return null;
+  const payload = [0, 0];
+  for (let i = 0; i < count; i++) payload[dir[i] === 1 ? 1 : 0]! += len[i]!;
+  const sender = payload[1]! > payload[0]! ? 1 : 0;
+  let maxT = 0, maxY = 1;
+  for (let i = 0; i < count; i++) {
+    maxT = Math.max(maxT, T[i]!);
+    if (dir[i] === sender) maxY = Math.max(maxY, seq[i]! + len[i]!);
+    else if (fl[i]!.includes("A")) maxY = Math.max(maxY, ack[i]!);
+  }
+  if (maxT === 0) maxT = 1;
+  const W = 760, H = 280, L = 70, R = 10, TOP = 10, B = 30;
+  const x = (v: number) => L + (v / maxT) * (W - L - R);
+  const y = (v: number) => H - B - (v / maxY) * (H - TOP - B);
+  const parts: SVGElement[] = [
+    svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "axis", stroke: "currentColor", "stroke-opacity": 0.4 }),
+    svg("line", { x1: L, y1: TOP, x2: L, y2: H - B, class: "axis", stroke: "currentColor", "stroke-opacity": 0.4 }),
+    svg("text", { x: L, y: H - 8, "font-size": 11, fill: "currentColor" }, "0 s"),
+    svg("text", { x: W - R, y: H - 8, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, maxT < 1 ? `${(maxT * 1000).toPrecision(3)} ms` : `${maxT.toPrecision(4)} s`),
+    svg("text", { x: L - 4, y: TOP + 10, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, fmt.count(maxY)),
+    svg("text", { x: L - 4, y: H - B, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, "0"),
+  ];
+  const ackPts: string[] = [];
+  let segs = 0, retrans = 0, dups = 0, zero = 0;
+  for (let i = 0; i < count; i++) {
+    const a = an[i]!;
+    if (dir[i] === sender) {
+      if (len[i]! > 0 || /[SF]/.test(fl[i]!)) {
+        const color = a & bit.retransmission ? "#d62728" : a & bit.out_of_order ? "#ff7f0e" : "#1f77b4";
+        if (a & bit.retransmission) retrans++;
+        segs++;
+        const y1 = y(seq[i]!), y2 = Math.min(y1 - 2, y(seq[i]! + Math.max(len[i]!, 1)));
+        parts.push(svg("line", { x1: x(T[i]!), y1, x2: x(T[i]!), y2, stroke: color, "stroke-width": 2 }));
+      }
+    } else if (fl[i]!.includes("A")) {
+      ackPts.push(`${x(T[i]!).toFixed(1)},${y(ack[i]!).toFixed(1)}`);
+      if (a & bit.duplicate_ack) {
+        dups++;
+        parts.push(svg("circle", { cx: x(T[i]!), cy: y(ack[i]!), r: 3, fill: "none", stroke: "#9467bd" }));
+      }
+      if (a & bit.zero_window) {
+        zero++;
+        const cx = x(T[i]!), cy = y(ack[i]!);
+        parts.push(svg("path", { d: `M${cx - 4},${cy + 6} L${cx + 4},${cy + 6} L${cx},${cy - 2} Z`, fill: "#e377c2" }));
+      }
+    }
+  }
+  if (ackPts.length > 0) parts.unshift(svg("polyline", { points: ackPts.join(" "), fill: "none", stroke: "#2ca02c", "stroke-width": 1 }));
+  const who = sender === 1 ? "server → client" : "client → server";
+  return h(
+    "figure",
+    { class: "chart tcp-seq-graph", "data-key": "tcp-seq-graph" },
+    h("figcaption", null, `Time/sequence (${who} data; relative numbers)`),
+    svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", "aria-label": `Time/sequence graph: ${segs} segments, ${retrans} retransmissions, ${dups} duplicate ACKs, ${zero} zero windows` }, ...parts),
+    h(
+      "p",
+      { class: "muted" },
+      `Blue: data segments (${segs}); red: retransmissions (${retrans}); orange: out-of-order; green line: the other side's ACKs; purple circles: duplicate ACKs (${dups}); pink: zero window (${zero}).`,
+      t["truncated"] === true ? ` Only the first ${count} packets are drawn.` : "",
+    ),
+  );
+}
+
+/** detail renders one connection: endpoints, timeline, options, both directions. */
+function detail(r: Row): HTMLElement {
+  const c2s = obj(r["client_to_server"]);
+  const s2c = obj(r["server_to_client"]);
+  const o = obj(r["options"]);
+  const dir = (d: Record<string, unknown>) =>
+    `${fmt.count(d["packets"])} packets, ${fmt.bytes(d["ip_bytes"])} (${fmt.count(d["payload_bytes"])} payload bytes), ${fmt.count(d["retransmissions"])} retransmissions`;
+  const ws = (v: unknown) => (typeof v === "number" ? `×${2 ** v} (${v})` : "none");
+  return h(
+    "div",
+    { class: "tcp-detail", "data-key": "tcp-detail", "data-stream": String(r["stream"]) },
+    h("h3", null, `Stream ${fmt.text(r["stream"])}: ${fmt.text(r["client"])} → ${fmt.text(r["server"])}`),
+    r["role_inferred"] === true ? note("info", "No SYN was seen: the server is taken to be the side on the lower (or well-known) port.") : null,
+    keyValue([
+      ["State", `${fmt.text(r["state"])} (Zeek ${fmt.text(r["conn_state"])}, history ${fmt.text(r["history"]) || "—"})`],
+      ["Close", fmt.text(r["close"])],
+      ["Handshake", r["handshake_completed"] === true ? "completed" : "not completed"],
+      ["Initial RTT", rtt(r["initial_rtt_seconds"])],
+      ["SYN → SYN/ACK", rtt(r["syn_to_syn_ack_seconds"])],
+      ["First packet", `${fmt.utc(r["first_time"])} (frame ${fmt.count(r["first_frame"])})`],
+      ["Last packet", `${fmt.utc(r["last_time"])} (frame ${fmt.count(r["last_frame"])})`],
+      ["Duration", fmt.seconds(r["duration_seconds"])],
+      ["Client → server", dir(c2s)],
+      ["Server → client", dir(s2c)],
+      ["MSS", `client ${o["client_mss"] ?? "—"}, server ${o["server_mss"] ?? "—"}`],
+      ["Window scale", `client ${ws(o["client_window_scale"])}, server ${ws(o["server_window_scale"])}${o["window_scaling"] === true ? "" : " (not in use)"}`],
+      ["SACK", o["sack_permitted"] === true ? "permitted" + (o["sack_seen"] === true ? ", blocks seen" : "") : "not permitted"],
+      ["Timestamps", o["timestamps"] === true ? "yes" : "no"],
+      ["Analysis flags", flagsText(r["analysis_flags"]) || "none"],
+      typeof r["first_flagged_frame"] === "number" ? ["Flagged frames", `${fmt.count(r["first_flagged_frame"])} – ${fmt.count(r["last_flagged_frame"])}`] : null,
+    ]),
+    seqGraph(r["trace"]),
+  );
+}
+
+function patternsBlock(list: unknown[], show: (stream: number) => void): HTMLElement {
+  if (list.length === 0) return section("Patterns", h("p", { class: "muted" }, "No pattern observed."));
+  return section(
+    `Patterns (${list.length})`,
+    h(
+      "ul",
+      { class: "tcp-patterns" },
+      list.map((x) => {
+        const p = obj(x);
+        const e = obj(p["evidence"]);
+        const streams = arr(e["connections"]).filter((s): s is number => typeof s === "number");
+        const more = n(e["more_connections"]);
+        return h(
+          "li",
+          { "data-pattern": fmt.text(p["pattern"]) },
+          h("strong", null, fmt.text(p["pattern"])),
+          " ",
+          h("small", { class: "muted" }, `(${fmt.text(p["category"])})`),
+          h("p", null, fmt.text(p["description"])),
+          h(
+            "p",
+            { class: "muted" },
+            `${fmt.count(e["count"])} observed, frames ${fmt.count(e["first_frame"])} – ${fmt.count(e["last_frame"])}; streams: `,
+            streams.map((s, i) => [i > 0 ? " " : "", h("button", { class: "link", type: "button", onclick: () => show(s) }, String(s))]),
+            more > 0 ? ` and ${fmt.count(more)} more` : "",
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+function flowBlock(v: unknown): HTMLElement {
+  if (isToolError(v)) {
+    return section("Traffic flow", note("info", "Traffic flow compares both directions of one server: run the analysis with a server IP. ", v.error));
+  }
+  const f = obj(v);
+  const c2s = obj(f["client_to_server"]);
+  const s2c = obj(f["server_to_client"]);
+  const a = obj(f["analysis"]);
+  const t = obj(f["timing"]);
+  const rows = ["packet_count", "byte_count", "payload_bytes", "data_packets", "syn_count", "fin_count", "rst_count", "retransmissions"].map((k) => ({
+    figure: k.replace(/_/g, " "),
+    client_to_server: c2s[k],
+    server_to_client: s2c[k],
+  }));
+  const spread = (x: unknown) => {
+    const s = obj(x);
+    return typeof s["count"] === "number" ? `${rtt(s["min"])} / ${rtt(s["median"])} / ${rtt(s["max"])} (${fmt.count(s["count"])})` : "—";
+  };
+  return section(
+    `Traffic flow: ${fmt.text(f["server"])}${f["server_port"] ? " port " + fmt.text(f["server_port"]) : ""}`,
+    warnings(f["warnings"]),
+    table({
+      label: "Traffic flow",
+      columns: [
+        { key: "figure", title: "", width: "minmax(10em, 1fr)" },
+        { key: "client_to_server", title: "Client → server", numeric: true },
+        { key: "server_to_client", title: "Server → client", numeric: true },
+      ],
+      rows,
+      maxHeight: 320,
+    }),
+    keyValue([
+      ["Asymmetry (bytes to / from server)", fmt.num(a["asymmetry_ratio"], 3)],
+      ["Main RST source", fmt.text(a["primary_rst_source"])],
+      ["Data flow", fmt.text(a["data_flow_direction"])],
+      ["Observation", fmt.text(a["interpretation"])],
+      ["Handshakes", `${fmt.count(t["handshakes_completed"])} of ${fmt.count(t["connections"])} connections`],
+      ["Initial RTT min / median / max", spread(t["initial_rtt_seconds"])],
+      ["First response min / median / max", spread(t["first_response_seconds"])],
+    ]),
+  );
+}
+
+function render(root: HTMLElement, report: Report): void {
+  const conns = report["tcp_connections"];
+  const anom = report["tcp_anomalies"];
+  const re = report["tcp_retransmissions"];
+  const errs = [errorNote("tcp_connections", conns), errorNote("tcp_anomalies", anom), errorNote("tcp_retransmissions", re)].filter(Boolean);
+  if (errs.length > 0) {
+    root.append(...(errs as HTMLElement[]));
+    return;
+  }
+  const c = obj(conns);
+  const s = obj(c["summary"]);
+  const a = obj(anom);
+  const st = obj(a["statistics"]);
+  const flags = obj(st["analysis_flags"]);
+  const r = obj(re);
+  const total = n(s["total_connections"]);
+  if (total === 0) {
+    root.append(h("div", { class: "view-head" }, warnings(c["warnings"])), note("info", "No TCP connections in this capture."));
+    return;
+  }
+  const rows = arr(c["connections"]).map(obj);
+  const listed = rows.length;
+
+  const detailBox = h("div", { class: "tcp-detail-box" }, h("p", { class: "muted" }, "Choose a connection to see its details."));
+  const show = (stream: number) => {
+    const row = rows.find((x) => x["stream"] === stream);
+    replace(
+      detailBox,
+      row ? detail(row) : note("info", `Stream ${stream} is not in the listed connections (${fmt.count(listed)} of ${fmt.count(total)} are listed).`),
+    );
+    detailBox.scrollIntoView({ block: "nearest" });
+  };
+
+  root.append(
+    h("div", { class: "view-head" }, warnings(c["warnings"])),
+    cards([
+      { label: "Connections", value: field("tcp-connections", fmt.count(total)), hint: `${fmt.count(s["total_packets"])} TCP packets` },
+      {
+        label: "Handshakes",
+        value: field("tcp-handshakes", fmt.count(s["successful_handshakes"])),
+        hint: `${fmt.count(s["failed_handshakes"])} failed`,
+        tone: n(s["failed_handshakes"]) > 0 ? "warn" : undefined,
+      },
+      { label: "Reset", value: field("tcp-resets", fmt.count(s["reset_connections"])), hint: `${fmt.count(s["normal_close"])} closed with FIN`, tone: n(s["reset_connections"]) > 0 ? "warn" : undefined },
+      {
+        label: "Retransmissions",
+        value: field("tcp-retransmissions", fmt.count(r["total_retransmissions"])),
+        hint: `${fmt.percent(r["retransmission_rate"], 2)} of packets; ${fmt.count(flags["fast_retransmission"])} fast, ${fmt.count(flags["spurious_retransmission"])} spurious`,
+        tone: r["exceeds_threshold"] === true ? "bad" : undefined,
+      },
+      { label: "Duplicate ACKs", value: field("tcp-duplicate-acks", fmt.count(flags["duplicate_ack"])) },
+      { label: "Zero windows", value: field("tcp-zero-windows", fmt.count(flags["zero_window"])), tone: n(flags["zero_window"]) > 0 ? "warn" : undefined },
+      {
+        label: "Capture gaps",
+        value: field("tcp-ack-lost", fmt.count(flags["ack_lost_segment"])),
+        hint: `ACKed unseen; ${fmt.count(flags["lost_segment"])} previous segment not captured`,
+      },
+    ]),
+  );
+  const issues = arr(c["issues"]).map((x) => fmt.text(x));
+  if (issues.length > 0) root.append(section("Observations", h("ul", { class: "tcp-issues" }, issues.map((t) => h("li", null, t)))));
+
+  root.append(patternsBlock(arr(a["patterns"]), show));
+
+  const handle = createTable<Row>({
+    label: "TCP connections",
+    columns: connColumns,
+    rows,
+    onRowClick: (row) => show(n(row["stream"])),
+    note: listed < total ? `Showing the ${fmt.count(listed)} connections most worth a look of ${fmt.count(total)} (failed, reset, retransmitting, zero window, slow handshake); analyse with "detailed" to list all.` : undefined,
+    maxHeight: 420,
+  });
+  root.append(section(`Connections (${fmt.count(total)})`, handle.el, detailBox));
+
+  const secs = arr(r["per_second"]).map(obj);
+  if (secs.length > 0) {
+    root.append(
+      section(
+        "Retransmissions over time",
+        timeSeries({
+          title: "TCP packets and retransmissions per second",
+          x: secs.map((p) => n(p["epoch"])),
+          series: [
+            { label: "Packets", values: secs.map((p) => n(p["packets"])) },
+            { label: "Retransmissions", values: secs.map((p) => n(p["retransmissions"])) },
+          ],
+          bars: true,
+          yLabel: "packets",
+        }),
+      ),
+    );
+  }
+  const byConn = arr(r["by_connection"]).map(obj);
+  if (byConn.length > 0) {
+    root.append(
+      section(
+        "Retransmissions by connection",
+        keyValue([
+          ["By kind", `timeout ${fmt.count(obj(r["by_kind"])["timeout"])}, fast ${fmt.count(obj(r["by_kind"])["fast"])}, spurious ${fmt.count(obj(r["by_kind"])["spurious"])}`],
+          ["Data segments retransmitted", `${fmt.count(r["retransmitted_data_segments"])} of ${fmt.count(r["data_segments"])} (${fmt.percent(r["data_retransmission_rate"], 2)})`],
+          ["Threshold", `${fmt.percent(r["threshold"], 2)}: ${fmt.count(obj(r["summary"])["connections_above_threshold"])} connections above`],
+        ]),
+        table({
+          label: "Retransmissions by connection",
+          columns: [
+            { key: "stream", title: "Stream", numeric: true, width: "6em" },
+            { key: "connection", title: "Connection", width: "minmax(20em, 3fr)" },
+            { key: "retrans_count", title: "Retrans.", numeric: true },
+            { key: "total_packets", title: "Packets", numeric: true },
+            { key: "retrans_rate", title: "Rate", numeric: true, format: (v) => fmt.percent(v, 2) },
+            { key: "fast", title: "Fast", numeric: true },
+            { key: "spurious", title: "Spurious", numeric: true },
+            { key: "timeout", title: "Timeout", numeric: true },
+          ],
+          rows: byConn,
+          onRowClick: (row) => show(n(row["stream"])),
+          maxHeight: 320,
+        }),
+      ),
+    );
+  }
+  root.append(
+    section(
+      "TCP analysis flags",
+      table({
+        label: "TCP analysis flags",
+        columns: [
+          { key: "flag", title: "tcp.analysis.*", width: "minmax(12em, 1fr)" },
+          { key: "name", title: "Wireshark", width: "minmax(14em, 2fr)" },
+          { key: "packets", title: "Packets", numeric: true },
+        ],
+        rows: Object.keys(flagTitles).map((k) => ({ flag: k, name: flagTitles[k], packets: n(flags[k]) })),
+        maxHeight: 480,
+      }),
+    ),
+  );
+  if ("traffic_flow" in report) root.append(flowBlock(report["traffic_flow"]));
+}
+
+/** tcpView renders tcp_connections, tcp_anomalies, tcp_retransmissions and traffic_flow. */
+export const tcpView: View = {
+  id: "tcp",
+  title: "TCP",
+  tools: ["tcp_connections", "tcp_anomalies", "tcp_retransmissions"],
+  render(root, report) {
+    try {
+      render(root, report);
+    } catch (e) {
+      root.append(note("error", "The TCP reports could not be shown: ", String(e)));
+    }
+  },
+};

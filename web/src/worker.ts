@@ -1,0 +1,132 @@
+// The analysis worker: loads wasm_exec.js and pcaplens.wasm, then analyses
+// files for the page, streaming each File in slices through the bridge's
+// open/write/close. The first message is "ready" or "failed".
+import type { AnalyzeOptions, Request, Response } from "./protocol";
+
+/** The bridge installed by the Go program (wasm/bridge.go). */
+interface Session {
+  write(chunk: Uint8Array): Promise<void>;
+  closeJSON(): Promise<string>;
+  abort(): void;
+  progress(): { bytes: number; packets: number; written: number };
+}
+interface Bridge {
+  ready: boolean;
+  version: string;
+  tools: string[];
+  open(options?: AnalyzeOptions): Session;
+}
+/** Go is defined by wasm_exec.js. */
+interface GoRuntime {
+  importObject: WebAssembly.Imports;
+  run(instance: WebAssembly.Instance): Promise<void>;
+}
+interface WorkerScope {
+  postMessage(message: Response, transfer?: Transferable[]): void;
+  addEventListener(type: "message", listener: (ev: MessageEvent<Request>) => void): void;
+  importScripts(...urls: string[]): void;
+  Go: new () => GoRuntime;
+  pcaplens?: Bridge;
+  pcaplensReady?: (api: Bridge) => void;
+}
+
+const scope = self as unknown as WorkerScope;
+const DEFAULT_CHUNK = 4 << 20;
+
+function post(msg: Response, transfer?: Transferable[]): void {
+  scope.postMessage(msg, transfer ?? []);
+}
+
+function errorOf(e: unknown): { code: string; message: string } {
+  if (e && typeof e === "object") {
+    const o = e as { code?: unknown; message?: unknown };
+    return { code: typeof o.code === "string" ? o.code : "internal", message: typeof o.message === "string" ? o.message : String(e) };
+  }
+  return { code: "internal", message: String(e) };
+}
+
+async function load(): Promise<Bridge> {
+  scope.importScripts("wasm_exec.js");
+  const go = new scope.Go();
+  const ready = new Promise<Bridge>((resolve) => {
+    scope.pcaplensReady = resolve;
+  });
+  const url = "pcaplens.wasm";
+  let instance: WebAssembly.Instance;
+  try {
+    const res = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+    instance = res.instance;
+  } catch {
+    // A server that does not send application/wasm: fall back to bytes.
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
+    const buf = await res.arrayBuffer();
+    instance = (await WebAssembly.instantiate(buf, go.importObject)).instance;
+  }
+  const exited = go.run(instance).then(() => {
+    throw new Error("the WebAssembly program exited");
+  });
+  return Promise.race([ready, exited]);
+}
+
+async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number): Promise<string> {
+  const session = api.open(options);
+  const total = file.size;
+  let offset = 0;
+  let lastPost = 0;
+  try {
+    while (offset < total) {
+      const end = Math.min(total, offset + chunkSize);
+      const chunk = new Uint8Array(await file.slice(offset, end).arrayBuffer());
+      await session.write(chunk);
+      offset = end;
+      const now = Date.now();
+      if (now - lastPost > 50 || offset === total) {
+        lastPost = now;
+        post({ type: "progress", id, bytes: offset, total, packets: session.progress().packets });
+      }
+    }
+  } catch (e) {
+    session.abort();
+    throw e;
+  }
+  const json = await session.closeJSON();
+  post({ type: "progress", id, bytes: total, total, packets: session.progress().packets });
+  return json;
+}
+
+async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, options: AnalyzeOptions): Promise<string> {
+  return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
+}
+
+const apiReady = load();
+apiReady.then(
+  (api) => post({ type: "ready", tools: Array.from(api.tools ?? []), version: String(api.version ?? "") }),
+  (e: unknown) => post({ type: "failed", message: `cannot start the analysis engine: ${errorOf(e).message}` }),
+);
+
+// Requests run one at a time, in order: each waits for the previous one.
+let queue: Promise<unknown> = Promise.resolve();
+
+scope.addEventListener("message", (ev) => {
+  const req = ev.data;
+  queue = queue.then(async () => {
+    try {
+      const api = await apiReady;
+      let json: string;
+      switch (req.type) {
+        case "analyzeFile":
+          json = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
+          break;
+        case "analyzeBytes":
+          json = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
+          break;
+        default:
+          throw new Error(`unknown request ${(req as { type: string }).type}`);
+      }
+      post({ type: "result", id: req.id, json });
+    } catch (e) {
+      post({ type: "error", id: req.id, ...errorOf(e) });
+    }
+  });
+});

@@ -1,0 +1,40 @@
+// The WebAssembly engine under Node (no page, no worker): packets/s per tool
+// selection on a generated capture, to tell engine cost from page cost.
+// Usage: node web/test/bench/node-wasm.mjs [packets]
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
+import { writeCapture } from "../gen.mjs";
+import { dist, tmp } from "../e2e/helpers.mjs";
+
+const packets = Number(process.argv[2] || 300_000);
+const dir = tmp();
+const path = join(dir, "bench.pcap");
+writeCapture(path, packets);
+const bytes = new Uint8Array(readFileSync(path));
+rmSync(dir, { recursive: true, force: true });
+
+const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
+vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
+const go = new globalThis.Go();
+const ready = new Promise((r) => (globalThis.pcaplensReady = r));
+const { instance } = await WebAssembly.instantiate(readFileSync(join(dist, "pcaplens.wasm")), go.importObject);
+go.run(instance);
+const api = await ready;
+
+const sets = [[], ["capinfos"], ...api.tools.filter((t) => t !== "capinfos").map((t) => [t]), []];
+// The first run warms the engine up (V8 tiers the module up while it runs).
+for (const [i, tools] of sets.entries()) {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    const s = api.open({ tools });
+    for (let off = 0; off < bytes.length; off += 4 << 20) await s.write(bytes.subarray(off, off + (4 << 20)));
+    await s.closeJSON();
+    best = Math.min(best, performance.now() - t0);
+  }
+  if (i === 0) continue;
+  console.log(`${(tools.join(",") || "every tool").padEnd(22)} ${Math.round(packets / (best / 1000)).toLocaleString("en-US").padStart(10)} packets/s`);
+}
+process.exit(0);

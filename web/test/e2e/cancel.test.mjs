@@ -1,0 +1,54 @@
+// Progress and Cancel on a large generated capture.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { writeCapture } from "../gen.mjs";
+import { captures, chooseFile, launch, openPage, startServer, text, tmp } from "./helpers.mjs";
+
+let server, browser, dir, big;
+
+before(async () => {
+  dir = tmp();
+  big = join(dir, "big.pcap");
+  writeCapture(big, 400_000); // ~130 MB: takes seconds to analyse, so Cancel finds it running
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("a large capture shows progress and Cancel stops it; the next file works", async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  try {
+    await page.setInputFiles("#file-input", big);
+    await page.waitForSelector("#progress:not([hidden])");
+    // Progress moves: some bytes and packets are read.
+    await page.waitForFunction(() => document.querySelector("#progress-bar").value > 0);
+    assert.match(await text(page, "#progress-text"), /of .* read · [\d,]+ packets/);
+    // The page stays responsive while the worker reads.
+    const frames = await page.evaluate(() => new Promise((r) => {
+      let n = 0;
+      const t0 = performance.now();
+      const tick = () => (performance.now() - t0 < 300 ? (n++, requestAnimationFrame(tick)) : r(n));
+      requestAnimationFrame(tick);
+    }));
+    assert.ok(frames > 3, `only ${frames} frames in 300 ms while analysing`);
+    const state = await page.evaluate(() => document.body.dataset.state);
+    assert.equal(state, "busy", "the analysis finished before Cancel could be tested");
+    await page.click("#cancel");
+    await page.waitForSelector('body[data-state="cancelled"]', { state: "attached" });
+    assert.match(await text(page, "#status"), /cancelled/i);
+    assert.equal(await page.isVisible("#progress"), false);
+    // A fresh worker analyses the next file.
+    await chooseFile(page, join(captures, "chrissanders--dns.pcap"));
+    assert.equal(await text(page, '[data-key="packet_count"]'), "7");
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

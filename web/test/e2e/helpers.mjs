@@ -1,0 +1,215 @@
+// Shared helpers of the end-to-end tests: a server for the built page, a
+// headless Chromium, and ways to hand the page a file.
+//
+// The server is the real `pcaplens serve` (PCAPLENS_BIN, built by `make cli`
+// with the page embedded). When that binary is missing or cannot serve yet,
+// a small Node server over web/dist/ with the same headers stands in, so
+// that the page can be tested before the CLI is finished.
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, readFileSync, statSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const dist = join(root, "web", "dist");
+export const captures = join(root, "testdata", "captures");
+export const bin = process.env.PCAPLENS_BIN ? resolve(root, process.env.PCAPLENS_BIN) : join(root, "bin", "pcaplens");
+
+/** csp is the page's Content-Security-Policy, read from web/index.html. */
+export const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(readFileSync(join(root, "web", "index.html"), "utf8"))[1];
+
+/** tmp returns a fresh temporary directory. */
+export function tmp() {
+  return mkdtempSync(join(tmpdir(), "pcaplens-e2e-"));
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolvePort(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitHTTP(url, proc, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) return false;
+    try {
+      const res = await fetch(url);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+function staticServer(port) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = normalize(join(dist, path));
+    if (!file.startsWith(dist + sep) && file !== dist) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, {
+      "Content-Type": types[extname(file)] ?? "application/octet-stream",
+      "Content-Security-Policy": csp,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-cache",
+    });
+    res.end(readFileSync(file));
+  });
+  return new Promise((r) => server.listen(port, "127.0.0.1", () => r(server)));
+}
+
+/**
+ * startServer serves the page on a free loopback port: `pcaplens serve` when
+ * it can, else the stand-in. Returns {url, kind: "pcaplens"|"node", close()}.
+ */
+export async function startServer() {
+  if (!existsSync(join(dist, "index.html")) || !existsSync(join(dist, "pcaplens.wasm"))) {
+    throw new Error("web/dist is not built: run `make dist`");
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  if (existsSync(bin) && process.env.PCAPLENS_STANDIN !== "1") {
+    const proc = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    proc.stderr.on("data", (d) => (stderr += d));
+    if (await waitHTTP(url, proc, 10_000)) {
+      return {
+        url,
+        kind: "pcaplens",
+        close: () =>
+          new Promise((r) => {
+            proc.once("exit", r);
+            proc.kill("SIGTERM");
+          }),
+      };
+    }
+    if (proc.exitCode === null) proc.kill("SIGKILL");
+    console.warn(`e2e: ${bin} serve did not serve the page (${stderr.trim() || "no output"}); using a Node stand-in over web/dist`);
+  }
+  const server = await staticServer(port);
+  return { url, kind: "node", close: () => new Promise((r) => server.close(r)) };
+}
+
+/** launch starts headless Chromium (Debian's, /usr/bin/chromium). */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/**
+ * openPage opens the app and records every request, console error, page error
+ * and CSP violation. Returns {page, context, requests, problems}.
+ */
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  context.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(url);
+  return { page, context, requests, problems };
+}
+
+/** settled waits until the page shows a report, or an error message. */
+export async function settled(page, timeout = 30_000) {
+  await page.waitForSelector('body[data-state="report"], body[data-state="error"]', { timeout, state: "attached" });
+}
+
+/** chooseFile hands the page a file through its file input (as a person picking a file). */
+export async function chooseFile(page, path) {
+  await page.evaluate(() => (document.body.dataset.state = "idle"));
+  await page.setInputFiles("#file-input", path);
+  await settled(page);
+}
+
+/** dropFile drops a file on the page with a real DataTransfer and drag events. */
+export async function dropFile(page, path, name = path.split(sep).pop()) {
+  const b64 = readFileSync(path).toString("base64");
+  await page.evaluate(() => (document.body.dataset.state = "idle"));
+  await page.evaluate(
+    ({ b64, name }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: "application/octet-stream" }));
+      const target = document.querySelector("main") ?? document.body;
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+      }
+    },
+    { b64, name },
+  );
+  await settled(page);
+}
+
+/** text reads the text of the first element matching selector (trimmed; "" when there is none). */
+export async function text(page, selector) {
+  const loc = page.locator(selector);
+  if ((await loc.count()) === 0) return "";
+  return (await loc.first().textContent())?.trim() ?? "";
+}
+
+/** cliReport is what `pcaplens analyze` prints for a file (parsed). */
+export function cliReport(path, tools = "") {
+  const args = ["analyze", ...(tools ? ["--tools", tools] : []), path];
+  const out = existsSync(bin)
+    ? execFileSync(bin, args, { encoding: "utf8", maxBuffer: 1 << 28 })
+    : execFileSync("go", ["run", "./cmd/pcaplens", ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
+  return JSON.parse(out);
+}
+
+/** expected reads testdata/expected/<area>/<file>.json when it exists (capinfos' figures), else null. */
+export function expected(area, file) {
+  const p = join(root, "testdata", "expected", area, `${file}.json`);
+  return existsSync(p) ? JSON.parse(readFileSync(p, "utf8")) : null;
+}
+
+/** utcText formats RFC 3339 as the page does: "2016-01-08 20:59:15.346584 UTC" (digits: the capture's precision). */
+export function utcText(rfc3339, digits = 6) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(rfc3339);
+  if (!m) throw new Error(`not UTC RFC 3339: ${rfc3339}`);
+  const frac = (m[3] ?? "").padEnd(digits, "0");
+  return `${m[1]} ${m[2]}${digits > 0 ? "." + frac : ""} UTC`;
+}
+
+/** sameOrigin is true when every recorded request went to the page's origin (or was data:/blob:). */
+export function foreignRequests(requests, url) {
+  const origin = new URL(url).origin;
+  return requests.filter((r) => !r.startsWith("data:") && !r.startsWith("blob:") && new URL(r).origin !== origin);
+}
