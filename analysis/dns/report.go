@@ -1,0 +1,503 @@
+package dns
+
+import (
+	"math"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+
+	"pcaplens/analysis/dns/internal/publicsuffix"
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
+)
+
+// Report is the "dns" tool's report. The first keys are the seed's
+// analyze_dns_packets keys.
+type Report struct {
+	File               string         `json:"file"`
+	TotalPacketsInFile int            `json:"total_packets_in_file"`
+	DNSPacketsFound    int            `json:"dns_packets_found"`
+	DNSPacketsAnalyzed int            `json:"dns_packets_analyzed"`
+	DNSMessages        int            `json:"dns_messages"`
+	Statistics         Statistics     `json:"statistics"`
+	TopNames           []NameCount    `json:"top_names"`
+	TopDomains         []DomainCount  `json:"top_domains"`
+	TopClients         []HostCount    `json:"top_clients"`
+	TopServers         []HostCount    `json:"top_servers"`
+	Transactions       []Transaction  `json:"transactions"`
+	TransactionsTotal  int            `json:"transactions_total"`
+	Observations       []*Observation `json:"observations"`
+	Malformed          []Malformed    `json:"malformed"`
+	Packets            []Packet       `json:"packets"`
+	PacketsListLimit   int            `json:"packets_list_limit"`
+	CapsHit            []string       `json:"caps_hit"`
+	Message            string         `json:"message,omitempty"`
+	Warnings           []string       `json:"warnings"`
+}
+
+// Statistics cover every DNS message of the capture.
+type Statistics struct {
+	Queries              int            `json:"queries"`
+	Responses            int            `json:"responses"`
+	UniqueDomainsQueried int            `json:"unique_domains_queried"`
+	UniqueDomains        int            `json:"unique_domains"`
+	Rcodes               map[string]int `json:"rcodes"`
+	Qtypes               map[string]int `json:"qtypes"`
+	Opcodes              map[string]int `json:"opcodes"`
+	UnansweredQueries    int            `json:"unanswered_queries"`
+	AnsweredQueries      int            `json:"answered_queries"`
+	Transactions         int            `json:"transactions"`
+	RetransmittedQueries int            `json:"retransmitted_queries"`
+	RetransmittedResps   int            `json:"retransmitted_responses"`
+	ResponsesWithoutQry  int            `json:"responses_without_query"`
+	ResponseTime         ResponseTime   `json:"response_time"`
+	ResponseTimeHist     []HistBucket   `json:"response_time_histogram"`
+	NXDOMAINRatio        float64        `json:"nxdomain_ratio"`
+	SERVFAILRatio        float64        `json:"servfail_ratio"`
+	TruncatedResponses   int            `json:"truncated_responses"`
+	TCPFallbacks         int            `json:"tcp_fallbacks"`
+	Transports           map[string]int `json:"transports"`
+	Services             map[string]int `json:"services"`
+	NonStandardPortPkts  int            `json:"non_standard_port_packets"`
+	Malformed            int            `json:"malformed"`
+	EDNS                 EDNS           `json:"edns"`
+	DNSSEC               DNSSEC         `json:"dnssec"`
+	TCPReassembly        TCPReassembly  `json:"tcp_reassembly"`
+}
+
+// ResponseTime summarises dns.time-style response times, in seconds.
+type ResponseTime struct {
+	Count  int     `json:"count"`
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	P95    float64 `json:"p95"`
+	Max    float64 `json:"max"`
+	// Approximate is true when median and p95 come from a histogram
+	// (more response times than pcaplens keeps exactly).
+	Approximate bool `json:"approximate,omitempty"`
+}
+
+// HistBucket counts response times up to LESeconds (the last bucket has no bound: -1).
+type HistBucket struct {
+	LESeconds float64 `json:"le_seconds"`
+	Label     string  `json:"label"`
+	Count     int     `json:"count"`
+}
+
+// EDNS counts EDNS(0) use (RFC 6891).
+type EDNS struct {
+	Messages       int            `json:"messages"`
+	Queries        int            `json:"queries"`
+	DOBit          int            `json:"do_bit"`
+	ClientSubnet   int            `json:"client_subnet"`
+	Cookie         int            `json:"cookie"`
+	NonZeroVersion int            `json:"non_zero_version"`
+	UDPSizes       map[string]int `json:"udp_payload_sizes"`
+}
+
+// DNSSEC counts DNSSEC use.
+type DNSSEC struct {
+	ADResponses    int `json:"ad_responses"`
+	RRSIGResponses int `json:"rrsig_responses"`
+	CDQueries      int `json:"cd_queries"`
+	DNSSECQueries  int `json:"dnssec_type_queries"`
+}
+
+// TCPReassembly counts what the DNS-over-TCP reassembler met.
+type TCPReassembly struct {
+	Gaps                  int `json:"gaps"`
+	RetransmittedSegments int `json:"retransmitted_segments"`
+}
+
+// NameCount is a queried name and how often it was asked.
+type NameCount struct {
+	Name    string `json:"name"`
+	Queries int    `json:"queries"`
+}
+
+// DomainCount is a registered domain (public suffix plus one label).
+type DomainCount struct {
+	Domain      string `json:"domain"`
+	Queries     int    `json:"queries"`
+	UniqueNames int    `json:"unique_names"`
+}
+
+// HostCount is a client or server.
+type HostCount struct {
+	IP        string `json:"ip"`
+	Queries   int    `json:"queries"`
+	Responses int    `json:"responses,omitempty"`
+	NXDOMAIN  int    `json:"nxdomain"`
+	SERVFAIL  int    `json:"servfail"`
+	Servers   int    `json:"servers,omitempty"`
+}
+
+// Transaction is a query and its response (or a response without query).
+type Transaction struct {
+	QueryFrame       int      `json:"query_frame,omitempty"`
+	ResponseFrame    int      `json:"response_frame,omitempty"`
+	Timestamp        float64  `json:"timestamp"`
+	Time             string   `json:"time"`
+	Transport        string   `json:"transport"`
+	Client           string   `json:"client"`
+	ClientPort       uint16   `json:"client_port"`
+	Server           string   `json:"server"`
+	ServerPort       uint16   `json:"server_port"`
+	ID               uint16   `json:"id"`
+	Name             string   `json:"name"`
+	Type             string   `json:"type"`
+	Rcode            string   `json:"rcode,omitempty"`
+	Answers          []string `json:"answers,omitempty"`
+	ResponseTime     *float64 `json:"response_time,omitempty"`
+	Retries          int      `json:"retries"`
+	RetryFrames      []int    `json:"retry_frames,omitempty"`
+	Status           string   `json:"status"`
+	QuestionMismatch bool     `json:"question_mismatch,omitempty"`
+}
+
+// Observation is something seen, with the evidence behind it.
+type Observation struct {
+	Kind     string     `json:"kind"`
+	Summary  string     `json:"summary"`
+	Count    int        `json:"count"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Evidence names the hosts, names and frames behind an observation.
+type Evidence struct {
+	Frames        []int   `json:"frames,omitempty"`
+	Client        string  `json:"client,omitempty"`
+	Server        string  `json:"server,omitempty"`
+	Name          string  `json:"name,omitempty"`
+	Detail        string  `json:"detail,omitempty"`
+	Score         float64 `json:"score,omitempty"`
+	PeriodSeconds float64 `json:"period_seconds,omitempty"`
+	Count         int     `json:"count,omitempty"`
+}
+
+// Malformed is a message that could not be decoded whole.
+type Malformed struct {
+	Frame  int    `json:"frame"`
+	Offset int    `json:"offset"`
+	Reason string `json:"reason"`
+}
+
+// Packet is one DNS message in the per-packet list (seed keys first).
+type Packet struct {
+	PacketNumber    int         `json:"packet_number"`
+	Timestamp       float64     `json:"timestamp"`
+	Time            string      `json:"time"`
+	SourceIP        string      `json:"source_ip"`
+	DestinationIP   string      `json:"destination_ip"`
+	SourcePort      uint16      `json:"source_port"`
+	DestinationPort uint16      `json:"destination_port"`
+	Protocol        string      `json:"protocol"`
+	Service         string      `json:"service"`
+	NonStandardPort bool        `json:"non_standard_port,omitempty"`
+	DNSID           uint16      `json:"dns_id"`
+	Opcode          string      `json:"opcode"`
+	Rcode           string      `json:"rcode"`
+	Flags           PacketFlags `json:"flags"`
+	Questions       []Fields    `json:"questions"`
+	Answers         []Fields    `json:"answers"`
+	Authority       []Fields    `json:"authority"`
+	Additional      []Fields    `json:"additional"`
+	Error           string      `json:"error,omitempty"`
+}
+
+// PacketFlags are the header flags.
+type PacketFlags struct {
+	IsResponse         bool `json:"is_response"`
+	Authoritative      bool `json:"authoritative"`
+	Truncated          bool `json:"truncated"`
+	RecursionDesired   bool `json:"recursion_desired"`
+	RecursionAvailable bool `json:"recursion_available"`
+	AuthenticatedData  bool `json:"authenticated_data"`
+	CheckingDisabled   bool `json:"checking_disabled"`
+}
+
+func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool, err error) {
+	if len(t.packets) >= t.maxPackets {
+		t.packetsCapped = true
+		return
+	}
+	mdns := svc == "mdns"
+	p := Packet{
+		PacketNumber: f.Number, Timestamp: epoch(f.TimeNs), Time: rfc3339(f.TimeNs),
+		SourceIP: f.SrcIP.String(), DestinationIP: f.DstIP.String(),
+		SourcePort: f.SrcPort, DestinationPort: f.DstPort,
+		Protocol: transport(tcp), Service: svc, NonStandardPort: nonStd,
+		DNSID: m.ID, Opcode: OpcodeName(m.Opcode()), Rcode: RcodeName(m.Rcode()),
+		Flags: PacketFlags{
+			IsResponse: m.Response(), Authoritative: m.Flags&FlagAA != 0, Truncated: m.Flags&FlagTC != 0,
+			RecursionDesired: m.Flags&FlagRD != 0, RecursionAvailable: m.Flags&FlagRA != 0,
+			AuthenticatedData: m.Flags&FlagAD != 0, CheckingDisabled: m.Flags&FlagCD != 0,
+		},
+		Questions: []Fields{}, Answers: []Fields{}, Authority: []Fields{}, Additional: []Fields{},
+	}
+	if err != nil {
+		p.Error = err.Error() + " at offset " + itoa(m.ErrOff)
+	}
+	for i := range m.Questions {
+		p.Questions = append(p.Questions, m.QuestionFields(i, mdns))
+	}
+	nrr := len(m.RRs)
+	for i := 0; i < nrr; i++ {
+		fl := m.Record(i, mdns)
+		switch m.RRs[i].Section {
+		case SectionAnswer:
+			p.Answers = append(p.Answers, fl)
+		case SectionAuthority:
+			p.Authority = append(p.Authority, fl)
+		default:
+			p.Additional = append(p.Additional, fl)
+		}
+	}
+	t.packets = append(t.packets, p)
+}
+
+// Finish builds the report.
+func (t *Tap) Finish(c *engine.Capture) map[string]any {
+	r := &Report{
+		File:               t.opts.FileName,
+		TotalPacketsInFile: c.Packets,
+		DNSPacketsFound:    t.frames,
+		DNSPacketsAnalyzed: len(t.packets),
+		DNSMessages:        t.messages,
+		Packets:            t.packets,
+		PacketsListLimit:   t.maxPackets,
+		Transactions:       t.transactions(),
+		TransactionsTotal:  t.txnTotal + t.unsolicited,
+		Malformed:          t.malformed,
+		CapsHit:            []string{},
+		Warnings:           append([]string{}, c.Warnings...),
+	}
+	if r.Packets == nil {
+		r.Packets = []Packet{}
+	}
+	if r.Transactions == nil {
+		r.Transactions = []Transaction{}
+	}
+	if r.Malformed == nil {
+		r.Malformed = []Malformed{}
+	}
+	if t.messages == 0 {
+		r.Message = "no DNS packets found"
+	}
+	s := &r.Statistics
+	s.Queries, s.Responses = t.queries, t.responses
+	s.Rcodes = map[string]int{}
+	for k, v := range t.rcodes {
+		if v > 0 {
+			s.Rcodes[RcodeName(uint16(k))] += v
+		}
+	}
+	s.Qtypes = map[string]int{}
+	for k, v := range t.qtypesLow {
+		if v > 0 {
+			s.Qtypes[TypeName(uint16(k))] += v
+		}
+	}
+	for k, v := range t.qtypes {
+		s.Qtypes[TypeName(k)] += v
+	}
+	s.Opcodes = map[string]int{}
+	for k, v := range t.opcodes {
+		if v > 0 {
+			s.Opcodes[OpcodeName(uint8(k))] += v
+		}
+	}
+	s.UnansweredQueries, s.AnsweredQueries = t.unansweredQueries, t.answeredQueries
+	s.Transactions = t.txnTotal
+	s.RetransmittedQueries, s.RetransmittedResps = t.retransQueries, t.retransResponses
+	s.ResponsesWithoutQry = t.unsolicited
+	s.ResponseTime = t.responseTime()
+	s.ResponseTimeHist = t.histogram()
+	if t.responses > 0 {
+		s.NXDOMAINRatio = round4(float64(t.rcodes[3]) / float64(t.responses))
+		s.SERVFAILRatio = round4(float64(t.rcodes[2]) / float64(t.responses))
+	}
+	s.TruncatedResponses, s.TCPFallbacks = t.truncated, t.tcpFallbacks
+	s.Transports = map[string]int{"udp": t.udpMsgs, "tcp": t.tcpMsgs}
+	s.Services = map[string]int{}
+	for i, name := range []string{"dns", "mdns", "llmnr"} {
+		if t.services[i] > 0 {
+			s.Services[name] = t.services[i]
+		}
+	}
+	s.NonStandardPortPkts = t.nonStdFrames
+	s.Malformed = t.malformedCount
+	s.EDNS = t.edns
+	s.EDNS.UDPSizes = map[string]int{}
+	for k, v := range t.udpSizes {
+		s.EDNS.UDPSizes[strconv.Itoa(int(k))] = v
+	}
+	s.DNSSEC = t.dnssec
+	s.TCPReassembly = TCPReassembly{Gaps: t.tcp.gaps, RetransmittedSegments: t.tcp.retrans}
+	for _, ns := range t.names {
+		if ns.inQuery {
+			s.UniqueDomainsQueried++
+		}
+	}
+	s.UniqueDomains = len(t.names)
+
+	r.TopNames, r.TopDomains = t.topNames()
+	r.TopClients = topHosts(t.clients, true)
+	r.TopServers = topHosts(t.servers, false)
+	t.finishObservations()
+	r.Observations = make([]*Observation, 0, len(t.obs))
+	for _, o := range t.obs {
+		r.Observations = append(r.Observations, o)
+	}
+	sort.Slice(r.Observations, func(i, j int) bool { return r.Observations[i].Kind < r.Observations[j].Kind })
+
+	caps := []struct {
+		hit  bool
+		what string
+	}{
+		{t.packetsCapped, "packets list limited to " + itoa(t.maxPackets) + " messages (max_packets)"},
+		{t.rowsCapped, "transactions table limited to " + itoa(maxRows) + " rows"},
+		{t.namesCapped, "name statistics limited to " + itoa(maxNames) + " names"},
+		{t.hostsCapped, "client/server statistics limited to " + itoa(maxHosts) + " hosts"},
+		{t.pendingCap, "query matching table full (" + itoa(maxPending) + "): some responses counted as without query"},
+		{t.tcp.capHit || t.tcpDNSCap, "DNS-over-TCP reassembly limited to " + itoa(maxTCPFlows) + " flows / 8 MiB"},
+		{t.arenaFull, "answers listed for the transactions table limited to 32 MiB of responses"},
+		{t.timesCapped, "response-time quantiles approximate beyond " + itoa(maxExactTimes) + " values"},
+		{t.malformedCount > maxMalformed, "malformed list limited to " + itoa(maxMalformed) + " entries"},
+	}
+	for _, c := range caps {
+		if c.hit {
+			r.CapsHit = append(r.CapsHit, c.what)
+		}
+	}
+	return map[string]any{"dns": r}
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+const topN = 50
+
+func (t *Tap) topNames() ([]NameCount, []DomainCount) {
+	names := []NameCount{}
+	doms := map[string]*DomainCount{}
+	for n, ns := range t.names {
+		if ns.queries == 0 {
+			continue
+		}
+		names = append(names, NameCount{n, ns.queries})
+		d := registered(n)
+		dc := doms[d]
+		if dc == nil {
+			dc = &DomainCount{Domain: d}
+			doms[d] = dc
+		}
+		dc.Queries += ns.queries
+		dc.UniqueNames++
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if names[i].Queries != names[j].Queries {
+			return names[i].Queries > names[j].Queries
+		}
+		return names[i].Name < names[j].Name
+	})
+	if len(names) > topN {
+		names = names[:topN]
+	}
+	dl := make([]DomainCount, 0, len(doms))
+	for _, d := range doms {
+		dl = append(dl, *d)
+	}
+	sort.Slice(dl, func(i, j int) bool {
+		if dl[i].Queries != dl[j].Queries {
+			return dl[i].Queries > dl[j].Queries
+		}
+		return dl[i].Domain < dl[j].Domain
+	})
+	if len(dl) > topN {
+		dl = dl[:topN]
+	}
+	return names, dl
+}
+
+// registered returns the registered domain of a name: its public suffix
+// plus one label (publicsuffix.org list), or the name itself when it is a
+// suffix, the root, or not a DNS host name.
+func registered(name string) string {
+	n := strings.ToLower(strings.TrimSuffix(name, "."))
+	if n == "" || n == "<root>" || strings.ContainsAny(n, `\ `) {
+		return name
+	}
+	if strings.HasSuffix(n, ".in-addr.arpa") || strings.HasSuffix(n, ".ip6.arpa") {
+		if strings.HasSuffix(n, ".ip6.arpa") {
+			return "ip6.arpa"
+		}
+		return "in-addr.arpa"
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(n)
+	if err != nil {
+		return n
+	}
+	return d
+}
+
+func topHosts(m map[netip.Addr]*hostStat, clients bool) []HostCount {
+	out := make([]HostCount, 0, len(m))
+	for a, h := range m {
+		hc := HostCount{IP: a.String(), Queries: h.queries, Responses: h.responses, NXDOMAIN: h.nxdomain, SERVFAIL: h.servfail}
+		if clients {
+			hc.Responses = 0
+			hc.Servers = len(h.servers)
+		}
+		if clients && hc.Queries == 0 {
+			continue
+		}
+		out = append(out, hc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Queries+out[i].Responses, out[j].Queries+out[j].Responses
+		if a != b {
+			return a > b
+		}
+		return out[i].IP < out[j].IP
+	})
+	if len(out) > topN {
+		out = out[:topN]
+	}
+	return out
+}
+
+// transactions turns the kept rows into the report's table.
+func (t *Tap) transactions() []Transaction {
+	out := make([]Transaction, len(t.rows))
+	var m Message
+	for i := range t.rows {
+		rw := &t.rows[i]
+		tx := Transaction{
+			QueryFrame: rw.qFrame, ResponseFrame: rw.rFrame, Timestamp: epoch(rw.ns), Time: rfc3339(rw.ns),
+			Transport: transport(rw.tcp), Client: rw.client.String(), ClientPort: rw.cport,
+			Server: rw.server.String(), ServerPort: rw.sport, ID: rw.id, Name: rw.name, Type: TypeName(rw.qtype),
+			Retries: rw.retries, RetryFrames: rw.retryFrames, QuestionMismatch: rw.mismatch,
+		}
+		switch {
+		case rw.noQuery:
+			tx.Status = "no_query"
+		case rw.rFrame == 0:
+			tx.Status = "unanswered"
+		default:
+			tx.Status = "answered"
+			sec := float64(rw.rttNs) / 1e9
+			tx.ResponseTime = &sec
+		}
+		if rw.rFrame != 0 {
+			tx.Rcode = RcodeName(rw.rcode)
+		}
+		if rw.ansLen > 0 {
+			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], rw.mdns)
+		}
+		out[i] = tx
+	}
+	return out
+}

@@ -1,0 +1,290 @@
+package dns
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
+)
+
+var (
+	cli  = netip.MustParseAddr("10.0.0.2")
+	srv  = netip.MustParseAddr("10.0.0.53")
+	srv2 = netip.MustParseAddr("10.0.0.54")
+)
+
+type feeder struct {
+	tap *Tap
+	n   int
+}
+
+func newFeeder(o *engine.Options) *feeder {
+	if o == nil {
+		o = &engine.Options{}
+	}
+	return &feeder{tap: New(o).(*Tap)}
+}
+
+func (fd *feeder) udp(ns int64, src, dst netip.Addr, sp, dp uint16, payload []byte) {
+	fd.n++
+	f := &frame.Frame{Number: fd.n, TimeNs: ns, Transport: frame.TransportUDP, SrcIP: src, DstIP: dst, SrcPort: sp, DstPort: dp, Payload: payload}
+	fd.tap.Packet(f)
+}
+
+func (fd *feeder) tcp(ns int64, src, dst netip.Addr, sp, dp uint16, seq uint32, syn, fin bool, payload []byte) {
+	fd.n++
+	f := &frame.Frame{Number: fd.n, TimeNs: ns, Transport: frame.TransportTCP, SrcIP: src, DstIP: dst, SrcPort: sp, DstPort: dp, Payload: payload}
+	f.TCP.Seq, f.TCP.SYN, f.TCP.FIN = seq, syn, fin
+	fd.tap.Packet(f)
+}
+
+func (fd *feeder) report() *Report {
+	return fd.tap.Finish(&engine.Capture{Packets: fd.n})["dns"].(*Report)
+}
+
+func query(id uint16, name string, typ uint16) []byte {
+	return cat(header(id, 0x0100, 1, 0, 0, 0), question(name, typ))
+}
+
+func reply(id uint16, name string, typ uint16, rcode uint16, addr ...byte) []byte {
+	if len(addr) == 0 {
+		return cat(header(id, 0x8180|rcode, 1, 0, 0, 0), question(name, typ))
+	}
+	return cat(header(id, 0x8180|rcode, 1, 1, 0, 0), question(name, typ), rr([]byte{0xc0, 12}, 1, 1, 60, addr))
+}
+
+func TestTransactions(t *testing.T) {
+	fd := newFeeder(nil)
+	ms := int64(1e6)
+	fd.udp(0, cli, srv, 40000, 53, query(1, "a.example", 1))
+	fd.udp(1000*ms, cli, srv, 40000, 53, query(1, "a.example", 1)) // retry within 5 s
+	fd.udp(1020*ms, srv, cli, 53, 40000, reply(1, "a.example", 1, 0, 192, 0, 2, 1))
+	fd.udp(1030*ms, srv, cli, 53, 40000, reply(1, "a.example", 1, 0, 192, 0, 2, 1)) // retransmitted response
+	fd.udp(2000*ms, cli, srv, 40001, 53, query(2, "nx.example", 1))
+	fd.udp(2010*ms, srv, cli, 53, 40001, reply(2, "nx.example", 1, 3))
+	fd.udp(3000*ms, cli, srv, 40002, 53, query(3, "lost.example", 28))
+	fd.udp(4000*ms, srv2, cli, 53, 40002, reply(3, "lost.example", 28, 0)) // answer from a server not asked
+	r := fd.report()
+	s := r.Statistics
+	if s.Queries != 4 || s.Responses != 4 {
+		t.Errorf("queries/responses %d/%d", s.Queries, s.Responses)
+	}
+	if s.UnansweredQueries != 1 || s.RetransmittedQueries != 1 || s.RetransmittedResps != 1 || s.ResponsesWithoutQry != 1 {
+		t.Errorf("unanswered %d retrans q %d r %d unsolicited %d", s.UnansweredQueries, s.RetransmittedQueries, s.RetransmittedResps, s.ResponsesWithoutQry)
+	}
+	// tshark: dns.time on both responses to id 1, measured from the first query.
+	if s.ResponseTime.Count != 3 || s.ResponseTime.Min != 0.01 || s.ResponseTime.Max != 1.03 || s.ResponseTime.Median != 1.02 {
+		t.Errorf("response time %+v", s.ResponseTime)
+	}
+	if s.Rcodes["NXDOMAIN"] != 1 || s.Rcodes["NOERROR"] != 3 || s.Qtypes["A"] != 3 || s.Qtypes["AAAA"] != 1 {
+		t.Errorf("rcodes %v qtypes %v", s.Rcodes, s.Qtypes)
+	}
+	if s.NXDOMAINRatio != 0.25 {
+		t.Errorf("nxdomain ratio %v", s.NXDOMAINRatio)
+	}
+	if len(r.Transactions) != 4 {
+		t.Fatalf("%d transactions", len(r.Transactions))
+	}
+	tx := r.Transactions[0]
+	if tx.QueryFrame != 1 || tx.ResponseFrame != 3 || tx.Retries != 1 || tx.Status != "answered" || *tx.ResponseTime != 1.02 || tx.Answers[0] != "A 192.0.2.1" {
+		t.Errorf("first transaction %+v", tx)
+	}
+	if r.Transactions[2].Status != "unanswered" || r.Transactions[3].Status != "no_query" {
+		t.Errorf("statuses %q %q", r.Transactions[2].Status, r.Transactions[3].Status)
+	}
+	if !hasObs(r, "answer_from_unasked_server") {
+		t.Errorf("no answer_from_unasked_server in %v", kinds(r))
+	}
+}
+
+func hasObs(r *Report, kind string) bool {
+	for _, o := range r.Observations {
+		if o.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func kinds(r *Report) []string {
+	var k []string
+	for _, o := range r.Observations {
+		k = append(k, o.Kind)
+	}
+	return k
+}
+
+func TestNewTransactionAfterTimer(t *testing.T) {
+	fd := newFeeder(nil)
+	fd.udp(0, cli, srv, 40000, 53, query(9, "a.example", 1))
+	fd.udp(6e9, cli, srv, 40000, 53, query(9, "a.example", 1)) // 6 s later: a new transaction
+	fd.udp(6.1e9, srv, cli, 53, 40000, reply(9, "a.example", 1, 0))
+	s := fd.report().Statistics
+	if s.Transactions != 2 || s.UnansweredQueries != 1 || s.RetransmittedQueries != 0 {
+		t.Errorf("transactions %d unanswered %d retrans %d", s.Transactions, s.UnansweredQueries, s.RetransmittedQueries)
+	}
+	if s.ResponseTime.Min != 0.1 {
+		t.Errorf("response time %+v", s.ResponseTime)
+	}
+}
+
+// TestTCPFraming: several messages in one segment, one message across
+// segments, a retransmitted segment counted once.
+func TestTCPFraming(t *testing.T) {
+	fd := newFeeder(nil)
+	q1, q2, q3 := query(1, "one.example", 1), query(2, "two.example", 1), query(3, "three.example", 1)
+	lp := func(m []byte) []byte { return cat(u16(uint16(len(m))), m) }
+	fd.tcp(0, cli, srv, 50000, 53, 1000, true, false, nil)
+	stream := cat(lp(q1), lp(q2), lp(q3))
+	split := len(lp(q1)) + len(lp(q2)) + 5
+	fd.tcp(1e6, cli, srv, 50000, 53, 1001, false, false, stream[:split])                      // q1, q2 and 5 bytes of q3
+	fd.tcp(2e6, cli, srv, 50000, 53, 1001, false, false, stream[:split])                      // retransmission
+	fd.tcp(3e6, cli, srv, 50000, 53, 1001+uint32(split), false, false, stream[split:split+1]) // one byte
+	fd.tcp(4e6, cli, srv, 50000, 53, 1001+uint32(split+1), false, false, stream[split+1:])
+	// Responses in reverse direction, the length prefix split from its message.
+	r1 := lp(reply(1, "one.example", 1, 0, 1, 2, 3, 4))
+	fd.tcp(5e6, srv, cli, 53, 50000, 7000, false, false, r1[:1])
+	fd.tcp(6e6, srv, cli, 53, 50000, 7001, false, false, r1[1:])
+	r := fd.report()
+	s := r.Statistics
+	if s.Queries != 3 || s.Responses != 1 || s.Transports["tcp"] != 4 || s.Malformed != 0 {
+		t.Errorf("queries %d responses %d transports %v malformed %d", s.Queries, s.Responses, s.Transports, s.Malformed)
+	}
+	if s.TCPReassembly.RetransmittedSegments != 1 {
+		t.Errorf("retransmitted segments %d", s.TCPReassembly.RetransmittedSegments)
+	}
+	var frames []int
+	for _, p := range r.Packets {
+		frames = append(frames, p.PacketNumber)
+	}
+	if fmt.Sprint(frames) != "[2 2 5 7]" {
+		t.Errorf("messages completed in frames %v", frames)
+	}
+	if s.ResponseTime.Count != 1 || s.ResponseTime.Min != 0.005 {
+		t.Errorf("response time %+v", s.ResponseTime)
+	}
+}
+
+func TestNonStandardPort(t *testing.T) {
+	fd := newFeeder(nil)
+	fd.udp(0, cli, srv, 40000, 5300, query(1, "a.example", 1))
+	fd.udp(1, cli, srv, 40000, 5300, []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	fd.udp(2, cli, srv, 40000, 5300, []byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0}) // trailing byte
+	r := fd.report()
+	if r.Statistics.Queries != 1 || r.Statistics.NonStandardPortPkts != 1 || !hasObs(r, "non_standard_port") {
+		t.Errorf("queries %d non-standard %d obs %v", r.Statistics.Queries, r.Statistics.NonStandardPortPkts, kinds(r))
+	}
+}
+
+func TestObservations(t *testing.T) {
+	fd := newFeeder(nil)
+	ns := int64(0)
+	id := uint16(0)
+	ask := func(name string, typ uint16, rcode uint16) {
+		id++
+		fd.udp(ns, cli, srv, 40000+id, 53, query(id, name, typ))
+		fd.udp(ns+1e6, srv, cli, 53, 40000+id, reply(id, name, typ, rcode))
+		ns += 1e8
+	}
+	for i := 0; i < 60; i++ {
+		ask(fmt.Sprintf("x%08x.tunnel.example", i*2654435761), 16, 0)
+	}
+	for i := 0; i < 12; i++ {
+		ask(fmt.Sprintf("no%d.example", i), 1, 3)
+	}
+	ask("q7zk2x9vlm4wp8rj3h6t.dga.example", 1, 3)
+	ask("contoso.com", 252, 0)
+	for i := 0; i < 8; i++ { // every 30 s
+		ns = int64(1000+30*i) * 1e9
+		ask("beacon.example", 1, 0)
+	}
+	for i, s := range []string{"10.0.0.60", "10.0.0.61", "10.0.0.62", "10.0.0.63"} {
+		fd.udp(ns, cli, netip.MustParseAddr(s), 41000, 53, query(uint16(900+i), "www.example", 1))
+	}
+	r := fd.report()
+	for _, k := range []string{"many_subdomains", "txt_heavy", "nxdomain_burst", "high_entropy_label", "zone_transfer", "periodic_queries", "many_resolvers"} {
+		if !hasObs(r, k) {
+			t.Errorf("no %s in %v", k, kinds(r))
+		}
+	}
+	for _, o := range r.Observations {
+		if o.Kind == "periodic_queries" && o.Evidence[0].PeriodSeconds != 30 {
+			t.Errorf("period %v", o.Evidence[0].PeriodSeconds)
+		}
+	}
+	if r.TopDomains[0].Domain != "tunnel.example" || r.TopDomains[0].UniqueNames != 60 {
+		t.Errorf("top domain %+v", r.TopDomains[0])
+	}
+}
+
+func TestMaxPackets(t *testing.T) {
+	fd := newFeeder(&engine.Options{MaxPackets: 2})
+	for i := 0; i < 5; i++ {
+		fd.udp(int64(i), cli, srv, 40000, 53, query(uint16(i), "a.example", 1))
+	}
+	r := fd.report()
+	if len(r.Packets) != 2 || r.DNSPacketsAnalyzed != 2 || r.Statistics.Queries != 5 || len(r.CapsHit) != 1 {
+		t.Errorf("packets %d analyzed %d queries %d caps %v", len(r.Packets), r.DNSPacketsAnalyzed, r.Statistics.Queries, r.CapsHit)
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	for in, want := range map[string]string{
+		"www.example.co.uk": "example.co.uk", "a.b.github.io": "b.github.io", "example.com": "example.com",
+		"4.3.2.1.in-addr.arpa": "in-addr.arpa", "<Root>": "<Root>", "com": "com",
+	} {
+		if got := registered(in); got != want {
+			t.Errorf("registered(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzTap feeds arbitrary bytes as UDP and TCP payloads, cut into
+// segments, through the whole tap and builds the report.
+func FuzzTap(f *testing.F) {
+	f.Add(query(1, "a.example", 1), uint8(3), uint32(7))
+	f.Add(cat(u16(20), reply(1, "a.example", 1, 0, 1, 2, 3, 4)), uint8(5), uint32(0xfffffff0))
+	f.Fuzz(func(t *testing.T, b []byte, cut uint8, seq uint32) {
+		fd := newFeeder(nil)
+		fd.udp(0, cli, srv, 40000, 53, b)
+		fd.udp(1, srv, cli, 53, 40000, b)
+		fd.udp(2, cli, srv, 40000, 9999, b)
+		step := int(cut%16) + 1
+		for i := 0; i < len(b); i += step {
+			j := min(i+step, len(b))
+			fd.tcp(int64(3+i), cli, srv, 50000, 53, seq+uint32(i), false, false, b[i:j])
+			fd.tcp(int64(3+i), srv, cli, 53, 50000, seq-uint32(i), false, false, b[i:j])
+		}
+		fd.tcp(1e9, cli, srv, 50001, 8053, seq, false, false, b)
+		fd.report()
+	})
+}
+
+// TestTCPReordered: a message whose second half arrives first, and lost
+// segments that force a resynchronisation.
+func TestTCPReordered(t *testing.T) {
+	fd := newFeeder(nil)
+	q1, q2 := query(1, "one.example", 1), query(2, "two.example", 1)
+	lp := func(m []byte) []byte { return cat(u16(uint16(len(m))), m) }
+	s := cat(lp(q1), lp(q2))
+	fd.tcp(0, cli, srv, 50000, 53, 99, true, false, nil)
+	fd.tcp(1e6, cli, srv, 50000, 53, 100+10, false, false, s[10:]) // early
+	fd.tcp(2e6, cli, srv, 50000, 53, 100, false, false, s[:10])    // fills the gap: both messages
+	// Another connection loses segments: 16 are held, the 17th gives up and
+	// starts afresh with a whole message.
+	fd.tcp(3e6, cli, srv, 50001, 53, 500, false, false, lp(q1)[:5])
+	for i := 0; i < maxOOOSegments; i++ {
+		fd.tcp(4e6, cli, srv, 50001, 53, 600+uint32(i*100), false, false, []byte{0, 1, 2})
+	}
+	fd.tcp(5e6, cli, srv, 50001, 53, 10000, false, false, lp(q2))
+	r := fd.report()
+	st := r.Statistics
+	if st.Queries != 3 || st.TCPReassembly.Gaps != 1 || st.Malformed != 0 {
+		t.Errorf("queries %d gaps %d malformed %d", st.Queries, st.TCPReassembly.Gaps, st.Malformed)
+	}
+	if len(r.Packets) != 3 || r.Packets[0].PacketNumber != 3 || r.Packets[1].PacketNumber != 3 || r.Packets[2].PacketNumber != 21 {
+		t.Errorf("packets %+v", r.Packets)
+	}
+}
