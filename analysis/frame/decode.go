@@ -25,6 +25,10 @@ const (
 	LinkIPv4      = 228
 	LinkIPv6      = 229
 	LinkLinuxSLL2 = 276
+	LinkIPNet     = 226
+	LinkNFLog     = 239
+	LinkIPoIB     = 242
+	LinkPKTAP     = 258
 )
 
 // EtherType values the decoder follows.
@@ -115,8 +119,113 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 		d.dot11(f, data, false)
 	case LinkRadiotap:
 		d.radiotap(f, data)
+	case LinkIPNet:
+		d.ipnet(f, data)
+	case LinkNFLog:
+		d.nflog(f, data)
+	case LinkIPoIB:
+		d.ipoib(f, data)
+	case LinkPKTAP:
+		d.pktap(f, data)
 	default:
 		f.LinkDecoded = false
+	}
+}
+
+// ipnet decodes Solaris IPNET's 24-byte header: version, address family
+// (2 IPv4, 26 IPv6), then lengths and zone ids.
+func (d *Decoder) ipnet(f *Frame, data []byte) {
+	if len(data) < 24 {
+		d.anomaly(f, "truncated_ipnet")
+		f.Truncated = true
+		return
+	}
+	switch data[1] {
+	case 2:
+		d.network(f, etherIPv4, data[24:])
+	case 26:
+		d.network(f, etherIPv6, data[24:])
+	default:
+		f.Network = NetOther
+	}
+}
+
+// nflog decodes Linux NFLOG: a 4-byte header (address family first), then
+// TLVs with little-endian length and type; type 9 carries the packet.
+func (d *Decoder) nflog(f *Frame, data []byte) {
+	if len(data) < 4 {
+		d.anomaly(f, "truncated_nflog")
+		f.Truncated = true
+		return
+	}
+	fam := data[0]
+	rest := data[4:]
+	for len(rest) >= 4 {
+		n := int(binary.LittleEndian.Uint16(rest[0:2]))
+		typ := binary.LittleEndian.Uint16(rest[2:4]) & 0x7fff
+		if n < 4 {
+			break
+		}
+		if n > len(rest) {
+			n = len(rest)
+			f.Truncated = true
+		}
+		if typ == 9 { // NFULA_PAYLOAD
+			switch fam {
+			case 2:
+				d.network(f, etherIPv4, rest[4:n])
+			case 10:
+				d.network(f, etherIPv6, rest[4:n])
+			default:
+				f.Network = NetOther
+			}
+			return
+		}
+		n = (n + 3) &^ 3
+		if n > len(rest) {
+			break
+		}
+		rest = rest[n:]
+	}
+	f.Network = NetOther
+}
+
+// ipoib decodes the 44-byte IP-over-InfiniBand pseudo-header: addresses,
+// then an EtherType at offset 40.
+func (d *Decoder) ipoib(f *Frame, data []byte) {
+	if len(data) < 44 {
+		d.anomaly(f, "truncated_ipoib")
+		f.Truncated = true
+		return
+	}
+	d.etherPayload(f, binary.BigEndian.Uint16(data[40:42]), data[44:])
+}
+
+// pktap decodes Apple's PKTAP header (its length and the inner link type,
+// little-endian) and the frame after it.
+func (d *Decoder) pktap(f *Frame, data []byte) {
+	if len(data) < 8 {
+		d.anomaly(f, "truncated_pktap")
+		f.Truncated = true
+		return
+	}
+	hlen := int(binary.LittleEndian.Uint32(data[0:4]))
+	dlt := binary.LittleEndian.Uint32(data[4:8])
+	if hlen < 8 || hlen > len(data) {
+		d.anomaly(f, "bad_pktap_length")
+		f.Network = NetOther
+		return
+	}
+	inner := data[hlen:]
+	switch dlt {
+	case LinkEthernet:
+		d.ethernet(f, inner)
+	case LinkRaw, LinkRaw12, LinkRaw14:
+		d.rawIP(f, inner)
+	case LinkNull:
+		d.null(f, inner, false)
+	default:
+		f.Network = NetOther
 	}
 }
 
