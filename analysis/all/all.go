@@ -4,4 +4,10 @@ package all
 import (
 	// Each analyzer registers itself in init.
 	_ "pcaplens/analysis/capinfos"
+	_ "pcaplens/analysis/dhcp"
+	_ "pcaplens/analysis/dns"
+	_ "pcaplens/analysis/icmp"
+	_ "pcaplens/analysis/overview"
+	_ "pcaplens/analysis/sip"
+	_ "pcaplens/analysis/tcp"
 )

@@ -1,0 +1,710 @@
+// Package overview is the first view of a capture: the protocol hierarchy
+// (as tshark -z io,phs), endpoints and conversations for IPv4, IPv6, TCP and
+// UDP (as Wireshark's Endpoints and Conversations, tshark -z conv,… and
+// -z endpoints,…), an I/O graph and overview-specific findings.
+//
+// It reads each frame's bytes itself with a small walker (walk.go) because
+// the protocol hierarchy names layers the shared frame decoder does not keep
+// (LLC, STP, VLAN tags, fragments' payloads, port-identified applications).
+// Tunnels: like Wireshark, every IP header of an IP-in-IP packet (at most two)
+// feeds the IP tables; TCP and UDP are the innermost.
+package overview
+
+import (
+	"math"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
+)
+
+func init() {
+	engine.Register(engine.Factory{
+		Name:  "overview",
+		Tools: []string{"overview"},
+		New:   func(o *engine.Options) engine.Tap { return New(o) },
+	})
+}
+
+// Table caps: an attacker controls how many addresses and ports a capture
+// holds. Packets of entries beyond a cap are counted in Limits.
+const (
+	// MaxConversations bounds each conversation table (IPv4, IPv6, TCP, UDP).
+	MaxConversations = 20000
+	// MaxEndpoints bounds each endpoint table.
+	MaxEndpoints = 20000
+	// MaxBuckets bounds the I/O graph; the bucket widens for long captures.
+	MaxBuckets = 2000
+	// maxPHSNodes bounds the protocol hierarchy (names come from fixed tables,
+	// so this is a safety net).
+	maxPHSNodes = 4096
+	// maxEvidenceFrames bounds the frame numbers a finding lists.
+	maxEvidenceFrames = 10
+)
+
+// Report is the overview tool's report.
+type Report struct {
+	File string `json:"file"`
+	// Packets and Bytes are the frames read and the sum of their lengths on the wire.
+	Packets int   `json:"packets"`
+	Bytes   int64 `json:"bytes"`
+	// FirstTime and LastTime are the earliest and latest frame times (epoch
+	// seconds; also RFC 3339 UTC and epoch nanoseconds).
+	FirstTime    float64 `json:"first_time"`
+	FirstTimeUTC string  `json:"first_time_utc,omitempty"`
+	FirstTimeNs  int64   `json:"first_time_ns"`
+	LastTime     float64 `json:"last_time"`
+	LastTimeUTC  string  `json:"last_time_utc,omitempty"`
+	LastTimeNs   int64   `json:"last_time_ns"`
+	// Duration is LastTime - FirstTime in seconds.
+	Duration float64 `json:"duration"`
+	// ProtocolHierarchy is the tree, depth first, children in order of first appearance.
+	ProtocolHierarchy []PHSRow `json:"protocol_hierarchy"`
+	// Conversations and Endpoints are keyed "ip", "ipv6", "tcp", "udp".
+	Conversations map[string][]Conversation `json:"conversations"`
+	Endpoints     map[string][]Endpoint     `json:"endpoints"`
+	IOGraph       IOGraph                   `json:"io_graph"`
+	Findings      []Finding                 `json:"findings"`
+	Limits        Limits                    `json:"limits"`
+	Warnings      []string                  `json:"warnings"`
+}
+
+// PHSRow is one node of the protocol hierarchy.
+type PHSRow struct {
+	// Path names the layers from the link layer down, joined by ':' ("eth:ip:udp:dns").
+	Path     string `json:"path"`
+	Protocol string `json:"protocol"`
+	Depth    int    `json:"depth"`
+	Frames   int    `json:"frames"`
+	Bytes    int64  `json:"bytes"`
+	// FramesPct and BytesPct are shares of all frames and bytes, in percent.
+	FramesPct float64 `json:"frames_pct"`
+	BytesPct  float64 `json:"bytes_pct"`
+	// Comparable is true when the figures are meant to equal tshark's (see docs/reports.md).
+	Comparable bool `json:"comparable"`
+}
+
+// Conversation is one row of a conversation table. A is the source of the
+// conversation's first frame, as in Wireshark.
+type Conversation struct {
+	A     string  `json:"a"`
+	PortA *uint16 `json:"port_a,omitempty"`
+	B     string  `json:"b"`
+	PortB *uint16 `json:"port_b,omitempty"`
+	// Frames and bytes (frame lengths) each way and in total.
+	FramesAB int   `json:"frames_ab"`
+	BytesAB  int64 `json:"bytes_ab"`
+	FramesBA int   `json:"frames_ba"`
+	BytesBA  int64 `json:"bytes_ba"`
+	Frames   int   `json:"frames"`
+	Bytes    int64 `json:"bytes"`
+	// RelStart is the first frame's time relative to the capture's first frame,
+	// Duration the time to the last frame, in seconds (also in nanoseconds).
+	RelStart   float64 `json:"rel_start"`
+	RelStartNs int64   `json:"rel_start_ns"`
+	Duration   float64 `json:"duration"`
+	DurationNs int64   `json:"duration_ns"`
+	// Start is the first frame's time (epoch seconds; also RFC 3339 UTC and nanoseconds).
+	Start    float64 `json:"start"`
+	StartUTC string  `json:"start_utc"`
+	StartNs  int64   `json:"start_ns"`
+}
+
+// Endpoint is one row of an endpoint table.
+type Endpoint struct {
+	Address   string  `json:"address"`
+	Port      *uint16 `json:"port,omitempty"`
+	Packets   int     `json:"packets"`
+	Bytes     int64   `json:"bytes"`
+	TxPackets int     `json:"tx_packets"`
+	TxBytes   int64   `json:"tx_bytes"`
+	RxPackets int     `json:"rx_packets"`
+	RxBytes   int64   `json:"rx_bytes"`
+}
+
+// IOGraph holds per-bucket series, all of the same length. Bucket i covers
+// [Start + i*Interval, Start + (i+1)*Interval).
+type IOGraph struct {
+	// Start is the first frame's time (epoch seconds; also RFC 3339 UTC and nanoseconds).
+	Start    float64 `json:"start"`
+	StartUTC string  `json:"start_utc,omitempty"`
+	StartNs  int64   `json:"start_ns"`
+	// Interval is the bucket width in seconds (IntervalNs in nanoseconds).
+	Interval   float64 `json:"interval"`
+	IntervalNs int64   `json:"interval_ns"`
+	Packets    []int   `json:"packets"`
+	Bits       []int64 `json:"bits"`
+	// TCPSyn counts TCP segments with SYN set and ACK clear (connection attempts).
+	TCPSyn []int `json:"tcp_syn"`
+	// TCPRst counts TCP segments with RST set.
+	TCPRst []int `json:"tcp_rst"`
+	// DNSErrors counts DNS responses over UDP with RCODE other than 0.
+	DNSErrors []int `json:"dns_errors"`
+}
+
+// Finding is an overview-specific observation.
+type Finding struct {
+	ID string `json:"id"`
+	// Severity is "info", "warning" or "critical".
+	Severity string `json:"severity"`
+	Title    string `json:"title"`
+	Detail   string `json:"detail"`
+	// Evidence holds the figures behind the finding.
+	Evidence map[string]any `json:"evidence"`
+	// Frames lists up to 10 example frame numbers.
+	Frames []int `json:"frames"`
+}
+
+// Limits says which caps were hit.
+type Limits struct {
+	MaxConversations int `json:"max_conversations"`
+	MaxEndpoints     int `json:"max_endpoints"`
+	MaxBuckets       int `json:"max_buckets"`
+	// Dropped counts table updates lost to a full table, by table ("conversations.tcp", "endpoints.ip", …).
+	Dropped map[string]int `json:"dropped"`
+}
+
+// phsNode is a protocol hierarchy tree node.
+type phsNode struct {
+	name     string
+	frames   int
+	bytes    int64
+	children []*phsNode
+}
+
+type convKey struct {
+	lo, hi   netip.Addr
+	plo, phi uint16
+	// gen numbers the TCP connections that reuse one address and port pair
+	// (Wireshark's tcp.stream splits them).
+	gen uint32
+}
+
+// tcpState follows one TCP address and port pair to tell when Wireshark
+// starts a new stream: a SYN without ACK whose sequence number differs from
+// the first one seen from that side (packet-tcp.c, "port numbers reused").
+type tcpState struct {
+	gen     uint32
+	base    [2]uint32
+	baseSet [2]bool
+}
+
+type conv struct {
+	a, b             netip.Addr
+	pa, pb           uint16
+	framesAB         int
+	framesBA         int
+	bytesAB, bytesBA int64
+	first, last      int64
+}
+
+type epKey struct {
+	addr netip.Addr
+	port uint16
+}
+
+type ep struct {
+	txP, rxP int
+	txB, rxB int64
+}
+
+// table kinds.
+const (
+	kIP = iota
+	kIPv6
+	kTCP
+	kUDP
+	nKinds
+)
+
+var kindNames = [nKinds]string{"ip", "ipv6", "tcp", "udp"}
+
+type bucket struct {
+	packets        int
+	bytes          int64
+	syn, rst, dnsE int
+}
+
+// Tap is the overview analyzer.
+type Tap struct {
+	w walk
+
+	packets     int
+	bytes       int64
+	first, last int64 // min and max frame time
+	t0          int64 // first frame's time (reference for relative times)
+	seen        bool
+
+	root     phsNode
+	phsNodes int
+
+	convs   [nKinds]map[convKey]*conv
+	tcp     map[convKey]*tcpState
+	eps     [nKinds]map[epKey]*ep
+	dropped [nKinds * 2]int
+
+	width   int64
+	buckets []bucket
+
+	// Findings' inputs.
+	unknownLink      map[uint16]int
+	unknownFrames    []int
+	ipFrames         int
+	fragments        int
+	fragFrames       []int
+	broadcast        int
+	bcastSecond      int64
+	bcastInSecond    int
+	bcastMaxSecond   int
+	bcastMaxAt       int64
+	outOfOrder       int
+	outOfOrderFrames []int
+}
+
+// New returns a fresh overview tap.
+func New(o *engine.Options) *Tap {
+	t := &Tap{width: bucketWidths[0], unknownLink: map[uint16]int{}, bcastSecond: math.MinInt64, tcp: map[convKey]*tcpState{}}
+	for k := range t.convs {
+		t.convs[k] = map[convKey]*conv{}
+		t.eps[k] = map[epKey]*ep{}
+	}
+	return t
+}
+
+// Packet implements engine.Tap.
+func (t *Tap) Packet(f *frame.Frame) {
+	ts := f.TimeNs
+	length := int64(f.OrigLen)
+	if length < int64(f.CapLen) {
+		length = int64(f.CapLen)
+	}
+	if !t.seen {
+		t.seen = true
+		t.first, t.last, t.t0 = ts, ts, ts
+	} else {
+		if ts < t.last {
+			t.outOfOrder++
+			if len(t.outOfOrderFrames) < maxEvidenceFrames {
+				t.outOfOrderFrames = append(t.outOfOrderFrames, f.Number)
+			}
+		}
+		if ts < t.first {
+			t.first = ts
+		}
+		if ts > t.last {
+			t.last = ts
+		}
+	}
+	t.packets++
+	t.bytes += length
+
+	w := &t.w
+	w.walkFrame(f.LinkType, f.Data, len(f.Comments) > 0)
+	t.addPath(length)
+	if !w.linkKnown {
+		t.unknownLink[f.LinkType]++
+		if len(t.unknownFrames) < maxEvidenceFrames {
+			t.unknownFrames = append(t.unknownFrames, f.Number)
+		}
+	}
+
+	// Conversations and endpoints: one update per IP header, then the transport.
+	for i := 0; i < w.nip; i++ {
+		h := &w.ips[i]
+		k := kIP
+		if h.v6 {
+			k = kIPv6
+		}
+		t.count(k, h.src, h.dst, 0, 0, 0, ts, length)
+	}
+	if w.ipFrame {
+		t.ipFrames++
+		if w.fragment {
+			t.fragments++
+			if len(t.fragFrames) < maxEvidenceFrames {
+				t.fragFrames = append(t.fragFrames, f.Number)
+			}
+		}
+	}
+	if w.nip > 0 {
+		h := &w.ips[w.nip-1]
+		switch w.transport {
+		case tpTCP:
+			t.count(kTCP, h.src, h.dst, w.srcPort, w.dstPort, t.tcpGen(h, w), ts, length)
+		case tpUDP:
+			t.count(kUDP, h.src, h.dst, w.srcPort, w.dstPort, 0, ts, length)
+		}
+	}
+
+	// I/O graph.
+	b := t.bucketFor(ts)
+	b.packets++
+	b.bytes += length
+	if w.transport == tpTCP {
+		if w.tcpFlags&tcpSYN != 0 && w.tcpFlags&tcpACK == 0 {
+			b.syn++
+		}
+		if w.tcpFlags&tcpRST != 0 {
+			b.rst++
+		}
+	}
+	if w.dnsError {
+		b.dnsE++
+	}
+
+	// Broadcast rate, per whole second since the first frame.
+	if w.broadcast {
+		t.broadcast++
+		sec := (ts - t.t0) / int64(time.Second)
+		if sec != t.bcastSecond {
+			t.bcastSecond, t.bcastInSecond = sec, 0
+		}
+		t.bcastInSecond++
+		if t.bcastInSecond > t.bcastMaxSecond {
+			t.bcastMaxSecond, t.bcastMaxAt = t.bcastInSecond, sec
+		}
+	}
+}
+
+// addPath adds one frame to the protocol hierarchy.
+func (t *Tap) addPath(length int64) {
+	n := &t.root
+	n.frames++
+	n.bytes += length
+	for i := 0; i < t.w.n; i++ {
+		name := t.w.layers[i]
+		var c *phsNode
+		for _, x := range n.children {
+			if x.name == name {
+				c = x
+				break
+			}
+		}
+		if c == nil {
+			if t.phsNodes >= maxPHSNodes {
+				return
+			}
+			t.phsNodes++
+			c = &phsNode{name: name}
+			n.children = append(n.children, c)
+		}
+		c.frames++
+		c.bytes += length
+		n = c
+	}
+}
+
+func addrLess(a netip.Addr, pa uint16, b netip.Addr, pb uint16) bool {
+	if c := a.Compare(b); c != 0 {
+		return c < 0
+	}
+	return pa < pb
+}
+
+// tcpGen returns the TCP stream generation of the walked segment.
+func (t *Tap) tcpGen(h *ipHdr, w *walk) uint32 {
+	key, dir := convKey{lo: h.src, hi: h.dst, plo: w.srcPort, phi: w.dstPort}, 0
+	if addrLess(h.dst, w.dstPort, h.src, w.srcPort) {
+		key, dir = convKey{lo: h.dst, hi: h.src, plo: w.dstPort, phi: w.srcPort}, 1
+	}
+	st := t.tcp[key]
+	if st == nil {
+		if len(t.tcp) >= MaxConversations {
+			return 0
+		}
+		st = &tcpState{}
+		t.tcp[key] = st
+	}
+	if w.tcpFlags&(tcpSYN|tcpACK) == tcpSYN && st.baseSet[dir] && w.tcpSeq != st.base[dir] {
+		st.gen++
+		st.baseSet = [2]bool{}
+	}
+	if !st.baseSet[dir] {
+		st.base[dir], st.baseSet[dir] = w.tcpSeq, true
+	}
+	return st.gen
+}
+
+// count adds one frame to the conversation and endpoint tables of kind k.
+func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, gen uint32, ts, length int64) {
+	key := convKey{lo: src, hi: dst, plo: sp, phi: dp, gen: gen}
+	if addrLess(dst, dp, src, sp) {
+		key = convKey{lo: dst, hi: src, plo: dp, phi: sp, gen: gen}
+	}
+	c := t.convs[k][key]
+	if c == nil {
+		if len(t.convs[k]) >= MaxConversations {
+			t.dropped[k]++
+		} else {
+			c = &conv{a: src, b: dst, pa: sp, pb: dp, first: ts, last: ts}
+			t.convs[k][key] = c
+		}
+	}
+	if c != nil {
+		if c.a == src && c.pa == sp {
+			c.framesAB++
+			c.bytesAB += length
+		} else {
+			c.framesBA++
+			c.bytesBA += length
+		}
+		if ts < c.first {
+			c.first = ts
+		}
+		if ts > c.last {
+			c.last = ts
+		}
+	}
+	if e := t.endpoint(k, src, sp); e != nil {
+		e.txP++
+		e.txB += length
+	}
+	if e := t.endpoint(k, dst, dp); e != nil {
+		e.rxP++
+		e.rxB += length
+	}
+}
+
+func (t *Tap) endpoint(k int, a netip.Addr, p uint16) *ep {
+	key := epKey{a, p}
+	e := t.eps[k][key]
+	if e == nil {
+		if len(t.eps[k]) >= MaxEndpoints {
+			t.dropped[nKinds+k]++
+			return nil
+		}
+		e = &ep{}
+		t.eps[k][key] = e
+	}
+	return e
+}
+
+// bucketWidths is the ladder of I/O graph bucket widths; each is a whole
+// multiple of the one before, so buckets merge exactly when the graph widens.
+var bucketWidths = []int64{
+	int64(time.Millisecond), 10 * int64(time.Millisecond), 100 * int64(time.Millisecond),
+	int64(time.Second), 10 * int64(time.Second), int64(time.Minute), 10 * int64(time.Minute),
+	int64(time.Hour), 6 * int64(time.Hour), 24 * int64(time.Hour), 10 * 24 * int64(time.Hour),
+	100 * 24 * int64(time.Hour), 1000 * 24 * int64(time.Hour), 10000 * 24 * int64(time.Hour),
+	100000 * 24 * int64(time.Hour),
+}
+
+// bucketFor returns the I/O graph bucket of time ts, widening the buckets
+// when ts lies beyond MaxBuckets of them. Frames earlier than the first
+// frame fall into bucket 0.
+func (t *Tap) bucketFor(ts int64) *bucket {
+	d := ts - t.t0
+	if d < 0 {
+		d = 0
+	}
+	idx := d / t.width
+	for idx >= MaxBuckets && t.width < bucketWidths[len(bucketWidths)-1] {
+		next := t.width
+		for _, w := range bucketWidths {
+			if w > t.width {
+				next = w
+				break
+			}
+		}
+		ratio := next / t.width
+		merged := t.buckets[:0:0]
+		if n := (int64(len(t.buckets)) + ratio - 1) / ratio; n > 0 {
+			merged = make([]bucket, n)
+		}
+		for i, b := range t.buckets {
+			m := &merged[int64(i)/ratio]
+			m.packets += b.packets
+			m.bytes += b.bytes
+			m.syn += b.syn
+			m.rst += b.rst
+			m.dnsE += b.dnsE
+		}
+		t.buckets = merged
+		t.width = next
+		idx = d / t.width
+	}
+	if idx >= MaxBuckets { // beyond the widest width: clamp to the last bucket
+		idx = MaxBuckets - 1
+	}
+	for int64(len(t.buckets)) <= idx {
+		t.buckets = append(t.buckets, bucket{})
+	}
+	return &t.buckets[idx]
+}
+
+func rfc3339(ns int64) string {
+	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+}
+
+func secs(ns int64) float64 { return float64(ns) / 1e9 }
+
+func pct(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return math.Round(float64(a)*10000/float64(b)) / 100
+}
+
+// Finish implements engine.Tap.
+func (t *Tap) Finish(c *engine.Capture) map[string]any {
+	r := &Report{
+		File:          c.FileName,
+		Packets:       t.packets,
+		Bytes:         t.bytes,
+		Conversations: map[string][]Conversation{},
+		Endpoints:     map[string][]Endpoint{},
+		Findings:      []Finding{},
+		Warnings:      append([]string{}, c.Warnings...),
+		Limits: Limits{
+			MaxConversations: MaxConversations,
+			MaxEndpoints:     MaxEndpoints,
+			MaxBuckets:       MaxBuckets,
+			Dropped:          map[string]int{},
+		},
+		ProtocolHierarchy: []PHSRow{},
+	}
+	if t.seen {
+		r.FirstTime, r.FirstTimeUTC, r.FirstTimeNs = secs(t.first), rfc3339(t.first), t.first
+		r.LastTime, r.LastTimeUTC, r.LastTimeNs = secs(t.last), rfc3339(t.last), t.last
+		r.Duration = secs(t.last - t.first)
+	}
+	t.hierarchy(r)
+	for k := 0; k < nKinds; k++ {
+		r.Conversations[kindNames[k]] = t.convRows(k)
+		r.Endpoints[kindNames[k]] = t.epRows(k)
+		if t.dropped[k] > 0 {
+			r.Limits.Dropped["conversations."+kindNames[k]] = t.dropped[k]
+		}
+		if t.dropped[nKinds+k] > 0 {
+			r.Limits.Dropped["endpoints."+kindNames[k]] = t.dropped[nKinds+k]
+		}
+	}
+	t.ioGraph(r)
+	t.findings(r, c)
+	return map[string]any{"overview": r}
+}
+
+func (t *Tap) hierarchy(r *Report) {
+	var visit func(n *phsNode, path string, depth int, parentComparable bool, parent string)
+	visit = func(n *phsNode, path string, depth int, parentComparable bool, parent string) {
+		ok := parentComparable && isComparable(parent, n.name)
+		r.ProtocolHierarchy = append(r.ProtocolHierarchy, PHSRow{
+			Path: path, Protocol: n.name, Depth: depth,
+			Frames: n.frames, Bytes: n.bytes,
+			FramesPct: pct(int64(n.frames), int64(t.packets)), BytesPct: pct(n.bytes, t.bytes),
+			Comparable: ok,
+		})
+		for _, c := range n.children {
+			visit(c, path+":"+c.name, depth+1, ok, n.name)
+		}
+	}
+	for _, c := range t.root.children {
+		visit(c, c.name, 0, true, "")
+	}
+}
+
+func portPtr(p uint16) *uint16 { return &p }
+
+func (t *Tap) convRows(k int) []Conversation {
+	rows := make([]Conversation, 0, len(t.convs[k]))
+	ported := k == kTCP || k == kUDP
+	for _, c := range t.convs[k] {
+		row := Conversation{
+			A: c.a.String(), B: c.b.String(),
+			FramesAB: c.framesAB, BytesAB: c.bytesAB,
+			FramesBA: c.framesBA, BytesBA: c.bytesBA,
+			Frames: c.framesAB + c.framesBA, Bytes: c.bytesAB + c.bytesBA,
+			RelStartNs: c.first - t.t0, DurationNs: c.last - c.first,
+			Start: secs(c.first), StartUTC: rfc3339(c.first), StartNs: c.first,
+		}
+		row.RelStart, row.Duration = secs(row.RelStartNs), secs(row.DurationNs)
+		if ported {
+			row.PortA, row.PortB = portPtr(c.pa), portPtr(c.pb)
+		}
+		rows = append(rows, row)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := &rows[i], &rows[j]
+		if a.Frames != b.Frames {
+			return a.Frames > b.Frames
+		}
+		if a.Bytes != b.Bytes {
+			return a.Bytes > b.Bytes
+		}
+		if a.RelStartNs != b.RelStartNs {
+			return a.RelStartNs < b.RelStartNs
+		}
+		return convSortKey(a) < convSortKey(b)
+	})
+	return rows
+}
+
+func convSortKey(c *Conversation) string {
+	var b strings.Builder
+	b.WriteString(c.A)
+	if c.PortA != nil {
+		b.WriteString(" " + strconv.Itoa(int(*c.PortA)))
+	}
+	b.WriteString(" " + c.B)
+	if c.PortB != nil {
+		b.WriteString(" " + strconv.Itoa(int(*c.PortB)))
+	}
+	return b.String()
+}
+
+func (t *Tap) epRows(k int) []Endpoint {
+	rows := make([]Endpoint, 0, len(t.eps[k]))
+	ported := k == kTCP || k == kUDP
+	type kv struct {
+		k epKey
+		e Endpoint
+	}
+	tmp := make([]kv, 0, len(t.eps[k]))
+	for key, e := range t.eps[k] {
+		row := Endpoint{
+			Address: key.addr.String(),
+			Packets: e.txP + e.rxP, Bytes: e.txB + e.rxB,
+			TxPackets: e.txP, TxBytes: e.txB, RxPackets: e.rxP, RxBytes: e.rxB,
+		}
+		if ported {
+			row.Port = portPtr(key.port)
+		}
+		tmp = append(tmp, kv{key, row})
+	}
+	sort.Slice(tmp, func(i, j int) bool {
+		a, b := &tmp[i], &tmp[j]
+		if a.e.Packets != b.e.Packets {
+			return a.e.Packets > b.e.Packets
+		}
+		if a.e.Bytes != b.e.Bytes {
+			return a.e.Bytes > b.e.Bytes
+		}
+		return addrLess(a.k.addr, a.k.port, b.k.addr, b.k.port)
+	})
+	for _, x := range tmp {
+		rows = append(rows, x.e)
+	}
+	return rows
+}
+
+func (t *Tap) ioGraph(r *Report) {
+	g := IOGraph{
+		IntervalNs: t.width, Interval: secs(t.width),
+		Packets: []int{}, Bits: []int64{}, TCPSyn: []int{}, TCPRst: []int{}, DNSErrors: []int{},
+	}
+	if t.seen {
+		g.Start, g.StartUTC, g.StartNs = secs(t.t0), rfc3339(t.t0), t.t0
+	}
+	for _, b := range t.buckets {
+		g.Packets = append(g.Packets, b.packets)
+		g.Bits = append(g.Bits, b.bytes*8)
+		g.TCPSyn = append(g.TCPSyn, b.syn)
+		g.TCPRst = append(g.TCPRst, b.rst)
+		g.DNSErrors = append(g.DNSErrors, b.dnsE)
+	}
+	r.IOGraph = g
+}

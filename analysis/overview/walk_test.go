@@ -1,0 +1,276 @@
+package overview
+
+import (
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/golden"
+)
+
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestWalk(t *testing.T) {
+	tests := []struct {
+		name     string
+		linkType uint16
+		hex      string
+		path     string
+		nip      int
+		tp       int
+		dnsError bool
+		frag     bool
+	}{
+		{
+			// Ethernet / IPv4 / UDP 53 → 40000, DNS response, RCODE 3 (NXDOMAIN).
+			name: "dns nxdomain", linkType: 1,
+			hex: `ffffffffffff 000000000001 0800
+			      4500 0028 0000 0000 4011 0000 0a000001 0a000002
+			      0035 9c40 0014 0000
+			      1234 8183 0000 0000 0000 0000`,
+			path: "eth:ip:udp:dns", nip: 1, tp: tpUDP, dnsError: true,
+		},
+		{
+			// Ethernet / 802.1Q VLAN 5 / ARP.
+			name: "vlan arp", linkType: 1,
+			hex:  `ffffffffffff 000000000001 8100 0005 0806 0001 0800 0604 0001`,
+			path: "eth:vlan:arp",
+		},
+		{
+			// Ethernet 802.3 length 38 / LLC 42 42 03 / STP.
+			name: "stp", linkType: 1,
+			hex:  `0180c2000000 000000000001 0026 424203 0000 0000`,
+			path: "eth:llc:stp",
+		},
+		{
+			// IPv4 first fragment (MF set), captured whole: "data".
+			name: "ipv4 first fragment", linkType: 228,
+			hex:  `4500 001c 0001 2000 4001 0000 0a000001 0a000002 0800 0000 0000 0000`,
+			path: "ip:data", nip: 1, frag: true,
+		},
+		{
+			// IPv4 last fragment (offset 1, MF clear): the reassembled protocol.
+			name: "ipv4 last fragment", linkType: 228,
+			hex:  `4500 001c 0001 0001 4001 0000 0a000001 0a000002 0000 0000 0000 0000`,
+			path: "ip:icmp", nip: 1, frag: true,
+		},
+		{
+			// Raw IPv6 / TCP SYN 80, no payload.
+			name: "ipv6 tcp syn", linkType: 101,
+			hex: `6000 0000 0014 0640 20010db8000000000000000000000001 20010db8000000000000000000000002
+			      c000 0050 00000001 00000000 5002 ffff 0000 0000`,
+			path: "raw:ipv6:tcp", nip: 1, tp: tpTCP,
+		},
+		{
+			// IPv6 with a hop-by-hop header then ICMPv6 (extension headers are not layers).
+			name: "ipv6 hop-by-hop", linkType: 229,
+			hex: `6000 0000 0010 0001 fe800000000000000000000000000001 ff020000000000000000000000000016
+			      3a00 0502 0000 0100 8f00 0000 0000 0000`,
+			path: "ipv6:icmpv6", nip: 1,
+		},
+		{
+			// IPv4 in IPv4: both headers feed the IP tables.
+			name: "ip in ip", linkType: 228,
+			hex: `4500 0028 0000 0000 4004 0000 0a000001 0a000002
+			      4500 0014 0000 0000 40ff 0000 0b000001 0b000002`,
+			path: "ip:ip", nip: 2,
+		},
+		{name: "empty ethernet", linkType: 1, hex: ``, path: "eth"},
+		{name: "short ipv4", linkType: 228, hex: `4500`, path: "ip"},
+		{name: "bad ihl", linkType: 228, hex: `4f00 0014 0000 0000 4006 0000 0a000001 0a000002`, path: "ip"},
+		{name: "unknown link", linkType: 147, hex: `00`, path: "linktype-147"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var w walk
+			w.walkFrame(tc.linkType, mustHex(t, tc.hex), false)
+			if got := strings.Join(w.layers[:w.n], ":"); got != tc.path {
+				t.Errorf("path %q, want %q", got, tc.path)
+			}
+			if w.nip != tc.nip || w.transport != tc.tp || w.dnsError != tc.dnsError || w.fragment != tc.frag {
+				t.Errorf("nip %d transport %d dnsError %v fragment %v, want %d %d %v %v", w.nip, w.transport, w.dnsError, w.fragment, tc.nip, tc.tp, tc.dnsError, tc.frag)
+			}
+		})
+	}
+}
+
+// frameOf makes a frame for the tap from bytes.
+func frameOf(n int, ts int64, lt uint16, b []byte) *frame.Frame {
+	return &frame.Frame{Number: n, TimeNs: ts, CapLen: len(b), OrigLen: len(b), LinkType: lt, Data: b}
+}
+
+func TestIOGraphWidens(t *testing.T) {
+	tap := New(&engine.Options{})
+	syn := mustHex(t, `4500 0028 0000 0000 4006 0000 0a000001 0a000002 c000 0050 00000001 00000000 5002 ffff 0000 0000`)
+	// 5,000 s of one SYN per second: 1 ms buckets cannot hold it; the graph
+	// must widen to 10 s buckets (500 of them) and keep every packet.
+	const n = 5000
+	for i := 0; i < n; i++ {
+		tap.Packet(frameOf(i+1, int64(i)*1e9, 228, syn))
+	}
+	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
+	g := r.IOGraph
+	if g.IntervalNs != 10e9 {
+		t.Fatalf("interval %d ns, want 10 s", g.IntervalNs)
+	}
+	if len(g.Packets) > MaxBuckets || len(g.Packets) != 500 {
+		t.Fatalf("%d buckets", len(g.Packets))
+	}
+	sum, syns := 0, 0
+	for i := range g.Packets {
+		sum += g.Packets[i]
+		syns += g.TCPSyn[i]
+		if g.Bits[i] != int64(g.Packets[i])*int64(len(syn))*8 {
+			t.Fatalf("bucket %d: bits %d for %d packets", i, g.Bits[i], g.Packets[i])
+		}
+	}
+	if sum != n || syns != n {
+		t.Fatalf("packets %d syns %d, want %d", sum, syns, n)
+	}
+	if len(r.Conversations["tcp"]) != 1 || r.Conversations["tcp"][0].Frames != n {
+		t.Fatalf("tcp conversations: %+v", r.Conversations["tcp"])
+	}
+}
+
+func TestTablesCapped(t *testing.T) {
+	tap := New(&engine.Options{})
+	b := mustHex(t, `4500 001c 0000 0000 4011 0000 0a000001 0a000002 0035 0035 0008 0000`)
+	for i := 0; i < MaxConversations+10; i++ {
+		b[12], b[13], b[14] = byte(i>>16), byte(i>>8), byte(i) // a new source each time
+		tap.Packet(frameOf(i+1, 0, 228, b))
+	}
+	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
+	if len(r.Conversations["ip"]) != MaxConversations || r.Limits.Dropped["conversations.ip"] != 10 {
+		t.Fatalf("ip conversations %d, dropped %v", len(r.Conversations["ip"]), r.Limits.Dropped)
+	}
+	if len(r.Endpoints["ip"]) > MaxEndpoints {
+		t.Fatalf("%d endpoints", len(r.Endpoints["ip"]))
+	}
+	found := false
+	for _, f := range r.Findings {
+		found = found || f.ID == "table_cap"
+	}
+	if !found {
+		t.Fatal("no table_cap finding")
+	}
+}
+
+func TestFindingsFragments(t *testing.T) {
+	tap := New(&engine.Options{})
+	frag := mustHex(t, `4500 001c 0001 2000 4001 0000 0a000001 0a000002 0800 0000 0000 0000`)
+	for i := 0; i < 20; i++ {
+		tap.Packet(frameOf(i+1, int64(i), 228, frag))
+	}
+	r := tap.Finish(&engine.Capture{Anomalies: map[string]int{"truncated_ipv4": 2}})["overview"].(*Report)
+	ids := map[string]bool{}
+	for _, f := range r.Findings {
+		ids[f.ID] = true
+	}
+	if !ids["ip_fragments"] || !ids["decoding_anomalies"] {
+		t.Fatalf("findings %+v", r.Findings)
+	}
+	if r.Warnings == nil {
+		t.Fatal("warnings must be [] not null")
+	}
+}
+
+// TestGolden keeps the whole report for a few small captures.
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"chrissanders--http_ip4and6.pcapng", "chrissanders--arp_resolution.pcapng", "MSTP_Intra-Region_BPDUs.pcap"} {
+		path := filepath.Join("../../testdata/captures", name)
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		t.Run(name, func(t *testing.T) {
+			goldenCheck(t, filepath.Join("testdata", name+".golden.json"), runCapture(t, path))
+		})
+	}
+}
+
+func seeds(f *testing.F) {
+	caps, _ := filepath.Glob("../../testdata/captures/*.pcap*")
+	for _, c := range caps {
+		fh, err := os.Open(c)
+		if err != nil {
+			continue
+		}
+		rd, err := capture.Open(fh)
+		if err != nil {
+			fh.Close()
+			continue
+		}
+		var rec capture.Record
+		for i := 0; i < 20 && rd.Next(&rec) == nil; i++ {
+			f.Add(rec.LinkType, append([]byte(nil), rec.Data...))
+		}
+		fh.Close()
+	}
+}
+
+// FuzzWalk checks that the walker never panics and keeps its path bounded.
+func FuzzWalk(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, lt uint16, b []byte) {
+		var w walk
+		w.walkFrame(lt, b, len(b)%2 == 0)
+		if w.n > maxLayers || w.nip > maxIPLayers {
+			t.Fatalf("n %d nip %d", w.n, w.nip)
+		}
+		tap := New(&engine.Options{})
+		tap.Packet(frameOf(1, 0, lt, b))
+		tap.Finish(&engine.Capture{})
+	})
+}
+
+func BenchmarkOverview(b *testing.B) {
+	path := "../../testdata/captures/chrissanders--http_espn.pcapng"
+	fh, err := os.Open(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	rd, err := capture.Open(fh)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var frames []*frame.Frame
+	var bytes int64
+	for {
+		var rec capture.Record
+		if rd.Next(&rec) != nil {
+			break
+		}
+		f := frameOf(len(frames)+1, rec.TimeNs, rec.LinkType, append([]byte(nil), rec.Data...))
+		f.OrigLen = rec.OrigLen
+		frames = append(frames, f)
+		bytes += int64(len(rec.Data))
+	}
+	fh.Close()
+	b.SetBytes(bytes)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tap := New(&engine.Options{})
+		for _, f := range frames {
+			tap.Packet(f)
+		}
+		tap.Finish(&engine.Capture{})
+	}
+	b.ReportMetric(float64(len(frames)*b.N)/b.Elapsed().Seconds(), "frames/s")
+}
+
+func goldenCheck(t *testing.T, path string, v any) {
+	t.Helper()
+	golden.Check(t, path, v)
+}
