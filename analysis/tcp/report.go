@@ -2,6 +2,7 @@ package tcp
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
 	"sort"
 	"strings"
@@ -113,8 +114,10 @@ type ConnectionsReport struct {
 	Filter      Filter             `json:"filter"`
 	Summary     ConnectionsSummary `json:"summary"`
 	Connections []ConnRow          `json:"connections"`
-	Issues      []string           `json:"issues"`
-	Warnings    []string           `json:"warnings"`
+	// Servers compares both directions of the busiest servers (top 20).
+	Servers  []ServerFlow `json:"servers"`
+	Issues   []string     `json:"issues"`
+	Warnings []string     `json:"warnings"`
 }
 
 // interest ranks a connection for the short list: failed, reset,
@@ -188,6 +191,7 @@ func (b *builder) connections() any {
 			AnalysisFlags:          tot.flags.Map(),
 		},
 		Connections: rows,
+		Servers:     b.serverFlows(),
 		Issues:      b.issues(),
 		Warnings:    b.warnings,
 	}
@@ -787,16 +791,22 @@ type FlowAnalysis struct {
 	Interpretation    string  `json:"interpretation"`
 }
 
-// FlowReport is the traffic_flow report.
-type FlowReport struct {
-	File           string        `json:"file"`
-	Server         string        `json:"server"`
-	ServerPort     int           `json:"server_port,omitempty"`
+// FlowComparison compares both directions of one server: traffic_flow's
+// figures, also given per busy server in tcp_connections.servers.
+type FlowComparison struct {
 	ClientToServer FlowDirection `json:"client_to_server"`
 	ServerToClient FlowDirection `json:"server_to_client"`
 	Analysis       FlowAnalysis  `json:"analysis"`
 	Timing         FlowTiming    `json:"timing"`
-	Warnings       []string      `json:"warnings"`
+}
+
+// FlowReport is the traffic_flow report.
+type FlowReport struct {
+	File       string `json:"file"`
+	Server     string `json:"server"`
+	ServerPort int    `json:"server_port,omitempty"`
+	FlowComparison
+	Warnings []string `json:"warnings"`
 }
 
 // busiest names the servers with the most packets.
@@ -839,7 +849,22 @@ func (b *builder) trafficFlow() any {
 	if b.tot.conns == 0 {
 		return engine.ErrorReport{Error: fmt.Sprintf("traffic_flow: no TCP traffic to or from %s in the capture; %s", b.filterDesc(), b.busiest(5)), File: b.cap.FileName}
 	}
-	rep := &FlowReport{File: b.cap.FileName, Server: o.ServerIP, ServerPort: o.ServerPort, Warnings: b.warnings}
+	rows := func(yield func(*ConnRow) bool) {
+		for i := range b.rows {
+			if !yield(&b.rows[i]) {
+				return
+			}
+		}
+	}
+	return &FlowReport{File: b.cap.FileName, Server: o.ServerIP, ServerPort: o.ServerPort,
+		FlowComparison: compare(b.t.filterIP, rows), Warnings: b.warnings}
+}
+
+// compare builds the two-direction comparison of server ip over rows, each
+// oriented by ip: in a row where ip is the client, its "client" direction is
+// the one from ip.
+func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
+	var rep FlowComparison
 	var d [2]struct {
 		s   DirStats
 		fc  FlagCounts
@@ -848,11 +873,7 @@ func (b *builder) trafficFlow() any {
 		fin int
 	}
 	var rtts, synack, resp []float64
-	ip := b.t.filterIP
-	for i := range b.rows {
-		r := &b.rows[i]
-		// Orient by the filtered server: if the filtered address is the
-		// row's client, its "client" direction is from the server.
+	for r := range rows {
 		c2s, s2c := 0, 1
 		if r.server != ip && r.client == ip {
 			c2s, s2c = 1, 0
@@ -868,6 +889,7 @@ func (b *builder) trafficFlow() any {
 		d[1].rst += r.rstCounts[s2c]
 		d[0].fin += r.finCounts[c2s]
 		d[1].fin += r.finCounts[s2c]
+		rep.Timing.Connections++
 		if r.HandshakeCompleted {
 			rep.Timing.HandshakesComplete++
 		}
@@ -881,7 +903,6 @@ func (b *builder) trafficFlow() any {
 			resp = append(resp, secs(r.s2cFirst-r.c2sFirst))
 		}
 	}
-	rep.Timing.Connections = len(b.rows)
 	rep.Timing.InitialRTT = spread(rtts)
 	rep.Timing.SynToSynAck = spread(synack)
 	rep.Timing.FirstResponse = spread(resp)
@@ -941,6 +962,78 @@ func (b *builder) trafficFlow() any {
 	}
 	a.Interpretation = strings.Join(parts, " ")
 	return rep
+}
+
+// maxServerFlows is how many servers tcp_connections.servers compares.
+const maxServerFlows = 20
+
+// ServerFlow is one row of tcp_connections.servers: a server among the
+// busiest and its traffic_flow comparison, as traffic_flow would give it
+// with server_ip set to that address (within the report's filter).
+type ServerFlow struct {
+	Server string `json:"server"`
+	// Packets counts the packets of the connections where it is the server (the ranking).
+	Packets int `json:"packets"`
+	FlowComparison
+}
+
+// serverFlows compares both directions of the busiest servers (by packets
+// of the connections where the address is the server) among the listed
+// rows; ties go to the lower address.
+func (b *builder) serverFlows() []ServerFlow {
+	out := []ServerFlow{}
+	// Bounded by the tracked connections (the rows).
+	byServer := map[netip.Addr]int{}
+	for i := range b.rows {
+		r := &b.rows[i]
+		byServer[r.server] += r.PacketCount
+	}
+	type kv struct {
+		a netip.Addr
+		n int
+	}
+	top := make([]kv, 0, len(byServer))
+	for a, n := range byServer {
+		top = append(top, kv{a, n})
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if top[i].n != top[j].n {
+			return top[i].n > top[j].n
+		}
+		return top[i].a.Less(top[j].a)
+	})
+	if len(top) > maxServerFlows {
+		top = top[:maxServerFlows]
+	}
+	// One pass assigns each row to the chosen addresses it involves.
+	slot := make(map[netip.Addr]int, len(top))
+	for i, e := range top {
+		slot[e.a] = i
+	}
+	members := make([][]int32, len(top))
+	for i := range b.rows {
+		r := &b.rows[i]
+		s, okS := slot[r.server]
+		c, okC := slot[r.client]
+		if okS {
+			members[s] = append(members[s], int32(i))
+		}
+		if okC && (!okS || c != s) {
+			members[c] = append(members[c], int32(i))
+		}
+	}
+	for i, e := range top {
+		idx := members[i]
+		rows := func(yield func(*ConnRow) bool) {
+			for _, k := range idx {
+				if !yield(&b.rows[k]) {
+					return
+				}
+			}
+		}
+		out = append(out, ServerFlow{Server: e.a.String(), Packets: e.n, FlowComparison: compare(e.a, rows)})
+	}
+	return out
 }
 
 func (b *builder) filterDesc() string {

@@ -10,9 +10,9 @@ import (
 type DirStats struct {
 	Packets         uint64 `json:"packets"`
 	IPBytes         uint64 `json:"ip_bytes"`
-	PayloadBytes    uint64 `json:"payload_bytes"`
-	DataPackets     uint32 `json:"data_packets"`
-	Retransmissions int    `json:"retransmissions"`
+	PayloadBytes    uint64 `json:"payload_bytes,omitempty"`
+	DataPackets     uint32 `json:"data_packets,omitempty"`
+	Retransmissions int    `json:"retransmissions,omitempty"`
 }
 
 // ConnOptions are the TCP options each side offered in its SYN.
@@ -22,22 +22,25 @@ type ConnOptions struct {
 	ClientWindowScale *int   `json:"client_window_scale,omitempty"`
 	ServerWindowScale *int   `json:"server_window_scale,omitempty"`
 	// WindowScaling is true when both SYNs carried the option (RFC 7323 section 2.2).
-	WindowScaling bool `json:"window_scaling"`
-	SACKPermitted bool `json:"sack_permitted"`
-	SACKSeen      bool `json:"sack_seen"`
-	Timestamps    bool `json:"timestamps"`
+	WindowScaling bool `json:"window_scaling,omitempty"`
+	SACKPermitted bool `json:"sack_permitted,omitempty"`
+	SACKSeen      bool `json:"sack_seen,omitempty"`
+	Timestamps    bool `json:"timestamps,omitempty"`
 }
 
-// ConnRow is one connection in the reports.
+// ConnRow is one connection in the reports. Keys that are not the seed's
+// are left out when zero, false or empty (the rows of a detailed report on
+// a big capture add up), and the endpoints' address and port are in client
+// and server only.
 type ConnRow struct {
 	Stream             int            `json:"stream"`
 	Client             string         `json:"client"`
 	Server             string         `json:"server"`
-	ClientIP           string         `json:"client_ip"`
-	ClientPort         uint16         `json:"client_port"`
-	ServerIP           string         `json:"server_ip"`
-	ServerPort         uint16         `json:"server_port"`
-	RoleInferred       bool           `json:"role_inferred"`
+	ClientIP           string         `json:"-"`
+	ClientPort         uint16         `json:"-"`
+	ServerIP           string         `json:"-"`
+	ServerPort         uint16         `json:"-"`
+	RoleInferred       bool           `json:"role_inferred,omitempty"`
 	State              string         `json:"state"`
 	ConnState          string         `json:"conn_state"`
 	History            string         `json:"history"`
@@ -56,14 +59,14 @@ type ConnRow struct {
 	LastFrame          int            `json:"last_frame"`
 	FirstTime          string         `json:"first_time"`
 	LastTime           string         `json:"last_time"`
-	FirstTimeEpoch     float64        `json:"first_time_epoch"`
+	FirstTimeEpoch     float64        `json:"-"`
 	DurationSeconds    float64        `json:"duration_seconds"`
-	InitialRTT         *float64       `json:"initial_rtt_seconds"`
+	InitialRTT         *float64       `json:"initial_rtt_seconds,omitempty"`
 	SynToSynAck        *float64       `json:"syn_to_syn_ack_seconds,omitempty"`
 	ClientToServer     DirStats       `json:"client_to_server"`
 	ServerToClient     DirStats       `json:"server_to_client"`
 	Options            ConnOptions    `json:"options"`
-	AnalysisFlags      map[string]int `json:"analysis_flags"`
+	AnalysisFlags      map[string]int `json:"analysis_flags,omitempty"`
 	FirstFlaggedFrame  int            `json:"first_flagged_frame,omitempty"`
 	LastFlaggedFrame   int            `json:"last_flagged_frame,omitempty"`
 	// Trace is the connection's first packets for a time/sequence graph

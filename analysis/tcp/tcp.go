@@ -53,6 +53,8 @@ type Tap struct {
 	badFilter string
 	// tracePoints counts the packets kept in connections' traces.
 	tracePoints int
+	// traceConns counts the connections given a trace.
+	traceConns int
 }
 
 // New returns a TCP tap tracking at most maxConns connections at once
@@ -85,7 +87,7 @@ func (t *Tap) Tracker() *Tracker { return t.tr }
 func (t *Tap) Packet(f *frame.Frame) { t.tr.Packet(f) }
 
 func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
-	if t.tracePoints < maxTraceTotal {
+	if c.trace != nil || t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal {
 		t.record(c, dir, f, seglen, fl)
 	}
 	s := f.TimeNs / 1e9

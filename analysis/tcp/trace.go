@@ -6,6 +6,9 @@ import "pcaplens/analysis/frame"
 const (
 	maxTracePoints = 1000    // per connection
 	maxTraceTotal  = 200_000 // over all connections
+	// maxTraceConns keeps the budget for whole traces when many connections
+	// are interleaved, rather than the first packets of every one.
+	maxTraceConns = 20_000
 )
 
 // tracePoint is one packet of a connection's trace.
@@ -30,24 +33,27 @@ type trace struct {
 // (as tshark shows them), payload length, TCP flags ("S", "SA", "A", "FA",
 // "R", …) and the analysis flags (bit i is FlagNames[i]).
 type Trace struct {
-	T         []float64 `json:"t"`
-	Dir       []int     `json:"dir"`
-	Seq       []uint32  `json:"seq"`
-	Ack       []uint32  `json:"ack"`
-	Len       []uint16  `json:"len"`
-	TCPFlags  []string  `json:"tcp_flags"`
-	Analysis  []uint32  `json:"analysis"`
-	Truncated bool      `json:"truncated"`
+	T        []float64 `json:"t"`
+	Dir      []int     `json:"dir"`
+	Seq      []uint32  `json:"seq"`
+	Ack      []uint32  `json:"ack"`
+	Len      []uint16  `json:"len"`
+	TCPFlags []string  `json:"tcp_flags"`
+	Analysis []uint32  `json:"analysis"`
+	// Truncated is set when the connection has packets beyond the trace
+	// (per-connection or overall cap).
+	Truncated bool `json:"truncated"`
 }
 
 func (t *Tap) record(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	tr := c.trace
 	if tr == nil {
-		if t.tracePoints >= maxTraceTotal {
+		if t.tracePoints >= maxTraceTotal || t.traceConns >= maxTraceConns {
 			return
 		}
 		tr = &trace{}
 		c.trace = tr
+		t.traceConns++
 	}
 	if len(tr.pts) >= maxTracePoints || t.tracePoints >= maxTraceTotal {
 		tr.truncated = true

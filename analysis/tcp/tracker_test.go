@@ -245,3 +245,48 @@ func TestIPv4MappedIsNotIPv4(t *testing.T) {
 		t.Errorf("got %d connections, want 2", len(rows))
 	}
 }
+
+// TestTraceCaps checks the time/sequence traces: with more interleaved
+// connections than traces are kept for, the first ones keep theirs whole and
+// the rest have none; a connection longer than its trace says it is truncated.
+func TestTraceCaps(t *testing.T) {
+	const conns = 20_001 // maxTraceConns + 1
+	p := pktgen.NewPcap()
+	convs := make([]pktgen.Conv, conns)
+	for i := range convs {
+		convs[i] = pktgen.Conv{P: p, C: netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), S: srv,
+			CP: 40000, SP: 80, CSeq: 1000, SSeq: 9000, CWin: 1000, SWin: 1000}
+	}
+	now := int64(1e18)
+	for _, step := range []func(c *pktgen.Conv){
+		func(c *pktgen.Conv) { c.Client(pktgen.SYN, 0) },
+		func(c *pktgen.Conv) { c.Server(pktgen.SYN|pktgen.ACK, 0) },
+		func(c *pktgen.Conv) { c.Client(pktgen.ACK, 0) },
+	} {
+		for i := range convs {
+			now += 1000
+			convs[i].Now = now
+			step(&convs[i])
+		}
+	}
+	// One long connection: more packets than a trace keeps.
+	long := &convs[0]
+	for i := 0; i < 1100; i++ {
+		now += 1000
+		long.Now = now
+		long.Client(pktgen.ACK|pktgen.PSH, 10)
+	}
+	rows := rowsByStream(t, runPcap(t, p, engine.Options{Detailed: true}))
+	if len(rows) != conns {
+		t.Fatalf("%d connections, want %d", len(rows), conns)
+	}
+	if tr := rows[0].Trace; tr == nil || len(tr.T) != 1000 || !tr.Truncated {
+		t.Errorf("long connection's trace: %+v", tr)
+	}
+	if tr := rows[1].Trace; tr == nil || len(tr.T) != 3 || tr.Truncated {
+		t.Errorf("second connection's trace: want 3 packets, whole, got %+v", tr)
+	}
+	if tr := rows[conns-1].Trace; tr != nil {
+		t.Errorf("connection %d has a trace beyond the cap of traced connections", conns-1)
+	}
+}

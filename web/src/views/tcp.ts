@@ -159,12 +159,13 @@ function detail(r: Row): HTMLElement {
   const s2c = obj(r["server_to_client"]);
   const o = obj(r["options"]);
   const dir = (d: Record<string, unknown>) =>
-    `${fmt.count(d["packets"])} packets, ${fmt.bytes(d["ip_bytes"])} (${fmt.count(d["payload_bytes"])} payload bytes), ${fmt.count(d["retransmissions"])} retransmissions`;
+    // Zero payload_bytes, data_packets and retransmissions are left out of the report.
+    `${fmt.count(n(d["packets"]))} packets, ${fmt.bytes(n(d["ip_bytes"]))} (${fmt.count(n(d["payload_bytes"]))} payload bytes), ${fmt.count(n(d["retransmissions"]))} retransmissions`;
   const ws = (v: unknown) => (typeof v === "number" ? `×${2 ** v} (${v})` : "none");
   return h(
     "div",
     { class: "tcp-detail", "data-key": "tcp-detail", "data-stream": String(r["stream"]) },
-    h("h3", null, `Stream ${fmt.text(r["stream"])}: ${fmt.text(r["client"])} → ${fmt.text(r["server"])}`),
+    h("h3", null, `Stream ${String(r["stream"] ?? "—")}: ${fmt.text(r["client"])} → ${fmt.text(r["server"])}`),
     r["role_inferred"] === true ? note("info", "No SYN was seen: the server is taken to be the side on the lower (or well-known) port.") : null,
     keyValue([
       ["State", `${fmt.text(r["state"])} (Zeek ${fmt.text(r["conn_state"])}, history ${fmt.text(r["history"]) || "—"})`],
@@ -184,7 +185,8 @@ function detail(r: Row): HTMLElement {
       ["Analysis flags", flagsText(r["analysis_flags"]) || "none"],
       typeof r["first_flagged_frame"] === "number" ? ["Flagged frames", `${fmt.count(r["first_flagged_frame"])} – ${fmt.count(r["last_flagged_frame"])}`] : null,
     ]),
-    seqGraph(r["trace"]),
+    seqGraph(r["trace"]) ??
+      note("info", "No time/sequence data was kept for this connection: packet traces are kept for the first 20,000 connections, 200,000 packets in all."),
   );
 }
 
@@ -220,27 +222,84 @@ function patternsBlock(list: unknown[], show: (stream: number) => void): HTMLEle
   );
 }
 
-function flowBlock(v: unknown): HTMLElement {
-  if (isToolError(v)) {
-    return section("Traffic flow", note("info", "Traffic flow compares both directions of one server: run the analysis with a server IP. ", v.error));
-  }
-  const f = obj(v);
+/** flowFigures are the per-direction figures of a traffic-flow comparison, in display order. */
+const flowFigures = ["packet_count", "byte_count", "payload_bytes", "data_packets", "syn_count", "fin_count", "rst_count", "retransmissions"];
+
+function spread(x: unknown): string {
+  const s = obj(x);
+  return typeof s["count"] === "number" ? `${rtt(s["min"])} / ${rtt(s["median"])} / ${rtt(s["max"])} (${fmt.count(s["count"])})` : "—";
+}
+
+/**
+ * flowBars is a small paired-bar chart of both directions: for each figure, a
+ * bar per direction scaled to the larger of the two.
+ */
+function flowBars(c2s: Row, s2c: Row): HTMLElement {
+  const figs: [string, string, (v: number) => string][] = [
+    ["packet_count", "Packets", (v) => fmt.count(v)],
+    ["byte_count", "Bytes", (v) => fmt.bytes(v)],
+    ["payload_bytes", "Payload", (v) => fmt.bytes(v)],
+    ["retransmissions", "Retransmissions", (v) => fmt.count(v)],
+  ];
+  const W = 520, L = 120, R = 90, barH = 12, gap = 6, groupH = 2 * barH + gap + 10;
+  const H = figs.length * groupH + 24;
+  const colors = ["#1f77b4", "#ff7f0e"];
+  const parts: SVGElement[] = [];
+  const label: string[] = [];
+  figs.forEach(([key, title, show], i) => {
+    const a = n(c2s[key]), b = n(s2c[key]);
+    const max = Math.max(a, b, 1);
+    const y0 = 8 + i * groupH;
+    parts.push(svg("text", { x: L - 6, y: y0 + barH + 3, "font-size": 12, fill: "currentColor", "text-anchor": "end" }, title));
+    [a, b].forEach((v, d) => {
+      const y = y0 + d * (barH + 2);
+      const w = Math.max(v > 0 ? 1 : 0, (v / max) * (W - L - R));
+      parts.push(svg("rect", { x: L, y, width: w, height: barH, fill: colors[d]! }));
+      parts.push(svg("text", { x: L + w + 4, y: y + barH - 2, "font-size": 11, fill: "currentColor" }, show(v)));
+    });
+    label.push(`${title}: ${show(a)} to the server, ${show(b)} from it`);
+  });
+  parts.push(svg("rect", { x: L, y: H - 12, width: 10, height: 10, fill: colors[0]! }));
+  parts.push(svg("text", { x: L + 14, y: H - 3, "font-size": 11, fill: "currentColor" }, "client → server"));
+  parts.push(svg("rect", { x: L + 130, y: H - 12, width: 10, height: 10, fill: colors[1]! }));
+  parts.push(svg("text", { x: L + 144, y: H - 3, "font-size": 11, fill: "currentColor" }, "server → client"));
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", "aria-label": `Both directions: ${label.join("; ")}` }, ...parts);
+  chart.style.maxWidth = `${W}px`; // CSSOM: the CSP allows no style attributes
+  return h("figure", { class: "chart tcp-flow-bars", "data-key": "tcp-flow-bars" }, chart);
+}
+
+/**
+ * flowComparison renders one server's comparison of both directions (a
+ * traffic_flow report or an entry of tcp_connections.servers): cards, a table
+ * of the figures, a bar chart and the analysis.
+ */
+function flowComparison(f: Row): HTMLElement {
   const c2s = obj(f["client_to_server"]);
   const s2c = obj(f["server_to_client"]);
   const a = obj(f["analysis"]);
   const t = obj(f["timing"]);
-  const rows = ["packet_count", "byte_count", "payload_bytes", "data_packets", "syn_count", "fin_count", "rst_count", "retransmissions"].map((k) => ({
+  const rows = flowFigures.map((k) => ({
     figure: k.replace(/_/g, " "),
     client_to_server: c2s[k],
     server_to_client: s2c[k],
   }));
-  const spread = (x: unknown) => {
-    const s = obj(x);
-    return typeof s["count"] === "number" ? `${rtt(s["min"])} / ${rtt(s["median"])} / ${rtt(s["max"])} (${fmt.count(s["count"])})` : "—";
-  };
-  return section(
-    `Traffic flow: ${fmt.text(f["server"])}${f["server_port"] ? " port " + fmt.text(f["server_port"]) : ""}`,
-    warnings(f["warnings"]),
+  return h(
+    "div",
+    { class: "tcp-flow", "data-key": "tcp-flow", "data-server": fmt.text(f["server"]) },
+    cards([
+      { label: "Client → server", value: field("tcp-flow-c2s-packet_count", fmt.count(c2s["packet_count"])), hint: `packets, ${fmt.bytes(c2s["byte_count"])}` },
+      { label: "Server → client", value: field("tcp-flow-s2c-packet_count", fmt.count(s2c["packet_count"])), hint: `packets, ${fmt.bytes(s2c["byte_count"])}` },
+      { label: "Asymmetry", value: field("tcp-flow-asymmetry", fmt.num(a["asymmetry_ratio"], 3)), hint: "bytes to / from the server" },
+      { label: "Main RST source", value: field("tcp-flow-rst-source", fmt.text(a["primary_rst_source"])), hint: `${fmt.count(c2s["rst_count"])} from clients, ${fmt.count(s2c["rst_count"])} from the server` },
+      { label: "Data flow", value: field("tcp-flow-direction", fmt.text(a["data_flow_direction"])) },
+      {
+        label: "Retransmissions",
+        value: `${fmt.count(c2s["retransmissions"])} / ${fmt.count(s2c["retransmissions"])}`,
+        hint: "to / from the server",
+        tone: n(c2s["retransmissions"]) + n(s2c["retransmissions"]) > 0 ? "warn" : undefined,
+      },
+    ]),
+    flowBars(c2s, s2c),
     table({
       label: "Traffic flow",
       columns: [
@@ -252,15 +311,58 @@ function flowBlock(v: unknown): HTMLElement {
       maxHeight: 320,
     }),
     keyValue([
-      ["Asymmetry (bytes to / from server)", fmt.num(a["asymmetry_ratio"], 3)],
-      ["Main RST source", fmt.text(a["primary_rst_source"])],
-      ["Data flow", fmt.text(a["data_flow_direction"])],
       ["Observation", fmt.text(a["interpretation"])],
+      ["Analysis flags to the server", flagsText(c2s["analysis_flags"]) || "none"],
+      ["Analysis flags from the server", flagsText(s2c["analysis_flags"]) || "none"],
       ["Handshakes", `${fmt.count(t["handshakes_completed"])} of ${fmt.count(t["connections"])} connections`],
       ["Initial RTT min / median / max", spread(t["initial_rtt_seconds"])],
+      ["SYN → SYN/ACK min / median / max", spread(t["syn_to_syn_ack_seconds"])],
       ["First response min / median / max", spread(t["first_response_seconds"])],
     ]),
   );
+}
+
+let pickerSeq = 0;
+
+/**
+ * flowBlock shows the traffic-flow comparison: the traffic_flow report when the
+ * analysis ran with a server IP, and a picker over the busiest servers of
+ * tcp_connections.servers (no new analysis needed).
+ */
+function flowBlock(flow: unknown, servers: Row[]): HTMLElement | null {
+  const own = flow !== undefined && !isToolError(flow) ? obj(flow) : null;
+  const parts: Child[] = [];
+  if (own) {
+    parts.push(
+      h("h3", null, `Server ${fmt.text(own["server"])}${own["server_port"] ? " port " + fmt.text(own["server_port"]) : ""} (the analysis's server IP)`),
+      warnings(own["warnings"]),
+      flowComparison(own),
+    );
+  }
+  if (servers.length > 0) {
+    const id = `tcp-server-picker-${++pickerSeq}`;
+    const box = h("div", { class: "tcp-flow-box", "aria-live": "polite" });
+    const pick = (i: number) => replace(box, flowComparison(servers[i] ?? {}));
+    const select = h(
+      "select",
+      { id, "data-key": "tcp-server-picker", style: { font: "inherit", padding: "3px 6px" }, onChange: () => pick(select.selectedIndex) },
+      servers.map((sv, i) => h("option", { value: fmt.text(sv["server"]), selected: i === 0 }, `${fmt.text(sv["server"])} (${fmt.count(sv["packets"])} packets)`)),
+    );
+    pick(0);
+    parts.push(
+      h(
+        "div",
+        { class: "tcp-server-row", style: { display: "flex", gap: "10px", alignItems: "center", flexWrap: "wrap", marginBottom: "8px" } },
+        h("label", { for: id }, `Server (the ${fmt.count(servers.length)} busiest by packets): `),
+        select,
+      ),
+      box,
+    );
+  } else if (!own) {
+    if (isToolError(flow)) parts.push(note("info", "Traffic flow compares both directions of one server: run the analysis with a server IP. ", flow.error));
+    else return null;
+  }
+  return section("Traffic flow by server", ...parts);
 }
 
 function render(root: HTMLElement, report: Report): void {
@@ -285,10 +387,12 @@ function render(root: HTMLElement, report: Report): void {
   }
   const rows = arr(c["connections"]).map(obj);
   const listed = rows.length;
+  const byStream = new Map<number, Row>();
+  for (const x of rows) if (typeof x["stream"] === "number") byStream.set(x["stream"], x);
 
   const detailBox = h("div", { class: "tcp-detail-box" }, h("p", { class: "muted" }, "Choose a connection to see its details."));
   const show = (stream: number) => {
-    const row = rows.find((x) => x["stream"] === stream);
+    const row = byStream.get(stream);
     replace(
       detailBox,
       row ? detail(row) : note("info", `Stream ${stream} is not in the listed connections (${fmt.count(listed)} of ${fmt.count(total)} are listed).`),
@@ -335,7 +439,7 @@ function render(root: HTMLElement, report: Report): void {
     note: listed < total ? `Showing the ${fmt.count(listed)} connections most worth a look of ${fmt.count(total)} (failed, reset, retransmitting, zero window, slow handshake); analyse with "detailed" to list all.` : undefined,
     maxHeight: 420,
   });
-  root.append(section(`Connections (${fmt.count(total)})`, handle.el, detailBox));
+  root.append(section(`Connections (${fmt.count(total)})`, h("div", { "data-key": "tcp-conn-table" }, handle.el), detailBox));
 
   const secs = arr(r["per_second"]).map(obj);
   if (secs.length > 0) {
@@ -399,7 +503,8 @@ function render(root: HTMLElement, report: Report): void {
       }),
     ),
   );
-  if ("traffic_flow" in report) root.append(flowBlock(report["traffic_flow"]));
+  const flow = flowBlock(report["traffic_flow"], arr(c["servers"]).map(obj));
+  if (flow) root.append(flow);
 }
 
 /** tcpView renders tcp_connections, tcp_anomalies, tcp_retransmissions and traffic_flow. */
