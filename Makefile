@@ -49,6 +49,7 @@ web: npm
 dist: wasm web
 	@ls -l $(DIST)
 	@echo "pcaplens.wasm: $$(stat -c %s $(WASM)) bytes, $$(gzip -9 -c $(WASM) | wc -c) gzipped"
+	@echo "pcaplens-standalone.html (one file, works from file://): $$(stat -c %s $(DIST)/pcaplens-standalone.html) bytes"
 
 # The CLI with the page embedded (build tag webdist).
 cli: dist

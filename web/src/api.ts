@@ -115,7 +115,12 @@ export class Analyzer {
   private request(req: Request, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.pending.set(req.id, { resolve, reject, onProgress });
-      this.worker.postMessage(req, transfer);
+      try {
+        this.worker.postMessage(req, transfer);
+      } catch (e) {
+        this.pending.delete(req.id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
   }
 
@@ -127,6 +132,26 @@ export class Analyzer {
   /** analyzeBytes analyses bytes the page holds; the buffer is transferred (unusable afterwards). */
   analyzeBytes(buffer: ArrayBuffer, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
     return this.request({ type: "analyzeBytes", id: this.nextId++, buffer, options }, onProgress, [buffer]);
+  }
+
+  /**
+   * analyzeStream streams bytes (a fetch() body) through the engine as they arrive; the
+   * stream is transferred to the worker. total is the expected length (0 when unknown).
+   * Browsers that cannot transfer streams get the bytes collected first.
+   */
+  async analyzeStream(stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
+    const id = this.nextId++;
+    try {
+      return await this.request({ type: "analyzeStream", id, stream, total, options }, onProgress, [stream as unknown as Transferable]);
+    } catch (e) {
+      if (!(e instanceof DOMException) || stream.locked) throw e;
+      this.pending.delete(id);
+      // No transferable streams (older Safari): collect the slices in a Blob, then read it in slices.
+      const parts: Uint8Array[] = [];
+      const reader = stream.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
+      return this.analyzeFile(new Blob(parts as BlobPart[]), options, onProgress);
+    }
   }
 
   /** cancel stops every running analysis (rejected with code "aborted") and starts a fresh worker. */

@@ -1,11 +1,17 @@
-// The page: file input and drag-and-drop, progress with Cancel, and the
-// report as tabs built from the view registry.
+// The page: open captures (file input, drop anywhere, a URL, the built-in
+// samples), one file tab and one worker per capture, progress with an
+// estimate of time left and Cancel, the report as tabs from the view
+// registry, and the exports (JSON, Copy for AI, print).
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
-import { Analyzer, AnalysisError, type Result } from "./api";
+import { Analyzer, AnalysisError, type Progress, type Result } from "./api";
 import { availableViews, type Report, type View } from "./views";
 import { h, clear, download, note, replace } from "./ui/dom";
 import * as fmt from "./ui/format";
+import { aiReport, defaultGuide } from "./app/aireport";
+import { gatherFindings } from "./views/findings";
+import { guides, guideById } from "./guides";
+import { samples } from "./app/samples";
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -24,107 +30,298 @@ const welcome = byId("welcome");
 const reportEl = byId("report");
 const tabsEl = byId("tabs");
 const panelsEl = byId("panels");
+const filesEl = byId("files");
 const downloadBtn = byId<HTMLButtonElement>("download-json");
+const aiBtn = byId<HTMLButtonElement>("copy-ai");
+const printBtn = byId<HTMLButtonElement>("print");
+const aiPanel = byId("ai-panel");
+const aiGuide = byId<HTMLSelectElement>("ai-guide");
+const aiText = byId<HTMLTextAreaElement>("ai-text");
+const aiStatus = byId("ai-status");
 const overlay = byId("drop-overlay");
+const urlForm = byId<HTMLFormElement>("url-form");
+const urlInput = byId<HTMLInputElement>("url-input");
+const samplesEl = byId("samples");
 
-const analyzer = new Analyzer("worker.js");
-let current: { name: string; result: Result } | null = null;
-let running = 0; // id of the analysis whose result we want (older ones are ignored)
+/** standalone is true in the single-file build (worker code inlined in the page). */
+const inlineWorker = document.getElementById("pcaplens-worker-src");
+let workerURL = "worker.js";
+if (inlineWorker) {
+  workerURL = URL.createObjectURL(new Blob([inlineWorker.textContent ?? ""], { type: "text/javascript" }));
+  inlineWorker.remove(); // the text is large; the Blob keeps it
+}
 
-analyzer.ready.catch((e: unknown) => showError(e instanceof Error ? e.message : String(e)));
+type State = "idle" | "busy" | "report" | "error" | "cancelled";
 
-/** setState records the page's state on <body data-state> (idle, busy, report, error, cancelled) for tests and styles. */
-function setState(state: "idle" | "busy" | "report" | "error" | "cancelled"): void {
+/** FileSession is one capture: its worker, its progress, its report and its tabs. */
+interface FileSession {
+  id: number;
+  name: string;
+  analyzer: Analyzer;
+  state: State;
+  message: HTMLElement | null;
+  progress: Progress;
+  started: number;
+  result: Result | null;
+  views: View[];
+  tabs: HTMLButtonElement[];
+  panels: HTMLElement[];
+  selected: number;
+  fileTab: HTMLButtonElement;
+  fileTabStatus: HTMLElement;
+  fileTabWrap: HTMLElement;
+}
+
+const sessions: FileSession[] = [];
+/** openMore (the last item of the file strip) shows the welcome screen again: samples, URL, file picker. */
+const openMore = h("button", { type: "button", class: "file-open-more", title: "Open another capture (file, sample or URL)", onClick: () => activate(null) }, "+ Open");
+filesEl.append(openMore);
+let active: FileSession | null = null;
+let nextSession = 1;
+
+/** setState records the active file's state on <body data-state> (idle, busy, report, error, cancelled) for tests and styles. */
+function setState(state: State): void {
   document.body.dataset["state"] = state;
 }
 setState("idle");
 
-function showError(message: string, title = "Cannot analyse this file"): void {
-  replace(statusEl, note("error", h("strong", null, title + ": "), message));
+function errorNote(message: string, title = "Cannot analyse this file"): HTMLElement {
+  return note("error", h("strong", null, title + ": "), message);
+}
+
+function showError(message: string, title?: string): void {
+  replace(statusEl, errorNote(message, title));
   setState("error");
 }
 
-function showProgress(bytes: number, total: number, packets: number): void {
-  progressBar.max = Math.max(1, total);
-  progressBar.value = bytes;
-  progressText.textContent = `${fmt.bytes(bytes)} of ${fmt.bytes(total)} read · ${fmt.count(packets)} packets`;
+function timeLeft(s: FileSession): string {
+  const { bytes, total } = s.progress;
+  const elapsed = (performance.now() - s.started) / 1000;
+  if (elapsed < 1 || bytes <= 0 || total <= bytes) return "";
+  const left = ((total - bytes) * elapsed) / bytes;
+  return ` · about ${left < 60 ? `${Math.ceil(left)} s` : `${Math.ceil(left / 60)} min`} left`;
 }
 
-let busy = false;
+function progressLine(s: FileSession): string {
+  const { bytes, total, packets } = s.progress;
+  const of = total > 0 ? ` of ${fmt.bytes(total)}` : " of unknown size";
+  return `${fmt.bytes(bytes)}${of} read · ${fmt.count(packets)} packets${timeLeft(s)}`;
+}
 
-async function analyze(file: File): Promise<void> {
-  // A new file replaces one still being read: stop that one at once.
-  if (busy) analyzer.cancel();
-  busy = true;
-  const id = ++running;
-  clear(statusEl);
-  fileName.textContent = file.name;
-  document.title = `${file.name} · pcaplens`;
-  progress.hidden = false;
-  setState("busy");
-  showProgress(0, file.size, 0);
-  welcome.hidden = true;
-  try {
-    const result = await analyzer.analyzeFile(file, { fileName: file.name }, (p) => {
-      if (id === running) showProgress(p.bytes, p.total, p.packets);
-    });
-    if (id !== running) return;
-    current = { name: file.name, result };
-    progress.hidden = true;
-    renderReport(result.report);
-    setState("report");
-  } catch (e) {
-    if (id !== running) return;
-    if (e instanceof AnalysisError && e.code === "aborted") {
-      replace(statusEl, note("info", "Analysis cancelled."));
-      setState("cancelled");
-    } else {
-      showError(e instanceof Error ? e.message : String(e));
-      reportEl.hidden = true;
-      downloadBtn.hidden = true;
-    }
-    if (!current) welcome.hidden = false;
-  } finally {
-    if (id === running) {
-      progress.hidden = true;
-      busy = false;
-    }
+function updateFileTab(s: FileSession): void {
+  const p = s.progress;
+  s.fileTabStatus.textContent =
+    s.state === "busy" ? (p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? `${fmt.count(p.packets)} pkts` : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
+  s.fileTabWrap.dataset["state"] = s.state;
+}
+
+/** render shows the active session (or the welcome screen) in the page's fixed places. */
+function render(): void {
+  const s = active;
+  for (const o of sessions) {
+    const on = o === s;
+    if (on) o.fileTab.setAttribute("aria-current", "true");
+    else o.fileTab.removeAttribute("aria-current");
+    o.fileTab.tabIndex = on ? 0 : -1;
+    o.fileTabWrap.classList.toggle("active", on);
   }
+  filesEl.hidden = sessions.length === 0;
+  aiPanel.hidden = true;
+  openMore.classList.toggle("active", !s);
+  if (!s) {
+    fileName.textContent = "";
+    document.title = "pcaplens";
+    progress.hidden = true;
+    reportEl.hidden = true;
+    welcome.hidden = false;
+    downloadBtn.hidden = aiBtn.hidden = printBtn.hidden = true;
+    clear(statusEl);
+    setState("idle");
+    return;
+  }
+  fileName.textContent = s.name;
+  document.title = `${s.name} · pcaplens`;
+  welcome.hidden = true;
+  progress.hidden = s.state !== "busy";
+  if (s.state === "busy") showProgress(s);
+  if (s.message) replace(statusEl, s.message);
+  else clear(statusEl);
+  const has = s.state === "report" && s.result !== null;
+  downloadBtn.hidden = aiBtn.hidden = printBtn.hidden = !has;
+  reportEl.hidden = !has;
+  if (has) {
+    tabsEl.replaceChildren(...s.tabs);
+    panelsEl.replaceChildren(...s.panels);
+  } else {
+    clear(tabsEl);
+    clear(panelsEl);
+  }
+  setState(s.state);
+}
+
+function showProgress(s: FileSession): void {
+  progressBar.max = Math.max(1, s.progress.total);
+  progressBar.value = s.progress.bytes;
+  progressText.textContent = progressLine(s);
+}
+
+function activate(s: FileSession | null, focus = false): void {
+  active = s;
+  render();
+  if (focus && s) s.fileTab.focus();
+}
+
+function newSession(name: string): FileSession {
+  const id = nextSession++;
+  const fileTabStatus = h("span", { class: "file-tab-status" });
+  const fileTab = h(
+    "button",
+    {
+      type: "button",
+      id: `file-tab-${id}`,
+      class: "file-tab",
+      "aria-controls": "app",
+      tabIndex: -1,
+      title: name,
+      onClick: () => activate(s),
+      onKeydown: (e: Event) => {
+        const k = (e as KeyboardEvent).key;
+        const i = sessions.indexOf(s);
+        const n = sessions.length;
+        const to = k === "ArrowRight" ? (i + 1) % n : k === "ArrowLeft" ? (i - 1 + n) % n : k === "Home" ? 0 : k === "End" ? n - 1 : -1;
+        if (to >= 0) {
+          e.preventDefault();
+          activate(sessions[to]!, true);
+        } else if (k === "Delete") {
+          e.preventDefault();
+          closeSession(s);
+        }
+      },
+    },
+    h("span", { class: "file-tab-name" }, name),
+    fileTabStatus,
+  );
+  const closeBtn = h("button", { type: "button", class: "file-tab-close", "aria-label": `Close ${name}`, title: "Close (Delete)", onClick: () => closeSession(s) }, "×");
+  const fileTabWrap = h("div", { class: "file-tab-wrap" }, fileTab, closeBtn);
+  const s: FileSession = {
+    id,
+    name,
+    analyzer: new Analyzer(workerURL),
+    state: "busy",
+    message: null,
+    progress: { bytes: 0, total: 0, packets: 0 },
+    started: performance.now(),
+    result: null,
+    views: [],
+    tabs: [],
+    panels: [],
+    selected: 0,
+    fileTab,
+    fileTabStatus,
+    fileTabWrap,
+  };
+  s.analyzer.ready.catch((e: unknown) => {
+    if (s.state === "busy") finish(s, null, e);
+  });
+  sessions.push(s);
+  filesEl.insertBefore(fileTabWrap, openMore);
+  return s;
+}
+
+function closeSession(s: FileSession): void {
+  const i = sessions.indexOf(s);
+  if (i < 0) return;
+  s.analyzer.dispose();
+  sessions.splice(i, 1);
+  s.fileTabWrap.remove();
+  if (active === s) activate(sessions[Math.min(i, sessions.length - 1)] ?? null, true);
+}
+
+function finish(s: FileSession, result: Result | null, err: unknown): void {
+  if (!sessions.includes(s)) return;
+  if (result) {
+    s.result = result;
+    s.state = "report";
+    s.message = null;
+    buildTabs(s, result.report);
+  } else if (err instanceof AnalysisError && err.code === "aborted") {
+    s.state = "cancelled";
+    s.message = note("info", "Analysis cancelled.");
+  } else {
+    s.state = "error";
+    s.message = errorNote(err instanceof Error ? err.message : String(err));
+  }
+  // One analysis per file: free the worker (and its WebAssembly memory) now.
+  s.analyzer.dispose();
+  updateFileTab(s);
+  if (s === active) render();
+}
+
+/** run analyses one capture in its own session and worker; start gives the analysis its input. */
+async function run(name: string, total: number, start: (s: FileSession, onProgress: (p: Progress) => void) => Promise<Result>): Promise<void> {
+  const s = newSession(name);
+  s.progress.total = total;
+  updateFileTab(s);
+  activate(s);
+  try {
+    const result = await start(s, (p) => {
+      if (s.state !== "busy") return;
+      s.progress = p;
+      updateFileTab(s);
+      if (s === active) showProgress(s);
+    });
+    finish(s, result, null);
+  } catch (e) {
+    finish(s, null, e);
+  }
+}
+
+/**
+ * pageOptions are the analysis options the page always passes: every
+ * connection listed (the tables are virtualised), and per-packet lists capped
+ * so that a capture of millions of packets still gives a report the browser
+ * can hold (statistics always cover the whole capture).
+ */
+const pageOptions = { detailed: true, maxPackets: 20_000 } as const;
+
+function analyzeFile(file: File): void {
+  void run(file.name, file.size, (s, onProgress) => s.analyzer.analyzeFile(file, { ...pageOptions, fileName: file.name }, onProgress));
 }
 
 function panelId(v: View): string {
   return `panel-${v.id}`;
 }
 
-function renderReport(report: Report): void {
-  clear(tabsEl);
-  clear(panelsEl);
+function renderPanel(s: FileSession, i: number): void {
+  const panel = s.panels[i]!;
+  if (panel.dataset["rendered"]) return;
+  panel.dataset["rendered"] = "1";
+  const v = s.views[i]!;
+  try {
+    v.render(panel, s.result!.report);
+  } catch (e) {
+    panel.append(note("error", h("strong", null, `The ${v.title} view failed: `), e instanceof Error ? e.message : String(e)));
+  }
+}
+
+function selectTab(s: FileSession, i: number, focus: boolean): void {
+  s.selected = i;
+  s.tabs.forEach((t, j) => {
+    t.setAttribute("aria-selected", String(i === j));
+    t.tabIndex = i === j ? 0 : -1;
+    s.panels[j]!.hidden = i !== j;
+  });
+  renderPanel(s, i);
+  if (focus) s.tabs[i]!.focus();
+}
+
+function buildTabs(s: FileSession, report: Report): void {
   const vs = availableViews(report);
-  reportEl.hidden = false;
-  downloadBtn.hidden = false;
+  s.views = vs;
   if (vs.length === 0) {
-    replace(statusEl, note("warn", "The report has no analysis this page can show. Use Download JSON to see it."));
+    s.message = note("warn", "The report has no analysis this page can show. Use Download JSON to see it.");
     return;
   }
-  const tabs: HTMLButtonElement[] = [];
-  const panels: HTMLElement[] = [];
-  const select = (i: number, focus: boolean) => {
-    tabs.forEach((t, j) => {
-      t.setAttribute("aria-selected", String(i === j));
-      t.tabIndex = i === j ? 0 : -1;
-      panels[j]!.hidden = i !== j;
-    });
-    const panel = panels[i]!;
-    if (!panel.dataset["rendered"]) {
-      panel.dataset["rendered"] = "1";
-      try {
-        vs[i]!.render(panel, report);
-      } catch (e) {
-        panel.append(note("error", h("strong", null, `The ${vs[i]!.title} view failed: `), e instanceof Error ? e.message : String(e)));
-      }
-    }
-    if (focus) tabs[i]!.focus();
-  };
   vs.forEach((v, i) => {
     const tab = h(
       "button",
@@ -136,45 +333,163 @@ function renderReport(report: Report): void {
         "aria-controls": panelId(v),
         "aria-selected": "false",
         tabIndex: -1,
-        onClick: () => select(i, false),
+        onClick: () => selectTab(s, i, false),
         onKeydown: (e: Event) => {
           const k = (e as KeyboardEvent).key;
           const n = vs.length;
           const to = k === "ArrowRight" ? (i + 1) % n : k === "ArrowLeft" ? (i - 1 + n) % n : k === "Home" ? 0 : k === "End" ? n - 1 : -1;
           if (to >= 0) {
             e.preventDefault();
-            select(to, true);
+            selectTab(s, to, true);
           }
         },
       },
       v.title,
     );
-    const panel = h("div", { role: "tabpanel", id: panelId(v), class: "panel", "aria-labelledby": `tab-${v.id}`, tabIndex: 0, hidden: true });
-    tabs.push(tab);
-    panels.push(panel);
-    tabsEl.append(tab);
-    panelsEl.append(panel);
+    const panel = h("div", { role: "tabpanel", id: panelId(v), class: "panel", "aria-labelledby": `tab-${v.id}`, "data-title": v.title, tabIndex: 0, hidden: true });
+    panel.addEventListener("pcaplens:select-tab", (e: Event) => {
+      const want = (e as CustomEvent<{ view?: string }>).detail?.view;
+      const j = vs.findIndex((x) => x.id === want);
+      if (j >= 0) selectTab(s, j, true);
+    });
+    s.tabs.push(tab);
+    s.panels.push(panel);
   });
-  select(0, false);
+  selectTab(s, 0, false);
+  // The capture card's figures are wanted on every report (tests and print read them).
+  const cap = vs.findIndex((v) => v.id === "capture");
+  if (cap >= 0) renderPanel(s, cap);
+}
+
+function baseName(s: FileSession): string {
+  return s.name.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, "") || "capture";
 }
 
 downloadBtn.addEventListener("click", () => {
-  if (!current) return;
-  const base = current.name.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, "") || "capture";
-  download(`${base}.pcaplens.json`, current.result.json, "application/json");
+  if (!active?.result) return;
+  download(`${baseName(active)}.pcaplens.json`, active.result.json, "application/json");
 });
 
 cancelBtn.addEventListener("click", () => {
-  analyzer.cancel();
+  if (active?.state === "busy") active.analyzer.cancel();
 });
 
+// Copy for AI: the Markdown report with the chosen guide, to the clipboard
+// when the browser allows it, and always in the text box to select by hand.
+for (const g of guides) aiGuide.append(h("option", { value: g.id }, g.title));
+
+async function fillAI(copy: boolean): Promise<void> {
+  const s = active;
+  if (!s?.result) return;
+  const md = aiReport(s.name, s.result.report, guideById(aiGuide.value));
+  aiText.value = md;
+  if (!copy) return;
+  try {
+    if (!navigator.clipboard) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(md);
+    aiStatus.textContent = `Copied ${fmt.count(md.length)} characters of Markdown. Paste it into your assistant.`;
+  } catch {
+    aiText.focus();
+    aiText.select();
+    aiStatus.textContent = `The browser did not allow copying: the text is selected below, press Ctrl+C (⌘C). ${fmt.count(md.length)} characters.`;
+  }
+}
+
+aiBtn.addEventListener("click", () => {
+  const s = active;
+  if (!s?.result) return;
+  aiPanel.hidden = false;
+  aiGuide.value = defaultGuide(gatherFindings(s.result.report), s.result.report).id;
+  void fillAI(true);
+});
+aiGuide.addEventListener("change", () => void fillAI(true));
+byId("ai-close").addEventListener("click", () => {
+  aiPanel.hidden = true;
+  aiBtn.focus();
+});
+
+// Print: every tab of the active file is drawn and shown one after another.
+window.addEventListener("beforeprint", () => {
+  const s = active;
+  if (!s?.result) return;
+  s.views.forEach((_, i) => renderPanel(s, i));
+  document.body.classList.add("printing");
+});
+window.addEventListener("afterprint", () => document.body.classList.remove("printing"));
+printBtn.addEventListener("click", () => window.print());
+
 fileInput.addEventListener("change", () => {
-  const f = fileInput.files?.[0];
-  if (f) void analyze(f);
+  for (const f of Array.from(fileInput.files ?? [])) analyzeFile(f);
   fileInput.value = "";
 });
 
-// Drop anywhere on the page.
+// Open from a URL: the browser fetches it and streams the body into the
+// worker. The page's CSP (connect-src 'self') lets it read its own origin
+// only: nothing the page does can reach another site.
+function fetchInto(url: URL, name: string): void {
+  void run(name, 0, async (s, onProgress) => {
+    let res: Response;
+    try {
+      res = await fetch(url.href, { credentials: "omit", cache: "no-cache" });
+    } catch (e) {
+      throw new Error(`the browser could not read ${url.href} (${e instanceof Error ? e.message : String(e)}): the server is unreachable, or it refused cross-origin reading (CORS).`);
+    }
+    if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}${res.statusText ? " " + res.statusText : ""}.`);
+    if (!res.body) throw new Error(`${url.href} sent no body.`);
+    const enc = res.headers.get("Content-Encoding");
+    const len = enc && enc !== "identity" ? 0 : Number(res.headers.get("Content-Length") ?? 0) || 0;
+    s.progress.total = len;
+    return s.analyzer.analyzeStream(res.body, len, { ...pageOptions, fileName: name }, onProgress);
+  });
+}
+
+urlForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const raw = urlInput.value.trim();
+  if (!raw) return;
+  let url: URL;
+  try {
+    url = new URL(raw, location.href);
+  } catch {
+    showError(`"${raw}" is not a URL.`, "Cannot open this URL");
+    return;
+  }
+  const name = decodeURIComponent(url.pathname.split("/").pop() || url.hostname || "capture");
+  if (url.origin !== location.origin || location.protocol === "file:") {
+    const s = newSession(name);
+    s.state = "error";
+    s.message = errorNote(
+      `this page reads captures only from its own origin (${location.protocol === "file:" ? "none: it was opened from a file" : location.origin}). ` +
+        "Its Content-Security-Policy (connect-src 'self') keeps every byte of your analysis in this browser, so it cannot fetch from another site. " +
+        "Download the capture and open it here, or serve it from this origin.",
+      "Cannot open this URL",
+    );
+    updateFileTab(s);
+    activate(s);
+    return;
+  }
+  fetchInto(url, name);
+});
+
+// Samples built into the site (not in the single-file build: there is no server to read them from).
+if (location.protocol === "file:" || inlineWorker) {
+  samplesEl.hidden = true;
+  urlForm.hidden = true;
+} else {
+  const list = h("div", { class: "sample-list" });
+  for (const smp of samples) {
+    list.append(
+      h(
+        "button",
+        { type: "button", class: "btn sample", "data-sample": smp.file, title: smp.about, onClick: () => fetchInto(new URL(`samples/${smp.file}`, location.href), smp.file) },
+        smp.label,
+      ),
+    );
+  }
+  samplesEl.append(h("span", { class: "muted" }, "Or try a sample: "), list);
+}
+
+// Drop anywhere on the page: every dropped file gets its own tab.
 let dragDepth = 0;
 const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes("Files");
 window.addEventListener("dragenter", (e) => {
@@ -196,6 +511,12 @@ window.addEventListener("drop", (e) => {
   e.preventDefault();
   dragDepth = 0;
   overlay.hidden = true;
-  const f = e.dataTransfer?.files?.[0];
-  if (f) void analyze(f);
+  for (const f of Array.from(e.dataTransfer?.files ?? [])) analyzeFile(f);
 });
+
+// The hosted site works offline after one visit: a service worker keeps the app's own files.
+if (!inlineWorker && "serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" || location.hostname === "127.0.0.1")) {
+  navigator.serviceWorker.register("sw.js").catch(() => undefined);
+}
+
+render();

@@ -19,7 +19,9 @@ export type Request =
   /** Analyze a File or Blob, read in slices of chunkSize bytes. */
   | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number }
   /** Analyze bytes the page already has (the buffer is transferred). */
-  | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions };
+  | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions }
+  /** Analyze a byte stream (transferred), e.g. a fetch() body; total is its length when known (else 0). */
+  | { type: "analyzeStream"; id: number; stream: ReadableStream<Uint8Array>; total: number; options: AnalyzeOptions };
 
 /** Response is a message from the worker. */
 export type Response =

@@ -28,6 +28,8 @@ interface WorkerScope {
   Go: new () => GoRuntime;
   pcaplens?: Bridge;
   pcaplensReady?: (api: Bridge) => void;
+  /** PCAPLENS_WASM_B64 is the module inlined by the single-file build (no fetch from file://). */
+  PCAPLENS_WASM_B64?: string;
 }
 
 const scope = self as unknown as WorkerScope;
@@ -46,14 +48,21 @@ function errorOf(e: unknown): { code: string; message: string } {
 }
 
 async function load(): Promise<Bridge> {
-  scope.importScripts("wasm_exec.js");
+  // The single-file build puts wasm_exec.js before this code (Go is then defined).
+  if (typeof scope.Go !== "function") scope.importScripts("wasm_exec.js");
   const go = new scope.Go();
   const ready = new Promise<Bridge>((resolve) => {
     scope.pcaplensReady = resolve;
   });
   const url = "pcaplens.wasm";
   let instance: WebAssembly.Instance;
-  try {
+  if (scope.PCAPLENS_WASM_B64) {
+    const bin = atob(scope.PCAPLENS_WASM_B64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    delete scope.PCAPLENS_WASM_B64;
+    instance = (await WebAssembly.instantiate(bytes, go.importObject)).instance;
+  } else try {
     const res = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
     instance = res.instance;
   } catch {
@@ -95,6 +104,31 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   return json;
 }
 
+async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
+  const session = api.open(options);
+  const reader = stream.getReader();
+  let bytes = 0;
+  let lastPost = 0;
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      await session.write(r.value);
+      bytes += r.value.byteLength;
+      const now = Date.now();
+      if (now - lastPost > 50) {
+        lastPost = now;
+        post({ type: "progress", id, bytes, total: Math.max(total, bytes), packets: session.progress().packets });
+      }
+    }
+  } catch (e) {
+    session.abort();
+    void reader.cancel().catch(() => undefined);
+    throw e;
+  }
+  const json = await session.closeJSON();
+  post({ type: "progress", id, bytes, total: bytes, packets: session.progress().packets });
+  return json;
+}
+
 async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, options: AnalyzeOptions): Promise<string> {
   return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
 }
@@ -117,6 +151,9 @@ scope.addEventListener("message", (ev) => {
       switch (req.type) {
         case "analyzeFile":
           json = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
+          break;
+        case "analyzeStream":
+          json = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
           break;
         case "analyzeBytes":
           json = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});

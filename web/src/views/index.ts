@@ -2,7 +2,9 @@
 // To add a view: write web/src/views/<area>.ts exporting a View, import it
 // here and add it to `views` (a one-line edit each).
 import type { Report, View } from "./types";
+import { findingsView } from "./findings";
 import { captureView } from "./capture";
+import { overviewView } from "./overview";
 import { tcpView } from "./tcp";
 import { dnsView } from "./dns";
 import { dhcpView } from "./dhcp";
@@ -13,7 +15,9 @@ export type { Report, View } from "./types";
 
 /** views lists every tab in order. */
 export const views: View[] = [
+  findingsView,
   captureView,
+  overviewView,
   tcpView,
   dnsView,
   dhcpView,

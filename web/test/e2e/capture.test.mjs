@@ -43,8 +43,8 @@ describe("capture tab", () => {
       assert.equal(await text(page, '[data-key="packet_count"]'), want.packets.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="first_packet_time"]'), utcText(want.first));
       assert.equal(await text(page, '[data-key="filename"]'), file);
-      // The tab list is a proper tablist with the Capture tab selected.
-      assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-capture");
+      // The tab list is a proper tablist with the first tab (Findings) selected.
+      assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
       assert.deepEqual(foreignRequests(requests, server.url), []);
       assert.deepEqual(problems, []);
     } finally {
@@ -140,7 +140,7 @@ describe("capture tab", () => {
       const last = await page.locator("[role=tab]").last().getAttribute("id");
       assert.equal(selected, last);
       await page.keyboard.press("Home");
-      assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-capture");
+      assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
       const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
       const body = JSON.parse(readFileSync(await download.path(), "utf8"));
       assert.equal(body.capinfos.packet_count, cliReport(join(captures, "chrissanders--dns.pcap"), "capinfos").capinfos.packet_count);

@@ -1,0 +1,219 @@
+// End-to-end tests of the app around the analyses: several files side by
+// side, the Findings tab, exports (JSON, CSV, Copy for AI), samples, URLs,
+// keyboard navigation through file tabs.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { writeCapture } from "../gen.mjs";
+import { join } from "node:path";
+import { captures, chooseFile, cliReport, launch, openPage, settled, startServer, text, tmp } from "./helpers.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** parseCSV parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). */
+function parseCSV(s) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && s[i + 1] === "\n") i++;
+      row.push(field), rows.push(row), (row = []), (field = "");
+    } else field += c;
+  }
+  assert.equal(quoted, false, "CSV ends inside a quoted field");
+  if (field !== "" || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+const packets = (file) => cliReport(join(captures, file), "capinfos").capinfos.packet_count;
+
+describe("app", () => {
+  test("two files analyse side by side, each in its own file tab with its own packet count", async () => {
+    const a = "chrissanders--synscan.pcapng";
+    const b = "chrissanders--dns.pcap";
+    const { page, context, problems } = await openPage(browser, server.url);
+    try {
+      await page.setInputFiles("#file-input", [join(captures, a), join(captures, b)]);
+      await page.waitForFunction(() => {
+        const tabs = [...document.querySelectorAll(".file-tab-wrap")];
+        return tabs.length === 2 && tabs.every((t) => t.dataset.state === "report");
+      }, null, { timeout: 30_000 });
+      const tabs = page.locator(".file-tab");
+      assert.equal(await tabs.count(), 2);
+      for (const [i, file] of [a, b].entries()) {
+        await tabs.nth(i).click();
+        assert.equal(await text(page, "#file-name"), file);
+        assert.equal(await text(page, '[data-key="packet_count"]'), packets(file).toLocaleString("en-US"));
+      }
+      // Keyboard: arrows move between file tabs.
+      await tabs.nth(1).focus();
+      await page.keyboard.press("ArrowLeft");
+      assert.equal(await text(page, "#file-name"), a);
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("file-tab")), true);
+      await page.keyboard.press("End");
+      assert.equal(await text(page, "#file-name"), b);
+      // "+ Open" brings the welcome screen (samples, URL) back and keeps the files.
+      await page.click(".file-open-more");
+      assert.ok(await page.isVisible("#welcome"));
+      assert.ok(await page.isVisible("#url-form"));
+      assert.equal(await page.isVisible("#report"), false);
+      assert.equal(await tabs.count(), 2);
+      // A file dropped later gets a third tab; closing one keeps the others.
+      await chooseFile(page, join(captures, "chrissanders--tcp_retransmissions.pcapng"));
+      assert.equal(await tabs.count(), 3);
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      assert.equal(await tabs.count(), 2);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("two large files progress side by side with a time estimate; Cancel stops only the file shown", async () => {
+    const dir = tmp();
+    const big1 = join(dir, "big1.pcap");
+    const big2 = join(dir, "big2.pcap");
+    writeCapture(big1, 250_000);
+    writeCapture(big2, 250_000);
+    const { page, context, problems } = await openPage(browser, server.url);
+    try {
+      await page.setInputFiles("#file-input", [big1, big2]);
+      // Both workers make progress at the same time.
+      await page.waitForFunction(() => [...document.querySelectorAll(".file-tab-status")].every((e) => /^[1-9]\d?%$/.test(e.textContent)), null, { timeout: 20_000, polling: 50 });
+      await page.waitForFunction(() => /left$/.test(document.querySelector("#progress-text").textContent), null, { timeout: 20_000, polling: 100 });
+      assert.match(await text(page, "#progress-text"), /of .* read · [\d,]+ packets · about \d+ (s|min) left/);
+      assert.equal(await text(page, "#file-name"), "big2.pcap");
+      await page.click("#cancel");
+      await page.waitForSelector('body[data-state="cancelled"]', { state: "attached" });
+      const states = await page.$$eval(".file-tab-wrap", (els) => els.map((e) => e.dataset.state));
+      assert.equal(states[1], "cancelled");
+      assert.ok(states[0] === "busy" || states[0] === "report", `the other file was stopped too: ${states[0]}`);
+      await page.click(".file-tab >> nth=0");
+      await page.waitForSelector('body[data-state="report"]', { state: "attached", timeout: 60_000 });
+      assert.equal(await text(page, "#file-name"), "big1.pcap");
+      assert.equal(await text(page, '[data-key="packet_count"]'), "250,000");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the Findings tab comes first and links a scan to its evidence in the TCP tab", async () => {
+    const { page, context, problems } = await openPage(browser, server.url);
+    try {
+      await chooseFile(page, join(captures, "chrissanders--synscan.pcapng"));
+      assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
+      assert.match(await text(page, '[data-key="capture-line"]'), /2,011 packets/);
+      const first = page.locator("#panel-findings .finding").first();
+      assert.equal(await first.getAttribute("data-finding"), "port_scan", "the port scan is not ranked first");
+      assert.match(await first.locator(".badge").textContent(), /high/);
+      await first.locator("button.link").click();
+      assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-tcp");
+      assert.ok(await page.isVisible("#panel-tcp"));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("Download JSON gives the report, a table gives CSV with a header row", async () => {
+    const file = "chrissanders--synscan.pcapng";
+    const { page, context } = await openPage(browser, server.url, { acceptDownloads: true });
+    try {
+      await chooseFile(page, join(captures, file));
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+      assert.equal(dl.suggestedFilename(), "chrissanders--synscan.pcaplens.json");
+      const body = JSON.parse(readFileSync(await dl.path(), "utf8"));
+      assert.equal(body.capinfos.packet_count, packets(file));
+      assert.ok(Array.isArray(body.tcp_anomalies.patterns));
+      await page.click("#tab-tcp");
+      const [csvDl] = await Promise.all([page.waitForEvent("download"), page.locator("#panel-tcp .table-toolbar button").first().click()]);
+      const rows = parseCSV(readFileSync(await csvDl.path(), "utf8").replace(/^\uFEFF/, ""));
+      assert.ok(rows.length > 2, "CSV has no data rows");
+      const header = rows[0];
+      assert.ok(header.length > 2 && header.every((h) => h !== "" && !/^\d+$/.test(h)), `not a header row: ${header}`);
+      for (const r of rows.slice(1)) assert.equal(r.length, header.length, `ragged CSV row: ${r}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("Copy for AI gives Markdown with the findings and a chosen guide, under the size cap", async () => {
+    const { page, context } = await openPage(browser, server.url);
+    try {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
+      await chooseFile(page, join(captures, "chrissanders--synscan.pcapng"));
+      await page.click("#copy-ai");
+      await page.waitForFunction(() => document.querySelector("#ai-text").value.length > 0);
+      const md = await page.inputValue("#ai-text");
+      assert.match(md, /^# pcaplens report: chrissanders--synscan\.pcapng/);
+      assert.match(md, /\n## Findings\n/);
+      assert.match(md, /\*\*high\*\* \[TCP\]/);
+      assert.match(md, /## Investigation guide: TCP security/, "a port scan should suggest the TCP security guide");
+      assert.ok(md.length < 14_000, `report is ${md.length} characters`);
+      // The clipboard holds the same text (or the page said to copy by hand).
+      const status = await text(page, "#ai-status");
+      if (/^Copied/.test(status)) assert.equal(await page.evaluate(() => navigator.clipboard.readText()), md);
+      else assert.match(status, /Ctrl\+C/);
+      await page.selectOption("#ai-guide", "dns-forensics");
+      await page.waitForFunction(() => document.querySelector("#ai-text").value.includes("DNS forensics"));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a built-in sample opens with one click; a same-origin URL streams in; another origin is refused clearly", async () => {
+    const { page, context, requests, problems } = await openPage(browser, server.url);
+    try {
+      await page.click('button[data-sample="chrissanders--synscan.pcapng"]');
+      await settled(page);
+      assert.equal(await text(page, '[data-key="packet_count"]'), "2,011");
+      // Close it to get the welcome screen (and its URL form) back.
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      await page.fill("#url-input", "samples/sip-register-bruteforce.pcap");
+      await page.evaluate(() => (document.body.dataset.state = "idle"));
+      await page.click("#url-form button[type=submit]");
+      await settled(page);
+      assert.equal(await text(page, "#file-name"), "sip-register-bruteforce.pcap");
+      assert.equal(await text(page, '[data-key="packet_count"]'), packets("sip-register-bruteforce.pcap").toLocaleString("en-US"));
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      await page.fill("#url-input", "https://example.com/capture.pcap");
+      await page.evaluate(() => (document.body.dataset.state = "idle"));
+      await page.click("#url-form button[type=submit]");
+      await settled(page);
+      assert.match(await text(page, "#status .note-error"), /own origin.*connect-src 'self'/s);
+      assert.ok(!requests.some((r) => r.includes("example.com")), "the page tried to reach another origin");
+      // A missing file on this origin: the HTTP status is shown.
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      await page.fill("#url-input", "samples/nope.pcap");
+      await page.evaluate(() => (document.body.dataset.state = "idle"));
+      await page.click("#url-form button[type=submit]");
+      await settled(page);
+      assert.match(await text(page, "#status .note-error"), /HTTP 404/);
+      assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// Privacy: while captures are analysed the page asks nothing of any server
+// but its own static files (the capture is read from disk by the browser and
+// never sent anywhere).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { captures, chooseFile, dist, dropFile, launch, openPage, startServer, text } from "./helpers.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** assets are the site's own files: the service worker's list (sw.js names them) and sw.js. */
+function assets() {
+  const sw = readFileSync(join(dist, "sw.js"), "utf8");
+  const m = /JSON\.parse\(("(?:[^"\\]|\\.)*")\)/.exec(sw);
+  assert.ok(m, "sw.js has no asset list");
+  return new Set([...JSON.parse(JSON.parse(m[1])), "sw.js"]);
+}
+
+test("analysing captures makes no request but for the page's own static files", async () => {
+  const allowed = assets();
+  assert.ok(allowed.has("pcaplens.wasm") && allowed.has("main.js"));
+  const { page, context, problems } = await openPage(browser, server.url);
+  const seen = [];
+  context.on("request", (r) => seen.push({ url: r.url(), method: r.method(), body: r.postDataBuffer()?.length ?? 0 }));
+  try {
+    await chooseFile(page, join(captures, "chrissanders--dns.pcap"));
+    await dropFile(page, join(captures, "chrissanders--synscan.pcapng"));
+    assert.equal(await text(page, '[data-key="packet_count"]'), "2,011");
+    // Let anything late (the service worker's caching, charts) happen too.
+    await page.waitForTimeout(1500);
+    const origin = new URL(server.url).origin;
+    assert.ok(seen.length > 0, "no request recorded at all: the recorder is broken");
+    for (const r of seen) {
+      if (r.url.startsWith("blob:") || r.url.startsWith("data:")) continue;
+      const u = new URL(r.url);
+      assert.equal(u.origin, origin, `request to another origin: ${r.url}`);
+      assert.equal(r.method, "GET", `${r.method} ${r.url}`);
+      assert.equal(r.body, 0, `a request carried a body: ${r.url}`);
+      const path = u.pathname.slice(1) || "./";
+      assert.ok(allowed.has(path), `request for something that is not a static asset: ${r.url}`);
+      assert.ok(!/synscan|dns\.pcap/.test(r.url.replace(/samples\/[^/]+$/, "")), `a request names the capture: ${r.url}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
