@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -18,21 +19,73 @@ import (
 )
 
 // countingReader counts and hashes the raw input bytes as they are read.
+// With more than one processor the hashing runs in its own goroutine, over
+// copies of what was read, beside the decoding and the taps.
 type countingReader struct {
 	r      io.Reader
 	n      int64
 	hashes []hash.Hash
+	async  *asyncHash
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 {
 		c.n += int64(n)
-		for _, h := range c.hashes {
-			h.Write(p[:n])
+		if c.async != nil {
+			c.async.write(p[:n])
+		} else {
+			for _, h := range c.hashes {
+				h.Write(p[:n])
+			}
 		}
 	}
 	return n, err
+}
+
+// hashBuffers is the number of chunks in flight to the hashing goroutine.
+const hashBuffers = 4
+
+// asyncHash feeds copies of the input to a goroutine that hashes them.
+type asyncHash struct {
+	work chan []byte
+	free chan []byte
+	done chan struct{}
+}
+
+func newAsyncHash(hashes []hash.Hash) *asyncHash {
+	a := &asyncHash{work: make(chan []byte, hashBuffers), free: make(chan []byte, hashBuffers), done: make(chan struct{})}
+	for range hashBuffers {
+		a.free <- nil
+	}
+	go func() {
+		defer close(a.done)
+		for b := range a.work {
+			for _, h := range hashes {
+				h.Write(b)
+			}
+			a.free <- b
+		}
+	}()
+	return a
+}
+
+// write hands a copy of p to the hashing goroutine.
+func (a *asyncHash) write(p []byte) {
+	b := <-a.free
+	a.work <- append(b[:0], p...)
+}
+
+// wait stops the goroutine once it has hashed everything written; the
+// hashes may be read after it returns. It may be called more than once.
+func (a *asyncHash) wait() {
+	select {
+	case <-a.done:
+		return
+	default:
+	}
+	close(a.work)
+	<-a.done
 }
 
 // running is one enabled tap in a run.
@@ -102,6 +155,10 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		if f.Hashes {
 			s256, s1 = sha256.New(), sha1.New()
 			cr.hashes = []hash.Hash{s256, s1}
+			if runtime.GOMAXPROCS(0) > 1 {
+				cr.async = newAsyncHash(cr.hashes)
+				defer cr.async.wait()
+			}
 			break
 		}
 	}
@@ -177,6 +234,9 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	// gzip member or trailing bytes still count as file bytes).
 	io.Copy(io.Discard, cr)
 	c.FileSize = cr.n
+	if cr.async != nil {
+		cr.async.wait()
+	}
 	if s256 != nil {
 		c.SHA256 = hex.EncodeToString(s256.Sum(nil))
 		c.SHA1 = hex.EncodeToString(s1.Sum(nil))

@@ -191,6 +191,9 @@ type tcpState struct {
 	gen     uint32
 	base    [2]uint32
 	baseSet [2]bool
+	// cur is the TCP conversation of generation gen, once looked up (nil
+	// when the table was full): it saves a lookup.
+	cur *conv
 }
 
 type conv struct {
@@ -200,6 +203,12 @@ type conv struct {
 	framesBA         int
 	bytesAB, bytesBA int64
 	first, last      int64
+	// epA and epB are the endpoints of a and b in the endpoint table of the
+	// same kind, nil while that table was full when the conversation began.
+	epA, epB *ep
+	// ip is a TCP or UDP conversation's IP conversation (of its innermost IP
+	// header), nil until known or while the IP table is full.
+	ip *conv
 }
 
 type epKey struct {
@@ -312,14 +321,35 @@ func (t *Tap) Packet(f *frame.Frame) {
 		}
 	}
 
-	// Conversations and endpoints: one update per IP header, then the transport.
+	// Conversations and endpoints: one update per IP header, then the
+	// transport. The transport conversation, found first (through the TCP
+	// pair's state or the UDP table), remembers the innermost IP one, which
+	// saves its lookup; a TCP pair's state remembers its current stream's.
+	var gen uint32
+	var st *tcpState
+	var tc, inner *conv
+	if w.nip > 0 {
+		h := &w.ips[w.nip-1]
+		switch w.transport {
+		case tpTCP:
+			if gen, st = t.tcpGen(h, w); st != nil {
+				tc = st.cur
+			}
+		case tpUDP:
+			tc = t.convs[kUDP][convKeyOf(h.src, h.dst, w.srcPort, w.dstPort, 0)]
+		}
+	}
 	for i := 0; i < w.nip; i++ {
 		h := &w.ips[i]
 		k := kIP
 		if h.v6 {
 			k = kIPv6
 		}
-		t.count(k, h.src, h.dst, 0, 0, 0, ts, length)
+		if i == w.nip-1 && tc != nil && tc.ip != nil {
+			t.addFrame(k, tc.ip, h.src, h.dst, 0, 0, ts, length, true /* lookup */)
+			continue
+		}
+		inner = t.count(k, h.src, h.dst, 0, 0, 0, ts, length)
 	}
 	if w.ipFrame {
 		t.ipFrames++
@@ -332,11 +362,22 @@ func (t *Tap) Packet(f *frame.Frame) {
 	}
 	if w.nip > 0 {
 		h := &w.ips[w.nip-1]
-		switch w.transport {
-		case tpTCP:
-			t.count(kTCP, h.src, h.dst, w.srcPort, w.dstPort, t.tcpGen(h, w), ts, length)
-		case tpUDP:
-			t.count(kUDP, h.src, h.dst, w.srcPort, w.dstPort, 0, ts, length)
+		k := kTCP
+		if w.transport == tpUDP {
+			k = kUDP
+		}
+		if w.transport == tpTCP || w.transport == tpUDP {
+			if tc != nil {
+				t.addFrame(k, tc, h.src, h.dst, w.srcPort, w.dstPort, ts, length, true /* lookup */)
+			} else {
+				tc = t.count(k, h.src, h.dst, w.srcPort, w.dstPort, gen, ts, length)
+				if st != nil {
+					st.cur = tc
+				}
+			}
+			if tc != nil && tc.ip == nil {
+				tc.ip = inner
+			}
 		}
 	}
 
@@ -405,8 +446,9 @@ func addrLess(a netip.Addr, pa uint16, b netip.Addr, pb uint16) bool {
 	return pa < pb
 }
 
-// tcpGen returns the TCP stream generation of the walked segment.
-func (t *Tap) tcpGen(h *ipHdr, w *walk) uint32 {
+// tcpGen returns the TCP stream generation of the walked segment, and its
+// state (nil when the table of TCP pairs is full).
+func (t *Tap) tcpGen(h *ipHdr, w *walk) (uint32, *tcpState) {
 	key, dir := convKey{lo: h.src, hi: h.dst, plo: w.srcPort, phi: w.dstPort}, 0
 	if addrLess(h.dst, w.dstPort, h.src, w.srcPort) {
 		key, dir = convKey{lo: h.dst, hi: h.src, plo: w.dstPort, phi: w.srcPort}, 1
@@ -414,7 +456,7 @@ func (t *Tap) tcpGen(h *ipHdr, w *walk) uint32 {
 	st := t.tcp[key]
 	if st == nil {
 		if len(t.tcp) >= MaxConversations {
-			return 0
+			return 0, nil
 		}
 		st = &tcpState{}
 		t.tcp[key] = st
@@ -422,50 +464,86 @@ func (t *Tap) tcpGen(h *ipHdr, w *walk) uint32 {
 	if w.tcpFlags&(tcpSYN|tcpACK) == tcpSYN && st.baseSet[dir] && w.tcpSeq != st.base[dir] {
 		st.gen++
 		st.baseSet = [2]bool{}
+		st.cur = nil
 	}
 	if !st.baseSet[dir] {
 		st.base[dir], st.baseSet[dir] = w.tcpSeq, true
 	}
-	return st.gen
+	return st.gen, st
 }
 
-// count adds one frame to the conversation and endpoint tables of kind k.
-func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, gen uint32, ts, length int64) {
-	key := convKey{lo: src, hi: dst, plo: sp, phi: dp, gen: gen}
+// convKeyOf is the conversation key of a frame, the same both ways.
+func convKeyOf(src, dst netip.Addr, sp, dp uint16, gen uint32) convKey {
 	if addrLess(dst, dp, src, sp) {
-		key = convKey{lo: dst, hi: src, plo: dp, phi: sp, gen: gen}
+		return convKey{lo: dst, hi: src, plo: dp, phi: sp, gen: gen}
 	}
+	return convKey{lo: src, hi: dst, plo: sp, phi: dp, gen: gen}
+}
+
+// count adds one frame to the conversation and endpoint tables of kind k
+// and returns its conversation (nil when the table is full).
+func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, gen uint32, ts, length int64) *conv {
+	key := convKeyOf(src, dst, sp, dp, gen)
 	c := t.convs[k][key]
 	if c == nil {
 		if len(t.convs[k]) >= MaxConversations {
 			t.dropped[k]++
-		} else {
-			c = &conv{a: src, b: dst, pa: sp, pb: dp, first: ts, last: ts}
-			t.convs[k][key] = c
+			// Without a conversation, each frame looks its endpoints up.
+			if e := t.endpoint(k, src, sp); e != nil {
+				e.txP++
+				e.txB += length
+			}
+			if e := t.endpoint(k, dst, dp); e != nil {
+				e.rxP++
+				e.rxB += length
+			}
+			return nil
 		}
+		c = &conv{a: src, b: dst, pa: sp, pb: dp, first: ts, last: ts}
+		t.convs[k][key] = c
+		c.epA = t.endpoint(k, src, sp)
+		c.epB = t.endpoint(k, dst, dp)
+		t.addFrame(k, c, src, dst, sp, dp, ts, length, false /* lookup */)
+		return c
 	}
-	if c != nil {
-		if c.a == src && c.pa == sp {
-			c.framesAB++
-			c.bytesAB += length
-		} else {
-			c.framesBA++
-			c.bytesBA += length
-		}
-		if ts < c.first {
-			c.first = ts
-		}
-		if ts > c.last {
-			c.last = ts
-		}
+	t.addFrame(k, c, src, dst, sp, dp, ts, length, true /* lookup */)
+	return c
+}
+
+// addFrame adds one frame from src:sp to dst:dp to conversation c and its
+// endpoints. With lookup, an endpoint the table had no room for when the
+// conversation began is looked up again (and counted as dropped again), as
+// it would be without the conversation's pointers; the frame that began the
+// conversation has just looked its endpoints up.
+func (t *Tap) addFrame(k int, c *conv, src, dst netip.Addr, sp, dp uint16, ts, length int64, lookup bool) {
+	tx, rx := c.epA, c.epB
+	if c.a == src && c.pa == sp {
+		c.framesAB++
+		c.bytesAB += length
+	} else {
+		c.framesBA++
+		c.bytesBA += length
+		tx, rx = rx, tx
 	}
-	if e := t.endpoint(k, src, sp); e != nil {
-		e.txP++
-		e.txB += length
+	if ts < c.first {
+		c.first = ts
 	}
-	if e := t.endpoint(k, dst, dp); e != nil {
-		e.rxP++
-		e.rxB += length
+	if ts > c.last {
+		c.last = ts
+	}
+	if tx == nil && lookup {
+		tx = t.endpoint(k, src, sp)
+	}
+	if tx != nil {
+		tx.txP++
+		tx.txB += length
+	}
+	if rx == nil && lookup {
+		rx = t.endpoint(k, dst, dp)
+	}
+	if rx != nil {
+		rx.rxP++
+		rx.rxB += length
 	}
 }
 

@@ -46,6 +46,10 @@ type Tap struct {
 	tr      *Tracker
 	seconds map[int64]*second
 	secCap  bool
+	// lastSec and lastSecB are the second of the previous TCP packet and
+	// its bucket (nil before the first), which saves a lookup per packet.
+	lastSec  int64
+	lastSecB *second
 	// evicted totals the connections closed out by the cap.
 	evicted   *totals
 	filterIP  netip.Addr
@@ -94,14 +98,18 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	if f.TimeNs < 0 && f.TimeNs%1e9 != 0 {
 		s--
 	}
-	b := t.seconds[s]
-	if b == nil {
-		if len(t.seconds) >= maxSeconds {
-			t.secCap = true
-			return
+	b := t.lastSecB
+	if b == nil || s != t.lastSec {
+		b = t.seconds[s]
+		if b == nil {
+			if len(t.seconds) >= maxSeconds {
+				t.secCap = true
+				return
+			}
+			b = &second{}
+			t.seconds[s] = b
 		}
-		b = &second{}
-		t.seconds[s] = b
+		t.lastSec, t.lastSecB = s, b
 	}
 	b.packets++
 	if fl&anyRetransmission != 0 {
