@@ -1,13 +1,15 @@
 // The "Overview" tab: the overview's own findings, the protocol hierarchy
-// (tshark -z io,phs) as an indented table with bars, the I/O graph (packets
-// and bits per bucket with TCP SYN/RST and DNS errors overlaid; dragging a
-// range filters the conversation and endpoint tables to it), and the
+// (tshark -z io,phs) as an indented table with bars, the I/O graph (packets/s
+// and bits/s, and a trouble chart: tcp_retransmissions' retransmissions per
+// second with the overview's TCP RST and DNS errors per second; clicking
+// a moment filters the conversation and endpoint tables to what was active
+// then, dragging a range zooms and filters to it), and the
 // conversations and endpoints tables (IPv4, IPv6, TCP, UDP). It renders the
 // overview report and computes nothing; every string from packets is text.
 import { h, note, section, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { createTable, type Column } from "../ui/table";
-import { timeSeries } from "../ui/chart";
+import { timeSeries, type TimeSeriesOptions } from "../ui/chart";
 import * as fmt from "../ui/format";
 import { arr, isToolError, obj, type Report, type View } from "./types";
 
@@ -148,35 +150,91 @@ function render(root: HTMLElement, report: Report): void {
   if (fb) root.append(fb);
   root.append(hierarchyBlock(arr(d["protocol_hierarchy"]).map(obj)));
 
-  // Tables, filtered by a time range picked on the I/O graph.
+  // Tables, filtered to a moment (a click on an I/O chart) or a range (a drag).
+  const firstTime = n(d["first_time"]);
   const convTables = kinds.map(([k, title]) => {
     const rows = arr(convs[k]).map(obj);
-    return { k, title, rows, t: createTable<Row>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true } }) };
+    return {
+      k,
+      title,
+      rows,
+      count: h("span", { "data-key": `ov-conv-count-${k}` }, fmt.count(rows.length)),
+      t: createTable<Row>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true } }),
+    };
   });
-  const epTables = kinds.map(([k, title]) => ({
-    k,
-    title,
-    rows: arr(eps[k]).map(obj),
-  }));
-  const rangeNote = h("div", { class: "ov-range" });
-  const setRange = (from: number | null, to: number | null): void => {
-    rangeNote.replaceChildren();
+  const epTables = kinds.map(([k, title]) => {
+    const rows = arr(eps[k]).map(obj);
+    return {
+      k,
+      title,
+      rows,
+      count: h("span", { "data-key": `ov-ep-count-${k}` }, fmt.count(rows.length)),
+      t: createTable<Row>({ label: `${title} endpoints`, columns: epColumns(k), rows, maxHeight: 320, sort: { key: "packets", descending: true } }),
+    };
+  });
+  // The filter shows in two places: under the I/O graph and above the tables.
+  const filterBars = [h("div", { class: "ov-range", "aria-live": "polite" }), h("div", { class: "ov-range" })];
+  type Filter = { from: number; to: number } | null; // epoch seconds; from === to for a moment
+  const setFilter = (f: Filter): void => {
+    // Conversations active in [from, to], with the report's relative start and duration.
+    const rel = f ? { from: f.from - firstTime, to: f.to - firstTime } : null;
+    const active = (r: Row) => rel === null || (n(r["rel_start"]) <= rel.to && n(r["rel_start"]) + n(r["duration"]) >= rel.from);
+    const keep = new Map<string, Set<string>>();
     for (const c of convTables) {
-      if (from === null || to === null) {
-        c.t.setRows(c.rows);
-        continue;
+      const shown = rel === null ? c.rows : c.rows.filter(active);
+      c.t.setRows(shown);
+      c.count.textContent = rel === null ? fmt.count(c.rows.length) : `${fmt.count(shown.length)} of ${fmt.count(c.rows.length)}`;
+      const ported = hasPorts(c.k);
+      const ends = new Set<string>();
+      for (const r of shown) {
+        ends.add(ported ? `${fmt.text(r["a"])}|${fmt.text(r["port_a"])}` : fmt.text(r["a"]));
+        ends.add(ported ? `${fmt.text(r["b"])}|${fmt.text(r["port_b"])}` : fmt.text(r["b"]));
       }
-      c.t.setRows(c.rows.filter((r) => n(r["start"]) <= to && n(r["start"]) + n(r["duration"]) >= from));
+      keep.set(c.k, ends);
     }
-    if (from !== null && to !== null) {
-      rangeNote.append(
+    // Endpoints taking part in the shown conversations (their figures stay whole-capture).
+    for (const e of epTables) {
+      const ends = keep.get(e.k);
+      const ported = hasPorts(e.k);
+      const shown = rel === null || !ends ? e.rows : e.rows.filter((r) => ends.has(ported ? `${fmt.text(r["address"])}|${fmt.text(r["port"])}` : fmt.text(r["address"])));
+      e.t.setRows(shown);
+      e.count.textContent = rel === null ? fmt.count(e.rows.length) : `${fmt.count(shown.length)} of ${fmt.count(e.rows.length)}`;
+    }
+    for (const bar of filterBars) {
+      bar.replaceChildren();
+      if (!f) continue;
+      const when = f.from === f.to ? `${fmt.timeShort(f.from)} UTC` : `${fmt.timeShort(f.from)} – ${fmt.timeShort(f.to)} UTC`;
+      bar.append(
         note(
           "info",
-          `Conversations active between ${fmt.utc(from)} and ${fmt.utc(to)}. `,
-          h("button", { type: "button", class: "btn btn-small", onClick: () => setRange(null, null) }, "Show all"),
+          h("strong", { "data-key": "ov-filter", "data-from": String(f.from), "data-to": String(f.to) }, `Filtered to ${when}`),
+          ` — conversations active ${f.from === f.to ? "at that moment" : "in that range"} and their endpoints (endpoint figures are for the whole capture). `,
+          h("button", { type: "button", class: "btn btn-small", "data-key": "ov-filter-clear", onClick: () => setFilter(null) }, "Clear filter"),
         ),
       );
     }
+  };
+
+  /**
+   * ioChart wires a chart to the filter: a drag zooms and filters to the range,
+   * a click (not the end of a drag) filters to that moment, and a double-click
+   * (which also resets the zoom) clears the filter.
+   */
+  const ioChart = (o: Omit<TimeSeriesOptions, "onSelect" | "onClick">): HTMLElement => {
+    let dragged = false;
+    const el = timeSeries({
+      ...o,
+      onSelect: (from, to) => {
+        dragged = true;
+        setFilter({ from, to });
+      },
+      onClick: (at) => {
+        if (!dragged) setFilter({ from: at, to: at });
+      },
+    });
+    el.addEventListener("mousedown", () => (dragged = false), { capture: true });
+    el.addEventListener("dblclick", () => setFilter(null));
+    return el;
   };
 
   const g = obj(d["io_graph"]);
@@ -186,41 +244,33 @@ function render(root: HTMLElement, report: Report): void {
   if (packets.length > 0 && step > 0) {
     const x = packets.map((_, i) => start + i * step);
     const perSec = (a: unknown[]) => a.map((y) => n(y) / step);
+    const width = fmt.duration(step);
     root.append(
       section(
         "I/O graph",
-        h("p", { class: "muted" }, `Buckets of ${fmt.duration(step)}; drag to zoom and filter the conversations, double-click to reset.`),
+        h("p", { class: "muted" }, `Buckets of ${width}. Click a moment to filter the conversations and endpoints to those active then; drag to zoom and filter to a range; double-click to reset.`),
         h(
           "div",
           { class: "chart-row" },
-          timeSeries({
+          ioChart({
             title: "Packets/s",
             x,
             bars: true,
             series: [{ label: "packets/s", values: perSec(packets), format: (y) => fmt.rate(y) }],
             yLabel: "packets/s",
-            onSelect: (from, to) => setRange(from, to),
-            onClick: (at) => setRange(at, at + step),
           }),
-          timeSeries({
+          ioChart({
             title: "Bits/s",
             x,
             series: [{ label: "bits/s", values: perSec(arr(g["bits"])), format: (y) => fmt.bitRate(y) }],
             yLabel: "bits/s",
-            onSelect: (from, to) => setRange(from, to),
           }),
-          timeSeries({
-            title: "TCP SYN, TCP RST, DNS errors per bucket",
-            x,
-            series: [
-              { label: "TCP SYN", values: arr(g["tcp_syn"]).map(n), format: (y) => fmt.count(y) },
-              { label: "TCP RST", values: arr(g["tcp_rst"]).map(n), format: (y) => fmt.count(y) },
-              { label: "DNS errors", values: arr(g["dns_errors"]).map(n), format: (y) => fmt.count(y) },
-            ],
-            yLabel: "per bucket",
-            onSelect: (from, to) => setRange(from, to),
-          }),
+          ioChart(troubleChart(report, x, step, width, [
+            { label: "TCP RST/s", values: perSec(arr(g["tcp_rst"])) },
+            { label: "DNS errors/s", values: perSec(arr(g["dns_errors"])) },
+          ])),
         ),
+        filterBars[0],
       ),
     );
   }
@@ -228,26 +278,64 @@ function render(root: HTMLElement, report: Report): void {
   root.append(
     section(
       "Conversations",
-      rangeNote,
-      convTables.map((c) => (c.rows.length > 0 ? h("div", { "data-conversations": c.k }, h("h3", null, `${c.title} (${fmt.count(c.rows.length)})`), c.t.el) : null)),
+      filterBars[1],
+      convTables.map((c) => (c.rows.length > 0 ? h("div", { "data-conversations": c.k }, h("h3", null, `${c.title} (`, c.count, ")"), c.t.el) : null)),
       convTables.every((c) => c.rows.length === 0) ? h("p", { class: "muted" }, "No IP conversations.") : null,
     ),
   );
   root.append(
     section(
       "Endpoints",
-      epTables.map((e) =>
-        e.rows.length > 0
-          ? h(
-              "div",
-              { "data-endpoints": e.k },
-              h("h3", null, `${e.title} (${fmt.count(e.rows.length)})`),
-              createTable<Row>({ label: `${e.title} endpoints`, columns: epColumns(e.k), rows: e.rows, maxHeight: 320, sort: { key: "packets", descending: true } }).el,
-            )
-          : null,
-      ),
+      epTables.map((e) => (e.rows.length > 0 ? h("div", { "data-endpoints": e.k }, h("h3", null, `${e.title} (`, e.count, ")"), e.t.el) : null)),
     ),
   );
+}
+
+/**
+ * troubleChart lays the overview's per-bucket trouble series (already per
+ * second) and tcp_retransmissions.per_second (1 s buckets) on one time axis:
+ * the union of both series' bucket starts, each series showing at every x the
+ * value of its own bucket that holds x (a lookup, no arithmetic on the
+ * figures). Without the tcp_retransmissions report the series is left out.
+ */
+function troubleChart(report: Report, x: number[], step: number, width: string, overview: { label: string; values: number[] }[]): Omit<TimeSeriesOptions, "onSelect" | "onClick"> {
+  const tr = report["tcp_retransmissions"];
+  const perSecond = tr === undefined || isToolError(tr) ? [] : arr(obj(tr)["per_second"]).map(obj);
+  const retrans = new Map<number, number>();
+  for (const p of perSecond) if (typeof p["epoch"] === "number") retrans.set(p["epoch"], n(p["retransmissions"]));
+  const perBucket = (y: number) => fmt.num(y, 2);
+  if (retrans.size === 0) {
+    return {
+      title: "TCP and DNS trouble",
+      x,
+      series: overview.map((s) => ({ label: `${s.label} (${width} buckets)`, values: s.values, format: perBucket })),
+      yLabel: "per second",
+    };
+  }
+  const own = new Map<number, number>(x.map((t, i) => [t, i]));
+  const xs = [...new Set([...x, ...retrans.keys()])].sort((a, b) => a - b);
+  const start = x[0] ?? 0;
+  const bucketOf = (t: number): number => {
+    const i = own.get(t);
+    if (i !== undefined) return i;
+    return Math.floor((t - start) / step);
+  };
+  return {
+    title: "TCP and DNS trouble",
+    x: xs,
+    series: [
+      { label: "retransmissions/s (1 s buckets)", values: xs.map((t) => retrans.get(Math.floor(t)) ?? 0), format: perBucket },
+      ...overview.map((s) => ({
+        label: `${s.label} (${width} buckets)`,
+        values: xs.map((t) => {
+          const i = bucketOf(t);
+          return i >= 0 && i < s.values.length ? (s.values[i] ?? null) : null;
+        }),
+        format: perBucket,
+      })),
+    ],
+    yLabel: "per second",
+  };
 }
 
 /** overviewView renders the overview report. */

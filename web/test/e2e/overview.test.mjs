@@ -1,10 +1,11 @@
 // End-to-end tests of the Overview tab in headless Chromium: the protocol
-// hierarchy read off the page equals tshark's -z io,phs, and an overview
-// finding shows.
+// hierarchy read off the page equals tshark's -z io,phs, an overview finding
+// shows, the trouble chart carries tcp_retransmissions' series, and a click on
+// the I/O graph filters the conversations to that moment.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, expected, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, expected, launch, openPage, startServer, text } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -50,6 +51,65 @@ describe("overview tab", () => {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-overview");
       assert.match(await text(page, '[data-finding="ip_fragments"]'), /20 of 22 IP frames are fragments/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the I/O graph shows retransmissions and a click filters the tables to a moment", async () => {
+    const file = "chrissanders--http_espn_fail.pcapng";
+    const report = cliReport(join(captures, file));
+    const all = report.overview.conversations.tcp;
+    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
+    try {
+      await chooseFile(page, join(captures, file));
+      await page.click("#tab-overview");
+      const chart = (title) => page.locator("figure.chart").filter({ has: page.locator("figcaption", { hasText: new RegExp(`^${title}$`) }) });
+      // The trouble chart plots tcp_retransmissions.per_second beside the overview's RST and DNS errors.
+      const trouble = chart("TCP and DNS trouble");
+      await trouble.locator(".u-legend").waitFor();
+      const legend = await trouble.locator(".u-legend").textContent();
+      assert.match(legend, /retransmissions\/s \(1 s buckets\)/);
+      assert.match(legend, /TCP RST\/s/);
+      assert.match(legend, /DNS errors\/s/);
+
+      assert.equal(await text(page, '[data-key="ov-conv-count-tcp"]'), String(all.length));
+      assert.equal(await text(page, '[data-conversations="tcp"] .table-count'), `${all.length} rows`);
+      // A click (no drag) in the middle of the packets/s plot.
+      const over = chart("Packets/s").locator(".u-over");
+      await over.waitFor();
+      const box = await over.boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      const filter = page.locator('[data-key="ov-filter"]').first();
+      await filter.waitFor();
+      assert.match(await filter.textContent(), /^Filtered to \d\d:\d\d:\d\d\.\d{3} UTC$/);
+      const at = Number(await filter.getAttribute("data-from"));
+      assert.equal(Number(await filter.getAttribute("data-to")), at);
+      // The moment is inside the capture, and the table holds exactly the conversations active then.
+      const rel = at - report.overview.first_time;
+      assert.ok(rel > 0 && rel < report.overview.duration, `moment ${rel} s after the first frame`);
+      const active = all.filter((c) => c.rel_start <= rel + 1e-6 && c.rel_start + c.duration >= rel - 1e-6);
+      assert.ok(active.length > 0 && active.length < all.length, `${active.length} of ${all.length} active at ${rel}`);
+      assert.equal(await text(page, '[data-key="ov-conv-count-tcp"]'), `${active.length} of ${all.length}`);
+      assert.equal(await text(page, '[data-conversations="tcp"] .table-count'), `${active.length} ${active.length === 1 ? "row" : "rows"}`);
+      // The clear control is a button (keyboard: focus and Enter) and restores every row.
+      const clear = page.locator('button[data-key="ov-filter-clear"]').first();
+      await clear.focus();
+      await page.keyboard.press("Enter");
+      assert.equal(await page.locator('[data-key="ov-filter"]').count(), 0);
+      assert.equal(await text(page, '[data-key="ov-conv-count-tcp"]'), String(all.length));
+      assert.equal(await text(page, '[data-conversations="tcp"] .table-count'), `${all.length} rows`);
+      // A drag still filters to a range (the click that ends it does not turn it into a moment).
+      await over.scrollIntoViewIfNeeded();
+      const b2 = await over.boundingBox();
+      await page.mouse.move(b2.x + b2.width * 0.4, b2.y + b2.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(b2.x + b2.width * 0.6, b2.y + b2.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await filter.waitFor();
+      assert.match(await filter.textContent(), /^Filtered to \d\d:\d\d:\d\d\.\d{3} – \d\d:\d\d:\d\d\.\d{3} UTC$/);
+      assert.ok(Number(await filter.getAttribute("data-to")) > Number(await filter.getAttribute("data-from")));
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
