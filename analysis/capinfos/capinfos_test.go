@@ -2,16 +2,14 @@ package capinfos
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"pcaplens/analysis/engine"
 )
 
 const capturesDir = "../../testdata/captures"
@@ -50,20 +48,7 @@ func parseCapinfos(t *testing.T, path string) map[string][]string {
 
 func run(t testing.TB, path string) *Report {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	reps, err := engine.Run(context.Background(), f, &engine.Options{Tools: []string{Tool}, FileName: filepath.Base(path)})
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	r, ok := reps[Tool].(*Report)
-	if !ok {
-		t.Fatalf("%s: no capinfos report: %#v", path, reps[Tool])
-	}
-	return r
+	return testrun.Report[*Report](t, path, nil, Tool)
 }
 
 // decimals returns how many digits follow the point in s's first number.

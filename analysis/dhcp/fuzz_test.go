@@ -3,8 +3,8 @@ package dhcp
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"testing"
 
 	"pcaplens/analysis/capture"
@@ -15,24 +15,7 @@ import (
 // records reads every record of a capture (copied, for replay).
 func records(tb testing.TB, path string) []capture.Record {
 	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	r, err := capture.Open(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []capture.Record
-	for {
-		var rec capture.Record
-		if err := r.Next(&rec); err != nil {
-			return out
-		}
-		rec.Data = append([]byte(nil), rec.Data...)
-		out = append(out, rec)
-	}
+	return testrun.Records(tb, path)
 }
 
 // seedPayloads returns the DHCP UDP payloads of the testdata captures.

@@ -1,15 +1,13 @@
 package dhcp_test
 
 import (
-	"context"
-	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"reflect"
 	"strings"
 	"testing"
 
 	"pcaplens/analysis/dhcp"
-	"pcaplens/analysis/engine"
 	"pcaplens/analysis/golden"
 )
 
@@ -30,20 +28,7 @@ type expected struct {
 
 func run(t testing.TB, path string) *dhcp.Report {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out, err := engine.Run(context.Background(), f, &engine.Options{Tools: []string{"dhcp"}, FileName: filepath.Base(path)})
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	r, ok := out["dhcp"].(*dhcp.Report)
-	if !ok {
-		t.Fatalf("%s: dhcp report is %T: %+v", path, out["dhcp"], out["dhcp"])
-	}
-	return r
+	return testrun.Report[*dhcp.Report](t, path, nil, "dhcp")
 }
 
 // TestTshark compares the figures with tshark's (testdata/expected/dhcp).

@@ -1,10 +1,9 @@
 package dns
 
 import (
-	"context"
 	"math"
-	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,25 +33,7 @@ const testdata = "../../testdata"
 
 func run(t testing.TB, path string, o *engine.Options) *Report {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if o == nil {
-		o = &engine.Options{}
-	}
-	o.Tools = []string{"dns"}
-	o.FileName = filepath.Base(path)
-	out, err := engine.Run(context.Background(), f, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, ok := out["dns"].(*Report)
-	if !ok {
-		t.Fatalf("dns report is %T: %v", out["dns"], out["dns"])
-	}
-	return r
+	return testrun.Report[*Report](t, path, o, "dns")
 }
 
 // byCode turns a report histogram keyed by name into one keyed by number.

@@ -3,8 +3,8 @@ package icmp
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"testing"
 
 	"pcaplens/analysis/capture"
@@ -14,24 +14,7 @@ import (
 
 func records(tb testing.TB, path string) []capture.Record {
 	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	r, err := capture.Open(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []capture.Record
-	for {
-		var rec capture.Record
-		if err := r.Next(&rec); err != nil {
-			return out
-		}
-		rec.Data = append([]byte(nil), rec.Data...)
-		out = append(out, rec)
-	}
+	return testrun.Records(tb, path)
 }
 
 // seedMessages returns the ICMP and ICMPv6 messages (header and body) of the

@@ -1,15 +1,13 @@
 package icmp_test
 
 import (
-	"context"
 	"math"
-	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"reflect"
 	"strings"
 	"testing"
 
-	"pcaplens/analysis/engine"
 	"pcaplens/analysis/golden"
 	"pcaplens/analysis/icmp"
 )
@@ -32,20 +30,7 @@ type expected struct {
 
 func run(t testing.TB, path string) *icmp.Report {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out, err := engine.Run(context.Background(), f, &engine.Options{Tools: []string{"icmp"}, FileName: filepath.Base(path)})
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	r, ok := out["icmp"].(*icmp.Report)
-	if !ok {
-		t.Fatalf("%s: icmp report is %T: %+v", path, out["icmp"], out["icmp"])
-	}
-	return r
+	return testrun.Report[*icmp.Report](t, path, nil, "icmp")
 }
 
 func compare(t *testing.T, fam string, got icmp.FamilyStats, want famExpected) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"pcaplens/analysis/internal/testrun"
 	"strings"
 	"testing"
 
@@ -38,25 +39,7 @@ const testdata = "../../testdata"
 
 func run(t testing.TB, path string, o *engine.Options) *Report {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if o == nil {
-		o = &engine.Options{}
-	}
-	o.Tools = []string{"sip"}
-	o.FileName = filepath.Base(path)
-	out, err := engine.Run(context.Background(), f, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, ok := out["sip"].(*Report)
-	if !ok {
-		t.Fatalf("sip report is %T: %v", out["sip"], out["sip"])
-	}
-	return r
+	return testrun.Report[*Report](t, path, o, "sip")
 }
 
 func eqMap(t *testing.T, what string, got, want map[string]int) {
