@@ -25,6 +25,8 @@ const (
 	LinkIPv4      = 228
 	LinkIPv6      = 229
 	LinkLinuxSLL2 = 276
+	LinkARCNet    = 7
+	LinkARCNetLnx = 129
 	LinkIPNet     = 226
 	LinkNFLog     = 239
 	LinkIPoIB     = 242
@@ -119,6 +121,10 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 		d.dot11(f, data, false)
 	case LinkRadiotap:
 		d.radiotap(f, data)
+	case LinkARCNet:
+		d.arcnet(f, data, 2)
+	case LinkARCNetLnx:
+		d.arcnet(f, data, 4)
 	case LinkIPNet:
 		d.ipnet(f, data)
 	case LinkNFLog:
@@ -129,6 +135,43 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 		d.pktap(f, data)
 	default:
 		f.LinkDecoded = false
+	}
+}
+
+// arcnet decodes an ARCNET header: source, destination (and a 2-byte offset
+// on Linux), then a protocol ID at offset at; the RFC 1201 protocol IDs add a
+// split flag and a sequence number (and 4 more bytes for an exception packet).
+func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
+	if len(data) <= at {
+		d.anomaly(f, "truncated_arcnet")
+		f.Truncated = true
+		return
+	}
+	p, hdr := data[at], at+1
+	switch p {
+	case 0xd4, 0xd5, 0xd6, 0xdd, 0xcd, 0xfa: // RFC 1201
+		if len(data) <= hdr {
+			d.anomaly(f, "truncated_arcnet")
+			f.Truncated = true
+			return
+		}
+		if data[hdr] == 0xff { // exception packet
+			hdr += 4
+		}
+		hdr += 3
+	}
+	if len(data) < hdr {
+		d.anomaly(f, "truncated_arcnet")
+		f.Truncated = true
+		return
+	}
+	switch p {
+	case 0xf0, 0xd4: // IP (RFC 1051, RFC 1201)
+		d.network(f, etherIPv4, data[hdr:])
+	case 0xf1, 0xd5: // ARP
+		f.Network = NetARP
+	default:
+		f.Network = NetOther
 	}
 }
 
