@@ -22,7 +22,7 @@ CHROMIUM ?= /usr/bin/chromium
 # caches make that take seconds), so no list of sources can go stale.
 
 .PHONY: help run dist wasm web cli test deps npm chromium vet gotest wasmtest bridge-test typecheck e2e \
-        bench bench-browser fuzz golden clean
+        bench bench-browser bench-large fuzz golden clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
@@ -101,6 +101,10 @@ bench:
 
 bench-browser: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/bench.mjs
+
+# A capture of about 1 GB through the page: time, and the longest main-thread stall.
+bench-large: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/large.mjs
 
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
