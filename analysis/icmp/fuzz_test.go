@@ -122,12 +122,7 @@ func BenchmarkTapOther(b *testing.B) {
 }
 
 func benchCapture(b *testing.B, path string) {
-	recs := records(b, path)
-	dec := frame.NewDecoder()
-	frames := make([]frame.Frame, len(recs))
-	for i := range recs {
-		dec.Decode(&recs[i], i+1, &frames[i])
-	}
+	frames := testrun.Frames(b, path)
 	b.ReportAllocs()
 	b.ResetTimer()
 	tap := New(&engine.Options{MaxPackets: 1})

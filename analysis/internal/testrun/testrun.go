@@ -9,6 +9,7 @@ import (
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/frame"
 )
 
 // Report runs one tool over the capture at path (with o's other options, o
@@ -61,4 +62,17 @@ func Records(tb testing.TB, path string) []capture.Record {
 		rec.Comments = append([]string(nil), rec.Comments...)
 		out = append(out, rec)
 	}
+}
+
+// Frames reads and decodes every record of a capture into its own Frame
+// (each keeps its record's bytes), for replaying through a tap in benchmarks.
+func Frames(tb testing.TB, path string) []frame.Frame {
+	tb.Helper()
+	recs := Records(tb, path)
+	dec := frame.NewDecoder()
+	frames := make([]frame.Frame, len(recs))
+	for i := range recs {
+		dec.Decode(&recs[i], i+1, &frames[i])
+	}
+	return frames
 }
