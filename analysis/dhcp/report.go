@@ -1,5 +1,7 @@
 package dhcp
 
+import "pcaplens/analysis/internal/observe"
+
 // Report is the "dhcp" tool's report. Keys of the seed's analyze_dhcp_packets
 // stay (total_packets, dhcp_packets_found, dhcp_packets_analyzed, statistics,
 // packets); the rest is pcaplens's.
@@ -148,15 +150,9 @@ type Server struct {
 	ViaRelayCount int      `json:"via_relay"`
 }
 
-// Observation is something worth a look, with the evidence for it.
-type Observation struct {
-	// Kind: multiple_servers, nak, decline, unanswered_client, starvation_like,
-	// relayed_traffic, v6_multiple_servers, v6_unanswered_client, v6_status.
-	Kind     string         `json:"kind"`
-	Summary  string         `json:"summary"`
-	Frames   []int          `json:"frames"`
-	Evidence map[string]any `json:"evidence,omitempty"`
-}
+// Observation is something worth a look, with evidence. Kinds: multiple_servers, nak, decline, unanswered_client, starvation_like,
+// relayed_traffic, v6_multiple_servers, v6_unanswered_client, v6_status.
+type Observation = observe.Observation
 
 // V6Report summarises DHCPv6 (UDP 546/547).
 type V6Report struct {

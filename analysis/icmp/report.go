@@ -1,5 +1,7 @@
 package icmp
 
+import "pcaplens/analysis/internal/observe"
+
 // Report is the "icmp" tool's report. The seed's analyze_icmp_packets keys stay
 // (total_packets, icmp_packets_found, icmp_packets_analyzed, statistics with
 // icmp_type_counts …, packets); they cover ICMP and ICMPv6 together, as the
@@ -274,15 +276,9 @@ type HopRoute struct {
 	Matched int `json:"probes_matched"`
 }
 
-// Observation is something worth a look, with evidence.
-type Observation struct {
-	// Kind: ping_sweep, flood, large_payload, high_entropy_payload,
-	// echo_to_broadcast, many_unreachables, path_mtu, redirect, duplicate_replies.
-	Kind     string         `json:"kind"`
-	Summary  string         `json:"summary"`
-	Frames   []int          `json:"frames"`
-	Evidence map[string]any `json:"evidence,omitempty"`
-}
+// Observation is something worth a look, with evidence. Kinds: ping_sweep, flood, large_payload, high_entropy_payload,
+// echo_to_broadcast, many_unreachables, path_mtu, redirect, duplicate_replies.
+type Observation = observe.Observation
 
 // Packet is one ICMP message, with the seed's keys.
 type Packet struct {
