@@ -10,6 +10,7 @@ package web
 
 import (
 	"errors"
+	"io/fs"
 	"net/http"
 	"strings"
 )
@@ -21,6 +22,15 @@ var ErrNotBuilt = errors.New("web assets not built: run make dist, then build wi
 // response; web/index.html carries the same policy in a meta tag.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
 
+// WorkerCSP is the policy sent with the analysis worker's script
+// (worker.js): the page's, except that the worker may connect to any http or
+// https origin. The worker renders nothing; it fetches the URL a person types
+// in "Open URL" (and the page's own files). Browsers give a worker the policy
+// of its script's response, not the page's, so the page itself stays at
+// connect-src 'self': the code that shows strings from packets can reach no
+// other site.
+var WorkerCSP = strings.Replace(CSP, "connect-src 'self'", "connect-src 'self' https: http:", 1)
+
 // Handler serves the built page with the headers it needs: the CSP above,
 // nosniff, no referrer, application/wasm for the module (so that
 // instantiateStreaming works), and revalidation on every load so that a new
@@ -30,10 +40,18 @@ func Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	return handler(site), nil
+}
+
+func handler(site fs.FS) http.Handler {
 	files := http.FileServerFS(site)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", CSP)
+		if r.URL.Path == "/worker.js" {
+			hd.Set("Content-Security-Policy", WorkerCSP)
+		} else {
+			hd.Set("Content-Security-Policy", CSP)
+		}
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
@@ -47,5 +65,5 @@ func Handler() (http.Handler, error) {
 			return
 		}
 		files.ServeHTTP(w, r)
-	}), nil
+	})
 }

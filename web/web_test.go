@@ -2,9 +2,12 @@ package web
 
 import (
 	"errors"
+	"net/http/httptest"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestCSPMatchesPage keeps the header that serve sends equal to the page's meta tag.
@@ -38,5 +41,38 @@ func TestFS(t *testing.T) {
 		if _, err := site.Open(name); err != nil {
 			t.Errorf("built site lacks %s: %v", name, err)
 		}
+	}
+}
+
+// TestWorkerPolicy checks that only the worker's script may connect to other
+// origins, and that every other file gets the page's policy.
+func TestWorkerPolicy(t *testing.T) {
+	if strings.Count(CSP, "connect-src 'self';") != 1 {
+		t.Fatalf("the page's policy should say connect-src 'self' once: %s", CSP)
+	}
+	if WorkerCSP == CSP || !strings.Contains(WorkerCSP, "connect-src 'self' https: http:;") {
+		t.Fatalf("WorkerCSP: %s", WorkerCSP)
+	}
+	site := fstest.MapFS{
+		"index.html":    {Data: []byte("<!doctype html>")},
+		"main.js":       {Data: []byte("1")},
+		"worker.js":     {Data: []byte("2")},
+		"pcaplens.wasm": {Data: []byte("\x00asm")},
+	}
+	h := handler(site)
+	for path, want := range map[string]string{"/": CSP, "/main.js": CSP, "/worker.js": WorkerCSP, "/pcaplens.wasm": CSP} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			t.Errorf("%s: HTTP %d", path, rec.Code)
+		}
+		if got := rec.Header().Get("Content-Security-Policy"); got != want {
+			t.Errorf("%s: policy %q, want %q", path, got, want)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/worker.js", nil))
+	if rec.Code != 405 {
+		t.Errorf("POST: HTTP %d, want 405", rec.Code)
 	}
 }

@@ -154,6 +154,16 @@ export class Analyzer {
     }
   }
 
+  /**
+   * analyzeURL has the worker fetch url (http or https, any origin that allows
+   * cross-origin reading) and stream the body through the engine. It rejects with
+   * code "fetch" and a message that says what went wrong: the server refused
+   * cross-origin reading (CORS), could not be reached, or answered an HTTP error.
+   */
+  analyzeURL(url: string, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
+    return this.request({ type: "analyzeURL", id: this.nextId++, url, options }, onProgress);
+  }
+
   /** cancel stops every running analysis (rejected with code "aborted") and starts a fresh worker. */
   cancel(): void {
     this.worker.terminate();

@@ -249,7 +249,7 @@ function finish(s: FileSession, result: Result | null, err: unknown): void {
     s.message = note("info", "Analysis cancelled.");
   } else {
     s.state = "error";
-    s.message = errorNote(err instanceof Error ? err.message : String(err));
+    s.message = errorNote(err instanceof Error ? err.message : String(err), err instanceof AnalysisError && err.code === "fetch" ? "Cannot open this URL" : undefined);
   }
   // One analysis per file: free the worker (and its WebAssembly memory) now.
   s.analyzer.dispose();
@@ -423,24 +423,12 @@ fileInput.addEventListener("change", () => {
   fileInput.value = "";
 });
 
-// Open from a URL: the browser fetches it and streams the body into the
-// worker. The page's CSP (connect-src 'self') lets it read its own origin
-// only: nothing the page does can reach another site.
+// Open from a URL: the analysis worker fetches it and streams the body into
+// the engine. The page itself stays at connect-src 'self' (it shows strings
+// from packets and never needs another origin); the worker, which renders
+// nothing, has a policy of its own that lets it read the URL typed here.
 function fetchInto(url: URL, name: string): void {
-  void run(name, 0, async (s, onProgress) => {
-    let res: Response;
-    try {
-      res = await fetch(url.href, { credentials: "omit", cache: "no-cache" });
-    } catch (e) {
-      throw new Error(`the browser could not read ${url.href} (${e instanceof Error ? e.message : String(e)}): the server is unreachable, or it refused cross-origin reading (CORS).`);
-    }
-    if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}${res.statusText ? " " + res.statusText : ""}.`);
-    if (!res.body) throw new Error(`${url.href} sent no body.`);
-    const enc = res.headers.get("Content-Encoding");
-    const len = enc && enc !== "identity" ? 0 : Number(res.headers.get("Content-Length") ?? 0) || 0;
-    s.progress.total = len;
-    return s.analyzer.analyzeStream(res.body, len, { ...pageOptions, fileName: name }, onProgress);
-  });
+  void run(name, 0, (s, onProgress) => s.analyzer.analyzeURL(url.href, { ...pageOptions, fileName: name }, onProgress));
 }
 
 urlForm.addEventListener("submit", (e) => {
@@ -455,19 +443,6 @@ urlForm.addEventListener("submit", (e) => {
     return;
   }
   const name = decodeURIComponent(url.pathname.split("/").pop() || url.hostname || "capture");
-  if (url.origin !== location.origin || location.protocol === "file:") {
-    const s = newSession(name);
-    s.state = "error";
-    s.message = errorNote(
-      `this page reads captures only from its own origin (${location.protocol === "file:" ? "none: it was opened from a file" : location.origin}). ` +
-        "Its Content-Security-Policy (connect-src 'self') keeps every byte of your analysis in this browser, so it cannot fetch from another site. " +
-        "Download the capture and open it here, or serve it from this origin.",
-      "Cannot open this URL",
-    );
-    updateFileTab(s);
-    activate(s);
-    return;
-  }
   fetchInto(url, name);
 });
 

@@ -21,7 +21,12 @@ export type Request =
   /** Analyze bytes the page already has (the buffer is transferred). */
   | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions }
   /** Analyze a byte stream (transferred), e.g. a fetch() body; total is its length when known (else 0). */
-  | { type: "analyzeStream"; id: number; stream: ReadableStream<Uint8Array>; total: number; options: AnalyzeOptions };
+  | { type: "analyzeStream"; id: number; stream: ReadableStream<Uint8Array>; total: number; options: AnalyzeOptions }
+  /**
+   * Fetch a URL in the worker and stream its body through the engine. The worker, not the
+   * page, reads other origins: the page's own policy stays connect-src 'self'.
+   */
+  | { type: "analyzeURL"; id: number; url: string; options: AnalyzeOptions };
 
 /** Response is a message from the worker. */
 export type Response =

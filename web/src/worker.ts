@@ -1,7 +1,7 @@
 // The analysis worker: loads wasm_exec.js and pcaplens.wasm, then analyses
 // files for the page, streaming each File in slices through the bridge's
 // open/write/close. The first message is "ready" or "failed".
-import type { AnalyzeOptions, Request, Response } from "./protocol";
+import type { AnalyzeOptions, Request, Response as Reply } from "./protocol";
 
 /** The bridge installed by the Go program (wasm/bridge.go). */
 interface Session {
@@ -22,8 +22,10 @@ interface GoRuntime {
   run(instance: WebAssembly.Instance): Promise<void>;
 }
 interface WorkerScope {
-  postMessage(message: Response, transfer?: Transferable[]): void;
+  postMessage(message: Reply, transfer?: Transferable[]): void;
   addEventListener(type: "message", listener: (ev: MessageEvent<Request>) => void): void;
+  addEventListener(type: "securitypolicyviolation", listener: (ev: SecurityPolicyViolationEvent) => void): void;
+  location: { origin: string; protocol: string };
   importScripts(...urls: string[]): void;
   Go: new () => GoRuntime;
   pcaplens?: Bridge;
@@ -35,7 +37,7 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 const DEFAULT_CHUNK = 4 << 20;
 
-function post(msg: Response, transfer?: Transferable[]): void {
+function post(msg: Reply, transfer?: Transferable[]): void {
   scope.postMessage(msg, transfer ?? []);
 }
 
@@ -129,6 +131,83 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
   return json;
 }
 
+/** CodedError carries the bridge-style code the page reads ("fetch" for a URL that could not be read). */
+class CodedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// The origins this worker's Content-Security-Policy refused, newest last (a
+// refused fetch looks like any other network failure from inside fetch()).
+const refused: string[] = [];
+scope.addEventListener("securitypolicyviolation", (ev) => {
+  refused.push(ev.blockedURI);
+  if (refused.length > 16) refused.shift();
+});
+
+const loopback = (host: string) => host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+
+/**
+ * openURL fetches a capture for analysis: GET, no cookies, no referrer. When
+ * the request fails it works out why, so that the person reads "the server
+ * refused cross-origin reading" rather than "Failed to fetch".
+ */
+async function openURL(raw: string): Promise<{ body: ReadableStream<Uint8Array>; total: number }> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CodedError("fetch", `"${raw}" is not a URL.`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new CodedError("fetch", `only http and https URLs can be opened, not ${url.protocol} ones.`);
+  if (url.username || url.password) throw new CodedError("fetch", "the URL carries a user name or password, which browsers do not send from a script: remove them, or download the capture and open the file here.");
+  if (scope.location.protocol === "https:" && url.protocol === "http:" && !loopback(url.hostname)) {
+    throw new CodedError("fetch", `this page was loaded over https, so the browser will not fetch the plain http URL ${url.href} (mixed content). Use an https URL, or download the capture and open the file here.`);
+  }
+  const seen = refused.length;
+  let res: Response;
+  try {
+    res = await fetch(url.href, { credentials: "omit", cache: "no-cache", referrerPolicy: "no-referrer", mode: "cors" });
+  } catch (e) {
+    throw new CodedError("fetch", await whyNot(url, e, seen));
+  }
+  if (!res.ok) throw new CodedError("fetch", `${url.href} answered HTTP ${res.status}${res.statusText ? " " + res.statusText : ""}.`);
+  if (!res.body) throw new CodedError("fetch", `${url.href} sent no body.`);
+  // Content-Length counts encoded bytes; the body arrives decoded. (Cross-origin,
+  // Content-Encoding is not readable: progress then stretches its total as it goes.)
+  const enc = res.headers.get("Content-Encoding");
+  const total = enc && enc !== "identity" ? 0 : Number(res.headers.get("Content-Length") ?? 0) || 0;
+  return { body: res.body, total };
+}
+
+/** whyNot explains a fetch that failed before any response. */
+async function whyNot(url: URL, e: unknown, seen: number): Promise<string> {
+  const detail = e instanceof Error ? e.message : String(e);
+  await new Promise((r) => setTimeout(r, 0)); // a policy violation is reported as an event, just after
+  if (refused.length > seen) {
+    return `this site's Content-Security-Policy does not let the analysis worker connect to ${url.origin}. Download the capture and open the file here.`;
+  }
+  if (url.origin === scope.location.origin) return `could not read ${url.href} (${detail}): the server did not answer.`;
+  // An opaque (no-cors) request tells a server that answered but refused
+  // cross-origin reading from one that could not be reached. It is dropped as
+  // soon as its headers arrive.
+  const ctl = new AbortController();
+  try {
+    await fetch(url.href, { mode: "no-cors", credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: ctl.signal });
+    ctl.abort();
+    return (
+      `${url.origin} answered, but does not allow other sites to read ${url.pathname}: its response has no Access-Control-Allow-Origin header (CORS). ` +
+      "Download the capture and open the file here, or ask the server's owner to allow cross-origin reading."
+    );
+  } catch {
+    return `could not reach ${url.origin} (${detail}): check the address, and that the server is up and reachable from this browser.`;
+  }
+}
+
 async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, options: AnalyzeOptions): Promise<string> {
   return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
 }
@@ -155,6 +234,12 @@ scope.addEventListener("message", (ev) => {
         case "analyzeStream":
           json = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
           break;
+        case "analyzeURL": {
+          post({ type: "progress", id: req.id, bytes: 0, total: 0, packets: 0 });
+          const { body, total } = await openURL(req.url);
+          json = await analyzeStream(api, req.id, body, total, req.options ?? {});
+          break;
+        }
         case "analyzeBytes":
           json = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
           break;

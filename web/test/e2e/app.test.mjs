@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { writeCapture } from "../gen.mjs";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, launch, openPage, settled, startServer, text, tmp } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, launch, openPage, settled, startOtherOrigin, startServer, text, tmp } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -183,8 +183,8 @@ describe("app", () => {
     }
   });
 
-  test("a built-in sample opens with one click; a same-origin URL streams in; another origin is refused clearly", async () => {
-    const { page, context, requests, problems } = await openPage(browser, server.url);
+  test("a built-in sample opens with one click; a same-origin URL streams in", async () => {
+    const { page, context, problems } = await openPage(browser, server.url);
     try {
       await page.click('button[data-sample="chrissanders--synscan.pcapng"]');
       await settled(page);
@@ -197,13 +197,6 @@ describe("app", () => {
       await settled(page);
       assert.equal(await text(page, "#file-name"), "sip-register-bruteforce.pcap");
       assert.equal(await text(page, '[data-key="packet_count"]'), packets("sip-register-bruteforce.pcap").toLocaleString("en-US"));
-      await page.click(".file-tab-wrap.active .file-tab-close");
-      await page.fill("#url-input", "https://example.com/capture.pcap");
-      await page.evaluate(() => (document.body.dataset.state = "idle"));
-      await page.click("#url-form button[type=submit]");
-      await settled(page);
-      assert.match(await text(page, "#status .note-error"), /own origin.*connect-src 'self'/s);
-      assert.ok(!requests.some((r) => r.includes("example.com")), "the page tried to reach another origin");
       // A missing file on this origin: the HTTP status is shown.
       await page.click(".file-tab-wrap.active .file-tab-close");
       await page.fill("#url-input", "samples/nope.pcap");
@@ -214,6 +207,68 @@ describe("app", () => {
       assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
     } finally {
       await context.close();
+    }
+  });
+
+  test("a URL on another origin: read when its server allows CORS, a clear message when it refuses or is down; the page itself still cannot connect there", async () => {
+    const file = "chrissanders--dns_lab.pcapng";
+    const other = await startOtherOrigin({
+      "/open/dns.pcapng": { file: join(captures, file), cors: true },
+      "/closed/dns.pcapng": { file: join(captures, file), cors: false },
+    });
+    const gone = await startOtherOrigin({});
+    await gone.close();
+    const { page, context, requests, problems } = await openPage(browser, server.url);
+    const open = async (url) => {
+      await page.fill("#url-input", url);
+      await page.evaluate(() => (document.body.dataset.state = "idle"));
+      await page.click("#url-form button[type=submit]");
+      await settled(page);
+    };
+    try {
+      await context.addCookies([{ name: "secret", value: "1", url: other.url }]);
+      // Allowed: streamed into the analysis like a same-origin file.
+      await open(`${other.url}open/dns.pcapng`);
+      assert.equal(await text(page, "#file-name"), "dns.pcapng");
+      assert.equal(await text(page, '[data-key="packet_count"]'), packets(file).toLocaleString("en-US"));
+      const got = other.requests.filter((r) => r.path === "/open/dns.pcapng");
+      assert.equal(got.length, 1);
+      assert.equal(got[0].mode, "cors");
+      assert.equal(got[0].cookie, undefined, "cookies were sent to the other origin");
+      assert.equal(got[0].referer, undefined, "the page's address was sent to the other origin");
+      // Refused: the server answers without Access-Control-Allow-Origin.
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      await open(`${other.url}closed/dns.pcapng`);
+      const refused = await text(page, "#status .note-error");
+      assert.match(refused, /^Cannot open this URL:/);
+      assert.match(refused, /answered, but does not allow other sites to read \/closed\/dns\.pcapng: its response has no Access-Control-Allow-Origin header \(CORS\)/);
+      // Down: nothing listens there.
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      await open(`${gone.url}capture.pcap`);
+      assert.match(await text(page, "#status .note-error"), /could not reach http:\/\/127\.0\.0\.1:\d+ .*check the address/s);
+      // Not a web URL.
+      await page.click(".file-tab-wrap.active .file-tab-close");
+      await open("ftp://example.com/capture.pcap");
+      assert.match(await text(page, "#status .note-error"), /only http and https URLs can be opened/);
+      assert.ok(!requests.some((r) => r.startsWith("ftp:")));
+      // The page (the document that shows strings from packets) still cannot connect to another origin.
+      const fromPage = await page.evaluate(async (u) => {
+        const violation = new Promise((r) => document.addEventListener("securitypolicyviolation", (e) => r(e.effectiveDirective), { once: true }));
+        const got = await fetch(u).then(
+          () => "read",
+          () => "blocked",
+        );
+        return [got, await Promise.race([violation, new Promise((r) => setTimeout(() => r("no violation"), 2000))])];
+      }, `${other.url}open/dns.pcapng`);
+      assert.deepEqual(fromPage, ["blocked", "connect-src"]);
+      assert.equal(other.requests.filter((r) => r.path === "/open/dns.pcapng").length, 1, "the page's own fetch reached the other origin");
+      assert.deepEqual(
+        problems.filter((p) => !/CSP violation: connect-src|violates (the following|the document's) Content Security Policy|Access-Control-Allow-Origin|Failed to load resource|ERR_CONNECTION_REFUSED/.test(p)),
+        [],
+      );
+    } finally {
+      await context.close();
+      await other.close();
     }
   });
 });

@@ -21,6 +21,9 @@ export const bin = process.env.PCAPLENS_BIN ? resolve(root, process.env.PCAPLENS
 /** csp is the page's Content-Security-Policy, read from web/index.html. */
 export const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(readFileSync(join(root, "web", "index.html"), "utf8"))[1];
 
+/** workerCsp is the analysis worker's policy: the page's, except connect-src (as web.WorkerCSP). */
+export const workerCsp = csp.replace("connect-src 'self'", "connect-src 'self' https: http:");
+
 /** tmp returns a fresh temporary directory. */
 export function tmp() {
   return mkdtempSync(join(tmpdir(), "pcaplens-e2e-"));
@@ -76,7 +79,7 @@ function staticServer(port) {
     }
     res.writeHead(200, {
       "Content-Type": types[extname(file)] ?? "application/octet-stream",
-      "Content-Security-Policy": csp,
+      "Content-Security-Policy": path === "/worker.js" ? workerCsp : csp,
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-cache",
     });
@@ -115,6 +118,31 @@ export async function startServer() {
   }
   const server = await staticServer(port);
   return { url, kind: "node", close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * startOtherOrigin serves files on another loopback port (another origin
+ * than the page's): routes maps a path to {file, cors}. With cors, the
+ * response allows any origin to read it. Returns {url, requests, close()}.
+ */
+export async function startOtherOrigin(routes) {
+  const port = await freePort();
+  const requests = [];
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    requests.push({ method: req.method, path, mode: req.headers["sec-fetch-mode"], cookie: req.headers.cookie, referer: req.headers.referer });
+    const r = routes[path];
+    if (!r) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const headers = { "Content-Type": "application/octet-stream" };
+    if (r.cors) headers["Access-Control-Allow-Origin"] = "*";
+    res.writeHead(200, headers);
+    res.end(readFileSync(r.file));
+  });
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${port}/`, requests, close: () => new Promise((r) => server.close(r)) };
 }
 
 /** launch starts headless Chromium (Debian's, /usr/bin/chromium). */
