@@ -21,7 +21,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The WASM module, the bundle and the CLI are rebuilt on every make (go and esbuild
 # caches make that take seconds), so no list of sources can go stale.
 
-.PHONY: help run dist wasm web cli test deps npm chromium vet gotest wasmtest bridge-test typecheck e2e \
+.PHONY: help run dist wasm web cli test deps npm chromium vet gotest wasmtest bridge-test typecheck webunit e2e \
         bench bench-browser bench-large fuzz golden clean
 
 help:
@@ -88,10 +88,14 @@ bridge-test: cli
 typecheck: npm
 	npx tsc --noEmit -p tsconfig.json
 
+# Unit tests of the page's own code that needs no browser (the streaming digests).
+webunit: npm
+	node --test web/test/unit/*.test.mjs
+
 e2e: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 web/test/e2e/*.test.mjs
 
-test: deps vet typecheck gotest wasmtest bridge-test e2e
+test: deps vet typecheck webunit gotest wasmtest bridge-test e2e
 	@echo "make test: all passed"
 
 ## Benchmarks, fuzzing, golden files

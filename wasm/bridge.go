@@ -252,6 +252,21 @@ func parseOptions(v safejs.Value) (*engine.Options, error) {
 	return o, nil
 }
 
+// boolOption reads an optional boolean option.
+func boolOption(v safejs.Value, name string) (bool, error) {
+	if v.Type() != safejs.TypeObject {
+		return false, nil
+	}
+	x, err := v.Get(name)
+	if err != nil || x.IsUndefined() || x.IsNull() {
+		return false, nil
+	}
+	if x.Type() != safejs.TypeBoolean {
+		return false, errorf(codeBadOptions, "pcaplens: option %s must be a boolean", name)
+	}
+	return x.Bool()
+}
+
 func arg(args []safejs.Value, i int) safejs.Value {
 	if i < len(args) {
 		return args[i]
@@ -326,6 +341,9 @@ type session struct {
 
 	mu     sync.Mutex
 	last   chan struct{} // done when the previous write (or close) finished: writes apply in call order
+	// digests are the input's SHA-256 and SHA-1 given to close, for a session
+	// opened with externalDigests (read by the engine after the input ended).
+	digests [2]string
 	closed bool
 	jsObj  safejs.Value
 	funcs  []safejs.Func
@@ -342,6 +360,17 @@ func openSession(args []safejs.Value) (any, error) {
 	pr, pw := io.Pipe()
 	s := &session{pw: pw, cancel: cancel, done: make(chan struct{}), last: make(chan struct{})}
 	close(s.last)
+	if optErr == nil {
+		if ext, err := boolOption(arg(args, 0), "externalDigests"); err != nil {
+			optErr = err
+		} else if ext {
+			o.Digests = func() (string, string) {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				return s.digests[0], s.digests[1]
+			}
+		}
+	}
 	o.ProgressEvery = 256 << 10
 	o.Progress = func(p engine.Progress) {
 		s.read.Store(p.Bytes)
@@ -389,8 +418,8 @@ func (s *session) object() (safejs.Value, error) {
 		f     func([]safejs.Value) (any, error)
 	}{
 		{"write", true, s.write},
-		{"close", true, func([]safejs.Value) (any, error) { return s.close(false) }},
-		{"closeJSON", true, func([]safejs.Value) (any, error) { return s.close(true) }},
+		{"close", true, func(a []safejs.Value) (any, error) { return s.close(a, false) }},
+		{"closeJSON", true, func(a []safejs.Value) (any, error) { return s.close(a, true) }},
 		{"abort", false, s.abort},
 		{"progress", false, s.progress},
 	} {
@@ -435,14 +464,23 @@ func (s *session) write(args []safejs.Value) (any, error) {
 	}), nil
 }
 
-// close implements session.close() → Promise<report> (closeJSON: the JSON text).
-func (s *session) close(text bool) (any, error) {
+// close implements session.close(digests?) → Promise<report> (closeJSON: the
+// JSON text). digests, {sha256, sha1} in hex, are the input's digests for a
+// session opened with externalDigests; the engine checks them.
+func (s *session) close(args []safejs.Value, text bool) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errorf(codeClosed, "pcaplens: session already closed")
 	}
 	s.closed = true
+	if d := arg(args, 0); d.Type() == safejs.TypeObject {
+		for i, name := range []string{"sha256", "sha1"} {
+			if x, err := d.Get(name); err == nil && x.Type() == safejs.TypeString {
+				s.digests[i], _ = x.String()
+			}
+		}
+	}
 	prev, mine := s.next()
 	return promise(func() (any, error) {
 		defer close(mine)

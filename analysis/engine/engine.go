@@ -30,6 +30,13 @@ type Options struct {
 	// ProgressEvery bytes (default 1 MiB) and once at the end.
 	Progress      func(Progress) `json:"-"`
 	ProgressEvery int64          `json:"-"`
+	// Digests, when set, supplies the input's SHA-256 and SHA-1 (lower-case
+	// hex) instead of the engine hashing the input itself. It is called once,
+	// after the input has ended. The browser uses it: its digests are
+	// computed in a second worker beside the analysis, where pure-Go hashing
+	// under WebAssembly would be on the analysis' own thread. A digest that is
+	// not hex of the right length is dropped, with a warning.
+	Digests func() (sha256, sha1 string) `json:"-"`
 }
 
 // Progress is how far the engine has read.

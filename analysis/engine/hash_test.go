@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/iotest"
 
@@ -25,6 +26,7 @@ func (hashTap) Finish(c *Capture) map[string]any {
 
 func init() {
 	Register(Factory{Name: "hashes", Tools: []string{"hashes"}, Hashes: true, New: func(*Options) Tap { return hashTap{} }})
+	Register(Factory{Name: "warnings", Tools: []string{"warnings"}, New: func(*Options) Tap { return warnTap{} }})
 }
 
 // TestHashesInlineAndConcurrent checks the input's digests with the hashing
@@ -55,4 +57,57 @@ func TestHashesInlineAndConcurrent(t *testing.T) {
 			t.Errorf("GOMAXPROCS %d: cancelled run: %v", procs, err)
 		}
 	}
+}
+
+// TestDigestsSupplied checks that digests supplied by Options.Digests are
+// reported as they are (the engine does not hash the input then), that the
+// callback runs once, after the whole input was read, and that malformed
+// digests are dropped with a warning.
+func TestDigestsSupplied(t *testing.T) {
+	file := pcapFile(ethUDP, ethUDP)
+	a, b := strings.Repeat("ab", sha256.Size), strings.Repeat("cd", sha1.Size)
+	calls := 0
+	var readAtCall int64
+	cr := &countingReader{r: bytes.NewReader(file)}
+	o := &Options{Tools: []string{"hashes"}, Digests: func() (string, string) {
+		calls++
+		readAtCall = cr.n
+		return a, b
+	}}
+	out, err := Run(context.Background(), cr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [3]any{int64(len(file)), a, b}; out["hashes"] != want {
+		t.Errorf("got %v, want %v", out["hashes"], want)
+	}
+	if calls != 1 || readAtCall != int64(len(file)) {
+		t.Errorf("Digests called %d times, after %d of %d bytes", calls, readAtCall, len(file))
+	}
+	for _, bad := range [][2]string{{"", ""}, {a, "xyz"}, {strings.ToUpper(a), b}, {a[2:], b}} {
+		lastWarnings = nil
+		out, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"hashes", "warnings"}, Digests: func() (string, string) { return bad[0], bad[1] }})
+		warned := lastWarnings
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [3]any{int64(len(file)), "", ""}; out["hashes"] != want {
+			t.Errorf("%q: got %v, want %v", bad, out["hashes"], want)
+		}
+		if len(warned) != 1 || !strings.Contains(warned[0], "SHA256 and SHA1 were not computed") {
+			t.Errorf("%q: warnings %q", bad, warned)
+		}
+	}
+}
+
+// warnTap records the run's warnings in lastWarnings.
+type warnTap struct{}
+
+var lastWarnings []string
+
+func (warnTap) Packet(*frame.Frame) {}
+
+func (warnTap) Finish(c *Capture) map[string]any {
+	lastWarnings = c.Warnings
+	return map[string]any{"warnings": len(c.Warnings)}
 }

@@ -151,7 +151,12 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	}
 	cr := &countingReader{r: r}
 	var s256, s1 hash.Hash
+	external := false
 	for _, f := range facts {
+		if f.Hashes && o.Digests != nil {
+			external = true
+			break
+		}
 		if f.Hashes {
 			s256, s1 = sha256.New(), sha1.New()
 			cr.hashes = []hash.Hash{s256, s1}
@@ -241,6 +246,14 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		c.SHA256 = hex.EncodeToString(s256.Sum(nil))
 		c.SHA1 = hex.EncodeToString(s1.Sum(nil))
 	}
+	if external {
+		a, b := o.Digests()
+		if isHex(a, sha256.Size) && isHex(b, sha1.Size) {
+			c.SHA256, c.SHA1 = a, b
+		} else {
+			c.Warnings = append(c.Warnings, "the file's SHA256 and SHA1 were not computed (the digests supplied beside the analysis were missing or malformed)")
+		}
+	}
 	for _, what := range c.File.Capped {
 		c.Warnings = append(c.Warnings, "capture: too many "+what+" in the file: the ones over the cap were not kept")
 	}
@@ -280,6 +293,19 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// isHex reports whether s is n bytes in lower-case hex.
+func isHex(s string, n int) bool {
+	if len(s) != 2*n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *running) packet(f *frame.Frame) {

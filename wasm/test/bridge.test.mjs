@@ -115,6 +115,37 @@ describe("bridge", () => {
     assert.deepEqual(ok, JSON.parse(cli(path)));
   });
 
+  test("externalDigests: the digests given to close are reported, malformed ones are dropped with a warning", async () => {
+    const bytes = readFileSync(join(captures, samples[0]));
+    const want = JSON.parse(cli(join(captures, samples[0]), "--tools", "capinfos")).capinfos;
+    // Digests supplied by the caller (the page's digest worker) replace the engine's own.
+    const s = api.open({ tools: ["capinfos"], externalDigests: true });
+    await s.write(bytes);
+    const fake = { sha256: "ab".repeat(32), sha1: "cd".repeat(20) };
+    const rep = JSON.parse(await s.closeJSON(fake)).capinfos;
+    assert.equal(rep.sha256, fake.sha256);
+    assert.equal(rep.sha1, fake.sha1);
+    assert.equal(rep.packet_count, want.packet_count);
+    // Real ones equal the CLI's.
+    const t = api.open({ tools: ["capinfos"], externalDigests: true });
+    await t.write(bytes);
+    const { createHash } = await import("node:crypto");
+    const real = JSON.parse(await t.closeJSON({ sha256: createHash("sha256").update(bytes).digest("hex"), sha1: createHash("sha1").update(bytes).digest("hex") })).capinfos;
+    assert.equal(real.sha256, want.sha256);
+    assert.equal(real.sha1, want.sha1);
+    // None given: no digests, and the report says so.
+    const u = api.open({ tools: ["capinfos"], externalDigests: true });
+    await u.write(bytes);
+    const none = JSON.parse(await u.closeJSON()).capinfos;
+    assert.equal(none.sha256 ?? "", "");
+    assert.ok(none.warnings.some((w) => /SHA256 and SHA1 were not computed/.test(w)), JSON.stringify(none.warnings));
+    // Without the option the engine hashes, and close ignores what it is given.
+    const v = api.open({ tools: ["capinfos"] });
+    await v.write(bytes);
+    assert.equal(JSON.parse(await v.closeJSON(fake)).capinfos.sha256, want.sha256);
+    await assert.rejects(api.open({ externalDigests: "yes" }).write(bytes), (e) => e.code === "bad_options" && /externalDigests must be a boolean/.test(e.message));
+  });
+
   test("a truncated capture resolves with a warning", async () => {
     const bytes = new Uint8Array(readFileSync(join(captures, samples[1])));
     const cut = bytes.subarray(0, Math.floor(bytes.length * 0.7));

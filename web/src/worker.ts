@@ -1,12 +1,13 @@
 // The analysis worker: loads wasm_exec.js and pcaplens.wasm, then analyses
 // files for the page, streaming each File in slices through the bridge's
 // open/write/close. The first message is "ready" or "failed".
+import { SHA1, SHA256 } from "./digest/sha";
 import type { AnalyzeOptions, Request, Response as Reply } from "./protocol";
 
 /** The bridge installed by the Go program (wasm/bridge.go). */
 interface Session {
   write(chunk: Uint8Array): Promise<void>;
-  closeJSON(): Promise<string>;
+  closeJSON(digests?: Digests): Promise<string>;
   abort(): void;
   progress(): { bytes: number; packets: number; written: number };
 }
@@ -14,7 +15,8 @@ interface Bridge {
   ready: boolean;
   version: string;
   tools: string[];
-  open(options?: AnalyzeOptions): Session;
+  /** externalDigests: the caller gives the input's digests to closeJSON (see Digester). */
+  open(options?: AnalyzeOptions & { externalDigests?: boolean }): Session;
 }
 /** Go is defined by wasm_exec.js. */
 interface GoRuntime {
@@ -22,10 +24,11 @@ interface GoRuntime {
   run(instance: WebAssembly.Instance): Promise<void>;
 }
 interface WorkerScope {
-  postMessage(message: Reply, transfer?: Transferable[]): void;
-  addEventListener(type: "message", listener: (ev: MessageEvent<Request>) => void): void;
+  name: string;
+  postMessage(message: Reply | DigestReply, transfer?: Transferable[]): void;
+  addEventListener(type: "message", listener: (ev: MessageEvent<Request | DigestRequest>) => void): void;
   addEventListener(type: "securitypolicyviolation", listener: (ev: SecurityPolicyViolationEvent) => void): void;
-  location: { origin: string; protocol: string };
+  location: { origin: string; protocol: string; href: string };
   importScripts(...urls: string[]): void;
   Go: new () => GoRuntime;
   pcaplens?: Bridge;
@@ -80,8 +83,117 @@ async function load(): Promise<Bridge> {
   return Promise.race([ready, exited]);
 }
 
+/**
+ * The file's SHA-256 and SHA-1 (capinfos reports them) are computed in a
+ * second worker, beside the analysis: under WebAssembly, Go's hashing would
+ * run on the analysis' own thread and take as long as the analysis itself.
+ * The digest worker is this same script, started with the name below.
+ */
+const DIGEST_WORKER = "pcaplens-digest";
+/** Digests are the input's hex digests, as the bridge's close takes them. */
+interface Digests {
+  sha256: string;
+  sha1: string;
+}
+type DigestRequest = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" };
+type DigestReply = { type: "ack"; bytes: number } | ({ type: "digests" } & Digests);
+
+/** IN_FLIGHT bounds the bytes handed to the digest worker and not yet hashed. */
+const IN_FLIGHT = 32 << 20;
+
+class Digester {
+  private inFlight = 0;
+  private failed = false;
+  private wake: (() => void) | null = null;
+  private done!: (d: Digests | undefined) => void;
+  private readonly result = new Promise<Digests | undefined>((r) => (this.done = r));
+
+  private constructor(private readonly worker: Worker) {
+    worker.onmessage = (ev: MessageEvent<DigestReply>) => {
+      const m = ev.data;
+      if (m.type === "ack") {
+        this.inFlight -= m.bytes;
+        this.resume();
+      } else {
+        this.done({ sha256: m.sha256, sha1: m.sha1 });
+        worker.terminate();
+      }
+    };
+    worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.stop();
+    };
+  }
+
+  /**
+   * start makes a digest worker when the run needs the file's digests (every
+   * tool, or capinfos), or returns null: then the engine hashes, as natively.
+   */
+  static start(options: AnalyzeOptions): Digester | null {
+    if (options.tools?.length && !options.tools.includes("capinfos")) return null;
+    if (typeof Worker !== "function") return null;
+    try {
+      return new Digester(new Worker(scope.location.href, { name: DIGEST_WORKER }));
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * feed hands the digest worker a chunk (after the bridge has copied it):
+   * transferred when the chunk owns its whole buffer and may be given away,
+   * copied otherwise. It waits while too much is still unhashed.
+   */
+  async feed(chunk: Uint8Array, mayTransfer: boolean): Promise<void> {
+    if (this.failed || chunk.byteLength === 0) return;
+    const whole = mayTransfer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+    const buffer = whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
+    this.inFlight += buffer.byteLength;
+    this.worker.postMessage({ type: "chunk", buffer } satisfies DigestRequest, [buffer]);
+    while (this.inFlight > IN_FLIGHT && !this.failed) await new Promise<void>((r) => (this.wake = r));
+  }
+
+  private resume(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** digests ends the input and resolves to the digests (undefined if the digest worker failed). */
+  digests(): Promise<Digests | undefined> {
+    if (!this.failed) this.worker.postMessage({ type: "end" } satisfies DigestRequest);
+    return this.result;
+  }
+
+  /** stop ends the digest worker now. */
+  stop(): void {
+    this.failed = true;
+    this.worker.terminate();
+    this.resume();
+    this.done(undefined);
+  }
+}
+
+/** digestMain is the digest worker: chunks in, one ack each, the digests at the end. */
+function digestMain(): void {
+  const a = new SHA256();
+  const b = new SHA1();
+  scope.addEventListener("message", (ev) => {
+    const m = ev.data;
+    if (m.type === "chunk") {
+      const bytes = new Uint8Array(m.buffer);
+      a.update(bytes);
+      b.update(bytes);
+      scope.postMessage({ type: "ack", bytes: bytes.byteLength });
+    } else if (m.type === "end") {
+      scope.postMessage({ type: "digests", sha256: a.hex(), sha1: b.hex() });
+    }
+  });
+}
+
 async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number): Promise<string> {
-  const session = api.open(options);
+  const digester = Digester.start(options);
+  const session = api.open({ ...options, externalDigests: !!digester });
   const total = file.size;
   let offset = 0;
   let lastPost = 0;
@@ -89,7 +201,9 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
     while (offset < total) {
       const end = Math.min(total, offset + chunkSize);
       const chunk = new Uint8Array(await file.slice(offset, end).arrayBuffer());
-      await session.write(chunk);
+      const written = session.write(chunk); // the bridge copies the chunk before it returns
+      await digester?.feed(chunk, true);
+      await written;
       offset = end;
       const now = Date.now();
       if (now - lastPost > 50 || offset === total) {
@@ -99,21 +213,25 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
     }
   } catch (e) {
     session.abort();
+    digester?.stop();
     throw e;
   }
-  const json = await session.closeJSON();
+  const json = await session.closeJSON(await digester?.digests());
   post({ type: "progress", id, bytes: total, total, packets: session.progress().packets });
   return json;
 }
 
 async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
-  const session = api.open(options);
+  const digester = Digester.start(options);
+  const session = api.open({ ...options, externalDigests: !!digester });
   const reader = stream.getReader();
   let bytes = 0;
   let lastPost = 0;
   try {
     for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      await session.write(r.value);
+      const written = session.write(r.value);
+      await digester?.feed(r.value, false);
+      await written;
       bytes += r.value.byteLength;
       const now = Date.now();
       if (now - lastPost > 50) {
@@ -123,10 +241,11 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
     }
   } catch (e) {
     session.abort();
+    digester?.stop();
     void reader.cancel().catch(() => undefined);
     throw e;
   }
-  const json = await session.closeJSON();
+  const json = await session.closeJSON(await digester?.digests());
   post({ type: "progress", id, bytes, total: bytes, packets: session.progress().packets });
   return json;
 }
@@ -212,43 +331,48 @@ async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, option
   return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
 }
 
-const apiReady = load();
-apiReady.then(
-  (api) => post({ type: "ready", tools: Array.from(api.tools ?? []), version: String(api.version ?? "") }),
-  (e: unknown) => post({ type: "failed", message: `cannot start the analysis engine: ${errorOf(e).message}` }),
-);
+if (scope.name === DIGEST_WORKER) digestMain();
+else analysisMain();
 
-// Requests run one at a time, in order: each waits for the previous one.
-let queue: Promise<unknown> = Promise.resolve();
+function analysisMain(): void {
+  const apiReady = load();
+  apiReady.then(
+    (api) => post({ type: "ready", tools: Array.from(api.tools ?? []), version: String(api.version ?? "") }),
+    (e: unknown) => post({ type: "failed", message: `cannot start the analysis engine: ${errorOf(e).message}` }),
+  );
 
-scope.addEventListener("message", (ev) => {
-  const req = ev.data;
-  queue = queue.then(async () => {
-    try {
-      const api = await apiReady;
-      let json: string;
-      switch (req.type) {
-        case "analyzeFile":
-          json = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
-          break;
-        case "analyzeStream":
-          json = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
-          break;
-        case "analyzeURL": {
-          post({ type: "progress", id: req.id, bytes: 0, total: 0, packets: 0 });
-          const { body, total } = await openURL(req.url);
-          json = await analyzeStream(api, req.id, body, total, req.options ?? {});
-          break;
+  // Requests run one at a time, in order: each waits for the previous one.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  scope.addEventListener("message", (ev) => {
+    const req = ev.data as Request;
+    queue = queue.then(async () => {
+      try {
+        const api = await apiReady;
+        let json: string;
+        switch (req.type) {
+          case "analyzeFile":
+            json = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
+            break;
+          case "analyzeStream":
+            json = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
+            break;
+          case "analyzeURL": {
+            post({ type: "progress", id: req.id, bytes: 0, total: 0, packets: 0 });
+            const { body, total } = await openURL(req.url);
+            json = await analyzeStream(api, req.id, body, total, req.options ?? {});
+            break;
+          }
+          case "analyzeBytes":
+            json = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
+            break;
+          default:
+            throw new Error(`unknown request ${(req as { type: string }).type}`);
         }
-        case "analyzeBytes":
-          json = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
-          break;
-        default:
-          throw new Error(`unknown request ${(req as { type: string }).type}`);
+        post({ type: "result", id: req.id, json });
+      } catch (e) {
+        post({ type: "error", id: req.id, ...errorOf(e) });
       }
-      post({ type: "result", id: req.id, json });
-    } catch (e) {
-      post({ type: "error", id: req.id, ...errorOf(e) });
-    }
+    });
   });
-});
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  captures, chooseFile, cliReport, csp, dropFile, expected, foreignRequests, launch, openPage, startServer, text, tmp, utcText,
+  captures, chooseFile, cliReport, csp, dropFile, expected, foreignRequests, launch, openPage, root, startServer, text, tmp, utcText,
 } from "./helpers.mjs";
 
 let server;
@@ -36,13 +36,21 @@ describe("capture tab", () => {
     const file = "chrissanders--dns.pcap";
     const want = capinfosFigures(file);
     const { page, context, requests, problems } = await openPage(browser, server.url);
+    const workers = [];
+    page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
     try {
       await chooseFile(page, join(captures, file));
       assert.equal(await text(page, "#status .note-error"), "", "unexpected error");
+      // One worker analyses; a second one, started by the first, hashes the file beside it.
+      assert.deepEqual(workers, ["/worker.js", "/worker.js"]);
       assert.equal(await text(page, "#file-name"), file);
       assert.equal(await text(page, '[data-key="packet_count"]'), want.packets.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="first_packet_time"]'), utcText(want.first));
       assert.equal(await text(page, '[data-key="filename"]'), file);
+      // The digests (computed in the worker's digest worker) are capinfos' own.
+      const capinfos = readFileSync(join(root, "testdata", "expected", "capinfos", `${file}.txt`), "utf8");
+      assert.equal(await text(page, '[data-key="sha256"]'), /^SHA256:\s+(\S+)$/m.exec(capinfos)[1]);
+      assert.equal(await text(page, '[data-key="sha1"]'), /^SHA1:\s+(\S+)$/m.exec(capinfos)[1]);
       // The tab list is a proper tablist with the first tab (Findings) selected.
       assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
       assert.deepEqual(foreignRequests(requests, server.url), []);
