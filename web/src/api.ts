@@ -47,7 +47,15 @@ export class Analyzer {
   private nextId = 1;
   private readyPromise!: Promise<{ tools: string[]; version: string }>;
 
-  constructor(private readonly workerURL = "worker.js") {
+  /**
+   * module, when given, is the compiled engine shared by every worker of the page:
+   * each worker instantiates it instead of compiling its own copy, and code the
+   * browser has optimised while one file was analysed serves the next.
+   */
+  constructor(
+    private readonly workerURL = "worker.js",
+    private readonly module?: Promise<WebAssembly.Module | undefined>,
+  ) {
     this.start();
   }
 
@@ -59,6 +67,9 @@ export class Analyzer {
   private start(): void {
     const w = new Worker(this.workerURL);
     this.worker = w;
+    const init = (module?: WebAssembly.Module) => w.postMessage({ type: "init", module } satisfies Request);
+    if (this.module) this.module.then(init, () => init());
+    else init();
     let settle!: { resolve(v: { tools: string[]; version: string }): void; reject(e: Error): void };
     this.readyPromise = new Promise((resolve, reject) => (settle = { resolve, reject }));
     this.readyPromise.catch(() => undefined); // observed by callers that care
@@ -112,7 +123,7 @@ export class Analyzer {
     for (const p of all) p.reject(err);
   }
 
-  private request(req: Request, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {
+  private request(req: Exclude<Request, { type: "init" }>, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.pending.set(req.id, { resolve, reject, onProgress });
       try {

@@ -51,6 +51,26 @@ if (inlineWorker) {
   inlineWorker.remove(); // the text is large; the Blob keeps it
 }
 
+/**
+ * compiled is the engine, compiled once by the page for all its workers (the
+ * single-file build has no module to fetch: its worker compiles its own).
+ * Undefined when compiling here failed: each worker then tries itself and
+ * reports what went wrong.
+ */
+let compiled: Promise<WebAssembly.Module | undefined> | undefined;
+function sharedModule(): Promise<WebAssembly.Module | undefined> | undefined {
+  if (inlineWorker) return undefined;
+  compiled ??= WebAssembly.compileStreaming(fetch("pcaplens.wasm"))
+    .catch(async () => {
+      // A server that does not send application/wasm: compile from bytes.
+      const res = await fetch("pcaplens.wasm");
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return WebAssembly.compile(await res.arrayBuffer());
+    })
+    .catch(() => undefined);
+  return compiled;
+}
+
 type State = "idle" | "busy" | "report" | "error" | "cancelled";
 
 /** FileSession is one capture: its worker, its progress, its report and its tabs. */
@@ -206,7 +226,7 @@ function newSession(name: string): FileSession {
   const s: FileSession = {
     id,
     name,
-    analyzer: new Analyzer(workerURL),
+    analyzer: new Analyzer(workerURL, sharedModule()),
     state: "busy",
     message: null,
     progress: { bytes: 0, total: 0, packets: 0 },

@@ -16,6 +16,11 @@ export interface AnalyzeOptions {
 
 /** Request is a message to the worker. */
 export type Request =
+  /**
+   * The first message to every analysis worker: the WebAssembly module the page compiled
+   * once for all its workers, or none (the worker then compiles it itself).
+   */
+  | { type: "init"; module?: WebAssembly.Module }
   /** Analyze a File or Blob, read in slices of chunkSize bytes. */
   | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number }
   /** Analyze bytes the page already has (the buffer is transferred). */

@@ -52,6 +52,9 @@ function errorOf(e: unknown): { code: string; message: string } {
   return { code: "internal", message: String(e) };
 }
 
+/** initMessage resolves with the page's first message: the shared compiled module, if any. */
+let initMessage: Promise<WebAssembly.Module | undefined>;
+
 async function load(): Promise<Bridge> {
   // The single-file build puts wasm_exec.js before this code (Go is then defined).
   if (typeof scope.Go !== "function") scope.importScripts("wasm_exec.js");
@@ -61,7 +64,10 @@ async function load(): Promise<Bridge> {
   });
   const url = "pcaplens.wasm";
   let instance: WebAssembly.Instance;
-  if (scope.PCAPLENS_WASM_B64) {
+  const shared = await initMessage;
+  if (shared) {
+    instance = await WebAssembly.instantiate(shared, go.importObject);
+  } else if (scope.PCAPLENS_WASM_B64) {
     const bin = atob(scope.PCAPLENS_WASM_B64);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -197,11 +203,16 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   const total = file.size;
   let offset = 0;
   let lastPost = 0;
+  // The next slice is read while the engine works on this one (the browser
+  // reads a Blob off this thread): at most two slices are held at a time.
+  const slice = (from: number) => file.slice(from, Math.min(total, from + chunkSize)).arrayBuffer();
+  let next: Promise<ArrayBuffer> | null = total > 0 ? slice(0) : null;
   try {
-    while (offset < total) {
+    while (offset < total && next) {
       const end = Math.min(total, offset + chunkSize);
-      const chunk = new Uint8Array(await file.slice(offset, end).arrayBuffer());
-      const written = session.write(chunk); // the bridge copies the chunk before it returns
+      const chunk = new Uint8Array(await next);
+      next = end < total ? slice(end) : null;
+      const written = session.write(chunk); // the bridge copies the chunk (and the engine reads it) before it returns
       await digester?.feed(chunk, true);
       await written;
       offset = end;
@@ -335,6 +346,11 @@ if (scope.name === DIGEST_WORKER) digestMain();
 else analysisMain();
 
 function analysisMain(): void {
+  initMessage = new Promise((resolve) => {
+    scope.addEventListener("message", (ev) => {
+      if (ev.data.type === "init") resolve(ev.data.module);
+    });
+  });
   const apiReady = load();
   apiReady.then(
     (api) => post({ type: "ready", tools: Array.from(api.tools ?? []), version: String(api.version ?? "") }),
@@ -346,6 +362,7 @@ function analysisMain(): void {
 
   scope.addEventListener("message", (ev) => {
     const req = ev.data as Request;
+    if (req.type === "init") return;
     queue = queue.then(async () => {
       try {
         const api = await apiReady;

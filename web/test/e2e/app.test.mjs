@@ -52,12 +52,16 @@ describe("app", () => {
     const a = "chrissanders--synscan.pcapng";
     const b = "chrissanders--dns.pcap";
     const { page, context, problems } = await openPage(browser, server.url);
+    const modules = []; // requests for the module, but the service worker's (it caches the app's files)
+    context.on("request", (r) => r.url().endsWith("/pcaplens.wasm") && !r.serviceWorker() && modules.push(r.url()));
     try {
       await page.setInputFiles("#file-input", [join(captures, a), join(captures, b)]);
       await page.waitForFunction(() => {
         const tabs = [...document.querySelectorAll(".file-tab-wrap")];
         return tabs.length === 2 && tabs.every((t) => t.dataset.state === "report");
       }, null, { timeout: 30_000 });
+      // The page compiled the engine once for both workers: one request for the module.
+      assert.equal(modules.length, 1);
       const tabs = page.locator(".file-tab");
       assert.equal(await tabs.count(), 2);
       for (const [i, file] of [a, b].entries()) {
