@@ -27,9 +27,23 @@ abstract class Block64 implements Digest {
   private readonly buf = new Uint8Array(64);
   private used = 0;
   private length = 0; // bytes so far (exact up to 2^53)
+  /** h is the chaining state, w the message schedule. */
+  protected readonly h: Int32Array;
+  protected readonly w: Int32Array;
 
+  constructor(initial: number[], schedule: number) {
+    this.h = new Int32Array(initial);
+    this.w = new Int32Array(schedule);
+  }
+
+  /** blocks hashes the 64-byte blocks of p[off:end]. */
   protected abstract blocks(p: Uint8Array, off: number, end: number): void;
-  protected abstract words(): Int32Array;
+
+  /** load puts the block at p[off] into w[0:16] as big-endian words. */
+  protected load(p: Uint8Array, off: number): void {
+    const w = this.w;
+    for (let i = 0, j = off; i < 16; i++, j += 4) w[i] = (p[j]! << 24) | (p[j + 1]! << 16) | (p[j + 2]! << 8) | p[j + 3]!;
+  }
 
   update(data: Uint8Array): void {
     this.length += data.length;
@@ -71,18 +85,15 @@ abstract class Block64 implements Digest {
     this.update(pad);
     this.length = length;
     let out = "";
-    for (const w of this.words()) out += (w >>> 0).toString(16).padStart(8, "0");
+    for (const w of this.h) out += (w >>> 0).toString(16).padStart(8, "0");
     return out;
   }
 }
 
 /** SHA256 is SHA-256. */
 export class SHA256 extends Block64 {
-  private readonly h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  private readonly w = new Int32Array(64);
-
-  protected words(): Int32Array {
-    return this.h;
+  constructor() {
+    super([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19], 64);
   }
 
   protected blocks(p: Uint8Array, off: number, end: number): void {
@@ -97,7 +108,7 @@ export class SHA256 extends Block64 {
       h6 = h[6]!,
       h7 = h[7]!;
     for (; off < end; off += 64) {
-      for (let i = 0, j = off; i < 16; i++, j += 4) w[i] = (p[j]! << 24) | (p[j + 1]! << 16) | (p[j + 2]! << 8) | p[j + 3]!;
+      this.load(p, off);
       for (let i = 16; i < 64; i++) {
         const a = w[i - 15]!;
         const b = w[i - 2]!;
@@ -151,11 +162,8 @@ export class SHA256 extends Block64 {
 
 /** SHA1 is SHA-1 (capinfos still reports it). */
 export class SHA1 extends Block64 {
-  private readonly h = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
-  private readonly w = new Int32Array(80);
-
-  protected words(): Int32Array {
-    return this.h;
+  constructor() {
+    super([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0], 80);
   }
 
   protected blocks(p: Uint8Array, off: number, end: number): void {
@@ -167,7 +175,7 @@ export class SHA1 extends Block64 {
       h3 = h[3]!,
       h4 = h[4]!;
     for (; off < end; off += 64) {
-      for (let i = 0, j = off; i < 16; i++, j += 4) w[i] = (p[j]! << 24) | (p[j + 1]! << 16) | (p[j + 2]! << 8) | p[j + 3]!;
+      this.load(p, off);
       for (let i = 16; i < 80; i++) {
         const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
         w[i] = (x << 1) | (x >>> 31);
