@@ -145,7 +145,7 @@ func TestMatchesCapinfos(t *testing.T) {
 				if *r.SnapLengthInferredMin == *r.SnapLengthInferredMax {
 					limits = append(limits, fmt.Sprintf("inferred: %d bytes", *r.SnapLengthInferredMin))
 				} else {
-					limits = append(limits, fmt.Sprintf("inferred: %d-%d bytes (range)", *r.SnapLengthInferredMin, *r.SnapLengthInferredMax))
+					limits = append(limits, fmt.Sprintf("inferred: %d bytes - %d bytes (range)", *r.SnapLengthInferredMin, *r.SnapLengthInferredMax))
 				}
 			}
 			if w := want["Packet size limit"]; len(w) > 0 && strings.Join(w, "|") != strings.Join(limits, "|") {

@@ -85,8 +85,12 @@ type Capture struct {
 	NotDecoded map[string]int
 	// Anomalies counts frames by frame.Frame.Anomaly.
 	Anomalies map[string]int
-	// Warnings are problems with the file (cut short, damaged record): every
-	// report should include them in its own "warnings".
+	// Reassembly counts what IP fragment reassembly did: datagrams
+	// reassembled, dropped at a cap, never completed.
+	Reassembly frame.ReassemblyStats
+	// Warnings are problems with the file (cut short, damaged record,
+	// fragments dropped or never reassembled): every report should include
+	// them in its own "warnings".
 	Warnings []string
 	// Options are the run's options.
 	Options *Options

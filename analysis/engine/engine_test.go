@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/fraggen"
 )
 
 // pcapFile builds a little-endian microsecond pcap with Ethernet records.
@@ -162,5 +163,30 @@ func TestNotDecodedLinkTypeIsReported(t *testing.T) {
 	w := out["count_a"].(map[string]any)["warnings"].([]string)
 	if len(w) != 1 || w[0] != "not decoded: link type 147 (1 packets)" {
 		t.Errorf("warnings = %q", w)
+	}
+}
+
+// TestRunReassembles: the taps see a fragmented datagram once, at the frame
+// that completes it, and the capture says what was not reassembled.
+func TestRunReassembles(t *testing.T) {
+	a, b := fraggen.Client4, fraggen.Server4
+	d := &fraggen.Datagram{Src: a, Dst: b, Proto: 17, ID: 1, Payload: fraggen.UDP(a, b, 1234, 53, fraggen.Pattern(4000))}
+	lone := &fraggen.Datagram{Src: a, Dst: b, Proto: 17, ID: 2, Payload: d.Payload}
+	var recs [][]byte
+	for _, fr := range d.Split(1480) {
+		recs = append(recs, fraggen.Ethernet(fr))
+	}
+	recs = append(recs, fraggen.Ethernet(lone.Split(1480)[1]), ethUDP)
+	out, err := Run(context.Background(), bytes.NewReader(pcapFile(recs...)), &Options{Tools: []string{"count_a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2 := out["count_a"].(map[string]any)
+	if a2["packets"] != 5 || a2["udp"] != 2 {
+		t.Errorf("count_a = %v", a2)
+	}
+	w := a2["warnings"].([]string)
+	if len(w) != 1 || !strings.HasPrefix(w[0], "ip reassembly: 1 fragmented datagrams never completed (1 fragments;") {
+		t.Errorf("warnings %q", w)
 	}
 }

@@ -192,6 +192,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	var rec capture.Record
 	var fr frame.Frame
 	dec := frame.NewDecoder()
+	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	for {
 		if c.Packets&1023 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -219,6 +220,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		}
 		c.Packets++
 		dec.Decode(&rec, c.Packets, &fr)
+		reasm.Add(&fr)
 		if !fr.LinkDecoded {
 			c.NotDecoded[LinkTypeName(fr.LinkType)]++
 		}
@@ -254,6 +256,8 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 			c.Warnings = append(c.Warnings, "the file's SHA256 and SHA1 were not computed (the digests supplied beside the analysis were missing or malformed)")
 		}
 	}
+	c.Reassembly = reasm.Finish()
+	c.Warnings = append(c.Warnings, reassemblyWarnings(&c.Reassembly)...)
 	for _, what := range c.File.Capped {
 		c.Warnings = append(c.Warnings, "capture: too many "+what+" in the file: the ones over the cap were not kept")
 	}
@@ -325,4 +329,19 @@ func (t *running) finish(c *Capture) (reps map[string]any) {
 		}
 	}()
 	return t.tap.Finish(c)
+}
+
+// reassemblyWarnings says what IP reassembly could not do.
+func reassemblyWarnings(s *frame.ReassemblyStats) []string {
+	var w []string
+	if s.Evicted > 0 {
+		w = append(w, fmt.Sprintf("ip reassembly: %d fragmented datagrams dropped at the cap (%d in progress, %d MiB held): their fragments are not reassembled", s.Evicted, s.MaxPending, s.MaxBytes>>20))
+	}
+	if s.Oversize > 0 {
+		w = append(w, fmt.Sprintf("ip reassembly: %d fragmented datagrams longer than %d bytes or in more than %d fragments are not reassembled", s.Oversize, frame.MaxDatagram, frame.MaxDatagramFragments))
+	}
+	if s.Incomplete > 0 {
+		w = append(w, fmt.Sprintf("ip reassembly: %d fragmented datagrams never completed (%d fragments; the others were not captured, or captured short): their fragments count as IP data, as in Wireshark", s.Incomplete, s.IncompleteFragments))
+	}
+	return w
 }

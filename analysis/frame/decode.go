@@ -89,7 +89,14 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	f.Proto = 0
 	f.IPLen = 0
 	f.TTL = 0
-	f.Fragment = false
+	if f.Fragment {
+		// The fragment fields are set only on fragments (Reassembled ones
+		// included): one predictable branch for every other packet.
+		f.Fragment = false
+		f.FragOffset, f.MoreFragments, f.FragID = 0, false, 0
+		f.Reassembled, f.Fragments, f.FirstFragment = false, 0, 0
+		f.Datagram, f.fragData, f.fragWhole = nil, nil, false
+	}
 	f.Transport = TransportNone
 	f.SrcPort, f.DstPort = 0, 0
 	f.Payload = nil
@@ -613,6 +620,19 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		}
 		if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
 			f.Fragment = true
+			f.FragOffset = int(ip.FragOffset) * 8
+			f.MoreFragments = ip.Flags&layers.IPv4MoreFragments != 0
+			f.FragID = uint32(ip.Id)
+			f.fragData = ip.Payload
+			// Reassembly takes a fragment captured whole, with a length in
+			// its header (not 0, as TSO leaves it) and data after the header.
+			hlen := int(ip.IHL) * 4
+			f.fragWhole = binary.BigEndian.Uint16(data[2:4]) != 0 && int(ip.Length) > hlen && len(ip.Payload) == int(ip.Length)-hlen
+			if !f.fragWhole && f.FragOffset == 0 {
+				// Wireshark dissects a first fragment it cannot reassemble
+				// as if it were whole.
+				d.transport(f, ip.Protocol, ip.Payload)
+			}
 			return
 		}
 		d.transport(f, ip.Protocol, ip.Payload)
@@ -636,39 +656,31 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		if ip.HopByHop != nil {
 			next = ip.HopByHop.NextHeader
 		}
-		payload := ip.Payload
-		// Walk the remaining extension headers (RFC 8200 section 4).
-		for i := 0; i < maxTags; i++ {
-			switch next {
-			case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing, layers.IPProtocolIPv6Destination:
-				if len(payload) < 8 {
-					d.anomaly(f, "truncated_ipv6_extension")
-					f.Truncated = true
-					f.Proto = next
-					return
-				}
-				n := 8 + int(payload[1])*8
-				if n > len(payload) {
-					d.anomaly(f, "truncated_ipv6_extension")
-					f.Truncated = true
-					f.Proto = next
-					return
-				}
-				next = layers.IPProtocol(payload[0])
-				payload = payload[n:]
-				continue
-			case layers.IPProtocolIPv6Fragment:
-				if len(payload) < 8 {
-					d.anomaly(f, "truncated_ipv6_extension")
-					f.Truncated = true
-					f.Proto = next
-					return
-				}
-				f.Fragment = true
-				f.Proto = layers.IPProtocol(payload[0])
+		next, payload, ok := d.ipv6Extensions(f, next, ip.Payload)
+		if !ok {
+			return
+		}
+		if next == layers.IPProtocolIPv6Fragment {
+			// RFC 8200 section 4.5: next header, reserved, offset (13
+			// bits) with the M flag in bit 0, identification.
+			if len(payload) < 8 {
+				d.anomaly(f, "truncated_ipv6_extension")
+				f.Truncated = true
+				f.Proto = next
 				return
 			}
-			break
+			fo := binary.BigEndian.Uint16(payload[2:4])
+			f.Proto = layers.IPProtocol(payload[0])
+			f.Fragment = true
+			f.FragOffset = int(fo &^ 7)
+			f.MoreFragments = fo&1 != 0
+			f.FragID = binary.BigEndian.Uint32(payload[4:8])
+			f.fragData = payload[8:]
+			// Wireshark reassembles a fragment captured up to the end its
+			// payload length claims, and shows any other as data, the
+			// first one included.
+			f.fragWhole = len(data) >= 40+int(ip.Length)
+			return
 		}
 		f.Proto = next
 		d.transport(f, next, payload)
@@ -677,6 +689,37 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 	default:
 		f.Network = NetOther
 	}
+}
+
+// ipv6Extensions walks IPv6 extension headers from next over payload (RFC
+// 8200 section 4) up to the upper-layer header or a fragment header that
+// starts a fragment. An atomic fragment (offset 0, M clear: RFC 6946) is
+// skipped like the other headers. It returns false, with the anomaly
+// recorded, when a header is cut short.
+func (d *Decoder) ipv6Extensions(f *Frame, next layers.IPProtocol, payload []byte) (layers.IPProtocol, []byte, bool) {
+	for i := 0; i < maxTags; i++ {
+		switch next {
+		case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing, layers.IPProtocolIPv6Destination:
+			if len(payload) < 8 || 8+int(payload[1])*8 > len(payload) {
+				d.anomaly(f, "truncated_ipv6_extension")
+				f.Truncated = true
+				f.Proto = next
+				return next, nil, false
+			}
+			n := 8 + int(payload[1])*8
+			next = layers.IPProtocol(payload[0])
+			payload = payload[n:]
+			continue
+		case layers.IPProtocolIPv6Fragment:
+			if len(payload) >= 8 && binary.BigEndian.Uint16(payload[2:4])&0xfff9 == 0 {
+				next = layers.IPProtocol(payload[0])
+				payload = payload[8:]
+				continue
+			}
+		}
+		break
+	}
+	return next, payload, true
 }
 
 // transport decodes TCP, UDP, ICMPv4 or ICMPv6.

@@ -130,12 +130,42 @@ func TestDecode(t *testing.T) {
 
 func TestFragmentsStopAtIP(t *testing.T) {
 	frag := append([]byte(nil), ipv4UDP...)
-	frag[6] = 0x20 // more fragments
+	frag[6], frag[7] = 0x20, 0x02 // more fragments, offset 16 bytes
 	d := NewDecoder()
 	var f Frame
 	d.Decode(&capture.Record{Data: frag, OrigLen: len(frag), LinkType: LinkRaw}, 1, &f)
-	if !f.Fragment || f.Transport != TransportNone || f.Proto != 17 {
-		t.Fatalf("fragment: %+v", f.Fragment)
+	if !f.Fragment || f.Transport != TransportNone || f.Proto != 17 || f.FragOffset != 16 || !f.MoreFragments || f.FragID != 1 || !f.fragWhole || len(f.fragData) != 12 {
+		t.Fatalf("fragment: %v %d %d %v %d %v", f.Fragment, f.Transport, f.FragOffset, f.MoreFragments, f.FragID, f.fragWhole)
+	}
+	// The next packet is not a fragment: every fragment field is reset.
+	d.Decode(&capture.Record{Data: ipv4UDP, OrigLen: len(ipv4UDP), LinkType: LinkRaw}, 2, &f)
+	if f.Fragment || f.FragOffset != 0 || f.MoreFragments || f.FragID != 0 || f.fragData != nil || f.Transport != TransportUDP {
+		t.Fatalf("after a fragment: %+v", f)
+	}
+
+	// IPv6: a fragment header (next header UDP, offset 8, M, id 0x01020304)
+	// before the UDP header of ipv4UDP.
+	six := cat(ipv6TCP[:40], []byte{17, 0, 0x00, 0x09, 1, 2, 3, 4}, ipv4UDP[20:])
+	six[4], six[5], six[6] = 0, byte(8+len(ipv4UDP)-20), 44
+	d.Decode(&capture.Record{Data: six, OrigLen: len(six), LinkType: LinkRaw}, 3, &f)
+	if !f.Fragment || f.Transport != TransportNone || f.Proto != 17 || f.FragOffset != 8 || !f.MoreFragments || f.FragID != 0x01020304 || !f.fragWhole {
+		t.Fatalf("ipv6 fragment: %v %d %d %v %#x %v", f.Fragment, f.Transport, f.FragOffset, f.MoreFragments, f.FragID, f.fragWhole)
+	}
+	// Offset 0 without M: an atomic fragment (RFC 6946), decoded whole.
+	six[40+3] = 0
+	d.Decode(&capture.Record{Data: six, OrigLen: len(six), LinkType: LinkRaw}, 4, &f)
+	if f.Fragment || f.Transport != TransportUDP || f.DstPort != 53 {
+		t.Fatalf("atomic fragment: %v %d", f.Fragment, f.Transport)
+	}
+	// An IPv4 first fragment captured short: decoded as far as it goes.
+	frag[6], frag[7] = 0x20, 0
+	d.Decode(&capture.Record{Data: frag[:26], OrigLen: len(frag), LinkType: LinkRaw}, 5, &f)
+	if !f.Fragment || f.fragWhole || f.Transport != TransportNone || f.Anomaly != "truncated_udp" {
+		t.Fatalf("short first fragment: %v %v %d %q", f.Fragment, f.fragWhole, f.Transport, f.Anomaly)
+	}
+	d.Decode(&capture.Record{Data: frag[:30], OrigLen: len(frag), LinkType: LinkRaw}, 6, &f)
+	if !f.Fragment || f.fragWhole || f.Transport != TransportUDP || f.DstPort != 53 {
+		t.Fatalf("short first fragment: %v %v %d", f.Fragment, f.fragWhole, f.Transport)
 	}
 }
 

@@ -1,6 +1,8 @@
 // Package frame decodes one packet record into a read-only view shared by
 // every analyzer: link layer, network layer (IPv4/IPv6) and transport layer
-// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating.
+// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating. Its
+// Reassembler joins IP fragments into datagrams, as Wireshark does, so that
+// the frame completing a datagram carries all of it (reassemble.go).
 //
 // Tunnels: only the outermost IP header is decoded. A packet whose IP payload
 // is IP again (IP-in-IP, 6in4) or GRE stops at the outer IP layer; its
@@ -77,9 +79,41 @@ type Frame struct {
 	IPLen int
 	// TTL is the IPv4 TTL or the IPv6 hop limit.
 	TTL uint8
-	// Fragment is true for an IPv4 or IPv6 fragment; only the first fragment
-	// carries a transport header, and it is decoded only when it is whole.
+	// Fragment is true for an IPv4 or IPv6 fragment (an IPv6 atomic fragment,
+	// offset 0 without more fragments, is a whole packet: RFC 6946). A
+	// fragment has no transport layer, except in two cases, as in Wireshark:
+	// the frame that completes a datagram (Reassembled), and an IPv4 first
+	// fragment captured shorter than its IP length, which cannot be
+	// reassembled and is decoded as far as it goes.
 	Fragment bool
+	// FragOffset is a fragment's offset in its datagram in bytes,
+	// MoreFragments its MF (IPv4) or M (IPv6) flag, FragID its
+	// identification. These and the fields below up to Datagram are zero
+	// unless Fragment is set.
+	FragOffset    int
+	MoreFragments bool
+	FragID        uint32
+	// Reassembled is true for the frame whose fragment completes a datagram
+	// (usually its last fragment, not always when fragments arrive out of
+	// order). Its transport layer, Payload and Datagram are decoded over the
+	// whole reassembled datagram, held by the Reassembler until the next
+	// frame; Data stays the captured frame and the IP layers this frame's own
+	// headers (for IPv6, Proto becomes the protocol after the headers that
+	// follow the fragment header). Fragments counts the fragments joined
+	// (duplicates included), FirstFragment is the lowest frame number among
+	// them.
+	Reassembled   bool
+	Fragments     int
+	FirstFragment int
+	// Datagram is the reassembled IP payload of a Reassembled frame: what
+	// follows the IPv4 header or the IPv6 fragment header, every fragment
+	// joined. It is nil on other frames.
+	Datagram []byte
+
+	// fragData is a fragment's payload as captured (after the IPv6 fragment
+	// header); fragWhole says it was captured whole, so it can be reassembled.
+	fragData  []byte
+	fragWhole bool
 
 	// Transport is one of the Transport* kinds.
 	Transport int

@@ -8,8 +8,8 @@
 // Counting: like Wireshark, only the outer ICMP message of a frame counts;
 // an ICMP message quoted inside an error is decoded as the error's quote.
 // Tunnels: the frame decoder gives the outermost IP; ICMP inside a tunnel is
-// not seen. Fragmented ICMP messages (a ping larger than the MTU) are not
-// reassembled and are not counted (Wireshark counts them at the last fragment).
+// not seen. Fragmented ICMP messages (a ping larger than the MTU) are counted
+// once, at the frame that completes their reassembly, as in Wireshark.
 package icmp
 
 import (
@@ -115,9 +115,8 @@ type Tap struct {
 	entropic    []payloadEv
 	reporters   map[netip.Addr]int
 
-	nd    ndState
-	mld   mldState
-	frags map[fragKey]*fragHead
+	nd  ndState
+	mld mldState
 }
 
 type family struct {
@@ -219,7 +218,7 @@ func New(o *engine.Options) *Tap {
 		traces: map[pairKey]*trace{}, reach: map[pairKey]int{},
 		sources: map[netip.Addr]*source{}, bcastDsts: map[string]struct{}{},
 		reporters: map[netip.Addr]int{},
-		nd:        newND(), mld: newMLD(), frags: map[fragKey]*fragHead{},
+		nd:        newND(), mld: newMLD(),
 	}
 	t.fam[0].typeCodes = map[uint16]int{}
 	t.fam[1].typeCodes = map[uint16]int{}
@@ -274,13 +273,8 @@ func (t *Tap) Packet(f *frame.Frame) {
 		m.echo = (m.typ == 128 || m.typ == 129) && len(body) >= 4
 		m.request = m.typ == 128
 	default:
-		if !f.Fragment || (f.Proto != 1 && f.Proto != 58) {
-			return
-		}
-		var ok bool
-		if m, ok = t.fragment(f); !ok {
-			return
-		}
+		// Fragments are counted where their datagram is reassembled.
+		return
 	}
 	t.found++
 	fi := 0
@@ -569,8 +563,10 @@ func (t *Tap) addUnanswered(p *pending) {
 
 // recordProbe remembers low-TTL packets that traceroute could have sent, so
 // that a time-exceeded message can be matched to its probe's TTL and time.
+// A fragmented probe is recorded where it is reassembled (other fragments
+// have no transport header to key it by).
 func (t *Tap) recordProbe(f *frame.Frame) {
-	if f.TTL == 0 || f.TTL > probeMaxTTL || f.DstIP.IsMulticast() || f.Fragment {
+	if f.TTL == 0 || f.TTL > probeMaxTTL || f.DstIP.IsMulticast() {
 		return
 	}
 	k, ok := probeKeyOf(f)

@@ -5,7 +5,9 @@
 //
 // It reads each frame's bytes itself with a small walker (walk.go) because
 // the protocol hierarchy names layers the shared frame decoder does not keep
-// (LLC, STP, VLAN tags, fragments' payloads, port-identified applications).
+// (LLC, STP, VLAN tags, port-identified applications); at a frame that
+// completes a fragmented datagram it reads the datagram the frame
+// decoder's reassembler joined (frame.Frame.Datagram).
 // Tunnels: like Wireshark, every IP header of an IP-in-IP packet (at most two)
 // feeds the IP tables; TCP and UDP are the innermost.
 package overview
@@ -312,7 +314,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 	t.bytes += length
 
 	w := &t.w
-	w.walkFrame(f.LinkType, f.Data, len(f.Comments) > 0)
+	w.walkFrame(f.LinkType, f.Data, len(f.Comments) > 0, f.Datagram)
 	t.addPath(length)
 	if !w.linkKnown {
 		t.unknownLink[f.LinkType]++

@@ -52,6 +52,10 @@ type walk struct {
 	tcpSeq           uint32
 	// dnsError is true for a DNS response over UDP with RCODE != 0.
 	dnsError bool
+
+	// datagram is the reassembled payload of the outermost IP header when
+	// this frame completes a fragmented datagram (frame.Frame.Datagram).
+	datagram []byte
 }
 
 func (w *walk) push(name string) {
@@ -138,9 +142,12 @@ var etherTypeNames = map[uint16]string{
 }
 
 // walkFrame fills w from a frame's bytes; it never panics on short input.
-func (w *walk) walkFrame(linkType uint16, b []byte, comment bool) {
+// datagram is the frame's reassembled datagram (frame.Frame.Datagram) when
+// the frame completes one, or nil.
+func (w *walk) walkFrame(linkType uint16, b []byte, comment bool, datagram []byte) {
 	*w = walk{}
 	w.linkKnown = true
+	w.datagram = datagram
 	if comment {
 		// Wireshark shows packet comments as a protocol before the link layer.
 		w.push("pkt_comment")
@@ -373,7 +380,14 @@ func (w *walk) ipv4(b []byte) {
 		// Wireshark reassembles only fragments captured whole; a first
 		// fragment that is cut short is dissected as if unfragmented.
 		if whole {
-			w.fragmentPayload(frag&ipv4FlagMF != 0, proto, false)
+			if first && w.datagram != nil {
+				// The frame that completes the datagram carries all of it.
+				d := w.datagram
+				w.datagram = nil
+				w.ipPayload(proto, d, false)
+				return
+			}
+			w.fragmentPayload(!first && frag&ipv4FlagMF == 0, proto, false)
 			return
 		}
 		if frag&ipv4OffMask != 0 {
@@ -384,12 +398,13 @@ func (w *walk) ipv4(b []byte) {
 	w.ipPayload(proto, payload, false)
 }
 
-// fragmentPayload names a fragment's payload as Wireshark does with IP
-// reassembly on: a fragment that is not the last is "data"; the last one
-// carries the reassembled packet, whose protocol the walker names but does
-// not read (it does not reassemble).
-func (w *walk) fragmentPayload(more bool, proto uint8, v6 bool) {
-	if more {
+// fragmentPayload names the payload of a fragment that the frame does not
+// complete: "data", as Wireshark shows a fragment. The frame decoder
+// reassembles the outermost IP only; a fragment inside a tunnel (inner)
+// that is the last one is named by its protocol, where Wireshark would show
+// the reassembled packet, without reading it.
+func (w *walk) fragmentPayload(inner bool, proto uint8, v6 bool) {
+	if !inner {
 		w.push("data")
 		return
 	}
@@ -417,8 +432,8 @@ func (w *walk) ipv6(b []byte) {
 	}
 	first := !w.ipFrame
 	w.ipFrame = true
-	// Wireshark's ipv6 tap skips fragments that are not the last one (it
-	// taps the reassembled packet), so the header is kept only after the
+	// Wireshark's ipv6 tap skips the fragments it shows as data (it taps
+	// the reassembled packet), so the header is kept only after the
 	// extension headers are read.
 	hdr := ipHdr{
 		src: netip.AddrFrom16([16]byte(b[ipv6Src : ipv6Src+16])),
@@ -463,21 +478,23 @@ func (w *walk) ipv6(b []byte) {
 				if first {
 					w.fragment = true
 				}
-				if !whole { // not reassembled by Wireshark
-					keep()
-					if off&0xfff8 != 0 {
-						w.push("data")
-						return
-					}
-					next, b = b[0], b[8:]
+				if first && whole && w.datagram != nil {
+					// The frame that completes the datagram: the headers
+					// after the fragment header, then the payload.
+					next, b = b[0], w.datagram
+					w.datagram = nil
 					continue
 				}
-				if off&1 == 0 {
+				// Wireshark shows any other fragment as data (one captured
+				// short too, even the first).
+				inner := !first && whole && off&1 == 0
+				if inner {
 					keep()
 				}
-				w.fragmentPayload(off&1 != 0, b[0], true)
+				w.fragmentPayload(inner, b[0], true)
 				return
 			}
+			// An atomic fragment (RFC 6946): the packet is whole.
 			next, b = b[0], b[8:]
 			continue
 		case 51: // AH (RFC 4302): Wireshark shows it as "ah" and goes on.
@@ -727,7 +744,7 @@ func isComparable(parent, name string) bool {
 	case parent == "tcp":
 		return false
 	case name == "data":
-		// The payload of an IP fragment that is not the last one.
+		// The payload of an IP fragment that does not complete its datagram.
 		return parent == "ip" || parent == "ipv6"
 	}
 	return comparable[name]

@@ -32,6 +32,8 @@ func TestWalk(t *testing.T) {
 		tp       int
 		dnsError bool
 		frag     bool
+		// datagram is the reassembled datagram when the frame completes one.
+		datagram string
 	}{
 		{
 			// Ethernet / IPv4 / UDP 53 → 40000, DNS response, RCODE 3 (NXDOMAIN).
@@ -61,10 +63,50 @@ func TestWalk(t *testing.T) {
 			path: "ip:data", nip: 1, frag: true,
 		},
 		{
-			// IPv4 last fragment (offset 1, MF clear): the reassembled protocol.
-			name: "ipv4 last fragment", linkType: 228,
+			// IPv4 last fragment (offset 1, MF clear) that does not complete
+			// its datagram (the first fragment is missing): "data".
+			name: "ipv4 last fragment incomplete", linkType: 228,
 			hex:  `4500 001c 0001 0001 4001 0000 0a000001 0a000002 0000 0000 0000 0000`,
-			path: "ip:icmp", nip: 1, frag: true,
+			path: "ip:data", nip: 1, frag: true,
+		},
+		{
+			// IPv4 last fragment that completes a UDP DNS response: the
+			// reassembled datagram is read (an error response, RCODE 2).
+			name: "ipv4 fragment reassembled", linkType: 228,
+			hex:      `4500 001c 0001 0001 4011 0000 0a000001 0a000002 0000 0000 0000 0000`,
+			datagram: `0035 9c40 0014 0000  1234 8182 0000 0000 0000 0000`,
+			path:     "ip:udp:dns", nip: 1, tp: tpUDP, dnsError: true, frag: true,
+		},
+		{
+			// IPv4 first fragment (MF) captured short (total length 1500):
+			// dissected as far as it goes, as Wireshark does.
+			name: "ipv4 first fragment short", linkType: 228,
+			hex:  `4500 05dc 0001 2000 4011 0000 0a000001 0a000002 0035 9c40 05c8 0000 1234`,
+			path: "ip:udp:dns", nip: 1, tp: tpUDP, frag: true,
+		},
+		{
+			// IPv6 fragment (offset 0, M) captured short: data, and not an
+			// IPv6 conversation frame (Wireshark's ipv6 tap skips it).
+			name: "ipv6 first fragment short", linkType: 229,
+			hex: `6000 0000 0100 2c40 20010db8000000000000000000000001 20010db8000000000000000000000002
+			      1100 0001 0000 0007 0035 9c40`,
+			path: "ipv6:data", frag: true,
+		},
+		{
+			// IPv6 last fragment completing a datagram that starts with a
+			// destination-options header, then ICMPv6.
+			name: "ipv6 fragment reassembled", linkType: 229,
+			hex: `6000 0000 000c 2c40 20010db8000000000000000000000001 20010db8000000000000000000000002
+			      3c00 0008 0000 0007 0000 0000`,
+			datagram: `3a00 0104 0000 0000  8000 0000 0001 0001`,
+			path:     "ipv6:icmpv6", nip: 1, frag: true,
+		},
+		{
+			// IPv6 atomic fragment (offset 0, M clear): a whole packet.
+			name: "ipv6 atomic fragment", linkType: 229,
+			hex: `6000 0000 0014 2c40 20010db8000000000000000000000001 20010db8000000000000000000000002
+			      1100 0000 0000 0007 0035 9c40 000c 0000 1234 8180`,
+			path: "ipv6:udp:dns", nip: 1, tp: tpUDP,
 		},
 		{
 			// Raw IPv6 / TCP SYN 80, no payload.
@@ -95,7 +137,11 @@ func TestWalk(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var w walk
-			w.walkFrame(tc.linkType, mustHex(t, tc.hex), false)
+			var dg []byte
+			if tc.datagram != "" {
+				dg = mustHex(t, tc.datagram)
+			}
+			w.walkFrame(tc.linkType, mustHex(t, tc.hex), false, dg)
 			if got := strings.Join(w.layers[:w.n], ":"); got != tc.path {
 				t.Errorf("path %q, want %q", got, tc.path)
 			}
@@ -224,7 +270,7 @@ func FuzzWalk(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, lt uint16, b []byte) {
 		var w walk
-		w.walkFrame(lt, b, len(b)%2 == 0)
+		w.walkFrame(lt, b, len(b)%2 == 0, nil)
 		if w.n > maxLayers || w.nip > maxIPLayers {
 			t.Fatalf("n %d nip %d", w.n, w.nip)
 		}

@@ -222,9 +222,15 @@ func (t *Tracker) Packet(f *frame.Frame) {
 		flags |= FlagReusedPorts
 	}
 	seglen := -1
-	if !f.Fragment {
+	switch {
+	case f.Reassembled:
+		// The segment was reassembled from IP fragments: all of it is there.
+		seglen = len(f.Payload)
+	case !f.Fragment:
 		seglen = segmentLen(f)
 	}
+	// Otherwise a first fragment captured short, which cannot be reassembled:
+	// its length is unknown and it is counted, not analysed.
 	if seglen >= 0 {
 		flags = c.analyze(dir, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
 	}

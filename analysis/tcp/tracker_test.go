@@ -36,10 +36,12 @@ func flagsOf(t *testing.T, p *pktgen.Pcap) []tcp.Flag {
 	out := []tcp.Flag{0}
 	tr.OnPacket = func(_ *tcp.Conn, _ int, fr *frame.Frame, _ int, fl tcp.Flag) { out = append(out, fl) }
 	dec := frame.NewDecoder()
+	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	var rec capture.Record
 	var fr frame.Frame
 	for n := 1; rd.Next(&rec) == nil; n++ {
 		dec.Decode(&rec, n, &fr)
+		reasm.Add(&fr) // as the engine does
 		tr.Packet(&fr)
 	}
 	return out

@@ -51,6 +51,7 @@ func frameFlags(t testing.TB, path string) map[string]string {
 		}
 	}
 	dec := frame.NewDecoder()
+	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	var rec capture.Record
 	var fr frame.Frame
 	for n := 1; ; n++ {
@@ -58,6 +59,7 @@ func frameFlags(t testing.TB, path string) map[string]string {
 			break
 		}
 		dec.Decode(&rec, n, &fr)
+		reasm.Add(&fr) // as the engine does
 		tr.Packet(&fr)
 	}
 	return out

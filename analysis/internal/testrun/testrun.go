@@ -66,6 +66,8 @@ func Records(tb testing.TB, path string) []capture.Record {
 
 // Frames reads and decodes every record of a capture into its own Frame
 // (each keeps its record's bytes), for replaying through a tap in benchmarks.
+// IP fragments are not reassembled (a reassembled datagram lives only until
+// the engine's next frame): use it on captures without fragments.
 func Frames(tb testing.TB, path string) []frame.Frame {
 	tb.Helper()
 	recs := Records(tb, path)

@@ -1,0 +1,79 @@
+package frame_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"testing"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/fraggen"
+)
+
+// FuzzReassemble feeds the reassembler fragments chosen by the fuzzer from
+// a few datagrams (IPv4 and IPv6, two identifications each): any offset,
+// length, order, flag and capture length. Every fragment of a datagram is a
+// slice of the same bytes, so whatever completes must be those bytes; the
+// caps (small here) must hold; nothing may panic.
+//
+// Each fragment takes 6 input bytes: datagram (bits 0-1), IPv6 (bit 2),
+// more fragments (bit 3), captured short (bit 4); offset in 8-byte units
+// (2 bytes, any value up to 65,528 bytes); length (2 bytes, at most 4,096:
+// a datagram may still run past 65,535 bytes). At most 256 fragments.
+func FuzzReassemble(f *testing.F) {
+	f.Add([]byte{0x08, 0, 0, 0x05, 0xc8, 0, 0x00, 0, 185, 0x02, 0x00, 0})
+	f.Add([]byte{0x0c, 0, 0, 0x04, 0xd0, 0, 0x04, 0, 154, 0x03, 0x00, 0, 0x0c, 0, 0, 0x04, 0xd0, 0})
+	f.Add([]byte{0x09, 0, 10, 0, 100, 0, 0x01, 0, 0, 0, 200, 0, 0x19, 0, 0, 1, 0, 0, 0x08, 0x1f, 0xff, 0, 100, 0})
+	ref := make([][]byte, 8)
+	for i := range ref {
+		ref[i] = make([]byte, 70000)
+		for j := range ref[i] {
+			ref[i][j] = byte(i*31 + j*7 + j>>8)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d := frame.NewDecoder()
+		r := frame.NewReassembler(frame.ReassemblyLimits{MaxPending: 3, MaxBytes: 1 << 16})
+		var fr frame.Frame
+		for n := 1; len(in) >= 6 && n <= 256; n++ {
+			op := in[0]
+			off := int(binary.BigEndian.Uint16(in[1:3])&0x1fff) * 8
+			length := int(binary.BigEndian.Uint16(in[3:5]))
+			in = in[6:]
+			which := int(op & 3)
+			v6 := op&4 != 0
+			src, dst := a4, b4
+			if v6 {
+				src, dst, which = a6, b6, which+4
+			}
+			length = min(length, 4096, len(ref[which])-off)
+			if length < 0 {
+				continue
+			}
+			dg := &fraggen.Datagram{Src: src, Dst: dst, Proto: 17, ID: uint32(which), Payload: ref[which][:off+length]}
+			ip := dg.Fragment(off, length, op&8 != 0)
+			b := fraggen.Ethernet(ip)
+			rec := capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}
+			if op&16 != 0 {
+				rec.Data = b[:len(b)/2]
+			}
+			d.Decode(&rec, n, &fr)
+			r.Add(&fr)
+			if fr.Reassembled {
+				if len(fr.Datagram) > frame.MaxDatagram || !bytes.Equal(fr.Datagram, ref[which][:len(fr.Datagram)]) {
+					t.Fatalf("frame %d: reassembled %d bytes that are not the datagram's", n, len(fr.Datagram))
+				}
+				if fr.Fragments < 1 || fr.FirstFragment < 1 || fr.FirstFragment > n {
+					t.Fatalf("frame %d: %d fragments, first %d", n, fr.Fragments, fr.FirstFragment)
+				}
+			}
+			if p, held := r.Pending(); p > 3 || held > 1<<16 {
+				t.Fatalf("frame %d: %d datagrams, %d bytes held", n, p, held)
+			}
+		}
+		st := r.Finish()
+		if p, held := r.Pending(); p != 0 || held != 0 {
+			t.Fatalf("after Finish: %d datagrams, %d bytes held (%+v)", p, held, st)
+		}
+	})
+}
