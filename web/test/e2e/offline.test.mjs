@@ -35,6 +35,9 @@ test("the single-file page analyses a capture opened from file://", async () => 
     assert.equal(await text(page, "#status .note-error"), "");
     assert.equal(await text(page, '[data-key="packet_count"]'), want.toLocaleString("en-US"));
     assert.ok(await page.isVisible("#panel-findings .finding"), "no finding shown");
+    // The digests come from the digest worker here too (a nested Blob worker).
+    await page.click("#tab-capture");
+    assert.equal(await text(page, '[data-key="sha256"]'), cliReport(join(captures, file), "capinfos").capinfos.sha256);
     assert.deepEqual(requests.filter((r) => !/^(file|blob|data):/.test(r)), []);
     assert.deepEqual(problems, []);
   } finally {
