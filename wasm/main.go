@@ -21,8 +21,12 @@
 //	pcaplens.open(options?)            → session, for a file fed in slices:
 //	  session.write(chunk)             → Promise, settled when the engine has taken the chunk
 //	                                     (writes apply in call order; await them for backpressure)
-//	  session.close()                  → Promise<report>
-//	  session.closeJSON()              → Promise<string>: the report as `pcaplens analyze` prints it
+//	  session.close(digests?)          → Promise<report>
+//	  session.closeJSON(digests?)      → Promise<string>: the report as `pcaplens analyze` prints it
+//	                                     digests, {sha256, sha1} in lower-case hex, are the input's
+//	                                     digests for a session opened with externalDigests: true
+//	                                     (the engine then does not hash; missing or malformed
+//	                                     digests are left out of the report, with a warning)
 //	  session.abort()                  stops the analysis; pending promises reject ("aborted")
 //	  session.progress()               → {bytes, packets, written}: bytes and packets the engine
 //	                                     has read, bytes written so far
