@@ -339,14 +339,14 @@ type session struct {
 	read    atomic.Int64
 	packets atomic.Int64
 
-	mu     sync.Mutex
-	last   chan struct{} // done when the previous write (or close) finished: writes apply in call order
+	mu   sync.Mutex
+	last chan struct{} // done when the previous write (or close) finished: writes apply in call order
 	// digests are the input's SHA-256 and SHA-1 given to close, for a session
 	// opened with externalDigests (read by the engine after the input ended).
 	digests [2]string
-	closed bool
-	jsObj  safejs.Value
-	funcs  []safejs.Func
+	closed  bool
+	jsObj   safejs.Value
+	funcs   []safejs.Func
 }
 
 // openSession implements open(options) → session. Bad options do not throw
