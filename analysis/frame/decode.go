@@ -44,6 +44,13 @@ const (
 	etherPPPoE  = 0x8864
 	etherMPLS   = 0x8847
 	etherMPLSmc = 0x8848
+	etherTEB    = 0x6558 // transparent Ethernet bridging (GRE, Geneve)
+)
+
+// UDP ports of the tunnels the decoder follows.
+const (
+	portVXLAN  = 4789
+	portGeneve = 6081
 )
 
 // maxTags bounds how many VLAN/MPLS tags are walked.
@@ -84,6 +91,10 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	f.EtherType = 0
 	f.NVLAN = 0
 	f.VLANs = [2]uint16{}
+	if f.Tunnels != 0 {
+		f.Tunnel, f.Tunnels = TunnelNone, 0
+		f.OuterSrcIP, f.OuterDstIP = netip.Addr{}, netip.Addr{}
+	}
 	f.Network = NetNone
 	f.SrcIP, f.DstIP = netip.Addr{}, netip.Addr{}
 	f.Proto = 0
@@ -619,6 +630,9 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			f.Truncated = true
 		}
 		if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
+			if f.Tunnels > 0 {
+				return // a fragment inside a tunnel: not reassembled
+			}
 			f.Fragment = true
 			f.FragOffset = int(ip.FragOffset) * 8
 			f.MoreFragments = ip.Flags&layers.IPv4MoreFragments != 0
@@ -631,11 +645,11 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			if !f.fragWhole && f.FragOffset == 0 {
 				// Wireshark dissects a first fragment it cannot reassemble
 				// as if it were whole.
-				d.transport(f, ip.Protocol, ip.Payload)
+				d.ipPayload(f, ip.Protocol, ip.Payload)
 			}
 			return
 		}
-		d.transport(f, ip.Protocol, ip.Payload)
+		d.ipPayload(f, ip.Protocol, ip.Payload)
 	case etherIPv6:
 		f.Network = NetIPv6
 		ip := &f.IPv6
@@ -671,6 +685,9 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			}
 			fo := binary.BigEndian.Uint16(payload[2:4])
 			f.Proto = layers.IPProtocol(payload[0])
+			if f.Tunnels > 0 {
+				return // a fragment inside a tunnel: not reassembled
+			}
 			f.Fragment = true
 			f.FragOffset = int(fo &^ 7)
 			f.MoreFragments = fo&1 != 0
@@ -683,7 +700,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			return
 		}
 		f.Proto = next
-		d.transport(f, next, payload)
+		d.ipPayload(f, next, payload)
 	case etherARP:
 		f.Network = NetARP
 	default:
@@ -720,6 +737,161 @@ func (d *Decoder) ipv6Extensions(f *Frame, next layers.IPProtocol, payload []byt
 		break
 	}
 	return next, payload, true
+}
+
+// ipPayload decodes what an IP header carries: a tunnel (IP-in-IP, GRE, or
+// VXLAN or Geneve over UDP), followed to the innermost IP packet, or the
+// transport layer.
+func (d *Decoder) ipPayload(f *Frame, proto layers.IPProtocol, data []byte) {
+	if (proto == layers.IPProtocolIPv4 || proto == layers.IPProtocolIPv6 || proto == layers.IPProtocolGRE) && d.ipTunnel(f, proto, data) {
+		return
+	}
+	d.transport(f, proto, data)
+	// Wireshark tries the lower port's dissector first; a VXLAN or Geneve
+	// source port is chosen high (RFC 7348 section 5, RFC 8926 section
+	// 3.3), so the tunnel's port is the lower one.
+	if p := min(f.SrcPort, f.DstPort); (p == portVXLAN || p == portGeneve) && f.Transport == TransportUDP {
+		d.udpTunnel(f, p)
+	}
+}
+
+// ipTunnel follows IP-in-IP or GRE; false when it does not (too deep, or a
+// GRE payload it does not follow).
+func (d *Decoder) ipTunnel(f *Frame, proto layers.IPProtocol, data []byte) bool {
+	switch proto {
+	case layers.IPProtocolIPv4:
+		if d.enter(f, TunnelIPIP) {
+			d.network(f, etherIPv4, data)
+			return true
+		}
+	case layers.IPProtocolIPv6:
+		if d.enter(f, TunnelIPIP) {
+			d.network(f, etherIPv6, data)
+			return true
+		}
+	case layers.IPProtocolGRE:
+		return d.gre(f, data)
+	}
+	return false
+}
+
+// enter starts decoding the packet inside a tunnel of the given kind: the
+// outermost addresses are kept and the network and transport fields are
+// cleared for the inner packet. It returns false when MaxTunnels are
+// already followed.
+func (d *Decoder) enter(f *Frame, kind int) bool {
+	if f.Tunnels >= MaxTunnels {
+		return false
+	}
+	if f.Tunnels == 0 {
+		f.Tunnel = kind
+		f.OuterSrcIP, f.OuterDstIP = f.SrcIP, f.DstIP
+	}
+	f.Tunnels++
+	f.Network = NetNone
+	f.SrcIP, f.DstIP = netip.Addr{}, netip.Addr{}
+	f.Proto, f.IPLen, f.TTL = 0, 0, 0
+	f.Transport = TransportNone
+	f.SrcPort, f.DstPort = 0, 0
+	f.Payload = nil
+	d.df.truncated = false
+	return true
+}
+
+// GRE header (RFC 2784, RFC 2890): flags and version, protocol type, then
+// a checksum and reserved word (C), a key (K) and a sequence number (S).
+const (
+	greChecksum = 0x8000
+	greRouting  = 0x4000 // RFC 1701 source routing: not followed
+	greKey      = 0x2000
+	greSeq      = 0x1000
+	greVersion  = 0x0007
+)
+
+// gre follows a GRE version 0 header to the IPv4, IPv6 or Ethernet frame it
+// carries; false when it is not one of those (the payload is then the
+// frame's TransportOther payload).
+func (d *Decoder) gre(f *Frame, b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	flags := binary.BigEndian.Uint16(b[0:2])
+	if flags&(greVersion|greRouting) != 0 {
+		return false
+	}
+	n := 4
+	if flags&greChecksum != 0 {
+		n += 4
+	}
+	if flags&greKey != 0 {
+		n += 4
+	}
+	if flags&greSeq != 0 {
+		n += 4
+	}
+	if len(b) < n {
+		return false
+	}
+	return d.tunnelPayload(f, TunnelGRE, binary.BigEndian.Uint16(b[2:4]), b[n:])
+}
+
+// tunnelPayload enters a tunnel carrying et (IPv4, IPv6 or Ethernet) and
+// decodes b; false for another EtherType or beyond MaxTunnels.
+func (d *Decoder) tunnelPayload(f *Frame, kind int, et uint16, b []byte) bool {
+	switch et {
+	case etherIPv4, etherIPv6:
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.network(f, et, b)
+	case etherTEB:
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.innerEthernet(f, b)
+	default:
+		return false
+	}
+	return true
+}
+
+// innerEthernet decodes an Ethernet frame inside a tunnel. The frame's MACs
+// and VLAN IDs stay those of the captured frame.
+func (d *Decoder) innerEthernet(f *Frame, b []byte) {
+	if len(b) < 14 {
+		d.anomaly(f, "truncated_ethernet")
+		f.Truncated = true
+		return
+	}
+	nv, vl := f.NVLAN, f.VLANs
+	d.etherPayload(f, binary.BigEndian.Uint16(b[12:14]), b[14:])
+	f.NVLAN, f.VLANs = nv, vl
+}
+
+// udpTunnel follows VXLAN (an 8-byte header, then Ethernet) or Geneve (an
+// 8-byte header, options, then the protocol its header names) in the UDP
+// payload of f. A header cut short is not followed: the frame stays UDP.
+func (d *Decoder) udpTunnel(f *Frame, port uint16) {
+	b := f.Payload
+	if len(b) < 8 {
+		return
+	}
+	if port == portVXLAN {
+		if d.enter(f, TunnelVXLAN) {
+			d.innerEthernet(f, b[8:])
+		}
+		return
+	}
+	// Geneve (RFC 8926 section 3.4): version (2 bits) and options length
+	// in 4-byte words (6 bits), flags, protocol type, VNI, reserved.
+	if b[0]>>6 != 0 {
+		return
+	}
+	n := 8 + int(b[0]&0x3f)*4
+	if len(b) < n {
+		return
+	}
+	d.tunnelPayload(f, TunnelGeneve, binary.BigEndian.Uint16(b[2:4]), b[n:])
 }
 
 // transport decodes TCP, UDP, ICMPv4 or ICMPv6.

@@ -4,9 +4,11 @@
 // Reassembler joins IP fragments into datagrams, as Wireshark does, so that
 // the frame completing a datagram carries all of it (reassemble.go).
 //
-// Tunnels: only the outermost IP header is decoded. A packet whose IP payload
-// is IP again (IP-in-IP, 6in4) or GRE stops at the outer IP layer; its
-// Transport is TransportNone and Proto says what the payload was.
+// Tunnels: the decoder follows IP-in-IP (4in4, 6in4, 4in6, 6in6), GRE
+// (version 0), VXLAN (UDP 4789) and Geneve (UDP 6081) up to MaxTunnels
+// levels, as Wireshark does, so the network and transport fields describe
+// the innermost IP packet; Tunnel, Tunnels and OuterSrcIP/OuterDstIP say
+// what carried it.
 package frame
 
 import (
@@ -33,6 +35,41 @@ const (
 	TransportICMPv6
 	TransportOther
 )
+
+// Tunnel kinds (Frame.Tunnel).
+const (
+	TunnelNone = iota
+	// TunnelIPIP is IP directly in IP (IP protocol 4 or 41).
+	TunnelIPIP
+	// TunnelGRE is GRE version 0 (IP protocol 47) carrying IPv4, IPv6 or
+	// Ethernet (transparent Ethernet bridging).
+	TunnelGRE
+	// TunnelVXLAN is VXLAN (RFC 7348, UDP port 4789) carrying Ethernet.
+	TunnelVXLAN
+	// TunnelGeneve is Geneve (RFC 8926, UDP port 6081).
+	TunnelGeneve
+)
+
+// MaxTunnels bounds how many nested encapsulations the decoder follows; a
+// deeper one is left as the innermost layer's payload (TransportOther, or
+// the UDP datagram carrying it).
+const MaxTunnels = 4
+
+// TunnelName names a tunnel kind as in reports ("ipip", "gre", "vxlan",
+// "geneve"), or "" for TunnelNone.
+func TunnelName(kind int) string {
+	switch kind {
+	case TunnelIPIP:
+		return "ipip"
+	case TunnelGRE:
+		return "gre"
+	case TunnelVXLAN:
+		return "vxlan"
+	case TunnelGeneve:
+		return "geneve"
+	}
+	return ""
+}
 
 // Frame is the decoded view of one packet. The engine reuses one Frame and
 // its buffers for every packet: an analyzer must copy whatever it keeps.
@@ -66,11 +103,25 @@ type Frame struct {
 	VLANs [2]uint16
 	NVLAN int
 
+	// Tunnel is the kind of the outermost encapsulation followed (Tunnel*
+	// kinds), Tunnels how many were followed, nested (0 for a packet not
+	// tunnelled). OuterSrcIP and OuterDstIP are the addresses of the
+	// outermost IP header when Tunnels > 0 (zero Addrs otherwise). The link
+	// fields above (MACs, VLANs) stay those of the captured frame; the
+	// fields below describe the innermost layers: the IP header, transport
+	// and payload inside the last tunnel (or, when what the last tunnel
+	// carries is not IP, Network says what it is: NetARP, NetOther, or
+	// NetNone with an anomaly when its header is cut short).
+	Tunnel                 int
+	Tunnels                int
+	OuterSrcIP, OuterDstIP netip.Addr
+
 	// Network is one of the Net* kinds.
 	Network int
 	IPv4    layers.IPv4
 	IPv6    layers.IPv6
-	// SrcIP and DstIP are the outermost IP addresses (IPv4 addresses are 4-byte Addrs).
+	// SrcIP and DstIP are the innermost IP addresses (IPv4 addresses are
+	// 4-byte Addrs): the packet's own when it is not tunnelled.
 	SrcIP, DstIP netip.Addr
 	// Proto is the IP protocol number of the IP payload (after IPv6 extension headers).
 	Proto layers.IPProtocol
@@ -79,12 +130,15 @@ type Frame struct {
 	IPLen int
 	// TTL is the IPv4 TTL or the IPv6 hop limit.
 	TTL uint8
-	// Fragment is true for an IPv4 or IPv6 fragment (an IPv6 atomic fragment,
+	// Fragment is true when the outermost IP packet is an IPv4 or IPv6
+	// fragment (an IPv6 atomic fragment,
 	// offset 0 without more fragments, is a whole packet: RFC 6946). A
-	// fragment has no transport layer, except in two cases, as in Wireshark:
-	// the frame that completes a datagram (Reassembled), and an IPv4 first
-	// fragment captured shorter than its IP length, which cannot be
-	// reassembled and is decoded as far as it goes.
+	// fragment has no transport layer and no tunnel followed, except in two
+	// cases, as in Wireshark: the frame that completes a datagram
+	// (Reassembled), and an IPv4 first fragment captured shorter than its IP
+	// length, which cannot be reassembled and is decoded as far as it goes.
+	// A fragment inside a tunnel is not reassembled: Fragment stays false,
+	// Proto says what it carries and there is no transport layer.
 	Fragment bool
 	// FragOffset is a fragment's offset in its datagram in bytes,
 	// MoreFragments its MF (IPv4) or M (IPv6) flag, FragID its
@@ -99,7 +153,10 @@ type Frame struct {
 	// whole reassembled datagram, held by the Reassembler until the next
 	// frame; Data stays the captured frame and the IP layers this frame's own
 	// headers (for IPv6, Proto becomes the protocol after the headers that
-	// follow the fragment header). Fragments counts the fragments joined
+	// follow the fragment header), unless the datagram is a tunnel: the
+	// tunnel is then followed in it, as in a whole packet, and the network
+	// fields describe the inner packet (the fragment fields stay the outer
+	// header's). Fragments counts the fragments joined
 	// (duplicates included), FirstFragment is the lowest frame number among
 	// them.
 	Reassembled   bool

@@ -25,6 +25,10 @@ import (
 //     offset from the one captured first, which is what Wireshark's
 //     reassembly gives. A fragment arriving after its datagram completed
 //     starts a new datagram.
+//   - Tunnels: a fragment of the outermost IP packet is reassembled and
+//     the tunnel it carries followed in the reassembled datagram (the same
+//     code as for whole packets); a fragment inside a tunnel is not
+//     reassembled (Frame.Fragment stays false for it).
 //   - Caps: MaxPending datagrams in progress and MaxBytes of buffers; when a
 //     cap is hit the oldest datagram in progress is dropped. A datagram
 //     longer than MaxDatagram bytes or of more than MaxDatagramFragments fragments is
@@ -246,7 +250,7 @@ func (r *Reassembler) add(f *Frame) {
 		}
 	}
 	r.dec.df.truncated = false
-	r.dec.transport(f, proto, data)
+	r.dec.ipPayload(f, proto, data)
 }
 
 // add writes one fragment's bytes. Bytes already covered by a fragment with

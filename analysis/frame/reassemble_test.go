@@ -18,19 +18,25 @@ import (
 // fraggen.Capture builds (go test -update rewrites it; then rerun the
 // testdata/tshark scripts).
 func TestFragmentsCapture(t *testing.T) {
-	b := fraggen.Capture()
+	checkGenerated(t, fraggen.CapturePath, fraggen.Capture())
+}
+
+// checkGenerated compares a committed capture with the bytes its generator
+// builds now, or rewrites it under go test -update.
+func checkGenerated(t *testing.T, path string, b []byte) {
+	t.Helper()
 	if golden.Updating() {
-		if err := os.WriteFile(fraggen.CapturePath, b, 0o644); err != nil {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	old, err := os.ReadFile(fraggen.CapturePath)
+	old, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(old, b) {
-		t.Fatalf("%s differs from what fraggen.Capture builds: run go test -update and the testdata/tshark scripts", fraggen.CapturePath)
+		t.Fatalf("%s differs from what its generator in analysis/internal/fraggen builds: run go test -update and the testdata/tshark scripts", path)
 	}
 }
 

@@ -362,6 +362,12 @@ func (t *Tap) Packet(f *frame.Frame) {
 			}
 		}
 	}
+	for i := 0; i < w.ntun; i++ {
+		// UDP headers that carried a tunnel (VXLAN, Geneve).
+		u := &w.tunUDP[i]
+		h := &w.ips[u.ip]
+		t.count(kUDP, h.src, h.dst, u.srcPort, u.dstPort, 0, ts, length)
+	}
 	if w.nip > 0 {
 		h := &w.ips[w.nip-1]
 		k := kTCP

@@ -8,12 +8,16 @@ import (
 
 // maxLayers bounds the protocol path of one frame (link, VLANs, IP, tunnels,
 // transport, application).
-const maxLayers = 12
+const maxLayers = 16
+
+// maxTunnels bounds the tunnels followed in one frame (IP-in-IP, GRE, VXLAN,
+// Geneve), as frame.MaxTunnels does in the shared decoder.
+const maxTunnels = 4
 
 // maxIPLayers is how many IP headers of one frame (outer first, then one
-// tunnelled IP-in-IP header) feed the IP conversation tables, as
-// Wireshark's ip tap fires once per IP header it dissects.
-const maxIPLayers = 2
+// per tunnel) feed the IP conversation tables, as Wireshark's ip tap fires
+// once per IP header it dissects.
+const maxIPLayers = 1 + maxTunnels
 
 // Transport kinds of a walked frame.
 const (
@@ -26,6 +30,12 @@ const (
 type ipHdr struct {
 	src, dst netip.Addr
 	v6       bool
+}
+
+// udpHdr is a UDP header that carried a tunnel, over the IP header ips[ip].
+type udpHdr struct {
+	ip               int
+	srcPort, dstPort uint16
 }
 
 // walk is what one pass over a frame's bytes found. The walker decodes only
@@ -41,6 +51,12 @@ type walk struct {
 
 	ips [maxIPLayers]ipHdr
 	nip int
+	// tunnels counts the tunnels followed; tunUDP holds the UDP headers
+	// that carried one (VXLAN, Geneve), which count in the UDP tables as
+	// Wireshark's udp tap fires once per UDP header.
+	tunnels int
+	tunUDP  [maxTunnels]udpHdr
+	ntun    int
 	// ipFrame is true when the frame holds an IP header; fragment when the
 	// (outer) IP packet is a fragment.
 	ipFrame  bool
@@ -400,7 +416,8 @@ func (w *walk) ipv4(b []byte) {
 
 // fragmentPayload names the payload of a fragment that the frame does not
 // complete: "data", as Wireshark shows a fragment. The frame decoder
-// reassembles the outermost IP only; a fragment inside a tunnel (inner)
+// reassembles the outermost IP only (it follows tunnels in the reassembled
+// datagram, and so does the walker); a fragment inside a tunnel (inner)
 // that is the last one is named by its protocol, where Wireshark would show
 // the reassembled packet, without reading it.
 func (w *walk) fragmentPayload(inner bool, proto uint8, v6 bool) {
@@ -584,15 +601,20 @@ func (w *walk) ipPayload(proto uint8, b []byte, v6 bool) {
 		w.udp(b)
 	case 4, 41:
 		// IP in IP: Wireshark dissects the inner header too. Bound the
-		// recursion by the path length.
-		if w.n >= maxLayers-2 {
+		// recursion by the tunnels followed and the path length.
+		if w.tunnels >= maxTunnels || w.n >= maxLayers-2 {
+			w.push(ipProtoName(proto, v6))
 			return
 		}
+		w.tunnels++
 		if proto == 4 {
 			w.ipv4(b)
 		} else {
 			w.ipv6(b)
 		}
+	case 47:
+		w.push("gre")
+		w.gre(b)
 	default:
 		if name := ipProtoName(proto, v6); name != "" {
 			if name == "data" && len(b) == 0 {
@@ -601,6 +623,80 @@ func (w *walk) ipPayload(proto uint8, b []byte, v6 bool) {
 			w.push(name)
 		}
 	}
+}
+
+// gre reads a GRE header (RFC 2784, RFC 2890) and what it carries: IPv4,
+// IPv6 or Ethernet (transparent Ethernet bridging) for version 0, as the
+// shared decoder follows; anything else is left as "gre" alone (Wireshark
+// names PPTP's PPP, Cisco metadata, ERSPAN…: not compared).
+func (w *walk) gre(b []byte) {
+	if len(b) < 4 || w.tunnels >= maxTunnels {
+		return
+	}
+	flags := binary.BigEndian.Uint16(b[0:2])
+	if flags&0x4007 != 0 { // routing present, or a version other than 0
+		return
+	}
+	n := 4
+	for _, bit := range [...]uint16{0x8000, 0x2000, 0x1000} { // checksum, key, sequence
+		if flags&bit != 0 {
+			n += 4
+		}
+	}
+	if len(b) < n {
+		return
+	}
+	w.tunnelPayload(binary.BigEndian.Uint16(b[2:4]), b[n:])
+}
+
+// tunnelPayload reads what a GRE or Geneve header carries, by its protocol type.
+func (w *walk) tunnelPayload(et uint16, b []byte) {
+	switch et {
+	case etIPv4:
+		w.tunnels++
+		w.ipv4(b)
+	case etIPv6:
+		w.tunnels++
+		w.ipv6(b)
+	case 0x6558: // transparent Ethernet bridging
+		w.tunnels++
+		w.innerEthernet(b)
+	default:
+		if len(b) > 0 {
+			w.push("data")
+		}
+	}
+}
+
+// innerEthernet reads an Ethernet frame inside a tunnel.
+func (w *walk) innerEthernet(b []byte) {
+	w.push("eth")
+	if len(b) < 14 {
+		return
+	}
+	w.ether(binary.BigEndian.Uint16(b[12:14]), b[14:], 0)
+}
+
+// vxlan reads VXLAN's 8-byte header (RFC 7348) and the Ethernet frame after it.
+func (w *walk) vxlan(b []byte) {
+	if len(b) < 8 {
+		return
+	}
+	w.tunnels++
+	w.innerEthernet(b[8:])
+}
+
+// geneve reads a Geneve header (RFC 8926): version and options length in
+// 4-byte words, flags, protocol type, VNI; then what the protocol type says.
+func (w *walk) geneve(b []byte) {
+	if len(b) < 8 || b[0]>>6 != 0 {
+		return
+	}
+	n := 8 + int(b[0]&0x3f)*4
+	if len(b) < n {
+		return
+	}
+	w.tunnelPayload(binary.BigEndian.Uint16(b[2:4]), b[n:])
 }
 
 // TCP flags.
@@ -647,6 +743,19 @@ func (w *walk) udp(b []byte) {
 	}
 	name := appName(w.srcPort, w.dstPort, false)
 	w.push(name)
+	if (name == "vxlan" || name == "geneve") && w.tunnels < maxTunnels && w.ntun < len(w.tunUDP) && w.nip > 0 {
+		// The UDP header counts in the UDP tables; the transport fields
+		// become the tunnelled packet's.
+		w.tunUDP[w.ntun] = udpHdr{ip: w.nip - 1, srcPort: w.srcPort, dstPort: w.dstPort}
+		w.ntun++
+		w.transport, w.srcPort, w.dstPort = tpNone, 0, 0
+		if name == "vxlan" {
+			w.vxlan(payload)
+		} else {
+			w.geneve(payload)
+		}
+		return
+	}
 	// DNS header (RFC 1035 section 4.1.1): QR is the top bit of byte 2,
 	// RCODE the low four bits of byte 3.
 	if name == "dns" && len(payload) >= 4 && payload[2]&0x80 != 0 && payload[3]&0x0f != 0 {
@@ -672,6 +781,7 @@ var udpApps = map[uint16]string{
 	1812: "radius", 1813: "radius",
 	3544: "teredo",
 	4789: "vxlan",
+	6081: "geneve",
 	3478: "stun",
 }
 
@@ -726,6 +836,9 @@ var comparable = map[string]bool{
 	"eth":         true, "null": true, "loop": true, "raw": true, "sll": true, "ppp": true, "ipnet": true, "arcnet": true,
 	"vlan": true, "llc": true, "stp": true, "arp": true,
 	"ip": true, "ipv6": true, "tcp": true, "udp": true, "icmp": true, "icmpv6": true,
+	// Tunnels the walker follows as Wireshark does (what they carry is
+	// named as outside a tunnel).
+	"gre": true,
 }
 
 // udpComparable lists the applications over UDP whose counts agree with
@@ -733,6 +846,7 @@ var comparable = map[string]bool{
 var udpComparable = map[string]bool{
 	"dns": true, "mdns": true, "llmnr": true, "dhcp": true, "dhcpv6": true, "ntp": true,
 	"nbns": true, "snmp": true, "syslog": true, "ssdp": true, "sip": true, "rip": true,
+	"vxlan": true, "geneve": true,
 }
 
 // isComparable reports whether a hierarchy node named name under parent is

@@ -4,9 +4,10 @@
 # Run from anywhere: sh testdata/tshark/tcp.sh
 #
 # Definitions (the Go tests in analysis/tcp compare with exactly these):
-#   tcp_packets   frames with a TCP header directly over the outermost IP header
-#                 (TCP quoted inside ICMP errors and tunnelled TCP are left out:
-#                 pcaplens decodes the outermost IP layer only).
+#   tcp_packets   frames with a TCP header over an IP header, tunnelled TCP
+#                 included (pcaplens follows IP-in-IP, GRE, VXLAN and Geneve to the
+#                 innermost IP, as Wireshark does); TCP quoted inside ICMP errors is
+#                 left out.
 #   streams       distinct tcp.stream values of those frames.
 #   flags.<name>  frames among them carrying the field tcp.analysis.<name>. As in
 #                 Wireshark, tcp.analysis.retransmission is also present on fast and
@@ -37,7 +38,7 @@ for path in testdata/captures/*; do
           if (p[i] == "ip" || p[i] == "ipv6") ips++
           if (p[i] == "icmp" || p[i] == "icmpv6") icmp++
         }
-        if (ips != 1 || icmp) next
+        if (ips < 1 || icmp) next
         tcp++; s[$3] = 1; list = ""
         if ($4 != "" && !($3 in rtt)) { rtt[$3] = $4; nr++; rs[nr] = $3 }
         for (i = 1; i <= n; i++) if ($(i + 4) != "") { c[i]++; list = list (list == "" ? "" : ",") fl[i] }

@@ -1,0 +1,200 @@
+package frame_test
+
+import (
+	"bytes"
+	"net/netip"
+	"testing"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/fraggen"
+)
+
+// TestTunnelsCapture keeps the committed capture equal to what
+// fraggen.TunnelCapture builds (go test -update rewrites it; then rerun the
+// testdata/tshark scripts for it).
+func TestTunnelsCapture(t *testing.T) {
+	checkGenerated(t, fraggen.TunnelCapturePath, fraggen.TunnelCapture())
+}
+
+var (
+	outer4a, outer4b = netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	outer6a, outer6b = netip.MustParseAddr("2001:db8:ffff::1"), netip.MustParseAddr("2001:db8:ffff::2")
+	in4a, in4b       = netip.MustParseAddr("10.1.0.1"), netip.MustParseAddr("10.1.0.2")
+	in6a, in6b       = netip.MustParseAddr("2001:db8:1::1"), netip.MustParseAddr("2001:db8:1::2")
+)
+
+// innerTCP is a TCP SYN from a:40000 to b:80; innerDNS a DNS query a:5353 → b:53.
+func innerTCP(a, b netip.Addr) []byte {
+	d := fraggen.Datagram{Src: a, Dst: b, Proto: 6, Payload: fraggen.TCP(a, b, 40000, 80, 1, 0, fraggen.SYN, nil)}
+	return d.Whole()
+}
+
+func innerDNS(a, b netip.Addr) []byte {
+	d := fraggen.Datagram{Src: a, Dst: b, Proto: 17, Payload: fraggen.UDP(a, b, 5353, 53, fraggen.DNSQuery(7, "example.org", 1))}
+	return d.Whole()
+}
+
+// ether returns an Ethernet frame with EtherType et around payload.
+func ether(et uint16, payload []byte) []byte {
+	return append([]byte{2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, byte(et >> 8), byte(et)}, payload...)
+}
+
+func TestTunnels(t *testing.T) {
+	tests := []struct {
+		name         string
+		data         []byte // an Ethernet frame
+		tunnel       int
+		depth        int
+		outerA       netip.Addr
+		outerB       netip.Addr
+		network      int
+		transport    int
+		src, dst     netip.Addr
+		sport, dport uint16
+	}{
+		{"4in4", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, innerTCP(in4a, in4b))), frame.TunnelIPIP, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"6in4", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, innerDNS(in6a, in6b))), frame.TunnelIPIP, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"4in6", fraggen.Ethernet(fraggen.IPIP(outer6a, outer6b, innerDNS(in4a, in4b))), frame.TunnelIPIP, 1, outer6a, outer6b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"6in6", fraggen.Ethernet(fraggen.IPIP(outer6a, outer6b, innerTCP(in6a, in6b))), frame.TunnelIPIP, 1, outer6a, outer6b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"gre ipv4", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x0800, innerTCP(in4a, in4b))), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"gre key seq checksum ipv6", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, fraggen.GREChecksum|fraggen.GREKey|fraggen.GRESeq, 0x86dd, innerDNS(in6a, in6b))), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"gre over ipv6, ethernet", fraggen.Ethernet(fraggen.GRE(outer6a, outer6b, fraggen.GREKey, 0x6558, ether(0x0800, innerDNS(in4a, in4b)))), frame.TunnelGRE, 1, outer6a, outer6b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"gre ethernet vlan", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x6558, ether(0x8100, append([]byte{0, 5, 0x08, 0x00}, innerTCP(in4a, in4b)...)))), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"vxlan", fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 42, ether(0x0800, innerTCP(in4a, in4b)))), frame.TunnelVXLAN, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"vxlan over ipv6, arp", fraggen.Ethernet(fraggen.VXLAN(outer6a, outer6b, 50000, 42, ether(0x0806, make([]byte, 28)))), frame.TunnelVXLAN, 1, outer6a, outer6b, frame.NetARP, frame.TransportNone, netip.Addr{}, netip.Addr{}, 0, 0},
+		{"geneve ipv4", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 60000, 0x0800, 0, innerDNS(in4a, in4b))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"geneve options ethernet", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 60000, 0x6558, 3, ether(0x86dd, innerTCP(in6a, in6b)))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"vxlan in gre in 6in4", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.GRE(outer6a, outer6b, 0, 0x86dd, fraggen.VXLAN(in6b, in6a, 50000, 1, ether(0x0800, innerDNS(in4a, in4b)))))), frame.TunnelIPIP, 3, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		// Beyond MaxTunnels (4), the fifth IP-in-IP header is the payload.
+		{"depth cap", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(in4b, in4a, innerTCP(in4a, in4b))))))), frame.TunnelIPIP, 4, outer4a, outer4b, frame.NetIPv4, frame.TransportOther, in4b, in4a, 0, 0},
+		// Not followed: GRE version 1 (PPTP), an unknown GRE protocol, VXLAN on a higher port, a cut Geneve header.
+		{"gre version 1", fraggen.Ethernet(append(fraggen.GRE(outer4a, outer4b, 1, 0x880b, nil), 0, 0, 0, 0)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"gre unknown protocol", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x88be, make([]byte, 20))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"udp 53 to 4789", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 53, 4789, make([]byte, 60))}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 53, 4789},
+		{"geneve cut", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 60000, 6081, []byte{3, 0, 0x08, 0, 0, 0, 0, 0, 1, 2})}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 60000, 6081},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// A tunnelled frame after an ordinary one and before one:
+			// nothing carries over.
+			plain := fraggen.Ethernet(innerTCP(in6b, in6a))
+			d.Decode(&capture.Record{Data: plain, OrigLen: len(plain), LinkType: frame.LinkEthernet}, 1, &f)
+			d.Decode(&capture.Record{Data: tc.data, OrigLen: len(tc.data), LinkType: frame.LinkEthernet}, 2, &f)
+			if f.Tunnel != tc.tunnel || f.Tunnels != tc.depth || f.OuterSrcIP != tc.outerA || f.OuterDstIP != tc.outerB {
+				t.Errorf("tunnel %d depth %d outer %v → %v", f.Tunnel, f.Tunnels, f.OuterSrcIP, f.OuterDstIP)
+			}
+			if f.Network != tc.network || f.Transport != tc.transport || f.SrcIP != tc.src || f.DstIP != tc.dst || f.SrcPort != tc.sport || f.DstPort != tc.dport {
+				t.Errorf("network %d transport %d %v:%d → %v:%d (anomaly %q)", f.Network, f.Transport, f.SrcIP, f.SrcPort, f.DstIP, f.DstPort, f.Anomaly)
+			}
+			if f.Anomaly != "" || f.Truncated {
+				t.Errorf("anomaly %q truncated %v", f.Anomaly, f.Truncated)
+			}
+			if f.SrcMAC != [6]byte{0, 1, 2, 3, 4, 6} || f.NVLAN != 0 {
+				t.Errorf("link fields are the inner frame's: %x %d", f.SrcMAC, f.NVLAN)
+			}
+			if tc.transport == frame.TransportUDP && tc.dport == 53 && !bytes.Equal(f.Payload, fraggen.DNSQuery(7, "example.org", 1)) {
+				t.Errorf("payload %x", f.Payload)
+			}
+			d.Decode(&capture.Record{Data: plain, OrigLen: len(plain), LinkType: frame.LinkEthernet}, 3, &f)
+			if f.Tunnel != frame.TunnelNone || f.Tunnels != 0 || f.OuterSrcIP.IsValid() || f.SrcIP != in6b {
+				t.Errorf("after a tunnel: %d %d %v %v", f.Tunnel, f.Tunnels, f.OuterSrcIP, f.SrcIP)
+			}
+		})
+	}
+}
+
+// TestTunnelFragments: an outer fragment carries no inner layers until it
+// is reassembled, then the tunnel is followed in the datagram; a fragment
+// inside a tunnel is not reassembled.
+func TestTunnelFragments(t *testing.T) {
+	gre := fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x0800, innerDNS(in4a, in4b))
+	outer := fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 47, ID: 9, Payload: gre[20:]}
+	d := frame.NewDecoder()
+	r := frame.NewReassembler(frame.ReassemblyLimits{})
+	var f frame.Frame
+	frags := outer.Split(24)
+	for i, ip := range frags {
+		b := fraggen.Ethernet(ip)
+		d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, i+1, &f)
+		if !f.Fragment || f.Tunnels != 0 || f.SrcIP != outer4a || f.Proto != 47 || f.Transport != frame.TransportNone {
+			t.Fatalf("fragment %d: fragment %v tunnels %d %v proto %d transport %d", i+1, f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+		}
+		r.Add(&f)
+		if i < len(frags)-1 {
+			if f.Reassembled {
+				t.Fatalf("fragment %d reassembled", i+1)
+			}
+			continue
+		}
+		if !f.Reassembled || f.Tunnel != frame.TunnelGRE || f.Tunnels != 1 || f.OuterSrcIP != outer4a || f.OuterDstIP != outer4b {
+			t.Fatalf("last fragment: reassembled %v tunnel %d depth %d outer %v", f.Reassembled, f.Tunnel, f.Tunnels, f.OuterSrcIP)
+		}
+		if f.SrcIP != in4a || f.DstIP != in4b || f.Transport != frame.TransportUDP || f.DstPort != 53 || !bytes.Equal(f.Payload, fraggen.DNSQuery(7, "example.org", 1)) {
+			t.Fatalf("reassembled: %v → %v transport %d port %d", f.SrcIP, f.DstIP, f.Transport, f.DstPort)
+		}
+	}
+
+	// A fragment inside a tunnel: no transport, not a Fragment for the reassembler.
+	inner := fraggen.Datagram{Src: in4a, Dst: in4b, Proto: 17, ID: 3, Payload: fraggen.UDP(in4a, in4b, 5353, 53, fraggen.DNSQuery(7, "example.org", 1))}
+	for i, ip := range inner.Split(16) {
+		b := fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, ip))
+		d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 10+i, &f)
+		r.Add(&f)
+		if f.Fragment || f.Reassembled || f.Tunnels != 1 || f.SrcIP != in4a || f.Proto != 17 || f.Transport != frame.TransportNone {
+			t.Fatalf("inner fragment %d: fragment %v tunnels %d %v proto %d transport %d", i, f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+		}
+	}
+	inner6 := fraggen.Datagram{Src: in6a, Dst: in6b, Proto: 17, ID: 3, Payload: inner.Payload}
+	b := fraggen.Ethernet(fraggen.IPIP(outer6a, outer6b, inner6.Fragment(0, 16, true)))
+	d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 20, &f)
+	if f.Fragment || f.Tunnels != 1 || f.SrcIP != in6a || f.Proto != 17 || f.Transport != frame.TransportNone {
+		t.Fatalf("inner IPv6 fragment: fragment %v tunnels %d %v proto %d transport %d", f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+	}
+}
+
+func TestTunnelDecodeDoesNotAllocate(t *testing.T) {
+	recs := []capture.Record{
+		{Data: fraggen.Ethernet(innerTCP(in4a, in4b))},
+		{Data: fraggen.Ethernet(fraggen.IPIP(outer6a, outer6b, innerDNS(in4a, in4b)))},
+		{Data: fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x6558, ether(0x86dd, innerTCP(in6a, in6b))))},
+		{Data: fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 1, ether(0x0800, innerDNS(in4a, in4b))))},
+		{Data: fraggen.Ethernet(fraggen.Geneve(outer6a, outer6b, 50000, 0x0800, 2, innerTCP(in4a, in4b)))},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for i := range recs {
+		recs[i].LinkType, recs[i].OrigLen = frame.LinkEthernet, len(recs[i].Data)
+		d.Decode(&recs[i], i+1, &f)
+		if i > 0 && (f.Tunnels != 1 || f.Transport == frame.TransportNone) {
+			t.Fatalf("record %d: %d tunnels, transport %d", i, f.Tunnels, f.Transport)
+		}
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		for i := range recs {
+			d.Decode(&recs[i], i+1, &f)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per decode", allocs)
+	}
+}
+
+func BenchmarkDecodeTunnel(b *testing.B) {
+	recs := []capture.Record{
+		{Data: fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x0800, innerTCP(in4a, in4b)))},
+		{Data: fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 1, ether(0x0800, innerDNS(in4a, in4b))))},
+	}
+	for i := range recs {
+		recs[i].LinkType, recs[i].OrigLen = frame.LinkEthernet, len(recs[i].Data)
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		d.Decode(&recs[i&1], i, &f)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}
