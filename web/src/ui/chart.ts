@@ -147,12 +147,14 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
   const height = o.height ?? 240;
   if (o.x.length === 0) return h("figure", { class: "chart chart-empty" }, h("figcaption", null, o.title), h("p", null, "No data"));
   const data = [Array.from(o.x), ...o.series.map((s) => Array.from(s.values))] as uPlot.AlignedData;
+  const single = o.x[0] === o.x[o.x.length - 1] ? o.x[0]! : null;
   return mount(o.title, height, (width, t, target) => {
     const opts: uPlot.Options = {
       width,
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      scales: { x: { time: true } },
+      // One instant (one bucket): a second either side, not uPlot's default of years.
+      scales: { x: single === null ? { time: true } : { time: true, auto: false, range: [single - 1, single + 1] } },
       axes: [axis(t), axis(t, o.yLabel, (_u, vals) => vals.map(shortNum))],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
@@ -174,6 +176,11 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
         }),
       ],
       hooks: {
+        setScale: [
+          (u, key) => {
+            if (key === "x") target.dataset["xSpan"] = String((u.scales["x"]!.max ?? 0) - (u.scales["x"]!.min ?? 0)); // seconds shown, for tests
+          },
+        ],
         setSelect: [
           (u) => {
             if (!o.onSelect || u.select.width <= 0) return;

@@ -136,6 +136,18 @@ describe("ui kit", () => {
       return root.querySelectorAll("canvas").length;
     });
     assert.equal(n, 3);
+    // A series of one second (a short capture) spans seconds, not years.
+    const spans = await page.evaluate(async () => {
+      const { chart } = window.kit;
+      const root = document.getElementById("root");
+      root.replaceChildren(
+        chart.timeSeries({ title: "one", x: [1_700_000_000], series: [{ label: "packets", values: [9] }], bars: true }),
+        chart.timeSeries({ title: "two", x: [1_700_000_000, 1_700_000_010], series: [{ label: "packets", values: [9, 3] }] }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      return [...root.querySelectorAll(".chart-plot")].map((e) => Number(e.dataset.xSpan));
+    });
+    assert.deepEqual(spans, [2, 10]);
   });
 
   test("format", async () => {
