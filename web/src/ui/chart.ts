@@ -142,6 +142,32 @@ function shortNum(v: number): string {
   return fmt.num(v, 2);
 }
 
+/** counts are whole numbers: their axis gets whole-number steps, never 1.25. */
+const countSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 1e8, 1e9, 1e10];
+
+/**
+ * valueAxis is the y axis of bars: from zero (a bar's height is its value), with
+ * whole-number steps when every value is whole.
+ */
+function valueAxis(t: Theme, label: string | undefined, values: ArrayLike<number | null | undefined>[]): uPlot.Axis {
+  const a = axis(t, label, (_u, vals) => vals.map(shortNum));
+  if (values.every((vs) => Array.from(vs).every((v) => v === null || v === undefined || Number.isInteger(v)))) a.incrs = countSteps;
+  return a;
+}
+
+/** fromZero is a y range that starts at zero and leaves a little room above the tallest bar. */
+const fromZero: uPlot.Scale.Range = (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1];
+
+/** recordScales keeps the shown x span and y minimum on the plot element (for tests). */
+function recordScales(target: HTMLElement): (u: uPlot, key: string) => void {
+  return (u, key) => {
+    const sc = u.scales[key];
+    if (!sc) return;
+    if (key === "x") target.dataset["xSpan"] = String((sc.max ?? 0) - (sc.min ?? 0));
+    if (key === "y") target.dataset["yMin"] = String(sc.min ?? 0);
+  };
+}
+
 /** timeSeries draws lines (or bars) over time; drag to zoom, double-click to reset. */
 export function timeSeries(o: TimeSeriesOptions): HTMLElement {
   const height = o.height ?? 240;
@@ -176,11 +202,7 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
         }),
       ],
       hooks: {
-        setScale: [
-          (u, key) => {
-            if (key === "x") target.dataset["xSpan"] = String((u.scales["x"]!.max ?? 0) - (u.scales["x"]!.min ?? 0)); // seconds shown, for tests
-          },
-        ],
+        setScale: [recordScales(target)],
         setSelect: [
           (u) => {
             if (!o.onSelect || u.select.width <= 0) return;
@@ -213,11 +235,12 @@ export function barChart(o: BarOptions): HTMLElement {
     const opts: uPlot.Options = {
       width,
       height,
-      scales: { x: { time: false, range: [-0.5, o.categories.length - 0.5] } },
+      scales: { x: { time: false, range: [-0.5, o.categories.length - 0.5] }, y: { range: fromZero } },
       axes: [
         axis(t, undefined, (_u, vals) => vals.map((v) => (Number.isInteger(v) ? (o.categories[v] ?? "") : ""))),
-        axis(t, o.yLabel, (_u, vals) => vals.map(shortNum)),
+        valueAxis(t, o.yLabel, o.series.map((s) => s.values)),
       ],
+      hooks: { setScale: [recordScales(target)] },
       cursor: { drag: { x: false, y: false } },
       series: [
         { label: "Category", value: (_u, v) => (v === null ? "—" : (o.categories[v] ?? "")) },
@@ -257,8 +280,9 @@ export function histogram(o: HistogramOptions): HTMLElement {
     const opts: uPlot.Options = {
       width,
       height,
-      scales: { x: { time: false, range: [o.bins[0]!.start, o.bins[o.bins.length - 1]!.end] } },
-      axes: [axis(t, undefined, (_u, vals) => vals.map(fx)), axis(t, o.yLabel ?? "count", (_u, vals) => vals.map(shortNum))],
+      scales: { x: { time: false, range: [o.bins[0]!.start, o.bins[o.bins.length - 1]!.end] }, y: { range: fromZero } },
+      axes: [axis(t, undefined, (_u, vals) => vals.map(fx)), valueAxis(t, o.yLabel ?? "count", [o.bins.map((b) => b.count)])],
+      hooks: { setScale: [recordScales(target)] },
       cursor: { drag: { x: false, y: false } },
       series: [
         {

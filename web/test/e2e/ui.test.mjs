@@ -148,6 +148,18 @@ describe("ui kit", () => {
       return [...root.querySelectorAll(".chart-plot")].map((e) => Number(e.dataset.xSpan));
     });
     assert.deepEqual(spans, [2, 10]);
+    // Bars stand on zero: a count of 1 beside 2 is half as tall, not a sliver.
+    const mins = await page.evaluate(async () => {
+      const { chart } = window.kit;
+      const root = document.getElementById("root");
+      root.replaceChildren(
+        chart.barChart({ title: "Codes", categories: ["NOERROR", "NXDOMAIN"], series: [{ label: "responses", values: [2, 1] }] }),
+        chart.histogram({ title: "RTT", bins: [{ start: 0, end: 0.01, count: 40 }, { start: 0.01, end: 0.02, count: 39 }] }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      return [...root.querySelectorAll(".chart-plot")].map((e) => Number(e.dataset.yMin));
+    });
+    assert.deepEqual(mins, [0, 0]);
   });
 
   test("format", async () => {
