@@ -168,6 +168,35 @@ function recordScales(target: HTMLElement): (u: uPlot, key: string) => void {
   };
 }
 
+/**
+ * timeTicks labels a UTC time axis as a Wireshark user reads time: 24-hour
+ * clock and ISO dates. The first tick and each new minute show the whole
+ * clock, the ticks between only the seconds (":20.5", with the decimals the
+ * step needs); the date stands under the first tick and wherever the day changes.
+ */
+export function timeTicks(vals: number[], incr: number): string[] {
+  const decimals = incr >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(incr) - 1e-9));
+  let lastDay = "";
+  let lastMinute = "";
+  return vals.map((v) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return "";
+    const iso = new Date(Math.floor(v) * 1000).toISOString();
+    const day = iso.slice(0, 10);
+    const minute = iso.slice(0, 16);
+    let label: string;
+    if (incr >= 86400) label = day;
+    else if (incr >= 60) label = iso.slice(11, 16);
+    else {
+      const secs = iso.slice(17, 19) + (decimals > 0 ? "." + (v - Math.floor(v)).toFixed(decimals).slice(2) : "");
+      label = minute !== lastMinute ? `${iso.slice(11, 17)}${secs}` : `:${secs}`;
+    }
+    if (incr < 86400 && day !== lastDay) label += `\n${day}`;
+    lastDay = day;
+    lastMinute = minute;
+    return label;
+  });
+}
+
 /** timeSeries draws lines (or bars) over time; drag to zoom, double-click to reset. */
 export function timeSeries(o: TimeSeriesOptions): HTMLElement {
   const height = o.height ?? 240;
@@ -181,7 +210,7 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
       // One instant (one bucket): a second either side, not uPlot's default of years.
       scales: { x: single === null ? { time: true } : { time: true, auto: false, range: [single - 1, single + 1] } },
-      axes: [axis(t), axis(t, o.yLabel, (_u, vals) => vals.map(shortNum))],
+      axes: [{ ...axis(t, undefined, (_u, vals, _ax, _space, incr) => timeTicks(vals, incr)), space: 60 }, axis(t, o.yLabel, (_u, vals) => vals.map(shortNum))],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
       series: [

@@ -160,6 +160,20 @@ describe("ui kit", () => {
       return [...root.querySelectorAll(".chart-plot")].map((e) => Number(e.dataset.yMin));
     });
     assert.deepEqual(mins, [0, 0]);
+    // The time axis speaks UTC, 24-hour, ISO dates, with the decimals the step needs.
+    const ticks = await page.evaluate(() => {
+      const { chart } = window.kit;
+      return [
+        chart.timeTicks([1_699_999_980, 1_700_000_040, 1_700_006_400], 60),
+        chart.timeTicks([1_700_000_000.1, 1_700_000_000.2], 0.1),
+        chart.timeTicks([1_699_920_000, 1_700_006_400], 86400),
+      ];
+    });
+    assert.deepEqual(ticks, [
+      ["22:13\n2023-11-14", "22:14", "00:00\n2023-11-15"],
+      ["22:13:20.1\n2023-11-14", ":20.2"],
+      ["2023-11-14", "2023-11-15"],
+    ]);
   });
 
   test("format", async () => {
