@@ -458,7 +458,7 @@ urlForm.addEventListener("submit", (e) => {
   if (!raw) return;
   let url: URL;
   try {
-    url = new URL(raw, location.href);
+    url = new URL(withScheme(raw), location.href);
   } catch {
     showError(`"${raw}" is not a URL.`, "Cannot open this URL");
     return;
@@ -466,6 +466,22 @@ urlForm.addEventListener("submit", (e) => {
   const name = decodeURIComponent(url.pathname.split("/").pop() || url.hostname || "capture");
   fetchInto(url, name);
 });
+
+/**
+ * withScheme reads an address typed without a scheme as a browser's address
+ * bar does: "example.com/capture.pcap" is https://example.com/capture.pcap,
+ * "localhost:8000/x.pcap" and "127.0.0.1:8000/x.pcap" are http. A bare name
+ * ("samples/x.pcap") or a file name ("capture.pcap") stays a path on this site.
+ */
+function withScheme(raw: string): string {
+  const m = /^([a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?(\/.*)?$/i.exec(raw);
+  if (!m) return raw;
+  const [, host = "", port, path] = m;
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(host);
+  if (!port && !loopback && !host.includes(".") && !host.startsWith("[")) return raw;
+  if (!port && !path && /\.(pcap|pcapng|cap|gz)$/i.test(host)) return raw;
+  return (loopback ? "http://" : "https://") + raw;
+}
 
 // Samples built into the site (not in the single-file build: there is no server to read them from).
 if (location.protocol === "file:" || inlineWorker) {
