@@ -85,6 +85,19 @@ func install() error {
 	if err := api.Set("tools", tools); err != nil {
 		return err
 	}
+	// digestTools are the tools that report the file's digests: a caller that
+	// runs none of them need not compute digests for externalDigests.
+	digestTools := []any{}
+	for _, f := range engine.Factories() {
+		if f.Hashes {
+			for _, t := range f.Tools {
+				digestTools = append(digestTools, t)
+			}
+		}
+	}
+	if err := api.Set("digestTools", digestTools); err != nil {
+		return err
+	}
 	if err := api.Set("version", version); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@
 //	                                   is called if it is a function, and a "pcaplensReady" event is
 //	                                   dispatched on globalThis if it is an EventTarget
 //	pcaplens.version, pcaplens.tools   build version; the tool names the engine knows
+//	pcaplens.digestTools               the tools that report the file's SHA256 and SHA1
 //	pcaplens.analyze(bytes, options?)  → Promise<report>: every tool, or options.tools
 //	pcaplens.analyzeCapinfos(bytes, options?) → Promise<capinfos report>, and likewise
 //	  analyzeDnsPackets (dns), analyzeDhcpPackets (dhcp), analyzeIcmpPackets (icmp),

@@ -118,6 +118,7 @@ describe("bridge", () => {
   test("externalDigests: the digests given to close are reported, malformed ones are dropped with a warning", async () => {
     const bytes = readFileSync(join(captures, samples[0]));
     const want = JSON.parse(cli(join(captures, samples[0]), "--tools", "capinfos")).capinfos;
+    assert.deepEqual(Array.from(api.digestTools), ["capinfos"]);
     // Digests supplied by the caller (the page's digest worker) replace the engine's own.
     const s = api.open({ tools: ["capinfos"], externalDigests: true });
     await s.write(bytes);

@@ -15,6 +15,8 @@ interface Bridge {
   ready: boolean;
   version: string;
   tools: string[];
+  /** digestTools are the tools that report the file's digests (capinfos). */
+  digestTools?: string[];
   /** externalDigests: the caller gives the input's digests to closeJSON (see Digester). */
   open(options?: AnalyzeOptions & { externalDigests?: boolean }): Session;
 }
@@ -133,10 +135,12 @@ class Digester {
 
   /**
    * start makes a digest worker when the run needs the file's digests (every
-   * tool, or capinfos), or returns null: then the engine hashes, as natively.
+   * tool, or one of the bridge's digestTools), or returns null: then the
+   * engine hashes if it must, as natively.
    */
-  static start(options: AnalyzeOptions): Digester | null {
-    if (options.tools?.length && !options.tools.includes("capinfos")) return null;
+  static start(api: Bridge, options: AnalyzeOptions): Digester | null {
+    const needs = api.digestTools ?? [];
+    if (needs.length === 0 || (options.tools?.length && !options.tools.some((t) => needs.includes(t)))) return null;
     if (typeof Worker !== "function") return null;
     try {
       return new Digester(new Worker(scope.location.href, { name: DIGEST_WORKER }));
@@ -198,7 +202,7 @@ function digestMain(): void {
 }
 
 async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number): Promise<string> {
-  const digester = Digester.start(options);
+  const digester = Digester.start(api, options);
   const session = api.open({ ...options, externalDigests: !!digester });
   const total = file.size;
   let offset = 0;
@@ -233,7 +237,7 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
 }
 
 async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
-  const digester = Digester.start(options);
+  const digester = Digester.start(api, options);
   const session = api.open({ ...options, externalDigests: !!digester });
   const reader = stream.getReader();
   let bytes = 0;
