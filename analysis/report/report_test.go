@@ -1,0 +1,60 @@
+package report
+
+import (
+	"math"
+	"testing"
+)
+
+func TestListLimit(t *testing.T) {
+	if ListLimit(0) != math.MaxInt || ListLimit(-1) != math.MaxInt || ListLimit(5) != 5 {
+		t.Fatal("ListLimit: 0 must mean no limit")
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	if Summarize(nil) != nil {
+		t.Fatal("no samples must give nil (null), not zeros")
+	}
+	s := Summarize([]float64{4, 1, 3, 2})
+	if s.Count != 4 || s.Min != 1 || s.Max != 4 || s.Median != 2.5 || s.P95 != 4 || s.Mean != 2.5 {
+		t.Fatalf("%+v", *s)
+	}
+	vals := make([]float64, 100)
+	for i := range vals {
+		vals[i] = float64(100 - i)
+	}
+	if s := Summarize(vals); s.P95 != 95 || s.Median != 50.5 {
+		t.Fatalf("%+v", *s)
+	}
+}
+
+func TestCaps(t *testing.T) {
+	var cs Caps
+	cs.Hit("names", 100)
+	cs.HitN("names", 100, 1999)
+	cs.Hit("flows", 5)
+	l := cs.List()
+	if len(l) != 2 || l[0] != (Cap{"names", 100, 2000}) || l[1].Dropped != 1 {
+		t.Fatalf("%+v", l)
+	}
+	if w := cs.Warnings()[0]; w != "names capped at 100: 2,000 more not kept" {
+		t.Fatal(w)
+	}
+}
+
+func TestCountAndPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 41835: "41,835", 1234567: "1,234,567", -1500: "-1,500"} {
+		if got := Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if Plural(1, "packet", "packets") != "1 packet" || Plural(1991, "packet", "packets") != "1,991 packets" {
+		t.Fatal("Plural")
+	}
+}
+
+func TestTime(t *testing.T) {
+	if got := Time(1_500_000_000_120_000_000); got != "2017-07-14T02:40:00.12Z" {
+		t.Fatal(got)
+	}
+}
