@@ -85,6 +85,9 @@ type Capture struct {
 	NotDecoded map[string]int
 	// Anomalies counts frames by frame.Frame.Anomaly.
 	Anomalies map[string]int
+	// AnomalyFrames lists, per anomaly, the first frame numbers that had it
+	// (at most finding.MaxFrames, ascending).
+	AnomalyFrames map[string][]int
 	// Reassembly counts what IP fragment reassembly did: datagrams
 	// reassembled, dropped at a cap, never completed.
 	Reassembly frame.ReassemblyStats

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"pcaplens/analysis/capture"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 )
 
@@ -177,11 +178,12 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		taps = append(taps, &running{f: f, tap: f.New(o)})
 	}
 	c := &Capture{
-		File:       rd.Info(),
-		FileName:   o.FileName,
-		NotDecoded: map[string]int{},
-		Anomalies:  map[string]int{},
-		Options:    o,
+		File:          rd.Info(),
+		FileName:      o.FileName,
+		NotDecoded:    map[string]int{},
+		Anomalies:     map[string]int{},
+		AnomalyFrames: map[string][]int{},
+		Options:       o,
 	}
 	every := o.ProgressEvery
 	if every <= 0 {
@@ -189,6 +191,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	}
 	nextProgress := every
 
+	anomalyFrames := map[string]*finding.Frames{}
 	var rec capture.Record
 	var fr frame.Frame
 	dec := frame.NewDecoder()
@@ -226,6 +229,12 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		}
 		if fr.Anomaly != "" {
 			c.Anomalies[fr.Anomaly]++
+			af := anomalyFrames[fr.Anomaly]
+			if af == nil {
+				af = &finding.Frames{}
+				anomalyFrames[fr.Anomaly] = af
+			}
+			af.Add(fr.Number)
 		}
 		for _, t := range taps {
 			if t.disabled == "" {
@@ -255,6 +264,9 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		} else {
 			c.Warnings = append(c.Warnings, "the file's SHA256 and SHA1 were not computed (the digests supplied beside the analysis were missing or malformed)")
 		}
+	}
+	for k, af := range anomalyFrames {
+		c.AnomalyFrames[k] = af.List()
 	}
 	c.Reassembly = reasm.Finish()
 	c.Warnings = append(c.Warnings, reassemblyWarnings(&c.Reassembly)...)
@@ -296,7 +308,31 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 			}
 		}
 	}
+	out[FindingsKey] = Findings(out)
 	return out, nil
+}
+
+// FindingsKey is the key of the ranked findings in Run's result, beside the tools' reports.
+const FindingsKey = "findings"
+
+// Findings gathers the findings of every report in reports (tools in name
+// order) and ranks them, most deserving of a look first. It is never nil.
+func Findings(reports map[string]any) []finding.Finding {
+	names := make([]string, 0, len(reports))
+	for name := range reports {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	all := []finding.Finding{}
+	for _, name := range names {
+		if l, ok := reports[name].(finding.Lister); ok {
+			for _, f := range l.FindingList() {
+				all = append(all, finding.Normalize(f))
+			}
+		}
+	}
+	finding.Rank(all)
+	return all
 }
 
 // isHex reports whether s is n bytes in lower-case hex.
