@@ -1,0 +1,54 @@
+// End-to-end tests of `pcaplens serve` as a browser meets it: the module
+// arrives gzip-compressed and still runs, the page cannot be framed, and
+// folders are not listed.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { captures, chooseFile, cliReport, launch, openPage, startServer, text } from "./helpers.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("pcaplens serve", () => {
+  test("the module is sent gzip-compressed and the page analyses with it", async (t) => {
+    if (server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
+    const { page, context } = await openPage(browser, server.url);
+    const modules = [];
+    context.on("response", (r) => {
+      if (r.url().endsWith("/pcaplens.wasm") && !r.request().serviceWorker()) modules.push(r);
+    });
+    try {
+      const file = join(captures, "chrissanders--dns.pcap");
+      await chooseFile(page, file);
+      assert.ok(modules.length >= 1, "the page fetched the module");
+      const headers = await modules[0].allHeaders();
+      assert.equal(headers["content-encoding"], "gzip");
+      assert.equal(headers["content-type"], "application/wasm");
+      const want = cliReport(file, "capinfos").capinfos.packet_count;
+      assert.equal(await text(page, '[data-key="packet_count"]'), String(want));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the page forbids framing and /samples/ is not listed", async (t) => {
+    if (server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
+    const root = await fetch(server.url);
+    assert.match(root.headers.get("content-security-policy"), /frame-ancestors 'none'/);
+    assert.equal(root.headers.get("x-frame-options"), "DENY");
+    const listing = await fetch(new URL("samples/", server.url));
+    assert.equal(listing.status, 404);
+    const body = await listing.text();
+    assert.doesNotMatch(body, /\.pcap/);
+  });
+});
