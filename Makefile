@@ -17,11 +17,13 @@ RELEASE  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=
 RACE     ?= -race
 FUZZTIME ?= 10s
 CHROMIUM ?= /usr/bin/chromium
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
 # The WASM module, the bundle and the CLI are rebuilt on every make (go and esbuild
 # caches make that take seconds), so no list of sources can go stale.
 
-.PHONY: help run dist wasm web cli test deps npm chromium vet gotest wasmtest bridge-test typecheck webunit e2e \
+.PHONY: help run dist wasm web cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
         bench bench-browser bench-large fuzz golden clean
 
 help:
@@ -68,13 +70,22 @@ chromium:
 		$$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
 	fi
 
-deps: npm chromium
+# staticcheck at the pinned version, from the Go module proxy, when missing or another version.
+staticcheck:
+	@if ! $(STATICCHECK) -version 2>/dev/null | grep -qF '($(patsubst v%,%,$(STATICCHECK_VERSION)))'; then \
+		echo "installing staticcheck $(STATICCHECK_VERSION)"; \
+		$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
 
-vet:
+deps: npm chromium staticcheck
+
+vet: staticcheck
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./analysis/... ./wasm/...
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./analysis/... ./wasm/...
 
 gotest:
 	$(GO) test $(RACE) ./...

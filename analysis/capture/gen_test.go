@@ -56,7 +56,6 @@ func (e *enc) pad() {
 type pcapFile struct {
 	enc
 	magic uint32
-	hdr   int // extra record header bytes (8 for the modified format)
 }
 
 func newPcap(be bool, magic uint32, snap, link uint32) *pcapFile {

@@ -44,7 +44,6 @@ type countTap struct {
 	packets int
 	udp     int
 	panicAt int
-	warn    []string
 }
 
 func (c *countTap) Packet(f *frame.Frame) {
@@ -60,8 +59,6 @@ func (c *countTap) Packet(f *frame.Frame) {
 func (c *countTap) Finish(cp *Capture) map[string]any {
 	return map[string]any{"count_a": map[string]any{"packets": c.packets, "udp": c.udp, "warnings": cp.Warnings}, "count_b": c.packets}
 }
-
-var panicAt int
 
 func init() {
 	Register(Factory{Name: "count", Tools: []string{"count_a", "count_b"}, New: func(o *Options) Tap { return &countTap{} }})
