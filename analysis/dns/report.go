@@ -315,8 +315,8 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	s.ResponseTime = t.responseTime()
 	s.ResponseTimeHist = t.histogram()
 	if t.responses > 0 {
-		s.NXDOMAINRatio = round4(float64(t.rcodes[3]) / float64(t.responses))
-		s.SERVFAILRatio = round4(float64(t.rcodes[2]) / float64(t.responses))
+		s.NXDOMAINRatio = round4(float64(t.rcodes[RcodeNXDOMAIN]) / float64(t.responses))
+		s.SERVFAILRatio = round4(float64(t.rcodes[RcodeSERVFAIL]) / float64(t.responses))
 	}
 	s.TruncatedResponses, s.TCPFallbacks = t.truncated, t.tcpFallbacks
 	s.Transports = map[string]int{"udp": t.udpMsgs, "tcp": t.tcpMsgs}

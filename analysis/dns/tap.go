@@ -353,11 +353,11 @@ func quickHeader(p []byte) bool {
 		return false
 	}
 	switch (p[2] >> 3) & 0xf {
-	case 0, 2, 4, 5:
+	case OpcodeQuery, OpcodeStatus, OpcodeNotify, OpcodeUpdate:
 	default:
 		return false
 	}
-	if p[3]&0x40 != 0 || p[3]&0xf > 10 {
+	if p[3]&0x40 != 0 || uint16(p[3]&0xf) > RcodeNOTZONE {
 		return false
 	}
 	rrs := int(binary.BigEndian.Uint16(p[6:])) + int(binary.BigEndian.Uint16(p[8:])) + int(binary.BigEndian.Uint16(p[10:]))
@@ -420,7 +420,7 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 		if ns != nil && !resp {
 			ns.queries++
 			ns.inQuery = true
-			if tt := m.Questions[i].Type; tt == 16 || tt == 10 {
+			if tt := m.Questions[i].Type; tt == TypeTXT || tt == TypeNULL {
 				ns.txt++
 			}
 		}
@@ -478,12 +478,12 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	}
 	if resp {
 		for i := range m.RRs {
-			if m.RRs[i].Type == 46 {
+			if m.RRs[i].Type == TypeRRSIG {
 				t.dnssec.RRSIGResponses++
 				break
 			}
 		}
-	} else if qtype == 43 || qtype == 48 || qtype == 50 || qtype == 47 {
+	} else if qtype == TypeDS || qtype == TypeDNSKEY || qtype == TypeNSEC3 || qtype == TypeNSEC {
 		t.dnssec.DNSSECQueries++
 	}
 
@@ -603,7 +603,7 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 		h.queries++
 	}
 	switch qtype {
-	case 251, 252:
+	case TypeIXFR, TypeAXFR:
 		t.observe("zone_transfer", "zone transfer requests (AXFR/IXFR)", Evidence{
 			Frames: []int{f.Number}, Client: client.String(), Server: server.String(), Name: qname, Detail: TypeName(qtype),
 		})
@@ -631,9 +631,9 @@ func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, serve
 	h := t.host(t.servers, server)
 	if h != nil {
 		h.responses++
-		if rc == 3 {
+		if rc == RcodeNXDOMAIN {
 			h.nxdomain++
-		} else if rc == 2 {
+		} else if rc == RcodeSERVFAIL {
 			h.servfail++
 		}
 	}
@@ -643,7 +643,7 @@ func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, serve
 			t.truncs[truncKey{client, qname, qtype}] = f.Number
 		}
 	}
-	if rc == 3 {
+	if rc == RcodeNXDOMAIN {
 		t.nxdomain(client, f)
 	}
 	tr, ok := t.pending[k]
