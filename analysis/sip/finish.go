@@ -75,9 +75,9 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 		if exp > 0 {
 			rs.LostPercent = round3(float64(rs.Lost) * 100 / float64(exp))
 		}
-		if s.ep.call != nil {
-			rs.CallID = s.ep.call.CallID
-			cl := s.ep.call
+		if s.call != nil {
+			rs.CallID = s.call.CallID
+			cl := s.call
 			cl.RTPStreams = append(cl.RTPStreams, len(r.RTPStreams))
 			cl.RTPPackets += rs.Packets
 			cl.WorstLostPercent = math.Max(cl.WorstLostPercent, rs.LostPercent)

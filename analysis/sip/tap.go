@@ -51,6 +51,7 @@ type Tap struct {
 	regOrder  []*reg
 
 	endpoints map[netip.AddrPort]*endpoint
+	pairs     map[apPair]*pairMedia // offer/answer media pairs, the latest in force
 	streams   map[streamKey]*stream
 	strOrder  []*stream
 
@@ -76,14 +77,32 @@ type call struct {
 	cancelled   bool
 	provisional bool
 	byeSeen     bool
+	offer       *SDP // the SDP offer in force
 }
 
 type reg struct {
 	Registration
-	pendingFail bool
 }
 
+// endpoint is an SDP-announced media address with the call that announced
+// it last.
 type endpoint struct {
+	call   *call
+	codecs []Codec
+}
+
+// apPair is an offer/answer media pair, both endpoints, in address order.
+type apPair struct{ a, b netip.AddrPort }
+
+func makePair(x, y netip.AddrPort) apPair {
+	if y.Compare(x) < 0 {
+		x, y = y, x
+	}
+	return apPair{x, y}
+}
+
+// pairMedia is the call an offer/answer pair belongs to and its codecs.
+type pairMedia struct {
 	call   *call
 	codecs []Codec
 }
@@ -95,7 +114,7 @@ type streamKey struct {
 
 type stream struct {
 	key  streamKey
-	ep   *endpoint
+	call *call // the call whose offer/answer was in force at its first packet
 	st   rtpStats
 	info payloadInfo
 }
@@ -131,6 +150,7 @@ func New(o *engine.Options) *Tap {
 		regs:      map[string]*reg{},
 		regByCID:  map[string]*reg{},
 		endpoints: map[netip.AddrPort]*endpoint{},
+		pairs:     map[apPair]*pairMedia{},
 		streams:   map[streamKey]*stream{},
 		sources:   map[netip.Addr]*source{},
 		tcp:       map[flowKey]*tcpFlow{},
@@ -345,6 +365,15 @@ func (t *Tap) callMessage(c *call, m *Message, f *frame.Frame, src, dst netip.Ad
 	}
 	if sdp != nil {
 		t.announce(sdp, c)
+		// The offer is in the first SDP of the INVITE transaction (request,
+		// or a response when the INVITE had none); the answer in the other
+		// side's SDP (RFC 3264).
+		switch {
+		case m.Request && m.Method == "INVITE", c.offer == nil:
+			c.offer = sdp
+		default:
+			t.pair(c, c.offer, sdp)
+		}
 	}
 	if m.Request {
 		switch m.Method {
@@ -428,6 +457,28 @@ func (t *Tap) announce(s *SDP, c *call) {
 			continue
 		}
 		t.endpoints[ap] = &endpoint{call: c, codecs: md.Codecs}
+	}
+}
+
+// pair records each media line of an offer with the same line of its
+// answer (RFC 3264 §6: one answer line per offer line, in order), so that
+// RTP between them belongs to this call from now on.
+func (t *Tap) pair(c *call, offer, answer *SDP) {
+	for i := range answer.Media {
+		if i >= len(offer.Media) {
+			break
+		}
+		a, ok1 := offer.Media[i].endpoint()
+		b, ok2 := answer.Media[i].endpoint()
+		if !ok1 || !ok2 {
+			continue
+		}
+		k := makePair(a, b)
+		if _, ok := t.pairs[k]; !ok && len(t.pairs) >= maxEndpoints {
+			t.capHit("media_pairs")
+			continue
+		}
+		t.pairs[k] = &pairMedia{call: c, codecs: answer.Media[i].Codecs}
 	}
 }
 
@@ -592,8 +643,13 @@ func (t *Tap) rtp(f *frame.Frame) {
 			t.capHit("rtp_streams")
 			return
 		}
-		codecs := ep.codecs
-		s = &stream{key: k, ep: ep}
+		// The call is fixed now: the offer/answer pair in force between
+		// the two endpoints, else the call that last announced one of them.
+		cl, codecs := ep.call, ep.codecs
+		if pm := t.pairs[makePair(src, dst)]; pm != nil {
+			cl, codecs = pm.call, pm.codecs
+		}
+		s = &stream{key: k, call: cl}
 		s.info = func(pt uint8) (string, int) {
 			for _, c := range codecs {
 				if c.PayloadType == int(pt) {
