@@ -70,8 +70,8 @@ func TestMediaByOfferAnswer(t *testing.T) {
 			t.Errorf("stream %s %s:%d → %s:%d given to %q, want %q", s.SSRC, s.Src, s.SrcPort, s.Dst, s.DstPort, s.CallID, want[s.SSRC])
 		}
 	}
-	for _, f := range r.Observations {
-		if f.Kind == "one_way_media" || f.Kind == "call_without_media" {
+	for _, f := range r.Findings {
+		if f.Kind == "sip.one_way_media" || f.Kind == "sip.call_without_media" {
 			t.Errorf("false finding %+v", f)
 		}
 	}

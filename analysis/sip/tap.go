@@ -6,10 +6,10 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 func init() {
@@ -28,7 +28,6 @@ const (
 	maxUsersPerSrc  = 1000
 	maxFlow         = 200
 	maxMalformed    = 1000
-	maxPacketsList  = 10000
 	maxStatKeys     = 1000
 	maxFramesInEvid = 20
 )
@@ -61,7 +60,9 @@ type Tap struct {
 	malformed      []Malformed
 	malformedTotal int
 	packets        []Packet
-	caps           map[string]bool
+	caps           report.Caps
+	listLimit      int // per-packet list limit (report.ListLimit)
+	listDropped    int
 
 	// cur is the frame being handled.
 	cur *frame.Frame
@@ -154,7 +155,7 @@ func New(o *engine.Options) *Tap {
 		streams:   map[streamKey]*stream{},
 		sources:   map[netip.Addr]*source{},
 		tcp:       map[flowKey]*tcpFlow{},
-		caps:      map[string]bool{},
+		listLimit: report.ListLimit(o.MaxPackets),
 	}
 }
 
@@ -214,7 +215,36 @@ func (t *Tap) bad(f *frame.Frame, reason string) {
 
 func apString(a netip.Addr, p uint16) string { return netip.AddrPortFrom(a, p).String() }
 
-func (t *Tap) capHit(name string) { t.caps[name] = true }
+// capNames are the tables a cap applies to, by the name capHit is given,
+// with the words and the limit the report's caps use.
+var capNames = map[string]struct {
+	what  string
+	limit int
+}{
+	"call_ids":                    {"Call-IDs", maxCallIDs},
+	"calls":                       {"calls", maxCalls},
+	"registrations":               {"registrations", maxRegs},
+	"media_endpoints":             {"SDP media endpoints", maxEndpoints},
+	"media_pairs":                 {"SDP offer/answer pairs", maxEndpoints},
+	"rtp_streams":                 {"RTP streams", maxStreams},
+	"sources":                     {"sources", maxSources},
+	"tcp_flows":                   {"SIP-over-TCP flows", maxTCPFlows},
+	"statistics.transports":       {"transports counted", maxStatKeys},
+	"statistics.methods":          {"methods counted", maxStatKeys},
+	"statistics.status_codes":     {"status codes counted", maxStatKeys},
+	"statistics.response_classes": {"response classes counted", maxStatKeys},
+	"statistics.user_agents":      {"User-Agents counted", maxStatKeys},
+	"statistics.servers":          {"Server headers counted", maxStatKeys},
+}
+
+// capHit counts one item of a table not kept at its cap.
+func (t *Tap) capHit(name string) {
+	c, ok := capNames[name]
+	if !ok {
+		c.what, c.limit = name, maxStatKeys
+	}
+	t.caps.Hit(c.what, c.limit)
+}
 
 func (t *Tap) ms(ns int64) float64 { return float64(ns) / 1e6 }
 
@@ -322,7 +352,7 @@ func (s *source) addFail(n int) {
 	}
 }
 
-func utc(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+func utc(ns int64) string { return report.Time(ns) }
 
 func label(m *Message, sdp *SDP) string {
 	var l string
@@ -589,11 +619,8 @@ func scannerAgent(ua string) bool {
 }
 
 func (t *Tap) packet(m *Message, f *frame.Frame, transport string, sdp *SDP) {
-	limit := t.opts.MaxPackets
-	if limit <= 0 || limit > maxPacketsList {
-		limit = maxPacketsList
-	}
-	if len(t.packets) >= limit {
+	if len(t.packets) >= t.listLimit {
+		t.listDropped++
 		return
 	}
 	p := Packet{
