@@ -193,17 +193,17 @@ func (m *Message) Parse(b []byte) error {
 				return ErrRR
 			}
 			switch r.Type {
-			case 1: // A (RFC 1035 §3.4.1)
+			case TypeA: // RFC 1035 §3.4.1
 				if r.RDLen != 4 {
 					m.ErrOff = off + 8
 					return ErrRDLen
 				}
-			case 28: // AAAA (RFC 3596 §2.2)
+			case TypeAAAA: // RFC 3596 §2.2
 				if r.RDLen != 16 {
 					m.ErrOff = off + 8
 					return ErrRDLen
 				}
-			case 41: // OPT (RFC 6891 §6.1.2)
+			case TypeOPT: // RFC 6891 §6.1.2
 				if err := m.parseOPT(&r); err != nil {
 					m.ErrOff = r.RDOff
 					return err
@@ -342,14 +342,14 @@ func (m *Message) Plausible() bool {
 		return false
 	}
 	switch m.Opcode() {
-	case 0, 2, 4, 5:
+	case OpcodeQuery, OpcodeStatus, OpcodeNotify, OpcodeUpdate:
 	default:
 		return false
 	}
-	if m.Flags&0xf > 10 {
+	if m.Flags&0xf > RcodeNOTZONE {
 		return false
 	}
-	if !m.Response() && m.Counts[1] != 0 && m.Opcode() == 0 {
+	if !m.Response() && m.Counts[1] != 0 && m.Opcode() == OpcodeQuery {
 		return false
 	}
 	switch m.Questions[0].Class {
@@ -365,7 +365,7 @@ func (m *Message) Plausible() bool {
 		if r.Type == 0 {
 			return false
 		}
-		if r.Type != 41 {
+		if r.Type != TypeOPT {
 			switch r.Class {
 			case 1, 3, 4, 254, 255:
 			default:

@@ -25,7 +25,7 @@ func (m *Message) Record(i int, mdns bool) Fields {
 		"type":      TypeName(r.Type),
 		"type_code": r.Type,
 	}
-	if r.Type == 41 {
+	if r.Type == TypeOPT {
 		m.optFields(r, f)
 		return f
 	}
@@ -180,28 +180,28 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 	r := &rd{b: m.Data[base : base+rr.RDLen]}
 	var text string
 	switch rr.Type {
-	case 1, 28: // A, AAAA
+	case TypeA, TypeAAAA:
 		a, _ := netip.AddrFromSlice(r.rest())
 		f["address"] = a.String()
 		text = a.String()
-	case 2, 3, 4, 5, 7, 8, 9, 12, 39: // NS, MD, MF, CNAME, MB, MG, MR, PTR, DNAME
+	case TypeNS, TypeMD, TypeMF, TypeCNAME, TypeMB, TypeMG, TypeMR, TypePTR, TypeDNAME:
 		n := m.nameAt(r, base)
 		f[strings.ToLower(TypeName(rr.Type))] = n
 		text = n
-	case 15, 18, 21, 36: // MX, AFSDB, RT, KX: preference + name
+	case TypeMX, TypeAFSDB, TypeRT, TypeKX: // preference + name
 		p := r.u16()
 		n := m.nameAt(r, base)
 		f["preference"] = p
 		f[strings.ToLower(TypeName(rr.Type))] = n
 		text = u(uint32(p)) + " " + n
-	case 6: // SOA (RFC 1035 §3.3.13)
+	case TypeSOA: // RFC 1035 §3.3.13
 		mn := m.nameAt(r, base)
 		rn := m.nameAt(r, base)
 		serial, refresh, retry, expire, min := r.u32(), r.u32(), r.u32(), r.u32(), r.u32()
 		f["mname"], f["rname"], f["serial"] = mn, rn, serial
 		f["refresh"], f["retry"], f["expire"], f["minimum"] = refresh, retry, expire, min
 		text = mn + " " + rn + " " + u(serial) + " " + u(refresh) + " " + u(retry) + " " + u(expire) + " " + u(min)
-	case 16, 99: // TXT, SPF
+	case TypeTXT, TypeSPF:
 		var ss, qs []string
 		for r.off < len(r.b) && !r.bad {
 			s := r.str()
@@ -210,38 +210,38 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 		}
 		f["strings"] = ss
 		text = strings.Join(qs, " ")
-	case 13: // HINFO
+	case TypeHINFO:
 		cpu, os := r.str(), r.str()
 		f["cpu"], f["os"] = cpu, os
 		text = quote(cpu) + " " + quote(os)
-	case 33: // SRV (RFC 2782)
+	case TypeSRV: // RFC 2782
 		p, w, port := r.u16(), r.u16(), r.u16()
 		t := m.nameAt(r, base)
 		f["priority"], f["weight"], f["port"], f["target"] = p, w, port, t
 		text = u(uint32(p)) + " " + u(uint32(w)) + " " + u(uint32(port)) + " " + t
-	case 35: // NAPTR (RFC 3403 §4.1)
+	case TypeNAPTR: // RFC 3403 §4.1
 		o, p := r.u16(), r.u16()
 		fl, sv, re := r.str(), r.str(), r.str()
 		rep := m.nameAt(r, base)
 		f["order"], f["preference"], f["flags"], f["services"], f["regexp"], f["replacement"] = o, p, fl, sv, re, rep
 		text = u(uint32(o)) + " " + u(uint32(p)) + " " + quote(fl) + " " + quote(sv) + " " + quote(re) + " " + rep
-	case 257: // CAA (RFC 8659 §4.1)
+	case TypeCAA: // RFC 8659 §4.1
 		fl := r.u8()
 		tag := r.str()
 		val := string(r.rest())
 		f["flags"], f["tag"], f["value"] = fl, tag, val
 		text = u(uint32(fl)) + " " + tag + " " + quote(val)
-	case 256: // URI (RFC 7553)
+	case TypeURI: // RFC 7553
 		p, w := r.u16(), r.u16()
 		t := string(r.rest())
 		f["priority"], f["weight"], f["target"] = p, w, t
 		text = u(uint32(p)) + " " + u(uint32(w)) + " " + quote(t)
-	case 43, 59, 32769: // DS, CDS, DLV (RFC 4034 §5.1)
+	case TypeDS, TypeCDS, TypeDLV: // RFC 4034 §5.1
 		kt, alg, dt := r.u16(), r.u8(), r.u8()
 		d := hex.EncodeToString(r.rest())
 		f["key_tag"], f["algorithm"], f["digest_type"], f["digest"] = kt, alg, dt, d
 		text = u(uint32(kt)) + " " + u(uint32(alg)) + " " + u(uint32(dt)) + " " + strings.ToUpper(d)
-	case 48, 60, 25: // DNSKEY, CDNSKEY, KEY (RFC 4034 §2.1)
+	case TypeDNSKEY, TypeCDNSKEY, TypeKEY: // RFC 4034 §2.1
 		all := r.b
 		fl, proto, alg := r.u16(), r.u8(), r.u8()
 		key := r.rest()
@@ -252,7 +252,7 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 			f["sep"] = true
 		}
 		text = u(uint32(fl)) + " " + u(uint32(proto)) + " " + u(uint32(alg)) + " " + base64.StdEncoding.EncodeToString(key)
-	case 46, 24: // RRSIG, SIG (RFC 4034 §3.1), signature summarised by its length
+	case TypeRRSIG, TypeSIG: // RFC 4034 §3.1, signature summarised by its length
 		tc, alg, labels := r.u16(), r.u8(), r.u8()
 		ottl, exp, inc, kt := r.u32(), r.u32(), r.u32(), r.u16()
 		signer := m.nameAt(r, base)
@@ -260,12 +260,12 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 		f["type_covered"], f["algorithm"], f["labels"], f["original_ttl"] = TypeName(tc), alg, labels, ottl
 		f["expiration"], f["inception"], f["key_tag"], f["signer"], f["signature_bytes"] = rrTime(exp), rrTime(inc), kt, signer, len(sig)
 		text = TypeName(tc) + " " + u(uint32(alg)) + " " + u(uint32(labels)) + " " + u(ottl) + " " + rrTime(exp) + " " + rrTime(inc) + " " + u(uint32(kt)) + " " + signer
-	case 47: // NSEC (RFC 4034 §4.1)
+	case TypeNSEC: // RFC 4034 §4.1
 		next := m.nameAt(r, base)
 		types := typeBitmap(r)
 		f["next"], f["types"] = next, types
 		text = next + " " + strings.Join(types, " ")
-	case 50: // NSEC3 (RFC 5155 §3.2)
+	case TypeNSEC3: // RFC 5155 §3.2
 		ha, fl, it := r.u8(), r.u8(), r.u16()
 		salt := r.bytes(int(r.u8()))
 		next := r.bytes(int(r.u8()))
@@ -277,7 +277,7 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 		nh := b32hex.EncodeToString(next)
 		f["hash_algorithm"], f["flags"], f["iterations"], f["salt"], f["next_hashed"], f["types"] = ha, fl, it, s, nh, types
 		text = u(uint32(ha)) + " " + u(uint32(fl)) + " " + u(uint32(it)) + " " + s + " " + nh + " " + strings.Join(types, " ")
-	case 51: // NSEC3PARAM
+	case TypeNSEC3PARAM:
 		ha, fl, it := r.u8(), r.u8(), r.u16()
 		s := hex.EncodeToString(r.bytes(int(r.u8())))
 		if s == "" {
@@ -285,17 +285,17 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 		}
 		f["hash_algorithm"], f["flags"], f["iterations"], f["salt"] = ha, fl, it, s
 		text = u(uint32(ha)) + " " + u(uint32(fl)) + " " + u(uint32(it)) + " " + s
-	case 44: // SSHFP (RFC 4255)
+	case TypeSSHFP: // RFC 4255
 		alg, ft := r.u8(), r.u8()
 		fp := hex.EncodeToString(r.rest())
 		f["algorithm"], f["fingerprint_type"], f["fingerprint"] = alg, ft, fp
 		text = u(uint32(alg)) + " " + u(uint32(ft)) + " " + fp
-	case 52, 53: // TLSA, SMIMEA (RFC 6698)
+	case TypeTLSA, TypeSMIMEA: // RFC 6698
 		us, sel, mt := r.u8(), r.u8(), r.u8()
 		d := hex.EncodeToString(r.rest())
 		f["usage"], f["selector"], f["matching_type"], f["certificate_data"] = us, sel, mt, d
 		text = u(uint32(us)) + " " + u(uint32(sel)) + " " + u(uint32(mt)) + " " + d
-	case 64, 65: // SVCB, HTTPS (RFC 9460 §2.2)
+	case TypeSVCB, TypeHTTPS: // RFC 9460 §2.2
 		text = m.svcb(r, base, f)
 	default:
 		d := r.rest()

@@ -9,31 +9,32 @@ import (
 
 	"pcaplens/analysis/dns/internal/publicsuffix"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 // Report is the "dns" tool's report. The first keys are the seed's
 // analyze_dns_packets keys.
 type Report struct {
-	File               string         `json:"file"`
-	TotalPacketsInFile int            `json:"total_packets_in_file"`
-	DNSPacketsFound    int            `json:"dns_packets_found"`
-	DNSPacketsAnalyzed int            `json:"dns_packets_analyzed"`
-	DNSMessages        int            `json:"dns_messages"`
-	Statistics         Statistics     `json:"statistics"`
-	TopNames           []NameCount    `json:"top_names"`
-	TopDomains         []DomainCount  `json:"top_domains"`
-	TopClients         []HostCount    `json:"top_clients"`
-	TopServers         []HostCount    `json:"top_servers"`
-	Transactions       []Transaction  `json:"transactions"`
-	TransactionsTotal  int            `json:"transactions_total"`
-	Observations       []*Observation `json:"observations"`
-	Malformed          []Malformed    `json:"malformed"`
-	Packets            []Packet       `json:"packets"`
-	PacketsListLimit   int            `json:"packets_list_limit"`
-	CapsHit            []string       `json:"caps_hit"`
-	Message            string         `json:"message,omitempty"`
-	Warnings           []string       `json:"warnings"`
+	File               string            `json:"file"`
+	TotalPacketsInFile int               `json:"total_packets_in_file"`
+	DNSPacketsFound    int               `json:"dns_packets_found"`
+	DNSPacketsAnalyzed int               `json:"dns_packets_analyzed"`
+	DNSMessages        int               `json:"dns_messages"`
+	Statistics         Statistics        `json:"statistics"`
+	TopNames           []NameCount       `json:"top_names"`
+	TopDomains         []DomainCount     `json:"top_domains"`
+	TopClients         []HostCount       `json:"top_clients"`
+	TopServers         []HostCount       `json:"top_servers"`
+	Transactions       []Transaction     `json:"transactions"`
+	TransactionsTotal  int               `json:"transactions_total"`
+	Findings           []finding.Finding `json:"findings"`
+	Malformed          []Malformed       `json:"malformed"`
+	Packets            []Packet          `json:"packets"`
+	Caps               []report.Cap      `json:"caps"`
+	Message            string            `json:"message,omitempty"`
+	Warnings           []string          `json:"warnings"`
 }
 
 // Statistics cover every DNS message of the capture.
@@ -51,7 +52,7 @@ type Statistics struct {
 	RetransmittedQueries int            `json:"retransmitted_queries"`
 	RetransmittedResps   int            `json:"retransmitted_responses"`
 	ResponsesWithoutQry  int            `json:"responses_without_query"`
-	ResponseTime         ResponseTime   `json:"response_time"`
+	ResponseTime         *ResponseTime  `json:"response_time"`
 	ResponseTimeHist     []HistBucket   `json:"response_time_histogram"`
 	NXDOMAINRatio        float64        `json:"nxdomain_ratio"`
 	SERVFAILRatio        float64        `json:"servfail_ratio"`
@@ -66,13 +67,10 @@ type Statistics struct {
 	TCPReassembly        TCPReassembly  `json:"tcp_reassembly"`
 }
 
-// ResponseTime summarises dns.time-style response times, in seconds.
+// ResponseTime summarises dns.time-style response times, in seconds; a
+// report without response times has none (null).
 type ResponseTime struct {
-	Count  int     `json:"count"`
-	Min    float64 `json:"min"`
-	Median float64 `json:"median"`
-	P95    float64 `json:"p95"`
-	Max    float64 `json:"max"`
+	report.Spread
 	// Approximate is true when median and p95 come from a histogram
 	// (more response times than pcaplens keeps exactly).
 	Approximate bool `json:"approximate,omitempty"`
@@ -156,26 +154,6 @@ type Transaction struct {
 	QuestionMismatch bool     `json:"question_mismatch,omitempty"`
 }
 
-// Observation is something seen, with the evidence behind it.
-type Observation struct {
-	Kind     string     `json:"kind"`
-	Summary  string     `json:"summary"`
-	Count    int        `json:"count"`
-	Evidence []Evidence `json:"evidence"`
-}
-
-// Evidence names the hosts, names and frames behind an observation.
-type Evidence struct {
-	Frames        []int   `json:"frames,omitempty"`
-	Client        string  `json:"client,omitempty"`
-	Server        string  `json:"server,omitempty"`
-	Name          string  `json:"name,omitempty"`
-	Detail        string  `json:"detail,omitempty"`
-	Score         float64 `json:"score,omitempty"`
-	PeriodSeconds float64 `json:"period_seconds,omitempty"`
-	Count         int     `json:"count,omitempty"`
-}
-
 // Malformed is a message that could not be decoded whole.
 type Malformed struct {
 	Frame  int    `json:"frame"`
@@ -219,7 +197,7 @@ type PacketFlags struct {
 
 func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool, err error) {
 	if len(t.packets) >= t.maxPackets {
-		t.packetsCapped = true
+		t.caps.Hit(capPackets, t.maxPackets)
 		return
 	}
 	mdns := svc == "mdns"
@@ -257,6 +235,9 @@ func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool
 	t.packets = append(t.packets, p)
 }
 
+// FindingList returns the report's findings (finding.Lister).
+func (r *Report) FindingList() []finding.Finding { return r.Findings }
+
 // Finish builds the report.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	r := &Report{
@@ -266,11 +247,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		DNSPacketsAnalyzed: len(t.packets),
 		DNSMessages:        t.messages,
 		Packets:            t.packets,
-		PacketsListLimit:   t.maxPackets,
 		Transactions:       t.transactions(),
 		TransactionsTotal:  t.txnTotal + t.unsolicited,
 		Malformed:          t.malformed,
-		CapsHit:            []string{},
 		Warnings:           append([]string{}, c.Warnings...),
 	}
 	if r.Packets == nil {
@@ -315,8 +294,8 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	s.ResponseTime = t.responseTime()
 	s.ResponseTimeHist = t.histogram()
 	if t.responses > 0 {
-		s.NXDOMAINRatio = round4(float64(t.rcodes[3]) / float64(t.responses))
-		s.SERVFAILRatio = round4(float64(t.rcodes[2]) / float64(t.responses))
+		s.NXDOMAINRatio = round4(float64(t.rcodes[RcodeNXDOMAIN]) / float64(t.responses))
+		s.SERVFAILRatio = round4(float64(t.rcodes[RcodeSERVFAIL]) / float64(t.responses))
 	}
 	s.TruncatedResponses, s.TCPFallbacks = t.truncated, t.tcpFallbacks
 	s.Transports = map[string]int{"udp": t.udpMsgs, "tcp": t.tcpMsgs}
@@ -345,32 +324,18 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	r.TopNames, r.TopDomains = t.topNames()
 	r.TopClients = topHosts(t.clients, true)
 	r.TopServers = topHosts(t.servers, false)
-	t.finishObservations()
-	r.Observations = make([]*Observation, 0, len(t.obs))
-	for _, o := range t.obs {
-		r.Observations = append(r.Observations, o)
-	}
-	sort.Slice(r.Observations, func(i, j int) bool { return r.Observations[i].Kind < r.Observations[j].Kind })
+	r.Findings = t.findings()
 
-	caps := []struct {
-		hit  bool
-		what string
-	}{
-		{t.packetsCapped, "packets list limited to " + itoa(t.maxPackets) + " messages (max_packets)"},
-		{t.rowsCapped, "transactions table limited to " + itoa(maxRows) + " rows"},
-		{t.namesCapped, "name statistics limited to " + itoa(maxNames) + " names"},
-		{t.hostsCapped, "client/server statistics limited to " + itoa(maxHosts) + " hosts"},
-		{t.pendingCap, "query matching table full (" + itoa(maxPending) + "): some responses counted as without query"},
-		{t.tcp.capHit || t.tcpDNSCap, "DNS-over-TCP reassembly limited to " + itoa(maxTCPFlows) + " flows / 8 MiB"},
-		{t.arenaFull, "answers listed for the transactions table limited to 32 MiB of responses"},
-		{t.timesCapped, "response-time quantiles approximate beyond " + itoa(maxExactTimes) + " values"},
-		{t.malformedCount > maxMalformed, "malformed list limited to " + itoa(maxMalformed) + " entries"},
+	// Caps counted as they were hit, then those known only as flags.
+	caps := &t.caps
+	if t.tcp.capHit || t.tcpDNSCap {
+		caps.HitN(capTCP, maxTCPFlows, 0)
 	}
-	for _, c := range caps {
-		if c.hit {
-			r.CapsHit = append(r.CapsHit, c.what)
-		}
+	if t.malformedCount > maxMalformed {
+		caps.HitN(capMalformed, maxMalformed, t.malformedCount-maxMalformed)
 	}
+	r.Caps = caps.List()
+	r.Warnings = append(r.Warnings, caps.Warnings()...)
 	return map[string]any{"dns": r}
 }
 

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"net/netip"
-	"time"
+	"strconv"
+	"strings"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 func init() {
@@ -23,8 +26,6 @@ const (
 
 // Caps on what an attacker can grow; hitting one is said in the report.
 const (
-	// DefaultMaxPackets limits the per-packet list when max_packets is 0.
-	DefaultMaxPackets = 10000
 	maxNames          = 100000
 	maxHosts          = 10000
 	maxRows           = 100000
@@ -45,6 +46,19 @@ const (
 	// answeredTTLNs is how long an answered transaction stays to match
 	// retransmitted responses.
 	answeredTTLNs = 10e9
+)
+
+// What each cap counts, as the report's caps name it.
+const (
+	capPackets   = "per-packet list (max_packets)"
+	capNames     = "names"
+	capHosts     = "clients and servers"
+	capRows      = "transactions"
+	capPending   = "query matching table"
+	capArena     = "responses kept to list answers (bytes)"
+	capTimes     = "exact response times (quantiles approximate beyond)"
+	capTCP       = "DNS-over-TCP flows"
+	capMalformed = "malformed list"
 )
 
 // convKey is a DNS conversation as Wireshark keys it (addresses and ports,
@@ -137,12 +151,15 @@ type nameStat struct {
 	txt       int // TXT and NULL queries
 	firstSeen int // frame
 	client    netip.Addr
+	errors    int // responses with an RCODE other than NOERROR
 	inAnswer  bool
 	inQuery   bool
 }
 
 type hostStat struct {
 	queries, responses, nxdomain, servfail int
+	errors                                 int                // for servers: responses other than NOERROR
+	firstQuery                             int                // for clients: frame
 	servers                                map[netip.Addr]int // for clients: servers asked
 	serversCapped                          bool
 	lastServer                             netip.Addr
@@ -153,9 +170,8 @@ type hostStat struct {
 }
 
 type burst struct {
-	count        int
-	first, last  int
-	firstNs, end int64
+	count  int
+	frames finding.Frames
 }
 
 const (
@@ -208,32 +224,29 @@ type Tap struct {
 	pending     map[convKey]*txn
 	slab        []txn
 	asked       []asked // direct-mapped cache indexed by askedSlot
-	pendingCap  bool
 	sweepAt     int64
 	rows        []row
 	arena       []byte
-	arenaFull   bool
-	rowsCapped  bool
 	txnTotal    int
 	times       []int64
 	timeHist    [histBuckets]int
 	fineHist    [fineBuckets]int
 	timeCount   int
+	timeSum     int64
 	minNs       int64
 	maxNs       int64
 	timesCapped bool
 
-	names       map[string]*nameStat
-	namesCapped bool
-	clients     map[netip.Addr]*hostStat
-	servers     map[netip.Addr]*hostStat
-	hostsCapped bool
-	truncs      map[truncKey]int
+	names   map[string]*nameStat
+	clients map[netip.Addr]*hostStat
+	servers map[netip.Addr]*hostStat
+	truncs  map[truncKey]int
 
-	obs map[string]*Observation
+	caps       report.Caps
+	notes      map[string]*note
+	failFrames finding.Frames // responses other than NOERROR
 
-	packets       []Packet
-	packetsCapped bool
+	packets []Packet
 }
 
 // New returns a DNS tap for one run.
@@ -241,13 +254,9 @@ func New(o *engine.Options) engine.Tap {
 	if o == nil {
 		o = &engine.Options{}
 	}
-	mp := o.MaxPackets
-	if mp <= 0 {
-		mp = DefaultMaxPackets
-	}
 	return &Tap{
 		opts:       o,
-		maxPackets: mp,
+		maxPackets: report.ListLimit(o.MaxPackets),
 		tcp:        newTCPReassembler(maxTCPFlows),
 		tcpDNS:     map[flowKey]bool{},
 		qtypes:     map[uint16]int{},
@@ -257,7 +266,7 @@ func New(o *engine.Options) engine.Tap {
 		clients:    map[netip.Addr]*hostStat{},
 		servers:    map[netip.Addr]*hostStat{},
 		truncs:     map[truncKey]int{},
-		obs:        map[string]*Observation{},
+		notes:      map[string]*note{},
 		minNs:      -1,
 	}
 }
@@ -353,11 +362,11 @@ func quickHeader(p []byte) bool {
 		return false
 	}
 	switch (p[2] >> 3) & 0xf {
-	case 0, 2, 4, 5:
+	case OpcodeQuery, OpcodeStatus, OpcodeNotify, OpcodeUpdate:
 	default:
 		return false
 	}
-	if p[3]&0x40 != 0 || p[3]&0xf > 10 {
+	if p[3]&0x40 != 0 || uint16(p[3]&0xf) > RcodeNOTZONE {
 		return false
 	}
 	rrs := int(binary.BigEndian.Uint16(p[6:])) + int(binary.BigEndian.Uint16(p[8:])) + int(binary.BigEndian.Uint16(p[10:]))
@@ -420,7 +429,7 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 		if ns != nil && !resp {
 			ns.queries++
 			ns.inQuery = true
-			if tt := m.Questions[i].Type; tt == 16 || tt == 10 {
+			if tt := m.Questions[i].Type; tt == TypeTXT || tt == TypeNULL {
 				ns.txt++
 			}
 		}
@@ -478,26 +487,38 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	}
 	if resp {
 		for i := range m.RRs {
-			if m.RRs[i].Type == 46 {
+			if m.RRs[i].Type == TypeRRSIG {
 				t.dnssec.RRSIGResponses++
 				break
 			}
 		}
-	} else if qtype == 43 || qtype == 48 || qtype == 50 || qtype == 47 {
+	} else if qtype == TypeDS || qtype == TypeDNSKEY || qtype == TypeNSEC3 || qtype == TypeNSEC {
 		t.dnssec.DNSSECQueries++
 	}
 
 	if nonStd {
-		t.observe("non_standard_port", "DNS messages on ports not assigned to DNS", Evidence{
-			Frames: []int{f.Number}, Client: client.String(), Server: server.String(), Name: qname,
-			Detail: portPair(f, tcp),
-		})
+		sport := f.DstPort
+		if resp {
+			sport = f.SrcPort
+		}
+		proto := "udp"
+		if tcp {
+			proto = "tcp"
+		}
+		t.note(kindNonStandardPort, 1, strings.ToUpper(proto)+" port "+strconv.Itoa(int(sport))+" ("+server.String()+")",
+			proto+".port == "+strconv.Itoa(int(sport)), f.Number)
 	}
 
 	if resp {
 		t.responses++
 		rc := m.Rcode()
 		t.rcodes[rc]++
+		if rc != RcodeNOERROR {
+			t.failFrames.Add(f.Number)
+			if qstat != nil {
+				qstat.errors++
+			}
+		}
 		t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
 	} else {
 		t.queries++
@@ -506,21 +527,13 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	t.addPacket(f, m, svc, tcp, nonStd, err)
 }
 
-func portPair(f *frame.Frame, tcp bool) string {
-	p := "UDP "
-	if tcp {
-		p = "TCP "
-	}
-	return p + itoa(int(f.SrcPort)) + " → " + itoa(int(f.DstPort))
-}
-
 // name returns the statistics of a name, creating them under the cap.
 func (t *Tap) name(b []byte, frameNo int, client netip.Addr) *nameStat {
 	if ns, ok := t.names[string(b)]; ok {
 		return ns
 	}
 	if len(t.names) >= maxNames {
-		t.namesCapped = true
+		t.caps.Hit(capNames, maxNames)
 		return nil
 	}
 	s := string(b)
@@ -534,7 +547,7 @@ func (t *Tap) host(m map[netip.Addr]*hostStat, a netip.Addr) *hostStat {
 		return h
 	}
 	if len(m) >= maxHosts {
-		t.hostsCapped = true
+		t.caps.Hit(capHosts, maxHosts)
 		return nil
 	}
 	h := &hostStat{}
@@ -573,12 +586,12 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 			cport: cport, sport: f.DstPort, id: m.ID, tcp: tcp, mdns: mdns, name: qname, qtype: qtype,
 		})
 	} else {
-		t.rowsCapped = true
+		t.caps.Hit(capRows, maxRows)
 	}
 	if _, ok := t.pending[k]; ok || len(t.pending) < maxPending {
 		t.pending[k] = tr
 	} else {
-		t.pendingCap = true
+		t.caps.Hit(capPending, maxPending)
 	}
 	if t.asked == nil {
 		t.asked = make([]asked, askedSlots)
@@ -586,6 +599,9 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 	ck := clientKey{client, cport, m.ID, tcp}
 	t.asked[askedSlot(ck)] = asked{key: ck, server: server, frame: f.Number, ns: f.TimeNs, name: qname}
 	if h := t.host(t.clients, client); h != nil {
+		if h.queries == 0 {
+			h.firstQuery = f.Number
+		}
 		h.queries++
 		if h.lastServer != server && !server.IsMulticast() {
 			h.lastServer = server
@@ -603,10 +619,8 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 		h.queries++
 	}
 	switch qtype {
-	case 251, 252:
-		t.observe("zone_transfer", "zone transfer requests (AXFR/IXFR)", Evidence{
-			Frames: []int{f.Number}, Client: client.String(), Server: server.String(), Name: qname, Detail: TypeName(qtype),
-		})
+	case TypeIXFR, TypeAXFR:
+		t.note(kindZoneTransfer, 1, TypeName(qtype)+" of "+qname+" from "+client.String()+" to "+server.String(), "", f.Number)
 	}
 	if tcp && len(m.Questions) > 0 {
 		tk := truncKey{client, qname, qtype}
@@ -631,10 +645,13 @@ func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, serve
 	h := t.host(t.servers, server)
 	if h != nil {
 		h.responses++
-		if rc == 3 {
+		if rc == RcodeNXDOMAIN {
 			h.nxdomain++
-		} else if rc == 2 {
+		} else if rc == RcodeSERVFAIL {
 			h.servfail++
+		}
+		if rc != RcodeNOERROR {
+			h.errors++
 		}
 	}
 	if m.Flags&FlagTC != 0 {
@@ -643,7 +660,7 @@ func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, serve
 			t.truncs[truncKey{client, qname, qtype}] = f.Number
 		}
 	}
-	if rc == 3 {
+	if rc == RcodeNXDOMAIN {
 		t.nxdomain(client, f)
 	}
 	tr, ok := t.pending[k]
@@ -680,7 +697,7 @@ func (t *Tap) keep(m *Message) (int32, int32) {
 		return 0, 0
 	}
 	if len(t.arena)+len(m.Data) > maxArena {
-		t.arenaFull = true
+		t.caps.Hit(capArena, maxArena)
 		return 0, 0
 	}
 	off := len(t.arena)
@@ -713,10 +730,9 @@ func answerTexts(m *Message, b []byte, mdns bool) []string {
 func (t *Tap) unsolicitedResponse(f *frame.Frame, m *Message, tcp bool, client, server netip.Addr, cport uint16, qname string, qtype uint16, rc uint16) {
 	ck := clientKey{client, cport, m.ID, tcp}
 	if a := t.askedAt(ck); a.key == ck && a.server != server && !a.server.IsMulticast() && f.TimeNs-a.ns < pendingTTLNs {
-		t.observe("answer_from_unasked_server", "responses from a server the client did not ask", Evidence{
-			Frames: []int{a.frame, f.Number}, Client: client.String(), Server: server.String(), Name: qname,
-			Detail: "query went to " + a.server.String(),
-		})
+		t.note(kindUnaskedServer, 1, server.String()+" answered "+client.String()+" for "+qname+" (asked "+a.server.String()+")",
+			"dns.flags.response == 1 && "+finding.IPField("src", server)+" && "+finding.IPField("dst", client)+" && dns.id == "+strconv.Itoa(int(m.ID)),
+			f.Number)
 	}
 	if len(t.rows) < maxRows {
 		off, n := t.keep(m)
@@ -726,7 +742,7 @@ func (t *Tap) unsolicitedResponse(f *frame.Frame, m *Message, tcp bool, client, 
 			name: qname, qtype: qtype, rcode: rc, noQuery: true, ansOff: off, ansLen: n,
 		})
 	} else {
-		t.rowsCapped = true
+		t.caps.Hit(capRows, maxRows)
 	}
 }
 
@@ -766,11 +782,13 @@ func (t *Tap) nxdomain(client netip.Addr, f *frame.Frame) {
 		return
 	}
 	if h.burst == nil {
-		h.burst = &burst{first: h.nxFrames[h.nxN%nxBurstCount], firstNs: oldest, count: nxBurstCount - 1}
+		h.burst = &burst{count: nxBurstCount - 1}
+		for i := 1; i < nxBurstCount; i++ {
+			h.burst.frames.Add(h.nxFrames[(h.nxN+i-1)%nxBurstCount])
+		}
 	}
 	h.burst.count++
-	h.burst.last = f.Number
-	h.burst.end = f.TimeNs
+	h.burst.frames.Add(f.Number)
 }
 
 // beacon records the query times of a name's first client (names queried
@@ -797,6 +815,7 @@ func (t *Tap) addTime(d int64) {
 		d = 0
 	}
 	t.timeCount++
+	t.timeSum += d
 	if t.minNs < 0 || d < t.minNs {
 		t.minNs = d
 	}
@@ -809,6 +828,7 @@ func (t *Tap) addTime(d int64) {
 		t.times = append(t.times, d)
 	} else {
 		t.timesCapped = true
+		t.caps.Hit(capTimes, maxExactTimes)
 	}
 }
 
@@ -816,18 +836,6 @@ func (t *Tap) addMalformed(frameNo, off int, err error) {
 	t.malformedCount++
 	if len(t.malformed) < maxMalformed {
 		t.malformed = append(t.malformed, Malformed{Frame: frameNo, Offset: off, Reason: err.Error()})
-	}
-}
-
-func (t *Tap) observe(kind, summary string, e Evidence) {
-	o := t.obs[kind]
-	if o == nil {
-		o = &Observation{Kind: kind, Summary: summary, Evidence: []Evidence{}}
-		t.obs[kind] = o
-	}
-	o.Count++
-	if len(o.Evidence) < maxEvidence {
-		o.Evidence = append(o.Evidence, e)
 	}
 }
 
@@ -847,4 +855,4 @@ func transport(tcp bool) string {
 
 func epoch(ns int64) float64 { return float64(ns) / 1e9 }
 
-func rfc3339(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+func rfc3339(ns int64) string { return report.Time(ns) }

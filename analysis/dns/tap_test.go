@@ -1,11 +1,14 @@
 package dns
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 )
 
@@ -75,7 +78,7 @@ func TestTransactions(t *testing.T) {
 		t.Errorf("unanswered %d retrans q %d r %d unsolicited %d", s.UnansweredQueries, s.RetransmittedQueries, s.RetransmittedResps, s.ResponsesWithoutQry)
 	}
 	// tshark: dns.time on both responses to id 1, measured from the first query.
-	if s.ResponseTime.Count != 3 || s.ResponseTime.Min != 0.01 || s.ResponseTime.Max != 1.03 || s.ResponseTime.Median != 1.02 {
+	if s.ResponseTime == nil || s.ResponseTime.Count != 3 || s.ResponseTime.Min != 0.01 || s.ResponseTime.Max != 1.03 || s.ResponseTime.Median != 1.02 {
 		t.Errorf("response time %+v", s.ResponseTime)
 	}
 	if s.Rcodes["NXDOMAIN"] != 1 || s.Rcodes["NOERROR"] != 3 || s.Qtypes["A"] != 3 || s.Qtypes["AAAA"] != 1 {
@@ -94,23 +97,27 @@ func TestTransactions(t *testing.T) {
 	if r.Transactions[2].Status != "unanswered" || r.Transactions[3].Status != "no_query" {
 		t.Errorf("statuses %q %q", r.Transactions[2].Status, r.Transactions[3].Status)
 	}
-	if !hasObs(r, "answer_from_unasked_server") {
+	if f := findingOf(r, "dns.answer_from_unasked_server"); f == nil {
 		t.Errorf("no answer_from_unasked_server in %v", kinds(r))
+	} else if f.Filter != "dns.flags.response == 1 && ip.src == 10.0.0.54 && ip.dst == 10.0.0.2 && dns.id == 3" || fmt.Sprint(f.Frames) != "[8]" {
+		t.Errorf("answer_from_unasked_server %+v", f)
 	}
 }
 
-func hasObs(r *Report, kind string) bool {
-	for _, o := range r.Observations {
-		if o.Kind == kind {
-			return true
+func findingOf(r *Report, kind string) *finding.Finding {
+	for i := range r.Findings {
+		if r.Findings[i].Kind == kind {
+			return &r.Findings[i]
 		}
 	}
-	return false
+	return nil
 }
+
+func hasObs(r *Report, kind string) bool { return findingOf(r, kind) != nil }
 
 func kinds(r *Report) []string {
 	var k []string
-	for _, o := range r.Observations {
+	for _, o := range r.Findings {
 		k = append(k, o.Kind)
 	}
 	return k
@@ -125,7 +132,7 @@ func TestNewTransactionAfterTimer(t *testing.T) {
 	if s.Transactions != 2 || s.UnansweredQueries != 1 || s.RetransmittedQueries != 0 {
 		t.Errorf("transactions %d unanswered %d retrans %d", s.Transactions, s.UnansweredQueries, s.RetransmittedQueries)
 	}
-	if s.ResponseTime.Min != 0.1 {
+	if s.ResponseTime == nil || s.ResponseTime.Min != 0.1 {
 		t.Errorf("response time %+v", s.ResponseTime)
 	}
 }
@@ -162,7 +169,7 @@ func TestTCPFraming(t *testing.T) {
 	if fmt.Sprint(frames) != "[2 2 5 7]" {
 		t.Errorf("messages completed in frames %v", frames)
 	}
-	if s.ResponseTime.Count != 1 || s.ResponseTime.Min != 0.005 {
+	if s.ResponseTime == nil || s.ResponseTime.Count != 1 || s.ResponseTime.Min != 0.005 {
 		t.Errorf("response time %+v", s.ResponseTime)
 	}
 }
@@ -173,7 +180,7 @@ func TestNonStandardPort(t *testing.T) {
 	fd.udp(1, cli, srv, 40000, 5300, []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
 	fd.udp(2, cli, srv, 40000, 5300, []byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0}) // trailing byte
 	r := fd.report()
-	if r.Statistics.Queries != 1 || r.Statistics.NonStandardPortPkts != 1 || !hasObs(r, "non_standard_port") {
+	if r.Statistics.Queries != 1 || r.Statistics.NonStandardPortPkts != 1 || !hasObs(r, "dns.non_standard_port") {
 		t.Errorf("queries %d non-standard %d obs %v", r.Statistics.Queries, r.Statistics.NonStandardPortPkts, kinds(r))
 	}
 }
@@ -205,14 +212,27 @@ func TestObservations(t *testing.T) {
 	}
 	r := fd.report()
 	for _, k := range []string{"many_subdomains", "txt_heavy", "nxdomain_burst", "high_entropy_label", "zone_transfer", "periodic_queries", "many_resolvers"} {
-		if !hasObs(r, k) {
+		if !hasObs(r, "dns."+k) {
 			t.Errorf("no %s in %v", k, kinds(r))
 		}
 	}
-	for _, o := range r.Observations {
-		if o.Kind == "periodic_queries" && o.Evidence[0].PeriodSeconds != 30 {
-			t.Errorf("period %v", o.Evidence[0].PeriodSeconds)
+	for _, f := range r.Findings {
+		if f.Severity == "" || f.Summary == "" || f.Count == 0 || f.Tool != "dns" {
+			t.Errorf("incomplete finding %+v", f)
 		}
+	}
+	if f := findingOf(r, "dns.periodic_queries"); f == nil || !strings.Contains(f.Summary, "beacon.example every 30.0 s from 10.0.0.2 (8 queries)") ||
+		f.Filter != `dns.flags.response == 0 && ip.src == 10.0.0.2 && dns.qry.name == "beacon.example"` {
+		t.Errorf("periodic %+v", f)
+	}
+	if f := findingOf(r, "dns.many_subdomains"); f == nil || f.Filter != `dns.qry.name matches "(^|\\.)tunnel\\.example$"` {
+		t.Errorf("many_subdomains %+v", f)
+	}
+	if f := findingOf(r, "dns.zone_transfer"); f == nil || f.Severity != finding.High || f.Count != 1 || f.Frames[0] != 147 {
+		t.Errorf("zone_transfer %+v", f)
+	}
+	if f := findingOf(r, "dns.nxdomain_burst"); f == nil || f.Count != 13 || len(f.Frames) != 10 || f.Frames[0] != 122 {
+		t.Errorf("nxdomain_burst %+v", f)
 	}
 	if r.TopDomains[0].Domain != "tunnel.example" || r.TopDomains[0].UniqueNames != 60 {
 		t.Errorf("top domain %+v", r.TopDomains[0])
@@ -225,8 +245,82 @@ func TestMaxPackets(t *testing.T) {
 		fd.udp(int64(i), cli, srv, 40000, 53, query(uint16(i), "a.example", 1))
 	}
 	r := fd.report()
-	if len(r.Packets) != 2 || r.DNSPacketsAnalyzed != 2 || r.Statistics.Queries != 5 || len(r.CapsHit) != 1 {
-		t.Errorf("packets %d analyzed %d queries %d caps %v", len(r.Packets), r.DNSPacketsAnalyzed, r.Statistics.Queries, r.CapsHit)
+	if len(r.Packets) != 2 || r.DNSPacketsAnalyzed != 2 || r.Statistics.Queries != 5 ||
+		fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3}]" || len(r.Warnings) != 1 {
+		t.Errorf("packets %d analyzed %d queries %d caps %v warnings %q", len(r.Packets), r.DNSPacketsAnalyzed, r.Statistics.Queries, r.Caps, r.Warnings)
+	}
+	// 0 is no limit.
+	fd = newFeeder(&engine.Options{MaxPackets: 0})
+	for i := 0; i < 10005; i++ {
+		fd.udp(int64(i), cli, srv, 40000, 53, query(uint16(i), "a.example", 1))
+	}
+	if r := fd.report(); len(r.Packets) != 10005 || len(r.Caps) != 0 {
+		t.Errorf("max_packets 0: %d packets listed, caps %v", len(r.Packets), r.Caps)
+	}
+}
+
+// TestNoResponseTime: with nothing answered there is no response-time
+// summary (null), not a median of 0.
+func TestNoResponseTime(t *testing.T) {
+	fd := newFeeder(nil)
+	fd.udp(0, cli, srv, 40000, 53, query(1, "a.example", 1))
+	r := fd.report()
+	if r.Statistics.ResponseTime != nil {
+		t.Errorf("response time %+v", r.Statistics.ResponseTime)
+	}
+	b, _ := json.Marshal(r.Statistics)
+	if !strings.Contains(string(b), `"response_time":null`) {
+		t.Errorf("statistics %s", b)
+	}
+}
+
+// TestFailedAnswers (defect 4): 18 of 19 answers are errors; that is a
+// finding of high severity, by RCODE, server and name.
+func TestFailedAnswers(t *testing.T) {
+	fd := newFeeder(nil)
+	id := uint16(0)
+	ns := int64(0)
+	ask := func(server netip.Addr, name string, rcode uint16) {
+		id++
+		fd.udp(ns, cli, server, 40000+id, 53, query(id, name, 1))
+		fd.udp(ns+1e6, server, cli, 53, 40000+id, reply(id, name, 1, rcode))
+		ns += 1e9
+	}
+	for i := 0; i < 9; i++ {
+		ask(srv, "corp.example", RcodeREFUSED)
+	}
+	for i := 0; i < 5; i++ {
+		ask(srv, "broken.example", RcodeSERVFAIL)
+	}
+	for i := 0; i < 3; i++ {
+		ask(srv2, fmt.Sprintf("nx%d.example", i), RcodeNXDOMAIN)
+	}
+	ask(srv2, "upd.example", RcodeNOTIMP)
+	ask(srv2, "ok.example", RcodeNOERROR)
+	r := fd.report()
+	f := findingOf(r, "dns.failed_answers")
+	if f == nil {
+		t.Fatalf("no dns.failed_answers in %v", kinds(r))
+	}
+	want := "18 of 19 responses were errors: 9 REFUSED, 5 SERVFAIL, 3 NXDOMAIN, 1 NOTIMP; most from 10.0.0.53 (14); names corp.example (9), broken.example (5), nx0.example (1) and 3 others"
+	if f.Summary != want || f.Count != 18 || f.Severity != finding.High {
+		t.Errorf("finding %q count %d severity %s\nwant %q", f.Summary, f.Count, f.Severity, want)
+	}
+	if f.Filter != "dns.flags.response == 1 && dns.flags.rcode != 0" || fmt.Sprint(f.Frames) != "[2 4 6 8 10 12 14 16 18 20]" {
+		t.Errorf("filter %q frames %v", f.Filter, f.Frames)
+	}
+	if f.Subjects[0] != "server 10.0.0.53" || f.Subjects[2] != "corp.example" {
+		t.Errorf("subjects %q", f.Subjects)
+	}
+	// One error in many answers is worth knowing, not urgent.
+	fd = newFeeder(nil)
+	id, ns = 0, 0
+	for i := 0; i < 30; i++ {
+		ask(srv, "ok.example", RcodeNOERROR)
+	}
+	ask(srv, "typo.example", RcodeNXDOMAIN)
+	if f := findingOf(fd.report(), "dns.failed_answers"); f == nil || f.Severity != finding.Low || f.Summary[:31] != "1 of 31 responses was an error:" {
+		t.Errorf("one failure: %+v", f)
 	}
 }
 

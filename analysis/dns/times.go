@@ -2,8 +2,9 @@ package dns
 
 import (
 	"math"
-	"sort"
 	"strconv"
+
+	"pcaplens/analysis/report"
 )
 
 // histBounds are the response-time histogram's upper bounds in seconds;
@@ -56,29 +57,31 @@ func durLabel(s float64) string {
 }
 
 // responseTime summarises the response times as tshark's dns.time gives
-// them: the median of an even count is the mean of the two middle values,
-// p95 is the nearest rank.
-func (t *Tap) responseTime() ResponseTime {
-	rt := ResponseTime{Count: t.timeCount}
+// them (report.Summarize: the median of an even count is the mean of the
+// two middle values, p95 is the nearest rank), or nil when there are none.
+// Beyond maxExactTimes values the median and p95 come from a fine log
+// histogram and are approximate.
+func (t *Tap) responseTime() *ResponseTime {
 	if t.timeCount == 0 {
-		return rt
+		return nil
 	}
-	rt.Min, rt.Max = sec(t.minNs), sec(t.maxNs)
 	if !t.timesCapped {
-		v := append([]int64(nil), t.times...)
-		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
-		n := len(v)
-		if n%2 == 1 {
-			rt.Median = sec(v[n/2])
-		} else {
-			rt.Median = math.Round(float64(v[n/2-1]+v[n/2])/2) / 1e9
+		v := make([]float64, len(t.times))
+		for i, ns := range t.times {
+			v[i] = float64(ns)
 		}
-		rt.P95 = sec(v[nearestRank(n, 0.95)])
-		return rt
+		sp := report.Summarize(v)
+		// Summarised in nanoseconds, so that the median of two values is
+		// their mean to the nanosecond; written in seconds.
+		sp.Min, sp.Max = sec(t.minNs), sec(t.maxNs)
+		sp.Median = math.Round(sp.Median) / 1e9
+		sp.P95 /= 1e9
+		sp.Mean /= 1e9
+		return &ResponseTime{Spread: *sp}
 	}
-	rt.Approximate = true
+	rt := &ResponseTime{Spread: report.Spread{Count: t.timeCount, Min: sec(t.minNs), Max: sec(t.maxNs), Mean: float64(t.timeSum) / float64(t.timeCount) / 1e9}, Approximate: true}
 	q := func(p float64) float64 {
-		target := nearestRank(t.timeCount, p) + 1
+		target := report.NearestRank(t.timeCount, p) + 1
 		acc := 0
 		for k, c := range t.fineHist {
 			acc += c
@@ -90,17 +93,6 @@ func (t *Tap) responseTime() ResponseTime {
 	}
 	rt.Median, rt.P95 = q(0.5), q(0.95)
 	return rt
-}
-
-func nearestRank(n int, p float64) int {
-	i := int(math.Ceil(p*float64(n))) - 1
-	if i < 0 {
-		i = 0
-	}
-	if i >= n {
-		i = n - 1
-	}
-	return i
 }
 
 func sec(ns int64) float64 { return float64(ns) / 1e9 }

@@ -113,7 +113,14 @@ func TestTshark(t *testing.T) {
 			if s.UnansweredQueries != want.UnansweredQueries {
 				t.Errorf("unanswered %d, tshark %d", s.UnansweredQueries, want.UnansweredQueries)
 			}
-			rt, w := s.ResponseTime, want.ResponseTime
+			w := want.ResponseTime
+			if s.ResponseTime == nil {
+				if w.Count != 0 {
+					t.Errorf("no response time, tshark %+v", w)
+				}
+				return
+			}
+			rt := s.ResponseTime
 			near := func(a, b float64) bool { return math.Abs(a-b) < 1.5e-9 }
 			if rt.Count != w.Count || !near(rt.Min, w.Min) || !near(rt.Median, w.Median) || !near(rt.P95, w.P95) || !near(rt.Max, w.Max) {
 				t.Errorf("response time %+v, tshark %+v", rt, w)

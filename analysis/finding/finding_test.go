@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"net/netip"
 	"reflect"
 	"testing"
 )
@@ -49,6 +50,24 @@ func TestOr(t *testing.T) {
 		t.Fatal(got)
 	}
 	if got := Or("a", ""); got != "" {
+		t.Fatal(got)
+	}
+}
+
+func TestFilterHelpers(t *testing.T) {
+	if got := Quote(`a"b\c` + "\x01é"); got != `"a\"b\\c\x01\xc3\xa9"` {
+		t.Fatal(got)
+	}
+	if got := IPField("src", netip.MustParseAddr("192.0.2.1")); got != "ip.src == 192.0.2.1" {
+		t.Fatal(got)
+	}
+	if got := IPField("dst", netip.MustParseAddr("2001:db8::1")); got != "ipv6.dst == 2001:db8::1" {
+		t.Fatal(got)
+	}
+	if got := In("udp.port", []string{"53", "5353"}); got != "udp.port in {53, 5353}" {
+		t.Fatal(got)
+	}
+	if got := In("udp.port", []string{"53"}); got != "udp.port == 53" {
 		t.Fatal(got)
 	}
 }

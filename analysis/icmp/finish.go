@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // Finish builds the report.
@@ -16,7 +20,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		File: c.FileName, TotalPackets: c.Packets,
 		ICMPPacketsFound: t.found, ICMPPacketsAnalyzed: len(t.packets),
 		Errors: t.errors, PathMTU: t.mtu, Redirects: t.redirects,
-		Packets: t.packets, Limits: []string{}, Warnings: append([]string{}, c.Warnings...),
+		Packets: t.packets, Warnings: append([]string{}, c.Warnings...),
 		Unreachables: []Unreachable{}, Traceroutes: []Traceroute{},
 	}
 	if r.Errors == nil {
@@ -35,7 +39,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		r.Message = "No ICMP packets found"
 	}
 	if t.found > len(t.packets) {
-		t.limit("packets")
+		t.caps.HitN("per-packet list (max_packets)", t.maxPackets, t.found-len(t.packets))
 	}
 
 	// Requests still pending are unanswered.
@@ -70,9 +74,13 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	r.ICMPv6.MLD = t.mldReport()
 
 	// Ping summaries.
-	r.Echo = EchoSection{Destinations: []Destination{}, Unanswered: t.unanswered, DuplicateReplies: t.dupReplies}
+	sort.Slice(t.errAnswered, func(i, j int) bool { return t.errAnswered[i].Frame < t.errAnswered[j].Frame })
+	r.Echo = EchoSection{Destinations: []Destination{}, Unanswered: t.unanswered, AnsweredByError: t.errAnswered, DuplicateReplies: t.dupReplies}
 	if r.Echo.Unanswered == nil {
 		r.Echo.Unanswered = []EchoRef{}
+	}
+	if r.Echo.AnsweredByError == nil {
+		r.Echo.AnsweredByError = []EchoRef{}
 	}
 	if r.Echo.DuplicateReplies == nil {
 		r.Echo.DuplicateReplies = []EchoRef{}
@@ -87,12 +95,18 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	for _, k := range keys {
 		d := t.dests[k]
 		ds := Destination{Source: k.src.String(), Destination: k.dst.String(), IPVersion: ipv(k.dst),
-			Transmitted: d.tx, Received: d.rx, Duplicates: d.dups, Errors: d.errs, Samples: d.samples}
+			Transmitted: d.tx, Received: d.rx, Duplicates: d.dups, Errors: d.errs, Samples: d.samples,
+			AnsweredByError: d.errAnswered, ErrorAnswers: map[string]int{}}
+		for k, n := range d.errKinds {
+			ds.ErrorAnswers[k] = n
+		}
 		if ds.Samples == nil {
 			ds.Samples = []RTTSample{}
 		}
 		if d.tx > 0 {
-			ds.LossPercent = round(float64(d.tx-min(d.rx, d.tx))*100/float64(d.tx), 3)
+			// Lost: neither a reply nor an ICMP error answered it.
+			lost := max(d.tx-d.rx-d.errAnswered, 0)
+			ds.LossPercent = round(float64(lost)*100/float64(d.tx), 3)
 		}
 		if d.rx > 0 {
 			n := float64(d.rx)
@@ -155,11 +169,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		r.Traceroutes = append(r.Traceroutes, out)
 	}
 
-	r.Observations = t.observations(&r)
-	for l := range t.limits {
-		r.Limits = append(r.Limits, l)
-	}
-	sort.Strings(r.Limits)
+	r.Findings = t.findings(&r)
+	r.Caps = t.caps.List()
+	r.Warnings = append(r.Warnings, t.caps.Warnings()...)
 	return map[string]any{"icmp": &r}
 }
 
@@ -185,139 +197,189 @@ func (f *family) stats() FamilyStats {
 	for tc, n := range f.typeCodes {
 		s.TypeCodeCounts[typeCode(uint8(tc>>8), uint8(tc))] = n
 	}
-	s.RTT = summarise(f.rtts)
+	s.RTT = report.Summarize(append([]float64(nil), f.rtts...))
 	return s
 }
 
-func summarise(v []float64) RTT {
-	if len(v) == 0 {
-		return RTT{}
+// Finding kinds (docs/reports.md lists each with its severity).
+const (
+	kindPingSweep        = "icmp.ping_sweep"
+	kindFlood            = "icmp.flood"
+	kindHighEntropy      = "icmp.high_entropy_payload"
+	kindRedirect         = "icmp.redirect"
+	kindEchoToBroadcast  = "icmp.echo_to_broadcast"
+	kindManyUnreachables = "icmp.many_unreachables"
+	kindLargePayload     = "icmp.large_payload"
+	kindDuplicateReplies = "icmp.duplicate_replies"
+	kindPathMTU          = "icmp.path_mtu"
+)
+
+// family filters: the ICMP field prefix and the echo-request type.
+func echoRequest(a netip.Addr) string {
+	if a.Is4() {
+		return "icmp.type == 8"
 	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	r := RTT{Count: len(s), Min: s[0], Max: s[len(s)-1]}
-	if n := len(s); n%2 == 1 {
-		r.Median = s[n/2]
-	} else {
-		r.Median = (s[n/2-1] + s[n/2]) / 2
-	}
-	return r
+	return "icmpv6.type == 128"
 }
 
-func (t *Tap) observations(r *Report) []Observation {
-	out := []Observation{}
+func proto(a netip.Addr) string {
+	if a.Is4() {
+		return "icmp"
+	}
+	return "icmpv6"
+}
+
+// frameSet is a filter selecting exactly the frames listed, when the list is
+// whole (count of them all); "" otherwise.
+func frameSet(frames []int, count int) string {
+	if len(frames) == 0 || len(frames) != count {
+		return ""
+	}
+	s := make([]string, len(frames))
+	for i, f := range frames {
+		s[i] = strconv.Itoa(f)
+	}
+	return finding.In("frame.number", s)
+}
+
+func (t *Tap) findings(r *Report) []finding.Finding {
+	out := []finding.Finding{}
+	add := func(f finding.Finding) {
+		f.Tool = "icmp"
+		out = append(out, finding.Normalize(f))
+	}
 	srcs := sortedAddrs(t.sources)
+	// One finding per kind: per-source kinds gather their sources.
+	var sweep, flood finding.Finding
+	var sweepFrames, floodFrames finding.Frames
+	var sweepF, floodF []string
 	for _, a := range srcs {
 		s := t.sources[a]
 		if len(s.echoDsts) >= sweepMinDests {
-			dsts := addrList(s.echoDsts)
-			sample := dsts
-			if len(sample) > 20 {
-				sample = sample[:20]
+			sweep.Count++
+			sweep.Subjects = append(sweep.Subjects, fmt.Sprintf("%s: %s in %.1f s", a, report.Plural(len(s.echoDsts), "destination", "destinations"), float64(s.lastNs-s.firstNs)/1e9))
+			for _, n := range s.echoFrames.List() {
+				sweepFrames.Add(n)
 			}
-			out = append(out, Observation{Kind: "ping_sweep",
-				Summary: fmt.Sprintf("%s sent echo requests to %d different destinations in %.1f s: a ping sweep (host discovery)",
-					a, len(s.echoDsts), float64(s.lastNs-s.firstNs)/1e9),
-				Frames:   []int{s.firstFrame},
-				Evidence: map[string]any{"source": a.String(), "destinations": len(s.echoDsts), "sample": sample, "echo_requests": s.echoReqs}})
+			sweepF = append(sweepF, echoRequest(a)+" && "+finding.IPField("src", a))
 		}
-	}
-	for _, a := range srcs {
-		s := t.sources[a]
 		if s.peak >= floodMinRate {
-			out = append(out, Observation{Kind: "flood",
-				Summary: fmt.Sprintf("%s sent %d ICMP messages within one second (peak); %d in all: an ICMP flood or a stress test",
-					a, s.peak, s.count),
-				Frames:   []int{s.peakFrame},
-				Evidence: map[string]any{"source": a.String(), "peak_per_second": s.peak, "total": s.count}})
+			flood.Count++
+			flood.Subjects = append(flood.Subjects, fmt.Sprintf("%s: %s in one second, %s in all", a, report.Plural(s.peak, "message", "messages"), report.Count(s.count)))
+			for _, n := range s.frames.List() {
+				floodFrames.Add(n)
+			}
+			floodF = append(floodF, proto(a)+" && "+finding.IPField("src", a))
 		}
 	}
-	if len(t.large) > 0 {
-		out = append(out, payloadObs("large_payload",
-			fmt.Sprintf("%d echo request(s) carry %d bytes or more of data (default pings carry 32 to 56): check for tunnelling or path-MTU tests", len(t.large), largePayload), t.large))
+	if sweep.Count > 0 {
+		sweep.Kind, sweep.Severity = kindPingSweep, finding.High
+		sweep.Summary = report.Plural(sweep.Count, "host sent", "hosts sent") + fmt.Sprintf(" echo requests to %d or more destinations (a ping sweep, host discovery): ", sweepMinDests) + some(sweep.Subjects)
+		sweep.Frames, sweep.Filter = sweepFrames.List(), finding.Or(sweepF...)
+		add(sweep)
 	}
-	if len(t.entropic) > 0 {
-		out = append(out, payloadObs("high_entropy_payload",
-			fmt.Sprintf("%d echo request(s) carry random-looking data (entropy ≥ %.1f bits/byte, no ping filler pattern): possible ICMP tunnel", len(t.entropic), entropyThreshold), t.entropic))
+	if flood.Count > 0 {
+		flood.Kind, flood.Severity = kindFlood, finding.High
+		flood.Summary = report.Plural(flood.Count, "host sent", "hosts sent") + fmt.Sprintf(" %d or more ICMP messages within one second (a flood or a stress test): ", floodMinRate) + some(flood.Subjects)
+		flood.Frames, flood.Filter = floodFrames.List(), finding.Or(floodF...)
+		add(flood)
 	}
-	if len(t.bcastFrames) > 0 {
+	payloadFrames := func(ev []payloadEv) []int {
+		fr := make([]int, 0, len(ev))
+		for _, e := range ev {
+			fr = append(fr, e.frame)
+		}
+		return fr
+	}
+	if n := len(t.large); n > 0 {
+		add(finding.Finding{Kind: kindLargePayload, Severity: finding.Medium, Count: n,
+			Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" %s or more of data (pings carry 32 to 56 by default): tunnelling or a path MTU test", report.Plural(largePayload, "byte", "bytes")),
+			Frames:  payloadFrames(t.large), Filter: fmt.Sprintf("(icmp.type == 8 || icmpv6.type == 128) && data.len >= %d", largePayload)})
+	}
+	if n := len(t.entropic); n > 0 {
+		fr := payloadFrames(t.entropic)
+		add(finding.Finding{Kind: kindHighEntropy, Severity: finding.High, Count: n,
+			Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" random-looking data (%.1f bits per byte or more, no ping filler pattern): a possible ICMP tunnel", entropyThreshold),
+			Frames:  fr, Filter: frameSet(fr, n)})
+	}
+	if n := t.bcastCount; n > 0 {
 		ds := make([]string, 0, len(t.bcastDsts))
 		for d := range t.bcastDsts {
 			ds = append(ds, d)
 		}
 		sortAddrStrings(ds)
-		out = append(out, Observation{Kind: "echo_to_broadcast",
-			Summary:  "echo requests sent to broadcast or multicast addresses: every host answers (smurf-like amplification if the source is spoofed)",
-			Frames:   t.bcastFrames,
-			Evidence: map[string]any{"destinations": ds}})
+		add(finding.Finding{Kind: kindEchoToBroadcast, Severity: finding.Medium, Count: n,
+			Summary: report.Plural(n, "echo request was", "echo requests were") + " sent to broadcast or multicast addresses (every host answers: smurf-like amplification if the source is spoofed): " + some(ds),
+			Frames:  t.bcastFrames.List(), Filter: frameSet(t.bcastFrames.List(), n), Subjects: ds})
 	}
+	var unr finding.Finding
+	var unrF []string
+	var unrFrames finding.Frames
 	for _, a := range sortedAddrs(t.reporters) {
 		if n := t.reporters[a]; n >= manyUnreachables {
-			out = append(out, Observation{Kind: "many_unreachables",
-				Summary:  fmt.Sprintf("%s sent %d destination-unreachable messages", a, n),
-				Frames:   framesFrom(r.Errors, a.String()),
-				Evidence: map[string]any{"reporter": a.String(), "count": n}})
+			unr.Count += n
+			unr.Subjects = append(unr.Subjects, a.String()+" ("+report.Count(n)+")")
+			f := "icmp.type == 3 && " + finding.IPField("src", a)
+			if a.Is6() {
+				f = "icmpv6.type == 1 && " + finding.IPField("src", a)
+			}
+			unrF = append(unrF, f)
+			for _, e := range r.Errors {
+				if e.Reporter == a.String() && (e.Type == 3 && e.IPVersion == 4 || e.Type == 1 && e.IPVersion == 6) {
+					unrFrames.Add(e.Frame)
+				}
+			}
 		}
 	}
-	if len(r.PathMTU) > 0 {
-		fr := []int{}
+	if unr.Count > 0 {
+		unr.Kind, unr.Severity = kindManyUnreachables, finding.Medium
+		unr.Summary = report.Plural(unr.Count, "destination-unreachable message", "destination-unreachable messages") + fmt.Sprintf(" from hosts that sent %d or more: ", manyUnreachables) + some(unr.Subjects)
+		unr.Frames, unr.Filter = unrFrames.List(), finding.Or(unrF...)
+		add(unr)
+	}
+	if n := t.mtuCount; n > 0 {
+		var fr []int
+		var subj []string
 		for _, e := range r.PathMTU {
-			if len(fr) < maxFrames {
-				fr = append(fr, e.Frame)
+			fr = append(fr, e.Frame)
+			if s := fmt.Sprintf("MTU %d from %s", e.MTU, e.Reporter); len(subj) < finding.MaxSubjects && !slices.Contains(subj, s) {
+				subj = append(subj, s)
 			}
 		}
-		out = append(out, Observation{Kind: "path_mtu",
-			Summary: fmt.Sprintf("%d fragmentation-needed / packet-too-big message(s): a link on the path has a smaller MTU; if they are filtered, large transfers stall (PMTUD black hole)", len(r.PathMTU)),
-			Frames:  fr})
+		add(finding.Finding{Kind: kindPathMTU, Severity: finding.Low, Count: n,
+			Summary: report.Plural(n, "fragmentation-needed or packet-too-big message", "fragmentation-needed or packet-too-big messages") + ": a link on the path has a smaller MTU; if they are filtered, large transfers stall (PMTUD black hole)",
+			Frames:  fr, Subjects: subj, Filter: "(icmp.type == 3 && icmp.code == 4) || icmpv6.type == 2"})
 	}
-	if len(r.Redirects) > 0 {
-		fr := []int{}
+	if n := t.redirectCount; n > 0 {
+		var fr []int
+		var subj []string
 		for _, e := range r.Redirects {
-			if len(fr) < maxFrames {
-				fr = append(fr, e.Frame)
+			fr = append(fr, e.Frame)
+			if s := e.Router + " told " + e.Host + " to use " + e.Gateway; len(subj) < finding.MaxSubjects && !slices.Contains(subj, s) {
+				subj = append(subj, s)
 			}
 		}
-		out = append(out, Observation{Kind: "redirect",
-			Summary: fmt.Sprintf("%d redirect message(s): a router told hosts to use another gateway (asymmetric routing, or a spoofed redirect)", len(r.Redirects)),
-			Frames:  fr})
+		add(finding.Finding{Kind: kindRedirect, Severity: finding.Medium, Count: n,
+			Summary: report.Plural(n, "redirect message", "redirect messages") + ": a router told hosts to use another gateway (asymmetric routing, or a spoofed redirect)",
+			Frames:  fr, Subjects: subj, Filter: "icmp.type == 5"})
 	}
 	if n := t.fam[0].dups + t.fam[1].dups; n > 0 {
-		fr := []int{}
+		var fr []int
 		for _, e := range r.Echo.DuplicateReplies {
-			if len(fr) < maxFrames {
-				fr = append(fr, e.Frame)
-			}
+			fr = append(fr, e.Frame)
 		}
-		out = append(out, Observation{Kind: "duplicate_replies",
-			Summary: fmt.Sprintf("%d duplicate echo reply(ies): a duplicating link, a broadcast ping, or a capture seeing both sides twice", n),
-			Frames:  fr})
+		add(finding.Finding{Kind: kindDuplicateReplies, Severity: finding.Low, Count: n,
+			Summary: report.Plural(n, "duplicate echo reply", "duplicate echo replies") + ": a duplicating link, a broadcast ping, or a capture seeing both sides twice",
+			Frames:  fr, Filter: frameSet(fr, n)})
 	}
 	return out
 }
 
-func payloadObs(kind, summary string, ev []payloadEv) Observation {
-	o := Observation{Kind: kind, Summary: summary, Frames: []int{}}
-	items := []map[string]any{}
-	for i, e := range ev {
-		if i >= maxFrames {
-			break
-		}
-		o.Frames = append(o.Frames, e.frame)
-		items = append(items, map[string]any{"frame": e.frame, "size": e.size, "entropy": round(e.entropy, 3), "source": e.src, "destination": e.dst})
+// some lists the first subjects ("a, b, c and 4 more").
+func some(subjects []string) string {
+	const k = 3
+	if len(subjects) <= k {
+		return strings.Join(subjects, ", ")
 	}
-	o.Evidence = map[string]any{"messages": items, "count": len(ev)}
-	return o
-}
-
-func framesFrom(errs []ErrorMessage, reporter string) []int {
-	out := []int{}
-	for _, e := range errs {
-		if e.Reporter == reporter && (e.Type == 3 && e.IPVersion == 4 || e.Type == 1 && e.IPVersion == 6) {
-			out = append(out, e.Frame)
-			if len(out) >= maxFrames {
-				break
-			}
-		}
-	}
-	return out
+	return strings.Join(subjects[:k], ", ") + " and " + report.Count(len(subjects)-k) + " more"
 }

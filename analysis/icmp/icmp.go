@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 func init() {
@@ -35,25 +37,23 @@ func init() {
 
 // Caps on tables an attacker can grow.
 const (
-	// DefaultMaxPackets caps the per-packet list when Options.MaxPackets is 0.
-	DefaultMaxPackets = 10000
-	maxAddrs          = 10000
-	maxEchoPairs      = 10000
-	maxDests          = 10000
-	maxSamples        = 2000
-	maxRTTs           = 500000
-	maxRefs           = 1000
-	maxErrors         = 10000
-	maxUnreach        = 10000
-	maxProbes         = 100000
-	maxTraces         = 1000
-	maxTraceTTL       = 64
-	maxHopRouters     = 16
-	maxSources        = 10000
-	maxSweepDsts      = 1000
-	maxNDEntries      = 4096
-	maxFrames         = 20
-	probeMaxTTL       = 32
+	maxAddrs      = 10000
+	maxEchoPairs  = 10000
+	maxDests      = 10000
+	maxSamples    = 2000
+	maxRTTs       = 500000
+	maxRefs       = 1000
+	maxErrors     = 10000
+	maxUnreach    = 10000
+	maxProbes     = 100000
+	maxTraces     = 1000
+	maxTraceTTL   = 64
+	maxHopRouters = 16
+	maxSources    = 10000
+	maxSweepDsts  = 1000
+	maxNDEntries  = 4096
+	maxFrames     = 20
+	probeMaxTTL   = 32
 
 	sweepMinDests    = 10
 	floodMinRate     = 100
@@ -78,7 +78,7 @@ const (
 type Tap struct {
 	opts       *engine.Options
 	maxPackets int
-	limits     map[string]bool
+	caps       report.Caps
 
 	found   int
 	packets []Packet
@@ -90,13 +90,15 @@ type Tap struct {
 
 	fam [2]family // 0: ICMPv4, 1: ICMPv6
 
-	pending    map[echoKey]*pending
-	lastEvict  int64
-	evicted    int
-	dests      map[pairKey]*dest
-	destOrder  []pairKey
-	unanswered []EchoRef
-	dupReplies []EchoRef
+	pending     map[echoKey]*pending
+	bySeq       map[seqKey]*pending // the same requests by addresses, identifier and sequence
+	errAnswered []EchoRef
+	lastEvict   int64
+	evicted     int
+	dests       map[pairKey]*dest
+	destOrder   []pairKey
+	unanswered  []EchoRef
+	dupReplies  []EchoRef
 
 	errors    []ErrorMessage
 	unreachT  map[unreachKey]*Unreachable
@@ -108,12 +110,15 @@ type Tap struct {
 	traces         map[pairKey]*trace
 	reach          map[pairKey]int
 
-	sources     map[netip.Addr]*source
-	bcastFrames []int
-	bcastDsts   map[string]struct{}
-	large       []payloadEv
-	entropic    []payloadEv
-	reporters   map[netip.Addr]int
+	sources       map[netip.Addr]*source
+	bcastFrames   finding.Frames
+	bcastCount    int
+	mtuCount      int
+	redirectCount int
+	bcastDsts     map[string]struct{}
+	large         []payloadEv
+	entropic      []payloadEv
+	reporters     map[netip.Addr]int
 
 	nd  ndState
 	mld mldState
@@ -131,11 +136,22 @@ type echoKey struct {
 	idseq uint32
 }
 
+// seqKey finds the echo request an ICMP error quotes: the quoted datagram
+// has its addresses, identifier and sequence number (its checksum may be
+// cut off).
+type seqKey struct {
+	src, dst netip.Addr
+	id, seq  uint16
+}
+
 type pending struct {
 	frame    int
 	ns       int64
 	pktIdx   int
 	matched  bool
+	errFrame int    // an ICMP error quoting this request, 0 if none
+	errName  string // what the error said ("time exceeded")
+	errFrom  netip.Addr
 	src, dst netip.Addr
 	id, seq  uint16
 	ttl      uint8
@@ -145,6 +161,8 @@ type pairKey struct{ src, dst netip.Addr }
 
 type dest struct {
 	tx, rx, dups, errs int
+	errAnswered        int            // requests answered by an ICMP error and not by a reply
+	errKinds           map[string]int // those requests by the error's name
 	sum, sumsq         float64
 	min, max, last     float64
 	jitterSum          float64
@@ -190,6 +208,7 @@ type source struct {
 	echoDsts              map[netip.Addr]struct{}
 	echoReqs              int
 	firstNs, lastNs       int64
+	frames, echoFrames    finding.Frames // all its messages; its echo requests
 }
 
 type payloadEv struct {
@@ -205,15 +224,11 @@ func New(o *engine.Options) *Tap {
 	if o == nil {
 		o = &engine.Options{}
 	}
-	mp := o.MaxPackets
-	if mp <= 0 {
-		mp = DefaultMaxPackets
-	}
 	t := &Tap{
-		opts: o, maxPackets: mp, limits: map[string]bool{},
+		opts: o, maxPackets: report.ListLimit(o.MaxPackets),
 		typeCnt: map[string]int{}, srcs: map[netip.Addr]struct{}{}, dsts: map[netip.Addr]struct{}{},
 		pairs: map[uint16]*EchoPair{}, unreach: map[netip.Addr]struct{}{},
-		pending: map[echoKey]*pending{}, dests: map[pairKey]*dest{},
+		pending: map[echoKey]*pending{}, bySeq: map[seqKey]*pending{}, dests: map[pairKey]*dest{},
 		unreachT: map[unreachKey]*Unreachable{}, probes: map[probeKey]probe{},
 		traces: map[pairKey]*trace{}, reach: map[pairKey]int{},
 		sources: map[netip.Addr]*source{}, bcastDsts: map[string]struct{}{},
@@ -225,7 +240,47 @@ func New(o *engine.Options) *Tap {
 	return t
 }
 
-func (t *Tap) limit(s string) { t.limits[s] = true }
+// capNames are the tables a cap applies to, by the name limit is given,
+// with the words and the limit the report's caps use.
+var capNames = map[string]struct {
+	what  string
+	limit int
+}{
+	"unique_sources":           {"unique sources", maxAddrs},
+	"unique_destinations":      {"unique destinations", maxAddrs},
+	"unreachable_destinations": {"unreachable destinations", maxAddrs},
+	"echo_pairs":               {"echo identifiers", maxEchoPairs},
+	"echo_destinations":        {"echo destinations", maxDests},
+	"pending_echo_requests":    {"echo requests waiting for a reply", 0},
+	"rtt_samples":              {"round-trip times", maxRTTs},
+	"duplicate_replies":        {"duplicate replies listed", maxRefs},
+	"unanswered_requests":      {"unanswered requests listed", maxRefs},
+	"errors":                   {"error messages listed", maxErrors},
+	"path_mtu":                 {"path MTU messages listed", maxErrors},
+	"redirects":                {"redirects listed", maxErrors},
+	"unreachables":             {"unreachable endpoints", maxUnreach},
+	"traceroute_probes":        {"traceroute probes", maxProbes},
+	"traceroutes":              {"traceroutes", maxTraces},
+	"traceroute_hops":          {"traceroute hops", maxTraceTTL},
+	"traceroute_hop_routers":   {"routers per traceroute hop", maxHopRouters},
+	"error_answered_requests":  {"requests answered by an error listed", maxRefs},
+	"sources":                  {"sources", maxSources},
+	"nd_routers":               {"neighbor discovery routers", maxNDEntries},
+	"nd_neighbors":             {"neighbor discovery targets", maxNDEntries},
+	"mld_groups":               {"multicast groups", maxNDEntries},
+}
+
+// limit counts one item of a table not kept at its cap.
+func (t *Tap) limit(name string) {
+	c, ok := capNames[name]
+	if !ok {
+		c.what = name
+	}
+	if name == "pending_echo_requests" {
+		c.limit = maxPending
+	}
+	t.caps.Hit(c.what, c.limit)
+}
 
 // msg is the decoded outer ICMP message of a frame.
 type msg struct {
@@ -450,6 +505,7 @@ func (t *Tap) echo(f *frame.Frame, m *msg, fam *family, pktIdx int) {
 			t.pending[k] = p
 		}
 		*p = pending{frame: f.Number, ns: f.TimeNs, pktIdx: pktIdx, src: f.SrcIP, dst: f.DstIP, id: m.id, seq: m.seq, ttl: f.TTL}
+		t.bySeq[seqKey{f.SrcIP, f.DstIP, m.id, m.seq}] = p
 		t.payload(f, m)
 		return
 	}
@@ -472,6 +528,19 @@ func (t *Tap) echo(f *frame.Frame, m *msg, fam *family, pktIdx int) {
 		return
 	}
 	p.matched = true
+	if p.errFrame != 0 {
+		// A reply after all: the request is answered, not answered by an error.
+		if d := t.dests[pairKey{p.src, p.dst}]; d != nil {
+			d.errAnswered--
+			if d.errKinds[p.errName] > 0 {
+				d.errKinds[p.errName]--
+				if d.errKinds[p.errName] == 0 {
+					delete(d.errKinds, p.errName)
+				}
+			}
+		}
+		p.errFrame = 0
+	}
 	fam.matched++
 	rtt := float64(f.TimeNs-p.ns) / 1e9
 	if len(fam.rtts) < maxRTTs {
@@ -528,6 +597,9 @@ func (t *Tap) evict(now int64) {
 				old = append(old, p)
 			}
 			delete(t.pending, k)
+			if sk := (seqKey{p.src, p.dst, p.id, p.seq}); t.bySeq[sk] == p {
+				delete(t.bySeq, sk)
+			}
 		}
 	}
 	sort.Slice(old, func(i, j int) bool { return old[i].frame < old[j].frame })
@@ -552,7 +624,19 @@ func (t *Tap) dest(src, dst netip.Addr) *dest {
 	return d
 }
 
+// addUnanswered lists a request no reply answered: apart when an ICMP error
+// answered it (a traceroute probe answered by time exceeded is not a lost ping).
 func (t *Tap) addUnanswered(p *pending) {
+	if p.errFrame != 0 {
+		if len(t.errAnswered) < maxRefs {
+			t.errAnswered = append(t.errAnswered, EchoRef{Frame: p.frame, Timestamp: float64(p.ns) / 1e9,
+				Source: p.src.String(), Destination: p.dst.String(), ID: int(p.id), Seq: int(p.seq),
+				AnsweredBy: p.errName + " from " + p.errFrom.String(), ErrorFrame: p.errFrame})
+		} else {
+			t.limit("error_answered_requests")
+		}
+		return
+	}
 	if len(t.unanswered) < maxRefs {
 		t.unanswered = append(t.unanswered, EchoRef{Frame: p.frame, Timestamp: float64(p.ns) / 1e9,
 			Source: p.src.String(), Destination: p.dst.String(), ID: int(p.id), Seq: int(p.seq)})
@@ -653,8 +737,26 @@ func (t *Tap) errorMsg(f *frame.Frame, m *msg, pktIdx int) {
 	}
 	what := q.Endpoint()
 	if q.HasICMP && (q.ICMPType == 8 || q.ICMPType == 128) {
-		if d := t.dests[pairKey{q.src, q.dst}]; d != nil {
+		d := t.dests[pairKey{q.src, q.dst}]
+		if d != nil {
 			d.errs++
+		}
+		// The request it answers, unless a reply answered it already.
+		if p := t.bySeq[seqKey{q.src, q.dst, uint16(q.ICMPID), uint16(q.ICMPSeq)}]; p != nil && !p.matched && p.errFrame == 0 && p.frame < f.Number {
+			name := lower(e.CodeName) // "time to live exceeded in transit", "port unreachable"
+			if name == "" {
+				name = lower(e.TypeName)
+			}
+			p.errFrame, p.errName, p.errFrom = f.Number, name, f.SrcIP
+			if d != nil {
+				d.errAnswered++
+				if d.errKinds == nil {
+					d.errKinds = map[string]int{}
+				}
+				if _, ok := d.errKinds[name]; ok || len(d.errKinds) < maxHopRouters {
+					d.errKinds[name]++
+				}
+			}
 		}
 	}
 	reason := e.CodeName
@@ -672,6 +774,7 @@ func (t *Tap) errorMsg(f *frame.Frame, m *msg, pktIdx int) {
 		if m.v6 {
 			e.Summary = fmt.Sprintf("%s: packet too big, MTU %d", what, e.MTU)
 		}
+		t.mtuCount++
 		if len(t.mtu) < maxErrors {
 			t.mtu = append(t.mtu, MTUEvent{Frame: f.Number, Reporter: e.Reporter, Source: q.Src, Destination: q.Dst, MTU: e.MTU, IPVersion: e.IPVersion})
 		} else {
@@ -682,6 +785,7 @@ func (t *Tap) errorMsg(f *frame.Frame, m *msg, pktIdx int) {
 			e.Gateway = netip.AddrFrom4([4]byte(m.word)).String()
 		}
 		e.Summary = fmt.Sprintf("redirect for %s: use gateway %s (%s)", what, e.Gateway, reason)
+		t.redirectCount++
 		if len(t.redirects) < maxErrors {
 			t.redirects = append(t.redirects, Redirect{Frame: f.Number, Router: e.Reporter, Host: e.To, Destination: q.Dst, Gateway: e.Gateway, Code: reason})
 		} else {
@@ -819,6 +923,7 @@ func (t *Tap) activity(f *frame.Frame, m *msg) {
 		t.sources[f.SrcIP] = s
 	}
 	s.count++
+	s.frames.Add(f.Number)
 	s.lastNs = f.TimeNs
 	sec := f.TimeNs / 1e9
 	if sec != s.curSec {
@@ -830,6 +935,7 @@ func (t *Tap) activity(f *frame.Frame, m *msg) {
 	}
 	if m.request {
 		s.echoReqs++
+		s.echoFrames.Add(f.Number)
 		if s.echoDsts == nil {
 			s.echoDsts = map[netip.Addr]struct{}{}
 		}
@@ -837,9 +943,8 @@ func (t *Tap) activity(f *frame.Frame, m *msg) {
 			s.echoDsts[f.DstIP] = struct{}{}
 		}
 		if isBroadcast(f) {
-			if len(t.bcastFrames) < maxFrames {
-				t.bcastFrames = append(t.bcastFrames, f.Number)
-			}
+			t.bcastCount++
+			t.bcastFrames.Add(f.Number)
 			if len(t.bcastDsts) < 100 {
 				t.bcastDsts[f.DstIP.String()] = struct{}{}
 			}
@@ -937,9 +1042,7 @@ func patterned(b []byte) bool {
 }
 
 // rfc3339 formats a Unix time in nanoseconds as UTC RFC 3339 with nanoseconds.
-func rfc3339(ns int64) string {
-	return time.Unix(0, ns).UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
-}
+func rfc3339(ns int64) string { return report.Time(ns) }
 
 func sortAddrStrings(v []string) {
 	sort.Slice(v, func(i, j int) bool {

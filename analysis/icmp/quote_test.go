@@ -170,7 +170,7 @@ func TestPendingEviction(t *testing.T) {
 	if len(r.Echo.Unanswered) != 10 {
 		t.Errorf("unanswered list %d", len(r.Echo.Unanswered))
 	}
-	if len(r.Limits) != 1 || r.Limits[0] != "pending_echo_requests" {
-		t.Errorf("limits %v", r.Limits)
+	if len(r.Caps) != 1 || r.Caps[0].What != "echo requests waiting for a reply" {
+		t.Errorf("caps %v", r.Caps)
 	}
 }

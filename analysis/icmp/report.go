@@ -1,6 +1,9 @@
 package icmp
 
-import "pcaplens/analysis/internal/observe"
+import (
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
+)
 
 // Report is the "icmp" tool's report. The seed's analyze_icmp_packets keys stay
 // (total_packets, icmp_packets_found, icmp_packets_analyzed, statistics with
@@ -28,21 +31,16 @@ type Report struct {
 	// Redirects lists redirect messages with the gateway they point to.
 	Redirects []Redirect `json:"redirects"`
 	// Traceroutes are paths rebuilt from time-exceeded messages.
-	Traceroutes  []Traceroute  `json:"traceroutes"`
-	Observations []Observation `json:"observations"`
-	Packets      []Packet      `json:"packets"`
-	// Limits names each table cap that was hit.
-	Limits   []string `json:"limits"`
-	Warnings []string `json:"warnings"`
+	Traceroutes []Traceroute      `json:"traceroutes"`
+	Findings    []finding.Finding `json:"findings"`
+	Packets     []Packet          `json:"packets"`
+	// Caps are the tables whose cap was hit.
+	Caps     []report.Cap `json:"caps"`
+	Warnings []string     `json:"warnings"`
 }
 
-// RTT summarises round-trip times in seconds.
-type RTT struct {
-	Count  int     `json:"count"`
-	Min    float64 `json:"min"`
-	Median float64 `json:"median"`
-	Max    float64 `json:"max"`
-}
+// FindingList returns the report's findings (finding.Lister).
+func (r *Report) FindingList() []finding.Finding { return r.Findings }
 
 // FamilyStats are the figures of one family (ICMPv4 or ICMPv6) compared with
 // tshark: type_code_counts counts the outer ICMP message of each frame ("type/code").
@@ -54,7 +52,8 @@ type FamilyStats struct {
 	UnansweredRequests int            `json:"unanswered_requests"`
 	DuplicateReplies   int            `json:"duplicate_replies"`
 	UnmatchedReplies   int            `json:"unmatched_replies"`
-	RTT                RTT            `json:"rtt"`
+	// RTT summarises the paired echoes' round-trip times in seconds (null when none).
+	RTT *report.Spread `json:"rtt"`
 }
 
 // Statistics holds the seed's keys (ICMP and ICMPv6 together) and the ICMPv4 figures.
@@ -151,9 +150,14 @@ type Group struct {
 
 // EchoSection holds ping-style summaries.
 type EchoSection struct {
-	Destinations     []Destination `json:"destinations"`
-	Unanswered       []EchoRef     `json:"unanswered"`
-	DuplicateReplies []EchoRef     `json:"duplicate_replies"`
+	Destinations []Destination `json:"destinations"`
+	// Unanswered are requests that nothing answered (lost pings).
+	Unanswered []EchoRef `json:"unanswered"`
+	// AnsweredByError are requests answered by an ICMP error quoting them
+	// (time exceeded, unreachable, …) instead of a reply: traceroute probes,
+	// unreachable hosts. They are not lost.
+	AnsweredByError  []EchoRef `json:"answered_by_error"`
+	DuplicateReplies []EchoRef `json:"duplicate_replies"`
 }
 
 // Destination is what ping would print for one source and destination.
@@ -165,7 +169,13 @@ type Destination struct {
 	Received    int    `json:"received"`
 	Duplicates  int    `json:"duplicates"`
 	// Errors counts ICMP errors quoting these echo requests (ping's "+N errors").
-	Errors      int     `json:"errors"`
+	Errors int `json:"errors"`
+	// AnsweredByError counts requests answered by an ICMP error and no
+	// reply; ErrorAnswers counts them by the error ("time exceeded": 8).
+	AnsweredByError int            `json:"answered_by_error"`
+	ErrorAnswers    map[string]int `json:"error_answers"`
+	// LossPercent is the share of requests that nothing answered: neither a
+	// reply nor an ICMP error.
 	LossPercent float64 `json:"loss_percent"`
 	RTTMin      float64 `json:"rtt_min"`
 	RTTAvg      float64 `json:"rtt_avg"`
@@ -192,6 +202,10 @@ type EchoRef struct {
 	Destination string  `json:"destination"`
 	ID          int     `json:"id"`
 	Seq         int     `json:"seq"`
+	// AnsweredBy says which ICMP error answered the request and who sent it
+	// ("time exceeded from 192.0.2.1"), with the error's frame.
+	AnsweredBy string `json:"answered_by,omitempty"`
+	ErrorFrame int    `json:"error_frame,omitempty"`
 }
 
 // ErrorMessage is one ICMP error with the datagram it quotes.
@@ -275,10 +289,6 @@ type HopRoute struct {
 	// Matched counts replies whose probe was seen (the others have no RTT).
 	Matched int `json:"probes_matched"`
 }
-
-// Observation is something worth a look, with evidence. Kinds: ping_sweep, flood, large_payload, high_entropy_payload,
-// echo_to_broadcast, many_unreachables, path_mtu, redirect, duplicate_replies.
-type Observation = observe.Observation
 
 // Packet is one ICMP message, with the seed's keys.
 type Packet struct {

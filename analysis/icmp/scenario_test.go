@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -11,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/icmp"
 )
 
@@ -61,22 +63,30 @@ func TestObservations(t *testing.T) {
 		g.err4(30000+i, "10.0.9.1", "10.0.0.1", 3, 1, [4]byte{}, quote4(28, udp4("10.0.0.1", fmt.Sprintf("192.0.2.%d", i), 64, uint16(i), 5000, 53, small)...))
 	}
 	r := runBytes(t, out.Bytes(), nil)
-	got := map[string]icmp.Observation{}
-	for _, o := range r.Observations {
+	got := map[string]finding.Finding{}
+	for _, o := range r.Findings {
+		if o.Tool != "icmp" || o.Severity == "" || o.Summary == "" || o.Count == 0 {
+			t.Errorf("incomplete finding %+v", o)
+		}
 		got[o.Kind] = o
 	}
-	checks := map[string]func(o icmp.Observation) bool{
-		"ping_sweep": func(o icmp.Observation) bool {
-			return o.Evidence["source"] == "10.0.0.7" && o.Evidence["destinations"] == 12
+	checks := map[string]func(o finding.Finding) bool{
+		"icmp.ping_sweep": func(o finding.Finding) bool {
+			return o.Severity == finding.High && o.Count == 1 && o.Subjects[0] == "10.0.0.7: 12 destinations in 0.1 s" &&
+				o.Filter == "icmp.type == 8 && ip.src == 10.0.0.7" && len(o.Frames) == 10 && o.Frames[0] == 1
 		},
-		"flood": func(o icmp.Observation) bool {
-			return o.Evidence["source"] == "10.0.0.8" && o.Evidence["peak_per_second"].(int) >= 100
+		"icmp.flood": func(o finding.Finding) bool {
+			return strings.HasPrefix(o.Subjects[0], "10.0.0.8: ") && o.Filter == "icmp && ip.src == 10.0.0.8" && o.Frames[0] == 13
 		},
-		"large_payload":        func(o icmp.Observation) bool { return len(o.Frames) == 1 && o.Frames[0] == 163 },
-		"high_entropy_payload": func(o icmp.Observation) bool { return len(o.Frames) == 1 && o.Frames[0] == 164 },
-		"echo_to_broadcast":    func(o icmp.Observation) bool { return len(o.Frames) == 1 && o.Frames[0] == 165 },
-		"many_unreachables": func(o icmp.Observation) bool {
-			return o.Evidence["reporter"] == "10.0.9.1" && o.Evidence["count"] == 12
+		"icmp.large_payload": func(o finding.Finding) bool {
+			return len(o.Frames) == 1 && o.Frames[0] == 163 && o.Filter == "(icmp.type == 8 || icmpv6.type == 128) && data.len >= 1024"
+		},
+		"icmp.high_entropy_payload": func(o finding.Finding) bool {
+			return len(o.Frames) == 1 && o.Frames[0] == 164 && o.Filter == "frame.number == 164"
+		},
+		"icmp.echo_to_broadcast": func(o finding.Finding) bool { return len(o.Frames) == 1 && o.Frames[0] == 165 },
+		"icmp.many_unreachables": func(o finding.Finding) bool {
+			return o.Subjects[0] == "10.0.9.1 (12)" && o.Count == 12 && o.Filter == "icmp.type == 3 && ip.src == 10.0.9.1"
 		},
 	}
 	for k, ok := range checks {
@@ -261,5 +271,30 @@ func TestEveryError(t *testing.T) {
 				t.Errorf("%s: pointer %v", name, e.Pointer)
 			}
 		}
+	}
+}
+
+// TestTracerouteIsNotLoss (defect 5): the probes of a real traceroute,
+// answered by time exceeded, are not lost pings: they are counted apart,
+// with what answered them, and the loss figure leaves them out.
+func TestTracerouteIsNotLoss(t *testing.T) {
+	r := run(t, "../../testdata/captures/chrissanders--icmp_traceroute.pcapng")
+	if len(r.Echo.Destinations) != 1 {
+		t.Fatalf("destinations %+v", r.Echo.Destinations)
+	}
+	d := r.Echo.Destinations[0]
+	if d.Transmitted != 27 || d.Received != 3 || d.AnsweredByError != 24 || d.LossPercent != 0 ||
+		d.ErrorAnswers["time to live exceeded in transit"] != 24 {
+		t.Errorf("destination %+v", d)
+	}
+	if len(r.Echo.Unanswered) != 0 || len(r.Echo.AnsweredByError) != 24 {
+		t.Fatalf("unanswered %d, answered by an error %d", len(r.Echo.Unanswered), len(r.Echo.AnsweredByError))
+	}
+	if a := r.Echo.AnsweredByError[0]; a.Frame != 1 || a.ErrorFrame != 2 || a.AnsweredBy != "time to live exceeded in transit from 192.168.100.1" {
+		t.Errorf("first answered by an error %+v", a)
+	}
+	// tshark's figure stays: 24 requests without an echo reply.
+	if r.Statistics.UnansweredRequests != 24 {
+		t.Errorf("unanswered requests %d", r.Statistics.UnansweredRequests)
 	}
 }

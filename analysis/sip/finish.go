@@ -3,13 +3,17 @@ package sip
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
-// Observation thresholds.
+// Finding thresholds.
 const (
 	minFailures     = 5    // failed REGISTERs or INVITEs from one source
 	minScanUsers    = 5    // distinct users probed by one source
@@ -26,10 +30,9 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 		Calls:         []*Call{},
 		Registrations: []Registration{},
 		RTPStreams:    []RTPStream{},
-		Observations:  []Observation{},
+		Findings:      []finding.Finding{},
 		Malformed:     t.malformed,
 		Packets:       t.packets,
-		CapsHit:       []string{},
 		Warnings:      []string{},
 	}
 	if c != nil {
@@ -40,7 +43,6 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 	r.SIPPacketsFound = t.frames
 	r.SIPMessages = t.messages
 	r.SIPPacketsAnalyzed = len(t.packets)
-	r.PacketsListLimit = t.opts.MaxPackets
 	r.MalformedTotal = t.malformedTotal
 	if r.Malformed == nil {
 		r.Malformed = []Malformed{}
@@ -75,9 +77,9 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 		if exp > 0 {
 			rs.LostPercent = round3(float64(rs.Lost) * 100 / float64(exp))
 		}
-		if s.ep.call != nil {
-			rs.CallID = s.ep.call.CallID
-			cl := s.ep.call
+		if s.call != nil {
+			rs.CallID = s.call.CallID
+			cl := s.call
 			cl.RTPStreams = append(cl.RTPStreams, len(r.RTPStreams))
 			cl.RTPPackets += rs.Packets
 			cl.WorstLostPercent = math.Max(cl.WorstLostPercent, rs.LostPercent)
@@ -113,56 +115,102 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 	}
 	r.Statistics.Registrations = len(r.Registrations)
 
-	t.observe(r)
+	t.findings(r)
 
-	for k := range t.caps {
-		r.CapsHit = append(r.CapsHit, k)
+	if t.frames > 0 && t.listDropped > 0 {
+		t.caps.HitN("per-packet list (max_packets)", t.listLimit, t.listDropped)
 	}
-	sort.Strings(r.CapsHit)
+	r.Caps = t.caps.List()
+	r.Warnings = append(r.Warnings, t.caps.Warnings()...)
 	return r
 }
 
-func (t *Tap) observe(r *Report) {
-	// Sources in address order, for deterministic evidence.
+// Finding kinds (docs/reports.md lists each with its severity).
+const (
+	kindAuthFailures     = "sip.auth_failures"
+	kindScan             = "sip.scan"
+	kindCallWithoutMedia = "sip.call_without_media"
+	kindOneWayMedia      = "sip.one_way_media"
+	kindRTPLoss          = "sip.rtp_loss"
+	kindRTPJitter        = "sip.rtp_jitter"
+	kindMalformed        = "sip.malformed"
+)
+
+// gather builds one finding from its parts: subjects, filter alternatives
+// (any "" makes the filter empty) and frames.
+type gather struct {
+	f      finding.Finding
+	frames finding.Frames
+	terms  []string
+}
+
+func (g *gather) add(count int, subject, filter string, frames ...int) {
+	g.f.Count += count
+	g.f.Subjects = append(g.f.Subjects, subject)
+	g.terms = append(g.terms, filter)
+	for _, n := range frames {
+		g.frames.Add(n)
+	}
+}
+
+func (g *gather) done(r *Report, kind string, sev finding.Severity, lead string) {
+	if g.f.Count == 0 {
+		return
+	}
+	g.f.Kind, g.f.Severity, g.f.Tool = kind, sev, "sip"
+	g.f.Frames = g.frames.List()
+	if len(g.terms) <= maxFilterTerms {
+		g.f.Filter = finding.Or(g.terms...)
+	}
+	g.f.Summary = lead + ": " + some(g.f.Subjects)
+	r.Findings = append(r.Findings, finding.Normalize(g.f))
+}
+
+// maxFilterTerms is how many alternatives a finding's filter joins at most.
+const maxFilterTerms = 20
+
+// some lists the first subjects ("a, b, c and 4 more").
+func some(subjects []string) string {
+	const k = 3
+	if len(subjects) <= k {
+		return strings.Join(subjects, ", ")
+	}
+	return strings.Join(subjects[:k], ", ") + " and " + report.Count(len(subjects)-k) + " more"
+}
+
+func callFilter(id string) string { return "sip.Call-ID == " + finding.Quote(id) }
+
+func (t *Tap) findings(r *Report) {
+	// Sources in address order, for deterministic subjects.
 	srcs := make([]*source, 0, len(t.sources))
 	for _, s := range t.sources {
 		srcs = append(srcs, s)
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].addr.Less(srcs[j].addr) })
 
-	var guess, scan Observation
-	guess = Observation{Kind: "auth_failures", Severity: "high", Summary: "many failed REGISTERs or INVITEs from one source (password guessing?)"}
-	scan = Observation{Kind: "scan", Severity: "medium", Summary: "requests across many users or from a scanner's User-Agent (extension scan)"}
+	var guess, scan gather
 	for _, s := range srcs {
 		ua := s.scannerAgent
 		if ua == "" {
 			ua = topKey(s.userAgents)
 		}
-		if s.regFail+s.inviteFail >= minFailures {
-			guess.Count++
-			guess.Evidence = append(guess.Evidence, Evidence{
-				Source: s.addr.String(), UserAgent: ua, Frames: s.failFrames,
-				Detail: fmt.Sprintf("%d failed REGISTERs, %d failed INVITEs", s.regFail, s.inviteFail),
-			})
+		who := s.addr.String()
+		if ua != "" {
+			who += " (" + ua + ")"
+		}
+		if n := s.regFail + s.inviteFail; n >= minFailures {
+			guess.add(n, fmt.Sprintf("%s: %s, %s", who, report.Plural(s.regFail, "failed REGISTER", "failed REGISTERs"), report.Plural(s.inviteFail, "failed INVITE", "failed INVITEs")),
+				"sip.Status-Code >= 300 && "+finding.IPField("dst", s.addr), s.failFrames...)
 		}
 		if len(s.users) >= minScanUsers || s.scannerAgent != "" {
-			scan.Count++
-			d := fmt.Sprintf("%d distinct users in %s", len(s.users), methodsString(s.requests))
-			if s.scannerAgent != "" {
-				d += "; scanner User-Agent " + fmt.Sprintf("%q", s.scannerAgent)
-			}
-			scan.Evidence = append(scan.Evidence, Evidence{Source: s.addr.String(), UserAgent: ua, Frames: s.frames, Detail: d})
+			d := fmt.Sprintf("%s: %s in %s", who, report.Plural(len(s.users), "user", "users"), methodsString(s.requests))
+			scan.add(1, d, "sip.Request-Line && "+finding.IPField("src", s.addr), s.frames...)
 		}
 	}
-	if guess.Count > 0 {
-		r.Observations = append(r.Observations, guess)
-	}
-	if scan.Count > 0 {
-		r.Observations = append(r.Observations, scan)
-	}
+	guess.done(r, kindAuthFailures, finding.High, report.Plural(guess.f.Count, "failed REGISTER or INVITE", "failed REGISTERs or INVITEs")+fmt.Sprintf(" from sources with %d or more (password guessing?)", minFailures))
+	scan.done(r, kindScan, finding.Medium, report.Plural(scan.f.Count, "source sends", "sources send")+" requests across many users or with a scanner's User-Agent (extension scan)")
 
-	noMedia := Observation{Kind: "call_without_media", Severity: "medium", Summary: "answered calls with no RTP seen on the announced ports"}
-	oneWay := Observation{Kind: "one_way_media", Severity: "medium", Summary: "answered calls with RTP in one direction only"}
+	var noMedia, oneWay gather
 	for _, cl := range r.Calls {
 		if cl.State != "answered" {
 			continue
@@ -172,49 +220,65 @@ func (t *Tap) observe(r *Report) {
 			s := r.RTPStreams[i]
 			dirs[fmt.Sprintf("%s:%d", s.Src, s.SrcPort)] = true
 		}
-		ev := Evidence{CallID: cl.CallID, Frames: []int{cl.FirstFrame}}
 		switch len(dirs) {
 		case 0:
-			noMedia.Count++
-			ev.Detail = fmt.Sprintf("%s → %s, offered %s", cl.Caller, cl.Callee, mediaString(cl.MediaOffered))
-			noMedia.Evidence = append(noMedia.Evidence, ev)
+			noMedia.add(1, fmt.Sprintf("%s (%s → %s, offered %s)", cl.CallID, cl.Caller, cl.Callee, mediaString(cl.MediaOffered)), callFilter(cl.CallID), cl.FirstFrame)
 		case 1:
-			oneWay.Count++
 			for d := range dirs {
-				ev.Detail = "RTP only from " + d
+				oneWay.add(1, cl.CallID+" (RTP only from "+d+")", callFilter(cl.CallID), cl.FirstFrame)
 			}
-			oneWay.Evidence = append(oneWay.Evidence, ev)
 		}
 	}
-	loss := Observation{Kind: "rtp_loss", Severity: "medium", Summary: fmt.Sprintf("RTP streams losing %.0f %% or more of their packets", highLossPercent)}
-	jit := Observation{Kind: "rtp_jitter", Severity: "low", Summary: fmt.Sprintf("RTP streams with mean jitter of %.0f ms or more", highJitterMs)}
+	noMedia.done(r, kindCallWithoutMedia, finding.Medium, report.Plural(noMedia.f.Count, "answered call has", "answered calls have")+" no RTP on the announced ports")
+	oneWay.done(r, kindOneWayMedia, finding.Medium, report.Plural(oneWay.f.Count, "answered call has", "answered calls have")+" RTP in one direction only")
+
+	var loss, jit gather
 	for _, s := range r.RTPStreams {
-		ev := Evidence{CallID: s.CallID, Frames: []int{s.FirstFrame}}
+		flt := fmt.Sprintf("rtp.ssrc == %s && %s && udp.srcport == %d", s.SSRC, finding.IPField("src", netip.MustParseAddr(s.Src)), s.SrcPort)
+		name := fmt.Sprintf("%s:%d → %s:%d SSRC %s", s.Src, s.SrcPort, s.Dst, s.DstPort, s.SSRC)
 		if s.LostPercent >= highLossPercent {
-			loss.Count++
-			ev.Detail = fmt.Sprintf("%s:%d → %s:%d SSRC %s: %d of %d lost (%.1f %%)", s.Src, s.SrcPort, s.Dst, s.DstPort, s.SSRC, s.Lost, s.Expected, s.LostPercent)
-			loss.Evidence = append(loss.Evidence, ev)
+			loss.add(1, fmt.Sprintf("%s: %s of %s lost (%.1f %%)", name, report.Count(s.Lost), report.Count(s.Expected), s.LostPercent), flt, s.FirstFrame)
 		}
 		if s.ClockRate != 0 && s.MeanJitterMs >= highJitterMs {
-			jit.Count++
-			ev.Detail = fmt.Sprintf("%s:%d → %s:%d SSRC %s: mean jitter %.1f ms, max %.1f ms", s.Src, s.SrcPort, s.Dst, s.DstPort, s.SSRC, s.MeanJitterMs, s.MaxJitterMs)
-			jit.Evidence = append(jit.Evidence, ev)
+			jit.add(1, fmt.Sprintf("%s: mean jitter %.1f ms, max %.1f ms", name, s.MeanJitterMs, s.MaxJitterMs), flt, s.FirstFrame)
 		}
 	}
-	for _, o := range []Observation{noMedia, oneWay, loss, jit} {
-		if o.Count > 0 {
-			r.Observations = append(r.Observations, o)
-		}
-	}
+	loss.done(r, kindRTPLoss, finding.Medium, report.Plural(loss.f.Count, "RTP stream loses", "RTP streams lose")+fmt.Sprintf(" %.0f %% or more of its packets", highLossPercent))
+	jit.done(r, kindRTPJitter, finding.Low, report.Plural(jit.f.Count, "RTP stream has", "RTP streams have")+fmt.Sprintf(" a mean jitter of %.0f ms or more", highJitterMs))
+
 	if t.malformedTotal > 0 {
-		o := Observation{Kind: "malformed", Severity: "low", Summary: "SIP messages that could not be parsed", Count: t.malformedTotal}
-		for i, m := range t.malformed {
-			if i == 5 {
-				break
-			}
-			o.Evidence = append(o.Evidence, Evidence{Source: m.Src, Frames: []int{m.Frame}, Detail: m.Reason})
+		var mal gather
+		for _, m := range t.malformed {
+			mal.add(1, m.Src+": "+m.Reason, "frame.number == "+strconv.Itoa(m.Frame), m.Frame)
 		}
-		r.Observations = append(r.Observations, o)
+		mal.f.Count = t.malformedTotal
+		if t.malformedTotal > len(t.malformed) {
+			mal.terms = append(mal.terms, "")
+		}
+		// One subject per distinct reason and source.
+		seen := map[string]bool{}
+		subj := mal.f.Subjects[:0]
+		for _, x := range mal.f.Subjects {
+			if !seen[x] {
+				seen[x] = true
+				subj = append(subj, x)
+			}
+		}
+		mal.f.Subjects = subj
+		if len(mal.terms) > 1 {
+			// A set of frame numbers rather than a chain of alternatives.
+			var nums []string
+			for _, m := range t.malformed {
+				nums = append(nums, strconv.Itoa(m.Frame))
+			}
+			mal.terms = nil
+			if t.malformedTotal == len(t.malformed) && len(nums) <= maxFilterTerms {
+				mal.terms = []string{finding.In("frame.number", nums)}
+			} else {
+				mal.terms = []string{""}
+			}
+		}
+		mal.done(r, kindMalformed, finding.Low, report.Plural(t.malformedTotal, "SIP message", "SIP messages")+" could not be parsed")
 	}
 }
 

@@ -128,7 +128,7 @@ func TestGenerateFraming(t *testing.T) {
 	var held []byte
 	for i := 0; i < 30; i++ {
 		p := rtpPacket(seq, ts, i == 0)
-		p[1] = p[1]&0x80 | 0 // PCMU
+		p[1] &= 0x80 // PCMU (payload type 0)
 		switch {
 		case i == 12: // lost
 		case i == 20:

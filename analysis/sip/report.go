@@ -1,5 +1,10 @@
 package sip
 
+import (
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
+)
+
 // Report is the "sip" tool's report: the seed's analyze_sip_packets keys, then
 // calls, registrations, RTP streams and observations.
 type Report struct {
@@ -10,22 +15,24 @@ type Report struct {
 	// SIPPacketsAnalyzed is the number of rows in Packets.
 	SIPPacketsAnalyzed int `json:"sip_packets_analyzed"`
 	// SIPMessages counts SIP messages (a TCP segment can carry several).
-	SIPMessages   int            `json:"sip_messages"`
-	Statistics    Statistics     `json:"statistics"`
-	Calls         []*Call        `json:"calls"`
-	Registrations []Registration `json:"registrations"`
-	RTPStreams    []RTPStream    `json:"rtp_streams"`
-	Observations  []Observation  `json:"observations"`
-	Malformed     []Malformed    `json:"malformed"`
+	SIPMessages   int               `json:"sip_messages"`
+	Statistics    Statistics        `json:"statistics"`
+	Calls         []*Call           `json:"calls"`
+	Registrations []Registration    `json:"registrations"`
+	RTPStreams    []RTPStream       `json:"rtp_streams"`
+	Findings      []finding.Finding `json:"findings"`
+	Malformed     []Malformed       `json:"malformed"`
 	// MalformedTotal counts every malformed message (Malformed lists the first 1,000).
-	MalformedTotal   int      `json:"malformed_total"`
-	Packets          []Packet `json:"packets"`
-	PacketsListLimit int      `json:"packets_list_limit"`
-	// CapsHit names the tables that reached their cap (their figures are then partial).
-	CapsHit  []string `json:"caps_hit"`
-	Message  string   `json:"message,omitempty"`
-	Warnings []string `json:"warnings"`
+	MalformedTotal int      `json:"malformed_total"`
+	Packets        []Packet `json:"packets"`
+	// Caps are the tables that reached their cap (their figures are then partial).
+	Caps     []report.Cap `json:"caps"`
+	Message  string       `json:"message,omitempty"`
+	Warnings []string     `json:"warnings"`
 }
+
+// FindingList returns the report's findings (finding.Lister).
+func (r *Report) FindingList() []finding.Finding { return r.Findings }
 
 // Statistics counts messages as Wireshark's SIP statistics do.
 type Statistics struct {
@@ -165,24 +172,6 @@ type RTPStream struct {
 	StartTime      float64 `json:"start_time"`
 	DurationS      float64 `json:"duration_s"`
 	CallID         string  `json:"call_id"`
-}
-
-// Observation is a finding with its evidence.
-type Observation struct {
-	Kind     string     `json:"kind"`
-	Severity string     `json:"severity"`
-	Summary  string     `json:"summary"`
-	Count    int        `json:"count"`
-	Evidence []Evidence `json:"evidence"`
-}
-
-// Evidence names the hosts, calls and frames behind an observation.
-type Evidence struct {
-	Frames    []int  `json:"frames,omitempty"`
-	Source    string `json:"source,omitempty"`
-	CallID    string `json:"call_id,omitempty"`
-	UserAgent string `json:"user_agent,omitempty"`
-	Detail    string `json:"detail,omitempty"`
 }
 
 // Malformed is a message that could not be parsed.

@@ -10,8 +10,8 @@ import (
 
 func kinds(r *Report) string {
 	var k []string
-	for _, o := range r.Observations {
-		k = append(k, o.Kind)
+	for _, o := range r.Findings {
+		k = append(k, strings.TrimPrefix(o.Kind, "sip."))
 	}
 	return strings.Join(k, ",")
 }

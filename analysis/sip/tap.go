@@ -6,10 +6,10 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 func init() {
@@ -28,7 +28,6 @@ const (
 	maxUsersPerSrc  = 1000
 	maxFlow         = 200
 	maxMalformed    = 1000
-	maxPacketsList  = 10000
 	maxStatKeys     = 1000
 	maxFramesInEvid = 20
 )
@@ -51,6 +50,7 @@ type Tap struct {
 	regOrder  []*reg
 
 	endpoints map[netip.AddrPort]*endpoint
+	pairs     map[apPair]*pairMedia // offer/answer media pairs, the latest in force
 	streams   map[streamKey]*stream
 	strOrder  []*stream
 
@@ -60,7 +60,9 @@ type Tap struct {
 	malformed      []Malformed
 	malformedTotal int
 	packets        []Packet
-	caps           map[string]bool
+	caps           report.Caps
+	listLimit      int // per-packet list limit (report.ListLimit)
+	listDropped    int
 
 	// cur is the frame being handled.
 	cur *frame.Frame
@@ -76,14 +78,32 @@ type call struct {
 	cancelled   bool
 	provisional bool
 	byeSeen     bool
+	offer       *SDP // the SDP offer in force
 }
 
 type reg struct {
 	Registration
-	pendingFail bool
 }
 
+// endpoint is an SDP-announced media address with the call that announced
+// it last.
 type endpoint struct {
+	call   *call
+	codecs []Codec
+}
+
+// apPair is an offer/answer media pair, both endpoints, in address order.
+type apPair struct{ a, b netip.AddrPort }
+
+func makePair(x, y netip.AddrPort) apPair {
+	if y.Compare(x) < 0 {
+		x, y = y, x
+	}
+	return apPair{x, y}
+}
+
+// pairMedia is the call an offer/answer pair belongs to and its codecs.
+type pairMedia struct {
 	call   *call
 	codecs []Codec
 }
@@ -95,7 +115,7 @@ type streamKey struct {
 
 type stream struct {
 	key  streamKey
-	ep   *endpoint
+	call *call // the call whose offer/answer was in force at its first packet
 	st   rtpStats
 	info payloadInfo
 }
@@ -131,10 +151,11 @@ func New(o *engine.Options) *Tap {
 		regs:      map[string]*reg{},
 		regByCID:  map[string]*reg{},
 		endpoints: map[netip.AddrPort]*endpoint{},
+		pairs:     map[apPair]*pairMedia{},
 		streams:   map[streamKey]*stream{},
 		sources:   map[netip.Addr]*source{},
 		tcp:       map[flowKey]*tcpFlow{},
-		caps:      map[string]bool{},
+		listLimit: report.ListLimit(o.MaxPackets),
 	}
 }
 
@@ -194,7 +215,36 @@ func (t *Tap) bad(f *frame.Frame, reason string) {
 
 func apString(a netip.Addr, p uint16) string { return netip.AddrPortFrom(a, p).String() }
 
-func (t *Tap) capHit(name string) { t.caps[name] = true }
+// capNames are the tables a cap applies to, by the name capHit is given,
+// with the words and the limit the report's caps use.
+var capNames = map[string]struct {
+	what  string
+	limit int
+}{
+	"call_ids":                    {"Call-IDs", maxCallIDs},
+	"calls":                       {"calls", maxCalls},
+	"registrations":               {"registrations", maxRegs},
+	"media_endpoints":             {"SDP media endpoints", maxEndpoints},
+	"media_pairs":                 {"SDP offer/answer pairs", maxEndpoints},
+	"rtp_streams":                 {"RTP streams", maxStreams},
+	"sources":                     {"sources", maxSources},
+	"tcp_flows":                   {"SIP-over-TCP flows", maxTCPFlows},
+	"statistics.transports":       {"transports counted", maxStatKeys},
+	"statistics.methods":          {"methods counted", maxStatKeys},
+	"statistics.status_codes":     {"status codes counted", maxStatKeys},
+	"statistics.response_classes": {"response classes counted", maxStatKeys},
+	"statistics.user_agents":      {"User-Agents counted", maxStatKeys},
+	"statistics.servers":          {"Server headers counted", maxStatKeys},
+}
+
+// capHit counts one item of a table not kept at its cap.
+func (t *Tap) capHit(name string) {
+	c, ok := capNames[name]
+	if !ok {
+		c.what, c.limit = name, maxStatKeys
+	}
+	t.caps.Hit(c.what, c.limit)
+}
 
 func (t *Tap) ms(ns int64) float64 { return float64(ns) / 1e6 }
 
@@ -302,7 +352,7 @@ func (s *source) addFail(n int) {
 	}
 }
 
-func utc(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+func utc(ns int64) string { return report.Time(ns) }
 
 func label(m *Message, sdp *SDP) string {
 	var l string
@@ -345,6 +395,15 @@ func (t *Tap) callMessage(c *call, m *Message, f *frame.Frame, src, dst netip.Ad
 	}
 	if sdp != nil {
 		t.announce(sdp, c)
+		// The offer is in the first SDP of the INVITE transaction (request,
+		// or a response when the INVITE had none); the answer in the other
+		// side's SDP (RFC 3264).
+		switch {
+		case m.Request && m.Method == "INVITE", c.offer == nil:
+			c.offer = sdp
+		default:
+			t.pair(c, c.offer, sdp)
+		}
 	}
 	if m.Request {
 		switch m.Method {
@@ -428,6 +487,28 @@ func (t *Tap) announce(s *SDP, c *call) {
 			continue
 		}
 		t.endpoints[ap] = &endpoint{call: c, codecs: md.Codecs}
+	}
+}
+
+// pair records each media line of an offer with the same line of its
+// answer (RFC 3264 §6: one answer line per offer line, in order), so that
+// RTP between them belongs to this call from now on.
+func (t *Tap) pair(c *call, offer, answer *SDP) {
+	for i := range answer.Media {
+		if i >= len(offer.Media) {
+			break
+		}
+		a, ok1 := offer.Media[i].endpoint()
+		b, ok2 := answer.Media[i].endpoint()
+		if !ok1 || !ok2 {
+			continue
+		}
+		k := makePair(a, b)
+		if _, ok := t.pairs[k]; !ok && len(t.pairs) >= maxEndpoints {
+			t.capHit("media_pairs")
+			continue
+		}
+		t.pairs[k] = &pairMedia{call: c, codecs: answer.Media[i].Codecs}
 	}
 }
 
@@ -538,11 +619,8 @@ func scannerAgent(ua string) bool {
 }
 
 func (t *Tap) packet(m *Message, f *frame.Frame, transport string, sdp *SDP) {
-	limit := t.opts.MaxPackets
-	if limit <= 0 || limit > maxPacketsList {
-		limit = maxPacketsList
-	}
-	if len(t.packets) >= limit {
+	if len(t.packets) >= t.listLimit {
+		t.listDropped++
 		return
 	}
 	p := Packet{
@@ -592,8 +670,13 @@ func (t *Tap) rtp(f *frame.Frame) {
 			t.capHit("rtp_streams")
 			return
 		}
-		codecs := ep.codecs
-		s = &stream{key: k, ep: ep}
+		// The call is fixed now: the offer/answer pair in force between
+		// the two endpoints, else the call that last announced one of them.
+		cl, codecs := ep.call, ep.codecs
+		if pm := t.pairs[makePair(src, dst)]; pm != nil {
+			cl, codecs = pm.call, pm.codecs
+		}
+		s = &stream{key: k, call: cl}
 		s.info = func(pt uint8) (string, int) {
 			for _, c := range codecs {
 				if c.PayloadType == int(pt) {
