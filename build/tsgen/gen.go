@@ -241,11 +241,11 @@ func (g *gen) ref(t reflect.Type) (string, error) {
 		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
 			return "string", nil // base64
 		}
-		e, err := g.ref(t.Elem())
+		e, err := g.elem(t.Elem())
 		if err != nil {
 			return "", err
 		}
-		if strings.Contains(e, " ") {
+		if strings.Contains(e, " | ") {
 			e = "(" + e + ")"
 		}
 		// A nil slice is written as null: the reports never hold one (checked by TestNoNulls).
@@ -258,7 +258,7 @@ func (g *gen) ref(t reflect.Type) (string, error) {
 		default:
 			return "", fmt.Errorf("tsgen: map key %v cannot be written as JSON", k)
 		}
-		e, err := g.ref(t.Elem())
+		e, err := g.elem(t.Elem())
 		if err != nil {
 			return "", err
 		}
@@ -270,6 +270,15 @@ func (g *gen) ref(t reflect.Type) (string, error) {
 		return g.named(t)
 	}
 	return "", fmt.Errorf("tsgen: %v (%v) cannot be written as JSON", t, t.Kind())
+}
+
+// elem returns the TypeScript type of an element of a list or map: a
+// pointer element is never nil there (checked by TestNoNulls), so never null.
+func (g *gen) elem(t reflect.Type) (string, error) {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return g.ref(t)
 }
 
 // named returns the TypeScript name of named struct type t, queueing its declaration.

@@ -127,7 +127,7 @@ func TestNoNulls(t *testing.T) {
 }
 
 // walkNulls calls bad with the path of every null in v where Go type t is
-// neither a pointer nor an interface.
+// neither a pointer nor an interface, and of every null element of a list or map.
 func walkNulls(v any, t reflect.Type, path string, bad func(string)) {
 	if v == nil {
 		if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
@@ -135,19 +135,26 @@ func walkNulls(v any, t reflect.Type, path string, bad func(string)) {
 		}
 		return
 	}
+	elem := func(e any, path string) {
+		if e == nil {
+			bad(path)
+			return
+		}
+		walkNulls(e, t.Elem(), path, bad)
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		walkNulls(v, t.Elem(), path, bad)
 	case reflect.Slice, reflect.Array:
 		if l, ok := v.([]any); ok {
 			for _, e := range l {
-				walkNulls(e, t.Elem(), path+"[]", bad)
+				elem(e, path+"[]")
 			}
 		}
 	case reflect.Map:
 		if m, ok := v.(map[string]any); ok {
 			for _, e := range m {
-				walkNulls(e, t.Elem(), path+"{}", bad)
+				elem(e, path+"{}")
 			}
 		}
 	case reflect.Struct:
@@ -184,8 +191,9 @@ func TestWalkNulls(t *testing.T) {
 		Map  map[string]int `json:"map"`
 		Ptr  *int           `json:"ptr"`
 		Rows []inner        `json:"rows"`
+		Ptrs []*inner       `json:"ptrs"`
 	}
-	js, _ := json.Marshal(outer{Rows: []inner{{}}})
+	js, _ := json.Marshal(outer{Rows: []inner{{}}, Ptrs: []*inner{nil}})
 	var v any
 	if err := json.Unmarshal(js, &v); err != nil {
 		t.Fatal(err)
@@ -193,7 +201,7 @@ func TestWalkNulls(t *testing.T) {
 	var got []string
 	walkNulls(v, reflect.TypeFor[outer](), "r", func(p string) { got = append(got, p) })
 	sort.Strings(got)
-	if want := []string{"r.list", "r.map", "r.rows[].list"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"r.list", "r.map", "r.ptrs[]", "r.rows[].list"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("nulls found at %v, want %v", got, want)
 	}
 }

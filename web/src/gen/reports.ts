@@ -468,10 +468,10 @@ export interface DNSPacket {
   opcode: string;
   rcode: string;
   flags: DNSPacketFlags;
-  questions: (Record<string, unknown>)[];
-  answers: (Record<string, unknown>)[];
-  authority: (Record<string, unknown>)[];
-  additional: (Record<string, unknown>)[];
+  questions: Record<string, unknown>[];
+  answers: Record<string, unknown>[];
+  authority: Record<string, unknown>[];
+  additional: Record<string, unknown>[];
   error?: string;
 }
 
@@ -503,7 +503,7 @@ export interface DNSReport {
   top_servers: DNSHostCount[];
   transactions: DNSTransaction[];
   transactions_total: number;
-  observations: (DNSObservation | null)[];
+  observations: DNSObservation[];
   malformed: DNSMalformed[];
   packets: DNSPacket[];
   packets_list_limit: number;
@@ -1339,7 +1339,7 @@ export interface SIPReport {
   /** SIPMessages counts SIP messages (a TCP segment can carry several). */
   sip_messages: number;
   statistics: SIPStatistics;
-  calls: (SIPCall | null)[];
+  calls: SIPCall[];
   registrations: SIPRegistration[];
   rtp_streams: SIPRTPStream[];
   observations: SIPObservation[];
