@@ -35,12 +35,12 @@ function fromServer(type: string): boolean {
 
 /** ladder draws one transaction as a table: offset, client, arrow, server. */
 function ladder(tx: Row, id: string, client: string): HTMLElement {
-  const msgs = arr(tx["messages"]).map(obj);
-  const t0 = n(msgs[0]?.["timestamp"]);
-  const outcome = fmt.text(tx["outcome"]);
-  const granted = tx["address_granted"] ? ` · ${fmt.text(tx["address_granted"])}` : "";
-  const lease = typeof tx["lease_time"] === "number" ? ` · lease ${fmt.duration(tx["lease_time"])}` : "";
-  const d2a = typeof tx["discover_to_ack"] === "number" ? tx["discover_to_ack"] : tx["solicit_to_reply"];
+  const msgs = arr(tx.messages).map(obj);
+  const t0 = n(msgs[0]?.timestamp);
+  const outcome = fmt.text(tx.outcome);
+  const granted = tx.address_granted ? ` · ${fmt.text(tx.address_granted)}` : "";
+  const lease = typeof tx.lease_time === "number" ? ` · lease ${fmt.duration(tx.lease_time)}` : "";
+  const d2a = typeof tx.discover_to_ack === "number" ? tx.discover_to_ack : tx.solicit_to_reply;
   return h(
     "details",
     { class: "dhcp-transaction", "data-transaction": id, open: msgs.length <= 8 ? true : undefined },
@@ -55,7 +55,7 @@ function ladder(tx: Row, id: string, client: string): HTMLElement {
       granted,
       lease,
       typeof d2a === "number" ? [" · ", h("span", { "data-key": "dhcp-setup-time" }, fmt.duration(d2a))] : null,
-      tx["relayed"] === true ? " · relayed" : null,
+      tx.relayed === true ? " · relayed" : null,
     ),
     h(
       "table",
@@ -65,18 +65,18 @@ function ladder(tx: Row, id: string, client: string): HTMLElement {
         "tbody",
         null,
         msgs.map((m) => {
-          const type = fmt.text(m["type"]);
+          const type = fmt.text(m.type);
           const srv = fromServer(type);
           const cell = { style: { padding: "1px 12px 1px 0" } };
           return h(
             "tr",
             null,
-            h("td", cell, fmt.count(m["frame"])),
-            h("td", cell, fmt.duration(n(m["timestamp"]) - t0)),
-            h("td", cell, srv ? fmt.text(m["dst_ip"]) : fmt.text(m["src_ip"])),
+            h("td", cell, fmt.count(m.frame)),
+            h("td", cell, fmt.duration(n(m.timestamp) - t0)),
+            h("td", cell, srv ? fmt.text(m.dst_ip) : fmt.text(m.src_ip)),
             h("td", cell, srv ? "◀──────" : "──────▶"),
-            h("td", cell, srv ? fmt.text(m["src_ip"]) : fmt.text(m["dst_ip"])),
-            h("td", cell, h("strong", null, type), m["your_ip"] ? ` (${fmt.text(m["your_ip"])})` : ""),
+            h("td", cell, srv ? fmt.text(m.src_ip) : fmt.text(m.dst_ip)),
+            h("td", cell, h("strong", null, type), m.your_ip ? ` (${fmt.text(m.your_ip)})` : ""),
           );
         }),
       ),
@@ -93,14 +93,14 @@ function observationsBlock(list: unknown[]): HTMLElement {
       { class: "dhcp-observations" },
       list.map((x) => {
         const o = obj(x);
-        const frames = arr(o["frames"]).filter((f): f is number => typeof f === "number");
-        const ev = obj(o["evidence"]);
+        const frames = arr(o.frames).filter((f): f is number => typeof f === "number");
+        const ev = obj(o.evidence);
         return h(
           "li",
-          { "data-observation": fmt.text(o["kind"]) },
-          h("strong", null, fmt.text(o["kind"])),
+          { "data-observation": fmt.text(o.kind) },
+          h("strong", null, fmt.text(o.kind)),
           " ",
-          fmt.text(o["summary"]),
+          fmt.text(o.summary),
           frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((f) => fmt.count(f)).join(", ")})`) : null,
           Object.keys(ev).length > 0
             ? h(
@@ -126,25 +126,25 @@ function evidenceText(o: Row): string {
 
 const clientColumns: Column<Row>[] = [
   { key: "mac", title: "Client MAC", width: "minmax(11em, 1fr)" },
-  { key: "host_names", title: "Host name", width: "minmax(9em, 1fr)", value: (r) => list(r["host_names"]) },
-  { key: "vendor_classes", title: "Vendor class", width: "minmax(9em, 1fr)", value: (r) => list(r["vendor_classes"]) },
-  { key: "addresses_obtained", title: "Addresses obtained", width: "minmax(10em, 1fr)", value: (r) => list(r["addresses_obtained"]) },
-  { key: "lease_times", title: "Leases", width: "minmax(7em, 1fr)", value: (r) => arr(r["lease_times"]).map((x) => fmt.duration(x)).join(", ") },
+  { key: "host_names", title: "Host name", width: "minmax(9em, 1fr)", value: (r) => list(r.host_names) },
+  { key: "vendor_classes", title: "Vendor class", width: "minmax(9em, 1fr)", value: (r) => list(r.vendor_classes) },
+  { key: "addresses_obtained", title: "Addresses obtained", width: "minmax(10em, 1fr)", value: (r) => list(r.addresses_obtained) },
+  { key: "lease_times", title: "Leases", width: "minmax(7em, 1fr)", value: (r) => arr(r.lease_times).map((x) => fmt.duration(x)).join(", ") },
   { key: "transactions", title: "Transactions", numeric: true, width: "7em" },
   { key: "first_seen", title: "First seen (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
 ];
 
 const serverColumns: Column<Row>[] = [
   { key: "server_id", title: "Server", width: "minmax(9em, 1fr)" },
-  { key: "macs", title: "MAC", width: "minmax(10em, 1fr)", value: (r) => list(r["macs"]) },
+  { key: "macs", title: "MAC", width: "minmax(10em, 1fr)", value: (r) => list(r.macs) },
   { key: "offers", title: "Offers", numeric: true, width: "5em" },
   { key: "acks", title: "ACKs", numeric: true, width: "5em" },
   { key: "naks", title: "NAKs", numeric: true, width: "5em" },
-  { key: "addresses_handed_out", title: "Addresses handed out", width: "minmax(10em, 2fr)", value: (r) => list(r["addresses_handed_out"]) },
-  { key: "routers", title: "Routers", width: "minmax(8em, 1fr)", value: (r) => list(r["routers"]) },
-  { key: "dns_servers", title: "DNS", width: "minmax(8em, 1fr)", value: (r) => list(r["dns_servers"]) },
-  { key: "subnet_masks", title: "Mask", width: "minmax(8em, 1fr)", value: (r) => list(r["subnet_masks"]) },
-  { key: "lease_times", title: "Leases", width: "minmax(6em, 1fr)", value: (r) => arr(r["lease_times"]).map((x) => fmt.duration(x)).join(", ") },
+  { key: "addresses_handed_out", title: "Addresses handed out", width: "minmax(10em, 2fr)", value: (r) => list(r.addresses_handed_out) },
+  { key: "routers", title: "Routers", width: "minmax(8em, 1fr)", value: (r) => list(r.routers) },
+  { key: "dns_servers", title: "DNS", width: "minmax(8em, 1fr)", value: (r) => list(r.dns_servers) },
+  { key: "subnet_masks", title: "Mask", width: "minmax(8em, 1fr)", value: (r) => list(r.subnet_masks) },
+  { key: "lease_times", title: "Leases", width: "minmax(6em, 1fr)", value: (r) => arr(r.lease_times).map((x) => fmt.duration(x)).join(", ") },
 ];
 
 const packetColumns: Column<Row>[] = [
@@ -157,78 +157,78 @@ const packetColumns: Column<Row>[] = [
   { key: "dst_ip", title: "Destination", width: "minmax(8em, 1fr)" },
   { key: "your_ip", title: "Your IP", width: "minmax(8em, 1fr)" },
   { key: "server_id", title: "Server ID", width: "minmax(8em, 1fr)" },
-  { key: "options", title: "Options", width: "minmax(16em, 3fr)", value: (r) => Object.keys(obj(r["options"])).sort().join(", ") },
+  { key: "options", title: "Options", width: "minmax(16em, 3fr)", value: (r) => Object.keys(obj(r.options)).sort().join(", ") },
 ];
 
 function v6Block(v: Row): HTMLElement | null {
-  if (n(v["packets_found"]) === 0) return null;
-  const txs = arr(v["transactions_list"]).map(obj);
+  if (n(v.packets_found) === 0) return null;
+  const txs = arr(v.transactions_list).map(obj);
   return section(
-    `DHCPv6 (${fmt.count(v["packets_found"])} messages)`,
+    `DHCPv6 (${fmt.count(v.packets_found)} messages)`,
     keyValue([
-      ["Message types", Object.entries(obj(v["message_types"])).sort().map(([k, c]) => `${k} ${fmt.count(c)}`).join(", ") || "—"],
-      ["Transactions", h("span", { "data-key": "dhcpv6-transactions" }, fmt.count(v["transactions"]))],
-      ["Clients (DUIDs)", fmt.count(v["unique_clients"])],
-      ["Servers (DUIDs)", fmt.count(v["unique_servers"])],
-      ["Relayed", fmt.count(v["relayed"])],
+      ["Message types", Object.entries(obj(v.message_types)).sort().map(([k, c]) => `${k} ${fmt.count(c)}`).join(", ") || "—"],
+      ["Transactions", h("span", { "data-key": "dhcpv6-transactions" }, fmt.count(v.transactions))],
+      ["Clients (DUIDs)", fmt.count(v.unique_clients)],
+      ["Servers (DUIDs)", fmt.count(v.unique_servers)],
+      ["Relayed", fmt.count(v.relayed)],
     ]),
     h(
       "div",
       null,
-      txs.map((t) => ladder(t, fmt.text(t["transaction_id"]), `client ${fmt.text(t["client_duid"])}`)),
+      txs.map((t) => ladder(t, fmt.text(t.transaction_id), `client ${fmt.text(t.client_duid)}`)),
     ),
     table({
       label: "DHCPv6 clients",
       columns: [
         { key: "duid", title: "DUID", width: "minmax(14em, 2fr)" },
         { key: "mac", title: "MAC", width: "minmax(10em, 1fr)" },
-        { key: "addresses", title: "Addresses", width: "minmax(12em, 2fr)", value: (r) => list(r["addresses"]) },
-        { key: "prefixes", title: "Prefixes", width: "minmax(10em, 1fr)", value: (r) => list(r["prefixes"]) },
+        { key: "addresses", title: "Addresses", width: "minmax(12em, 2fr)", value: (r) => list(r.addresses) },
+        { key: "prefixes", title: "Prefixes", width: "minmax(10em, 1fr)", value: (r) => list(r.prefixes) },
       ],
-      rows: arr(v["clients"]).map(obj),
+      rows: arr(v.clients).map(obj),
       maxHeight: 240,
     }),
     table({
       label: "DHCPv6 servers",
       columns: [
         { key: "duid", title: "DUID", width: "minmax(14em, 2fr)" },
-        { key: "ips", title: "Addresses", width: "minmax(12em, 1fr)", value: (r) => list(r["ips"]) },
+        { key: "ips", title: "Addresses", width: "minmax(12em, 1fr)", value: (r) => list(r.ips) },
         { key: "advertises", title: "Advertises", numeric: true, width: "7em" },
         { key: "replies", title: "Replies", numeric: true, width: "7em" },
-        { key: "addresses_assigned", title: "Assigned", width: "minmax(12em, 2fr)", value: (r) => list(r["addresses_assigned"]) },
-        { key: "dns_servers", title: "DNS", width: "minmax(10em, 1fr)", value: (r) => list(r["dns_servers"]) },
+        { key: "addresses_assigned", title: "Assigned", width: "minmax(12em, 2fr)", value: (r) => list(r.addresses_assigned) },
+        { key: "dns_servers", title: "DNS", width: "minmax(10em, 1fr)", value: (r) => list(r.dns_servers) },
       ],
-      rows: arr(v["servers"]).map(obj),
+      rows: arr(v.servers).map(obj),
       maxHeight: 240,
     }),
   );
 }
 
 function render(root: HTMLElement, report: Report): void {
-  const v = report["dhcp"];
+  const v = report.dhcp;
   if (isToolError(v)) {
     root.append(note("error", h("strong", null, "dhcp could not run: "), v.error));
     return;
   }
   const d = obj(v);
-  const s = obj(d["statistics"]);
-  const v6 = obj(d["dhcpv6"]);
-  root.append(h("div", { class: "view-head" }, warnings(d["warnings"])));
-  if (n(d["dhcp_packets_found"]) === 0 && n(v6["packets_found"]) === 0) {
+  const s = obj(d.statistics);
+  const v6 = obj(d.dhcpv6);
+  root.append(h("div", { class: "view-head" }, warnings(d.warnings)));
+  if (n(d.dhcp_packets_found) === 0 && n(v6.packets_found) === 0) {
     root.append(note("info", "No DHCP packets in this capture."));
     return;
   }
-  const limits = arr(d["limits"]).map((x) => fmt.text(x));
+  const limits = arr(d.limits).map((x) => fmt.text(x));
   if (limits.length > 0) root.append(note("warn", h("strong", null, "Limits reached: "), limits.join("; ")));
-  const txs = arr(d["transactions"]).map(obj);
-  const types = obj(s["message_types"]);
-  const unanswered = txs.filter((t) => t["outcome"] === "no answer").length;
+  const txs = arr(d.transactions).map(obj);
+  const types = obj(s.message_types);
+  const unanswered = txs.filter((t) => t.outcome === "no answer").length;
   root.append(
     cards([
-      { label: "DHCP messages", value: field("dhcp-messages", fmt.count(d["dhcp_packets_found"])), hint: `${fmt.count(s["relayed"])} relayed, ${fmt.count(s["malformed"])} malformed` },
-      { label: "Transactions", value: field("dhcp-transactions", fmt.count(s["transactions"])), hint: "distinct transaction IDs" },
-      { label: "Clients", value: field("dhcp-clients", fmt.count(s["unique_clients"])) },
-      { label: "Servers", value: field("dhcp-servers", fmt.count(s["unique_servers"])), tone: n(s["unique_servers"]) > 1 ? "warn" : undefined, title: "distinct server identifiers (option 54)" },
+      { label: "DHCP messages", value: field("dhcp-messages", fmt.count(d.dhcp_packets_found)), hint: `${fmt.count(s.relayed)} relayed, ${fmt.count(s.malformed)} malformed` },
+      { label: "Transactions", value: field("dhcp-transactions", fmt.count(s.transactions)), hint: "distinct transaction IDs" },
+      { label: "Clients", value: field("dhcp-clients", fmt.count(s.unique_clients)) },
+      { label: "Servers", value: field("dhcp-servers", fmt.count(s.unique_servers)), tone: n(s.unique_servers) > 1 ? "warn" : undefined, title: "distinct server identifiers (option 54)" },
       { label: "NAKs", value: field("dhcp-naks", fmt.count(types["NAK"] ?? 0)), tone: n(types["NAK"]) > 0 ? "warn" : undefined },
       { label: "Unanswered", value: field("dhcp-unanswered", fmt.count(unanswered)), tone: unanswered > 0 ? "warn" : undefined, hint: "transactions without a server answer" },
     ]),
@@ -244,24 +244,24 @@ function render(root: HTMLElement, report: Report): void {
       ),
     );
   }
-  root.append(observationsBlock(arr(d["observations"])));
+  root.append(observationsBlock(arr(d.observations)));
   if (txs.length > 0) {
     const shown = txs.slice(0, 200);
     root.append(
       section(
         `Transactions (${fmt.count(txs.length)})`,
         txs.length > shown.length ? h("p", { class: "muted" }, `Showing the first ${shown.length}; all are in the JSON report.`) : null,
-        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, fmt.text(t["transaction_id"]), fmt.text(t["client_mac"])))),
+        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, fmt.text(t.transaction_id), fmt.text(t.client_mac)))),
       ),
     );
   }
   root.append(
-    section(`Clients (${fmt.count(arr(d["clients"]).length)})`, table({ label: "DHCP clients", columns: clientColumns, rows: arr(d["clients"]).map(obj), maxHeight: 320 })),
-    section(`Servers (${fmt.count(arr(d["servers"]).length)})`, table({ label: "DHCP servers", columns: serverColumns, rows: arr(d["servers"]).map(obj), maxHeight: 240 })),
+    section(`Clients (${fmt.count(arr(d.clients).length)})`, table({ label: "DHCP clients", columns: clientColumns, rows: arr(d.clients).map(obj), maxHeight: 320 })),
+    section(`Servers (${fmt.count(arr(d.servers).length)})`, table({ label: "DHCP servers", columns: serverColumns, rows: arr(d.servers).map(obj), maxHeight: 240 })),
   );
   const v6b = v6Block(v6);
   if (v6b) root.append(v6b);
-  const pk = arr(d["packets"]).map(obj);
+  const pk = arr(d.packets).map(obj);
   if (pk.length > 0) {
     root.append(
       section(
@@ -271,7 +271,7 @@ function render(root: HTMLElement, report: Report): void {
           columns: packetColumns,
           rows: pk,
           maxHeight: 360,
-          note: pk.length < n(d["dhcp_packets_found"]) ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d["dhcp_packets_found"])} messages.` : undefined,
+          note: pk.length < n(d.dhcp_packets_found) ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d.dhcp_packets_found)} messages.` : undefined,
         }),
       ),
     );
