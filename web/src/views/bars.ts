@@ -19,7 +19,7 @@ export interface CountBarsOptions {
 /** countBars renders one bar per category, scaled to the largest count. */
 export function countBars(o: CountBarsOptions): HTMLElement {
   const max = Math.max(1, ...o.entries.map((e) => e[1]));
-  const fig = h("figure", { class: "chart count-bars", "data-key": o.key }, h("figcaption", null, o.title));
+  const fig = h("figure", { class: "chart count-bars", "data-key": o.key, style: { alignSelf: "start" } }, h("figcaption", null, o.title));
   if (o.entries.length === 0) {
     fig.append(h("p", { class: "muted" }, "None."));
     return fig;
