@@ -23,12 +23,13 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # The WASM module, the bundle and the CLI are rebuilt on every make (go and esbuild
 # caches make that take seconds), so no list of sources can go stale.
 
-.PHONY: help run dist wasm web cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
+.PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
         bench bench-browser bench-large fuzz golden clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
 	@echo "make dist     the static site in $(DIST)/ (deployable to any static host)"
+	@echo "make types    regenerate web/src/gen/reports.ts from the Go report types"
 	@echo "make test     vet, Go tests, bridge tests under Node, type check, browser tests"
 	@echo "make bench    Go benchmarks;  make bench-browser: packets/s in headless Chromium"
 	@echo "make fuzz     a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
@@ -45,7 +46,12 @@ wasm:
 	@mkdir -p $(DIST)
 	GOOS=js GOARCH=wasm $(RELEASE) -o $(WASM) ./wasm
 
-web: npm
+# The page's TypeScript types of the reports, generated from the Go report types
+# (web/src/gen/reports.ts, committed; a Go test fails when it is stale).
+types:
+	$(GO) run ./build/tsgen
+
+web: npm types
 	node build/build.mjs
 
 dist: wasm web

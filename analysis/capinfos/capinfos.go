@@ -20,9 +20,10 @@ const MaxPacketComments = 1000
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:  "capinfos",
-		Tools: []string{Tool},
-		New:   func(o *engine.Options) engine.Tap { return &tap{opts: o} },
+		Name:    "capinfos",
+		Tools:   []string{Tool},
+		Reports: map[string]any{Tool: Report{}},
+		New:     func(o *engine.Options) engine.Tap { return &tap{opts: o} },
 		// capinfos reports the file's SHA256 and SHA1.
 		Hashes: true,
 	})

@@ -20,9 +20,10 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:  "dhcp",
-		Tools: []string{"dhcp"},
-		New:   func(o *engine.Options) engine.Tap { return New(o) },
+		Name:    "dhcp",
+		Tools:   []string{"dhcp"},
+		Reports: map[string]any{"dhcp": Report{}},
+		New:     func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	engine.Register(engine.Factory{Name: "dns", Tools: []string{"dns"}, New: New})
+	engine.Register(engine.Factory{Name: "dns", Tools: []string{"dns"}, Reports: map[string]any{"dns": Report{}}, New: New})
 }
 
 // Well-known ports.

@@ -66,6 +66,12 @@ type Factory struct {
 	// Hashes asks the engine to hash the input (Capture.SHA256, SHA1); the
 	// engine skips hashing when no enabled analyzer asks for it.
 	Hashes bool
+	// Reports gives, for each tool in Tools, a zero value of the Go type of
+	// its report (a struct, not a pointer). The engine does not use it: it
+	// tells the TypeScript generator (build/tsgen) what each tool's report
+	// looks like, so the page's types come from these Go types. Besides its
+	// report, any tool may report an ErrorReport.
+	Reports map[string]any
 }
 
 // Capture is what the engine knows about the capture when taps finish.

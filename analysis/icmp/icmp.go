@@ -29,9 +29,10 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:  "icmp",
-		Tools: []string{"icmp"},
-		New:   func(o *engine.Options) engine.Tap { return New(o) },
+		Name:    "icmp",
+		Tools:   []string{"icmp"},
+		Reports: map[string]any{"icmp": Report{}},
+		New:     func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 

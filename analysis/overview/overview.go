@@ -26,9 +26,10 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:  "overview",
-		Tools: []string{"overview"},
-		New:   func(o *engine.Options) engine.Tap { return New(o) },
+		Name:    "overview",
+		Tools:   []string{"overview"},
+		Reports: map[string]any{"overview": Report{}},
+		New:     func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 

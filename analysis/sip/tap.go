@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	engine.Register(engine.Factory{Name: "sip", Tools: []string{"sip"}, New: func(o *engine.Options) engine.Tap { return New(o) }})
+	engine.Register(engine.Factory{Name: "sip", Tools: []string{"sip"}, Reports: map[string]any{"sip": Report{}}, New: func(o *engine.Options) engine.Tap { return New(o) }})
 }
 
 // Caps on tables an attacker can grow.

@@ -26,9 +26,10 @@ const (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:  "tcp",
-		Tools: []string{ToolConnections, ToolAnomalies, ToolRetransmissions, ToolTrafficFlow},
-		New:   func(o *engine.Options) engine.Tap { return New(o, 0) },
+		Name:    "tcp",
+		Tools:   []string{ToolConnections, ToolAnomalies, ToolRetransmissions, ToolTrafficFlow},
+		Reports: map[string]any{ToolConnections: ConnectionsReport{}, ToolAnomalies: AnomaliesReport{}, ToolRetransmissions: RetransReport{}, ToolTrafficFlow: FlowReport{}},
+		New:     func(o *engine.Options) engine.Tap { return New(o, 0) },
 	})
 }
 

@@ -8,8 +8,10 @@ import type { AnalyzeOptions, Request, Response } from "./protocol";
 
 export type { AnalyzeOptions } from "./protocol";
 
-/** Report is the whole report: one key per tool, as `pcaplens analyze` prints it. */
-export type Report = Record<string, unknown>;
+import type { Report } from "./views/types";
+
+/** Report is the whole report: one key per tool, as `pcaplens analyze` prints it (generated types). */
+export type { Report } from "./views/types";
 
 /** Progress of one analysis. */
 export interface Progress {

@@ -1,18 +1,10 @@
 // Messages between the page (api.ts) and the analysis worker (worker.ts):
 // typed unions keyed by `type`, each request with an id.
 
-/** AnalyzeOptions mirror the seed tools' parameters (camelCase of engine.Options). */
-export interface AnalyzeOptions {
-  /** tools to run (report keys); all when absent. */
-  tools?: string[];
-  serverIp?: string;
-  serverPort?: number;
-  threshold?: number;
-  detailed?: boolean;
-  maxPackets?: number;
-  /** fileName is the name reported for the capture. */
-  fileName?: string;
-}
+import type { AnalyzeOptions } from "./gen/reports";
+
+/** AnalyzeOptions are engine.Options under the names the bridge reads (generated from Go). */
+export type { AnalyzeOptions } from "./gen/reports";
 
 /** Request is a message to the worker. */
 export type Request =

@@ -3,7 +3,8 @@ import { h, keyValue, note, section, warnings, type Child } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { table, type Column } from "../ui/table";
 import * as fmt from "../ui/format";
-import { arr, isToolError, obj, type View } from "./types";
+import { columns, isToolError, type CapinfosInterface, type CapinfosPacketComment, type Section, type View } from "./types";
+import { id } from "./text";
 
 /** field renders a value with a data-key attribute so tests can read it off the page. */
 function field(key: string, ...children: Child[]): HTMLElement {
@@ -47,8 +48,7 @@ function title(k: string): string {
   return titles[k] ?? k.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
-function interfacesTable(list: unknown[]): HTMLElement | null {
-  const rows = list.map((r) => obj(r));
+function interfacesTable(rows: Record<string, unknown>[]): HTMLElement | null {
   if (rows.length === 0) return null;
   const keys = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r)) keys.add(k);
@@ -59,14 +59,14 @@ function interfacesTable(list: unknown[]): HTMLElement | null {
   const columns: Column<Record<string, unknown>>[] = sorted.map((k) => {
     const numeric = rows.some((r) => typeof r[k] === "number");
     const width = k === "index" ? "4em" : numeric ? "minmax(7em, 1fr)" : "minmax(9em, 2fr)";
-    return { key: k, title: title(k), numeric, width };
+    // Numbers that name something (index, link type) are shown without thousands separators.
+    const named = k === "index" || k === "link_type";
+    return { key: k, title: title(k), numeric, width, format: named ? (v: unknown) => id(v) : undefined };
   });
   return table({ label: "Interfaces", columns, rows, maxHeight: 320 });
 }
 
-function sectionsBlock(v: unknown): HTMLElement | null {
-  if (typeof v === "number") return null; // a count: shown in the details list
-  const list = arr(v).map(obj);
+function sectionsBlock(list: Section[]): HTMLElement | null {
   if (list.length === 0) return null;
   return section(
     list.length === 1 ? "Section" : `Sections (${list.length})`,
@@ -87,8 +87,8 @@ function str(v: unknown): string | undefined {
 }
 
 /** counts renders a {name: count} map as "a (3), b (1)", or undefined when empty. */
-function counts(v: unknown): string | undefined {
-  const e = Object.entries(obj(v)).filter(([, n]) => typeof n === "number");
+function counts(v: Record<string, number> | undefined): string | undefined {
+  const e = Object.entries(v ?? {}).filter(([, n]) => typeof n === "number");
   if (e.length === 0) return undefined;
   return e.map(([k, n]) => `${k} (${fmt.count(n)})`).join(", ");
 }
@@ -99,24 +99,23 @@ export const captureView: View = {
   title: "Capture",
   tools: ["capinfos"],
   render(root, report) {
-    const r = report["capinfos"];
-    if (isToolError(r)) {
-      root.append(note("error", h("strong", null, "capinfos could not run: "), r.error));
+    const c = report.capinfos;
+    if (isToolError(c) || !c) {
+      root.append(note("error", h("strong", null, "capinfos could not run: "), c?.error ?? "no report"));
       return;
     }
-    const c = obj(r);
-    const duration = c["capture_duration_seconds"];
+    const duration = c.capture_duration_seconds;
     // "microseconds (6)" → 6 digits after the second, as capinfos prints times.
-    const precision = /\((\d)\)/.exec(str(c["timestamp_precision"]) ?? "");
+    const precision = /\((\d)\)/.exec(str(c.timestamp_precision) ?? "");
     const digits = precision ? Number(precision[1]) : undefined;
     // capinfos prints n/a for rates when the capture spans no time.
     const hasRates = typeof duration === "number" && duration > 0;
     const na = (s: string) => (hasRates ? s : "n/a");
-    const fileType = str(c["file_type"]) ?? [c["file_format"], c["compression"] ? `(${String(c["compression"])} compressed)` : null].filter(Boolean).join(" ");
-    const encName = str(c["file_encapsulation_name"]);
-    const enc = str(c["file_encapsulation"]);
-    const snap = c["snap_length"];
-    const inferredMin = c["snap_length_inferred_min"], inferredMax = c["snap_length_inferred_max"];
+    const fileType = str(c.file_type) ?? [c.file_format, c.compression ? `(${c.compression} compressed)` : null].filter(Boolean).join(" ");
+    const encName = str(c.file_encapsulation_name);
+    const enc = str(c.file_encapsulation);
+    const snap = c.snap_length;
+    const inferredMin = c.snap_length_inferred_min, inferredMax = c.snap_length_inferred_max;
     let snapText: string | undefined;
     if (typeof snap === "number") snapText = snap === 0 ? "none (0)" : `${fmt.count(snap)} bytes`;
     else if (typeof inferredMin === "number")
@@ -124,82 +123,84 @@ export const captureView: View = {
     else if ("snap_length" in c) snapText = "not set";
 
     root.append(
-      h("div", { class: "view-head" }, warnings(c["warnings"])),
+      h("div", { class: "view-head" }, warnings(c.warnings)),
       cards([
-        { label: "Packets", value: field("packet_count", fmt.count(c["packet_count"])) },
+        { label: "Packets", value: field("packet_count", fmt.count(c.packet_count)) },
         { label: "Duration", value: fmt.duration(duration), hint: fmt.seconds(duration) },
-        { label: "File size", value: fmt.bytes(c["file_size_bytes"]), hint: `${fmt.count(c["file_size_bytes"])} bytes` },
-        { label: "Data size", value: fmt.bytes(c["data_size_bytes"]), hint: `${fmt.count(c["data_size_bytes"])} bytes` },
-        { label: "Data rate", value: na(fmt.bitRate(c["data_rate_bits"])), hint: na(fmt.byteRate(c["data_rate_bytes"])) },
-        { label: "Average packet", value: fmt.bytes(c["average_packet_size_bytes"]), hint: na(fmt.rate(c["average_packet_rate"])) },
+        { label: "File size", value: fmt.bytes(c.file_size_bytes), hint: `${fmt.count(c.file_size_bytes)} bytes` },
+        { label: "Data size", value: fmt.bytes(c.data_size_bytes), hint: `${fmt.count(c.data_size_bytes)} bytes` },
+        { label: "Data rate", value: na(fmt.bitRate(c.data_rate_bits)), hint: na(fmt.byteRate(c.data_rate_bytes)) },
+        { label: "Average packet", value: fmt.bytes(c.average_packet_size_bytes), hint: na(fmt.rate(c.average_packet_rate)) },
       ]),
       section(
         "File",
         keyValue([
-          ["File name", field("filename", fmt.text(c["filename"]))],
+          ["File name", field("filename", fmt.text(c.filename))],
           ["File type", field("file_type", fileType || "—")],
-          str(c["variant"]) ? ["Variant", String(c["variant"])] : null,
+          str(c.variant) ? ["Variant", String(c.variant)] : null,
           ["Encapsulation", field("file_encapsulation", encName && enc && encName !== enc ? `${encName} (${enc})` : (encName ?? enc ?? "—"))],
-          counts(c["encapsulations"]) && Object.keys(obj(c["encapsulations"])).length > 1 ? ["Encapsulations", counts(c["encapsulations"])] : null,
-          str(c["timestamp_precision"]) ? ["Time precision", String(c["timestamp_precision"])] : null,
+          counts(c.encapsulations) && Object.keys(c.encapsulations).length > 1 ? ["Encapsulations", counts(c.encapsulations)] : null,
+          str(c.timestamp_precision) ? ["Time precision", String(c.timestamp_precision)] : null,
           snapText ? ["Packet size limit", snapText] : null,
-          ["File size", fmt.bytesExact(c["file_size_bytes"])],
-          ["Data size", fmt.bytesExact(c["data_size_bytes"])],
-          str(c["sha256"]) ? ["SHA256", field("sha256", h("code", { class: "hash" }, String(c["sha256"])))] : null,
-          str(c["sha1"]) ? ["SHA1", field("sha1", h("code", { class: "hash" }, String(c["sha1"])))] : null,
-          str(c["capture_hardware"]) ? ["Capture hardware", String(c["capture_hardware"])] : null,
-          str(c["capture_os"]) ? ["Capture OS", String(c["capture_os"])] : null,
-          str(c["capture_application"]) ? ["Capture application", String(c["capture_application"])] : null,
-          counts(c["not_decoded"]) ? ["Not decoded", counts(c["not_decoded"])] : null,
-          counts(c["anomalies"]) ? ["Decoding anomalies", counts(c["anomalies"])] : null,
+          ["File size", fmt.bytesExact(c.file_size_bytes)],
+          ["Data size", fmt.bytesExact(c.data_size_bytes)],
+          str(c.sha256) ? ["SHA256", field("sha256", h("code", { class: "hash" }, String(c.sha256)))] : null,
+          str(c.sha1) ? ["SHA1", field("sha1", h("code", { class: "hash" }, String(c.sha1)))] : null,
+          str(c.capture_hardware) ? ["Capture hardware", String(c.capture_hardware)] : null,
+          str(c.capture_os) ? ["Capture OS", String(c.capture_os)] : null,
+          str(c.capture_application) ? ["Capture application", String(c.capture_application)] : null,
+          counts(c.not_decoded) ? ["Not decoded", counts(c.not_decoded)] : null,
+          counts(c.anomalies) ? ["Decoding anomalies", counts(c.anomalies)] : null,
         ]),
       ),
       section(
         "Time",
         keyValue([
-          ["First packet", time("first_packet_time", c["first_packet_time_utc"], c["first_packet_time"], digits)],
-          ["Last packet", time("last_packet_time", c["last_packet_time_utc"], c["last_packet_time"], digits)],
+          ["First packet", time("first_packet_time", c.first_packet_time_utc, c.first_packet_time, digits)],
+          ["Last packet", time("last_packet_time", c.last_packet_time_utc, c.last_packet_time, digits)],
           ["Duration", `${fmt.seconds(duration)} (${fmt.duration(duration)})`],
-          "strict_time_order" in c ? ["Strict time order", fmt.text(c["strict_time_order"])] : null,
+          "strict_time_order" in c ? ["Strict time order", fmt.text(c.strict_time_order)] : null,
         ]),
       ),
       section(
         "Rates",
         keyValue([
-          ["Data byte rate", na(`${fmt.byteRate(c["data_rate_bytes"])} (${fmt.num(c["data_rate_bytes"], 2)} bytes/s)`)],
-          ["Data bit rate", na(`${fmt.bitRate(c["data_rate_bits"])} (${fmt.num(c["data_rate_bits"], 2)} bits/s)`)],
-          ["Average packet size", `${fmt.num(c["average_packet_size_bytes"], 2)} bytes`],
-          ["Average packet rate", na(fmt.rate(c["average_packet_rate"]))],
+          ["Data byte rate", na(`${fmt.byteRate(c.data_rate_bytes)} (${fmt.num(c.data_rate_bytes, 2)} bytes/s)`)],
+          ["Data bit rate", na(`${fmt.bitRate(c.data_rate_bits)} (${fmt.num(c.data_rate_bits, 2)} bits/s)`)],
+          ["Average packet size", `${fmt.num(c.average_packet_size_bytes, 2)} bytes`],
+          ["Average packet rate", na(fmt.rate(c.average_packet_rate))],
         ]),
       ),
     );
-    const ifaceList = arr(c["interfaces"]);
-    const ifaces = interfacesTable(ifaceList.map((x) => {
-      // Comments are shown below; keep the table to flat values.
-      const { comments: _comments, ...rest } = obj(x);
-      return rest;
-    }));
+    const ifaceList: CapinfosInterface[] = c.interfaces;
+    const ifaces = interfacesTable(
+      ifaceList.map((x) => {
+        // Comments are shown below; keep the table to flat values.
+        const { comments: _comments, ...rest } = x;
+        return rest;
+      }),
+    );
     if (ifaces) root.append(section(`Interfaces (${ifaceList.length})`, ifaces));
 
-    const captureComments = arr(c["capture_comments"] ?? c["comments"]).map((x) => fmt.text(x));
-    const ifaceComments = ifaceList.flatMap((x, i) => arr(obj(x)["comments"]).map((t) => `Interface #${i}: ${fmt.text(t)}`));
+    const captureComments = c.capture_comments.map((x) => fmt.text(x));
+    const ifaceComments = ifaceList.flatMap((x, i) => (x.comments ?? []).map((t) => `Interface #${i}: ${fmt.text(t)}`));
     if (captureComments.length + ifaceComments.length > 0) {
       root.append(
         section("Capture comments", h("ul", { class: "comments" }, [...captureComments, ...ifaceComments].map((t) => h("li", null, h("pre", { class: "comment" }, t))))),
       );
     }
-    const packetComments = arr(c["packet_comments"]).map(obj);
+    const packetComments = c.packet_comments;
     if (packetComments.length > 0) {
-      const total = typeof c["packet_comment_count"] === "number" ? c["packet_comment_count"] : packetComments.length;
+      const total = c.packet_comment_count;
       root.append(
         section(
           `Packet comments (${fmt.count(total)})`,
           table({
             label: "Packet comments",
-            columns: [
-              { key: "frame", title: "Frame", numeric: true, width: "7em" },
+            columns: columns<CapinfosPacketComment>([
+              { key: "frame", title: "Frame", numeric: true, width: "7em", format: (v) => id(v) },
               { key: "comment", title: "Comment", width: "minmax(20em, 1fr)" },
-            ],
+            ]),
             rows: packetComments,
             maxHeight: 320,
             note: total > packetComments.length ? `Showing ${fmt.count(packetComments.length)} of ${fmt.count(total)} comments.` : undefined,
@@ -207,7 +208,7 @@ export const captureView: View = {
         ),
       );
     }
-    const secs = sectionsBlock(c["sections"]);
+    const secs = sectionsBlock(c.sections);
     if (secs) root.append(secs);
   },
 };

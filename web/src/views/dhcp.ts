@@ -6,18 +6,31 @@
 import { h, keyValue, note, section, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { table, type Column } from "../ui/table";
-import { barChart } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { arr, isToolError, obj, type Report, type View } from "./types";
-
-type Row = Record<string, unknown>;
+import {
+  columns,
+  isToolError,
+  type DHCPClient,
+  type DHCPPacket,
+  type DHCPServer,
+  type DHCPTransaction,
+  type DHCPV6Client,
+  type DHCPV6Report,
+  type DHCPV6Server,
+  type DHCPV6Transaction,
+  type Observation,
+  type Report,
+  type View,
+} from "./types";
+import { countBars } from "./bars";
+import { id, plural, words } from "./text";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
 }
 
-function list(v: unknown): string {
-  const a = arr(v).map((x) => fmt.text(x));
+function list(v: readonly string[] | undefined): string {
+  const a = (v ?? []).map((x) => fmt.text(x));
   return a.length === 0 ? "—" : a.join(", ");
 }
 
@@ -34,20 +47,21 @@ function fromServer(type: string): boolean {
 }
 
 /** ladder draws one transaction as a table: offset, client, arrow, server. */
-function ladder(tx: Row, id: string, client: string): HTMLElement {
-  const msgs = arr(tx["messages"]).map(obj);
-  const t0 = n(msgs[0]?.["timestamp"]);
-  const outcome = fmt.text(tx["outcome"]);
-  const granted = tx["address_granted"] ? ` · ${fmt.text(tx["address_granted"])}` : "";
-  const lease = typeof tx["lease_time"] === "number" ? ` · lease ${fmt.duration(tx["lease_time"])}` : "";
-  const d2a = typeof tx["discover_to_ack"] === "number" ? tx["discover_to_ack"] : tx["solicit_to_reply"];
+function ladder(tx: DHCPTransaction | DHCPV6Transaction, xid: string, client: string): HTMLElement {
+  const msgs = tx.messages;
+  const t0 = n(msgs[0]?.timestamp);
+  const outcome = fmt.text(tx.outcome);
+  const v4 = "discover_to_ack" in tx ? tx : null;
+  const granted = v4?.address_granted ? ` · ${v4.address_granted}` : "";
+  const lease = typeof v4?.lease_time === "number" ? ` · lease ${fmt.duration(v4.lease_time)}` : "";
+  const d2a = v4 ? v4.discover_to_ack : "solicit_to_reply" in tx ? tx.solicit_to_reply : null;
   return h(
     "details",
-    { class: "dhcp-transaction", "data-transaction": id, open: msgs.length <= 8 ? true : undefined },
+    { class: "dhcp-transaction", "data-transaction": xid, open: msgs.length <= 8 ? true : undefined },
     h(
       "summary",
       null,
-      h("strong", null, id),
+      h("strong", null, xid),
       " ",
       client,
       " — ",
@@ -55,7 +69,7 @@ function ladder(tx: Row, id: string, client: string): HTMLElement {
       granted,
       lease,
       typeof d2a === "number" ? [" · ", h("span", { "data-key": "dhcp-setup-time" }, fmt.duration(d2a))] : null,
-      tx["relayed"] === true ? " · relayed" : null,
+      v4?.relayed === true ? " · relayed" : null,
     ),
     h(
       "table",
@@ -65,18 +79,18 @@ function ladder(tx: Row, id: string, client: string): HTMLElement {
         "tbody",
         null,
         msgs.map((m) => {
-          const type = fmt.text(m["type"]);
+          const type = fmt.text(m.type);
           const srv = fromServer(type);
           const cell = { style: { padding: "1px 12px 1px 0" } };
           return h(
             "tr",
             null,
-            h("td", cell, fmt.count(m["frame"])),
-            h("td", cell, fmt.duration(n(m["timestamp"]) - t0)),
-            h("td", cell, srv ? fmt.text(m["dst_ip"]) : fmt.text(m["src_ip"])),
+            h("td", cell, id(m.frame)),
+            h("td", cell, fmt.duration(n(m.timestamp) - t0)),
+            h("td", cell, srv ? fmt.text(m.dst_ip) : fmt.text(m.src_ip)),
             h("td", cell, srv ? "◀──────" : "──────▶"),
-            h("td", cell, srv ? fmt.text(m["src_ip"]) : fmt.text(m["dst_ip"])),
-            h("td", cell, h("strong", null, type), m["your_ip"] ? ` (${fmt.text(m["your_ip"])})` : ""),
+            h("td", cell, srv ? fmt.text(m.src_ip) : fmt.text(m.dst_ip)),
+            h("td", cell, h("strong", null, type), m.your_ip ? ` (${fmt.text(m.your_ip)})` : ""),
           );
         }),
       ),
@@ -84,31 +98,30 @@ function ladder(tx: Row, id: string, client: string): HTMLElement {
   );
 }
 
-function observationsBlock(list: unknown[]): HTMLElement {
+function observationsBlock(list: Observation[]): HTMLElement {
   if (list.length === 0) return section("Observations", h("p", { class: "muted" }, "Nothing unusual observed."));
   return section(
     `Observations (${list.length})`,
     h(
       "ul",
       { class: "dhcp-observations" },
-      list.map((x) => {
-        const o = obj(x);
-        const frames = arr(o["frames"]).filter((f): f is number => typeof f === "number");
-        const ev = obj(o["evidence"]);
+      list.map((o) => {
+        const frames = o.frames;
+        const ev = o.evidence ?? {};
         return h(
           "li",
-          { "data-observation": fmt.text(o["kind"]) },
-          h("strong", null, fmt.text(o["kind"])),
+          { "data-observation": fmt.text(o.kind) },
+          h("strong", null, words(o.kind)),
           " ",
-          fmt.text(o["summary"]),
-          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((f) => fmt.count(f)).join(", ")})`) : null,
+          fmt.text(o.summary),
+          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((f) => id(f)).join(", ")})`) : null,
           Object.keys(ev).length > 0
             ? h(
                 "ul",
                 null,
                 Object.entries(ev)
                   .sort((a, b) => a[0].localeCompare(b[0]))
-                  .map(([k, v]) => h("li", { class: "muted" }, `${k}: `, typeof v === "object" && v !== null && !Array.isArray(v) ? evidenceText(obj(v)) : fmt.text(v))),
+                  .map(([k, v]) => h("li", { class: "muted" }, `${words(k)}: `, typeof v === "object" && v !== null && !Array.isArray(v) ? evidenceText(v as Record<string, unknown>) : fmt.text(v))),
               )
             : null,
         );
@@ -117,38 +130,38 @@ function observationsBlock(list: unknown[]): HTMLElement {
   );
 }
 
-function evidenceText(o: Row): string {
+function evidenceText(o: Record<string, unknown>): string {
   return Object.entries(o)
     .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([k, v]) => `${k} ${fmt.text(v)}`)
+    .map(([k, v]) => `${words(k)} ${fmt.text(v)}`)
     .join("; ");
 }
 
-const clientColumns: Column<Row>[] = [
+const clientColumns: Column<DHCPClient>[] = columns<DHCPClient>([
   { key: "mac", title: "Client MAC", width: "minmax(11em, 1fr)" },
-  { key: "host_names", title: "Host name", width: "minmax(9em, 1fr)", value: (r) => list(r["host_names"]) },
-  { key: "vendor_classes", title: "Vendor class", width: "minmax(9em, 1fr)", value: (r) => list(r["vendor_classes"]) },
-  { key: "addresses_obtained", title: "Addresses obtained", width: "minmax(10em, 1fr)", value: (r) => list(r["addresses_obtained"]) },
-  { key: "lease_times", title: "Leases", width: "minmax(7em, 1fr)", value: (r) => arr(r["lease_times"]).map((x) => fmt.duration(x)).join(", ") },
+  { key: "host_names", title: "Host name", width: "minmax(9em, 1fr)", value: (r) => list(r.host_names) },
+  { key: "vendor_classes", title: "Vendor class", width: "minmax(9em, 1fr)", value: (r) => list(r.vendor_classes) },
+  { key: "addresses_obtained", title: "Addresses obtained", width: "minmax(10em, 1fr)", value: (r) => list(r.addresses_obtained) },
+  { key: "lease_times", title: "Leases", width: "minmax(7em, 1fr)", value: (r) => r.lease_times.map((x) => fmt.duration(x)).join(", ") },
   { key: "transactions", title: "Transactions", numeric: true, width: "7em" },
   { key: "first_seen", title: "First seen (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
-];
+]);
 
-const serverColumns: Column<Row>[] = [
+const serverColumns: Column<DHCPServer>[] = columns<DHCPServer>([
   { key: "server_id", title: "Server", width: "minmax(9em, 1fr)" },
-  { key: "macs", title: "MAC", width: "minmax(10em, 1fr)", value: (r) => list(r["macs"]) },
+  { key: "macs", title: "MAC", width: "minmax(10em, 1fr)", value: (r) => list(r.macs) },
   { key: "offers", title: "Offers", numeric: true, width: "5em" },
   { key: "acks", title: "ACKs", numeric: true, width: "5em" },
   { key: "naks", title: "NAKs", numeric: true, width: "5em" },
-  { key: "addresses_handed_out", title: "Addresses handed out", width: "minmax(10em, 2fr)", value: (r) => list(r["addresses_handed_out"]) },
-  { key: "routers", title: "Routers", width: "minmax(8em, 1fr)", value: (r) => list(r["routers"]) },
-  { key: "dns_servers", title: "DNS", width: "minmax(8em, 1fr)", value: (r) => list(r["dns_servers"]) },
-  { key: "subnet_masks", title: "Mask", width: "minmax(8em, 1fr)", value: (r) => list(r["subnet_masks"]) },
-  { key: "lease_times", title: "Leases", width: "minmax(6em, 1fr)", value: (r) => arr(r["lease_times"]).map((x) => fmt.duration(x)).join(", ") },
-];
+  { key: "addresses_handed_out", title: "Addresses handed out", width: "minmax(10em, 2fr)", value: (r) => list(r.addresses_handed_out) },
+  { key: "routers", title: "Routers", width: "minmax(8em, 1fr)", value: (r) => list(r.routers) },
+  { key: "dns_servers", title: "DNS", width: "minmax(8em, 1fr)", value: (r) => list(r.dns_servers) },
+  { key: "subnet_masks", title: "Mask", width: "minmax(8em, 1fr)", value: (r) => list(r.subnet_masks) },
+  { key: "lease_times", title: "Leases", width: "minmax(6em, 1fr)", value: (r) => r.lease_times.map((x) => fmt.duration(x)).join(", ") },
+]);
 
-const packetColumns: Column<Row>[] = [
-  { key: "packet_number", title: "Frame", numeric: true, width: "6em" },
+const packetColumns: Column<DHCPPacket>[] = columns<DHCPPacket>([
+  { key: "packet_number", title: "Frame", numeric: true, width: "6em", format: (v) => id(v) },
   { key: "time", title: "Time (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
   { key: "message_type", title: "Type", width: "7em" },
   { key: "transaction_id", title: "XID", width: "8em" },
@@ -157,78 +170,77 @@ const packetColumns: Column<Row>[] = [
   { key: "dst_ip", title: "Destination", width: "minmax(8em, 1fr)" },
   { key: "your_ip", title: "Your IP", width: "minmax(8em, 1fr)" },
   { key: "server_id", title: "Server ID", width: "minmax(8em, 1fr)" },
-  { key: "options", title: "Options", width: "minmax(16em, 3fr)", value: (r) => Object.keys(obj(r["options"])).sort().join(", ") },
-];
+  { key: "options", title: "Options", width: "minmax(16em, 3fr)", value: (r) => Object.keys(r.options).sort().join(", ") },
+]);
 
-function v6Block(v: Row): HTMLElement | null {
-  if (n(v["packets_found"]) === 0) return null;
-  const txs = arr(v["transactions_list"]).map(obj);
+function v6Block(v: DHCPV6Report): HTMLElement | null {
+  if (v.packets_found === 0) return null;
+  const txs = v.transactions_list;
   return section(
-    `DHCPv6 (${fmt.count(v["packets_found"])} messages)`,
+    `DHCPv6 (${plural(v.packets_found, "message")})`,
     keyValue([
-      ["Message types", Object.entries(obj(v["message_types"])).sort().map(([k, c]) => `${k} ${fmt.count(c)}`).join(", ") || "—"],
-      ["Transactions", h("span", { "data-key": "dhcpv6-transactions" }, fmt.count(v["transactions"]))],
-      ["Clients (DUIDs)", fmt.count(v["unique_clients"])],
-      ["Servers (DUIDs)", fmt.count(v["unique_servers"])],
-      ["Relayed", fmt.count(v["relayed"])],
+      ["Message types", Object.entries(v.message_types).sort().map(([k, c]) => `${k} ${fmt.count(c)}`).join(", ") || "—"],
+      ["Transactions", h("span", { "data-key": "dhcpv6-transactions" }, fmt.count(v.transactions))],
+      ["Clients (DUIDs)", fmt.count(v.unique_clients)],
+      ["Servers (DUIDs)", fmt.count(v.unique_servers)],
+      ["Relayed", fmt.count(v.relayed)],
     ]),
     h(
       "div",
       null,
-      txs.map((t) => ladder(t, fmt.text(t["transaction_id"]), `client ${fmt.text(t["client_duid"])}`)),
+      txs.map((t) => ladder(t, t.transaction_id, `client ${fmt.text(t.client_duid)}`)),
     ),
     table({
       label: "DHCPv6 clients",
-      columns: [
+      columns: columns<DHCPV6Client>([
         { key: "duid", title: "DUID", width: "minmax(14em, 2fr)" },
         { key: "mac", title: "MAC", width: "minmax(10em, 1fr)" },
-        { key: "addresses", title: "Addresses", width: "minmax(12em, 2fr)", value: (r) => list(r["addresses"]) },
-        { key: "prefixes", title: "Prefixes", width: "minmax(10em, 1fr)", value: (r) => list(r["prefixes"]) },
-      ],
-      rows: arr(v["clients"]).map(obj),
+        { key: "addresses", title: "Addresses", width: "minmax(12em, 2fr)", value: (r) => list(r.addresses) },
+        { key: "prefixes", title: "Prefixes", width: "minmax(10em, 1fr)", value: (r) => list(r.prefixes) },
+      ]),
+      rows: v.clients,
       maxHeight: 240,
     }),
     table({
       label: "DHCPv6 servers",
-      columns: [
+      columns: columns<DHCPV6Server>([
         { key: "duid", title: "DUID", width: "minmax(14em, 2fr)" },
-        { key: "ips", title: "Addresses", width: "minmax(12em, 1fr)", value: (r) => list(r["ips"]) },
+        { key: "ips", title: "Addresses", width: "minmax(12em, 1fr)", value: (r) => list(r.ips) },
         { key: "advertises", title: "Advertises", numeric: true, width: "7em" },
         { key: "replies", title: "Replies", numeric: true, width: "7em" },
-        { key: "addresses_assigned", title: "Assigned", width: "minmax(12em, 2fr)", value: (r) => list(r["addresses_assigned"]) },
-        { key: "dns_servers", title: "DNS", width: "minmax(10em, 1fr)", value: (r) => list(r["dns_servers"]) },
-      ],
-      rows: arr(v["servers"]).map(obj),
+        { key: "addresses_assigned", title: "Assigned", width: "minmax(12em, 2fr)", value: (r) => list(r.addresses_assigned) },
+        { key: "dns_servers", title: "DNS", width: "minmax(10em, 1fr)", value: (r) => list(r.dns_servers) },
+      ]),
+      rows: v.servers,
       maxHeight: 240,
     }),
   );
 }
 
 function render(root: HTMLElement, report: Report): void {
-  const v = report["dhcp"];
-  if (isToolError(v)) {
-    root.append(note("error", h("strong", null, "dhcp could not run: "), v.error));
+  const d = report.dhcp;
+  if (isToolError(d) || !d) {
+    root.append(note("error", h("strong", null, "dhcp could not run: "), d?.error ?? "no report"));
     return;
   }
-  const d = obj(v);
-  const s = obj(d["statistics"]);
-  const v6 = obj(d["dhcpv6"]);
-  root.append(h("div", { class: "view-head" }, warnings(d["warnings"])));
-  if (n(d["dhcp_packets_found"]) === 0 && n(v6["packets_found"]) === 0) {
+  const s = d.statistics;
+  const v6 = d.dhcpv6;
+  root.append(h("div", { class: "view-head" }, warnings(d.warnings)));
+  if (d.dhcp_packets_found === 0 && v6.packets_found === 0) {
     root.append(note("info", "No DHCP packets in this capture."));
     return;
   }
-  const limits = arr(d["limits"]).map((x) => fmt.text(x));
+  const limits = d.limits;
   if (limits.length > 0) root.append(note("warn", h("strong", null, "Limits reached: "), limits.join("; ")));
-  const txs = arr(d["transactions"]).map(obj);
-  const types = obj(s["message_types"]);
-  const unanswered = txs.filter((t) => t["outcome"] === "no answer").length;
+  const txs = d.transactions;
+  const types = s.message_types;
+  const unanswered = txs.filter((t) => t.outcome === "no answer").length;
   root.append(
     cards([
-      { label: "DHCP messages", value: field("dhcp-messages", fmt.count(d["dhcp_packets_found"])), hint: `${fmt.count(s["relayed"])} relayed, ${fmt.count(s["malformed"])} malformed` },
-      { label: "Transactions", value: field("dhcp-transactions", fmt.count(s["transactions"])), hint: "distinct transaction IDs" },
-      { label: "Clients", value: field("dhcp-clients", fmt.count(s["unique_clients"])) },
-      { label: "Servers", value: field("dhcp-servers", fmt.count(s["unique_servers"])), tone: n(s["unique_servers"]) > 1 ? "warn" : undefined, title: "distinct server identifiers (option 54)" },
+      { label: "DHCP messages", value: field("dhcp-messages", fmt.count(d.dhcp_packets_found)), hint: `${fmt.count(s.relayed)} relayed, ${fmt.count(s.malformed)} malformed` },
+      { label: "Transactions", value: field("dhcp-transactions", fmt.count(s.transactions)), hint: "distinct transaction IDs" },
+      { label: "Clients", value: field("dhcp-clients", fmt.count(s.unique_clients)) },
+      { label: "Servers", value: field("dhcp-servers", fmt.count(s.unique_servers)), tone: n(s.unique_servers) > 1 ? "warn" : undefined, title: "distinct server identifiers (option 54)" },
       { label: "NAKs", value: field("dhcp-naks", fmt.count(types["NAK"] ?? 0)), tone: n(types["NAK"]) > 0 ? "warn" : undefined },
       { label: "Unanswered", value: field("dhcp-unanswered", fmt.count(unanswered)), tone: unanswered > 0 ? "warn" : undefined, hint: "transactions without a server answer" },
     ]),
@@ -240,28 +252,28 @@ function render(root: HTMLElement, report: Report): void {
     root.append(
       section(
         "Message types",
-        barChart({ title: "DHCP message types", categories: typeEntries.map((e) => e[0]), series: [{ label: "messages", values: typeEntries.map((e) => n(e[1])), format: (x) => fmt.count(x) }], yLabel: "messages" }),
+        countBars({ title: "DHCP message types", entries: typeEntries, unit: ["message", "messages"], key: "dhcp-message-types" }),
       ),
     );
   }
-  root.append(observationsBlock(arr(d["observations"])));
+  root.append(observationsBlock(d.observations));
   if (txs.length > 0) {
     const shown = txs.slice(0, 200);
     root.append(
       section(
         `Transactions (${fmt.count(txs.length)})`,
         txs.length > shown.length ? h("p", { class: "muted" }, `Showing the first ${shown.length}; all are in the JSON report.`) : null,
-        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, fmt.text(t["transaction_id"]), fmt.text(t["client_mac"])))),
+        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, t.transaction_id, t.client_mac))),
       ),
     );
   }
   root.append(
-    section(`Clients (${fmt.count(arr(d["clients"]).length)})`, table({ label: "DHCP clients", columns: clientColumns, rows: arr(d["clients"]).map(obj), maxHeight: 320 })),
-    section(`Servers (${fmt.count(arr(d["servers"]).length)})`, table({ label: "DHCP servers", columns: serverColumns, rows: arr(d["servers"]).map(obj), maxHeight: 240 })),
+    section(`Clients (${fmt.count(d.clients.length)})`, table({ label: "DHCP clients", columns: clientColumns, rows: d.clients, maxHeight: 320 })),
+    section(`Servers (${fmt.count(d.servers.length)})`, table({ label: "DHCP servers", columns: serverColumns, rows: d.servers, maxHeight: 240 })),
   );
   const v6b = v6Block(v6);
   if (v6b) root.append(v6b);
-  const pk = arr(d["packets"]).map(obj);
+  const pk = d.packets;
   if (pk.length > 0) {
     root.append(
       section(
@@ -271,7 +283,7 @@ function render(root: HTMLElement, report: Report): void {
           columns: packetColumns,
           rows: pk,
           maxHeight: 360,
-          note: pk.length < n(d["dhcp_packets_found"]) ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d["dhcp_packets_found"])} messages.` : undefined,
+          note: pk.length < d.dhcp_packets_found ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d.dhcp_packets_found)} messages.` : undefined,
         }),
       ),
     );

@@ -6,11 +6,28 @@
 import { h, keyValue, note, section, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { table, type Column } from "../ui/table";
-import { barChart, timeSeries } from "../ui/chart";
+import { timeSeries } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { arr, isToolError, obj, type Report, type View } from "./types";
-
-type Row = Record<string, unknown>;
+import {
+  columns,
+  isToolError,
+  type ICMPDestination,
+  type ICMPErrorMessage,
+  type ICMPFamilyStats,
+  type ICMPMTUEvent,
+  type ICMPNeighborRecord,
+  type ICMPPacket,
+  type ICMPRedirect,
+  type ICMPRouterAdvert,
+  type ICMPTraceroute,
+  type ICMPUnreachable,
+  type ICMPV6Section,
+  type Report,
+  type View,
+} from "./types";
+import { countBars } from "./bars";
+import { id, plural } from "./text";
+import { capsNote, findingsSection } from "./findinglist";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -25,12 +42,12 @@ function field(key: string, text: string): HTMLElement {
   return h("span", { "data-key": key }, text);
 }
 
-function list(v: unknown): string {
-  const a = arr(v).map((x) => fmt.text(x));
+function list(v: readonly string[]): string {
+  const a = v.map((x) => fmt.text(x));
   return a.length === 0 ? "—" : a.join(", ");
 }
 
-const destColumns: Column<Row>[] = [
+const destColumns: Column<ICMPDestination>[] = columns<ICMPDestination>([
   { key: "source", title: "Source", width: "minmax(9em, 1fr)" },
   { key: "destination", title: "Destination", width: "minmax(9em, 1fr)" },
   { key: "transmitted", title: "Sent", numeric: true, width: "5em" },
@@ -38,75 +55,75 @@ const destColumns: Column<Row>[] = [
   { key: "duplicates", title: "Dup.", numeric: true, width: "5em" },
   { key: "errors", title: "Errors", numeric: true, width: "6em", tooltip: "ICMP errors (time exceeded, unreachable) quoting these requests" },
   { key: "loss_percent", title: "Loss", numeric: true, width: "6em", format: (v) => fmt.percent(v, 1, true) },
-  { key: "rtt_min", title: "RTT min", numeric: true, width: "8em", format: (v, r) => (n(r["received"]) > 0 ? ms(v) : "—") },
-  { key: "rtt_avg", title: "avg", numeric: true, width: "8em", format: (v, r) => (n(r["received"]) > 0 ? ms(v) : "—") },
-  { key: "rtt_max", title: "max", numeric: true, width: "8em", format: (v, r) => (n(r["received"]) > 0 ? ms(v) : "—") },
-  { key: "rtt_mdev", title: "mdev", numeric: true, width: "8em", format: (v, r) => (n(r["received"]) > 0 ? ms(v) : "—") },
-  { key: "jitter", title: "Jitter", numeric: true, width: "8em", tooltip: "mean absolute difference of consecutive RTTs", format: (v, r) => (n(r["received"]) > 1 ? ms(v) : "—") },
-];
+  { key: "rtt_min", title: "RTT min", numeric: true, width: "8em", format: (v, r) => (n(r.received) > 0 ? ms(v) : "—") },
+  { key: "rtt_avg", title: "avg", numeric: true, width: "8em", format: (v, r) => (n(r.received) > 0 ? ms(v) : "—") },
+  { key: "rtt_max", title: "max", numeric: true, width: "8em", format: (v, r) => (n(r.received) > 0 ? ms(v) : "—") },
+  { key: "rtt_mdev", title: "mdev", numeric: true, width: "8em", format: (v, r) => (n(r.received) > 0 ? ms(v) : "—") },
+  { key: "jitter", title: "Jitter", numeric: true, width: "8em", tooltip: "mean absolute difference of consecutive RTTs", format: (v, r) => (n(r.received) > 1 ? ms(v) : "—") },
+]);
 
-const unreachColumns: Column<Row>[] = [
+const unreachColumns: Column<ICMPUnreachable>[] = columns<ICMPUnreachable>([
   { key: "unreachable", title: "Unreachable", width: "minmax(14em, 2fr)" },
   { key: "reason", title: "Reason", width: "minmax(14em, 2fr)" },
   { key: "reporter", title: "Reported by", width: "minmax(9em, 1fr)" },
   { key: "count", title: "Count", numeric: true, width: "6em" },
-  { key: "first_frame", title: "First frame", numeric: true, width: "7em" },
-];
+  { key: "first_frame", title: "First frame", numeric: true, width: "7em", format: (v) => id(v) },
+]);
 
-const errorColumns: Column<Row>[] = [
-  { key: "frame", title: "Frame", numeric: true, width: "6em" },
+const errorColumns: Column<ICMPErrorMessage>[] = columns<ICMPErrorMessage>([
+  { key: "frame", title: "Frame", numeric: true, width: "6em", format: (v) => id(v) },
   { key: "time", title: "Time (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
   { key: "reporter", title: "From", width: "minmax(9em, 1fr)" },
   { key: "type_name", title: "Type", width: "minmax(10em, 1fr)" },
   { key: "summary", title: "What happened", width: "minmax(20em, 3fr)" },
-  { key: "truncated", title: "Quote cut", width: "6em", value: (r) => obj(r["quoted"])["truncated"] === true },
-];
+  { key: "truncated", title: "Quote cut", width: "6em", value: (r) => r.quoted.truncated },
+]);
 
-const packetColumns: Column<Row>[] = [
-  { key: "packet_number", title: "Frame", numeric: true, width: "6em" },
+const packetColumns: Column<ICMPPacket>[] = columns<ICMPPacket>([
+  { key: "packet_number", title: "Frame", numeric: true, width: "6em", format: (v) => id(v) },
   { key: "time", title: "Time (UTC)", width: "minmax(12em, 1fr)", format: (v) => fmt.utc(v) },
   { key: "src_ip", title: "Source", width: "minmax(9em, 1fr)" },
   { key: "dst_ip", title: "Destination", width: "minmax(9em, 1fr)" },
   { key: "icmp_type_name", title: "Type", width: "minmax(10em, 1fr)" },
   { key: "icmp_code_name", title: "Code", width: "minmax(10em, 1fr)" },
-  { key: "icmp_id", title: "ID", numeric: true, width: "5em" },
-  { key: "icmp_seq", title: "Seq", numeric: true, width: "5em" },
+  { key: "icmp_id", title: "ID", numeric: true, width: "5em", format: (v) => id(v) },
+  { key: "icmp_seq", title: "Seq", numeric: true, width: "5em", format: (v) => id(v) },
   { key: "response_time", title: "RTT", numeric: true, width: "8em", format: (v) => ms(v) },
   { key: "summary", title: "Detail", width: "minmax(14em, 2fr)" },
-];
+]);
 
-function familyCards(prefix: string, title: string, s: Row): HTMLElement {
-  const rtt = obj(s["rtt"]);
+function familyCards(prefix: string, title: string, s: ICMPFamilyStats): HTMLElement {
+  const rtt = s.rtt;
   return cards([
-    { label: `${title} messages`, value: field(`${prefix}-messages`, fmt.count(s["packets"])) },
-    { label: "Echo requests", value: field(`${prefix}-echo-requests`, fmt.count(s["echo_requests"])), hint: `${fmt.count(s["echo_replies"])} replies` },
+    { label: `${title} messages`, value: field(`${prefix}-messages`, fmt.count(s.packets)) },
+    { label: "Echo requests", value: field(`${prefix}-echo-requests`, fmt.count(s.echo_requests)), hint: plural(s.echo_replies, "reply", "replies") },
     {
       label: "Unanswered",
-      value: field(`${prefix}-unanswered`, fmt.count(s["unanswered_requests"])),
-      tone: n(s["unanswered_requests"]) > 0 ? "warn" : undefined,
-      hint: `${fmt.count(s["duplicate_replies"])} duplicate replies`,
+      value: field(`${prefix}-unanswered`, fmt.count(s.unanswered_requests)),
+      tone: n(s.unanswered_requests) > 0 ? "warn" : undefined,
+      hint: plural(s.duplicate_replies, "duplicate reply", "duplicate replies"),
     },
     {
       label: "Median RTT",
-      value: field(`${prefix}-rtt-median`, n(rtt["count"]) > 0 ? ms(rtt["median"]) : "—"),
-      hint: n(rtt["count"]) > 0 ? `min ${ms(rtt["min"])}, max ${ms(rtt["max"])} (${fmt.count(rtt["count"])})` : "no answered echo",
+      value: field(`${prefix}-rtt-median`, rtt ? ms(rtt.median) : "—"),
+      hint: rtt ? `min ${ms(rtt.min)}, max ${ms(rtt.max)} (${fmt.count(rtt.count)})` : "no answered echo",
       title: "tshark's icmp.resptime: from the request to its reply",
     },
   ]);
 }
 
-function rttCharts(dests: Row[]): HTMLElement | null {
-  const withRTT = dests.filter((d) => arr(d["samples"]).length > 0).slice(0, 8);
+function rttCharts(dests: ICMPDestination[]): HTMLElement | null {
+  const withRTT = dests.filter((d) => d.samples.length > 0).slice(0, 8);
   if (withRTT.length === 0) return null;
   return h(
     "div",
     { class: "chart-row" },
     withRTT.map((d) => {
-      const samples = arr(d["samples"]).map(obj);
+      const samples = d.samples;
       return timeSeries({
-        title: `RTT ${fmt.text(d["source"])} → ${fmt.text(d["destination"])}`,
-        x: samples.map((x) => n(x["timestamp"])),
-        series: [{ label: "RTT", values: samples.map((x) => n(x["rtt"]) * 1000), format: (v) => `${v.toFixed(3)} ms` }],
+        title: `RTT ${fmt.text(d.source)} → ${fmt.text(d.destination)}`,
+        x: samples.map((x) => x.timestamp),
+        series: [{ label: "RTT", values: samples.map((x) => x.rtt * 1000), format: (v) => `${v.toFixed(3)} ms` }],
         yLabel: "ms",
         height: 200,
       });
@@ -114,34 +131,32 @@ function rttCharts(dests: Row[]): HTMLElement | null {
   );
 }
 
-function tracerouteBlock(traces: Row[]): HTMLElement | null {
+function tracerouteBlock(traces: ICMPTraceroute[]): HTMLElement | null {
   if (traces.length === 0) return null;
   return section(
     `Traceroute paths (${traces.length})`,
     traces.map((t) =>
       h(
         "div",
-        { class: "icmp-trace", "data-trace": `${fmt.text(t["source"])}>${fmt.text(t["destination"])}` },
+        { class: "icmp-trace", "data-trace": `${fmt.text(t.source)}>${fmt.text(t.destination)}` },
         h(
           "p",
           null,
-          h("strong", null, `${fmt.text(t["source"])} → ${fmt.text(t["destination"])}`),
-          ` (${fmt.text(t["protocol"])} probes) — `,
-          t["reached"] === true ? `destination reached at TTL ${fmt.count(t["reached_ttl"])}` : "destination not reached in the capture",
+          h("strong", null, `${fmt.text(t.source)} → ${fmt.text(t.destination)}`),
+          ` (${fmt.text(t.protocol)} probes) — `,
+          t.reached === true ? `destination reached at TTL ${id(t.reached_ttl)}` : "destination not reached in the capture",
         ),
         h(
           "ol",
           null,
-          arr(t["hops"]).map((x) => {
-            const hop = obj(x);
-            const ttl = n(hop["ttl"]);
+          t.hops.map((hop) => {
+            const ttl = hop.ttl;
             return h(
               "li",
               { value: ttl > 0 ? ttl : undefined, "data-ttl": ttl },
               ttl === 0 ? "(probe not captured) " : null,
-              arr(hop["routers"])
-                .map(obj)
-                .map((r) => `${fmt.text(r["address"])} ${n(r["probes_matched"]) > 0 ? `${ms(r["rtt_min"])} / ${ms(r["rtt_avg"])} / ${ms(r["rtt_max"])}` : ""} (${fmt.count(r["replies"])} replies)`)
+              hop.routers
+                .map((r) => `${fmt.text(r.address)} ${r.probes_matched > 0 ? `${ms(r.rtt_min)} / ${ms(r.rtt_avg)} / ${ms(r.rtt_max)}` : ""} (${plural(r.replies, "reply", "replies")})`)
                 .join("; "),
             );
           }),
@@ -151,125 +166,91 @@ function tracerouteBlock(traces: Row[]): HTMLElement | null {
   );
 }
 
-function observationsBlock(list: unknown[]): HTMLElement {
-  if (list.length === 0) return section("Observations", h("p", { class: "muted" }, "Nothing unusual observed."));
-  return section(
-    `Observations (${list.length})`,
-    h(
-      "ul",
-      { class: "icmp-observations" },
-      list.map((x) => {
-        const o = obj(x);
-        const frames = arr(o["frames"]).filter((f): f is number => typeof f === "number");
-        const ev = obj(o["evidence"]);
-        const msgs = arr(ev["messages"]).map(obj);
-        return h(
-          "li",
-          { "data-observation": fmt.text(o["kind"]) },
-          h("strong", null, fmt.text(o["kind"])),
-          " ",
-          fmt.text(o["summary"]),
-          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((f) => fmt.count(f)).join(", ")})`) : null,
-          msgs.length > 0
-            ? h(
-                "ul",
-                null,
-                msgs.map((m) => h("li", { class: "muted" }, `frame ${fmt.count(m["frame"])}: ${fmt.text(m["source"])} → ${fmt.text(m["destination"])}, ${fmt.bytes(m["size"])}, entropy ${fmt.num(m["entropy"], 2)} bits/byte`)),
-              )
-            : null,
-        );
-      }),
-    ),
-  );
-}
-
-function ndBlock(v6: Row): HTMLElement | null {
-  const nd = obj(v6["neighbor_discovery"]);
-  const mld = obj(v6["mld"]);
-  const total = n(nd["router_solicitations"]) + n(nd["router_advertisements"]) + n(nd["neighbor_solicitations"]) + n(nd["neighbor_advertisements"]) + n(nd["redirects"]);
-  const mtotal = n(mld["queries"]) + n(mld["reports_v1"]) + n(mld["reports_v2"]) + n(mld["done"]);
+function ndBlock(v6: ICMPV6Section): HTMLElement | null {
+  const nd = v6.neighbor_discovery;
+  const mld = v6.mld;
+  const total = nd.router_solicitations + nd.router_advertisements + nd.neighbor_solicitations + nd.neighbor_advertisements + nd.redirects;
+  const mtotal = mld.queries + mld.reports_v1 + mld.reports_v2 + mld.done;
   if (total + mtotal === 0) return null;
-  const routers = arr(nd["routers"]).map(obj);
+  const routers = nd.routers;
   return section(
     "IPv6 neighbour discovery and MLD",
     keyValue([
-      ["Router solicitations / advertisements", `${fmt.count(nd["router_solicitations"])} / ${fmt.count(nd["router_advertisements"])}`],
-      ["Neighbour solicitations / advertisements", `${fmt.count(nd["neighbor_solicitations"])} / ${fmt.count(nd["neighbor_advertisements"])}`],
-      ["Duplicate address detection", `${fmt.count(nd["dad_probes"])} probes: ${list(nd["dad_targets"])}`],
-      ["Redirects", fmt.count(nd["redirects"])],
-      ["MLD", `${fmt.count(mld["queries"])} queries, ${fmt.count(mld["reports_v1"])} v1 and ${fmt.count(mld["reports_v2"])} v2 reports, ${fmt.count(mld["done"])} done`],
-      ["Multicast groups", arr(mld["groups"]).map(obj).map((g) => `${fmt.text(g["group"])} (${arr(g["listeners"]).length} listeners)`).join(", ") || "—"],
+      ["Router solicitations / advertisements", `${fmt.count(nd.router_solicitations)} / ${fmt.count(nd.router_advertisements)}`],
+      ["Neighbour solicitations / advertisements", `${fmt.count(nd.neighbor_solicitations)} / ${fmt.count(nd.neighbor_advertisements)}`],
+      ["Duplicate address detection", `${plural(nd.dad_probes, "probe")}: ${list(nd.dad_targets)}`],
+      ["Redirects", fmt.count(nd.redirects)],
+      ["MLD", `${fmt.count(mld.queries)} queries, ${fmt.count(mld.reports_v1)} v1 and ${fmt.count(mld.reports_v2)} v2 reports, ${fmt.count(mld.done)} done`],
+      ["Multicast groups", mld.groups.map((g) => `${fmt.text(g.group)} (${plural(g.listeners.length, "listener")})`).join(", ") || "—"],
     ]),
     routers.length > 0
       ? table({
           label: "IPv6 routers",
-          columns: [
+          columns: columns<ICMPRouterAdvert>([
             { key: "router", title: "Router", width: "minmax(12em, 1fr)" },
             { key: "mac", title: "MAC", width: "minmax(10em, 1fr)" },
             { key: "router_lifetime", title: "Lifetime", numeric: true, width: "7em", format: (v) => fmt.duration(v) },
             { key: "managed", title: "M", width: "4em" },
             { key: "other_config", title: "O", width: "4em" },
-            { key: "prefixes", title: "Prefixes", width: "minmax(14em, 2fr)", value: (r) => arr(r["prefixes"]).map(obj).map((p) => `${fmt.text(p["prefix"])}${p["autonomous"] === true ? " (SLAAC)" : ""}`).join(", ") },
+            { key: "prefixes", title: "Prefixes", width: "minmax(14em, 2fr)", value: (r) => r.prefixes.map((p) => `${fmt.text(p.prefix)}${p.autonomous === true ? " (SLAAC)" : ""}`).join(", ") },
             { key: "mtu", title: "MTU", numeric: true, width: "6em" },
-            { key: "rdnss", title: "RDNSS", width: "minmax(10em, 1fr)", value: (r) => list(r["rdnss"]) },
-          ],
+            { key: "rdnss", title: "RDNSS", width: "minmax(10em, 1fr)", value: (r) => list(r.rdnss) },
+          ]),
           rows: routers,
           maxHeight: 200,
         })
       : null,
-    arr(nd["neighbors"]).length > 0
+    nd.neighbors.length > 0
       ? table({
           label: "IPv6 neighbours",
-          columns: [
+          columns: columns<ICMPNeighborRecord>([
             { key: "target", title: "Target", width: "minmax(14em, 2fr)" },
-            { key: "macs", title: "MACs", width: "minmax(10em, 1fr)", value: (r) => list(r["macs"]) },
+            { key: "macs", title: "MACs", width: "minmax(10em, 1fr)", value: (r) => list(r.macs) },
             { key: "solicitations", title: "NS", numeric: true, width: "5em" },
             { key: "advertisements", title: "NA", numeric: true, width: "5em" },
             { key: "router", title: "Router", width: "6em" },
             { key: "dad", title: "DAD", width: "5em" },
-          ],
-          rows: arr(nd["neighbors"]).map(obj),
+          ]),
+          rows: nd.neighbors,
           maxHeight: 240,
         })
       : null,
   );
 }
 
-function typeChart(title: string, counts: unknown): HTMLElement | null {
-  const e = Object.entries(obj(counts)).sort((a, b) => n(b[1]) - n(a[1]) || a[0].localeCompare(b[0]));
+function typeChart(title: string, counts: Record<string, number>, key: string): HTMLElement | null {
+  const e = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (e.length === 0) return null;
-  return barChart({ title, categories: e.map((x) => x[0]), series: [{ label: "messages", values: e.map((x) => n(x[1])), format: (x) => fmt.count(x) }], yLabel: "messages" });
+  return countBars({ title, entries: e, unit: ["message", "messages"], key });
 }
 
 function render(root: HTMLElement, report: Report): void {
-  const v = report["icmp"];
-  if (isToolError(v)) {
-    root.append(note("error", h("strong", null, "icmp could not run: "), v.error));
+  const d = report.icmp;
+  if (isToolError(d) || !d) {
+    root.append(note("error", h("strong", null, "icmp could not run: "), d?.error ?? "no report"));
     return;
   }
-  const d = obj(v);
-  const s = obj(d["statistics"]);
-  const v6 = obj(d["icmpv6"]);
-  const s6 = obj(v6["statistics"]);
-  root.append(h("div", { class: "view-head" }, warnings(d["warnings"])));
-  if (n(d["icmp_packets_found"]) === 0) {
+  const s = d.statistics;
+  const v6 = d.icmpv6;
+  const s6 = v6.statistics;
+  root.append(h("div", { class: "view-head" }, warnings(d.warnings)));
+  if (d.icmp_packets_found === 0) {
     root.append(note("info", "No ICMP packets in this capture."));
     return;
   }
-  const limits = arr(d["limits"]).map((x) => fmt.text(x));
-  if (limits.length > 0) root.append(note("warn", h("strong", null, "Limits reached: "), limits.join("; ")));
-  if (n(s["packets"]) > 0) root.append(section("ICMP (IPv4)", familyCards("icmp", "ICMP", s)));
-  if (n(s6["packets"]) > 0) root.append(section("ICMPv6", familyCards("icmpv6", "ICMPv6", s6)));
+  const caps = capsNote(d.caps);
+  if (caps) root.append(caps);
+  if (s.packets > 0) root.append(section("ICMP (IPv4)", familyCards("icmp", "ICMP", s)));
+  if (s6.packets > 0) root.append(section("ICMPv6", familyCards("icmpv6", "ICMPv6", s6)));
   root.append(
     section(
       "Types and codes",
-      h("div", { class: "chart-row" }, typeChart("ICMP type/code", s["type_code_counts"]), typeChart("ICMPv6 type/code", s6["type_code_counts"])),
+      h("div", { class: "chart-row" }, typeChart("ICMP type/code", s.type_code_counts, "icmp-type-codes"), typeChart("ICMPv6 type/code", s6.type_code_counts, "icmpv6-type-codes")),
     ),
   );
-  root.append(observationsBlock(arr(d["observations"])));
+  root.append(findingsSection(d.findings));
 
-  const echo = obj(d["echo"]);
-  const dests = arr(echo["destinations"]).map(obj);
+  const dests = d.echo.destinations;
   if (dests.length > 0) {
     root.append(
       section(
@@ -280,9 +261,9 @@ function render(root: HTMLElement, report: Report): void {
           dests.slice(0, 50).map((x) =>
             h(
               "p",
-              { "data-destination": `${fmt.text(x["source"])}>${fmt.text(x["destination"])}` },
-              `${fmt.text(x["source"])} → ${fmt.text(x["destination"])}: ${fmt.count(x["transmitted"])} sent, ${fmt.count(x["received"])} received${n(x["errors"]) > 0 ? `, +${fmt.count(x["errors"])} errors` : ""}${n(x["duplicates"]) > 0 ? `, +${fmt.count(x["duplicates"])} duplicates` : ""}, ${fmt.percent(x["loss_percent"], 1, true)} loss`,
-              n(x["received"]) > 0 ? `, rtt min/avg/max/mdev = ${ms(x["rtt_min"])} / ${ms(x["rtt_avg"])} / ${ms(x["rtt_max"])} / ${ms(x["rtt_mdev"])}` : "",
+              { "data-destination": `${fmt.text(x.source)}>${fmt.text(x.destination)}` },
+              `${fmt.text(x.source)} → ${fmt.text(x.destination)}: ${fmt.count(x.transmitted)} sent, ${fmt.count(x.received)} received${x.answered_by_error > 0 ? `, ${fmt.count(x.answered_by_error)} answered by ${Object.keys(x.error_answers).sort().map(fmt.text).join(", ")}` : ""}${x.errors > 0 ? `, +${plural(x.errors, "error")}` : ""}${x.duplicates > 0 ? `, +${plural(x.duplicates, "duplicate")}` : ""}, ${fmt.percent(x.loss_percent, 1, true)} loss`,
+              n(x.received) > 0 ? `, rtt min/avg/max/mdev = ${ms(x.rtt_min)} / ${ms(x.rtt_avg)} / ${ms(x.rtt_max)} / ${ms(x.rtt_mdev)}` : "",
             ),
           ),
         ),
@@ -291,12 +272,12 @@ function render(root: HTMLElement, report: Report): void {
       ),
     );
   }
-  const unreach = arr(d["unreachables"]).map(obj);
+  const unreach = d.unreachables;
   if (unreach.length > 0) root.append(section(`Unreachables (${unreach.length})`, table({ label: "ICMP unreachables", columns: unreachColumns, rows: unreach, maxHeight: 320 })));
-  const tr = tracerouteBlock(arr(d["traceroutes"]).map(obj));
+  const tr = tracerouteBlock(d.traceroutes);
   if (tr) root.append(tr);
-  const mtu = arr(d["path_mtu"]).map(obj);
-  const redirects = arr(d["redirects"]).map(obj);
+  const mtu = d.path_mtu;
+  const redirects = d.redirects;
   if (mtu.length + redirects.length > 0) {
     root.append(
       section(
@@ -304,13 +285,13 @@ function render(root: HTMLElement, report: Report): void {
         mtu.length > 0
           ? table({
               label: "Path MTU messages",
-              columns: [
-                { key: "frame", title: "Frame", numeric: true, width: "6em" },
+              columns: columns<ICMPMTUEvent>([
+                { key: "frame", title: "Frame", numeric: true, width: "6em", format: (v) => id(v) },
                 { key: "reporter", title: "Router", width: "minmax(9em, 1fr)" },
                 { key: "source", title: "Sender", width: "minmax(9em, 1fr)" },
                 { key: "destination", title: "Destination", width: "minmax(9em, 1fr)" },
                 { key: "mtu", title: "Next-hop MTU", numeric: true, width: "8em" },
-              ],
+              ]),
               rows: mtu,
               maxHeight: 200,
             })
@@ -318,13 +299,13 @@ function render(root: HTMLElement, report: Report): void {
         redirects.length > 0
           ? table({
               label: "Redirects",
-              columns: [
-                { key: "frame", title: "Frame", numeric: true, width: "6em" },
+              columns: columns<ICMPRedirect>([
+                { key: "frame", title: "Frame", numeric: true, width: "6em", format: (v) => id(v) },
                 { key: "router", title: "Router", width: "minmax(9em, 1fr)" },
                 { key: "host", title: "Host", width: "minmax(9em, 1fr)" },
                 { key: "destination", title: "For destination", width: "minmax(9em, 1fr)" },
                 { key: "gateway", title: "Use gateway", width: "minmax(9em, 1fr)" },
-              ],
+              ]),
               rows: redirects,
               maxHeight: 200,
             })
@@ -332,11 +313,11 @@ function render(root: HTMLElement, report: Report): void {
       ),
     );
   }
-  const errs = arr(d["errors"]).map(obj);
+  const errs = d.errors;
   if (errs.length > 0) root.append(section(`Error messages (${errs.length})`, table({ label: "ICMP errors", columns: errorColumns, rows: errs, maxHeight: 320 })));
   const nd = ndBlock(v6);
   if (nd) root.append(nd);
-  const pk = arr(d["packets"]).map(obj);
+  const pk = d.packets;
   root.append(
     section(
       "Messages",
@@ -345,7 +326,7 @@ function render(root: HTMLElement, report: Report): void {
         columns: packetColumns,
         rows: pk,
         maxHeight: 360,
-        note: pk.length < n(d["icmp_packets_found"]) ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d["icmp_packets_found"])} messages.` : undefined,
+        note: pk.length < d.icmp_packets_found ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d.icmp_packets_found)} messages.` : undefined,
       }),
     ),
   );

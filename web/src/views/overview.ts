@@ -11,9 +11,8 @@ import { cards } from "../ui/cards";
 import { createTable, type Column } from "../ui/table";
 import { timeSeries, type TimeSeriesOptions } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { arr, isToolError, obj, type Report, type View } from "./types";
-
-type Row = Record<string, unknown>;
+import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewFinding, type OverviewPHSRow, type Report, type View } from "./types";
+import { id } from "./text";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -34,13 +33,13 @@ function hasPorts(kind: string): boolean {
   return kind === "tcp" || kind === "udp";
 }
 
-function convColumns(kind: string): Column<Row>[] {
+function convColumns(kind: string): Column<OverviewConversation>[] {
   const ported = hasPorts(kind);
-  return [
+  return columns<OverviewConversation>([
     { key: "a", title: "Address A", width: "minmax(10em, 2fr)" },
-    ...(ported ? [{ key: "port_a", title: "Port A", numeric: true, width: "6em", format: (v) => fmt.text(v) } as Column<Row>] : []),
+    ...(ported ? [{ key: "port_a", title: "Port A", numeric: true, width: "6em", format: (v: unknown) => id(v) } as const] : []),
     { key: "b", title: "Address B", width: "minmax(10em, 2fr)" },
-    ...(ported ? [{ key: "port_b", title: "Port B", numeric: true, width: "6em", format: (v) => fmt.text(v) } as Column<Row>] : []),
+    ...(ported ? [{ key: "port_b", title: "Port B", numeric: true, width: "6em", format: (v: unknown) => id(v) } as const] : []),
     { key: "frames", title: "Packets", numeric: true, width: "7em", format: (v) => fmt.count(v) },
     { key: "bytes", title: "Bytes", numeric: true, width: "8em", format: (v) => fmt.bytes(v) },
     { key: "frames_ab", title: "Packets A→B", numeric: true, width: "8em", format: (v) => fmt.count(v) },
@@ -49,20 +48,20 @@ function convColumns(kind: string): Column<Row>[] {
     { key: "bytes_ba", title: "Bytes B→A", numeric: true, width: "8em", format: (v) => fmt.bytes(v) },
     { key: "rel_start", title: "Rel. start", numeric: true, width: "9em", format: (v) => fmt.num(v, 6), tooltip: "seconds after the capture's first frame" },
     { key: "duration", title: "Duration", numeric: true, width: "8em", format: (v) => fmt.num(v, 4) },
-  ];
+  ]);
 }
 
-function epColumns(kind: string): Column<Row>[] {
-  return [
+function epColumns(kind: string): Column<OverviewEndpoint>[] {
+  return columns<OverviewEndpoint>([
     { key: "address", title: "Address", width: "minmax(12em, 2fr)" },
-    ...(hasPorts(kind) ? [{ key: "port", title: "Port", numeric: true, width: "6em", format: (v) => fmt.text(v) } as Column<Row>] : []),
+    ...(hasPorts(kind) ? [{ key: "port", title: "Port", numeric: true, width: "6em", format: (v: unknown) => id(v) } as const] : []),
     { key: "packets", title: "Packets", numeric: true, width: "7em", format: (v) => fmt.count(v) },
     { key: "bytes", title: "Bytes", numeric: true, width: "8em", format: (v) => fmt.bytes(v) },
     { key: "tx_packets", title: "Tx packets", numeric: true, width: "8em", format: (v) => fmt.count(v) },
     { key: "tx_bytes", title: "Tx bytes", numeric: true, width: "8em", format: (v) => fmt.bytes(v) },
     { key: "rx_packets", title: "Rx packets", numeric: true, width: "8em", format: (v) => fmt.count(v) },
     { key: "rx_bytes", title: "Rx bytes", numeric: true, width: "8em", format: (v) => fmt.bytes(v) },
-  ];
+  ]);
 }
 
 /** bar is a horizontal share bar (width set through the CSSOM, as the CSP requires). */
@@ -75,7 +74,7 @@ function bar(pct: number): HTMLElement {
   );
 }
 
-function hierarchyBlock(rows: Row[]): HTMLElement {
+function hierarchyBlock(rows: OverviewPHSRow[]): HTMLElement {
   if (rows.length === 0) return section("Protocol hierarchy", h("p", { class: "muted" }, "No frames."));
   const head = h(
     "tr",
@@ -85,12 +84,12 @@ function hierarchyBlock(rows: Row[]): HTMLElement {
   const body = rows.map((r) =>
     h(
       "tr",
-      { "data-phs": fmt.text(r["path"]), title: r["comparable"] === true ? "figures as tshark -z io,phs" : "identified by port or not compared with tshark" },
-      h("td", { style: { paddingLeft: `${0.4 + 1.2 * n(r["depth"])}em` } }, fmt.text(r["protocol"]), r["comparable"] === true ? null : h("span", { class: "muted" }, " *")),
-      h("td", { class: "num", "data-col": "frames", style: { textAlign: "right" } }, fmt.count(r["frames"])),
-      h("td", { style: { whiteSpace: "nowrap" } }, bar(n(r["frames_pct"])), fmt.percent(r["frames_pct"], 2, true)),
-      h("td", { class: "num", "data-col": "bytes", style: { textAlign: "right" } }, fmt.count(r["bytes"])),
-      h("td", { style: { whiteSpace: "nowrap" } }, bar(n(r["bytes_pct"])), fmt.percent(r["bytes_pct"], 2, true)),
+      { "data-phs": fmt.text(r.path), title: r.comparable === true ? "figures as tshark -z io,phs" : "identified by port or not compared with tshark" },
+      h("td", { style: { paddingLeft: `${0.4 + 1.2 * n(r.depth)}em` } }, fmt.text(r.protocol), r.comparable === true ? null : h("span", { class: "muted" }, " *")),
+      h("td", { class: "num", "data-col": "frames", style: { textAlign: "right" } }, fmt.count(r.frames)),
+      h("td", { style: { whiteSpace: "nowrap" } }, bar(n(r.frames_pct)), fmt.percent(r.frames_pct, 2, true)),
+      h("td", { class: "num", "data-col": "bytes", style: { textAlign: "right" } }, fmt.count(r.bytes)),
+      h("td", { style: { whiteSpace: "nowrap" } }, bar(n(r.bytes_pct)), fmt.percent(r.bytes_pct, 2, true)),
     ),
   );
   return section(
@@ -100,7 +99,7 @@ function hierarchyBlock(rows: Row[]): HTMLElement {
   );
 }
 
-function findingsBlock(list: Row[]): HTMLElement | null {
+function findingsBlock(list: OverviewFinding[]): HTMLElement | null {
   if (list.length === 0) return null;
   return section(
     `Findings (${list.length})`,
@@ -108,14 +107,14 @@ function findingsBlock(list: Row[]): HTMLElement | null {
       "ul",
       { class: "ov-findings" },
       list.map((f) => {
-        const frames = arr(f["frames"]).filter((x): x is number => typeof x === "number");
+        const frames = f.frames;
         return h(
           "li",
-          { "data-finding": fmt.text(f["id"]) },
-          h("strong", null, `${fmt.text(f["severity"])}: ${fmt.text(f["title"])}`),
+          { "data-finding": fmt.text(f.id) },
+          h("strong", null, `${fmt.text(f.severity)}: ${fmt.text(f.title)}`),
           " ",
-          fmt.text(f["detail"]),
-          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((x) => fmt.count(x)).join(", ")})`) : null,
+          fmt.text(f.detail),
+          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((x) => id(x)).join(", ")})`) : null,
         );
       }),
     ),
@@ -123,53 +122,51 @@ function findingsBlock(list: Row[]): HTMLElement | null {
 }
 
 function render(root: HTMLElement, report: Report): void {
-  const v = report["overview"];
-  if (isToolError(v)) {
-    root.append(note("error", h("strong", null, "overview could not run: "), v.error));
+  const d = report.overview;
+  if (isToolError(d) || !d) {
+    root.append(note("error", h("strong", null, "overview could not run: "), d?.error ?? "no report"));
     return;
   }
-  const d = obj(v);
-  root.append(h("div", { class: "view-head" }, warnings(d["warnings"])));
-  const convs = obj(d["conversations"]);
-  const eps = obj(d["endpoints"]);
+  root.append(h("div", { class: "view-head" }, warnings(d.warnings)));
+  const convs = d.conversations;
+  const eps = d.endpoints;
   root.append(
     cards([
-      { label: "Packets", value: field("ov-packets", fmt.count(d["packets"])) },
-      { label: "Bytes", value: field("ov-bytes", fmt.bytes(d["bytes"])), hint: fmt.bytesExact(d["bytes"]) },
-      { label: "Duration", value: field("ov-duration", fmt.duration(d["duration"])) },
-      { label: "IPv4 / IPv6 hosts", value: field("ov-hosts", `${fmt.count(arr(eps["ip"]).length)} / ${fmt.count(arr(eps["ipv6"]).length)}`) },
-      { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(arr(convs["tcp"]).length)} / ${fmt.count(arr(convs["udp"]).length)}`) },
+      { label: "Packets", value: field("ov-packets", fmt.count(d.packets)) },
+      { label: "Bytes", value: field("ov-bytes", fmt.bytes(d.bytes)), hint: fmt.bytesExact(d.bytes) },
+      { label: "Duration", value: field("ov-duration", fmt.duration(d.duration)) },
+      { label: "IPv4 / IPv6 hosts", value: field("ov-hosts", `${fmt.count(eps.ip?.length ?? 0)} / ${fmt.count(eps.ipv6?.length ?? 0)}`) },
+      { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(convs.tcp?.length ?? 0)} / ${fmt.count(convs.udp?.length ?? 0)}`) },
     ]),
   );
-  const limits = obj(d["limits"]);
-  const dropped = Object.entries(obj(limits["dropped"]));
+  const dropped = Object.entries(d.limits.dropped);
   if (dropped.length > 0) {
     root.append(note("warn", h("strong", null, "Tables full: "), dropped.map(([k, x]) => `${k}: ${fmt.count(x)} updates dropped`).join("; ")));
   }
-  const fb = findingsBlock(arr(d["findings"]).map(obj));
+  const fb = findingsBlock(d.findings);
   if (fb) root.append(fb);
-  root.append(hierarchyBlock(arr(d["protocol_hierarchy"]).map(obj)));
+  root.append(hierarchyBlock(d.protocol_hierarchy));
 
   // Tables, filtered to a moment (a click on an I/O chart) or a range (a drag).
-  const firstTime = n(d["first_time"]);
+  const firstTime = n(d.first_time);
   const convTables = kinds.map(([k, title]) => {
-    const rows = arr(convs[k]).map(obj);
+    const rows = convs[k] ?? [];
     return {
       k,
       title,
       rows,
       count: h("span", { "data-key": `ov-conv-count-${k}` }, fmt.count(rows.length)),
-      t: createTable<Row>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true } }),
+      t: createTable<OverviewConversation>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true } }),
     };
   });
   const epTables = kinds.map(([k, title]) => {
-    const rows = arr(eps[k]).map(obj);
+    const rows = eps[k] ?? [];
     return {
       k,
       title,
       rows,
       count: h("span", { "data-key": `ov-ep-count-${k}` }, fmt.count(rows.length)),
-      t: createTable<Row>({ label: `${title} endpoints`, columns: epColumns(k), rows, maxHeight: 320, sort: { key: "packets", descending: true } }),
+      t: createTable<OverviewEndpoint>({ label: `${title} endpoints`, columns: epColumns(k), rows, maxHeight: 320, sort: { key: "packets", descending: true } }),
     };
   });
   // The filter shows in two places: under the I/O graph and above the tables.
@@ -178,7 +175,7 @@ function render(root: HTMLElement, report: Report): void {
   const setFilter = (f: Filter): void => {
     // Conversations active in [from, to], with the report's relative start and duration.
     const rel = f ? { from: f.from - firstTime, to: f.to - firstTime } : null;
-    const active = (r: Row) => rel === null || (n(r["rel_start"]) <= rel.to && n(r["rel_start"]) + n(r["duration"]) >= rel.from);
+    const active = (r: OverviewConversation) => rel === null || (n(r.rel_start) <= rel.to && n(r.rel_start) + n(r.duration) >= rel.from);
     const keep = new Map<string, Set<string>>();
     for (const c of convTables) {
       const shown = rel === null ? c.rows : c.rows.filter(active);
@@ -187,8 +184,8 @@ function render(root: HTMLElement, report: Report): void {
       const ported = hasPorts(c.k);
       const ends = new Set<string>();
       for (const r of shown) {
-        ends.add(ported ? `${fmt.text(r["a"])}|${fmt.text(r["port_a"])}` : fmt.text(r["a"]));
-        ends.add(ported ? `${fmt.text(r["b"])}|${fmt.text(r["port_b"])}` : fmt.text(r["b"]));
+        ends.add(ported ? `${fmt.text(r.a)}|${fmt.text(r.port_a)}` : fmt.text(r.a));
+        ends.add(ported ? `${fmt.text(r.b)}|${fmt.text(r.port_b)}` : fmt.text(r.b));
       }
       keep.set(c.k, ends);
     }
@@ -196,7 +193,7 @@ function render(root: HTMLElement, report: Report): void {
     for (const e of epTables) {
       const ends = keep.get(e.k);
       const ported = hasPorts(e.k);
-      const shown = rel === null || !ends ? e.rows : e.rows.filter((r) => ends.has(ported ? `${fmt.text(r["address"])}|${fmt.text(r["port"])}` : fmt.text(r["address"])));
+      const shown = rel === null || !ends ? e.rows : e.rows.filter((r) => ends.has(ported ? `${fmt.text(r.address)}|${fmt.text(r.port)}` : fmt.text(r.address)));
       e.t.setRows(shown);
       e.count.textContent = rel === null ? fmt.count(e.rows.length) : `${fmt.count(shown.length)} of ${fmt.count(e.rows.length)}`;
     }
@@ -237,13 +234,13 @@ function render(root: HTMLElement, report: Report): void {
     return el;
   };
 
-  const g = obj(d["io_graph"]);
-  const start = n(g["start"]);
-  const step = n(g["interval"]);
-  const packets = arr(g["packets"]).map(n);
+  const g = d.io_graph;
+  const start = n(g.start);
+  const step = n(g.interval);
+  const packets = g.packets;
   if (packets.length > 0 && step > 0) {
     const x = packets.map((_, i) => start + i * step);
-    const perSec = (a: unknown[]) => a.map((y) => n(y) / step);
+    const perSec = (a: number[]) => a.map((y) => y / step);
     const width = fmt.duration(step);
     root.append(
       section(
@@ -262,12 +259,12 @@ function render(root: HTMLElement, report: Report): void {
           ioChart({
             title: "Bits/s",
             x,
-            series: [{ label: "bits/s", values: perSec(arr(g["bits"])), format: (y) => fmt.bitRate(y) }],
+            series: [{ label: "bits/s", values: perSec(g.bits), format: (y) => fmt.bitRate(y) }],
             yLabel: "bits/s",
           }),
           ioChart(troubleChart(report, x, step, width, [
-            { label: "TCP RST/s", values: perSec(arr(g["tcp_rst"])) },
-            { label: "DNS errors/s", values: perSec(arr(g["dns_errors"])) },
+            { label: "TCP RST/s", values: perSec(g.tcp_rst) },
+            { label: "DNS errors/s", values: perSec(g.dns_errors) },
           ])),
         ),
         filterBars[0],
@@ -299,10 +296,10 @@ function render(root: HTMLElement, report: Report): void {
  * figures). Without the tcp_retransmissions report the series is left out.
  */
 function troubleChart(report: Report, x: number[], step: number, width: string, overview: { label: string; values: number[] }[]): Omit<TimeSeriesOptions, "onSelect" | "onClick"> {
-  const tr = report["tcp_retransmissions"];
-  const perSecond = tr === undefined || isToolError(tr) ? [] : arr(obj(tr)["per_second"]).map(obj);
+  const tr = report.tcp_retransmissions;
+  const perSecond = tr === undefined || isToolError(tr) ? [] : tr.per_second;
   const retrans = new Map<number, number>();
-  for (const p of perSecond) if (typeof p["epoch"] === "number") retrans.set(p["epoch"], n(p["retransmissions"]));
+  for (const p of perSecond) retrans.set(p.epoch, p.retransmissions);
   const perBucket = (y: number) => fmt.num(y, 2);
   if (retrans.size === 0) {
     return {

@@ -6,9 +6,21 @@ import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
 import { timeSeries } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { arr, isToolError, obj, type Report, type View } from "./types";
-
-type Row = Record<string, unknown>;
+import {
+  columns,
+  isToolError,
+  type Report,
+  type TCPConnRow,
+  type TCPFlowDirection,
+  type TCPFlowReport,
+  type TCPPattern,
+  type TCPRetransConn,
+  type TCPServerFlow,
+  type TCPSpread,
+  type TCPTrace,
+  type View,
+} from "./types";
+import { id, plural, words } from "./text";
 
 /** field renders a value with a data-key attribute so tests can read it off the page. */
 function field(key: string, ...children: Child[]): HTMLElement {
@@ -42,11 +54,11 @@ function errorNote(tool: string, v: unknown): HTMLElement | null {
   return isToolError(v) ? note("error", h("strong", null, `${tool} could not run: `), v.error) : null;
 }
 
-/** flagsText lists a row's non-zero flags: "retransmission 3, duplicate_ack 2". */
-function flagsText(v: unknown): string {
-  return Object.entries(obj(v))
+/** flagsText lists a row's non-zero flags in Wireshark's words: "Retransmission (any kind) 3, Duplicate ACK 2". */
+function flagsText(v: Record<string, number> | undefined): string {
+  return Object.entries(v ?? {})
     .filter(([, c]) => n(c) > 0)
-    .map(([k, c]) => `${k} ${fmt.count(c)}`)
+    .map(([k, c]) => `${flagTitles[k] ?? words(k)} ${fmt.count(c)}`)
     .join(", ");
 }
 
@@ -54,11 +66,11 @@ function rtt(v: unknown): string {
   return typeof v === "number" ? `${(v * 1000).toFixed(3)} ms` : "—";
 }
 
-const connColumns: Column<Row>[] = [
-  { key: "stream", title: "Stream", numeric: true, width: "6em", tooltip: "tshark's tcp.stream" },
+const connColumns: Column<TCPConnRow>[] = columns<TCPConnRow>([
+  { key: "stream", title: "Stream", numeric: true, width: "6em", tooltip: "tshark's tcp.stream", format: (v) => id(v) },
   { key: "client", title: "Client", width: "minmax(12em, 2fr)" },
   { key: "server", title: "Server", width: "minmax(12em, 2fr)" },
-  { key: "state", title: "State", width: "8em" },
+  { key: "state", title: "State", width: "8em", format: (v) => words(v) },
   { key: "conn_state", title: "Zeek state", width: "7em", tooltip: "Zeek conn_state (S0, SF, REJ, RSTO, …)" },
   { key: "history", title: "History", width: "7em", tooltip: "Zeek history: upper case is the client" },
   { key: "packet_count", title: "Packets", numeric: true, width: "7em" },
@@ -67,14 +79,14 @@ const connColumns: Column<Row>[] = [
     title: "Bytes",
     numeric: true,
     width: "8em",
-    value: (r) => n(obj(r["client_to_server"])["ip_bytes"]) + n(obj(r["server_to_client"])["ip_bytes"]),
+    value: (r) => r.client_to_server.ip_bytes + r.server_to_client.ip_bytes,
     format: (v) => fmt.bytes(v),
   },
   { key: "retransmissions", title: "Retrans.", numeric: true, width: "7em" },
   { key: "initial_rtt_seconds", title: "Initial RTT", numeric: true, width: "8em", format: (v) => rtt(v) },
   { key: "duration_seconds", title: "Duration", numeric: true, width: "8em", format: (v) => fmt.duration(v) },
-  { key: "flags", title: "Analysis flags", width: "minmax(14em, 3fr)", value: (r) => flagsText(r["analysis_flags"]) },
-];
+  { key: "flags", title: "Analysis flags", width: "minmax(14em, 3fr)", value: (r) => flagsText(r.analysis_flags) },
+]);
 
 /** Bits of the trace's analysis column (FlagNames order in analysis/tcp). */
 const bit = { retransmission: 1 << 0, out_of_order: 1 << 3, duplicate_ack: 1 << 4, zero_window: 1 << 7 };
@@ -85,10 +97,9 @@ const bit = { retransmission: 1 << 0, out_of_order: 1 << 3, duplicate_ack: 1 << 
  * (retransmissions and out-of-order segments highlighted), the other side's
  * acknowledgement numbers as a line, duplicate ACKs and zero windows as marks.
  */
-function seqGraph(trace: unknown): HTMLElement | null {
-  const t = obj(trace);
-  const T = arr(t["t"]).map(n), dir = arr(t["dir"]).map(n), seq = arr(t["seq"]).map(n), ack = arr(t["ack"]).map(n), len = arr(t["len"]).map(n);
-  const fl = arr(t["tcp_flags"]).map((x) => fmt.text(x)), an = arr(t["analysis"]).map(n);
+function seqGraph(t: TCPTrace | undefined): HTMLElement | null {
+  if (!t) return null;
+  const { t: T, dir, seq, ack, len, tcp_flags: fl, analysis: an } = t;
   const count = T.length;
   if (count === 0) return null;
   const payload = [0, 0];
@@ -109,7 +120,7 @@ function seqGraph(trace: unknown): HTMLElement | null {
     svg("line", { x1: L, y1: TOP, x2: L, y2: H - B, class: "axis", stroke: "currentColor", "stroke-opacity": 0.4 }),
     svg("text", { x: L, y: H - 8, "font-size": 11, fill: "currentColor" }, "0 s"),
     svg("text", { x: W - R, y: H - 8, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, maxT < 1 ? `${(maxT * 1000).toPrecision(3)} ms` : `${maxT.toPrecision(4)} s`),
-    svg("text", { x: L - 4, y: TOP + 10, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, fmt.count(maxY)),
+    svg("text", { x: L - 4, y: TOP + 10, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, id(maxY)),
     svg("text", { x: L - 4, y: H - B, "font-size": 11, fill: "currentColor", "text-anchor": "end" }, "0"),
   ];
   const ackPts: string[] = [];
@@ -148,72 +159,71 @@ function seqGraph(trace: unknown): HTMLElement | null {
       "p",
       { class: "muted" },
       `Blue: data segments (${segs}); red: retransmissions (${retrans}); orange: out-of-order; green line: the other side's ACKs; purple circles: duplicate ACKs (${dups}); pink: zero window (${zero}).`,
-      t["truncated"] === true ? ` Only the first ${count} packets are drawn.` : "",
+      t.truncated === true ? ` Only the first ${count} packets are drawn.` : "",
     ),
   );
 }
 
 /** detail renders one connection: endpoints, timeline, options, both directions. */
-function detail(r: Row): HTMLElement {
-  const c2s = obj(r["client_to_server"]);
-  const s2c = obj(r["server_to_client"]);
-  const o = obj(r["options"]);
-  const dir = (d: Record<string, unknown>) =>
+function detail(r: TCPConnRow): HTMLElement {
+  const c2s = r.client_to_server;
+  const s2c = r.server_to_client;
+  const o = r.options;
+  const dir = (d: TCPConnRow["client_to_server"]) =>
     // Zero payload_bytes, data_packets and retransmissions are left out of the report.
-    `${fmt.count(n(d["packets"]))} packets, ${fmt.bytes(n(d["ip_bytes"]))} (${fmt.count(n(d["payload_bytes"]))} payload bytes), ${fmt.count(n(d["retransmissions"]))} retransmissions`;
+    `${plural(d.packets, "packet")}, ${fmt.bytes(d.ip_bytes)} (${plural(d.payload_bytes ?? 0, "payload byte")}), ${plural(d.retransmissions ?? 0, "retransmission")}`;
   const ws = (v: unknown) => (typeof v === "number" ? `×${2 ** v} (${v})` : "none");
   return h(
     "div",
-    { class: "tcp-detail", "data-key": "tcp-detail", "data-stream": String(r["stream"]) },
-    h("h3", null, `Stream ${String(r["stream"] ?? "—")}: ${fmt.text(r["client"])} → ${fmt.text(r["server"])}`),
-    r["role_inferred"] === true ? note("info", "No SYN was seen: the server is taken to be the side on the lower (or well-known) port.") : null,
+    { class: "tcp-detail", "data-key": "tcp-detail", "data-stream": String(r.stream) },
+    h("h3", null, `Stream ${id(r.stream)}: ${fmt.text(r.client)} → ${fmt.text(r.server)}`),
+    r.role_inferred === true ? note("info", "No SYN was seen: the server is taken to be the side on the lower (or well-known) port.") : null,
     keyValue([
-      ["State", `${fmt.text(r["state"])} (Zeek ${fmt.text(r["conn_state"])}, history ${fmt.text(r["history"]) || "—"})`],
-      ["Close", fmt.text(r["close"])],
-      ["Handshake", r["handshake_completed"] === true ? "completed" : "not completed"],
-      ["Initial RTT", rtt(r["initial_rtt_seconds"])],
-      ["SYN → SYN/ACK", rtt(r["syn_to_syn_ack_seconds"])],
-      ["First packet", `${fmt.utc(r["first_time"])} (frame ${fmt.count(r["first_frame"])})`],
-      ["Last packet", `${fmt.utc(r["last_time"])} (frame ${fmt.count(r["last_frame"])})`],
-      ["Duration", fmt.seconds(r["duration_seconds"])],
+      ["State", `${words(r.state)} (Zeek ${fmt.text(r.conn_state)}, history ${fmt.text(r.history) || "—"})`],
+      ["Close", words(r.close)],
+      ["Handshake", r.handshake_completed === true ? "completed" : "not completed"],
+      ["Initial RTT", rtt(r.initial_rtt_seconds)],
+      ["SYN → SYN/ACK", rtt(r.syn_to_syn_ack_seconds)],
+      ["First packet", `${fmt.utc(r.first_time)} (frame ${id(r.first_frame)})`],
+      ["Last packet", `${fmt.utc(r.last_time)} (frame ${id(r.last_frame)})`],
+      ["Duration", fmt.seconds(r.duration_seconds)],
       ["Client → server", dir(c2s)],
       ["Server → client", dir(s2c)],
-      ["MSS", `client ${o["client_mss"] ?? "—"}, server ${o["server_mss"] ?? "—"}`],
-      ["Window scale", `client ${ws(o["client_window_scale"])}, server ${ws(o["server_window_scale"])}${o["window_scaling"] === true ? "" : " (not in use)"}`],
-      ["SACK", o["sack_permitted"] === true ? "permitted" + (o["sack_seen"] === true ? ", blocks seen" : "") : "not permitted"],
-      ["Timestamps", o["timestamps"] === true ? "yes" : "no"],
-      ["Analysis flags", flagsText(r["analysis_flags"]) || "none"],
-      typeof r["first_flagged_frame"] === "number" ? ["Flagged frames", `${fmt.count(r["first_flagged_frame"])} – ${fmt.count(r["last_flagged_frame"])}`] : null,
+      ["MSS", `client ${o.client_mss ?? "—"}, server ${o.server_mss ?? "—"}`],
+      ["Window scale", `client ${ws(o.client_window_scale)}, server ${ws(o.server_window_scale)}${o.window_scaling === true ? "" : " (not in use)"}`],
+      ["SACK", o.sack_permitted === true ? "permitted" + (o.sack_seen === true ? ", blocks seen" : "") : "not permitted"],
+      ["Timestamps", o.timestamps === true ? "yes" : "no"],
+      ["Analysis flags", flagsText(r.analysis_flags) || "none"],
+      typeof r.first_flagged_frame === "number" ? ["Flagged frames", `${id(r.first_flagged_frame)} – ${id(r.last_flagged_frame)}`] : null,
     ]),
-    seqGraph(r["trace"]) ??
+    seqGraph(r.trace) ??
       note("info", "No time/sequence data was kept for this connection: packet traces are kept for the first 20,000 connections, 200,000 packets in all."),
   );
 }
 
-function patternsBlock(list: unknown[], show: (stream: number) => void): HTMLElement {
+function patternsBlock(list: TCPPattern[], show: (stream: number) => void): HTMLElement {
   if (list.length === 0) return section("Patterns", h("p", { class: "muted" }, "No pattern observed."));
   return section(
     `Patterns (${list.length})`,
     h(
       "ul",
       { class: "tcp-patterns" },
-      list.map((x) => {
-        const p = obj(x);
-        const e = obj(p["evidence"]);
-        const streams = arr(e["connections"]).filter((s): s is number => typeof s === "number");
-        const more = n(e["more_connections"]);
+      list.map((p) => {
+        const e = p.evidence;
+        const streams = e.connections;
+        const more = n(e.more_connections);
         return h(
           "li",
-          { "data-pattern": fmt.text(p["pattern"]) },
-          h("strong", null, fmt.text(p["pattern"])),
+          { "data-pattern": fmt.text(p.pattern) },
+          h("strong", null, words(p.pattern)),
           " ",
-          h("small", { class: "muted" }, `(${fmt.text(p["category"])})`),
-          h("p", null, fmt.text(p["description"])),
+          h("small", { class: "muted" }, `(${words(p.category)})`),
+          h("p", null, fmt.text(p.description)),
           h(
             "p",
             { class: "muted" },
-            `${fmt.count(e["count"])} observed, frames ${fmt.count(e["first_frame"])} – ${fmt.count(e["last_frame"])}; streams: `,
-            streams.map((s, i) => [i > 0 ? " " : "", h("button", { class: "link", type: "button", onclick: () => show(s) }, String(s))]),
+            `${fmt.count(e.count)} observed, frames ${id(e.first_frame)} – ${id(e.last_frame)}; streams: `,
+            streams.map((s, i) => [i > 0 ? " " : "", h("button", { class: "link", type: "button", onclick: () => show(s) }, id(s))]),
             more > 0 ? ` and ${fmt.count(more)} more` : "",
           ),
         );
@@ -223,19 +233,29 @@ function patternsBlock(list: unknown[], show: (stream: number) => void): HTMLEle
 }
 
 /** flowFigures are the per-direction figures of a traffic-flow comparison, in display order. */
-const flowFigures = ["packet_count", "byte_count", "payload_bytes", "data_packets", "syn_count", "fin_count", "rst_count", "retransmissions"];
+const flowFigures = ["packet_count", "byte_count", "payload_bytes", "data_packets", "syn_count", "fin_count", "rst_count", "retransmissions"] as const satisfies readonly (keyof TCPFlowDirection)[];
+type FlowFigure = (typeof flowFigures)[number];
 
-function spread(x: unknown): string {
-  const s = obj(x);
-  return typeof s["count"] === "number" ? `${rtt(s["min"])} / ${rtt(s["median"])} / ${rtt(s["max"])} (${fmt.count(s["count"])})` : "—";
+/** The traffic-flow analysis' words, as a Wireshark user would say them. */
+const rstSource: Record<string, string> = { none: "no RSTs", client: "clients", server: "the server", balanced: "both sides equally" };
+const dataFlow: Record<string, string> = { client_heavy: "clients", server_heavy: "the server", balanced: "both sides alike" };
+
+/** ratioText shows a ratio of bytes as "1 : 13" or "13 : 1". */
+function ratioText(r: number): string {
+  if (!fmt.isNum(r) || r <= 0) return "—";
+  return r >= 1 ? `${fmt.num(r, 1)} : 1` : `1 : ${fmt.num(1 / r, 1)}`;
+}
+
+function spread(s: TCPSpread | null): string {
+  return s ? `${rtt(s.min)} / ${rtt(s.median)} / ${rtt(s.max)} (${fmt.count(s.count)})` : "—";
 }
 
 /**
  * flowBars is a small paired-bar chart of both directions: for each figure, a
  * bar per direction scaled to the larger of the two.
  */
-function flowBars(c2s: Row, s2c: Row): HTMLElement {
-  const figs: [string, string, (v: number) => string][] = [
+function flowBars(c2s: TCPFlowDirection, s2c: TCPFlowDirection): HTMLElement {
+  const figs: [keyof TCPFlowDirection & FlowFigure, string, (v: number) => string][] = [
     ["packet_count", "Packets", (v) => fmt.count(v)],
     ["byte_count", "Bytes", (v) => fmt.bytes(v)],
     ["payload_bytes", "Payload", (v) => fmt.bytes(v)],
@@ -273,30 +293,30 @@ function flowBars(c2s: Row, s2c: Row): HTMLElement {
  * traffic_flow report or an entry of tcp_connections.servers): cards, a table
  * of the figures, a bar chart and the analysis.
  */
-function flowComparison(f: Row): HTMLElement {
-  const c2s = obj(f["client_to_server"]);
-  const s2c = obj(f["server_to_client"]);
-  const a = obj(f["analysis"]);
-  const t = obj(f["timing"]);
+function flowComparison(f: TCPFlowReport | TCPServerFlow): HTMLElement {
+  const c2s = f.client_to_server;
+  const s2c = f.server_to_client;
+  const a = f.analysis;
+  const t = f.timing;
   const rows = flowFigures.map((k) => ({
-    figure: k.replace(/_/g, " "),
+    figure: words(k),
     client_to_server: c2s[k],
     server_to_client: s2c[k],
   }));
   return h(
     "div",
-    { class: "tcp-flow", "data-key": "tcp-flow", "data-server": fmt.text(f["server"]) },
+    { class: "tcp-flow", "data-key": "tcp-flow", "data-server": fmt.text(f.server) },
     cards([
-      { label: "Client → server", value: field("tcp-flow-c2s-packet_count", fmt.count(c2s["packet_count"])), hint: `packets, ${fmt.bytes(c2s["byte_count"])}` },
-      { label: "Server → client", value: field("tcp-flow-s2c-packet_count", fmt.count(s2c["packet_count"])), hint: `packets, ${fmt.bytes(s2c["byte_count"])}` },
-      { label: "Asymmetry", value: field("tcp-flow-asymmetry", fmt.num(a["asymmetry_ratio"], 3)), hint: "bytes to / from the server" },
-      { label: "Main RST source", value: field("tcp-flow-rst-source", fmt.text(a["primary_rst_source"])), hint: `${fmt.count(c2s["rst_count"])} from clients, ${fmt.count(s2c["rst_count"])} from the server` },
-      { label: "Data flow", value: field("tcp-flow-direction", fmt.text(a["data_flow_direction"])) },
+      { label: "Client → server", value: field("tcp-flow-c2s-packet_count", fmt.count(c2s.packet_count)), hint: `packets, ${fmt.bytes(c2s.byte_count)}` },
+      { label: "Server → client", value: field("tcp-flow-s2c-packet_count", fmt.count(s2c.packet_count)), hint: `packets, ${fmt.bytes(s2c.byte_count)}` },
+      { label: "Bytes to : from server", value: field("tcp-flow-asymmetry", ratioText(a.asymmetry_ratio)), hint: `${fmt.bytes(c2s.byte_count)} to the server, ${fmt.bytes(s2c.byte_count)} from it` },
+      { label: "Most RSTs from", value: field("tcp-flow-rst-source", rstSource[a.primary_rst_source] ?? words(a.primary_rst_source)), hint: `${fmt.count(c2s.rst_count)} from clients, ${fmt.count(s2c.rst_count)} from the server` },
+      { label: "Most payload from", value: field("tcp-flow-direction", dataFlow[a.data_flow_direction] ?? words(a.data_flow_direction)) },
       {
         label: "Retransmissions",
-        value: `${fmt.count(c2s["retransmissions"])} / ${fmt.count(s2c["retransmissions"])}`,
+        value: `${fmt.count(c2s.retransmissions)} / ${fmt.count(s2c.retransmissions)}`,
         hint: "to / from the server",
-        tone: n(c2s["retransmissions"]) + n(s2c["retransmissions"]) > 0 ? "warn" : undefined,
+        tone: n(c2s.retransmissions) + n(s2c.retransmissions) > 0 ? "warn" : undefined,
       },
     ]),
     flowBars(c2s, s2c),
@@ -311,13 +331,13 @@ function flowComparison(f: Row): HTMLElement {
       maxHeight: 320,
     }),
     keyValue([
-      ["Observation", fmt.text(a["interpretation"])],
-      ["Analysis flags to the server", flagsText(c2s["analysis_flags"]) || "none"],
-      ["Analysis flags from the server", flagsText(s2c["analysis_flags"]) || "none"],
-      ["Handshakes", `${fmt.count(t["handshakes_completed"])} of ${fmt.count(t["connections"])} connections`],
-      ["Initial RTT min / median / max", spread(t["initial_rtt_seconds"])],
-      ["SYN → SYN/ACK min / median / max", spread(t["syn_to_syn_ack_seconds"])],
-      ["First response min / median / max", spread(t["first_response_seconds"])],
+      ["Observation", fmt.text(a.interpretation)],
+      ["Analysis flags to the server", flagsText(c2s.analysis_flags) || "none"],
+      ["Analysis flags from the server", flagsText(s2c.analysis_flags) || "none"],
+      ["Handshakes", `${fmt.count(t.handshakes_completed)} of ${fmt.count(t.connections)} connections`],
+      ["Initial RTT min / median / max", spread(t.initial_rtt_seconds)],
+      ["SYN → SYN/ACK min / median / max", spread(t.syn_to_syn_ack_seconds)],
+      ["First response min / median / max", spread(t.first_response_seconds)],
     ]),
   );
 }
@@ -329,24 +349,27 @@ let pickerSeq = 0;
  * analysis ran with a server IP, and a picker over the busiest servers of
  * tcp_connections.servers (no new analysis needed).
  */
-function flowBlock(flow: unknown, servers: Row[]): HTMLElement | null {
-  const own = flow !== undefined && !isToolError(flow) ? obj(flow) : null;
+function flowBlock(flow: Report["traffic_flow"], servers: TCPServerFlow[]): HTMLElement | null {
+  const own = flow !== undefined && !isToolError(flow) ? flow : null;
   const parts: Child[] = [];
   if (own) {
     parts.push(
-      h("h3", null, `Server ${fmt.text(own["server"])}${own["server_port"] ? " port " + fmt.text(own["server_port"]) : ""} (the analysis's server IP)`),
-      warnings(own["warnings"]),
+      h("h3", null, `Server ${fmt.text(own.server)}${own.server_port ? " port " + fmt.text(own.server_port) : ""} (the analysis's server IP)`),
+      warnings(own.warnings),
       flowComparison(own),
     );
   }
   if (servers.length > 0) {
     const id = `tcp-server-picker-${++pickerSeq}`;
     const box = h("div", { class: "tcp-flow-box", "aria-live": "polite" });
-    const pick = (i: number) => replace(box, flowComparison(servers[i] ?? {}));
+    const pick = (i: number) => {
+      const sv = servers[i];
+      if (sv) replace(box, flowComparison(sv));
+    };
     const select = h(
       "select",
       { id, "data-key": "tcp-server-picker", style: { font: "inherit", padding: "3px 6px" }, onChange: () => pick(select.selectedIndex) },
-      servers.map((sv, i) => h("option", { value: fmt.text(sv["server"]), selected: i === 0 }, `${fmt.text(sv["server"])} (${fmt.count(sv["packets"])} packets)`)),
+      servers.map((sv, i) => h("option", { value: fmt.text(sv.server), selected: i === 0 }, `${fmt.text(sv.server)} (${fmt.count(sv.packets)} packets)`)),
     );
     pick(0);
     parts.push(
@@ -366,92 +389,92 @@ function flowBlock(flow: unknown, servers: Row[]): HTMLElement | null {
 }
 
 function render(root: HTMLElement, report: Report): void {
-  const conns = report["tcp_connections"];
-  const anom = report["tcp_anomalies"];
-  const re = report["tcp_retransmissions"];
+  const conns = report.tcp_connections;
+  const anom = report.tcp_anomalies;
+  const re = report.tcp_retransmissions;
   const errs = [errorNote("tcp_connections", conns), errorNote("tcp_anomalies", anom), errorNote("tcp_retransmissions", re)].filter(Boolean);
   if (errs.length > 0) {
     root.append(...(errs as HTMLElement[]));
     return;
   }
-  const c = obj(conns);
-  const s = obj(c["summary"]);
-  const a = obj(anom);
-  const st = obj(a["statistics"]);
-  const flags = obj(st["analysis_flags"]);
-  const r = obj(re);
-  const total = n(s["total_connections"]);
+  if (!conns || !anom || !re || isToolError(conns) || isToolError(anom) || isToolError(re)) return;
+  const c = conns;
+  const s = c.summary;
+  const a = anom;
+  const flags = a.statistics.analysis_flags;
+  const r = re;
+  const total = n(s.total_connections);
   if (total === 0) {
-    root.append(h("div", { class: "view-head" }, warnings(c["warnings"])), note("info", "No TCP connections in this capture."));
+    root.append(h("div", { class: "view-head" }, warnings(c.warnings)), note("info", "No TCP connections in this capture."));
     return;
   }
-  const rows = arr(c["connections"]).map(obj);
+  const rows = c.connections;
   const listed = rows.length;
-  const byStream = new Map<number, Row>();
-  for (const x of rows) if (typeof x["stream"] === "number") byStream.set(x["stream"], x);
+  const byStream = new Map<number, TCPConnRow>();
+  for (const x of rows) byStream.set(x.stream, x);
 
   const detailBox = h("div", { class: "tcp-detail-box" }, h("p", { class: "muted" }, "Choose a connection to see its details."));
   const show = (stream: number) => {
     const row = byStream.get(stream);
     replace(
       detailBox,
-      row ? detail(row) : note("info", `Stream ${stream} is not in the listed connections (${fmt.count(listed)} of ${fmt.count(total)} are listed).`),
+      row ? detail(row) : note("info", `Stream ${id(stream)} is not in the listed connections (${fmt.count(listed)} of ${fmt.count(total)} are listed).`),
     );
     detailBox.scrollIntoView({ block: "nearest" });
   };
 
   root.append(
-    h("div", { class: "view-head" }, warnings(c["warnings"])),
+    h("div", { class: "view-head" }, warnings(c.warnings)),
     cards([
-      { label: "Connections", value: field("tcp-connections", fmt.count(total)), hint: `${fmt.count(s["total_packets"])} TCP packets` },
+      { label: "Connections", value: field("tcp-connections", fmt.count(total)), hint: `${fmt.count(s.total_packets)} TCP packets` },
       {
         label: "Handshakes",
-        value: field("tcp-handshakes", fmt.count(s["successful_handshakes"])),
-        hint: `${fmt.count(s["failed_handshakes"])} failed`,
-        tone: n(s["failed_handshakes"]) > 0 ? "warn" : undefined,
+        value: field("tcp-handshakes", fmt.count(s.successful_handshakes)),
+        hint: `${fmt.count(s.failed_handshakes)} failed`,
+        tone: n(s.failed_handshakes) > 0 ? "warn" : undefined,
       },
-      { label: "Reset", value: field("tcp-resets", fmt.count(s["reset_connections"])), hint: `${fmt.count(s["normal_close"])} closed with FIN`, tone: n(s["reset_connections"]) > 0 ? "warn" : undefined },
+      { label: "Reset", value: field("tcp-resets", fmt.count(s.reset_connections)), hint: `${fmt.count(s.normal_close)} closed with FIN`, tone: n(s.reset_connections) > 0 ? "warn" : undefined },
       {
         label: "Retransmissions",
-        value: field("tcp-retransmissions", fmt.count(r["total_retransmissions"])),
-        hint: `${fmt.percent(r["retransmission_rate"], 2)} of packets; ${fmt.count(flags["fast_retransmission"])} fast, ${fmt.count(flags["spurious_retransmission"])} spurious`,
-        tone: r["exceeds_threshold"] === true ? "bad" : undefined,
+        value: field("tcp-retransmissions", fmt.count(r.total_retransmissions)),
+        hint: `${fmt.percent(r.retransmission_rate, 2)} of packets; ${fmt.count(flags.fast_retransmission)} fast, ${fmt.count(flags.spurious_retransmission)} spurious`,
+        tone: r.exceeds_threshold === true ? "bad" : undefined,
       },
-      { label: "Duplicate ACKs", value: field("tcp-duplicate-acks", fmt.count(flags["duplicate_ack"])) },
-      { label: "Zero windows", value: field("tcp-zero-windows", fmt.count(flags["zero_window"])), tone: n(flags["zero_window"]) > 0 ? "warn" : undefined },
+      { label: "Duplicate ACKs", value: field("tcp-duplicate-acks", fmt.count(flags.duplicate_ack)) },
+      { label: "Zero windows", value: field("tcp-zero-windows", fmt.count(flags.zero_window)), tone: n(flags.zero_window) > 0 ? "warn" : undefined },
       {
         label: "Capture gaps",
-        value: field("tcp-ack-lost", fmt.count(flags["ack_lost_segment"])),
-        hint: `ACKed unseen; ${fmt.count(flags["lost_segment"])} previous segment not captured`,
+        value: field("tcp-ack-lost", fmt.count(flags.ack_lost_segment)),
+        hint: `ACKed unseen; ${fmt.count(flags.lost_segment)} previous segment not captured`,
       },
     ]),
   );
-  const issues = arr(c["issues"]).map((x) => fmt.text(x));
+  const issues = c.issues;
   if (issues.length > 0) root.append(section("Observations", h("ul", { class: "tcp-issues" }, issues.map((t) => h("li", null, t)))));
 
-  root.append(patternsBlock(arr(a["patterns"]), show));
+  root.append(patternsBlock(a.patterns, show));
 
-  const handle = createTable<Row>({
+  const handle = createTable<TCPConnRow>({
     label: "TCP connections",
     columns: connColumns,
     rows,
-    onRowClick: (row) => show(n(row["stream"])),
+    onRowClick: (row) => show(n(row.stream)),
     note: listed < total ? `Showing the ${fmt.count(listed)} connections most worth a look of ${fmt.count(total)} (failed, reset, retransmitting, zero window, slow handshake); analyse with "detailed" to list all.` : undefined,
     maxHeight: 420,
   });
   root.append(section(`Connections (${fmt.count(total)})`, h("div", { "data-key": "tcp-conn-table" }, handle.el), detailBox));
 
-  const secs = arr(r["per_second"]).map(obj);
+  const secs = r.per_second;
   if (secs.length > 0) {
     root.append(
       section(
         "Retransmissions over time",
         timeSeries({
           title: "TCP packets and retransmissions per second",
-          x: secs.map((p) => n(p["epoch"])),
+          x: secs.map((p) => p.epoch),
           series: [
-            { label: "Packets", values: secs.map((p) => n(p["packets"])) },
-            { label: "Retransmissions", values: secs.map((p) => n(p["retransmissions"])) },
+            { label: "Packets", values: secs.map((p) => p.packets) },
+            { label: "Retransmissions", values: secs.map((p) => p.retransmissions) },
           ],
           bars: true,
           yLabel: "packets",
@@ -459,20 +482,20 @@ function render(root: HTMLElement, report: Report): void {
       ),
     );
   }
-  const byConn = arr(r["by_connection"]).map(obj);
+  const byConn = r.by_connection;
   if (byConn.length > 0) {
     root.append(
       section(
         "Retransmissions by connection",
         keyValue([
-          ["By kind", `timeout ${fmt.count(obj(r["by_kind"])["timeout"])}, fast ${fmt.count(obj(r["by_kind"])["fast"])}, spurious ${fmt.count(obj(r["by_kind"])["spurious"])}`],
-          ["Data segments retransmitted", `${fmt.count(r["retransmitted_data_segments"])} of ${fmt.count(r["data_segments"])} (${fmt.percent(r["data_retransmission_rate"], 2)})`],
-          ["Threshold", `${fmt.percent(r["threshold"], 2)}: ${fmt.count(obj(r["summary"])["connections_above_threshold"])} connections above`],
+          ["By kind", `timeout ${fmt.count(r.by_kind.timeout)}, fast ${fmt.count(r.by_kind.fast)}, spurious ${fmt.count(r.by_kind.spurious)}`],
+          ["Data segments retransmitted", `${fmt.count(r.retransmitted_data_segments)} of ${fmt.count(r.data_segments)} (${fmt.percent(r.data_retransmission_rate, 2)})`],
+          ["Threshold", `${fmt.percent(r.threshold, 2)}: ${plural(r.summary.connections_above_threshold, "connection")} above`],
         ]),
         table({
           label: "Retransmissions by connection",
-          columns: [
-            { key: "stream", title: "Stream", numeric: true, width: "6em" },
+          columns: columns<TCPRetransConn>([
+            { key: "stream", title: "Stream", numeric: true, width: "6em", format: (v) => id(v) },
             { key: "connection", title: "Connection", width: "minmax(20em, 3fr)" },
             { key: "retrans_count", title: "Retrans.", numeric: true },
             { key: "total_packets", title: "Packets", numeric: true },
@@ -480,9 +503,9 @@ function render(root: HTMLElement, report: Report): void {
             { key: "fast", title: "Fast", numeric: true },
             { key: "spurious", title: "Spurious", numeric: true },
             { key: "timeout", title: "Timeout", numeric: true },
-          ],
+          ]),
           rows: byConn,
-          onRowClick: (row) => show(n(row["stream"])),
+          onRowClick: (row) => show(row.stream),
           maxHeight: 320,
         }),
       ),
@@ -503,7 +526,7 @@ function render(root: HTMLElement, report: Report): void {
       }),
     ),
   );
-  const flow = flowBlock(report["traffic_flow"], arr(c["servers"]).map(obj));
+  const flow = flowBlock(report.traffic_flow, c.servers);
   if (flow) root.append(flow);
 }
 

@@ -1,7 +1,16 @@
-// The View contract shared by the registry and every view.
+// The View contract shared by the registry and every view, and the report
+// types the views read (generated from the Go report types: web/src/gen/reports.ts).
+import type { Column } from "../ui/table";
+import type * as gen from "../gen/reports";
 
-/** Report is the whole report of one capture: one key per tool, as the CLI prints it. */
-export type Report = Record<string, unknown>;
+export type * from "../gen/reports";
+
+/**
+ * Report is the whole report of one capture, as the CLI prints it: the generated
+ * type, which views read by its typed fields (report.dns.statistics.queries). The
+ * index signature serves code that still looks tools up by a name held in a string.
+ */
+export type Report = gen.Report & { readonly [tool: string]: unknown };
 
 /** View is one tab of the page. */
 export interface View {
@@ -10,7 +19,7 @@ export interface View {
   /** title is the tab's label. */
   title: string;
   /** tools are the report keys the view needs; the tab shows only when all are in the report. */
-  tools: readonly string[];
+  tools: readonly gen.ToolName[];
   /**
    * render draws the view into root (an empty element). It reads report[tool] for its
    * tools and must render defensively: a key may be missing or be an error report
@@ -38,4 +47,16 @@ export function obj(v: unknown): Record<string, unknown> {
 /** arr reads v as an array ([] otherwise). */
 export function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * TypedColumn is a table column over rows of a report type: its key is a field of
+ * the row, so a renamed field fails the type check, unless the column reads its
+ * value itself.
+ */
+export type TypedColumn<T> = Column<T> & ({ key: keyof T & string } | { value: (row: T) => unknown });
+
+/** columns checks a table's columns against the row type T. */
+export function columns<T>(list: TypedColumn<T>[]): Column<T>[] {
+  return list;
 }

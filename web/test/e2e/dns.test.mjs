@@ -50,7 +50,7 @@ describe("dns tab", () => {
     }
   });
 
-  test("a zone transfer over TCP is listed as an observation", async () => {
+  test("a zone transfer over TCP is listed as a finding", async () => {
     const file = "chrissanders--dns_axfr.pcapng";
     const want = expected("dns", file);
     const { page, context, problems } = await openPage(browser, server.url);
@@ -59,7 +59,7 @@ describe("dns tab", () => {
       await page.click("#tab-dns");
       assert.equal(await text(page, '[data-key="dns-queries"]'), want.queries.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="dns-rt-median"]'), ms(want.response_time.median));
-      assert.match(await text(page, '[data-observation="zone_transfer"]'), /contoso\.local/);
+      assert.match(await text(page, '[data-finding="dns.zone_transfer"]'), /contoso\.local/);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

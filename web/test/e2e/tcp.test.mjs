@@ -60,7 +60,7 @@ describe("tcp tab", () => {
       assert.equal(await text(page, '[data-key="tcp-duplicate-acks"]'), want.flags.duplicate_ack.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="tcp-connections"]'), want.streams.toLocaleString("en-US"));
       const pattern = await text(page, '[data-pattern="packet_retransmission"]');
-      assert.match(pattern, /packet_retransmission/);
+      assert.match(pattern, /packet retransmission/);
       assert.match(pattern, new RegExp(`${want.flags.retransmission} packets? flagged as retransmissions`));
       // A stream link in the pattern opens that connection's details.
       await page.click('[data-pattern="packet_retransmission"] button.link');
@@ -111,7 +111,8 @@ describe("tcp tab", () => {
       assert.equal(await page.getAttribute('[data-key="tcp-flow"]', "data-server"), servers[1].server);
       assert.equal(await text(page, c2s), second.client_to_server.packet_count.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="tcp-flow"] [data-key="tcp-flow-s2c-packet_count"]'), second.server_to_client.packet_count.toLocaleString("en-US"));
-      assert.equal(await text(page, '[data-key="tcp-flow"] [data-key="tcp-flow-direction"]'), second.analysis.data_flow_direction);
+      const direction = { server_heavy: "the server", client_heavy: "clients", balanced: "both sides alike" }[second.analysis.data_flow_direction];
+      assert.equal(await text(page, '[data-key="tcp-flow"] [data-key="tcp-flow-direction"]'), direction);
       const bars = await page.getAttribute('[data-key="tcp-flow-bars"] svg', "aria-label");
       assert.match(bars, new RegExp(`Packets: ${second.client_to_server.packet_count} to the server, ${second.server_to_client.packet_count} from it`));
       // Keyboard: the next server with the arrow key.
