@@ -14,6 +14,10 @@ import (
 	"pcaplens/analysis/engine"
 )
 
+// DefaultMaxPackets is --max-packets when it is not given: per-packet lists
+// of 10,000 entries keep the printed report readable; 0 lists every packet.
+const DefaultMaxPackets = 10_000
+
 func analyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -22,7 +26,7 @@ func analyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	serverPort := fs.Int("server-port", 0, "restrict TCP tools to this server port")
 	threshold := fs.Float64("threshold", 0.02, "retransmission-rate threshold")
 	detailed := fs.Bool("detailed", false, "list every connection")
-	maxPackets := fs.Int("max-packets", 0, "limit per-packet lists to N entries (0: no limit; statistics stay whole)")
+	maxPackets := fs.Int("max-packets", DefaultMaxPackets, "limit per-packet lists to N entries (0: no limit; statistics stay whole)")
 	pretty := fs.Bool("pretty", false, "indent the JSON")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: pcaplens analyze [flags] FILE...\n\nPrints one JSON object with one key per tool; with several files, a JSON array of them.\n\n")
