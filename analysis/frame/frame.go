@@ -184,6 +184,22 @@ type Frame struct {
 	// trimmed to the length the headers claim.
 	Payload []byte
 
+	// Layers is the layer path: every header decoded, outermost first
+	// (layers.go); NLayers how many are set (Path returns them). LayersCut
+	// is true when the frame had more than MaxLayers headers: the path
+	// holds the outermost MaxLayers.
+	Layers    [MaxLayers]Layer
+	NLayers   int
+	LayersCut bool
+
+	// TCPStream is Wireshark's tcp.stream of the frame's (innermost) TCP
+	// segment, UDPStream its udp.stream for a UDP datagram: conversation
+	// numbers from 0 in order of first appearance, set by a
+	// StreamAssigner (streams.go) after decoding and reassembly, before any
+	// analyzer sees the frame. Both are -1 when the frame has no such
+	// header, or when the assigner's table was full.
+	TCPStream, UDPStream int
+
 	// Truncated is true when the packet was captured shorter than its headers say.
 	Truncated bool
 	// Anomaly names a decoding problem ("truncated_ipv4", "bad_tcp_header", …), or "".
