@@ -326,3 +326,18 @@ func goldenCheck(t *testing.T, path string, v any) {
 	t.Helper()
 	golden.Check(t, path, v)
 }
+
+// TestOutOfOrder counts frames earlier than the frame before them, as
+// frame.time_delta < 0 does, not frames earlier than the latest so far.
+func TestOutOfOrder(t *testing.T) {
+	tap := New(&engine.Options{})
+	fd := newFeeder()
+	b := mustHex(t, `4500 001c 0000 0000 4011 0000 0a000001 0a000002 0035 0035 0008 0000`)
+	// 1, 5, 2, 3, 4, 0: frames 3 and 6 are earlier than the one before.
+	for i, ts := range []int64{1, 5, 2, 3, 4, 0} {
+		tap.Packet(fd.frame(i+1, ts*1e9, 228, b))
+	}
+	if tap.outOfOrder != 2 || len(tap.outOfOrderFrames) != 2 || tap.outOfOrderFrames[0] != 3 || tap.outOfOrderFrames[1] != 6 {
+		t.Fatalf("%d frames out of order %v, want 2 [3 6]", tap.outOfOrder, tap.outOfOrderFrames)
+	}
+}
