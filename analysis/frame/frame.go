@@ -1,6 +1,8 @@
 // Package frame decodes one packet record into a read-only view shared by
 // every analyzer: link layer, network layer (IPv4/IPv6) and transport layer
-// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating. Its
+// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating, with the
+// path of every header decoded (layers.go). Its StreamAssigner numbers TCP
+// and UDP conversations as Wireshark does (streams.go). Its
 // Reassembler joins IP fragments into datagrams, as Wireshark does, so that
 // the frame completing a datagram carries all of it (reassemble.go).
 //
