@@ -4,7 +4,7 @@
 // more than one server answering. The statistics agree with tshark's
 // dhcp.option.dhcp, dhcp.id, dhcp.hw.mac_addr and dhcp.option.dhcp_server_id.
 //
-// Tunnels: the frame decoder gives the outermost IP/UDP; DHCP inside a tunnel is not seen.
+// Tunnels: the frame decoder gives the innermost IP/UDP (it follows IP-in-IP, GRE, VXLAN, Geneve).
 package dhcp
 
 import (

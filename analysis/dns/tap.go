@@ -307,10 +307,10 @@ func (t *Tap) Packet(f *frame.Frame) {
 		t.message(f, f.Payload, svc, false, nonStd)
 	case frame.TransportTCP:
 		svc := wellKnown(f.SrcPort, f.DstPort, true)
-		k := flowKey{f.SrcIP, f.DstIP, f.SrcPort, f.DstPort}
+		k := flowKey{f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, f.TCPStream}
 		nonStd := false
 		if svc == "" {
-			rk := flowKey{f.DstIP, f.SrcIP, f.DstPort, f.SrcPort}
+			rk := flowKey{f.DstIP, f.SrcIP, f.DstPort, f.SrcPort, f.TCPStream}
 			if len(t.tcpDNS) == 0 || (!t.tcpDNS[k] && !t.tcpDNS[rk]) {
 				if !t.probeTCP(f.Payload) {
 					return

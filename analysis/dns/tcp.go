@@ -15,10 +15,13 @@ import (
 // maxTCPBuffered bounds the bytes held in partial messages over all flows.
 const maxTCPBuffered = 8 << 20
 
-// flowKey is one direction of a TCP connection.
+// flowKey is one direction of a TCP connection: its addresses and ports,
+// and its tcp.stream (frame.Frame.TCPStream, numbered once by the engine),
+// so that a connection reusing the address and port pair is a new flow.
 type flowKey struct {
 	src, dst     netip.Addr
 	sport, dport uint16
+	stream       int
 }
 
 type tcpFlow struct {

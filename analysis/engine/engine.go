@@ -97,6 +97,9 @@ type Capture struct {
 	// Reassembly counts what IP fragment reassembly did: datagrams
 	// reassembled, dropped at a cap, never completed.
 	Reassembly frame.ReassemblyStats
+	// Streams counts the TCP and UDP streams numbered (frame.Frame's
+	// TCPStream and UDPStream, assigned before the taps see each frame).
+	Streams frame.StreamStats
 	// Warnings are problems with the file (cut short, damaged record,
 	// fragments dropped or never reassembled): every report should include
 	// them in its own "warnings".

@@ -196,6 +196,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	var fr frame.Frame
 	dec := frame.NewDecoder()
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
+	streams := frame.NewStreamAssigner(0)
 	for {
 		if c.Packets&1023 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -224,6 +225,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		c.Packets++
 		dec.Decode(&rec, c.Packets, &fr)
 		reasm.Add(&fr)
+		streams.Assign(&fr)
 		if !fr.LinkDecoded {
 			c.NotDecoded[LinkTypeName(fr.LinkType)]++
 		}
@@ -270,6 +272,10 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	}
 	c.Reassembly = reasm.Finish()
 	c.Warnings = append(c.Warnings, reassemblyWarnings(&c.Reassembly)...)
+	c.Streams = streams.Stats()
+	if c.Streams.Unnumbered > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("stream numbering: more than %d TCP or UDP address and port pairs; the %d frames of the pairs over the cap have no stream number and are not followed as connections", c.Streams.Max, c.Streams.Unnumbered))
+	}
 	for _, what := range c.File.Capped {
 		c.Warnings = append(c.Warnings, "capture: too many "+what+" in the file: the ones over the cap were not kept")
 	}

@@ -33,18 +33,28 @@ const (
 	LinkPKTAP     = 258
 )
 
-// EtherType values the decoder follows.
+// EtherType values.
 const (
-	etherIPv4   = 0x0800
-	etherARP    = 0x0806
-	etherVLAN   = 0x8100
-	etherQinQ   = 0x88a8
-	etherQinQ2  = 0x9100
-	etherIPv6   = 0x86dd
-	etherPPPoE  = 0x8864
-	etherMPLS   = 0x8847
-	etherMPLSmc = 0x8848
-	etherTEB    = 0x6558 // transparent Ethernet bridging (GRE, Geneve)
+	EtherIPv4      = 0x0800
+	EtherARP       = 0x0806
+	EtherRARP      = 0x8035
+	EtherVLAN      = 0x8100
+	EtherQinQ      = 0x88a8
+	EtherQinQ9100  = 0x9100 // pre-standard 802.1ad
+	EtherIPv6      = 0x86dd
+	EtherPPPoEDisc = 0x8863
+	EtherPPPoE     = 0x8864 // PPPoE session
+	EtherMPLS      = 0x8847
+	EtherMPLSMcast = 0x8848
+	EtherTEB       = 0x6558 // transparent Ethernet bridging (GRE, Geneve)
+	EtherEAPOL     = 0x888e
+	EtherLLDP      = 0x88cc
+	EtherPTP       = 0x88f7
+	EtherSlow      = 0x8809 // slow protocols (LACP)
+	EtherLoopback  = 0x9000
+	EtherMACsec    = 0x88e5
+	EtherIEEE1905  = 0x893a
+	etherMaxLength = 1500 // an EtherType field of at most 1500 is an 802.3 length
 )
 
 // UDP ports of the tunnels the decoder follows.
@@ -65,6 +75,11 @@ func (f *feedback) SetTruncated() { f.truncated = true }
 // (copied into the Frame) and is not safe for concurrent use.
 type Decoder struct {
 	df feedback
+	// base is the buffer being decoded (Frame.Data, or Frame.Datagram when
+	// the reassembler decodes a datagram: inDatagram); layer offsets are
+	// counted from its start.
+	base       []byte
+	inDatagram bool
 }
 
 // NewDecoder returns a Decoder.
@@ -113,18 +128,22 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	f.Payload = nil
 	f.Truncated = rec.OrigLen > len(rec.Data)
 	f.Anomaly = ""
+	f.NLayers, f.LayersCut = 0, false
+	f.TCPStream, f.UDPStream = -1, -1
 	d.df.truncated = false
+	d.base, d.inDatagram = rec.Data, false
 
 	data := rec.Data
 	switch rec.LinkType {
 	case LinkEthernet:
 		d.ethernet(f, data)
 	case LinkRaw, LinkRaw12, LinkRaw14:
+		d.push(f, LayerRaw, data, 0)
 		d.rawIP(f, data)
 	case LinkIPv4:
-		d.network(f, etherIPv4, data)
+		d.network(f, EtherIPv4, data)
 	case LinkIPv6:
-		d.network(f, etherIPv6, data)
+		d.network(f, EtherIPv6, data)
 	case LinkNull:
 		d.null(f, data, false)
 	case LinkLoop:
@@ -160,6 +179,7 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 // on Linux), then a protocol ID at offset at; the RFC 1201 protocol IDs add a
 // split flag and a sequence number (and 4 more bytes for an exception packet).
 func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
+	d.pushLink(f, LayerARCNet, data, at+1)
 	if len(data) <= at {
 		d.anomaly(f, "truncated_arcnet")
 		f.Truncated = true
@@ -183,11 +203,12 @@ func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
 		f.Truncated = true
 		return
 	}
+	d.setLen(f, hdr)
 	switch p {
 	case 0xf0, 0xd4: // IP (RFC 1051, RFC 1201)
-		d.network(f, etherIPv4, data[hdr:])
+		d.network(f, EtherIPv4, data[hdr:])
 	case 0xf1, 0xd5: // ARP
-		f.Network = NetARP
+		d.network(f, EtherARP, data[hdr:])
 	default:
 		f.Network = NetOther
 	}
@@ -196,6 +217,7 @@ func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
 // ipnet decodes Solaris IPNET's 24-byte header: version, address family
 // (2 IPv4, 26 IPv6), then lengths and zone ids.
 func (d *Decoder) ipnet(f *Frame, data []byte) {
+	d.pushLink(f, LayerIPNet, data, 24)
 	if len(data) < 24 {
 		d.anomaly(f, "truncated_ipnet")
 		f.Truncated = true
@@ -203,9 +225,9 @@ func (d *Decoder) ipnet(f *Frame, data []byte) {
 	}
 	switch data[1] {
 	case 2:
-		d.network(f, etherIPv4, data[24:])
+		d.network(f, EtherIPv4, data[24:])
 	case 26:
-		d.network(f, etherIPv6, data[24:])
+		d.network(f, EtherIPv6, data[24:])
 	default:
 		f.Network = NetOther
 	}
@@ -214,6 +236,7 @@ func (d *Decoder) ipnet(f *Frame, data []byte) {
 // nflog decodes Linux NFLOG: a 4-byte header (address family first), then
 // TLVs with little-endian length and type; type 9 carries the packet.
 func (d *Decoder) nflog(f *Frame, data []byte) {
+	d.pushLink(f, LayerNFLog, data, 4)
 	if len(data) < 4 {
 		d.anomaly(f, "truncated_nflog")
 		f.Truncated = true
@@ -232,11 +255,12 @@ func (d *Decoder) nflog(f *Frame, data []byte) {
 			f.Truncated = true
 		}
 		if typ == 9 { // NFULA_PAYLOAD
+			d.setLen(f, len(data)-len(rest)+4)
 			switch fam {
 			case 2:
-				d.network(f, etherIPv4, rest[4:n])
+				d.network(f, EtherIPv4, rest[4:n])
 			case 10:
-				d.network(f, etherIPv6, rest[4:n])
+				d.network(f, EtherIPv6, rest[4:n])
 			default:
 				f.Network = NetOther
 			}
@@ -254,6 +278,7 @@ func (d *Decoder) nflog(f *Frame, data []byte) {
 // ipoib decodes the 44-byte IP-over-InfiniBand pseudo-header: addresses,
 // then an EtherType at offset 40.
 func (d *Decoder) ipoib(f *Frame, data []byte) {
+	d.pushLink(f, LayerIPoIB, data, 44)
 	if len(data) < 44 {
 		d.anomaly(f, "truncated_ipoib")
 		f.Truncated = true
@@ -265,6 +290,7 @@ func (d *Decoder) ipoib(f *Frame, data []byte) {
 // pktap decodes Apple's PKTAP header (its length and the inner link type,
 // little-endian) and the frame after it.
 func (d *Decoder) pktap(f *Frame, data []byte) {
+	d.pushLink(f, LayerPKTAP, data, 8)
 	if len(data) < 8 {
 		d.anomaly(f, "truncated_pktap")
 		f.Truncated = true
@@ -277,17 +303,32 @@ func (d *Decoder) pktap(f *Frame, data []byte) {
 		f.Network = NetOther
 		return
 	}
+	d.setLen(f, hlen)
 	inner := data[hlen:]
 	switch dlt {
 	case LinkEthernet:
 		d.ethernet(f, inner)
 	case LinkRaw, LinkRaw12, LinkRaw14:
+		d.push(f, LayerRaw, inner, 0)
 		d.rawIP(f, inner)
 	case LinkNull:
 		d.null(f, inner, false)
 	default:
 		f.Network = NetOther
 	}
+}
+
+// setLen sets the header length of the link layer just pushed, once known.
+func (d *Decoder) setLen(f *Frame, n int) {
+	if f.NLayers > 0 {
+		f.Layers[f.NLayers-1].Len = int32(n)
+	}
+}
+
+// pushLink pushes a link layer of header length hlen, or of what there is
+// of it when the frame is shorter.
+func (d *Decoder) pushLink(f *Frame, kind LayerKind, data []byte, hlen int) {
+	d.push(f, kind, data, min(hlen, len(data)))
 }
 
 func (d *Decoder) anomaly(f *Frame, name string) {
@@ -298,6 +339,7 @@ func (d *Decoder) anomaly(f *Frame, name string) {
 
 // ethernet decodes an Ethernet II or 802.3 header, VLAN tags included.
 func (d *Decoder) ethernet(f *Frame, data []byte) {
+	d.pushLink(f, LayerEthernet, data, 14)
 	if len(data) < 14 {
 		d.anomaly(f, "truncated_ethernet")
 		f.Truncated = true
@@ -314,29 +356,27 @@ func (d *Decoder) ethernet(f *Frame, data []byte) {
 func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 	for i := 0; ; i++ {
 		switch {
-		case et <= 1500:
+		case et <= etherMaxLength:
 			// 802.3 length: LLC, maybe SNAP.
-			if len(data) >= 8 && data[0] == 0xaa && data[1] == 0xaa && data[2] == 0x03 {
-				et = binary.BigEndian.Uint16(data[6:8])
-				data = data[8:]
-				continue
+			if et > 0 && int(et) < len(data) {
+				data = data[:et] // Ethernet padding
 			}
-			f.EtherType = 0
-			f.Network = NetOther
+			d.llc(f, data)
 			return
-		case et == etherVLAN || et == etherQinQ || et == etherQinQ2:
+		case et == EtherVLAN || et == EtherQinQ || et == EtherQinQ9100:
 			if len(data) < 4 {
 				d.anomaly(f, "truncated_vlan")
 				f.Truncated = true
 				return
 			}
+			d.push(f, LayerVLAN, data, 4)
 			if f.NVLAN < len(f.VLANs) {
 				f.VLANs[f.NVLAN] = binary.BigEndian.Uint16(data[0:2]) & 0x0fff
 			}
 			f.NVLAN++
 			et = binary.BigEndian.Uint16(data[2:4])
 			data = data[4:]
-		case et == etherPPPoE:
+		case et == EtherPPPoE:
 			// PPPoE session: 6-byte header, then a 2-byte PPP protocol.
 			if len(data) < 8 {
 				d.anomaly(f, "truncated_pppoe")
@@ -344,15 +384,18 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 				return
 			}
 			f.EtherType = et
+			d.push(f, LayerPPPoE, data, 6)
+			d.push(f, LayerPPP, data[6:], 2)
 			d.pppProto(f, binary.BigEndian.Uint16(data[6:8]), data[8:])
 			return
-		case et == etherMPLS || et == etherMPLSmc:
+		case et == EtherMPLS || et == EtherMPLSMcast:
 			for j := 0; ; j++ {
 				if len(data) < 4 {
 					d.anomaly(f, "truncated_mpls")
 					f.Truncated = true
 					return
 				}
+				d.push(f, LayerMPLS, data, 4)
 				bottom := data[2]&1 == 1
 				data = data[4:]
 				if bottom {
@@ -364,7 +407,7 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 				}
 			}
 			f.EtherType = et
-			d.rawIP(f, data)
+			d.mplsPayload(f, data)
 			return
 		default:
 			f.EtherType = et
@@ -378,6 +421,63 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 	}
 }
 
+// mplsPayload decodes what the bottom of an MPLS label stack carries: IPv4
+// or IPv6 by the first nibble, as Wireshark guesses it.
+func (d *Decoder) mplsPayload(f *Frame, data []byte) {
+	if len(data) > 0 && (data[0]>>4 == 4 || data[0]>>4 == 6) {
+		d.rawIP(f, data)
+		return
+	}
+	f.Network = NetOther
+}
+
+// LLC service access points.
+const (
+	sapSNAP = 0xaa
+	sapSTP  = 0x42
+	sapIPX  = 0xe0
+	sapOSI  = 0xfe
+)
+
+// llc decodes an IEEE 802.2 LLC header (RFC 1042 SNAP after AA-AA-03),
+// following SNAP's EtherType; STP, IPX and OSI are named, not decoded.
+func (d *Decoder) llc(f *Frame, data []byte) {
+	f.EtherType = 0
+	f.Network = NetOther
+	if len(data) < 3 {
+		if len(data) > 0 {
+			d.anomaly(f, "truncated_llc")
+			f.Truncated = true
+		}
+		return
+	}
+	dsap, ssap, ctl := data[0], data[1], data[2]
+	// An unnumbered frame has a 1-byte control field, the others 2 bytes.
+	hlen := 3
+	if ctl&3 != 3 {
+		hlen = 4
+	}
+	d.push(f, LayerLLC, data, min(hlen, len(data)))
+	switch {
+	case dsap == sapSNAP && ssap == sapSNAP && ctl == 3:
+		if len(data) < 8 {
+			d.anomaly(f, "truncated_llc")
+			f.Truncated = true
+			return
+		}
+		d.push(f, LayerSNAP, data[3:], 5)
+		if et := binary.BigEndian.Uint16(data[6:8]); et > etherMaxLength {
+			d.etherPayload(f, et, data[8:])
+		}
+	case dsap == sapSTP && ssap == sapSTP:
+		d.push(f, LayerSTP, data[min(hlen, len(data)):], len(data)-min(hlen, len(data)))
+	case dsap == sapIPX && ssap == sapIPX:
+		d.push(f, LayerIPX, data[min(hlen, len(data)):], len(data)-min(hlen, len(data)))
+	case dsap == sapOSI && ssap == sapOSI:
+		d.push(f, LayerOSI, data[min(hlen, len(data)):], len(data)-min(hlen, len(data)))
+	}
+}
+
 // rawIP decodes an IP packet whose version is given by its first nibble.
 func (d *Decoder) rawIP(f *Frame, data []byte) {
 	if len(data) < 1 {
@@ -387,9 +487,9 @@ func (d *Decoder) rawIP(f *Frame, data []byte) {
 	}
 	switch data[0] >> 4 {
 	case 4:
-		d.network(f, etherIPv4, data)
+		d.network(f, EtherIPv4, data)
 	case 6:
-		d.network(f, etherIPv6, data)
+		d.network(f, EtherIPv6, data)
 	default:
 		f.Network = NetOther
 		d.anomaly(f, "unknown_ip_version")
@@ -399,6 +499,11 @@ func (d *Decoder) rawIP(f *Frame, data []byte) {
 // null decodes the BSD loopback header: a 4-byte address family in the
 // capturing host's byte order (DLT_NULL) or in network order (DLT_LOOP).
 func (d *Decoder) null(f *Frame, data []byte, bigEndian bool) {
+	if bigEndian {
+		d.pushLink(f, LayerLoop, data, 4)
+	} else {
+		d.pushLink(f, LayerNull, data, 4)
+	}
 	if len(data) < 4 {
 		d.anomaly(f, "truncated_loopback")
 		f.Truncated = true
@@ -410,9 +515,9 @@ func (d *Decoder) null(f *Frame, data []byte, bigEndian bool) {
 	}
 	switch fam {
 	case 2:
-		d.network(f, etherIPv4, data[4:])
+		d.network(f, EtherIPv4, data[4:])
 	case 10, 24, 28, 30:
-		d.network(f, etherIPv6, data[4:])
+		d.network(f, EtherIPv6, data[4:])
 	default:
 		f.Network = NetOther
 	}
@@ -420,6 +525,7 @@ func (d *Decoder) null(f *Frame, data []byte, bigEndian bool) {
 
 // sll decodes the Linux cooked-mode v1 header (16 bytes).
 func (d *Decoder) sll(f *Frame, data []byte) {
+	d.pushLink(f, LayerSLL, data, 16)
 	if len(data) < 16 {
 		d.anomaly(f, "truncated_sll")
 		f.Truncated = true
@@ -434,6 +540,7 @@ func (d *Decoder) sll(f *Frame, data []byte) {
 
 // sll2 decodes the Linux cooked-mode v2 header (20 bytes).
 func (d *Decoder) sll2(f *Frame, data []byte) {
+	d.pushLink(f, LayerSLL2, data, 20)
 	if len(data) < 20 {
 		d.anomaly(f, "truncated_sll2")
 		f.Truncated = true
@@ -448,9 +555,9 @@ func (d *Decoder) sll2(f *Frame, data []byte) {
 
 func (d *Decoder) sllProto(f *Frame, proto uint16, data []byte) {
 	switch proto {
-	case 0x0004: // 802.2 LLC frames
-		d.etherPayload(f, 0 /* an 802.3 length: LLC follows */, data)
-	case 0x0001, 0x0002, 0x0003: // 802.3, AX.25, all
+	case 0x0004, 0x0001: // 802.2 LLC frames, Novell 802.3 (shown as LLC)
+		d.llc(f, data)
+	case 0x0002, 0x0003: // AX.25, all
 		f.Network = NetOther
 	default:
 		d.etherPayload(f, proto, data)
@@ -459,9 +566,11 @@ func (d *Decoder) sllProto(f *Frame, proto uint16, data []byte) {
 
 // ppp decodes a PPP frame, with or without address/control bytes.
 func (d *Decoder) ppp(f *Frame, data []byte) {
+	start := data
 	if len(data) >= 2 && data[0] == 0xff && data[1] == 0x03 {
 		data = data[2:]
 	}
+	d.pushLink(f, LayerPPP, start, len(start)-len(data)+2)
 	if len(data) < 1 {
 		d.anomaly(f, "truncated_ppp")
 		f.Truncated = true
@@ -471,6 +580,7 @@ func (d *Decoder) ppp(f *Frame, data []byte) {
 	if data[0]&1 == 1 { // protocol field compressed to one byte
 		proto = uint16(data[0])
 		data = data[1:]
+		d.setLen(f, len(start)-len(data))
 	} else {
 		if len(data) < 2 {
 			d.anomaly(f, "truncated_ppp")
@@ -486,11 +596,11 @@ func (d *Decoder) ppp(f *Frame, data []byte) {
 func (d *Decoder) pppProto(f *Frame, proto uint16, data []byte) {
 	switch proto {
 	case 0x0021:
-		d.network(f, etherIPv4, data)
+		d.network(f, EtherIPv4, data)
 	case 0x0057:
-		d.network(f, etherIPv6, data)
+		d.network(f, EtherIPv6, data)
 	case 0x0281, 0x0283: // MPLS unicast, multicast
-		d.etherPayload(f, etherMPLS, data)
+		d.etherPayload(f, EtherMPLS, data)
 	default:
 		f.Network = NetOther
 	}
@@ -499,6 +609,7 @@ func (d *Decoder) pppProto(f *Frame, proto uint16, data []byte) {
 // radiotap skips the radiotap header (noting whether frames carry an FCS)
 // and decodes the 802.11 frame after it.
 func (d *Decoder) radiotap(f *Frame, data []byte) {
+	d.pushLink(f, LayerRadiotap, data, 8)
 	if len(data) < 8 {
 		d.anomaly(f, "truncated_radiotap")
 		f.Truncated = true
@@ -510,6 +621,7 @@ func (d *Decoder) radiotap(f *Frame, data []byte) {
 		f.Truncated = true
 		return
 	}
+	d.setLen(f, hlen)
 	// Walk the present bitmaps to find the Flags field (bit 1), which says
 	// whether an FCS ends the frame.
 	off := 4
@@ -543,6 +655,7 @@ func (d *Decoder) radiotap(f *Frame, data []byte) {
 
 // dot11 decodes an IEEE 802.11 data frame's header and LLC/SNAP.
 func (d *Decoder) dot11(f *Frame, data []byte, _ bool) {
+	d.pushLink(f, LayerIEEE80211, data, 24)
 	if len(data) < 24 {
 		if len(data) < 10 {
 			d.anomaly(f, "truncated_80211")
@@ -591,25 +704,25 @@ func (d *Decoder) dot11(f *Frame, data []byte, _ bool) {
 		f.Network = NetOther
 		return
 	}
-	if len(data) < hlen+8 {
+	if len(data) < hlen {
 		f.Network = NetOther
 		return
 	}
-	llc := data[hlen:]
-	if llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03 {
-		f.Network = NetOther
-		return
-	}
-	et := binary.BigEndian.Uint16(llc[6:8])
-	f.EtherType = et
-	d.etherPayload(f, et, llc[8:])
+	d.setLen(f, hlen)
+	d.llc(f, data[hlen:])
 }
 
 // network decodes the IP layer and the transport above it.
 func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 	f.EtherType = et
 	switch et {
-	case etherIPv4:
+	case EtherIPv4:
+		if len(data) > 0 && data[0]>>4 == 6 {
+			// Wireshark's IPv4 dissector hands a version 6 header to IPv6.
+			d.network(f, EtherIPv6, data)
+			f.EtherType = EtherIPv4
+			return
+		}
 		f.Network = NetIPv4
 		ip := &f.IPv4
 		if err := ip.DecodeFromBytes(data, &d.df); err != nil {
@@ -618,6 +731,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			f.Network = NetOther
 			return
 		}
+		d.push(f, LayerIPv4, data, len(ip.Contents))
 		if ip.Version != 4 {
 			d.anomaly(f, "bad_ip_version")
 		}
@@ -650,7 +764,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			return
 		}
 		d.ipPayload(f, ip.Protocol, ip.Payload)
-	case etherIPv6:
+	case EtherIPv6:
 		f.Network = NetIPv6
 		ip := &f.IPv6
 		if err := ip.DecodeFromBytes(data, &d.df); err != nil {
@@ -659,6 +773,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			f.Network = NetOther
 			return
 		}
+		d.push(f, LayerIPv6, data, 40)
 		f.SrcIP = netip.AddrFrom16([16]byte(ip.SrcIP.To16()))
 		f.DstIP = netip.AddrFrom16([16]byte(ip.DstIP.To16()))
 		f.IPLen = 40 + int(ip.Length)
@@ -669,6 +784,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		next := ip.NextHeader
 		if ip.HopByHop != nil {
 			next = ip.HopByHop.NextHeader
+			d.push(f, LayerIPv6HopByHop, data[40:], ip.HopByHop.ActualLength)
 		}
 		next, payload, ok := d.ipv6Extensions(f, next, ip.Payload)
 		if !ok {
@@ -683,6 +799,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 				f.Proto = next
 				return
 			}
+			d.push(f, LayerIPv6Fragment, payload, 8)
 			fo := binary.BigEndian.Uint16(payload[2:4])
 			f.Proto = layers.IPProtocol(payload[0])
 			if f.Tunnels > 0 {
@@ -701,7 +818,8 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		}
 		f.Proto = next
 		d.ipPayload(f, next, payload)
-	case etherARP:
+	case EtherARP, EtherRARP:
+		d.push(f, LayerARP, data, len(data))
 		f.Network = NetARP
 	default:
 		f.Network = NetOther
@@ -710,31 +828,27 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 
 // ipv6Extensions walks IPv6 extension headers from next over payload (RFC
 // 8200 section 4) up to the upper-layer header or a fragment header that
-// starts a fragment. An atomic fragment (offset 0, M clear: RFC 6946) is
-// skipped like the other headers. It returns false, with the anomaly
-// recorded, when a header is cut short.
+// starts a fragment, pushing a layer for each. An atomic fragment (offset 0,
+// M clear: RFC 6946) is skipped like the other headers. It returns false,
+// with the anomaly recorded, when a header is cut short.
 func (d *Decoder) ipv6Extensions(f *Frame, next layers.IPProtocol, payload []byte) (layers.IPProtocol, []byte, bool) {
-	for i := 0; i < maxTags; i++ {
-		switch next {
-		case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing, layers.IPProtocolIPv6Destination:
-			if len(payload) < 8 || 8+int(payload[1])*8 > len(payload) {
-				d.anomaly(f, "truncated_ipv6_extension")
-				f.Truncated = true
-				f.Proto = next
-				return next, nil, false
-			}
-			n := 8 + int(payload[1])*8
-			next = layers.IPProtocol(payload[0])
-			payload = payload[n:]
-			continue
-		case layers.IPProtocolIPv6Fragment:
-			if len(payload) >= 8 && binary.BigEndian.Uint16(payload[2:4])&0xfff9 == 0 {
-				next = layers.IPProtocol(payload[0])
-				payload = payload[8:]
-				continue
-			}
+	for i := 0; i < MaxIPv6Extensions; i++ {
+		n, ok := IPv6ExtensionLen(uint8(next), payload)
+		if n == 0 {
+			break // not an extension header
 		}
-		break
+		if !ok {
+			d.anomaly(f, "truncated_ipv6_extension")
+			f.Truncated = true
+			f.Proto = next
+			return next, nil, false
+		}
+		if next == layers.IPProtocolIPv6Fragment && !IPv6AtomicFragment(payload) {
+			break // a fragment: the caller decides
+		}
+		d.push(f, ipv6ExtLayer(next), payload, n)
+		next = layers.IPProtocol(payload[0])
+		payload = payload[n:]
 	}
 	return next, payload, true
 }
@@ -761,12 +875,12 @@ func (d *Decoder) ipTunnel(f *Frame, proto layers.IPProtocol, data []byte) bool 
 	switch proto {
 	case layers.IPProtocolIPv4:
 		if d.enter(f, TunnelIPIP) {
-			d.network(f, etherIPv4, data)
+			d.network(f, EtherIPv4, data)
 			return true
 		}
 	case layers.IPProtocolIPv6:
 		if d.enter(f, TunnelIPIP) {
-			d.network(f, etherIPv6, data)
+			d.network(f, EtherIPv6, data)
 			return true
 		}
 	case layers.IPProtocolGRE:
@@ -832,6 +946,7 @@ func (d *Decoder) gre(f *Frame, b []byte) bool {
 	if len(b) < n {
 		return false
 	}
+	d.push(f, LayerGRE, b, n)
 	return d.tunnelPayload(f, TunnelGRE, binary.BigEndian.Uint16(b[2:4]), b[n:])
 }
 
@@ -839,12 +954,12 @@ func (d *Decoder) gre(f *Frame, b []byte) bool {
 // decodes b; false for another EtherType or beyond MaxTunnels.
 func (d *Decoder) tunnelPayload(f *Frame, kind int, et uint16, b []byte) bool {
 	switch et {
-	case etherIPv4, etherIPv6:
+	case EtherIPv4, EtherIPv6:
 		if !d.enter(f, kind) {
 			return false
 		}
 		d.network(f, et, b)
-	case etherTEB:
+	case EtherTEB:
 		if !d.enter(f, kind) {
 			return false
 		}
@@ -863,6 +978,7 @@ func (d *Decoder) innerEthernet(f *Frame, b []byte) {
 		f.Truncated = true
 		return
 	}
+	d.push(f, LayerEthernet, b, 14)
 	nv, vl := f.NVLAN, f.VLANs
 	d.etherPayload(f, binary.BigEndian.Uint16(b[12:14]), b[14:])
 	f.NVLAN, f.VLANs = nv, vl
@@ -878,6 +994,7 @@ func (d *Decoder) udpTunnel(f *Frame, port uint16) {
 	}
 	if port == portVXLAN {
 		if d.enter(f, TunnelVXLAN) {
+			d.push(f, LayerVXLAN, b, 8)
 			d.innerEthernet(f, b[8:])
 		}
 		return
@@ -891,7 +1008,10 @@ func (d *Decoder) udpTunnel(f *Frame, port uint16) {
 	if len(b) < n {
 		return
 	}
-	d.tunnelPayload(f, TunnelGeneve, binary.BigEndian.Uint16(b[2:4]), b[n:])
+	if et := binary.BigEndian.Uint16(b[2:4]); (et == EtherIPv4 || et == EtherIPv6 || et == EtherTEB) && f.Tunnels < MaxTunnels {
+		d.push(f, LayerGeneve, b, n)
+		d.tunnelPayload(f, TunnelGeneve, et, b[n:])
+	}
 }
 
 // transport decodes TCP, UDP, ICMPv4 or ICMPv6.
@@ -908,6 +1028,7 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 			}
 			return
 		}
+		d.push(f, LayerTCP, data, len(f.TCP.Contents))
 		f.Transport = TransportTCP
 		f.SrcPort, f.DstPort = uint16(f.TCP.SrcPort), uint16(f.TCP.DstPort)
 		f.Payload = f.TCP.Payload
@@ -921,6 +1042,7 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 			}
 			return
 		}
+		d.push(f, LayerUDP, data, 8)
 		f.Transport = TransportUDP
 		f.SrcPort, f.DstPort = uint16(f.UDP.SrcPort), uint16(f.UDP.DstPort)
 		f.Payload = f.UDP.Payload
@@ -933,6 +1055,7 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 			f.Truncated = true
 			return
 		}
+		d.push(f, LayerICMPv4, data, len(f.ICMPv4.Contents))
 		f.Transport = TransportICMPv4
 		f.Payload = f.ICMPv4.Payload
 	case layers.IPProtocolICMPv6:
@@ -941,6 +1064,7 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 			f.Truncated = true
 			return
 		}
+		d.push(f, LayerICMPv6, data, len(f.ICMPv6.Contents))
 		f.Transport = TransportICMPv6
 		f.Payload = f.ICMPv6.Payload
 	default:

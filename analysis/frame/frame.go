@@ -1,6 +1,8 @@
 // Package frame decodes one packet record into a read-only view shared by
 // every analyzer: link layer, network layer (IPv4/IPv6) and transport layer
-// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating. Its
+// (TCP, UDP, ICMPv4, ICMPv6), decoded once, without allocating, with the
+// path of every header decoded (layers.go). Its StreamAssigner numbers TCP
+// and UDP conversations as Wireshark does (streams.go). Its
 // Reassembler joins IP fragments into datagrams, as Wireshark does, so that
 // the frame completing a datagram carries all of it (reassemble.go).
 //
@@ -183,6 +185,22 @@ type Frame struct {
 	// Payload is the transport payload as captured (TCP/UDP data, ICMP body),
 	// trimmed to the length the headers claim.
 	Payload []byte
+
+	// Layers is the layer path: every header decoded, outermost first
+	// (layers.go); NLayers how many are set (Path returns them). LayersCut
+	// is true when the frame had more than MaxLayers headers: the path
+	// holds the outermost MaxLayers.
+	Layers    [MaxLayers]Layer
+	NLayers   int
+	LayersCut bool
+
+	// TCPStream is Wireshark's tcp.stream of the frame's (innermost) TCP
+	// segment, UDPStream its udp.stream for a UDP datagram: conversation
+	// numbers from 0 in order of first appearance, set by a
+	// StreamAssigner (streams.go) after decoding and reassembly, before any
+	// analyzer sees the frame. Both are -1 when the frame has no such
+	// header, or when the assigner's table was full.
+	TCPStream, UDPStream int
 
 	// Truncated is true when the packet was captured shorter than its headers say.
 	Truncated bool

@@ -238,6 +238,8 @@ func (r *Reassembler) add(f *Frame) {
 	f.Datagram = dg.buf[:dg.total]
 	proto := f.Proto
 	data := f.Datagram
+	// The layers decoded from here on lie in the datagram.
+	r.dec.base, r.dec.inDatagram = f.Datagram, true
 	if f.Network == NetIPv6 {
 		// Headers after the fragment header (destination options, …).
 		var ok bool

@@ -7,8 +7,8 @@
 //
 // Counting: like Wireshark, only the outer ICMP message of a frame counts;
 // an ICMP message quoted inside an error is decoded as the error's quote.
-// Tunnels: the frame decoder gives the outermost IP; ICMP inside a tunnel is
-// not seen. Fragmented ICMP messages (a ping larger than the MTU) are counted
+// Tunnels: the frame decoder gives the innermost IP (it follows IP-in-IP,
+// GRE, VXLAN and Geneve), so ICMP inside a tunnel is seen. Fragmented ICMP messages (a ping larger than the MTU) are counted
 // once, at the frame that completes their reassembly, as in Wireshark.
 package icmp
 

@@ -4,6 +4,10 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"strconv"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"pcaplens/analysis/frame"
 )
 
 // Quoted is the original datagram quoted in an ICMP error (RFC 792: the IP
@@ -76,44 +80,26 @@ func ParseQuoted(b []byte) Quoted {
 		q.dst = netip.AddrFrom16([16]byte(b[24:40]))
 		q.TTL = int(b[7])
 		next, off := int(b[6]), 40
-		// Walk extension headers (RFC 8200 section 4), at most 8.
-		for i := 0; i < 8; i++ {
-			switch next {
-			case 0, 43, 60, 135, 139, 140: // hop-by-hop, routing, dest opts, mobility, HIP, shim6
-				if off+2 > len(b) {
-					q.Truncated = true
-					q.Protocol = next
-					q.setNames()
-					return q
-				}
-				next, off = int(b[off]), off+(int(b[off+1])+1)*8
-				continue
-			case 44: // fragment
-				if off+8 > len(b) {
-					q.Truncated = true
-					q.Protocol = next
-					q.setNames()
-					return q
-				}
-				fragOff := binary.BigEndian.Uint16(b[off+2:]) >> 3
-				next, off = int(b[off]), off+8
-				if fragOff != 0 {
-					q.Protocol = next
-					q.setNames()
-					return q
-				}
-				continue
-			case 51: // AH: length in 4-byte units minus 2
-				if off+2 > len(b) {
-					q.Truncated = true
-					q.Protocol = next
-					q.setNames()
-					return q
-				}
-				next, off = int(b[off]), off+(int(b[off+1])+2)*4
-				continue
+		// Extension headers (RFC 8200 section 4): the frame decoder's walker.
+		for i := 0; i < frame.MaxIPv6Extensions; i++ {
+			n, ok := frame.IPv6ExtensionLen(uint8(next), b[off:])
+			if n == 0 {
+				break
 			}
-			break
+			if !ok {
+				q.Truncated = true
+				q.Protocol = next
+				q.setNames()
+				return q
+			}
+			frag := next == int(layers.IPProtocolIPv6Fragment) && binary.BigEndian.Uint16(b[off+2:])>>3 != 0
+			next, off = int(b[off]), off+n
+			if frag {
+				// A non-first fragment carries no transport header.
+				q.Protocol = next
+				q.setNames()
+				return q
+			}
 		}
 		q.Protocol = next
 		if off > len(b) {

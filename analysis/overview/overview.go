@@ -3,13 +3,14 @@
 // UDP (as Wireshark's Endpoints and Conversations, tshark -z conv,… and
 // -z endpoints,…), an I/O graph and overview-specific findings.
 //
-// It reads each frame's bytes itself with a small walker (walk.go) because
-// the protocol hierarchy names layers the shared frame decoder does not keep
-// (LLC, STP, VLAN tags, port-identified applications); at a frame that
-// completes a fragmented datagram it reads the datagram the frame
-// decoder's reassembler joined (frame.Frame.Datagram).
-// Tunnels: like Wireshark, every IP header of an IP-in-IP packet (at most two)
-// feeds the IP tables; TCP and UDP are the innermost.
+// The protocol hierarchy reads the layer path the shared frame decoder
+// recorded (frame.Frame.Path, hierarchy.go), naming application protocols
+// by port as Wireshark does for the ones the overview compares. TCP
+// conversations are Wireshark's TCP streams (frame.Frame.TCPStream, numbered
+// once for every analyzer). Tunnels: like Wireshark, every IP header of a
+// tunnelled packet (outer first, one per level) feeds the IP tables, and a
+// UDP header that carried a tunnel the UDP tables; TCP and UDP are the
+// innermost.
 package overview
 
 import (
@@ -182,21 +183,9 @@ type phsNode struct {
 type convKey struct {
 	lo, hi   netip.Addr
 	plo, phi uint16
-	// gen numbers the TCP connections that reuse one address and port pair
-	// (Wireshark's tcp.stream splits them).
-	gen uint32
-}
-
-// tcpState follows one TCP address and port pair to tell when Wireshark
-// starts a new stream: a SYN without ACK whose sequence number differs from
-// the first one seen from that side (packet-tcp.c, "port numbers reused").
-type tcpState struct {
-	gen     uint32
-	base    [2]uint32
-	baseSet [2]bool
-	// cur is the TCP conversation of generation gen, once looked up (nil
-	// when the table was full): it saves a lookup.
-	cur *conv
+	// stream is a TCP conversation's tcp.stream (frame.Frame.TCPStream):
+	// connections that reuse one address and port pair are apart.
+	stream int
 }
 
 type conv struct {
@@ -243,7 +232,7 @@ type bucket struct {
 
 // Tap is the overview analyzer.
 type Tap struct {
-	w walk
+	v view
 
 	packets     int
 	bytes       int64
@@ -254,8 +243,10 @@ type Tap struct {
 	root     phsNode
 	phsNodes int
 
-	convs   [nKinds]map[convKey]*conv
-	tcp     map[convKey]*tcpState
+	convs [nKinds]map[convKey]*conv
+	// tcpConv holds the TCP conversation of each tcp.stream once looked up
+	// (nil while unknown or when the table was full): it saves a lookup.
+	tcpConv []*conv
 	eps     [nKinds]map[epKey]*ep
 	dropped [nKinds * 2]int
 
@@ -275,11 +266,13 @@ type Tap struct {
 	bcastMaxAt       int64
 	outOfOrder       int
 	outOfOrderFrames []int
+	// prev is the previous frame's time (frame.time_delta is relative to it).
+	prev int64
 }
 
 // New returns a fresh overview tap.
 func New(o *engine.Options) *Tap {
-	t := &Tap{width: bucketWidths[0], unknownLink: map[uint16]int{}, bcastSecond: math.MinInt64, tcp: map[convKey]*tcpState{}}
+	t := &Tap{width: bucketWidths[0], unknownLink: map[uint16]int{}, bcastSecond: math.MinInt64}
 	for k := range t.convs {
 		t.convs[k] = map[convKey]*conv{}
 		t.eps[k] = map[epKey]*ep{}
@@ -298,7 +291,9 @@ func (t *Tap) Packet(f *frame.Frame) {
 		t.seen = true
 		t.first, t.last, t.t0 = ts, ts, ts
 	} else {
-		if ts < t.last {
+		// Earlier than the frame before it, as frame.time_delta < 0 (not
+		// earlier than the latest so far).
+		if ts < t.prev {
 			t.outOfOrder++
 			if len(t.outOfOrderFrames) < maxEvidenceFrames {
 				t.outOfOrderFrames = append(t.outOfOrderFrames, f.Number)
@@ -311,13 +306,14 @@ func (t *Tap) Packet(f *frame.Frame) {
 			t.last = ts
 		}
 	}
+	t.prev = ts
 	t.packets++
 	t.bytes += length
 
-	w := &t.w
-	w.walkFrame(f.LinkType, f.Data, len(f.Comments) > 0, f.Datagram)
+	v := &t.v
+	v.read(f)
 	t.addPath(length)
-	if !w.linkKnown {
+	if !f.LinkDecoded {
 		t.unknownLink[f.LinkType]++
 		if len(t.unknownFrames) < maxEvidenceFrames {
 			t.unknownFrames = append(t.unknownFrames, f.Number)
@@ -325,68 +321,71 @@ func (t *Tap) Packet(f *frame.Frame) {
 	}
 
 	// Conversations and endpoints: one update per IP header, then the
-	// transport. The transport conversation, found first (through the TCP
-	// pair's state or the UDP table), remembers the innermost IP one, which
-	// saves its lookup; a TCP pair's state remembers its current stream's.
-	var gen uint32
-	var st *tcpState
+	// transport. The transport conversation, found first (by its TCP
+	// stream or in the UDP table), remembers the innermost IP one, which
+	// saves its lookup.
+	tcp := f.Transport == frame.TransportTCP && f.TCPStream >= 0
+	udp := f.Transport == frame.TransportUDP
 	var tc, inner *conv
-	if w.nip > 0 {
-		h := &w.ips[w.nip-1]
-		switch w.transport {
-		case tpTCP:
-			if gen, st = t.tcpGen(h, w); st != nil {
-				tc = st.cur
+	if v.nip > 0 {
+		switch {
+		case tcp:
+			if f.TCPStream < len(t.tcpConv) {
+				tc = t.tcpConv[f.TCPStream]
 			}
-		case tpUDP:
-			tc = t.convs[kUDP][convKeyOf(h.src, h.dst, w.srcPort, w.dstPort, 0)]
+		case udp:
+			tc = t.convs[kUDP][convKeyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, 0)]
 		}
 	}
-	for i := 0; i < w.nip; i++ {
-		h := &w.ips[i]
+	for i := 0; i < v.nip; i++ {
+		h := &v.ips[i]
 		k := kIP
 		if h.v6 {
 			k = kIPv6
 		}
-		if i == w.nip-1 && tc != nil && tc.ip != nil {
+		if i == v.nip-1 && tc != nil && tc.ip != nil {
 			t.addFrame(k, tc.ip, h.src, h.dst, 0, 0, ts, length, true /* lookup */)
 			continue
 		}
 		inner = t.count(k, h.src, h.dst, 0, 0, 0, ts, length)
 	}
-	if w.ipFrame {
+	if v.ipFrame {
 		t.ipFrames++
-		if w.fragment {
+		if f.Fragment {
 			t.fragments++
 			if len(t.fragFrames) < maxEvidenceFrames {
 				t.fragFrames = append(t.fragFrames, f.Number)
 			}
 		}
 	}
-	for i := 0; i < w.ntun; i++ {
+	for i := 0; i < v.ntun; i++ {
 		// UDP headers that carried a tunnel (VXLAN, Geneve).
-		u := &w.tunUDP[i]
-		h := &w.ips[u.ip]
+		u := &v.tunUDP[i]
+		h := &v.ips[u.ip]
 		t.count(kUDP, h.src, h.dst, u.srcPort, u.dstPort, 0, ts, length)
 	}
-	if w.nip > 0 {
-		h := &w.ips[w.nip-1]
+	if v.nip > 0 && (tcp || udp) {
 		k := kTCP
-		if w.transport == tpUDP {
+		if udp {
 			k = kUDP
 		}
-		if w.transport == tpTCP || w.transport == tpUDP {
-			if tc != nil {
-				t.addFrame(k, tc, h.src, h.dst, w.srcPort, w.dstPort, ts, length, true /* lookup */)
-			} else {
-				tc = t.count(k, h.src, h.dst, w.srcPort, w.dstPort, gen, ts, length)
-				if st != nil {
-					st.cur = tc
+		if tc != nil {
+			t.addFrame(k, tc, f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, ts, length, true /* lookup */)
+		} else {
+			stream := 0
+			if tcp {
+				stream = f.TCPStream
+			}
+			tc = t.count(k, f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, stream, ts, length)
+			if tcp && tc != nil {
+				for len(t.tcpConv) <= f.TCPStream {
+					t.tcpConv = append(t.tcpConv, nil)
 				}
+				t.tcpConv[f.TCPStream] = tc
 			}
-			if tc != nil && tc.ip == nil {
-				tc.ip = inner
-			}
+		}
+		if tc != nil && tc.ip == nil {
+			tc.ip = inner
 		}
 	}
 
@@ -394,20 +393,20 @@ func (t *Tap) Packet(f *frame.Frame) {
 	b := t.bucketFor(ts)
 	b.packets++
 	b.bytes += length
-	if w.transport == tpTCP {
-		if w.tcpFlags&tcpSYN != 0 && w.tcpFlags&tcpACK == 0 {
+	if f.Transport == frame.TransportTCP {
+		if f.TCP.SYN && !f.TCP.ACK {
 			b.syn++
 		}
-		if w.tcpFlags&tcpRST != 0 {
+		if f.TCP.RST {
 			b.rst++
 		}
 	}
-	if w.dnsError {
+	if v.dnsError {
 		b.dnsE++
 	}
 
 	// Broadcast rate, per whole second since the first frame.
-	if w.broadcast {
+	if f.LinkType == frame.LinkEthernet && f.DstMAC == [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} {
 		t.broadcast++
 		sec := (ts - t.t0) / int64(time.Second)
 		if sec != t.bcastSecond {
@@ -425,8 +424,8 @@ func (t *Tap) addPath(length int64) {
 	n := &t.root
 	n.frames++
 	n.bytes += length
-	for i := 0; i < t.w.n; i++ {
-		name := t.w.layers[i]
+	for i := 0; i < t.v.n; i++ {
+		name := t.v.names[i]
 		var c *phsNode
 		for _, x := range n.children {
 			if x.name == name {
@@ -455,44 +454,18 @@ func addrLess(a netip.Addr, pa uint16, b netip.Addr, pb uint16) bool {
 	return pa < pb
 }
 
-// tcpGen returns the TCP stream generation of the walked segment, and its
-// state (nil when the table of TCP pairs is full).
-func (t *Tap) tcpGen(h *ipHdr, w *walk) (uint32, *tcpState) {
-	key, dir := convKey{lo: h.src, hi: h.dst, plo: w.srcPort, phi: w.dstPort}, 0
-	if addrLess(h.dst, w.dstPort, h.src, w.srcPort) {
-		key, dir = convKey{lo: h.dst, hi: h.src, plo: w.dstPort, phi: w.srcPort}, 1
-	}
-	st := t.tcp[key]
-	if st == nil {
-		if len(t.tcp) >= MaxConversations {
-			return 0, nil
-		}
-		st = &tcpState{}
-		t.tcp[key] = st
-	}
-	if w.tcpFlags&(tcpSYN|tcpACK) == tcpSYN && st.baseSet[dir] && w.tcpSeq != st.base[dir] {
-		st.gen++
-		st.baseSet = [2]bool{}
-		st.cur = nil
-	}
-	if !st.baseSet[dir] {
-		st.base[dir], st.baseSet[dir] = w.tcpSeq, true
-	}
-	return st.gen, st
-}
-
 // convKeyOf is the conversation key of a frame, the same both ways.
-func convKeyOf(src, dst netip.Addr, sp, dp uint16, gen uint32) convKey {
+func convKeyOf(src, dst netip.Addr, sp, dp uint16, stream int) convKey {
 	if addrLess(dst, dp, src, sp) {
-		return convKey{lo: dst, hi: src, plo: dp, phi: sp, gen: gen}
+		return convKey{lo: dst, hi: src, plo: dp, phi: sp, stream: stream}
 	}
-	return convKey{lo: src, hi: dst, plo: sp, phi: dp, gen: gen}
+	return convKey{lo: src, hi: dst, plo: sp, phi: dp, stream: stream}
 }
 
 // count adds one frame to the conversation and endpoint tables of kind k
 // and returns its conversation (nil when the table is full).
-func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, gen uint32, ts, length int64) *conv {
-	key := convKeyOf(src, dst, sp, dp, gen)
+func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, stream int, ts, length int64) *conv {
+	key := convKeyOf(src, dst, sp, dp, stream)
 	c := t.convs[k][key]
 	if c == nil {
 		if len(t.convs[k]) >= MaxConversations {

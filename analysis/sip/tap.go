@@ -132,7 +132,13 @@ type source struct {
 	scannerAgent string
 }
 
-type flowKey struct{ src, dst netip.AddrPort }
+// flowKey is one direction of a TCP connection: its endpoints and its
+// tcp.stream (frame.Frame.TCPStream, numbered once by the engine), so that
+// a connection reusing the endpoints is a new flow.
+type flowKey struct {
+	src, dst netip.AddrPort
+	stream   int
+}
 
 // New returns a SIP tap.
 func New(o *engine.Options) *Tap {

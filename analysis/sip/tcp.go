@@ -21,7 +21,7 @@ type tcpFlow struct {
 func (t *Tap) segment(f *frame.Frame) {
 	p := f.Payload
 	known := knownPort(f.SrcPort) || knownPort(f.DstPort)
-	k := flowKey{netip.AddrPortFrom(f.SrcIP, f.SrcPort), netip.AddrPortFrom(f.DstIP, f.DstPort)}
+	k := flowKey{netip.AddrPortFrom(f.SrcIP, f.SrcPort), netip.AddrPortFrom(f.DstIP, f.DstPort), f.TCPStream}
 	fl := t.tcp[k]
 	if f.TCP.SYN {
 		if fl != nil {

@@ -93,11 +93,12 @@ func BenchmarkTracker(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		dec := frame.NewDecoder()
+		dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
 		var rec capture.Record
 		var fr frame.Frame
 		for n := 1; rd.Next(&rec) == nil; n++ {
 			dec.Decode(&rec, n, &fr)
+			streams.Assign(&fr)
 			tr.Packet(&fr)
 		}
 		b.StopTimer()
@@ -122,11 +123,12 @@ func BenchmarkDecodeOnly(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		dec := frame.NewDecoder()
+		dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
 		var rec capture.Record
 		var fr frame.Frame
 		for n := 1; rd.Next(&rec) == nil; n++ {
 			dec.Decode(&rec, n, &fr)
+			streams.Assign(&fr)
 		}
 	}
 	b.ReportMetric(float64(benchConns*benchPerConn*b.N)/b.Elapsed().Seconds(), "packets/s")

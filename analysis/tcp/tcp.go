@@ -2,9 +2,10 @@
 // tcp.analysis.* flags) and builds four reports in one pass:
 // tcp_connections, tcp_anomalies, tcp_retransmissions and traffic_flow.
 //
-// Tunnels: the engine decodes the outermost IP header only, so TCP inside
-// IP-in-IP or GRE is not seen; TCP quoted inside ICMP errors is not tracked
-// (Wireshark gives it a stream but does not analyse it).
+// Tunnels: the frame decoder follows IP-in-IP, GRE, VXLAN and Geneve, so TCP
+// inside a tunnel is tracked (the innermost TCP header); TCP quoted inside
+// ICMP errors is not tracked. Connections are numbered once per frame by
+// frame.StreamAssigner (Frame.TCPStream), not here.
 package tcp
 
 import (

@@ -118,7 +118,6 @@ type Conn struct {
 type Tracker struct {
 	conns     *table
 	all       []*Conn // every connection, by stream number
-	nextID    int
 	maxConns  int
 	evictions int
 	packets   int // TCP packets
@@ -181,9 +180,13 @@ func segmentLen(f *frame.Frame) int {
 	return ipPayload - hdr
 }
 
-// Packet processes one frame; frames without a TCP header are ignored.
+// Packet processes one frame; frames without a TCP header are ignored, and
+// so are the frames the stream assigner left without a number
+// (f.TCPStream < 0: its table was full; the engine warns). Connections are
+// the streams of f.TCPStream, numbered once for every analyzer by
+// frame.StreamAssigner (tcp.stream): the tracker does not number them.
 func (t *Tracker) Packet(f *frame.Frame) {
-	if f.Transport != frame.TransportTCP {
+	if f.Transport != frame.TransportTCP || f.TCPStream < 0 {
 		return
 	}
 	t.packets++
@@ -213,11 +216,14 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	dir := c.dir(f)
 	var flags Flag
 	// Port reuse (Wireshark: a SYN whose sequence number differs from the
-	// direction's base sequence number starts a new conversation).
-	if fl&(thSYN|thACK) == thSYN && c.flow[dir].baseSet && th.Seq != c.flow[dir].baseSeq {
+	// direction's base sequence number starts a new conversation, which the
+	// stream assigner numbered).
+	if c.Stream != f.TCPStream {
 		c = t.newConn(k, h, f)
 		dir = 0
-		flags |= FlagReusedPorts
+		if fl&(thSYN|thACK) == thSYN {
+			flags |= FlagReusedPorts
+		}
 	} else if fl&(thSYN|thACK) == thSYN|thACK && c.flow[dir].baseSet && th.Seq != c.flow[dir].baseSeq {
 		flags |= FlagReusedPorts
 	}
@@ -266,8 +272,7 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 	if len(t.all) >= t.maxConns {
 		t.evict()
 	}
-	c := &Conn{k: k, Stream: t.nextID, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
-	t.nextID++
+	c := &Conn{k: k, Stream: f.TCPStream, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
 	c.addr[0], c.addr[1] = f.SrcIP, f.DstIP
 	c.port[0], c.port[1] = f.SrcPort, f.DstPort
 	for i := range c.flow {

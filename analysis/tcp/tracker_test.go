@@ -35,13 +35,14 @@ func flagsOf(t *testing.T, p *pktgen.Pcap) []tcp.Flag {
 	tr := tcp.NewTracker(0)
 	out := []tcp.Flag{0}
 	tr.OnPacket = func(_ *tcp.Conn, _ int, fr *frame.Frame, _ int, fl tcp.Flag) { out = append(out, fl) }
-	dec := frame.NewDecoder()
+	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	var rec capture.Record
 	var fr frame.Frame
 	for n := 1; rd.Next(&rec) == nil; n++ {
 		dec.Decode(&rec, n, &fr)
 		reasm.Add(&fr) // as the engine does
+		streams.Assign(&fr)
 		tr.Packet(&fr)
 	}
 	return out
@@ -216,11 +217,12 @@ func TestConnectionCap(t *testing.T) {
 	}
 	tap := tcp.New(&engine.Options{Detailed: true}, 20)
 	rd, _ := capture.Open(bytes.NewReader(p.Buf))
-	dec := frame.NewDecoder()
+	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
 	var rec capture.Record
 	var fr frame.Frame
 	for n := 1; rd.Next(&rec) == nil; n++ {
 		dec.Decode(&rec, n, &fr)
+		streams.Assign(&fr)
 		tap.Packet(&fr)
 	}
 	out := tap.Finish(&engine.Capture{})

@@ -50,7 +50,7 @@ func frameFlags(t testing.TB, path string) map[string]string {
 			out[strconv.Itoa(fr.Number)] = strings.Join(fl.Names(), ",")
 		}
 	}
-	dec := frame.NewDecoder()
+	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	var rec capture.Record
 	var fr frame.Frame
@@ -60,6 +60,7 @@ func frameFlags(t testing.TB, path string) map[string]string {
 		}
 		dec.Decode(&rec, n, &fr)
 		reasm.Add(&fr) // as the engine does
+		streams.Assign(&fr)
 		tr.Packet(&fr)
 	}
 	return out

@@ -22,18 +22,18 @@ func mustHex(t testing.TB, s string) []byte {
 	return b
 }
 
-func TestWalk(t *testing.T) {
+// TestHierarchy decodes frames with the shared decoder and checks the
+// hierarchy path the overview names from their layer path.
+func TestHierarchy(t *testing.T) {
 	tests := []struct {
 		name     string
 		linkType uint16
 		hex      string
 		path     string
 		nip      int
-		tp       int
+		tp       int // frame.Transport* kind
 		dnsError bool
 		frag     bool
-		// datagram is the reassembled datagram when the frame completes one.
-		datagram string
 	}{
 		{
 			// Ethernet / IPv4 / UDP 53 → 40000, DNS response, RCODE 3 (NXDOMAIN).
@@ -42,7 +42,7 @@ func TestWalk(t *testing.T) {
 			      4500 0028 0000 0000 4011 0000 0a000001 0a000002
 			      0035 9c40 0014 0000
 			      1234 8183 0000 0000 0000 0000`,
-			path: "eth:ip:udp:dns", nip: 1, tp: tpUDP, dnsError: true,
+			path: "eth:ip:udp:dns", nip: 1, tp: frame.TransportUDP, dnsError: true,
 		},
 		{
 			// Ethernet / 802.1Q VLAN 5 / ARP.
@@ -70,19 +70,11 @@ func TestWalk(t *testing.T) {
 			path: "ip:data", nip: 1, frag: true,
 		},
 		{
-			// IPv4 last fragment that completes a UDP DNS response: the
-			// reassembled datagram is read (an error response, RCODE 2).
-			name: "ipv4 fragment reassembled", linkType: 228,
-			hex:      `4500 001c 0001 0001 4011 0000 0a000001 0a000002 0000 0000 0000 0000`,
-			datagram: `0035 9c40 0014 0000  1234 8182 0000 0000 0000 0000`,
-			path:     "ip:udp:dns", nip: 1, tp: tpUDP, dnsError: true, frag: true,
-		},
-		{
 			// IPv4 first fragment (MF) captured short (total length 1500):
 			// dissected as far as it goes, as Wireshark does.
 			name: "ipv4 first fragment short", linkType: 228,
 			hex:  `4500 05dc 0001 2000 4011 0000 0a000001 0a000002 0035 9c40 05c8 0000 1234`,
-			path: "ip:udp:dns", nip: 1, tp: tpUDP, frag: true,
+			path: "ip:udp:dns", nip: 1, tp: frame.TransportUDP, frag: true,
 		},
 		{
 			// IPv6 fragment (offset 0, M) captured short: data, and not an
@@ -93,27 +85,18 @@ func TestWalk(t *testing.T) {
 			path: "ipv6:data", frag: true,
 		},
 		{
-			// IPv6 last fragment completing a datagram that starts with a
-			// destination-options header, then ICMPv6.
-			name: "ipv6 fragment reassembled", linkType: 229,
-			hex: `6000 0000 000c 2c40 20010db8000000000000000000000001 20010db8000000000000000000000002
-			      3c00 0008 0000 0007 0000 0000`,
-			datagram: `3a00 0104 0000 0000  8000 0000 0001 0001`,
-			path:     "ipv6:icmpv6", nip: 1, frag: true,
-		},
-		{
 			// IPv6 atomic fragment (offset 0, M clear): a whole packet.
 			name: "ipv6 atomic fragment", linkType: 229,
 			hex: `6000 0000 0014 2c40 20010db8000000000000000000000001 20010db8000000000000000000000002
 			      1100 0000 0000 0007 0035 9c40 000c 0000 1234 8180`,
-			path: "ipv6:udp:dns", nip: 1, tp: tpUDP,
+			path: "ipv6:udp:dns", nip: 1, tp: frame.TransportUDP,
 		},
 		{
 			// Raw IPv6 / TCP SYN 80, no payload.
 			name: "ipv6 tcp syn", linkType: 101,
 			hex: `6000 0000 0014 0640 20010db8000000000000000000000001 20010db8000000000000000000000002
 			      c000 0050 00000001 00000000 5002 ffff 0000 0000`,
-			path: "raw:ipv6:tcp", nip: 1, tp: tpTCP,
+			path: "raw:ipv6:tcp", nip: 1, tp: frame.TransportTCP,
 		},
 		{
 			// IPv6 with a hop-by-hop header then ICMPv6 (extension headers are not layers).
@@ -136,35 +119,50 @@ func TestWalk(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var w walk
-			var dg []byte
-			if tc.datagram != "" {
-				dg = mustHex(t, tc.datagram)
-			}
-			w.walkFrame(tc.linkType, mustHex(t, tc.hex), false, dg)
-			if got := strings.Join(w.layers[:w.n], ":"); got != tc.path {
+			f := newFeeder().frame(1, 0, tc.linkType, mustHex(t, tc.hex))
+			var v view
+			v.read(f)
+			if got := strings.Join(v.names[:v.n], ":"); got != tc.path {
 				t.Errorf("path %q, want %q", got, tc.path)
 			}
-			if w.nip != tc.nip || w.transport != tc.tp || w.dnsError != tc.dnsError || w.fragment != tc.frag {
-				t.Errorf("nip %d transport %d dnsError %v fragment %v, want %d %d %v %v", w.nip, w.transport, w.dnsError, w.fragment, tc.nip, tc.tp, tc.dnsError, tc.frag)
+			if v.nip != tc.nip || f.Transport != tc.tp && tc.tp != 0 || v.dnsError != tc.dnsError || f.Fragment != tc.frag {
+				t.Errorf("nip %d transport %d dnsError %v fragment %v, want %d %d %v %v", v.nip, f.Transport, v.dnsError, f.Fragment, tc.nip, tc.tp, tc.dnsError, tc.frag)
 			}
 		})
 	}
 }
 
-// frameOf makes a frame for the tap from bytes.
-func frameOf(n int, ts int64, lt uint16, b []byte) *frame.Frame {
-	return &frame.Frame{Number: n, TimeNs: ts, CapLen: len(b), OrigLen: len(b), LinkType: lt, Data: b}
+// feeder decodes frames as the engine does: decoder, reassembler, stream
+// assigner.
+type feeder struct {
+	d *frame.Decoder
+	r *frame.Reassembler
+	a *frame.StreamAssigner
+}
+
+func newFeeder() *feeder {
+	return &feeder{frame.NewDecoder(), frame.NewReassembler(frame.ReassemblyLimits{}), frame.NewStreamAssigner(0)}
+}
+
+// frame decodes b as frame n at time ts into a new Frame.
+func (fd *feeder) frame(n int, ts int64, lt uint16, b []byte) *frame.Frame {
+	var f frame.Frame
+	rec := capture.Record{TimeNs: ts, Data: b, OrigLen: len(b), LinkType: lt}
+	fd.d.Decode(&rec, n, &f)
+	fd.r.Add(&f)
+	fd.a.Assign(&f)
+	return &f
 }
 
 func TestIOGraphWidens(t *testing.T) {
 	tap := New(&engine.Options{})
+	fd := newFeeder()
 	syn := mustHex(t, `4500 0028 0000 0000 4006 0000 0a000001 0a000002 c000 0050 00000001 00000000 5002 ffff 0000 0000`)
 	// 5,000 s of one SYN per second: 1 ms buckets cannot hold it; the graph
 	// must widen to 10 s buckets (500 of them) and keep every packet.
 	const n = 5000
 	for i := 0; i < n; i++ {
-		tap.Packet(frameOf(i+1, int64(i)*1e9, 228, syn))
+		tap.Packet(fd.frame(i+1, int64(i)*1e9, 228, syn))
 	}
 	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
 	g := r.IOGraph
@@ -192,10 +190,11 @@ func TestIOGraphWidens(t *testing.T) {
 
 func TestTablesCapped(t *testing.T) {
 	tap := New(&engine.Options{})
+	fd := newFeeder()
 	b := mustHex(t, `4500 001c 0000 0000 4011 0000 0a000001 0a000002 0035 0035 0008 0000`)
 	for i := 0; i < MaxConversations+10; i++ {
 		b[12], b[13], b[14] = byte(i>>16), byte(i>>8), byte(i) // a new source each time
-		tap.Packet(frameOf(i+1, 0, 228, b))
+		tap.Packet(fd.frame(i+1, 0, 228, b))
 	}
 	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
 	if len(r.Conversations["ip"]) != MaxConversations || r.Limits.Dropped["conversations.ip"] != 10 {
@@ -215,9 +214,10 @@ func TestTablesCapped(t *testing.T) {
 
 func TestFindingsFragments(t *testing.T) {
 	tap := New(&engine.Options{})
+	fd := newFeeder()
 	frag := mustHex(t, `4500 001c 0001 2000 4001 0000 0a000001 0a000002 0800 0000 0000 0000`)
 	for i := 0; i < 20; i++ {
-		tap.Packet(frameOf(i+1, int64(i), 228, frag))
+		tap.Packet(fd.frame(i+1, int64(i), 228, frag))
 	}
 	r := tap.Finish(&engine.Capture{Anomalies: map[string]int{"truncated_ipv4": 2}})["overview"].(*Report)
 	ids := map[string]bool{}
@@ -265,17 +265,22 @@ func seeds(f *testing.F) {
 	}
 }
 
-// FuzzWalk checks that the walker never panics and keeps its path bounded.
-func FuzzWalk(f *testing.F) {
+// FuzzHierarchy checks that naming a decoded frame never panics and keeps
+// its path bounded.
+func FuzzHierarchy(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, lt uint16, b []byte) {
-		var w walk
-		w.walkFrame(lt, b, len(b)%2 == 0, nil)
-		if w.n > maxLayers || w.nip > maxIPLayers {
-			t.Fatalf("n %d nip %d", w.n, w.nip)
+		fr := newFeeder().frame(1, 0, lt, b)
+		if len(b)%2 == 0 {
+			fr.Comments = []string{"c"}
+		}
+		var v view
+		v.read(fr)
+		if v.n > maxNames || v.nip > maxIPLayers {
+			t.Fatalf("n %d nip %d", v.n, v.nip)
 		}
 		tap := New(&engine.Options{})
-		tap.Packet(frameOf(1, 0, lt, b))
+		tap.Packet(fr)
 		tap.Finish(&engine.Capture{})
 	})
 }
@@ -292,12 +297,13 @@ func BenchmarkOverview(b *testing.B) {
 	}
 	var frames []*frame.Frame
 	var bytes int64
+	fd := newFeeder()
 	for {
 		var rec capture.Record
 		if rd.Next(&rec) != nil {
 			break
 		}
-		f := frameOf(len(frames)+1, rec.TimeNs, rec.LinkType, append([]byte(nil), rec.Data...))
+		f := fd.frame(len(frames)+1, rec.TimeNs, rec.LinkType, append([]byte(nil), rec.Data...))
 		f.OrigLen = rec.OrigLen
 		frames = append(frames, f)
 		bytes += int64(len(rec.Data))
@@ -319,4 +325,19 @@ func BenchmarkOverview(b *testing.B) {
 func goldenCheck(t *testing.T, path string, v any) {
 	t.Helper()
 	golden.Check(t, path, v)
+}
+
+// TestOutOfOrder counts frames earlier than the frame before them, as
+// frame.time_delta < 0 does, not frames earlier than the latest so far.
+func TestOutOfOrder(t *testing.T) {
+	tap := New(&engine.Options{})
+	fd := newFeeder()
+	b := mustHex(t, `4500 001c 0000 0000 4011 0000 0a000001 0a000002 0035 0035 0008 0000`)
+	// 1, 5, 2, 3, 4, 0: frames 3 and 6 are earlier than the one before.
+	for i, ts := range []int64{1, 5, 2, 3, 4, 0} {
+		tap.Packet(fd.frame(i+1, ts*1e9, 228, b))
+	}
+	if tap.outOfOrder != 2 || len(tap.outOfOrderFrames) != 2 || tap.outOfOrderFrames[0] != 3 || tap.outOfOrderFrames[1] != 6 {
+		t.Fatalf("%d frames out of order %v, want 2 [3 6]", tap.outOfOrder, tap.outOfOrderFrames)
+	}
 }

@@ -1,0 +1,133 @@
+package frame
+
+// The layer path: every header the decoder read in one frame, outermost
+// first, as gopacket's DecodingLayerParser lists the layers it decoded. It
+// is held in a fixed array in the Frame (no allocation per packet); a frame
+// with more headers than MaxLayers keeps the first MaxLayers and sets
+// Frame.LayersCut.
+
+// LayerKind names one kind of header in a frame's layer path.
+type LayerKind uint8
+
+// Layer kinds. Link layers first, then what a link layer carries (tags,
+// LLC), network, extension headers, tunnels and transport.
+const (
+	LayerNone LayerKind = iota
+
+	// Link layers (one per link type; a PKTAP header is followed by the
+	// link layer it names).
+	LayerEthernet  // Ethernet II or IEEE 802.3 MAC header
+	LayerNull      // BSD loopback, host byte order (LINKTYPE_NULL)
+	LayerLoop      // OpenBSD loopback, network byte order (LINKTYPE_LOOP)
+	LayerRaw       // raw IP: no header of its own (length 0)
+	LayerSLL       // Linux cooked capture v1
+	LayerSLL2      // Linux cooked capture v2
+	LayerPPP       // PPP (address, control and protocol fields)
+	LayerRadiotap  // radiotap pseudo-header
+	LayerIEEE80211 // IEEE 802.11 MAC header
+	LayerARCNet    // ARCNET header
+	LayerIPNet     // Solaris IPNET pseudo-header
+	LayerNFLog     // Linux NFLOG header and TLVs up to the packet
+	LayerIPoIB     // IP over InfiniBand pseudo-header
+	LayerPKTAP     // Apple PKTAP pseudo-header
+
+	// What a link layer carries before the network layer.
+	LayerVLAN  // IEEE 802.1Q/802.1ad tag
+	LayerMPLS  // one MPLS label stack entry
+	LayerPPPoE // PPPoE session header (followed by LayerPPP for the PPP protocol)
+	LayerLLC   // IEEE 802.2 LLC header
+	LayerSNAP  // SNAP header after LLC AA-AA-03
+	LayerSTP   // spanning tree BPDU (LLC SAP 0x42)
+	LayerIPX   // IPX (LLC SAP 0xE0), not decoded further
+	LayerOSI   // OSI network layer (LLC SAP 0xFE), not decoded further
+
+	LayerARP // ARP or RARP
+
+	// Network layer and IPv6 extension headers.
+	LayerIPv4
+	LayerIPv6
+	LayerIPv6HopByHop
+	LayerIPv6Routing
+	LayerIPv6Fragment
+	LayerIPv6Destination
+	LayerAH            // IP authentication header (RFC 4302), in IPv4 or IPv6
+	LayerIPv6Extension // another IPv6 extension header (mobility, HIP, shim6)
+
+	// Tunnels (what they carry follows: IPv4, IPv6 or Ethernet).
+	LayerGRE
+	LayerVXLAN
+	LayerGeneve
+
+	// Transport.
+	LayerTCP
+	LayerUDP
+	LayerICMPv4
+	LayerICMPv6
+
+	nLayerKinds
+)
+
+var layerNames = [nLayerKinds]string{
+	LayerNone: "none", LayerEthernet: "eth", LayerNull: "null", LayerLoop: "loop", LayerRaw: "raw",
+	LayerSLL: "sll", LayerSLL2: "sll2", LayerPPP: "ppp", LayerRadiotap: "radiotap", LayerIEEE80211: "wlan",
+	LayerARCNet: "arcnet", LayerIPNet: "ipnet", LayerNFLog: "nflog", LayerIPoIB: "ipoib", LayerPKTAP: "pktap",
+	LayerVLAN: "vlan", LayerMPLS: "mpls", LayerPPPoE: "pppoes", LayerLLC: "llc", LayerSNAP: "snap",
+	LayerSTP: "stp", LayerIPX: "ipx", LayerOSI: "osi", LayerARP: "arp",
+	LayerIPv4: "ip", LayerIPv6: "ipv6", LayerIPv6HopByHop: "ipv6.hopopts", LayerIPv6Routing: "ipv6.routing",
+	LayerIPv6Fragment: "ipv6.fraghdr", LayerIPv6Destination: "ipv6.dstopts", LayerAH: "ah",
+	LayerIPv6Extension: "ipv6.ext", LayerGRE: "gre", LayerVXLAN: "vxlan", LayerGeneve: "geneve",
+	LayerTCP: "tcp", LayerUDP: "udp", LayerICMPv4: "icmp", LayerICMPv6: "icmpv6",
+}
+
+// String names the kind as Wireshark names the protocol or field ("eth",
+// "ip", "ipv6.fraghdr", "tcp").
+func (k LayerKind) String() string {
+	if k < nLayerKinds {
+		return layerNames[k]
+	}
+	return "unknown"
+}
+
+// MaxLayers bounds the layer path of one frame.
+const MaxLayers = 24
+
+// Layer is one header of a frame's layer path: its kind, and where its
+// header lies. Off and Len are a byte range of Frame.Data, or of
+// Frame.Datagram when InDatagram is set (the layers a frame completing a
+// fragmented datagram decoded in the reassembled payload). Len covers the
+// header only (0 for LayerRaw); what follows it is the next layer.
+type Layer struct {
+	Kind       LayerKind
+	InDatagram bool
+	Off, Len   int32
+}
+
+// Path returns the frame's layer path, outermost first. The slice points
+// into f: it is valid until the frame is decoded again.
+func (f *Frame) Path() []Layer { return f.Layers[:f.NLayers] }
+
+// LayerBytes returns the bytes of layer l from its header on (the header and
+// everything captured after it, in the buffer it was decoded from), or nil
+// when they are not there.
+func (f *Frame) LayerBytes(l Layer) []byte {
+	b := f.Data
+	if l.InDatagram {
+		b = f.Datagram
+	}
+	if l.Off < 0 || int(l.Off) > len(b) {
+		return nil
+	}
+	return b[l.Off:]
+}
+
+// push appends a layer whose header starts at the beginning of data, a
+// slice of the buffer being decoded (Frame.Data, or Frame.Datagram during
+// reassembly).
+func (d *Decoder) push(f *Frame, kind LayerKind, data []byte, hlen int) {
+	if f.NLayers >= MaxLayers {
+		f.LayersCut = true
+		return
+	}
+	f.Layers[f.NLayers] = Layer{Kind: kind, InDatagram: d.inDatagram, Off: int32(cap(d.base) - cap(data)), Len: int32(hlen)}
+	f.NLayers++
+}
