@@ -273,8 +273,8 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	c.Reassembly = reasm.Finish()
 	c.Warnings = append(c.Warnings, reassemblyWarnings(&c.Reassembly)...)
 	c.Streams = streams.Stats()
-	if c.Streams.Unnumbered > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("stream numbering: more than %d TCP or UDP address and port pairs; the %d frames of the pairs over the cap have no stream number and are not followed as connections", c.Streams.Max, c.Streams.Unnumbered))
+	if c.Streams.Forgotten > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("stream numbering: more than %d TCP or UDP address and port pairs at once; the %d idle the longest were forgotten, and a later packet of one of them starts a new stream number (Wireshark keeps every pair)", c.Streams.Max/2, c.Streams.Forgotten))
 	}
 	for _, what := range c.File.Capped {
 		c.Warnings = append(c.Warnings, "capture: too many "+what+" in the file: the ones over the cap were not kept")

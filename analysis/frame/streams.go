@@ -30,15 +30,21 @@ import (
 //     of an RTP stream get two udp.stream numbers there and one here.
 //
 // The tables are bounded: at most MaxStreams pairs of each protocol are
-// kept; a frame of a pair first seen after that gets -1 and is counted in
-// StreamStats.Unnumbered (the engine turns it into a warning).
+// kept, in two generations of at most MaxStreams/2 each. A pair seen again
+// moves to the current generation; when the current one is full it becomes
+// the old one and the pairs of the old one, idle the longest, are
+// forgotten (counted in StreamStats.Forgotten; the engine warns). A later
+// frame of a forgotten pair starts a new stream number: only on captures
+// with more than MaxStreams/2 pairs active at once do the numbers then
+// differ from Wireshark's, which keeps every pair. Memory stays bounded and
+// no frame is left unnumbered.
 type StreamAssigner struct {
-	tcp     map[streamKey]*tcpStream
-	udp     map[streamKey]int32
-	nextTCP int32
-	nextUDP int32
-	max     int
-	stats   StreamStats
+	tcp, tcpOld map[streamKey]*tcpStream
+	udp, udpOld map[streamKey]int32
+	nextTCP     int32
+	nextUDP     int32
+	max         int
+	stats       StreamStats
 
 	// The last pair of each protocol: consecutive frames of one
 	// conversation skip the map.
@@ -58,10 +64,10 @@ type StreamStats struct {
 	// TCP and UDP count the streams numbered.
 	TCP int `json:"tcp"`
 	UDP int `json:"udp"`
-	// Max is the cap on pairs kept per protocol; Unnumbered counts the
-	// frames left with -1 because their table was full.
-	Max        int `json:"max"`
-	Unnumbered int `json:"unnumbered"`
+	// Max is the cap on pairs kept per protocol; Forgotten counts the pairs
+	// dropped, idle the longest, to stay under it.
+	Max       int `json:"max"`
+	Forgotten int `json:"forgotten"`
 }
 
 // streamKey is an address and port pair, the same both ways: a sorts first.
@@ -85,7 +91,58 @@ func NewStreamAssigner(max int) *StreamAssigner {
 	if max <= 0 {
 		max = MaxStreams
 	}
+	if max < 2 {
+		max = 2
+	}
 	return &StreamAssigner{tcp: map[streamKey]*tcpStream{}, udp: map[streamKey]int32{}, max: max}
+}
+
+// lookupTCP finds a pair in either generation, moving it to the current one.
+func (a *StreamAssigner) lookupTCP(k streamKey) *tcpStream {
+	if st := a.tcp[k]; st != nil {
+		return st
+	}
+	st := a.tcpOld[k]
+	if st != nil {
+		delete(a.tcpOld, k)
+		a.addTCP(k, st)
+	}
+	return st
+}
+
+// addTCP puts a pair in the current generation, turning generations over
+// when it is full.
+func (a *StreamAssigner) addTCP(k streamKey, st *tcpStream) {
+	if len(a.tcp) >= a.max/2 {
+		a.stats.Forgotten += len(a.tcpOld)
+		a.tcpOld, a.tcp = a.tcp, make(map[streamKey]*tcpStream, len(a.tcp))
+		a.lastTCP = nil
+	}
+	a.tcp[k] = st
+}
+
+// lookupUDP finds a pair in either generation, moving it to the current one.
+func (a *StreamAssigner) lookupUDP(k streamKey) (int32, bool) {
+	if id, ok := a.udp[k]; ok {
+		return id, true
+	}
+	id, ok := a.udpOld[k]
+	if ok {
+		delete(a.udpOld, k)
+		a.addUDP(k, id)
+	}
+	return id, ok
+}
+
+// addUDP puts a pair in the current generation, turning generations over
+// when it is full.
+func (a *StreamAssigner) addUDP(k streamKey, id int32) {
+	if len(a.udp) >= a.max/2 {
+		a.stats.Forgotten += len(a.udpOld)
+		a.udpOld, a.udp = a.udp, make(map[streamKey]int32, len(a.udp))
+		a.haveUDP = false
+	}
+	a.udp[k] = id
 }
 
 // keyOf returns the pair of a header from src:sp to dst:dp, and the
@@ -127,15 +184,11 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 	k, dir := keyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
 	st := a.lastTCP
 	if st == nil || k != a.lastTCPKey {
-		st = a.tcp[k]
+		st = a.lookupTCP(k)
 		if st == nil {
-			if len(a.tcp) >= a.max {
-				a.stats.Unnumbered++
-				return
-			}
 			st = &tcpStream{stream: a.nextTCP}
 			a.nextTCP++
-			a.tcp[k] = st
+			a.addTCP(k, st)
 		}
 		a.lastTCPKey, a.lastTCP = k, st
 	}
@@ -164,22 +217,17 @@ func (a *StreamAssigner) assignUDP(f *Frame) {
 	}
 }
 
-// udpStream returns the stream of a UDP header, numbering a new pair; -1
-// when the table is full.
+// udpStream returns the stream of a UDP header, numbering a new pair.
 func (a *StreamAssigner) udpStream(src, dst netip.Addr, sp, dp uint16) int {
 	k, _ := keyOf(src, dst, sp, dp)
 	if a.haveUDP && k == a.lastUDPKey {
 		return int(a.lastUDP)
 	}
-	id, ok := a.udp[k]
+	id, ok := a.lookupUDP(k)
 	if !ok {
-		if len(a.udp) >= a.max {
-			a.stats.Unnumbered++
-			return -1
-		}
 		id = a.nextUDP
 		a.nextUDP++
-		a.udp[k] = id
+		a.addUDP(k, id)
 	}
 	a.lastUDPKey, a.lastUDP, a.haveUDP = k, id, true
 	return int(id)
