@@ -94,7 +94,6 @@ type Conn struct {
 	flow   [2]flow
 	// client indexes addr/port; -1 until decided.
 	client       int8
-	roleInferred bool
 	firstNs      int64
 	lastNs       int64
 	firstFrame   int
