@@ -73,7 +73,7 @@ func (g *Grid[B]) At(ns int64) *B {
 	}
 	if i < g.lo {
 		n := g.lo - i
-		nb := make([]B, int64(len(g.b))+n, int64(len(g.b))+n)
+		nb := make([]B, int64(len(g.b))+n)
 		copy(nb[n:], g.b)
 		g.b, g.lo = nb, i
 	}

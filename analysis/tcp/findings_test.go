@@ -164,4 +164,3 @@ func findingOf(fs []finding.Finding, kind string) *finding.Finding {
 	}
 	return nil
 }
-
