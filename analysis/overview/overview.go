@@ -559,12 +559,12 @@ func pct(a, b int64) float64 {
 // Finish implements engine.Tap.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	r := &Report{
-		File:          c.FileName,
-		Packets:       t.packets,
-		Bytes:         t.bytes,
-		Conversations: map[string][]Conversation{},
-		Endpoints:     map[string][]Endpoint{},
-		Warnings:      append([]string{}, c.Warnings...),
+		File:              c.FileName,
+		Packets:           t.packets,
+		Bytes:             t.bytes,
+		Conversations:     map[string][]Conversation{},
+		Endpoints:         map[string][]Endpoint{},
+		Warnings:          append([]string{}, c.Warnings...),
 		ProtocolHierarchy: []PHSRow{},
 	}
 	if t.seen {
