@@ -293,3 +293,20 @@ func TestTraceCaps(t *testing.T) {
 		t.Errorf("connection %d has a trace beyond the cap of traced connections", conns-1)
 	}
 }
+
+// TestTimeGoingBackwards: Wireshark holds the time since the highest
+// segment in an unsigned integer, so a segment behind in sequence and
+// earlier in time (a merged capture) is a retransmission, never "close
+// enough" to be out of order. Found on a concatenation of the shared
+// captures, where tshark flagged 418 retransmissions and we 281.
+func TestTimeGoingBackwards(t *testing.T) {
+	p := pktgen.NewPcap()
+	c := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 1, SSeq: 1, CWin: 1000, SWin: 1000}
+	c.Client(pktgen.SYN, 0).Wait(100 * ms).Server(pktgen.SYN|pktgen.ACK, 0).Wait(100 * ms).Client(pktgen.ACK, 0)
+	c.Wait(ms).Client(pktgen.ACK|pktgen.PSH, 100) // frame 4: seq 2..101
+	c.Wait(-10 * ms).ClientAt(2, pktgen.ACK|pktgen.PSH, 100)
+	fl := flagsOf(t, p)
+	if fl[5]&tcp.FlagRetransmission == 0 || fl[5]&tcp.FlagOutOfOrder != 0 {
+		t.Fatalf("frame 5 flagged %v, want retransmission", fl[5].Names())
+	}
+}
