@@ -134,9 +134,10 @@ func TestTableCapCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r struct {
-		Limits struct {
-			Dropped map[string]int `json:"dropped"`
-		} `json:"limits"`
+		Caps []struct {
+			What    string `json:"what"`
+			Dropped int    `json:"dropped"`
+		} `json:"caps"`
 		Conversations map[string][]json.RawMessage `json:"conversations"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
@@ -146,8 +147,12 @@ func TestTableCapCounts(t *testing.T) {
 		"conversations.ip": 60000, "conversations.tcp": 10000, "conversations.udp": 10000,
 		"endpoints.ip": 60004, "endpoints.tcp": 10002, "endpoints.udp": 10002,
 	}
-	if !reflect.DeepEqual(r.Limits.Dropped, want) {
-		t.Errorf("dropped %v, want %v", r.Limits.Dropped, want)
+	dropped := map[string]int{}
+	for _, c := range r.Caps {
+		dropped[c.What] = c.Dropped
+	}
+	if !reflect.DeepEqual(dropped, want) {
+		t.Errorf("dropped %v, want %v", dropped, want)
 	}
 	for _, k := range []string{"ip", "tcp", "udp"} {
 		if n := len(r.Conversations[k]); n != 20000 {

@@ -302,10 +302,10 @@ func TestTraceCaps(t *testing.T) {
 func TestTimeGoingBackwards(t *testing.T) {
 	p := pktgen.NewPcap()
 	c := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 1, SSeq: 1, CWin: 1000, SWin: 1000}
-	c.Client(pktgen.SYN, 0).Wait(100 * ms).Server(pktgen.SYN|pktgen.ACK, 0).Wait(100 * ms).Client(pktgen.ACK, 0)
+	c.Client(pktgen.SYN, 0).Wait(100*ms).Server(pktgen.SYN|pktgen.ACK, 0).Wait(100*ms).Client(pktgen.ACK, 0)
 	c.Wait(ms).Client(pktgen.ACK|pktgen.PSH, 100) // frame 4: seq 2..101
 	c.Wait(ms).Client(pktgen.ACK|pktgen.PSH, 100) // frame 5: seq 102..201
-	c.Wait(-10 * ms).ClientAt(2, pktgen.ACK|pktgen.PSH, 100)
+	c.Wait(-10*ms).ClientAt(2, pktgen.ACK|pktgen.PSH, 100)
 	fl := flagsOf(t, p)
 	if fl[6]&tcp.FlagRetransmission == 0 || fl[6]&tcp.FlagOutOfOrder != 0 {
 		t.Fatalf("frame 6 flagged %v, want retransmission", fl[6].Names())
