@@ -90,14 +90,14 @@ func TestMillionFlows(t *testing.T) {
 	}
 	// Each cap that must have been hit, as the report says it.
 	for _, c := range []struct{ tool, says string }{
-		{"tcp_connections", "(cap 500000 tracked at once)"},
-		{"tcp_anomalies", "connection cap hit"},
-		{"tcp_retransmissions", "connection cap hit"},
+		{"tcp_connections", `{"what":"connections tracked at once","limit":500000,`},
+		{"tcp_anomalies", `{"what":"connections tracked at once","limit":500000,`},
+		{"tcp_retransmissions", `{"what":"connections tracked at once","limit":500000,`},
 		{"dns", "query matching table full (200000)"},
 		{"dns", "name statistics limited to 100000 names"},
 		{"dns", "transactions table limited to 100000 rows"},
-		{"overview", `"conversations.tcp":`},
-		{"overview", `"endpoints.ip":`},
+		{"overview", `{"what":"conversations.tcp",`},
+		{"overview", `{"what":"endpoints.ip",`},
 	} {
 		if !strings.Contains(text[c.tool], c.says) {
 			t.Errorf("%s: report does not say %q (warnings: %s)", c.tool, c.says, warnings(text[c.tool]))
