@@ -56,6 +56,8 @@ type Tap struct {
 	// io is the I/O graph of retransmissions, fed every frame's time (TCP or
 	// not) so that its buckets line up with the overview's.
 	io *report.Grid[ioBucket]
+	// cur is the current frame's bucket of io.
+	cur *ioBucket
 	// evicted totals the connections closed out by the cap.
 	evicted   *totals
 	filterIP  netip.Addr
@@ -98,7 +100,7 @@ func (t *Tap) Tracker() *Tracker { return t.tr }
 
 // Packet implements engine.Tap.
 func (t *Tap) Packet(f *frame.Frame) {
-	t.io.At(f.TimeNs)
+	t.cur = t.io.At(f.TimeNs)
 	t.tr.Packet(f)
 }
 
@@ -106,7 +108,10 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	if c.trace != nil || t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal {
 		t.record(c, dir, f, seglen, fl)
 	}
-	b := t.io.At(f.TimeNs)
+	b := t.cur
+	if b == nil { // the tracker driven without Packet
+		b = t.io.At(f.TimeNs)
+	}
 	b.packets++
 	if fl == 0 {
 		return
