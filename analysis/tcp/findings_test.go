@@ -1,7 +1,10 @@
 package tcp_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -10,6 +13,7 @@ import (
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/golden"
+	_ "pcaplens/analysis/overview"
 	"pcaplens/analysis/report"
 	"pcaplens/analysis/tcp"
 	"pcaplens/analysis/tcp/internal/pktgen"
@@ -163,4 +167,62 @@ func findingOf(fs []finding.Finding, kind string) *finding.Finding {
 		}
 	}
 	return nil
+}
+
+// TestNoTCPNoRates: without TCP packets a rate is null, not 0 %, and there
+// is no finding.
+func TestNoTCPNoRates(t *testing.T) {
+	out := run(t, filepath.Join("../../testdata/captures", "chrissanders--arp_resolution.pcapng"), nil)
+	re := out[tcp.ToolRetransmissions].(*tcp.RetransReport)
+	an := out[tcp.ToolAnomalies].(*tcp.AnomaliesReport)
+	if re.RetransmissionRate != nil || re.DataRetransmissionRate != nil || an.Statistics.Retransmissions.Rate != nil || re.ExceedsThreshold {
+		t.Errorf("rates %v %v %v, want null", re.RetransmissionRate, re.DataRetransmissionRate, an.Statistics.Retransmissions.Rate)
+	}
+	if an.Findings == nil || len(an.Findings) != 0 {
+		t.Errorf("findings %#v, want []", an.Findings)
+	}
+	if re.IOGraph.Buckets == 0 || len(re.IOGraph.Packets) != re.IOGraph.Buckets {
+		t.Errorf("io_graph %+v: the axis covers every frame, TCP or not", re.IOGraph.Axis)
+	}
+}
+
+// TestIOGraphLinesUpWithOverview is defect 6 of issue 11: the trouble chart
+// mixed 1 s retransmission buckets with 10 ms RST buckets. The TCP series
+// has the overview's axis, bucket for bucket.
+func TestIOGraphLinesUpWithOverview(t *testing.T) {
+	for _, c := range []string{"chrissanders--http_espn.pcapng", "chrissanders--synscan.pcapng", "chrissanders--tcp_retransmissions.pcapng"} {
+		f, err := os.Open(filepath.Join("../../testdata/captures", c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := engine.Run(context.Background(), f, &engine.Options{Tools: []string{"overview", tcp.ToolRetransmissions}})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ov, err := json.Marshal(out["overview"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o struct {
+			IOGraph struct {
+				report.Axis
+				TCPRst []int `json:"tcp_rst"`
+			} `json:"io_graph"`
+		}
+		if err := json.Unmarshal(ov, &o); err != nil {
+			t.Fatal(err)
+		}
+		g := out[tcp.ToolRetransmissions].(*tcp.RetransReport).IOGraph
+		if g.Axis != o.IOGraph.Axis || len(g.Retransmissions) != len(o.IOGraph.TCPRst) || g.Buckets == 0 {
+			t.Errorf("%s: tcp axis %+v, overview axis %+v", c, g.Axis, o.IOGraph.Axis)
+		}
+		n := 0
+		for _, v := range g.Retransmissions {
+			n += v
+		}
+		if n != out[tcp.ToolRetransmissions].(*tcp.RetransReport).TotalRetransmissions {
+			t.Errorf("%s: %d retransmissions in the graph", c, n)
+		}
+	}
 }

@@ -100,6 +100,15 @@ func (t *Tap) onEvict(c *Conn) {
 	}
 }
 
+// rate is a / b, or nil (null) when there is nothing to divide by.
+func rate(a, b int) *float64 {
+	if b == 0 {
+		return nil
+	}
+	r := float64(a) / float64(b)
+	return &r
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -251,7 +260,8 @@ type RSTDistribution struct {
 type RetransStats struct {
 	Total        int            `json:"total"`
 	ByConnection map[string]int `json:"by_connection"`
-	Rate         float64        `json:"rate"`
+	// Rate is Total / TCP packets; null without TCP packets.
+	Rate *float64 `json:"rate"`
 }
 
 // AnomaliesReport is the tcp_anomalies report: the statistics behind the
@@ -327,7 +337,7 @@ func (b *builder) anomalies() any {
 			Retransmissions: RetransStats{
 				Total:        tot.flags[0],
 				ByConnection: topMap(byConn, 20),
-				Rate:         ratio(tot.flags[0], tot.packets),
+				Rate:         rate(tot.flags[0], tot.packets),
 			},
 			ConnectionStates: tot.closedStates,
 			ConnStates:       tot.connStates,
@@ -375,14 +385,16 @@ type RetransSummary struct {
 
 // RetransReport is the tcp_retransmissions report.
 type RetransReport struct {
-	File                      string         `json:"file"`
-	Filter                    Filter         `json:"filter"`
-	TotalPackets              int            `json:"total_packets"`
-	TotalRetransmissions      int            `json:"total_retransmissions"`
-	RetransmissionRate        float64        `json:"retransmission_rate"`
+	File                 string `json:"file"`
+	Filter               Filter `json:"filter"`
+	TotalPackets         int    `json:"total_packets"`
+	TotalRetransmissions int    `json:"total_retransmissions"`
+	// RetransmissionRate and DataRetransmissionRate are null when there
+	// is nothing to divide by (no TCP packets, no data segments).
+	RetransmissionRate        *float64       `json:"retransmission_rate"`
 	DataSegments              int            `json:"data_segments"`
 	RetransmittedDataSegments int            `json:"retransmitted_data_segments"`
-	DataRetransmissionRate    float64        `json:"data_retransmission_rate"`
+	DataRetransmissionRate    *float64       `json:"data_retransmission_rate"`
 	Threshold                 float64        `json:"threshold"`
 	ExceedsThreshold          bool           `json:"exceeds_threshold"`
 	ByKind                    map[string]int `json:"by_kind"`
@@ -409,10 +421,10 @@ func (b *builder) retransmissions() any {
 		Filter:                    b.filter,
 		TotalPackets:              tot.packets,
 		TotalRetransmissions:      tot.flags[0],
-		RetransmissionRate:        ratio(tot.flags[0], tot.packets),
+		RetransmissionRate:        rate(tot.flags[0], tot.packets),
 		DataSegments:              tot.dataSegments,
 		RetransmittedDataSegments: tot.retransData,
-		DataRetransmissionRate:    ratio(tot.retransData, tot.dataSegments),
+		DataRetransmissionRate:    rate(tot.retransData, tot.dataSegments),
 		Threshold:                 th,
 		ByKind:                    map[string]int{"timeout": tot.timeout, "fast": tot.fast, "spurious": tot.spurious},
 		ByConnection:              []RetransConn{},
@@ -420,7 +432,7 @@ func (b *builder) retransmissions() any {
 		Caps:                      b.caps.List(),
 		Warnings:                  b.warnings,
 	}
-	rep.ExceedsThreshold = rep.RetransmissionRate > th
+	rep.ExceedsThreshold = rep.RetransmissionRate != nil && *rep.RetransmissionRate > th
 	for i := range b.rows {
 		r := &b.rows[i]
 		if r.Retransmissions == 0 {
