@@ -4,26 +4,27 @@
 package capinfos
 
 import (
-	"fmt"
-	"time"
-
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 // Tool is the report key.
 const Tool = "capinfos"
-
-// MaxPacketComments caps how many packet comments the report lists.
-const MaxPacketComments = 1000
 
 func init() {
 	engine.Register(engine.Factory{
 		Name:    "capinfos",
 		Tools:   []string{Tool},
 		Reports: map[string]any{Tool: Report{}},
-		New:     func(o *engine.Options) engine.Tap { return &tap{opts: o} },
+		New: func(o *engine.Options) engine.Tap {
+			if o == nil {
+				o = &engine.Options{}
+			}
+			return &tap{opts: o}
+		},
 		// capinfos reports the file's SHA256 and SHA1.
 		Hashes: true,
 	})
@@ -119,7 +120,12 @@ type Report struct {
 	NotDecoded map[string]int `json:"not_decoded"`
 	// Anomalies counts packets by decoding problem.
 	Anomalies map[string]int `json:"anomalies"`
-	Warnings  []string       `json:"warnings"`
+	// Findings are the capture's problems: one per decoding anomaly
+	// ("capture.truncated_tcp"), link types not decoded, and file-level
+	// problems (cut short, damaged record), most serious first.
+	Findings []finding.Finding `json:"findings"`
+	Caps     []report.Cap      `json:"caps"`
+	Warnings []string          `json:"warnings"`
 }
 
 type tap struct {
@@ -136,6 +142,8 @@ type tap struct {
 	encaps       map[uint16]int
 	comments     []PacketComment
 	commentCount int
+	// undecoded are the first frames of a link type not decoded.
+	undecoded finding.Frames
 }
 
 func (t *tap) Packet(f *frame.Frame) {
@@ -166,9 +174,12 @@ func (t *tap) Packet(f *frame.Frame) {
 		t.inferMax = max(t.inferMax, f.CapLen)
 	}
 	t.encaps[f.LinkType]++
+	if !f.LinkDecoded {
+		t.undecoded.Add(f.Number)
+	}
 	for _, c := range f.Comments {
 		t.commentCount++
-		if len(t.comments) < MaxPacketComments {
+		if len(t.comments) < report.ListLimit(t.opts.MaxPackets) {
 			t.comments = append(t.comments, PacketComment{Frame: f.Number, Comment: c})
 		}
 	}
@@ -201,9 +212,13 @@ func (t *tap) Finish(c *engine.Capture) map[string]any {
 	if r.Sections == nil {
 		r.Sections = []capture.Section{}
 	}
+	var caps report.Caps
 	if t.commentCount > len(t.comments) {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("capinfos: %d packet comments, only the first %d listed", t.commentCount, len(t.comments)))
+		caps.HitN("packet comments", len(t.comments), t.commentCount-len(t.comments))
 	}
+	r.Caps = caps.List()
+	r.Warnings = append(r.Warnings, caps.Warnings()...)
+	r.Findings = t.findings(c)
 	r.FileType = fileType(c.File)
 	for i, s := range c.File.Sections {
 		r.CaptureComments = append(r.CaptureComments, s.Comments...)
@@ -263,8 +278,8 @@ func (t *tap) Finish(c *engine.Capture) map[string]any {
 		r.FirstPacketTimeNs, r.LastPacketTimeNs = t.first, t.last
 		r.FirstPacketTime = float64(t.first) / 1e9
 		r.LastPacketTime = float64(t.last) / 1e9
-		r.FirstPacketTimeUTC = time.Unix(0, t.first).UTC().Format(time.RFC3339Nano)
-		r.LastPacketTimeUTC = time.Unix(0, t.last).UTC().Format(time.RFC3339Nano)
+		r.FirstPacketTimeUTC = report.Time(t.first)
+		r.LastPacketTimeUTC = report.Time(t.last)
 		// capinfos divides by the difference of the times as doubles (epoch
 		// seconds), which loses sub-microsecond precision; do the same so that
 		// the rates agree with its figures to the last printed digit.

@@ -186,3 +186,29 @@ func TestMatchesCapinfos(t *testing.T) {
 		})
 	}
 }
+
+// TestFindings checks the capture's findings: one per decoding anomaly with
+// its first frames, and one per file-level problem.
+func TestFindings(t *testing.T) {
+	r := run(t, filepath.Join(capturesDir, "kday3.pcap"))
+	if len(r.Findings) != 1 {
+		t.Fatalf("kday3: findings %+v", r.Findings)
+	}
+	f := r.Findings[0]
+	// Frame 2 is a version 6 header behind EtherType IPv4: Wireshark's
+	// "Bogus IPv4 version" (an Error), then decoded as IPv6.
+	if f.Kind != "capture.bad_ip_version" || f.Severity != "high" || f.Count != 1 || len(f.Frames) != 1 || f.Frames[0] != 2 ||
+		!strings.HasPrefix(f.Summary, "1 packet has an IP header whose version does not match") || f.Tool != Tool {
+		t.Errorf("kday3: %+v", f)
+	}
+	r = run(t, filepath.Join(capturesDir, "truncated.pcap"))
+	if len(r.Findings) != 1 || r.Findings[0].Kind != "capture.file_cut_short" || !strings.HasPrefix(r.Findings[0].Summary, "File cut short: ") {
+		t.Errorf("truncated.pcap: %+v", r.Findings)
+	}
+	if got := anomalyFinding("truncated_ipv4", 12, []int{3, 5}); got.Summary != "12 packets have a truncated IPv4 header (cut short by the capture)." || got.Severity != "low" {
+		t.Errorf("%+v", got)
+	}
+	if r := run(t, filepath.Join(capturesDir, "chrissanders--http_espn.pcapng")); r.Findings == nil || len(r.Findings) != 0 || r.Caps == nil {
+		t.Errorf("clean capture: findings %#v caps %#v, want empty lists", r.Findings, r.Caps)
+	}
+}

@@ -718,7 +718,9 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 	switch et {
 	case EtherIPv4:
 		if len(data) > 0 && data[0]>>4 == 6 {
-			// Wireshark's IPv4 dissector hands a version 6 header to IPv6.
+			// Wireshark's IPv4 dissector hands a version 6 header to IPv6,
+			// after an expert error ("Bogus IPv4 version").
+			d.anomaly(f, "bad_ip_version")
 			d.network(f, EtherIPv6, data)
 			f.EtherType = EtherIPv4
 			return

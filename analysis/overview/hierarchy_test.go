@@ -154,84 +154,6 @@ func (fd *feeder) frame(n int, ts int64, lt uint16, b []byte) *frame.Frame {
 	return &f
 }
 
-func TestIOGraphWidens(t *testing.T) {
-	tap := New(&engine.Options{})
-	fd := newFeeder()
-	syn := mustHex(t, `4500 0028 0000 0000 4006 0000 0a000001 0a000002 c000 0050 00000001 00000000 5002 ffff 0000 0000`)
-	// 5,000 s of one SYN per second: 1 ms buckets cannot hold it; the graph
-	// must widen to 10 s buckets (500 of them) and keep every packet.
-	const n = 5000
-	for i := 0; i < n; i++ {
-		tap.Packet(fd.frame(i+1, int64(i)*1e9, 228, syn))
-	}
-	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
-	g := r.IOGraph
-	if g.IntervalNs != 10e9 {
-		t.Fatalf("interval %d ns, want 10 s", g.IntervalNs)
-	}
-	if len(g.Packets) > MaxBuckets || len(g.Packets) != 500 {
-		t.Fatalf("%d buckets", len(g.Packets))
-	}
-	sum, syns := 0, 0
-	for i := range g.Packets {
-		sum += g.Packets[i]
-		syns += g.TCPSyn[i]
-		if g.Bits[i] != int64(g.Packets[i])*int64(len(syn))*8 {
-			t.Fatalf("bucket %d: bits %d for %d packets", i, g.Bits[i], g.Packets[i])
-		}
-	}
-	if sum != n || syns != n {
-		t.Fatalf("packets %d syns %d, want %d", sum, syns, n)
-	}
-	if len(r.Conversations["tcp"]) != 1 || r.Conversations["tcp"][0].Frames != n {
-		t.Fatalf("tcp conversations: %+v", r.Conversations["tcp"])
-	}
-}
-
-func TestTablesCapped(t *testing.T) {
-	tap := New(&engine.Options{})
-	fd := newFeeder()
-	b := mustHex(t, `4500 001c 0000 0000 4011 0000 0a000001 0a000002 0035 0035 0008 0000`)
-	for i := 0; i < MaxConversations+10; i++ {
-		b[12], b[13], b[14] = byte(i>>16), byte(i>>8), byte(i) // a new source each time
-		tap.Packet(fd.frame(i+1, 0, 228, b))
-	}
-	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
-	if len(r.Conversations["ip"]) != MaxConversations || r.Limits.Dropped["conversations.ip"] != 10 {
-		t.Fatalf("ip conversations %d, dropped %v", len(r.Conversations["ip"]), r.Limits.Dropped)
-	}
-	if len(r.Endpoints["ip"]) > MaxEndpoints {
-		t.Fatalf("%d endpoints", len(r.Endpoints["ip"]))
-	}
-	found := false
-	for _, f := range r.Findings {
-		found = found || f.ID == "table_cap"
-	}
-	if !found {
-		t.Fatal("no table_cap finding")
-	}
-}
-
-func TestFindingsFragments(t *testing.T) {
-	tap := New(&engine.Options{})
-	fd := newFeeder()
-	frag := mustHex(t, `4500 001c 0001 2000 4001 0000 0a000001 0a000002 0800 0000 0000 0000`)
-	for i := 0; i < 20; i++ {
-		tap.Packet(fd.frame(i+1, int64(i), 228, frag))
-	}
-	r := tap.Finish(&engine.Capture{Anomalies: map[string]int{"truncated_ipv4": 2}})["overview"].(*Report)
-	ids := map[string]bool{}
-	for _, f := range r.Findings {
-		ids[f.ID] = true
-	}
-	if !ids["ip_fragments"] || !ids["decoding_anomalies"] {
-		t.Fatalf("findings %+v", r.Findings)
-	}
-	if r.Warnings == nil {
-		t.Fatal("warnings must be [] not null")
-	}
-}
-
 // TestGolden keeps the whole report for a few small captures.
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"chrissanders--http_ip4and6.pcapng", "chrissanders--arp_resolution.pcapng", "MSTP_Intra-Region_BPDUs.pcap"} {
@@ -325,19 +247,4 @@ func BenchmarkOverview(b *testing.B) {
 func goldenCheck(t *testing.T, path string, v any) {
 	t.Helper()
 	golden.Check(t, path, v)
-}
-
-// TestOutOfOrder counts frames earlier than the frame before them, as
-// frame.time_delta < 0 does, not frames earlier than the latest so far.
-func TestOutOfOrder(t *testing.T) {
-	tap := New(&engine.Options{})
-	fd := newFeeder()
-	b := mustHex(t, `4500 001c 0000 0000 4011 0000 0a000001 0a000002 0035 0035 0008 0000`)
-	// 1, 5, 2, 3, 4, 0: frames 3 and 6 are earlier than the one before.
-	for i, ts := range []int64{1, 5, 2, 3, 4, 0} {
-		tap.Packet(fd.frame(i+1, ts*1e9, 228, b))
-	}
-	if tap.outOfOrder != 2 || len(tap.outOfOrderFrames) != 2 || tap.outOfOrderFrames[0] != 3 || tap.outOfOrderFrames[1] != 6 {
-		t.Fatalf("%d frames out of order %v, want 2 [3 6]", tap.outOfOrder, tap.outOfOrderFrames)
-	}
 }

@@ -1,7 +1,8 @@
 // Package overview is the first view of a capture: the protocol hierarchy
 // (as tshark -z io,phs), endpoints and conversations for IPv4, IPv6, TCP and
 // UDP (as Wireshark's Endpoints and Conversations, tshark -z conv,… and
-// -z endpoints,…), an I/O graph and overview-specific findings.
+// -z endpoints,…), an I/O graph and overview-specific findings (decoding
+// anomalies and link types not decoded are the capinfos report's findings).
 //
 // The protocol hierarchy reads the layer path the shared frame decoder
 // recorded (frame.Frame.Path, hierarchy.go), naming application protocols
@@ -22,7 +23,9 @@ import (
 	"time"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 func init() {
@@ -35,19 +38,15 @@ func init() {
 }
 
 // Table caps: an attacker controls how many addresses and ports a capture
-// holds. Packets of entries beyond a cap are counted in Limits.
+// holds. Table updates lost to a full table are counted in Report.Caps.
 const (
 	// MaxConversations bounds each conversation table (IPv4, IPv6, TCP, UDP).
 	MaxConversations = 20000
 	// MaxEndpoints bounds each endpoint table.
 	MaxEndpoints = 20000
-	// MaxBuckets bounds the I/O graph; the bucket widens for long captures.
-	MaxBuckets = 2000
 	// maxPHSNodes bounds the protocol hierarchy (names come from fixed tables,
 	// so this is a safety net).
 	maxPHSNodes = 4096
-	// maxEvidenceFrames bounds the frame numbers a finding lists.
-	maxEvidenceFrames = 10
 )
 
 // Report is the overview tool's report.
@@ -72,10 +71,17 @@ type Report struct {
 	Conversations map[string][]Conversation `json:"conversations"`
 	Endpoints     map[string][]Endpoint     `json:"endpoints"`
 	IOGraph       IOGraph                   `json:"io_graph"`
-	Findings      []Finding                 `json:"findings"`
-	Limits        Limits                    `json:"limits"`
-	Warnings      []string                  `json:"warnings"`
+	// Findings are the overview's findings (broadcasts, fragments, time
+	// going backwards), most serious first.
+	Findings []finding.Finding `json:"findings"`
+	// Caps are the tables that were full: "conversations.tcp",
+	// "endpoints.ip", … with the table updates lost.
+	Caps     []report.Cap `json:"caps"`
+	Warnings []string     `json:"warnings"`
 }
+
+// FindingList implements finding.Lister.
+func (r *Report) FindingList() []finding.Finding { return r.Findings }
 
 // PHSRow is one node of the protocol hierarchy.
 type PHSRow struct {
@@ -130,46 +136,21 @@ type Endpoint struct {
 	RxBytes   int64   `json:"rx_bytes"`
 }
 
-// IOGraph holds per-bucket series, all of the same length. Bucket i covers
-// [Start + i*Interval, Start + (i+1)*Interval).
+// IOGraph holds per-bucket series, all of the same length: bucket i covers
+// [Start + i·Interval, Start + (i+1)·Interval). The interval is the
+// narrowest of report.BucketLadder that covers the capture in at most
+// report.MaxBuckets buckets; a coarser view is the sum of whole buckets.
+// tcp_retransmissions.io_graph has the same axis.
 type IOGraph struct {
-	// Start is the first frame's time (epoch seconds; also RFC 3339 UTC and nanoseconds).
-	Start    float64 `json:"start"`
-	StartUTC string  `json:"start_utc,omitempty"`
-	StartNs  int64   `json:"start_ns"`
-	// Interval is the bucket width in seconds (IntervalNs in nanoseconds).
-	Interval   float64 `json:"interval"`
-	IntervalNs int64   `json:"interval_ns"`
-	Packets    []int   `json:"packets"`
-	Bits       []int64 `json:"bits"`
+	report.Axis
+	Packets []int   `json:"packets"`
+	Bits    []int64 `json:"bits"`
 	// TCPSyn counts TCP segments with SYN set and ACK clear (connection attempts).
 	TCPSyn []int `json:"tcp_syn"`
 	// TCPRst counts TCP segments with RST set.
 	TCPRst []int `json:"tcp_rst"`
 	// DNSErrors counts DNS responses over UDP with RCODE other than 0.
 	DNSErrors []int `json:"dns_errors"`
-}
-
-// Finding is an overview-specific observation.
-type Finding struct {
-	ID string `json:"id"`
-	// Severity is "info", "warning" or "critical".
-	Severity string `json:"severity"`
-	Title    string `json:"title"`
-	Detail   string `json:"detail"`
-	// Evidence holds the figures behind the finding.
-	Evidence map[string]any `json:"evidence"`
-	// Frames lists up to 10 example frame numbers.
-	Frames []int `json:"frames"`
-}
-
-// Limits says which caps were hit.
-type Limits struct {
-	MaxConversations int `json:"max_conversations"`
-	MaxEndpoints     int `json:"max_endpoints"`
-	MaxBuckets       int `json:"max_buckets"`
-	// Dropped counts table updates lost to a full table, by table ("conversations.tcp", "endpoints.ip", …).
-	Dropped map[string]int `json:"dropped"`
 }
 
 // phsNode is a protocol hierarchy tree node.
@@ -230,6 +211,14 @@ type bucket struct {
 	syn, rst, dnsE int
 }
 
+func mergeBuckets(into, from *bucket) {
+	into.packets += from.packets
+	into.bytes += from.bytes
+	into.syn += from.syn
+	into.rst += from.rst
+	into.dnsE += from.dnsE
+}
+
 // Tap is the overview analyzer.
 type Tap struct {
 	v view
@@ -250,29 +239,25 @@ type Tap struct {
 	eps     [nKinds]map[epKey]*ep
 	dropped [nKinds * 2]int
 
-	width   int64
-	buckets []bucket
+	io *report.Grid[bucket]
 
 	// Findings' inputs.
-	unknownLink      map[uint16]int
-	unknownFrames    []int
-	ipFrames         int
-	fragments        int
-	fragFrames       []int
-	broadcast        int
-	bcastSecond      int64
-	bcastInSecond    int
-	bcastMaxSecond   int
-	bcastMaxAt       int64
-	outOfOrder       int
-	outOfOrderFrames []int
-	// prev is the previous frame's time (frame.time_delta is relative to it).
-	prev int64
+	ipFrames       int
+	fragFrames     finding.Frames
+	bcastFrames    finding.Frames
+	bcastSecond    int64
+	bcastInSecond  int
+	bcastMaxSecond int
+	bcastMaxAt     int64
+	// prev is the previous frame's time; backwards are the frames earlier
+	// than the frame before them (frame.time_delta < 0).
+	prev      int64
+	backwards finding.Frames
 }
 
 // New returns a fresh overview tap.
 func New(o *engine.Options) *Tap {
-	t := &Tap{width: bucketWidths[0], unknownLink: map[uint16]int{}, bcastSecond: math.MinInt64}
+	t := &Tap{io: report.NewGrid(mergeBuckets), bcastSecond: math.MinInt64}
 	for k := range t.convs {
 		t.convs[k] = map[convKey]*conv{}
 		t.eps[k] = map[epKey]*ep{}
@@ -291,13 +276,8 @@ func (t *Tap) Packet(f *frame.Frame) {
 		t.seen = true
 		t.first, t.last, t.t0 = ts, ts, ts
 	} else {
-		// Earlier than the frame before it, as frame.time_delta < 0 (not
-		// earlier than the latest so far).
 		if ts < t.prev {
-			t.outOfOrder++
-			if len(t.outOfOrderFrames) < maxEvidenceFrames {
-				t.outOfOrderFrames = append(t.outOfOrderFrames, f.Number)
-			}
+			t.backwards.Add(f.Number)
 		}
 		if ts < t.first {
 			t.first = ts
@@ -313,12 +293,6 @@ func (t *Tap) Packet(f *frame.Frame) {
 	v := &t.v
 	v.read(f)
 	t.addPath(length)
-	if !f.LinkDecoded {
-		t.unknownLink[f.LinkType]++
-		if len(t.unknownFrames) < maxEvidenceFrames {
-			t.unknownFrames = append(t.unknownFrames, f.Number)
-		}
-	}
 
 	// Conversations and endpoints: one update per IP header, then the
 	// transport. The transport conversation, found first (by its TCP
@@ -352,10 +326,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 	if v.ipFrame {
 		t.ipFrames++
 		if f.Fragment {
-			t.fragments++
-			if len(t.fragFrames) < maxEvidenceFrames {
-				t.fragFrames = append(t.fragFrames, f.Number)
-			}
+			t.fragFrames.Add(f.Number)
 		}
 	}
 	for i := 0; i < v.ntun; i++ {
@@ -390,7 +361,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 	}
 
 	// I/O graph.
-	b := t.bucketFor(ts)
+	b := t.io.At(ts)
 	b.packets++
 	b.bytes += length
 	if f.Transport == frame.TransportTCP {
@@ -407,7 +378,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 
 	// Broadcast rate, per whole second since the first frame.
 	if f.LinkType == frame.LinkEthernet && f.DstMAC == [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} {
-		t.broadcast++
+		t.bcastFrames.Add(f.Number)
 		sec := (ts - t.t0) / int64(time.Second)
 		if sec != t.bcastSecond {
 			t.bcastSecond, t.bcastInSecond = sec, 0
@@ -543,62 +514,7 @@ func (t *Tap) endpoint(k int, a netip.Addr, p uint16) *ep {
 	return e
 }
 
-// bucketWidths is the ladder of I/O graph bucket widths; each is a whole
-// multiple of the one before, so buckets merge exactly when the graph widens.
-var bucketWidths = []int64{
-	int64(time.Millisecond), 10 * int64(time.Millisecond), 100 * int64(time.Millisecond),
-	int64(time.Second), 10 * int64(time.Second), int64(time.Minute), 10 * int64(time.Minute),
-	int64(time.Hour), 6 * int64(time.Hour), 24 * int64(time.Hour), 10 * 24 * int64(time.Hour),
-	100 * 24 * int64(time.Hour), 1000 * 24 * int64(time.Hour), 10000 * 24 * int64(time.Hour),
-	100000 * 24 * int64(time.Hour),
-}
-
-// bucketFor returns the I/O graph bucket of time ts, widening the buckets
-// when ts lies beyond MaxBuckets of them. Frames earlier than the first
-// frame fall into bucket 0.
-func (t *Tap) bucketFor(ts int64) *bucket {
-	d := ts - t.t0
-	if d < 0 {
-		d = 0
-	}
-	idx := d / t.width
-	for idx >= MaxBuckets && t.width < bucketWidths[len(bucketWidths)-1] {
-		next := t.width
-		for _, w := range bucketWidths {
-			if w > t.width {
-				next = w
-				break
-			}
-		}
-		ratio := next / t.width
-		merged := t.buckets[:0:0]
-		if n := (int64(len(t.buckets)) + ratio - 1) / ratio; n > 0 {
-			merged = make([]bucket, n)
-		}
-		for i, b := range t.buckets {
-			m := &merged[int64(i)/ratio]
-			m.packets += b.packets
-			m.bytes += b.bytes
-			m.syn += b.syn
-			m.rst += b.rst
-			m.dnsE += b.dnsE
-		}
-		t.buckets = merged
-		t.width = next
-		idx = d / t.width
-	}
-	if idx >= MaxBuckets { // beyond the widest width: clamp to the last bucket
-		idx = MaxBuckets - 1
-	}
-	for int64(len(t.buckets)) <= idx {
-		t.buckets = append(t.buckets, bucket{})
-	}
-	return &t.buckets[idx]
-}
-
-func rfc3339(ns int64) string {
-	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
-}
+func rfc3339(ns int64) string { return report.Time(ns) }
 
 func secs(ns int64) float64 { return float64(ns) / 1e9 }
 
@@ -612,19 +528,12 @@ func pct(a, b int64) float64 {
 // Finish implements engine.Tap.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	r := &Report{
-		File:          c.FileName,
-		Packets:       t.packets,
-		Bytes:         t.bytes,
-		Conversations: map[string][]Conversation{},
-		Endpoints:     map[string][]Endpoint{},
-		Findings:      []Finding{},
-		Warnings:      append([]string{}, c.Warnings...),
-		Limits: Limits{
-			MaxConversations: MaxConversations,
-			MaxEndpoints:     MaxEndpoints,
-			MaxBuckets:       MaxBuckets,
-			Dropped:          map[string]int{},
-		},
+		File:              c.FileName,
+		Packets:           t.packets,
+		Bytes:             t.bytes,
+		Conversations:     map[string][]Conversation{},
+		Endpoints:         map[string][]Endpoint{},
+		Warnings:          append([]string{}, c.Warnings...),
 		ProtocolHierarchy: []PHSRow{},
 	}
 	if t.seen {
@@ -633,18 +542,21 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		r.Duration = secs(t.last - t.first)
 	}
 	t.hierarchy(r)
+	var caps report.Caps
 	for k := 0; k < nKinds; k++ {
 		r.Conversations[kindNames[k]] = t.convRows(k)
 		r.Endpoints[kindNames[k]] = t.epRows(k)
 		if t.dropped[k] > 0 {
-			r.Limits.Dropped["conversations."+kindNames[k]] = t.dropped[k]
+			caps.HitN("conversations."+kindNames[k], MaxConversations, t.dropped[k])
 		}
 		if t.dropped[nKinds+k] > 0 {
-			r.Limits.Dropped["endpoints."+kindNames[k]] = t.dropped[nKinds+k]
+			caps.HitN("endpoints."+kindNames[k], MaxEndpoints, t.dropped[nKinds+k])
 		}
 	}
+	r.Caps = caps.List()
+	r.Warnings = append(r.Warnings, caps.Warnings()...)
 	t.ioGraph(r)
-	t.findings(r, c)
+	r.Findings = t.findings()
 	return map[string]any{"overview": r}
 }
 
@@ -753,13 +665,10 @@ func (t *Tap) epRows(k int) []Endpoint {
 
 func (t *Tap) ioGraph(r *Report) {
 	g := IOGraph{
-		IntervalNs: t.width, Interval: secs(t.width),
+		Axis:    t.io.Axis(),
 		Packets: []int{}, Bits: []int64{}, TCPSyn: []int{}, TCPRst: []int{}, DNSErrors: []int{},
 	}
-	if t.seen {
-		g.Start, g.StartUTC, g.StartNs = secs(t.t0), rfc3339(t.t0), t.t0
-	}
-	for _, b := range t.buckets {
+	for _, b := range t.io.Buckets() {
 		g.Packets = append(g.Packets, b.packets)
 		g.Bits = append(g.Bits, b.bytes*8)
 		g.TCPSyn = append(g.TCPSyn, b.syn)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // Filter is the server_ip/server_port restriction of the reports.
@@ -20,17 +22,28 @@ type Filter struct {
 // endpoint has server_ip, and (when set) that endpoint or, without an IP,
 // either endpoint uses server_port (as the seed filters packets).
 func (t *Tap) matches(r *ConnRow) bool {
+	return t.matchEnds(r.client, r.server, r.ClientPort, r.ServerPort)
+}
+
+// connMatches is matches for a connection being tracked, with the roles
+// known so far.
+func (t *Tap) connMatches(c *Conn) bool {
+	ci, _ := c.serverSide()
+	return t.matchEnds(c.addr[ci], c.addr[1-ci], c.port[ci], c.port[1-ci])
+}
+
+func (t *Tap) matchEnds(client, server netip.Addr, cport, sport uint16) bool {
 	ip, port := t.filterIP, t.opts.ServerPort
 	if !t.filterSet {
 		return true
 	}
 	if !ip.IsValid() {
-		return port == 0 || int(r.ServerPort) == port || int(r.ClientPort) == port
+		return port == 0 || int(sport) == port || int(cport) == port
 	}
-	if r.server == ip && (port == 0 || int(r.ServerPort) == port) {
+	if server == ip && (port == 0 || int(sport) == port) {
 		return true
 	}
-	return r.client == ip && (port == 0 || int(r.ClientPort) == port)
+	return client == ip && (port == 0 || int(cport) == port)
 }
 
 // builder holds what the four reports share.
@@ -40,6 +53,8 @@ type builder struct {
 	rows     []ConnRow // live (not evicted) connections matching the filter
 	tot      *totals
 	warnings []string
+	caps     report.Caps
+	found    []finding.Finding
 	filter   Filter
 	// servers are all connections' servers by packets, before filtering.
 	servers map[netip.Addr]int
@@ -65,16 +80,15 @@ func (t *Tap) build(c *engine.Capture) *builder {
 		b.rows = append(b.rows, r)
 	}
 	if t.tr.evictions > 0 {
-		b.warnings = append(b.warnings, fmt.Sprintf(
-			"connection cap hit: %d connections idle the longest were closed out (cap %d tracked at once); they are counted in the totals but not listed, and a later packet on the same ports starts a new connection",
-			t.tr.evictions, t.tr.maxConns))
+		// Closed-out connections are counted in the totals but not listed,
+		// and a later packet on the same ports starts a new connection.
+		b.caps.HitN("connections tracked at once", t.tr.maxConns, t.tr.evictions)
 	}
-	if t.secCap {
-		b.warnings = append(b.warnings, fmt.Sprintf("per-second series capped at %d seconds", maxSeconds))
+	if b.tot.sourcesDropped > 0 {
+		b.caps.HitN("RST source addresses", maxSources, b.tot.sourcesDropped)
 	}
-	if b.tot.sourcesCapped {
-		b.warnings = append(b.warnings, fmt.Sprintf("RST sources capped at %d addresses", maxSources))
-	}
+	b.found = b.findings() // before the warnings: it may hit caps
+	b.warnings = append(b.warnings, b.caps.Warnings()...)
 	return b
 }
 
@@ -86,6 +100,15 @@ func (t *Tap) onEvict(c *Conn) {
 	}
 }
 
+// rate is a / b, or nil (null) when there is nothing to divide by.
+func rate(a, b int) *float64 {
+	if b == 0 {
+		return nil
+	}
+	r := float64(a) / float64(b)
+	return &r
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -95,7 +118,10 @@ func ratio(a, b int) float64 {
 
 // ConnectionsSummary is tcp_connections.summary.
 type ConnectionsSummary struct {
-	TotalConnections       int            `json:"total_connections"`
+	TotalConnections int `json:"total_connections"`
+	// ConnectionAttempts counts the connections that began with a client's
+	// SYN: SuccessfulHandshakes + FailedHandshakes, the denominator of both.
+	ConnectionAttempts     int            `json:"connection_attempts"`
 	SuccessfulHandshakes   int            `json:"successful_handshakes"`
 	FailedHandshakes       int            `json:"failed_handshakes"`
 	EstablishedConnections int            `json:"established_connections"`
@@ -116,7 +142,7 @@ type ConnectionsReport struct {
 	Connections []ConnRow          `json:"connections"`
 	// Servers compares both directions of the busiest servers (top 20).
 	Servers  []ServerFlow `json:"servers"`
-	Issues   []string     `json:"issues"`
+	Caps     []report.Cap `json:"caps"`
 	Warnings []string     `json:"warnings"`
 }
 
@@ -179,6 +205,7 @@ func (b *builder) connections() any {
 		Filter: b.filter,
 		Summary: ConnectionsSummary{
 			TotalConnections:       tot.conns,
+			ConnectionAttempts:     tot.attempts(),
 			SuccessfulHandshakes:   tot.handshakeOK,
 			FailedHandshakes:       tot.handshakeFailed,
 			EstablishedConnections: tot.established,
@@ -192,97 +219,13 @@ func (b *builder) connections() any {
 		},
 		Connections: rows,
 		Servers:     b.serverFlows(),
-		Issues:      b.issues(),
+		Caps:        b.caps.List(),
 		Warnings:    b.warnings,
 	}
 	if rep.Connections == nil {
 		rep.Connections = []ConnRow{}
 	}
 	return rep
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return itoa(n) + " " + many
-}
-
-func (b *builder) issues() []string {
-	tot := b.tot
-	out := []string{}
-	if tot.conns == 0 {
-		return append(out, "No TCP connections found.")
-	}
-	if tot.handshakeFailed > 0 {
-		out = append(out, fmt.Sprintf("%d of %d connections started with a SYN that did not complete the three-way handshake.", tot.handshakeFailed, tot.conns))
-	}
-	if tot.reset > 0 {
-		out = append(out, fmt.Sprintf("%s ended with a RST (%d from the client side, %d from the server side).", plural(tot.reset, "connection", "connections"), tot.rstToServer, tot.rstFromServer))
-	}
-	if n := tot.flags[0]; n > 0 {
-		out = append(out, fmt.Sprintf("%s flagged as retransmissions (%.2f%% of %d TCP packets): %d fast, %d spurious.", plural(n, "packet", "packets"), 100*ratio(n, tot.packets), tot.packets, tot.fast, tot.spurious))
-	}
-	if n := tot.flags[7]; n > 0 {
-		out = append(out, fmt.Sprintf("%s advertised a zero window.", plural(n, "packet", "packets")))
-	}
-	if n := tot.flags[4]; n > 0 {
-		out = append(out, fmt.Sprintf("%s seen.", plural(n, "duplicate ACK", "duplicate ACKs")))
-	}
-	if n := tot.flags[6]; n > 0 {
-		out = append(out, fmt.Sprintf("%s acknowledged data that is not in the capture: the capture missed packets.", plural(n, "packet", "packets")))
-	}
-	if n := tot.flags[5]; n > 0 {
-		out = append(out, fmt.Sprintf("%s followed a gap in the sequence numbers (previous segment not captured).", plural(n, "packet", "packets")))
-	}
-	if n := tot.flags[3]; n > 0 {
-		out = append(out, fmt.Sprintf("%s arrived out of order.", plural(n, "segment", "segments")))
-	}
-	return out
-}
-
-// Evidence backs a pattern with what was seen.
-type Evidence struct {
-	Count       int   `json:"count"`
-	Connections []int `json:"connections"`
-	// MoreConnections is how many involved connections are not listed.
-	MoreConnections int `json:"more_connections,omitempty"`
-	FirstFrame      int `json:"first_frame"`
-	LastFrame       int `json:"last_frame"`
-}
-
-// Pattern is one observation of tcp_anomalies.
-type Pattern struct {
-	Pattern      string   `json:"pattern"`
-	Category     string   `json:"category"`
-	Observations int      `json:"observations"`
-	Description  string   `json:"description"`
-	Evidence     Evidence `json:"evidence"`
-}
-
-// maxEvidence caps the connections listed per pattern.
-const maxEvidence = 50
-
-type evidenceBuilder struct {
-	e Evidence
-}
-
-func (eb *evidenceBuilder) conn(r *ConnRow, flagged bool) {
-	if len(eb.e.Connections) < maxEvidence {
-		eb.e.Connections = append(eb.e.Connections, r.Stream)
-	} else {
-		eb.e.MoreConnections++
-	}
-	first, last := r.FirstFrame, r.LastFrame
-	if flagged && r.FirstFlaggedFrame > 0 {
-		first, last = r.FirstFlaggedFrame, r.LastFlaggedFrame
-	}
-	if eb.e.FirstFrame == 0 || first < eb.e.FirstFrame {
-		eb.e.FirstFrame = first
-	}
-	if last > eb.e.LastFrame {
-		eb.e.LastFrame = last
-	}
 }
 
 // AnomalyStatistics is tcp_anomalies.statistics.
@@ -300,34 +243,41 @@ type AnomalyStatistics struct {
 
 // RSTDistribution says who sent the RSTs.
 type RSTDistribution struct {
-	BySource           map[string]int `json:"by_source"`
-	ByDirection        map[string]int `json:"by_direction"`
-	ConnectionsWithRST int            `json:"connections_with_rst"`
+	// BySource counts RST packets by sender address (the 20 busiest).
+	BySource map[string]int `json:"by_source"`
+	// ByDirection counts RST packets: "to_server" (sent by the client),
+	// "from_server" (sent by the server).
+	ByDirection map[string]int `json:"by_direction"`
+	// ConnectionsWithRST counts the connections with a RST (reset_connections).
+	ConnectionsWithRST int `json:"connections_with_rst"`
+	// ResetBy splits those connections by who sent a RST: "client" (only
+	// the client), "server" (only the server), "both"; the three add up to
+	// ConnectionsWithRST.
+	ResetBy map[string]int `json:"reset_by"`
 }
 
 // RetransStats is tcp_anomalies.statistics.retransmissions.
 type RetransStats struct {
 	Total        int            `json:"total"`
 	ByConnection map[string]int `json:"by_connection"`
-	Rate         float64        `json:"rate"`
+	// Rate is Total / TCP packets; null without TCP packets.
+	Rate *float64 `json:"rate"`
 }
 
-// AnomaliesSummary is tcp_anomalies.summary.
-type AnomaliesSummary struct {
-	TotalPatterns       int            `json:"total_patterns"`
-	ByCategory          map[string]int `json:"by_category"`
-	NotableObservations []string       `json:"notable_observations"`
-}
-
-// AnomaliesReport is the tcp_anomalies report.
+// AnomaliesReport is the tcp_anomalies report: the statistics behind the
+// TCP findings, and the findings.
 type AnomaliesReport struct {
 	File       string            `json:"file"`
 	Filter     Filter            `json:"filter"`
 	Statistics AnomalyStatistics `json:"statistics"`
-	Patterns   []Pattern         `json:"patterns"`
-	Summary    AnomaliesSummary  `json:"summary"`
-	Warnings   []string          `json:"warnings"`
+	// Findings are every TCP finding, most serious first.
+	Findings []finding.Finding `json:"findings"`
+	Caps     []report.Cap      `json:"caps"`
+	Warnings []string          `json:"warnings"`
 }
+
+// FindingList implements finding.Lister.
+func (r *AnomaliesReport) FindingList() []finding.Finding { return r.Findings }
 
 func addrMap(m map[netip.Addr]int) map[string]int {
 	out := make(map[string]int, len(m))
@@ -380,235 +330,24 @@ func (b *builder) anomalies() any {
 			Flags:            map[string]int{"syn": tot.syn, "syn_ack": tot.synAck, "rst": tot.rst, "fin": tot.fin, "ack": tot.ack},
 			RSTDistribution: RSTDistribution{
 				BySource:           topMap(addrMap(tot.rstBySource), 20),
-				ByDirection:        map[string]int{"to_server": tot.rstToServer, "from_server": tot.rstFromServer, "unknown": 0},
+				ByDirection:        map[string]int{"to_server": tot.rstToServer, "from_server": tot.rstFromServer},
 				ConnectionsWithRST: tot.connsWithRST,
+				ResetBy:            map[string]int{"client": tot.resetBy[0], "server": tot.resetBy[1], "both": tot.resetBy[2]},
 			},
 			Retransmissions: RetransStats{
 				Total:        tot.flags[0],
 				ByConnection: topMap(byConn, 20),
-				Rate:         ratio(tot.flags[0], tot.packets),
+				Rate:         rate(tot.flags[0], tot.packets),
 			},
 			ConnectionStates: tot.closedStates,
 			ConnStates:       tot.connStates,
 			AnalysisFlags:    tot.flags.Map(),
 		},
+		Findings: b.found,
+		Caps:     b.caps.List(),
 		Warnings: b.warnings,
 	}
-	rep.Patterns = b.patterns()
-	cats := map[string]int{}
-	notable := []string{}
-	for _, p := range rep.Patterns {
-		cats[p.Category]++
-		notable = append(notable, p.Description)
-	}
-	rep.Summary = AnomaliesSummary{TotalPatterns: len(rep.Patterns), ByCategory: cats, NotableObservations: notable}
 	return rep
-}
-
-// Thresholds of the scan and flood patterns.
-const (
-	scanMinTargets  = 10
-	scanFailedShare = 0.8
-	floodMinSYNs    = 100
-	floodMaxDone    = 0.2
-	dupACKBurst     = 3
-)
-
-func (b *builder) patterns() []Pattern {
-	tot := b.tot
-	out := []Pattern{}
-	add := func(name, cat string, n int, desc string, e Evidence) {
-		if e.Connections == nil {
-			e.Connections = []int{}
-		}
-		out = append(out, Pattern{Pattern: name, Category: cat, Observations: n, Description: desc, Evidence: e})
-	}
-	flagPattern := func(name, cat string, idx int, min int, desc func(n, conns int) string) {
-		var eb evidenceBuilder
-		n := 0
-		for i := range b.rows {
-			r := &b.rows[i]
-			if r.fc[idx] >= min && r.fc[idx] > 0 {
-				eb.conn(r, true)
-				n += r.fc[idx]
-			}
-		}
-		if n == 0 {
-			return
-		}
-		eb.e.Count = n
-		conns := len(eb.e.Connections) + eb.e.MoreConnections
-		add(name, cat, n, desc(n, conns), eb.e)
-	}
-
-	// Seed patterns.
-	if tot.rst > 0 {
-		to, from := tot.rstToServer, tot.rstFromServer
-		if to >= 2*from || from >= 2*to {
-			side := "servers"
-			n := from
-			if to > from {
-				side, n = "clients", to
-			}
-			var eb evidenceBuilder
-			for i := range b.rows {
-				if r := &b.rows[i]; r.RstCount > 0 {
-					eb.conn(r, false)
-				}
-			}
-			eb.e.Count = to + from
-			add("rst_directional_asymmetry", "connection_termination", to+from,
-				fmt.Sprintf("RST packets come mostly from %s: %d of %d (to server %d, from server %d).", side, n, to+from, to, from), eb.e)
-		}
-	}
-	flagPattern("packet_retransmission", "reliability", 0, 1, func(n, c int) string {
-		return fmt.Sprintf("%s flagged as retransmissions in %s (%.2f%% of TCP packets).", plural(n, "packet", "packets"), plural(c, "connection", "connections"), 100*ratio(n, tot.packets))
-	})
-	if tot.handshakeFailed > 0 {
-		var eb evidenceBuilder
-		for i := range b.rows {
-			if r := &b.rows[i]; r.failedHandshake() {
-				eb.conn(r, false)
-			}
-		}
-		eb.e.Count = tot.handshakeFailed
-		add("handshake_completion", "connection_establishment", tot.handshakeFailed,
-			fmt.Sprintf("%d of %d connection attempts did not complete the handshake.", tot.handshakeFailed, tot.handshakeFailed+tot.handshakeOK), eb.e)
-	}
-	if tot.conns > 0 && ratio(tot.reset, tot.conns) > 0.10 {
-		var eb evidenceBuilder
-		for i := range b.rows {
-			if r := &b.rows[i]; r.State == "reset" {
-				eb.conn(r, false)
-			}
-		}
-		eb.e.Count = tot.reset
-		add("abnormal_termination", "connection_lifecycle", tot.reset,
-			fmt.Sprintf("%d of %d connections (%.1f%%) ended with a RST.", tot.reset, tot.conns, 100*ratio(tot.reset, tot.conns)), eb.e)
-	}
-	if tot.syn > 0 && ratio(tot.synAck, tot.syn) < 0.5 {
-		var eb evidenceBuilder
-		for i := range b.rows {
-			if r := &b.rows[i]; r.SynCount > 0 && r.SynAckCount == 0 {
-				eb.conn(r, false)
-			}
-		}
-		eb.e.Count = tot.syn - tot.synAck
-		add("syn_response_imbalance", "connection_establishment", tot.syn,
-			fmt.Sprintf("%d SYN packets were answered by %d SYN/ACK packets.", tot.syn, tot.synAck), eb.e)
-	}
-
-	// Port scans: one source probing many ports or hosts, mostly unanswered or reset.
-	type scan struct {
-		targets, failed int
-		eb              evidenceBuilder
-	}
-	scans := map[netip.Addr]*scan{}
-	for i := range b.rows {
-		r := &b.rows[i]
-		if r.SynCount == 0 || r.RoleInferred {
-			continue
-		}
-		s := scans[r.client]
-		if s == nil {
-			if len(scans) >= maxSources {
-				continue
-			}
-			s = &scan{}
-			scans[r.client] = s
-		}
-		s.targets++
-		if !r.HandshakeCompleted || r.ConnState == "REJ" {
-			s.failed++
-			s.eb.conn(r, false)
-		}
-	}
-	srcs := make([]netip.Addr, 0, len(scans))
-	for a, s := range scans {
-		if s.targets >= scanMinTargets && float64(s.failed) >= scanFailedShare*float64(s.targets) {
-			srcs = append(srcs, a)
-		}
-	}
-	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Less(srcs[j]) })
-	for _, a := range srcs {
-		s := scans[a]
-		s.eb.e.Count = s.targets
-		add("port_scan", "reconnaissance", s.targets,
-			fmt.Sprintf("%s sent SYNs to %d ports or hosts; %d were unanswered, rejected or not completed.", a, s.targets, s.failed), s.eb.e)
-	}
-
-	// SYN floods: many SYNs to one service, few completed.
-	type svc struct {
-		a netip.Addr
-		p uint16
-	}
-	type flood struct {
-		syns, done int
-		eb         evidenceBuilder
-	}
-	floods := map[svc]*flood{}
-	for i := range b.rows {
-		r := &b.rows[i]
-		if r.SynCount == 0 {
-			continue
-		}
-		k := svc{r.server, r.ServerPort}
-		fl := floods[k]
-		if fl == nil {
-			if len(floods) >= maxSources {
-				continue
-			}
-			fl = &flood{}
-			floods[k] = fl
-		}
-		fl.syns += r.SynCount
-		if r.HandshakeCompleted {
-			fl.done++
-		} else {
-			fl.eb.conn(r, false)
-		}
-	}
-	svcs := make([]svc, 0)
-	for k, fl := range floods {
-		if fl.syns >= floodMinSYNs && float64(fl.done) < floodMaxDone*float64(fl.syns) {
-			svcs = append(svcs, k)
-		}
-	}
-	sort.Slice(svcs, func(i, j int) bool {
-		if svcs[i].a != svcs[j].a {
-			return svcs[i].a.Less(svcs[j].a)
-		}
-		return svcs[i].p < svcs[j].p
-	})
-	for _, k := range svcs {
-		fl := floods[k]
-		fl.eb.e.Count = fl.syns
-		add("syn_flood", "availability", fl.syns,
-			fmt.Sprintf("%d SYNs to %s; %d handshakes completed.", fl.syns, hostPort(k.a, k.p), fl.done), fl.eb.e)
-	}
-
-	flagPattern("zero_window_stall", "flow_control", 7, 1, func(n, c int) string {
-		return fmt.Sprintf("%s advertised a zero window in %s.", plural(n, "packet", "packets"), plural(c, "connection", "connections"))
-	})
-	flagPattern("duplicate_ack_burst", "reliability", 4, dupACKBurst, func(n, c int) string {
-		return fmt.Sprintf("%s in %s with %d or more each.", plural(n, "duplicate ACK", "duplicate ACKs"), plural(c, "connection", "connections"), dupACKBurst)
-	})
-	flagPattern("out_of_order_delivery", "reliability", 3, 1, func(n, c int) string {
-		return fmt.Sprintf("%s arrived out of order in %s.", plural(n, "segment", "segments"), plural(c, "connection", "connections"))
-	})
-	flagPattern("lost_segments", "reliability", 5, 1, func(n, c int) string {
-		return fmt.Sprintf("%s followed a gap in the sequence numbers in %s (lost in the network or not captured).", plural(n, "segment", "segments"), plural(c, "connection", "connections"))
-	})
-	flagPattern("capture_loss", "capture_quality", 6, 1, func(n, c int) string {
-		return fmt.Sprintf("%s acknowledged data the capture does not contain, in %s: the capture missed packets that the receiver got.", plural(n, "packet", "packets"), plural(c, "connection", "connections"))
-	})
-	flagPattern("keep_alives", "connection_lifecycle", 12, 1, func(n, c int) string {
-		return fmt.Sprintf("%s in %s.", plural(n, "keep-alive", "keep-alives"), plural(c, "connection", "connections"))
-	})
-	flagPattern("port_reuse", "connection_lifecycle", 14, 1, func(n, c int) string {
-		return fmt.Sprintf("%s reused the ports of an earlier connection with a new initial sequence number.", plural(n, "SYN", "SYNs"))
-	})
-	return out
 }
 
 // RetransConn is one row of tcp_retransmissions.by_connection.
@@ -625,15 +364,15 @@ type RetransConn struct {
 	RetransData  int     `json:"retransmitted_data_segments"`
 }
 
-// SecondPoint is one second of the retransmission series.
-type SecondPoint struct {
-	Epoch           int64   `json:"epoch"`
-	Time            string  `json:"time"`
-	Packets         int     `json:"packets"`
-	Retransmissions int     `json:"retransmissions"`
-	Fast            int     `json:"fast"`
-	Spurious        int     `json:"spurious"`
-	Rate            float64 `json:"rate"`
+// IOGraph is tcp_retransmissions.io_graph: per bucket, TCP packets and the
+// retransmissions among them. Its axis is the overview's (report.Grid fed
+// every frame's time), so the two line up bucket for bucket.
+type IOGraph struct {
+	report.Axis
+	Packets         []int `json:"packets"`
+	Retransmissions []int `json:"retransmissions"`
+	Fast            []int `json:"fast"`
+	Spurious        []int `json:"spurious"`
 }
 
 // RetransSummary is tcp_retransmissions.summary.
@@ -646,21 +385,26 @@ type RetransSummary struct {
 
 // RetransReport is the tcp_retransmissions report.
 type RetransReport struct {
-	File                      string         `json:"file"`
-	Filter                    Filter         `json:"filter"`
-	TotalPackets              int            `json:"total_packets"`
-	TotalRetransmissions      int            `json:"total_retransmissions"`
-	RetransmissionRate        float64        `json:"retransmission_rate"`
+	File                 string `json:"file"`
+	Filter               Filter `json:"filter"`
+	TotalPackets         int    `json:"total_packets"`
+	TotalRetransmissions int    `json:"total_retransmissions"`
+	// RetransmissionRate and DataRetransmissionRate are null when there
+	// is nothing to divide by (no TCP packets, no data segments).
+	RetransmissionRate        *float64       `json:"retransmission_rate"`
 	DataSegments              int            `json:"data_segments"`
 	RetransmittedDataSegments int            `json:"retransmitted_data_segments"`
-	DataRetransmissionRate    float64        `json:"data_retransmission_rate"`
+	DataRetransmissionRate    *float64       `json:"data_retransmission_rate"`
 	Threshold                 float64        `json:"threshold"`
 	ExceedsThreshold          bool           `json:"exceeds_threshold"`
 	ByKind                    map[string]int `json:"by_kind"`
 	ByConnection              []RetransConn  `json:"by_connection"`
 	Summary                   RetransSummary `json:"summary"`
-	PerSecond                 []SecondPoint  `json:"per_second"`
-	Warnings                  []string       `json:"warnings"`
+	// IOGraph covers every TCP packet; it is empty (no buckets) when a
+	// server filter is set.
+	IOGraph  IOGraph      `json:"io_graph"`
+	Caps     []report.Cap `json:"caps"`
+	Warnings []string     `json:"warnings"`
 }
 
 // DefaultThreshold is the seed's retransmission-rate threshold.
@@ -677,17 +421,18 @@ func (b *builder) retransmissions() any {
 		Filter:                    b.filter,
 		TotalPackets:              tot.packets,
 		TotalRetransmissions:      tot.flags[0],
-		RetransmissionRate:        ratio(tot.flags[0], tot.packets),
+		RetransmissionRate:        rate(tot.flags[0], tot.packets),
 		DataSegments:              tot.dataSegments,
 		RetransmittedDataSegments: tot.retransData,
-		DataRetransmissionRate:    ratio(tot.retransData, tot.dataSegments),
+		DataRetransmissionRate:    rate(tot.retransData, tot.dataSegments),
 		Threshold:                 th,
 		ByKind:                    map[string]int{"timeout": tot.timeout, "fast": tot.fast, "spurious": tot.spurious},
 		ByConnection:              []RetransConn{},
-		PerSecond:                 []SecondPoint{},
+		IOGraph:                   b.ioGraph(),
+		Caps:                      b.caps.List(),
 		Warnings:                  b.warnings,
 	}
-	rep.ExceedsThreshold = rep.RetransmissionRate > th
+	rep.ExceedsThreshold = rep.RetransmissionRate != nil && *rep.RetransmissionRate > th
 	for i := range b.rows {
 		r := &b.rows[i]
 		if r.Retransmissions == 0 {
@@ -722,23 +467,22 @@ func (b *builder) retransmissions() any {
 	if !b.t.opts.Detailed && len(rep.ByConnection) > shortList {
 		rep.ByConnection = rep.ByConnection[:shortList]
 	}
-	// The series covers every TCP packet (the filter does not apply to it
-	// unless a filter is set, in which case it is left empty).
-	if !b.t.filterSet {
-		secs := make([]int64, 0, len(b.t.seconds))
-		for s := range b.t.seconds {
-			secs = append(secs, s)
-		}
-		sort.Slice(secs, func(i, j int) bool { return secs[i] < secs[j] })
-		for _, s := range secs {
-			v := b.t.seconds[s]
-			rep.PerSecond = append(rep.PerSecond, SecondPoint{
-				Epoch: s, Time: Timestamp(s * 1e9), Packets: v.packets, Retransmissions: v.retrans,
-				Fast: v.fast, Spurious: v.spurious, Rate: ratio(v.retrans, v.packets),
-			})
-		}
-	}
 	return rep
+}
+
+func (b *builder) ioGraph() IOGraph {
+	g := IOGraph{Packets: []int{}, Retransmissions: []int{}, Fast: []int{}, Spurious: []int{}}
+	if b.t.filterSet {
+		return g
+	}
+	g.Axis = b.t.io.Axis()
+	for _, v := range b.t.io.Buckets() {
+		g.Packets = append(g.Packets, v.packets)
+		g.Retransmissions = append(g.Retransmissions, v.retrans)
+		g.Fast = append(g.Fast, v.fast)
+		g.Spurious = append(g.Spurious, v.spurious)
+	}
+	return g
 }
 
 // FlowDirection is one direction of traffic_flow.
@@ -754,33 +498,13 @@ type FlowDirection struct {
 	AnalysisFlags   map[string]int `json:"analysis_flags"`
 }
 
-// Spread is min/median/max of a set of durations in seconds.
-type Spread struct {
-	Count  int     `json:"count"`
-	Min    float64 `json:"min"`
-	Median float64 `json:"median"`
-	Max    float64 `json:"max"`
-}
-
-func spread(v []float64) *Spread {
-	if len(v) == 0 {
-		return nil
-	}
-	sort.Float64s(v)
-	m := v[len(v)/2]
-	if len(v)%2 == 0 {
-		m = (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
-	return &Spread{Count: len(v), Min: v[0], Median: m, Max: v[len(v)-1]}
-}
-
 // FlowTiming is traffic_flow.timing.
 type FlowTiming struct {
-	Connections        int     `json:"connections"`
-	HandshakesComplete int     `json:"handshakes_completed"`
-	InitialRTT         *Spread `json:"initial_rtt_seconds"`
-	SynToSynAck        *Spread `json:"syn_to_syn_ack_seconds"`
-	FirstResponse      *Spread `json:"first_response_seconds"`
+	Connections        int            `json:"connections"`
+	HandshakesComplete int            `json:"handshakes_completed"`
+	InitialRTT         *report.Spread `json:"initial_rtt_seconds"`
+	SynToSynAck        *report.Spread `json:"syn_to_syn_ack_seconds"`
+	FirstResponse      *report.Spread `json:"first_response_seconds"`
 }
 
 // FlowAnalysis is traffic_flow.analysis.
@@ -806,7 +530,8 @@ type FlowReport struct {
 	Server     string `json:"server"`
 	ServerPort int    `json:"server_port,omitempty"`
 	FlowComparison
-	Warnings []string `json:"warnings"`
+	Caps     []report.Cap `json:"caps"`
+	Warnings []string     `json:"warnings"`
 }
 
 // busiest names the servers with the most packets.
@@ -830,7 +555,7 @@ func (b *builder) busiest(n int) string {
 	}
 	parts := make([]string, len(l))
 	for i, e := range l {
-		parts[i] = fmt.Sprintf("%s (%d packets)", e.a, e.n)
+		parts[i] = fmt.Sprintf("%s (%s)", e.a, report.Plural(e.n, "packet", "packets"))
 	}
 	if len(parts) == 0 {
 		return "no TCP servers were seen"
@@ -857,7 +582,7 @@ func (b *builder) trafficFlow() any {
 		}
 	}
 	return &FlowReport{File: b.cap.FileName, Server: o.ServerIP, ServerPort: o.ServerPort,
-		FlowComparison: compare(b.t.filterIP, rows), Warnings: b.warnings}
+		FlowComparison: compare(b.t.filterIP, rows), Caps: b.caps.List(), Warnings: b.warnings}
 }
 
 // compare builds the two-direction comparison of server ip over rows, each
@@ -903,9 +628,9 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 			resp = append(resp, secs(r.s2cFirst-r.c2sFirst))
 		}
 	}
-	rep.Timing.InitialRTT = spread(rtts)
-	rep.Timing.SynToSynAck = spread(synack)
-	rep.Timing.FirstResponse = spread(resp)
+	rep.Timing.InitialRTT = report.Summarize(rtts)
+	rep.Timing.SynToSynAck = report.Summarize(synack)
+	rep.Timing.FirstResponse = report.Summarize(resp)
 	mk := func(i int) FlowDirection {
 		m := map[string]int{}
 		for j, n := range d[i].fc {
@@ -948,17 +673,17 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 	var parts []string
 	switch a.DataFlowDirection {
 	case "server_heavy":
-		parts = append(parts, fmt.Sprintf("The server sent most of the payload (%d of %d bytes).", uint64(sp), uint64(cp+sp)))
+		parts = append(parts, fmt.Sprintf("The server sent most of the payload (%s of %s bytes).", report.Count(int(sp)), report.Count(int(cp+sp))))
 	case "client_heavy":
-		parts = append(parts, fmt.Sprintf("Clients sent most of the payload (%d of %d bytes).", uint64(cp), uint64(cp+sp)))
+		parts = append(parts, fmt.Sprintf("Clients sent most of the payload (%s of %s bytes).", report.Count(int(cp)), report.Count(int(cp+sp))))
 	default:
-		parts = append(parts, fmt.Sprintf("Payload is balanced between directions (%d bytes to the server, %d from it).", uint64(cp), uint64(sp)))
+		parts = append(parts, fmt.Sprintf("Payload is balanced between directions (%s to the server, %s from it).", report.Plural(int(cp), "byte", "bytes"), report.Plural(int(sp), "byte", "bytes")))
 	}
 	if cr+sr > 0 {
-		parts = append(parts, fmt.Sprintf("RSTs: %d from clients, %d from the server.", cr, sr))
+		parts = append(parts, fmt.Sprintf("RST packets: %s from clients, %s from the server.", report.Count(cr), report.Count(sr)))
 	}
 	if n := rep.ClientToServer.Retransmissions + rep.ServerToClient.Retransmissions; n > 0 {
-		parts = append(parts, fmt.Sprintf("Retransmissions: %d towards the server, %d from it.", rep.ClientToServer.Retransmissions, rep.ServerToClient.Retransmissions))
+		parts = append(parts, fmt.Sprintf("Retransmissions: %s towards the server, %s from it.", report.Count(rep.ClientToServer.Retransmissions), report.Count(rep.ServerToClient.Retransmissions)))
 	}
 	a.Interpretation = strings.Join(parts, " ")
 	return rep

@@ -2,8 +2,8 @@ package tcp
 
 import (
 	"net/netip"
-	"strconv"
-	"time"
+
+	"pcaplens/analysis/report"
 )
 
 // DirStats counts one direction of a connection.
@@ -103,11 +103,6 @@ func (r *ConnRow) Name() string { return r.Client + " -> " + r.Server }
 
 func hostPort(a netip.Addr, p uint16) string {
 	return netip.AddrPortFrom(a, p).String()
-}
-
-// Timestamp formats nanoseconds since the epoch as UTC RFC 3339 with nanoseconds.
-func Timestamp(ns int64) string {
-	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
 }
 
 func secs(ns int64) float64 { return float64(ns) / 1e9 }
@@ -289,8 +284,8 @@ func (r *ConnRow) fill() {
 	r.Server = hostPort(c.addr[si], c.port[si])
 	r.ClientIP = c.addr[ci].String()
 	r.ServerIP = c.addr[si].String()
-	r.FirstTime = Timestamp(r.firstNs)
-	r.LastTime = Timestamp(r.lastNs)
+	r.FirstTime = report.Time(r.firstNs)
+	r.LastTime = report.Time(r.lastNs)
 	r.AnalysisFlags = map[string]int{}
 	for i, n := range r.fc {
 		if n > 0 {
@@ -343,5 +338,3 @@ func (r *ConnRow) name() string {
 
 // failedHandshake is a client SYN that never completed the handshake.
 func (r *ConnRow) failedHandshake() bool { return r.SynCount > 0 && !r.HandshakeCompleted }
-
-func itoa(n int) string { return strconv.Itoa(n) }

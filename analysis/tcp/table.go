@@ -107,5 +107,3 @@ func (t *table) del(c *Conn, h uint64) {
 	t.slots[i] = slot{}
 	t.n--
 }
-
-func (t *table) len() int { return t.n }

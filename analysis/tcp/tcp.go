@@ -2,9 +2,12 @@
 // tcp.analysis.* flags) and builds four reports in one pass:
 // tcp_connections, tcp_anomalies, tcp_retransmissions and traffic_flow.
 //
-// Tunnels: the frame decoder follows IP-in-IP, GRE, VXLAN and Geneve, so TCP
-// inside a tunnel is tracked (the innermost TCP header); TCP quoted inside
-// ICMP errors is not tracked. Connections are numbered once per frame by
+// Every finding (retransmissions, resets, zero windows, failed handshakes,
+// scans, …) is in tcp_anomalies.findings, as finding.Finding.
+//
+// Tunnels: TCP inside IP-in-IP, GRE, VXLAN or Geneve is tracked by its
+// innermost IP header, as Wireshark does; TCP quoted inside ICMP errors is
+// not tracked (Wireshark gives it a stream but does not analyse it). Connections are numbered once per frame by
 // frame.StreamAssigner (Frame.TCPStream), not here.
 package tcp
 
@@ -14,7 +17,9 @@ import (
 	"strings"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 // Tool names.
@@ -34,29 +39,35 @@ func init() {
 	})
 }
 
-// maxSeconds caps the per-second retransmission series.
-const maxSeconds = 100_000
-
-// second is one bucket of the per-second series.
-type second struct {
+// ioBucket is one bucket of the TCP I/O graph.
+type ioBucket struct {
 	packets, retrans, fast, spurious int
+}
+
+func mergeIO(into, from *ioBucket) {
+	into.packets += from.packets
+	into.retrans += from.retrans
+	into.fast += from.fast
+	into.spurious += from.spurious
 }
 
 // Tap is the TCP analyzer.
 type Tap struct {
-	opts    *engine.Options
-	tr      *Tracker
-	seconds map[int64]*second
-	secCap  bool
-	// lastSec and lastSecB are the second of the previous TCP packet and
-	// its bucket (nil before the first), which saves a lookup per packet.
-	lastSec  int64
-	lastSecB *second
+	opts *engine.Options
+	tr   *Tracker
+	// io is the I/O graph of retransmissions, fed every frame's time (TCP or
+	// not) so that its buckets line up with the overview's.
+	io *report.Grid[ioBucket]
+	// cur is the current frame's bucket of io.
+	cur *ioBucket
 	// evicted totals the connections closed out by the cap.
 	evicted   *totals
 	filterIP  netip.Addr
 	filterSet bool
 	badFilter string
+	// flagFrames are the first frames carrying each analysis flag (index as
+	// FlagNames; 0 is any retransmission), within the filter.
+	flagFrames [numFlags]finding.Frames
 	// tracePoints counts the packets kept in connections' traces.
 	tracePoints int
 	// traceConns counts the connections given a trace.
@@ -69,7 +80,7 @@ func New(o *engine.Options, maxConns int) *Tap {
 	if o == nil {
 		o = &engine.Options{}
 	}
-	t := &Tap{opts: o, tr: NewTracker(maxConns), seconds: map[int64]*second{}, evicted: newTotals()}
+	t := &Tap{opts: o, tr: NewTracker(maxConns), io: report.NewGrid(mergeIO), evicted: newTotals()}
 	t.tr.OnPacket = t.onPacket
 	t.tr.OnEvict = t.onEvict
 	if o.ServerIP != "" {
@@ -90,30 +101,23 @@ func New(o *engine.Options, maxConns int) *Tap {
 func (t *Tap) Tracker() *Tracker { return t.tr }
 
 // Packet implements engine.Tap.
-func (t *Tap) Packet(f *frame.Frame) { t.tr.Packet(f) }
+func (t *Tap) Packet(f *frame.Frame) {
+	t.cur = t.io.At(f.TimeNs)
+	t.tr.Packet(f)
+}
 
 func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	if c.trace != nil || t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal {
 		t.record(c, dir, f, seglen, fl)
 	}
-	s := f.TimeNs / 1e9
-	if f.TimeNs < 0 && f.TimeNs%1e9 != 0 {
-		s--
-	}
-	b := t.lastSecB
-	if b == nil || s != t.lastSec {
-		b = t.seconds[s]
-		if b == nil {
-			if len(t.seconds) >= maxSeconds {
-				t.secCap = true
-				return
-			}
-			b = &second{}
-			t.seconds[s] = b
-		}
-		t.lastSec, t.lastSecB = s, b
+	b := t.cur
+	if b == nil { // the tracker driven without Packet
+		b = t.io.At(f.TimeNs)
 	}
 	b.packets++
+	if fl == 0 {
+		return
+	}
 	if fl&anyRetransmission != 0 {
 		b.retrans++
 	}
@@ -122,6 +126,17 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	}
 	if fl&FlagSpuriousRetransmission != 0 {
 		b.spurious++
+	}
+	if t.filterSet && !t.connMatches(c) {
+		return
+	}
+	if fl&anyRetransmission != 0 {
+		t.flagFrames[0].Add(f.Number)
+	}
+	for i := 1; i < numFlags; i++ {
+		if fl&(1<<i) != 0 {
+			t.flagFrames[i].Add(f.Number)
+		}
 	}
 }
 

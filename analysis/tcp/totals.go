@@ -1,6 +1,10 @@
 package tcp
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"pcaplens/analysis/finding"
+)
 
 // maxSources caps the per-address tables kept while totalling.
 const maxSources = 10_000
@@ -16,16 +20,26 @@ type totals struct {
 	syn, synAck, rst, fin, ack         int
 	rstToServer, rstFromServer         int
 	connsWithRST                       int
-	rstBySource                        map[netip.Addr]int
-	sourcesCapped                      bool
-	flags                              FlagCounts
-	dataSegments, retransData          int
-	timeout, fast, spurious            int
-	dir                                [2]DirStats // client->server, server->client
-	dirFlags                           [2]FlagCounts
-	synRST, synFIN                     [2]int // per direction: syn, rst counts
-	finDir                             [2]int
+	// resetBy counts the connections with a RST by who sent one: only
+	// the client, only the server, both.
+	resetBy        [3]int
+	rstBySource    map[netip.Addr]int
+	sourcesDropped int
+	flags          FlagCounts
+	dataSegments   int
+	retransData    int
+	timeout, fast  int
+	spurious       int
+	// rstFrames are the first RST frame of each connection with a RST.
+	rstFrames finding.Frames
+	// failedFrames are the first frames of the failed handshakes and
+	// failedStreams their streams.
+	failedFrames  finding.Frames
+	failedStreams []int
 }
+
+// attempts counts the connections that began with a client's SYN.
+func (t *totals) attempts() int { return t.handshakeOK + t.handshakeFailed }
 
 func newTotals() *totals {
 	return &totals{
@@ -43,6 +57,8 @@ func (t *totals) add(r *ConnRow) {
 		t.established++
 	} else if r.failedHandshake() {
 		t.handshakeFailed++
+		t.failedFrames.Add(r.FirstFrame)
+		t.failedStreams = append(t.failedStreams, r.Stream)
 	}
 	switch r.State {
 	case "reset":
@@ -67,9 +83,21 @@ func (t *totals) add(r *ConnRow) {
 	t.ack += r.AckCount
 	if r.RstCount > 0 {
 		t.connsWithRST++
+		c, s := r.rstCounts[0] > 0, r.rstCounts[1] > 0
+		switch {
+		case c && s:
+			t.resetBy[2]++
+		case c:
+			t.resetBy[0]++
+		default:
+			t.resetBy[1]++
+		}
+		first := r.clientRST
+		if first == 0 || r.serverRST != 0 && r.serverRST < first {
+			first = r.serverRST
+		}
+		t.rstFrames.Add(first)
 	}
-	t.dir[0].add(&r.ClientToServer)
-	t.dir[1].add(&r.ServerToClient)
 	t.dataSegments += int(r.ClientToServer.DataPackets + r.ServerToClient.DataPackets)
 	for i, n := range r.fc {
 		t.flags[i] += n
@@ -79,12 +107,6 @@ func (t *totals) add(r *ConnRow) {
 	t.timeout += r.fc[0] - r.fc[1] - r.fc[2]
 	t.rstToServer += r.rstCounts[0]
 	t.rstFromServer += r.rstCounts[1]
-	t.finDir[0] += r.finCounts[0]
-	t.finDir[1] += r.finCounts[1]
-	t.synRST[0] += r.synCounts[0]
-	t.synRST[1] += r.synCounts[1]
-	t.dirFlags[0].addCounts(&r.dirFlags[0])
-	t.dirFlags[1].addCounts(&r.dirFlags[1])
 	t.retransData += r.retransData
 	if r.rstCounts[0] > 0 {
 		t.addSource(r.client, r.rstCounts[0])
@@ -96,7 +118,7 @@ func (t *totals) add(r *ConnRow) {
 
 func (t *totals) addSource(ip netip.Addr, n int) {
 	if _, ok := t.rstBySource[ip]; !ok && len(t.rstBySource) >= maxSources {
-		t.sourcesCapped = true
+		t.sourcesDropped++
 		return
 	}
 	t.rstBySource[ip] += n

@@ -94,7 +94,6 @@ type Conn struct {
 	flow   [2]flow
 	// client indexes addr/port; -1 until decided.
 	client       int8
-	roleInferred bool
 	firstNs      int64
 	lastNs       int64
 	firstFrame   int
@@ -424,7 +423,10 @@ finishedFwd:
 			flags |= FlagSpuriousRetransmission
 			goto finishedRetrans
 		}
-		if seqNotAdvanced && rv.dupAckNum >= 2 && rv.lastAck == seq && now-rv.lastAckNs < 20_000_000 {
+		// Wireshark holds the time differences in a guint64: a segment
+		// earlier than the one compared with (time going backwards, as in
+		// merged captures) is a huge difference, never "close".
+		if seqNotAdvanced && rv.dupAckNum >= 2 && rv.lastAck == seq && uint64(now-rv.lastAckNs) < 20_000_000 {
 			flags |= FlagFastRetransmission
 			goto finishedRetrans
 		}
@@ -436,7 +438,7 @@ finishedFwd:
 		if fl&(thSYN|thFIN) != 0 {
 			syn = 1
 		}
-		if seqNotAdvanced && now-fw.nextSeqNs < thres && fw.nextSeq != seq+seglen+syn {
+		if seqNotAdvanced && uint64(now-fw.nextSeqNs) < uint64(thres) && fw.nextSeq != seq+seglen+syn {
 			flags |= FlagOutOfOrder
 			goto finishedRetrans
 		}

@@ -9,6 +9,7 @@ import (
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/tcp"
 	"pcaplens/analysis/tcp/internal/pktgen"
@@ -174,20 +175,20 @@ func TestSyntheticScenarios(t *testing.T) {
 	if r := check(10, "RSTO", "rst_by_client"); r.ServerToClient.PayloadBytes != 1200 || r.ClientIP != "2001:db8::1" {
 		t.Errorf("IPv6 row: %+v", r)
 	}
-	// Anomaly patterns with evidence.
+	// Findings with their frames and filters.
 	an := out[tcp.ToolAnomalies].(*tcp.AnomaliesReport)
-	seen := map[string]tcp.Pattern{}
-	for _, p := range an.Patterns {
-		seen[p.Pattern] = p
+	seen := map[string]finding.Finding{}
+	for _, f := range an.Findings {
+		seen[f.Kind] = f
 	}
-	for _, name := range []string{"packet_retransmission", "zero_window_stall", "duplicate_ack_burst", "out_of_order_delivery", "lost_segments", "capture_loss", "keep_alives", "port_reuse", "handshake_completion"} {
-		p, ok := seen[name]
+	for _, kind := range []string{"tcp.retransmissions", "tcp.zero_window", "tcp.duplicate_acks", "tcp.out_of_order", "tcp.previous_segment_not_captured", "tcp.acked_unseen_segment", "tcp.keep_alives", "tcp.reused_ports", "tcp.failed_handshakes", "tcp.resets"} {
+		f, ok := seen[kind]
 		if !ok {
-			t.Errorf("pattern %s missing", name)
+			t.Errorf("finding %s missing", kind)
 			continue
 		}
-		if p.Evidence.Count == 0 || len(p.Evidence.Connections) == 0 || p.Evidence.FirstFrame == 0 || p.Evidence.LastFrame < p.Evidence.FirstFrame {
-			t.Errorf("pattern %s: thin evidence %+v", name, p.Evidence)
+		if f.Count == 0 || len(f.Frames) == 0 || f.Filter == "" || len(f.Subjects) == 0 || f.Tool != tcp.ToolAnomalies || f.Severity == "" {
+			t.Errorf("finding %s: thin %+v", kind, f)
 		}
 	}
 	re := out[tcp.ToolRetransmissions].(*tcp.RetransReport)
@@ -292,5 +293,23 @@ func TestTraceCaps(t *testing.T) {
 	}
 	if tr := rows[conns-1].Trace; tr != nil {
 		t.Errorf("connection %d has a trace beyond the cap of traced connections", conns-1)
+	}
+}
+
+// TestTimeGoingBackwards: Wireshark holds the time since the highest
+// segment in an unsigned integer, so a segment behind in sequence and
+// earlier in time (a merged capture) is a retransmission, never "close
+// enough" to be out of order. Found on a concatenation of the shared
+// captures, where tshark flagged 418 retransmissions and we 281.
+func TestTimeGoingBackwards(t *testing.T) {
+	p := pktgen.NewPcap()
+	c := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 1, SSeq: 1, CWin: 1000, SWin: 1000}
+	c.Client(pktgen.SYN, 0).Wait(100*ms).Server(pktgen.SYN|pktgen.ACK, 0).Wait(100*ms).Client(pktgen.ACK, 0)
+	c.Wait(ms).Client(pktgen.ACK|pktgen.PSH, 100) // frame 4: seq 2..101
+	c.Wait(ms).Client(pktgen.ACK|pktgen.PSH, 100) // frame 5: seq 102..201
+	c.Wait(-10*ms).ClientAt(2, pktgen.ACK|pktgen.PSH, 100)
+	fl := flagsOf(t, p)
+	if fl[6]&tcp.FlagRetransmission == 0 || fl[6]&tcp.FlagOutOfOrder != 0 {
+		t.Fatalf("frame 6 flagged %v, want retransmission", fl[6].Names())
 	}
 }

@@ -5,14 +5,13 @@ import "net/netip"
 // Conv drives one TCP conversation: it keeps each side's next sequence
 // number and window and writes segments to a Pcap.
 type Conv struct {
-	P                *Pcap
-	Now              int64 // nanoseconds
-	C, S             netip.Addr
-	CP, SP           uint16
-	CSeq, SSeq       uint32 // next sequence number of each side
-	CWin, SWin       uint16
-	CAck, SAck       uint32 // what each side acknowledges; 0: the peer's CSeq/SSeq
-	clientAckPending bool
+	P          *Pcap
+	Now        int64 // nanoseconds
+	C, S       netip.Addr
+	CP, SP     uint16
+	CSeq, SSeq uint32 // next sequence number of each side
+	CWin, SWin uint16
+	CAck, SAck uint32 // what each side acknowledges; 0: the peer's CSeq/SSeq
 }
 
 // Wait advances the clock.

@@ -1,0 +1,354 @@
+package tcp
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
+)
+
+// Thresholds of the scan and flood findings.
+const (
+	scanMinTargets  = 10
+	scanFailedShare = 0.8
+	floodMinSYNs    = 100
+	floodMaxDone    = 0.2
+)
+
+// maxStreamRanges bounds the "tcp.stream in {…}" filters: a set needing more
+// ranges than this gives no filter rather than an unwieldy one.
+const maxStreamRanges = 100
+
+// flagKind is one finding raised from an analysis flag: its kind, severity
+// and how its summary names the packets.
+type flagKind struct {
+	idx      int // index in FlagNames
+	kind     string
+	severity finding.Severity
+	// what names the packets ("packet was a retransmission"), singular and plural.
+	one, many string
+}
+
+// flagKinds are the findings raised from analysis flags, with Wireshark's
+// expert severity mapped as Warning → medium, Note → low, Chat → info.
+// Window updates, keep-alive ACKs and zero-window probe ACKs are normal
+// replies and raise none (their counts stay in analysis_flags).
+var flagKinds = []flagKind{
+	// Retransmissions are a Note in Wireshark: low, raised to medium when
+	// their rate exceeds the report's threshold (see findings).
+	{0, "tcp.retransmissions", finding.Low, "packet was a retransmission", "packets were retransmissions"},
+	{3, "tcp.out_of_order", finding.Medium, "segment arrived out of order", "segments arrived out of order"},
+	{5, "tcp.previous_segment_not_captured", finding.Medium, "segment followed a gap in the sequence numbers (previous segment not captured)", "segments followed a gap in the sequence numbers (previous segment not captured)"},
+	{6, "tcp.acked_unseen_segment", finding.Medium, "packet acknowledged data the capture does not hold (the capture missed it)", "packets acknowledged data the capture does not hold (the capture missed it)"},
+	{7, "tcp.zero_window", finding.Medium, "packet advertised a zero receive window", "packets advertised a zero receive window"},
+	{10, "tcp.window_full", finding.Medium, "segment filled the receiver's window", "segments filled the receiver's window"},
+	{4, "tcp.duplicate_acks", finding.Low, "duplicate ACK", "duplicate ACKs"},
+	{8, "tcp.zero_window_probes", finding.Low, "zero-window probe", "zero-window probes"},
+	{14, "tcp.reused_ports", finding.Low, "SYN reused the ports of an earlier connection", "SYNs reused the ports of an earlier connection"},
+	// Keep-alives are a Note in Wireshark but are normal traffic: info.
+	{12, "tcp.keep_alives", finding.Info, "keep-alive", "keep-alives"},
+}
+
+// streamFilter is a display filter selecting the streams, with ranges
+// ("tcp.stream in {0..3, 7}"), or "" when they need more than
+// maxStreamRanges ranges or there are none. It sorts streams in place.
+func streamFilter(streams []int) string {
+	if len(streams) == 0 {
+		return ""
+	}
+	sort.Ints(streams)
+	var parts []string
+	for i := 0; i < len(streams); {
+		j := i
+		for j+1 < len(streams) && streams[j+1] <= streams[j]+1 {
+			j++
+		}
+		if len(parts) == maxStreamRanges {
+			return ""
+		}
+		if streams[j] == streams[i] {
+			parts = append(parts, strconv.Itoa(streams[i]))
+		} else {
+			parts = append(parts, strconv.Itoa(streams[i])+".."+strconv.Itoa(streams[j]))
+		}
+		i = j + 1
+	}
+	if len(parts) == 1 && !strings.Contains(parts[0], "..") {
+		return "tcp.stream == " + parts[0]
+	}
+	return "tcp.stream in {" + strings.Join(parts, ", ") + "}"
+}
+
+// and joins two display filters with "&&" ("" when either is "").
+func and(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	return a + " && " + b
+}
+
+// scope restricts a filter to the listed connections of streams when a
+// server filter is set (the analysis flags and RSTs of other connections are
+// not counted then); without one it is the filter itself.
+func (b *builder) scope(filter string, streams []int) string {
+	if !b.t.filterSet {
+		return filter
+	}
+	return and(filter, streamFilter(streams))
+}
+
+// subjects names the connections with the most of something, most first.
+func subjects(rows []ConnRow, count func(r *ConnRow) int) (subj []string, streams []int) {
+	type sc struct {
+		r *ConnRow
+		n int
+	}
+	var l []sc
+	for i := range rows {
+		if n := count(&rows[i]); n > 0 {
+			l = append(l, sc{&rows[i], n})
+			streams = append(streams, rows[i].Stream)
+		}
+	}
+	sort.Slice(l, func(i, j int) bool {
+		if l[i].n != l[j].n {
+			return l[i].n > l[j].n
+		}
+		return l[i].r.Stream < l[j].r.Stream
+	})
+	for i := 0; i < len(l) && i < finding.MaxSubjects; i++ {
+		subj = append(subj, fmt.Sprintf("stream %d (%s)", l[i].r.Stream, l[i].r.name()))
+	}
+	return subj, streams
+}
+
+// inConns says in how many connections, when there are several.
+func inConns(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return " in " + report.Count(n) + " connections"
+}
+
+func (b *builder) findings() []finding.Finding {
+	tot := b.tot
+	out := []finding.Finding{}
+	add := func(f finding.Finding) {
+		f.Tool = ToolAnomalies
+		if f.Frames == nil {
+			f.Frames = []int{}
+		}
+		out = append(out, f)
+	}
+	th := b.t.opts.Threshold
+	if th <= 0 {
+		th = DefaultThreshold
+	}
+
+	for _, k := range flagKinds {
+		n := tot.flags[k.idx]
+		if n == 0 {
+			continue
+		}
+		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.fc[k.idx] })
+		nconns := len(streams)
+		sum := report.Count(n) + " " + k.many
+		if n == 1 {
+			sum = "1 " + k.one
+		}
+		sum += inConns(nconns)
+		sev := k.severity
+		if k.idx == 0 {
+			rate := ratio(n, tot.packets)
+			sum += fmt.Sprintf(" (%.2f %% of %s TCP packets", 100*rate, report.Count(tot.packets))
+			var kinds []string
+			if tot.fast > 0 {
+				kinds = append(kinds, report.Count(tot.fast)+" fast")
+			}
+			if tot.spurious > 0 {
+				kinds = append(kinds, report.Count(tot.spurious)+" spurious")
+			}
+			if len(kinds) > 0 {
+				sum += "; " + strings.Join(kinds, ", ")
+			}
+			sum += ")"
+			if rate > th {
+				sev = finding.Medium
+			}
+		}
+		add(finding.Finding{
+			Kind: k.kind, Severity: sev, Summary: sum + ".", Count: n,
+			Frames:   b.t.flagFrames[k.idx].List(),
+			Filter:   b.scope("tcp.analysis."+FlagNames[k.idx], streams),
+			Subjects: subj,
+		})
+	}
+
+	if tot.handshakeFailed > 0 {
+		subj, _ := subjects(b.rows, func(r *ConnRow) int {
+			if r.failedHandshake() {
+				return 1
+			}
+			return 0
+		})
+		add(finding.Finding{
+			Kind: "tcp.failed_handshakes", Severity: finding.Medium,
+			Summary: fmt.Sprintf("%s of %s did not complete the three-way handshake.",
+				report.Count(tot.handshakeFailed), report.Plural(tot.attempts(), "connection attempt", "connection attempts")),
+			Count: tot.handshakeFailed, Frames: tot.failedFrames.List(),
+			Filter: streamFilter(append([]int(nil), tot.failedStreams...)), Subjects: subj,
+		})
+	}
+
+	if tot.connsWithRST > 0 {
+		// Connection reset (RST) is a Warning in Wireshark.
+		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.RstCount })
+		who := []string{"by the client", "by the server", "by both sides"}
+		var parts []string
+		for i, n := range tot.resetBy {
+			if n > 0 {
+				parts = append(parts, who[i]+" in "+report.Count(n))
+			}
+		}
+		sum := report.Plural(tot.connsWithRST, "connection was", "connections were") + " reset"
+		for i, n := range tot.resetBy {
+			if n == tot.connsWithRST {
+				sum += " " + who[i] // one side only: the parts are the whole
+				parts = nil
+			}
+		}
+		if len(parts) > 0 {
+			sum += ": " + strings.Join(parts, ", ")
+		}
+		sum += fmt.Sprintf(" (%s of %s)", report.Count(tot.connsWithRST), report.Plural(tot.conns, "connection", "connections"))
+		add(finding.Finding{
+			Kind: "tcp.resets", Severity: finding.Medium, Summary: sum + ".",
+			Count: tot.connsWithRST, Frames: tot.rstFrames.List(),
+			Filter: b.scope("tcp.flags.reset == 1", streams), Subjects: subj,
+		})
+	}
+
+	b.scans(add)
+	b.floods(add)
+	finding.Rank(out)
+	return out
+}
+
+// scans raises a finding per source probing many ports or hosts, mostly
+// unanswered or rejected.
+func (b *builder) scans(add func(finding.Finding)) {
+	type scan struct {
+		targets, failed int
+		frames          finding.Frames
+	}
+	scans := map[netip.Addr]*scan{}
+	for i := range b.rows {
+		r := &b.rows[i]
+		if r.SynCount == 0 || r.RoleInferred {
+			continue
+		}
+		s := scans[r.client]
+		if s == nil {
+			if len(scans) >= maxSources {
+				b.caps.Hit("scan sources", maxSources)
+				continue
+			}
+			s = &scan{}
+			scans[r.client] = s
+		}
+		s.targets++
+		if !r.HandshakeCompleted || r.ConnState == "REJ" {
+			s.failed++
+			s.frames.Add(r.FirstFrame)
+		}
+	}
+	srcs := make([]netip.Addr, 0, len(scans))
+	for a, s := range scans {
+		if s.targets >= scanMinTargets && float64(s.failed) >= scanFailedShare*float64(s.targets) {
+			srcs = append(srcs, a)
+		}
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Less(srcs[j]) })
+	for _, a := range srcs {
+		s := scans[a]
+		add(finding.Finding{
+			Kind: "tcp.port_scan", Severity: finding.Medium,
+			Summary: fmt.Sprintf("%s opened %s to many ports or hosts; %s were unanswered, rejected or not completed.",
+				a, report.Plural(s.targets, "connection", "connections"), report.Count(s.failed)),
+			Count: s.targets, Frames: s.frames.List(),
+			Filter:   ipField(a, "src") + " == " + a.String() + " && tcp.flags.syn == 1 && tcp.flags.ack == 0",
+			Subjects: []string{a.String()},
+		})
+	}
+}
+
+// floods raises a finding per service sent many SYNs, few of them completed.
+func (b *builder) floods(add func(finding.Finding)) {
+	type svc struct {
+		a netip.Addr
+		p uint16
+	}
+	type flood struct {
+		syns, done int
+		frames     finding.Frames
+	}
+	floods := map[svc]*flood{}
+	for i := range b.rows {
+		r := &b.rows[i]
+		if r.SynCount == 0 {
+			continue
+		}
+		k := svc{r.server, r.ServerPort}
+		fl := floods[k]
+		if fl == nil {
+			if len(floods) >= maxSources {
+				b.caps.Hit("flood services", maxSources)
+				continue
+			}
+			fl = &flood{}
+			floods[k] = fl
+		}
+		fl.syns += r.SynCount
+		if r.HandshakeCompleted {
+			fl.done++
+		} else {
+			fl.frames.Add(r.FirstFrame)
+		}
+	}
+	svcs := make([]svc, 0)
+	for k, fl := range floods {
+		if fl.syns >= floodMinSYNs && float64(fl.done) < floodMaxDone*float64(fl.syns) {
+			svcs = append(svcs, k)
+		}
+	}
+	sort.Slice(svcs, func(i, j int) bool {
+		if svcs[i].a != svcs[j].a {
+			return svcs[i].a.Less(svcs[j].a)
+		}
+		return svcs[i].p < svcs[j].p
+	})
+	for _, k := range svcs {
+		fl := floods[k]
+		add(finding.Finding{
+			Kind: "tcp.syn_flood", Severity: finding.High,
+			Summary: fmt.Sprintf("%s to %s; %s completed the handshake.",
+				report.Plural(fl.syns, "SYN", "SYNs"), hostPort(k.a, k.p), report.Count(fl.done)),
+			Count: fl.syns, Frames: fl.frames.List(),
+			Filter: fmt.Sprintf("%s == %s && tcp.dstport == %d && tcp.flags.syn == 1 && tcp.flags.ack == 0",
+				ipField(k.a, "dst"), k.a, k.p),
+			Subjects: []string{hostPort(k.a, k.p)},
+		})
+	}
+}
+
+// ipField is the display filter field of an address: ip.src or ipv6.src, …
+func ipField(a netip.Addr, which string) string {
+	if a.Is4() {
+		return "ip." + which
+	}
+	return "ipv6." + which
+}
