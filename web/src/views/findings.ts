@@ -52,7 +52,8 @@ export function findingsOf(report: Report): Finding[] {
 
 /** viewOf is the tab that holds a tool's evidence: the view that reads that tool ("tcp_anomalies" → "tcp"). */
 export function viewOf(tool: string): View | undefined {
-  return views.find((v) => v.id !== "findings" && v.tools.includes(tool));
+  // views imports this module: when this module is loaded first, its own entry is not set yet.
+  return views.find((v) => v !== undefined && v.id !== "findings" && v.tools.includes(tool));
 }
 
 /** toolLabel names a finding's tool as its tab does ("TCP", "Capture"). */

@@ -213,9 +213,9 @@ export async function text(page, selector) {
   return (await loc.first().textContent())?.trim() ?? "";
 }
 
-/** cliReport is what `pcaplens analyze` prints for a file (parsed). */
-export function cliReport(path, tools = "") {
-  const args = ["analyze", ...(tools ? ["--tools", tools] : []), path];
+/** cliReport is what `pcaplens analyze` prints for a file (parsed); flags are extra flags ("--detailed"). */
+export function cliReport(path, tools = "", flags = []) {
+  const args = ["analyze", ...(tools ? ["--tools", tools] : []), ...flags, path];
   const out = existsSync(bin)
     ? execFileSync(bin, args, { encoding: "utf8", maxBuffer: 1 << 28 })
     : execFileSync("go", ["run", "./cmd/pcaplens", ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
