@@ -135,5 +135,5 @@ test("findings come from report.findings, with counts, frames and filters", () =
   const text = md(r);
   assert.match(text, /## Findings\n\n- \*\*medium\*\* \[DNS\] 1 of 1 answers failed \(NXDOMAIN 1\) \(count 1,234; frame 2; Wireshark filter `dns\.flags\.rcode != 0`\)\n- \*\*info\*\* \[Capture\] something\n/);
   r.findings = [];
-  assert.match(md(r), /## Findings\n\nNo analysis flagged anything: 4 packets: 1 DNS query; nothing unusual\.\n/);
+  assert.match(md(r), /## Findings\n\nNo analysis flagged anything: 2 packets: 1 DNS query; nothing unusual\.\n/);
 });
