@@ -135,6 +135,8 @@ const timeKey = /(^|_)(time|timestamp|seen|start|end)(_utc)?$/;
 const idKey = /(^|_)(ports?|id|seq|ack|stream|frame|xid|vlan|index)(_[ab])?$/;
 
 const OVERSCAN = 8;
+/** SHRINK is how far columns narrow to fit the table's width (0.6: to 60 % of their width). */
+const SHRINK = 0.6;
 let tableSeq = 0;
 
 function rowHeight(el: HTMLElement): number {
@@ -198,14 +200,36 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   const widthOf = (i: number): string => {
     const c = cols[i]!;
     if (resized[i]) return resized[i]!;
-    if (isTime[i]) return timeMode === "absolute" ? "minmax(14em, 2fr)" : "minmax(6.5em, 1fr)";
+    if (isTime[i]) return timeMode === "absolute" ? "minmax(16em, 2fr)" : "minmax(6.5em, 1fr)";
     return c.width ?? (c.numeric ? "minmax(5.5em, 1fr)" : "minmax(7em, 2fr)");
   };
   const minEm = (w: string): number => parseFloat(/([\d.]+)em/.exec(w)?.[1] ?? "6") || 6;
+  /**
+   * applyWidths sets the column tracks. When the columns' minimums add up to
+   * more than the table's width, they shrink together (to no less than
+   * SHRINK of their width; time columns and columns the user resized keep
+   * theirs) so that the last columns do not hide behind a horizontal scroll;
+   * cut-off cells show their text as a tooltip.
+   */
   function applyWidths(): void {
-    const widths = cols.map((_, i) => widthOf(i));
-    grid.style.setProperty("--tpl", widths.join(" "));
-    grid.style.setProperty("--table-min-width", `${widths.reduce((sum, w) => sum + minEm(w), 0)}em`);
+    const emPx = parseFloat(getComputedStyle(grid).fontSize) || 14;
+    const avail = body.clientWidth > 0 ? body.clientWidth / emPx - 0.2 : Infinity;
+    const specs = cols.map((_, i) => {
+      const w = widthOf(i);
+      const keep = isTime[i] || resized[i] !== null;
+      const mm = /^minmax\(\s*([\d.]+)em\s*,\s*([\d.]+)fr\s*\)$/.exec(w);
+      if (mm && !keep) return { w, min: Number(mm[1]), fr: Number(mm[2]), shrink: true };
+      const fixed = /^([\d.]+)em$/.exec(w);
+      if (fixed && !keep) return { w, min: Number(fixed[1]), fr: 0, shrink: true };
+      return { w, min: minEm(w), fr: 0, shrink: false };
+    });
+    const kept = specs.filter((x) => !x.shrink).reduce((sum, x) => sum + x.min, 0);
+    const flexible = specs.filter((x) => x.shrink).reduce((sum, x) => sum + x.min, 0);
+    const k = flexible > 0 ? Math.max(SHRINK, Math.min(1, (avail - kept) / flexible)) : 1;
+    const round = (x: number) => Math.floor(x * 10) / 10;
+    const tracks = specs.map((x) => (!x.shrink || k === 1 ? x.w : x.fr > 0 ? `minmax(${round(x.min * k)}em, ${x.fr}fr)` : `${round(x.min * k)}em`));
+    grid.style.setProperty("--tpl", tracks.join(" "));
+    grid.style.setProperty("--table-min-width", `${round(specs.reduce((sum, x) => sum + (x.shrink ? round(x.min * k) : x.min), 0))}em`);
   }
   const headerTitle = (i: number): string => {
     const c = cols[i]!;
@@ -565,8 +589,16 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     download(`${name}.csv`, lines.join("\r\n") + "\r\n", "text/csv");
   }
 
-  // Render once attached (sizes are known then) and whenever the body resizes.
-  const ro = new ResizeObserver(() => schedule());
+  // Render once attached (sizes are known then) and whenever the body resizes;
+  // fit the columns to a new width.
+  let fitWidth = 0;
+  const ro = new ResizeObserver(() => {
+    if (body.clientWidth !== fitWidth) {
+      fitWidth = body.clientWidth;
+      applyWidths();
+    }
+    schedule();
+  });
   ro.observe(body);
   rebuild();
 
