@@ -11,7 +11,7 @@ import { obj } from "./views/types";
 import * as fmt from "./ui/format";
 import { aiReport, defaultGuide } from "./app/aireport";
 import { evidence, findingsOf, type SelectTab } from "./views/findings";
-import { tally, tallyText } from "./app/figures";
+import { packetCount, tally, tallyText } from "./app/figures";
 import { revealIn, setTimeOrigin } from "./ui/table";
 import { guides, guideById } from "./guides";
 import { samples } from "./app/samples";
@@ -136,10 +136,14 @@ function progressLine(s: FileSession): string {
   return `${fmt.bytes(bytes)}${of} read · ${fmt.plural(packets, "packet")}${timeLeft(s)}`;
 }
 
+function packetsShort(n: number): string {
+  return `${fmt.count(n)} ${n === 1 ? "pkt" : "pkts"}`;
+}
+
 function updateFileTab(s: FileSession): void {
   const p = s.progress;
   s.fileTabStatus.textContent =
-    s.state === "busy" ? (s.building ? "building" : p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? `${fmt.count(p.packets)} pkts` : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
+    s.state === "busy" ? (s.building ? "building" : p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? packetsShort(packetCount(s.result?.report ?? {}) ?? p.packets) : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
   s.fileTabWrap.dataset["state"] = s.state;
 }
 
@@ -389,7 +393,7 @@ function buildTabs(s: FileSession, report: Report): void {
         type: "button",
         role: "tab",
         id: `tab-${v.id}`,
-        class: ["tab", tally(v.id, report)?.n === 0 && "empty"],
+        class: ["tab", v.id !== "findings" && tally(v.id, report)?.n === 0 && "empty"],
         "aria-controls": panelId(v),
         "aria-selected": "false",
         tabIndex: -1,
