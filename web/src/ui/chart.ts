@@ -372,6 +372,13 @@ export interface IntervalChartsOptions {
 
 let stackSeq = 0;
 
+/** intervalLabel names an interval as Wireshark's I/O graph does: "10 ms", "1 s", "5 min", "1 h", "1 d". */
+export function intervalLabel(seconds: number): string {
+  const units: [number, string][] = [[86400, "d"], [3600, "h"], [60, "min"], [1, "s"], [0.001, "ms"], [1e-6, "µs"]];
+  for (const [size, unit] of units) if (seconds >= size - 1e-12) return `${fmt.num(seconds / size, 3)} ${unit}`;
+  return `${seconds} s`;
+}
+
 /**
  * intervalCharts draws charts stacked over one time axis with an interval
  * selector: every series is re-bucketed from the finest bucket to the chosen
@@ -395,7 +402,7 @@ export function intervalCharts(o: IntervalChartsOptions): HTMLElement {
         o.onInterval?.(interval);
       },
     },
-    offered.map((iv) => h("option", { value: String(iv) }, fmt.duration(iv))),
+    offered.map((iv) => h("option", { value: String(iv) }, intervalLabel(iv))),
   );
   select.value = String(interval);
   const el = h("div", { class: "chart-stack-wrap", "data-interval": String(interval) }, h("label", { class: "chart-interval-label" }, "Interval ", select), charts);

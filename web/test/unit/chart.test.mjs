@@ -22,7 +22,11 @@ async function load() {
   return import("data:text/javascript;base64," + Buffer.from(out.outputFiles[0].text).toString("base64"));
 }
 
-const { rebucket, intervals, defaultInterval } = await load();
+const { rebucket, intervals, defaultInterval, intervalLabel } = await load();
+
+test("intervals are named as Wireshark names them", () => {
+  assert.deepEqual([0.001, 0.01, 0.5, 1, 30, 60, 300, 3600, 86400, 604800].map(intervalLabel), ["1 ms", "10 ms", "500 ms", "1 s", "30 s", "1 min", "5 min", "1 h", "1 d", "7 d"]);
+});
 
 test("rebucket sums groups of finest buckets, the last one partial", () => {
   assert.deepEqual(rebucket([1, 2, 3, 4, 5, 6, 7], 3), [6, 15, 7]);
