@@ -250,7 +250,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     },
   });
   let filterTimer = 0;
-  const csvButton = h("button", { type: "button", class: "btn btn-small", onClick: () => exportCSV() }, "CSV");
+  const csvButton = h("button", { type: "button", class: "btn btn-small table-csv", onClick: () => exportCSV() }, "CSV");
   const highlightLabel = h("span", { class: "table-highlight", hidden: true, "aria-live": "polite" });
   const clearHighlight = h("button", { type: "button", class: "btn btn-small", hidden: true, onClick: () => unhighlight() }, "Clear highlight");
   const timeSelect = hasTime
@@ -266,7 +266,8 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       )
     : null;
   if (timeSelect) timeSelect.value = timeMode;
-  const toolbar = h("div", { class: "table-toolbar" }, filterBox, countLabel, highlightLabel, clearHighlight, timeSelect, csvButton);
+  // CSV stays the toolbar's first button (CSS shows it last).
+  const toolbar = h("div", { class: "table-toolbar" }, filterBox, countLabel, csvButton, highlightLabel, clearHighlight, timeSelect);
 
   const headerLabels = cols.map((_, i) => h("span", { class: "th-label" }, headerTitle(i)));
   const headerCells = cols.map((c, i) => {

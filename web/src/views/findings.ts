@@ -105,8 +105,8 @@ type Row = Record<string, unknown>;
 /**
  * evidence gives the predicates that pick a finding's rows in any table:
  * `exact` matches a row naming one of the frames (a frame, *_frame or frames
- * field) or a subject (any field whose text equals it; "stream 3" is the row
- * with stream 3); `span` matches a row whose first_frame…last_frame holds a
+ * field) or a subject (any field whose text equals it, or is that host with a
+ * port; "stream 3" is the row with stream 3); `span` matches a row whose first_frame…last_frame holds a
  * frame, for when nothing matched exactly.
  */
 export function evidence(frames: readonly number[], subjects: readonly string[] = []): { exact: (row: unknown) => boolean; span: (row: unknown) => boolean } {
@@ -127,6 +127,9 @@ export function evidence(frames: readonly number[], subjects: readonly string[] 
         if (subj.has(String(v))) return true;
       } else if (typeof v === "string") {
         if (subj.has(v)) return true;
+        // "10.0.0.1" names the endpoints "10.0.0.1:80" and "[2001:db8::1]:80" too.
+        const host = /^\[?([^\]]*?)\]?:\d+$/.exec(v)?.[1];
+        if (host !== undefined && subj.has(host)) return true;
       } else if (Array.isArray(v) && k === "frames") {
         if (v.some((x) => typeof x === "number" && fs.has(x))) return true;
       }
