@@ -18,6 +18,8 @@ export interface Progress {
   bytes: number;
   total: number;
   packets: number;
+  /** phase is "building" once the last byte is read and the report is being built. */
+  phase?: "reading" | "building";
 }
 
 /** AnalysisError is a failed analysis; code is the bridge's code ("bad_input", "aborted", "internal", …). */
@@ -86,7 +88,7 @@ export class Analyzer {
           this.failAll(new AnalysisError("failed", m.message));
           break;
         case "progress":
-          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets });
+          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, phase: m.phase ?? "reading" });
           break;
         case "result": {
           const p = this.pending.get(m.id);

@@ -7,9 +7,12 @@ import "./style.css";
 import { Analyzer, AnalysisError, type Progress, type Result } from "./api";
 import { availableViews, type Report, type View } from "./views";
 import { h, clear, download, note, replace } from "./ui/dom";
+import { obj } from "./views/types";
 import * as fmt from "./ui/format";
 import { aiReport, defaultGuide } from "./app/aireport";
-import { gatherFindings } from "./views/findings";
+import { evidence, findingsOf, type SelectTab } from "./views/findings";
+import { packetCount, tally, tallyText } from "./app/figures";
+import { revealIn, setTimeOrigin } from "./ui/table";
 import { guides, guideById } from "./guides";
 import { samples } from "./app/samples";
 
@@ -82,6 +85,10 @@ interface FileSession {
   message: HTMLElement | null;
   progress: Progress;
   started: number;
+  /** building is true once the worker has read the last byte and is building the report. */
+  building: boolean;
+  /** start (re)starts the analysis of this session's input in its current analyzer. */
+  start: ((s: FileSession, onProgress: (p: Progress) => void) => Promise<Result>) | null;
   result: Result | null;
   views: View[];
   tabs: HTMLButtonElement[];
@@ -124,14 +131,19 @@ function timeLeft(s: FileSession): string {
 
 function progressLine(s: FileSession): string {
   const { bytes, total, packets } = s.progress;
+  if (s.building) return `Building the report… (${fmt.bytes(bytes)} read · ${fmt.plural(packets, "packet")})`;
   const of = total > 0 ? ` of ${fmt.bytes(total)}` : " of unknown size";
-  return `${fmt.bytes(bytes)}${of} read · ${fmt.count(packets)} packets${timeLeft(s)}`;
+  return `${fmt.bytes(bytes)}${of} read · ${fmt.plural(packets, "packet")}${timeLeft(s)}`;
+}
+
+function packetsShort(n: number): string {
+  return `${fmt.count(n)} ${n === 1 ? "pkt" : "pkts"}`;
 }
 
 function updateFileTab(s: FileSession): void {
   const p = s.progress;
   s.fileTabStatus.textContent =
-    s.state === "busy" ? (p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? `${fmt.count(p.packets)} pkts` : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
+    s.state === "busy" ? (s.building ? "building" : p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? packetsShort(packetCount(s.result?.report ?? {}) ?? p.packets) : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
   s.fileTabWrap.dataset["state"] = s.state;
 }
 
@@ -182,6 +194,9 @@ function render(): void {
 function showProgress(s: FileSession): void {
   progressBar.max = Math.max(1, s.progress.total);
   progressBar.value = s.progress.bytes;
+  // Building the report: the bar has nothing left to measure, so it shows activity.
+  if (s.building) progressBar.removeAttribute("value");
+  progress.dataset["phase"] = s.building ? "building" : "reading";
   progressText.textContent = progressLine(s);
 }
 
@@ -231,6 +246,8 @@ function newSession(name: string): FileSession {
     message: null,
     progress: { bytes: 0, total: 0, packets: 0 },
     started: performance.now(),
+    building: false,
+    start: null,
     result: null,
     views: [],
     tabs: [],
@@ -266,7 +283,11 @@ function finish(s: FileSession, result: Result | null, err: unknown): void {
     buildTabs(s, result.report);
   } else if (err instanceof AnalysisError && err.code === "aborted") {
     s.state = "cancelled";
-    s.message = note("info", "Analysis cancelled.");
+    s.message = note(
+      "info",
+      "Analysis cancelled. ",
+      s.start ? h("button", { type: "button", class: "btn btn-small", "data-key": "analyse-again", onClick: () => void begin(s) }, "Analyse again") : null,
+    );
   } else {
     s.state = "error";
     s.message = errorNote(err instanceof Error ? err.message : String(err), err instanceof AnalysisError && err.code === "fetch" ? "Cannot open this URL" : undefined);
@@ -281,13 +302,32 @@ function finish(s: FileSession, result: Result | null, err: unknown): void {
 /** run analyses one capture in its own session and worker; start gives the analysis its input. */
 async function run(name: string, total: number, start: (s: FileSession, onProgress: (p: Progress) => void) => Promise<Result>): Promise<void> {
   const s = newSession(name);
+  s.start = start;
   s.progress.total = total;
+  await begin(s);
+}
+
+/** begin starts (or, after Cancel, restarts with a fresh worker) the analysis of a session's input. */
+async function begin(s: FileSession): Promise<void> {
+  if (!s.start || !sessions.includes(s)) return;
+  if (s.state !== "busy") {
+    s.analyzer = new Analyzer(workerURL, sharedModule());
+    s.analyzer.ready.catch((e: unknown) => {
+      if (s.state === "busy") finish(s, null, e);
+    });
+    s.state = "busy";
+    s.message = null;
+    s.progress = { bytes: 0, total: s.progress.total, packets: 0 };
+    s.started = performance.now();
+  }
+  s.building = false;
   updateFileTab(s);
   activate(s);
   try {
-    const result = await start(s, (p) => {
+    const result = await s.start(s, (p) => {
       if (s.state !== "busy") return;
       s.progress = p;
+      s.building = p.phase === "building";
       updateFileTab(s);
       if (s === active) showProgress(s);
     });
@@ -318,8 +358,11 @@ function renderPanel(s: FileSession, i: number): void {
   if (panel.dataset["rendered"]) return;
   panel.dataset["rendered"] = "1";
   const v = s.views[i]!;
+  const report = s.result!.report;
+  // Tables count relative time from this capture's first packet.
+  setTimeOrigin(obj(report["capinfos"])["first_packet_time_utc"] ?? obj(report["overview"])["first_time_utc"] ?? null);
   try {
-    v.render(panel, s.result!.report);
+    v.render(panel, report);
   } catch (e) {
     panel.append(note("error", h("strong", null, `The ${v.title} view failed: `), e instanceof Error ? e.message : String(e)));
   }
@@ -350,7 +393,7 @@ function buildTabs(s: FileSession, report: Report): void {
         type: "button",
         role: "tab",
         id: `tab-${v.id}`,
-        class: "tab",
+        class: ["tab", v.id !== "findings" && tally(v.id, report)?.n === 0 && "empty"],
         "aria-controls": panelId(v),
         "aria-selected": "false",
         tabIndex: -1,
@@ -366,12 +409,15 @@ function buildTabs(s: FileSession, report: Report): void {
         },
       },
       v.title,
+      tabBadge(v, report),
     );
     const panel = h("div", { role: "tabpanel", id: panelId(v), class: "panel", "aria-labelledby": `tab-${v.id}`, "data-title": v.title, tabIndex: 0, hidden: true });
     panel.addEventListener("pcaplens:select-tab", (e: Event) => {
-      const want = (e as CustomEvent<{ view?: string }>).detail?.view;
-      const j = vs.findIndex((x) => x.id === want);
-      if (j >= 0) selectTab(s, j, true);
+      const d = (e as CustomEvent<SelectTab>).detail;
+      const j = vs.findIndex((x) => x.id === d?.view);
+      if (j < 0) return;
+      selectTab(s, j, true);
+      showEvidence(s.panels[j]!, d.frames ?? [], d.subjects ?? []);
     });
     s.tabs.push(tab);
     s.panels.push(panel);
@@ -380,6 +426,33 @@ function buildTabs(s: FileSession, report: Report): void {
   // The capture card's figures are wanted on every report (tests and print read them).
   const cap = vs.findIndex((v) => v.id === "capture");
   if (cap >= 0) renderPanel(s, cap);
+}
+
+/**
+ * tabBadge is the count on a tab ("TCP 25", "DHCP 0"); a tab whose analysis
+ * saw nothing is dimmed (class "empty").
+ */
+function tabBadge(v: View, report: Report): HTMLElement | null {
+  const t = tally(v.id, report);
+  if (!t) return null;
+  return h("span", { class: "tab-count", "data-key": `tab-count-${v.id}`, title: tallyText(t) }, fmt.count(t.n));
+}
+
+/**
+ * showEvidence scrolls a tab to the rows a finding is about and highlights
+ * them: rows naming one of its frames or subjects, else rows whose frame
+ * span holds one of its frames. Says so when no table row matched.
+ */
+function showEvidence(panel: HTMLElement, frames: number[], subjects: string[]): void {
+  panel.querySelector(".evidence-note")?.closest(".note")?.remove();
+  if (frames.length === 0 && subjects.length === 0) return;
+  const m = evidence(frames, subjects);
+  const n = revealIn(panel, m.exact) || revealIn(panel, m.span);
+  if (n === 0) {
+    const what = frames.length > 0 ? `frame${frames.length === 1 ? "" : "s"} ${frames.join(", ")}` : subjects.join(", ");
+    panel.prepend(note("info", h("span", { class: "evidence-note" }), `No row of this tab names ${what}; the tab's figures hold the evidence.`));
+    panel.scrollIntoView({ block: "start" });
+  }
 }
 
 function baseName(s: FileSession): string {
@@ -420,7 +493,7 @@ aiBtn.addEventListener("click", () => {
   const s = active;
   if (!s?.result) return;
   aiPanel.hidden = false;
-  aiGuide.value = defaultGuide(gatherFindings(s.result.report), s.result.report).id;
+  aiGuide.value = defaultGuide(findingsOf(s.result.report), s.result.report).id;
   void fillAI(true);
 });
 aiGuide.addEventListener("change", () => void fillAI(true));

@@ -31,7 +31,11 @@ export type Response =
   | { type: "ready"; tools: string[]; version: string }
   /** The WASM module could not be loaded: the worker is useless. */
   | { type: "failed"; message: string }
-  | { type: "progress"; id: number; bytes: number; total: number; packets: number }
+  /**
+   * Progress of a request; phase "building" once the last byte is read and the engine is
+   * building the report (sent as soon as the input ends, before the report is ready).
+   */
+  | { type: "progress"; id: number; bytes: number; total: number; packets: number; phase?: "reading" | "building" }
   /** json is the report as JSON text, exactly the CLI's document. */
   | { type: "result"; id: number; json: string }
   | { type: "error"; id: number; code: string; message: string };

@@ -231,8 +231,9 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
     digester?.stop();
     throw e;
   }
+  // The input has ended: say so now, the report takes a while to build.
+  post({ type: "progress", id, bytes: total, total, packets: session.progress().packets, phase: "building" });
   const json = await session.closeJSON(await digester?.digests());
-  post({ type: "progress", id, bytes: total, total, packets: session.progress().packets });
   return json;
 }
 
@@ -260,8 +261,8 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
     void reader.cancel().catch(() => undefined);
     throw e;
   }
+  post({ type: "progress", id, bytes, total: bytes, packets: session.progress().packets, phase: "building" });
   const json = await session.closeJSON(await digester?.digests());
-  post({ type: "progress", id, bytes, total: bytes, packets: session.progress().packets });
   return json;
 }
 

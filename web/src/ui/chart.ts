@@ -33,6 +33,12 @@ export interface TimeSeriesOptions {
   onSelect?: (from: number, to: number) => void;
   /** onClick is called with the epoch second under the cursor when the plot is clicked. */
   onClick?: (x: number) => void;
+  /** xRange fixes the x axis to [from, to] epoch seconds (charts stacked over one time axis share it). */
+  xRange?: [number, number];
+  /** sync names a group of charts whose cursor and zoom move together. */
+  sync?: string;
+  /** yAxisSize fixes the y axis width in pixels, so that stacked charts' plots line up. */
+  yAxisSize?: number;
 }
 
 /** BarOptions configure barChart(). */
@@ -209,9 +215,18 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
       // One instant (one bucket): a second either side, not uPlot's default of years.
-      scales: { x: single === null ? { time: true } : { time: true, auto: false, range: [single - 1, single + 1] } },
-      axes: [{ ...axis(t, undefined, (_u, vals, _ax, _space, incr) => timeTicks(vals, incr)), space: 60 }, axis(t, o.yLabel, (_u, vals) => vals.map(shortNum))],
-      cursor: { drag: { x: true, y: false } },
+      scales: {
+        x: o.xRange
+          ? { time: true, auto: false, range: [o.xRange[0], o.xRange[1]] }
+          : single === null
+            ? { time: true }
+            : { time: true, auto: false, range: [single - 1, single + 1] },
+      },
+      axes: [
+        { ...axis(t, undefined, (_u, vals, _ax, _space, incr) => timeTicks(vals, incr)), space: 60 },
+        o.yAxisSize ? { ...axis(t, o.yLabel, (_u, vals) => vals.map(shortNum)), size: o.yAxisSize } : axis(t, o.yLabel, (_u, vals) => vals.map(shortNum)),
+      ],
+      cursor: o.sync ? { drag: { x: true, y: false }, sync: { key: o.sync } } : { drag: { x: true, y: false } },
       legend: { live: true },
       series: [
         { label: "Time (UTC)", value: (_u, v) => (v === null ? "—" : fmt.utc(v)) },
@@ -231,7 +246,7 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
         }),
       ],
       hooks: {
-        setScale: [recordScales(target)],
+        setScale: [recordScales(target), ...(o.sync ? [zoomTogether(o.sync)] : [])],
         setSelect: [
           (u) => {
             if (!o.onSelect || u.select.width <= 0) return;
@@ -243,6 +258,7 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
       },
     };
     const u = new uPlot(opts, data, target);
+    if (o.sync) joinGroup(o.sync, u);
     if (o.onClick) {
       u.over.addEventListener("click", () => {
         const idx = u.cursor.idx;
@@ -251,6 +267,178 @@ export function timeSeries(o: TimeSeriesOptions): HTMLElement {
     }
     return u;
   });
+}
+
+/** groups are the charts whose x scale moves together (a zoom on one zooms all), by sync key. */
+const groups = new Map<string, Set<uPlot>>();
+let zooming = false;
+
+function joinGroup(key: string, u: uPlot): void {
+  let g = groups.get(key);
+  if (!g) groups.set(key, (g = new Set()));
+  for (const other of Array.from(g)) if (!other.root.isConnected) g.delete(other);
+  g.add(u);
+}
+
+function zoomTogether(key: string): (u: uPlot, scale: string) => void {
+  return (u, scale) => {
+    if (scale !== "x" || zooming) return;
+    const { min, max } = u.scales["x"] ?? {};
+    if (min === undefined || max === undefined || min === null || max === null) return;
+    zooming = true;
+    try {
+      for (const other of groups.get(key) ?? []) if (other !== u && other.root.isConnected) other.setScale("x", { min, max });
+    } finally {
+      zooming = false;
+    }
+  };
+}
+
+/**
+ * rebucket sums counts kept on the finest bucket into buckets of `factor`
+ * finest buckets each (the last may be partial). Coarser intervals are sums:
+ * nothing is averaged or interpolated.
+ */
+export function rebucket(counts: readonly (number | null)[], factor: number): number[] {
+  const f = Math.max(1, Math.round(factor));
+  const out = new Array<number>(Math.ceil(counts.length / f)).fill(0);
+  counts.forEach((v, i) => {
+    if (typeof v === "number" && Number.isFinite(v)) out[Math.floor(i / f)]! += v;
+  });
+  return out;
+}
+
+/** niceIntervals are the intervals offered (seconds), as Wireshark's I/O graph offers them. */
+const niceIntervals = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 43200, 86400, 604800];
+
+/**
+ * intervals lists the intervals (seconds) a series kept on `finest`-second
+ * buckets (n of them) can be shown at: whole multiples of finest that give
+ * from 1 to maxBuckets buckets.
+ */
+export function intervals(finest: number, n: number, maxBuckets = 5000): number[] {
+  if (!(finest > 0) || n <= 0) return [];
+  const out = niceIntervals.filter((iv) => {
+    const k = iv / finest;
+    return k > 1 - 1e-9 && Math.abs(k - Math.round(k)) < 1e-6 && Math.ceil(n / Math.round(k)) <= maxBuckets;
+  });
+  if (n <= maxBuckets && !out.some((iv) => Math.abs(iv - finest) < 1e-12)) out.unshift(finest);
+  // Nothing bigger than needed for one bucket: drop intervals past the first that covers the span.
+  const cover = out.findIndex((iv) => Math.round(iv / finest) >= n);
+  return cover >= 0 ? out.slice(0, cover + 1) : out;
+}
+
+/** defaultInterval picks the offered interval that gives about target buckets (no more than 2 × target). */
+export function defaultInterval(finest: number, n: number, target = 200): number {
+  const ivs = intervals(finest, n);
+  return ivs.find((iv) => n / Math.round(iv / finest) <= target * 2) ?? ivs[ivs.length - 1] ?? finest;
+}
+
+/** StackSeries is one series of a stacked chart: counts per finest bucket. */
+export interface StackSeries {
+  label: string;
+  /** counts per finest bucket (sums: packets, bits, RSTs…). */
+  counts: readonly (number | null)[];
+  /** rate divides each bucket's sum by the interval (per second); default true. */
+  rate?: boolean;
+  color?: string;
+  /** format labels a value (after the division when rate). */
+  format?: (v: number) => string;
+}
+
+/** StackChart is one chart of intervalCharts. */
+export interface StackChart {
+  title: string;
+  series: readonly StackSeries[];
+  yLabel?: string;
+  bars?: boolean;
+}
+
+/** IntervalChartsOptions configure intervalCharts(). */
+export interface IntervalChartsOptions {
+  /** start is the first bucket's start, epoch seconds. */
+  start: number;
+  /** finest is the width of the series' buckets in seconds (every series uses it). */
+  finest: number;
+  charts: readonly StackChart[];
+  /** interval is the first interval shown (seconds); default: defaultInterval. */
+  interval?: number;
+  /** onSelect and onClick are passed to every chart (epoch seconds). */
+  onSelect?: (from: number, to: number) => void;
+  onClick?: (x: number) => void;
+  /** onInterval is told the interval chosen (seconds). */
+  onInterval?: (seconds: number) => void;
+}
+
+let stackSeq = 0;
+
+/** intervalLabel names an interval as Wireshark's I/O graph does: "10 ms", "1 s", "5 min", "1 h", "1 d". */
+export function intervalLabel(seconds: number): string {
+  const units: [number, string][] = [[86400, "d"], [3600, "h"], [60, "min"], [1, "s"], [0.001, "ms"], [1e-6, "µs"]];
+  for (const [size, unit] of units) if (seconds >= size - 1e-12) return `${fmt.num(seconds / size, 3)} ${unit}`;
+  return `${seconds} s`;
+}
+
+/**
+ * intervalCharts draws charts stacked over one time axis with an interval
+ * selector: every series is re-bucketed from the finest bucket to the chosen
+ * interval by summing (rates divided by the interval), every chart has the
+ * same buckets and the same x range, and their cursors and zoom move together.
+ */
+export function intervalCharts(o: IntervalChartsOptions): HTMLElement {
+  const n = Math.max(0, ...o.charts.flatMap((c) => c.series.map((s) => s.counts.length)));
+  const offered = intervals(o.finest, n);
+  let interval = o.interval && offered.some((iv) => Math.abs(iv - o.interval!) < 1e-12) ? o.interval : defaultInterval(o.finest, n);
+  const key = `stack${++stackSeq}`;
+  const charts = h("div", { class: "chart-row chart-stack" });
+  const select = h(
+    "select",
+    {
+      class: "chart-interval",
+      "aria-label": "Interval",
+      onChange: (e: Event) => {
+        interval = Number((e.target as HTMLSelectElement).value);
+        draw();
+        o.onInterval?.(interval);
+      },
+    },
+    offered.map((iv) => h("option", { value: String(iv) }, intervalLabel(iv))),
+  );
+  select.value = String(interval);
+  const el = h("div", { class: "chart-stack-wrap", "data-interval": String(interval) }, h("label", { class: "chart-interval-label" }, "Interval ", select), charts);
+  function draw(): void {
+    const factor = Math.max(1, Math.round(interval / o.finest));
+    const buckets = Math.ceil(n / factor);
+    const x = Array.from({ length: buckets }, (_, i) => o.start + i * interval);
+    const xRange: [number, number] = [o.start, o.start + Math.max(1, buckets) * interval];
+    el.dataset["interval"] = String(interval);
+    charts.replaceChildren(
+      ...o.charts.map((c) => {
+        const opts: TimeSeriesOptions = {
+          title: c.title,
+          x,
+          xRange,
+          sync: key,
+          yAxisSize: 64,
+          series: c.series.map((s) => {
+            const sums = rebucket(s.counts, factor);
+            const values = s.rate === false ? sums : sums.map((v) => v / interval);
+            const ser: Series = { label: s.label, values };
+            if (s.color) ser.color = s.color;
+            if (s.format) ser.format = s.format;
+            return ser;
+          }),
+        };
+        if (c.yLabel) opts.yLabel = c.yLabel;
+        if (c.bars) opts.bars = true;
+        if (o.onSelect) opts.onSelect = o.onSelect;
+        if (o.onClick) opts.onClick = o.onClick;
+        return timeSeries(opts);
+      }),
+    );
+  }
+  draw();
+  return el;
 }
 
 /** barChart draws bars per category (e.g. DNS response codes); use one series (several overlap). */

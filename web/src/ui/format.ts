@@ -16,6 +16,20 @@ export function count(v: unknown): string {
   return grouping.format(v);
 }
 
+/**
+ * id formats an identifier (port, frame number, stream, transaction ID, sequence
+ * number) as plain digits: never thousands separators, as Wireshark shows them.
+ */
+export function id(v: unknown): string {
+  if (!isNum(v)) return v === null || v === undefined || v === "" ? "—" : String(v);
+  return String(v);
+}
+
+/** plural gives "1 packet", "2 packets", "1,234 packets" (count with the right noun form). */
+export function plural(n: number, one: string, many = one + "s"): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
 /** num formats a number with at most `digits` fraction digits. */
 export function num(v: unknown, digits = 2): string {
   if (!isNum(v)) return "—";
@@ -170,6 +184,60 @@ export function timeShort(v: unknown): string {
   if (!t) return "—";
   const d = new Date(t.ms);
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${(t.fraction + "000").slice(0, 3)}`;
+}
+
+/** TimeMode is how table time columns read, as Wireshark's View ▸ Time Display Format. */
+export type TimeMode = "relative" | "absolute" | "delta";
+
+/** timeModes lists the modes with their labels, in menu order. */
+export const timeModes: readonly { mode: TimeMode; label: string; header: string }[] = [
+  { mode: "relative", label: "Seconds since the first packet", header: "s" },
+  { mode: "delta", label: "Seconds since the previous row", header: "Δ s" },
+  { mode: "absolute", label: "UTC date and time", header: "UTC" },
+];
+
+/** instantSeconds reads an instant as whole seconds and nanoseconds (exact for RFC 3339 text). */
+function instantSeconds(v: unknown): [number, number] | null {
+  const t = parseTime(v);
+  if (!t) return null;
+  const whole = Math.floor(t.ms / 1000);
+  return [whole, Number((t.fraction + "000000000").slice(0, 9))];
+}
+
+/** isInstant tells whether v reads as an instant (epoch seconds after 1973, or RFC 3339 text). */
+export function isInstant(v: unknown): boolean {
+  return (isNum(v) && v > 1e8) || (typeof v === "string" && rfc3339.test(v.trim()));
+}
+
+/** since gives b − a in seconds (instants as epoch seconds or RFC 3339), or null. */
+export function since(a: unknown, b: unknown): number | null {
+  const x = instantSeconds(a);
+  const y = instantSeconds(b);
+  if (!x || !y) return null;
+  return y[0] - x[0] + (y[1] - x[1]) / 1e9;
+}
+
+/** offset formats seconds relative to another instant as Wireshark's time column: "12.345678". */
+export function offset(s: number | null, digits = 6): string {
+  if (s === null || !Number.isFinite(s)) return "—";
+  return s.toFixed(digits);
+}
+
+/**
+ * timeAs formats an instant in a table's time mode: relative to origin
+ * (the capture's first packet), absolute UTC, or delta from prev (the row
+ * above; the first row's delta is 0). The one place tables format time.
+ */
+export function timeAs(mode: TimeMode, v: unknown, origin: unknown, prev?: unknown): string {
+  if (!isInstant(v)) return text(v);
+  switch (mode) {
+    case "absolute":
+      return utc(v).replace(/ UTC$/, "");
+    case "delta":
+      return offset(prev === undefined || prev === null ? 0 : since(prev, v));
+    case "relative":
+      return origin === undefined || origin === null ? utc(v).replace(/ UTC$/, "") : offset(since(origin, v));
+  }
 }
 
 /** text renders any value as display text ("—" for missing, lists joined). */

@@ -4,6 +4,13 @@
 // scroll smoothly. Rows have one fixed height (CSS variable --row-h, 28px).
 // Keyboard: headers are buttons (Enter/Space sorts); the body is focusable and
 // takes ArrowUp/Down, PageUp/Down, Home/End, and Enter for the row callback.
+//
+// Time columns (instants: epoch seconds or RFC 3339) read as Wireshark's time
+// display formats: seconds since the first packet, since the previous row, or
+// the UTC date and time; the choice is page-wide and remembered. Columns are
+// resized by dragging a header's right edge (or its handle with the arrow
+// keys). reveal() scrolls to and highlights the rows a predicate picks, even
+// rows not rendered yet or hidden by the filter.
 import { h, clear, download } from "./dom";
 import * as fmt from "./format";
 
@@ -26,6 +33,12 @@ export interface Column<T> {
   width?: string;
   /** tooltip explains the column. */
   tooltip?: string;
+  /**
+   * time marks a column of instants (epoch seconds or RFC 3339), shown in the page's time
+   * mode (relative, delta or absolute). Default: detected from the key (…time, …timestamp,
+   * …seen, …start) and the values; false turns detection off.
+   */
+  time?: boolean;
 }
 
 /** TableOptions configure table(). */
@@ -56,9 +69,74 @@ export interface TableHandle<T> {
   setFilter(text: string): void;
   /** visibleRows returns the rows after filter and sort. */
   visibleRows(): readonly T[];
+  /**
+   * reveal highlights the rows pred picks and scrolls the first into view (clearing
+   * the filter if it hides them); with scroll false it only highlights. Returns how
+   * many rows it highlighted (0: nothing changed).
+   */
+  reveal(pred: (row: T) => boolean, scroll?: boolean): number;
+  /** highlighted returns the highlighted rows in display order. */
+  highlighted(): readonly T[];
 }
 
+/** handles finds a table's handle from its element (revealIn). */
+const handles = new WeakMap<Element, TableHandle<unknown>>();
+
+/**
+ * revealIn highlights the rows pred picks in every table under root and scrolls
+ * to the first table that has any. Returns the number of rows highlighted.
+ */
+export function revealIn(root: ParentNode, pred: (row: unknown) => boolean): number {
+  let total = 0;
+  for (const el of Array.from(root.querySelectorAll(".table-wrap"))) {
+    const t = handles.get(el);
+    if (!t) continue;
+    total += t.reveal(pred, total === 0);
+  }
+  return total;
+}
+
+const TIME_KEY = "pcaplens.timeMode";
+function storedMode(): fmt.TimeMode {
+  try {
+    const v = localStorage.getItem(TIME_KEY);
+    if (v === "relative" || v === "absolute" || v === "delta") return v;
+  } catch {
+    /* storage refused: the default */
+  }
+  return "relative";
+}
+let timeMode: fmt.TimeMode = storedMode();
+let timeOrigin: unknown = null;
+const timeListeners = new Set<() => void>();
+
+/** setTimeOrigin sets the first-packet instant that tables created from now on count relative time from. */
+export function setTimeOrigin(v: unknown): void {
+  timeOrigin = v;
+}
+
+/** getTimeMode returns the page-wide time mode. */
+export function getTimeMode(): fmt.TimeMode {
+  return timeMode;
+}
+
+/** setTimeMode sets the page-wide time mode, remembers it and redraws every table. */
+export function setTimeMode(m: fmt.TimeMode): void {
+  timeMode = m;
+  try {
+    localStorage.setItem(TIME_KEY, m);
+  } catch {
+    /* not remembered */
+  }
+  for (const f of Array.from(timeListeners)) f();
+}
+
+const timeKey = /(^|_)(time|timestamp|seen|start|end)(_utc)?$/;
+const idKey = /(^|_)(ports?|id|seq|ack|stream|frame|xid|vlan|index)(_[ab])?$/;
+
 const OVERSCAN = 8;
+/** SHRINK is how far columns narrow to fit the table's width (0.6: to 60 % of their width). */
+const SHRINK = 0.6;
 let tableSeq = 0;
 
 function rowHeight(el: HTMLElement): number {
@@ -76,26 +154,89 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   const id = `t${++tableSeq}`;
   const cols = opts.columns;
   const raw = (c: Column<T>, r: T): unknown => (c.value ? c.value(r) : (r as Record<string, unknown>)[c.key]);
-  const show = (c: Column<T>, r: T): string => {
-    const v = raw(c, r);
-    return c.format ? c.format(v, r) : fmt.text(v);
-  };
-
   let rows: readonly T[] = opts.rows;
+  const origin = timeOrigin;
+  // Time columns: declared, or detected from the key and the first values.
+  const isTime = cols.map((c) => {
+    if (c.time !== undefined) return c.time;
+    if (!timeKey.test(c.key)) return false;
+    const sample = rows.slice(0, 20).map((r) => raw(c, r)).filter((v) => v !== null && v !== undefined && v !== "");
+    return sample.length > 0 && sample.every(fmt.isInstant);
+  });
+  const isId = cols.map((c) => idKey.test(c.key));
+  /** show is a cell's text; p is its position in view (delta time reads the row above). */
+  const show = (ci: number, r: T, p = -1): string => {
+    const c = cols[ci]!;
+    const v = raw(c, r);
+    if (isTime[ci]) {
+      const prev = timeMode === "delta" && p > 0 ? raw(c, rows[view[p - 1]!]!) : undefined;
+      return fmt.timeAs(timeMode, v, origin, prev);
+    }
+    if (isId[ci] && fmt.isNum(v) && Number.isInteger(v)) {
+      // Identifiers (ports, frames, streams, IDs) never get thousands separators.
+      const shown = c.format ? c.format(v, r) : fmt.id(v);
+      return shown === fmt.count(v) ? fmt.id(v) : shown;
+    }
+    if (c.format) return c.format(v, r);
+    return fmt.text(v);
+  };
+  const hasTime = isTime.some(Boolean);
+
   let haystack: string[] | null = null; // lowercased row text, built on first filter
   let view: number[] = []; // indexes into rows after filter and sort
   let sortKey = opts.sort?.key ?? "";
   let sortDesc = opts.sort?.descending ?? false;
   let filter = "";
   let active = -1; // position in view of the keyboard-selected row
+  let highlight = new Set<number>(); // indexes into rows picked by reveal()
   let rh = 28;
   let headHeight = 0;
 
   // Every row is its own grid, so tracks must not depend on content: fixed
   // sizes or fr with a fixed minimum. The minimums add up to the table's width.
-  const widths = cols.map((c) => c.width ?? (c.numeric ? "minmax(7em, 1fr)" : "minmax(9em, 2fr)"));
-  const template = widths.join(" ");
-  const minWidth = widths.reduce((sum, w) => sum + (parseFloat(/([\d.]+)em/.exec(w)?.[1] ?? "8") || 8), 0);
+  // Time columns take the width their mode needs; a column the user resized
+  // keeps its width.
+  const resized: (string | null)[] = cols.map(() => null);
+  const widthOf = (i: number): string => {
+    const c = cols[i]!;
+    if (resized[i]) return resized[i]!;
+    if (isTime[i]) return timeMode === "absolute" ? "minmax(16em, 2fr)" : "minmax(6.5em, 1fr)";
+    return c.width ?? (c.numeric ? "minmax(5.5em, 1fr)" : "minmax(7em, 2fr)");
+  };
+  const minEm = (w: string): number => parseFloat(/([\d.]+)em/.exec(w)?.[1] ?? "6") || 6;
+  /**
+   * applyWidths sets the column tracks. When the columns' minimums add up to
+   * more than the table's width, they shrink together (to no less than
+   * SHRINK of their width; time columns and columns the user resized keep
+   * theirs) so that the last columns do not hide behind a horizontal scroll;
+   * cut-off cells show their text as a tooltip.
+   */
+  function applyWidths(): void {
+    const emPx = parseFloat(getComputedStyle(grid).fontSize) || 14;
+    const avail = body.clientWidth > 0 ? body.clientWidth / emPx - 0.2 : Infinity;
+    const specs = cols.map((_, i) => {
+      const w = widthOf(i);
+      const keep = isTime[i] || resized[i] !== null;
+      const mm = /^minmax\(\s*([\d.]+)em\s*,\s*([\d.]+)fr\s*\)$/.exec(w);
+      if (mm && !keep) return { w, min: Number(mm[1]), fr: Number(mm[2]), shrink: true };
+      const fixed = /^([\d.]+)em$/.exec(w);
+      if (fixed && !keep) return { w, min: Number(fixed[1]), fr: 0, shrink: true };
+      return { w, min: minEm(w), fr: 0, shrink: false };
+    });
+    const kept = specs.filter((x) => !x.shrink).reduce((sum, x) => sum + x.min, 0);
+    const flexible = specs.filter((x) => x.shrink).reduce((sum, x) => sum + x.min, 0);
+    const k = flexible > 0 ? Math.max(SHRINK, Math.min(1, (avail - kept) / flexible)) : 1;
+    const round = (x: number) => Math.floor(x * 10) / 10;
+    const tracks = specs.map((x) => (!x.shrink || k === 1 ? x.w : x.fr > 0 ? `minmax(${round(x.min * k)}em, ${x.fr}fr)` : `${round(x.min * k)}em`));
+    grid.style.setProperty("--tpl", tracks.join(" "));
+    grid.style.setProperty("--table-min-width", `${round(specs.reduce((sum, x) => sum + (x.shrink ? round(x.min * k) : x.min), 0))}em`);
+  }
+  const headerTitle = (i: number): string => {
+    const c = cols[i]!;
+    if (!isTime[i]) return c.title;
+    const base = c.title.replace(/\s*\((UTC|local)\)\s*$/i, "");
+    return `${base} (${fmt.timeModes.find((m) => m.mode === timeMode)!.header})`;
+  };
 
   const countLabel = h("span", { class: "table-count", "aria-live": "polite" });
   const filterBox = h("input", {
@@ -109,10 +250,27 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     },
   });
   let filterTimer = 0;
-  const csvButton = h("button", { type: "button", class: "btn btn-small", onClick: () => exportCSV() }, "CSV");
-  const toolbar = h("div", { class: "table-toolbar" }, filterBox, countLabel, csvButton);
+  const csvButton = h("button", { type: "button", class: "btn btn-small table-csv", onClick: () => exportCSV() }, "CSV");
+  const highlightLabel = h("span", { class: "table-highlight", hidden: true, "aria-live": "polite" });
+  const clearHighlight = h("button", { type: "button", class: "btn btn-small", hidden: true, onClick: () => unhighlight() }, "Clear highlight");
+  const timeSelect = hasTime
+    ? h(
+        "select",
+        {
+          class: "table-time",
+          "aria-label": "Time display",
+          title: "How time columns read (as Wireshark's View ▸ Time Display Format); applies to every table",
+          onChange: (e: Event) => setTimeMode((e.target as HTMLSelectElement).value as fmt.TimeMode),
+        },
+        fmt.timeModes.map((m) => h("option", { value: m.mode }, m.label)),
+      )
+    : null;
+  if (timeSelect) timeSelect.value = timeMode;
+  // CSV stays the toolbar's first button (CSS shows it last).
+  const toolbar = h("div", { class: "table-toolbar" }, filterBox, countLabel, csvButton, highlightLabel, clearHighlight, timeSelect);
 
-  const headerCells = cols.map((c) => {
+  const headerLabels = cols.map((_, i) => h("span", { class: "th-label" }, headerTitle(i)));
+  const headerCells = cols.map((c, i) => {
     const btn = h(
       "button",
       {
@@ -121,12 +279,53 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
         title: c.tooltip ?? `Sort by ${c.title}`,
         onClick: () => sortBy(c.key),
       },
-      c.title,
+      headerLabels[i]!,
       h("span", { class: "sort-mark", "aria-hidden": "true" }),
     );
-    return h("div", { role: "columnheader", class: ["th", c.numeric && "num"], "data-key": c.key }, btn);
+    const handle = h("span", {
+      class: "col-resize",
+      role: "separator",
+      "aria-orientation": "vertical",
+      "aria-label": `Resize column ${c.title}`,
+      title: "Drag to resize (arrow keys too); double-click for the default width",
+      tabIndex: 0,
+      onPointerdown: (e: Event) => startResize(i, e as PointerEvent),
+      onKeydown: (e: Event) => {
+        const k = (e as KeyboardEvent).key;
+        if (k !== "ArrowLeft" && k !== "ArrowRight") return;
+        e.preventDefault();
+        const em = parseFloat(getComputedStyle(grid).fontSize) || 14;
+        setWidth(i, headerCells[i]!.getBoundingClientRect().width / em + (k === "ArrowRight" ? 1 : -1));
+      },
+      onDblclick: () => {
+        resized[i] = null;
+        applyWidths();
+      },
+    });
+    return h("div", { role: "columnheader", class: ["th", c.numeric && "num"], "data-key": c.key }, btn, handle);
   });
-  const header = h("div", { role: "row", class: "tr thead", style: { gridTemplateColumns: template } }, headerCells);
+  function setWidth(i: number, em: number): void {
+    resized[i] = `${Math.max(3, Math.round(em * 10) / 10)}em`;
+    applyWidths();
+  }
+  function startResize(i: number, e: PointerEvent): void {
+    e.preventDefault();
+    const target = e.currentTarget as HTMLElement;
+    const em = parseFloat(getComputedStyle(grid).fontSize) || 14;
+    const start = headerCells[i]!.getBoundingClientRect().width;
+    const x0 = e.clientX;
+    target.setPointerCapture?.(e.pointerId);
+    const move = (m: PointerEvent) => setWidth(i, (start + m.clientX - x0) / em);
+    const up = () => {
+      target.removeEventListener("pointermove", move);
+      target.removeEventListener("pointerup", up);
+      target.removeEventListener("pointercancel", up);
+    };
+    target.addEventListener("pointermove", move);
+    target.addEventListener("pointerup", up);
+    target.addEventListener("pointercancel", up);
+  }
+  const header = h("div", { role: "row", class: "tr thead" }, headerCells);
   const headGroup = h("div", { role: "rowgroup", class: "table-head" }, header);
 
   const rowsLayer = h("div", { role: "rowgroup", class: "table-rows" });
@@ -153,7 +352,6 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       class: "vtable",
       "aria-label": opts.label,
       id,
-      style: { "--table-min-width": `${minWidth}em` },
     },
     body,
     empty,
@@ -166,6 +364,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     grid,
   );
   body.style.maxHeight = `${opts.maxHeight ?? 480}px`;
+  applyWidths();
 
   let frame = 0;
   function schedule(): void {
@@ -194,14 +393,21 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
         "div",
         {
           role: "row",
-          class: ["tr", p === active && "active", opts.onRowClick && "clickable"],
+          class: ["tr", p === active && "active", opts.onRowClick && "clickable", highlight.has(i) && "highlight"],
           "aria-rowindex": p + 2,
           "aria-selected": p === active ? "true" : null,
           id: p === active ? `${id}-active` : null,
-          style: { gridTemplateColumns: template },
           "data-pos": p,
+          "data-highlight": highlight.has(i) ? "true" : null,
         },
-        cols.map((c) => h("div", { role: "cell", class: ["td", c.numeric && "num"] }, show(c, r))),
+        cols.map((c, ci) =>
+          h(
+            "div",
+            // A time cell's title is its absolute instant, whatever the mode.
+            { role: "cell", class: ["td", c.numeric && "num", isTime[ci] && "time"], title: isTime[ci] ? fmt.utc(raw(c, r)) : null },
+            show(ci, r, p),
+          ),
+        ),
       );
       frag.appendChild(tr);
     }
@@ -209,6 +415,14 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     if (active >= 0) body.setAttribute("aria-activedescendant", `${id}-active`);
     else body.removeAttribute("aria-activedescendant");
   }
+
+  // A cell cut off by its column gets its whole text as a tooltip (measured on hover, not on every render).
+  rowsLayer.addEventListener("mouseover", (e) => {
+    const td = (e.target as HTMLElement).closest<HTMLElement>(".td");
+    if (!td || td.classList.contains("time")) return;
+    if (td.scrollWidth > td.clientWidth + 1) td.title = td.textContent ?? "";
+    else td.removeAttribute("title");
+  });
 
   rowsLayer.addEventListener("click", (e) => {
     const tr = (e.target as HTMLElement).closest<HTMLElement>(".tr");
@@ -274,7 +488,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   function rebuild(): void {
     let idx: number[] = [];
     if (filter) {
-      if (!haystack) haystack = rows.map((r) => cols.map((c) => show(c, r)).join("\u0000").toLowerCase());
+      if (!haystack) haystack = rows.map((r) => cols.map((c, ci) => show(ci, r) + (isTime[ci] ? "\u0000" + fmt.utc(raw(c, r)) : "")).join("\u0000").toLowerCase());
       const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
       for (let i = 0; i < rows.length; i++) {
         const s = haystack[i]!;
@@ -309,6 +523,44 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     renderRows();
   }
 
+  function showHighlight(): void {
+    const n = highlight.size;
+    highlightLabel.hidden = clearHighlight.hidden = n === 0;
+    highlightLabel.textContent = n === 0 ? "" : `${fmt.plural(n, "row")} highlighted`;
+  }
+
+  function unhighlight(): void {
+    highlight = new Set();
+    showHighlight();
+    renderRows();
+  }
+
+  function reveal(pred: (row: T) => boolean, scroll = true): number {
+    const hits = new Set<number>();
+    rows.forEach((r, i) => {
+      if (pred(r)) hits.add(i);
+    });
+    if (hits.size === 0) {
+      if (highlight.size > 0) unhighlight();
+      return 0;
+    }
+    highlight = hits;
+    if (!view.some((i) => hits.has(i))) {
+      filterBox.value = "";
+      filter = "";
+      rebuild();
+    }
+    showHighlight();
+    const p = view.findIndex((i) => hits.has(i));
+    for (let d = el.closest("details"); d; d = d.parentElement?.closest("details") ?? null) d.open = true;
+    active = p;
+    rh = rowHeight(grid);
+    body.scrollTop = p * rh;
+    renderRows();
+    if (scroll) el.scrollIntoView({ block: "start" });
+    return hits.size;
+  }
+
   function sortBy(key: string): void {
     if (sortKey === key) sortDesc = !sortDesc;
     else {
@@ -338,16 +590,43 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     download(`${name}.csv`, lines.join("\r\n") + "\r\n", "text/csv");
   }
 
-  // Render once attached (sizes are known then) and whenever the body resizes.
-  const ro = new ResizeObserver(() => schedule());
+  // Render once attached (sizes are known then) and whenever the body resizes;
+  // fit the columns to a new width.
+  let fitWidth = 0;
+  const ro = new ResizeObserver(() => {
+    if (body.clientWidth !== fitWidth) {
+      fitWidth = body.clientWidth;
+      applyWidths();
+    }
+    schedule();
+  });
   ro.observe(body);
   rebuild();
 
-  return {
+  if (hasTime) {
+    const onMode = (): void => {
+      if (!el.isConnected && el.dataset["attached"]) {
+        timeListeners.delete(onMode);
+        return;
+      }
+      if (el.isConnected) el.dataset["attached"] = "1";
+      if (timeSelect) timeSelect.value = timeMode;
+      headerLabels.forEach((l, i) => (l.textContent = headerTitle(i)));
+      haystack = null;
+      applyWidths();
+      if (filter) rebuild();
+      else renderRows();
+    };
+    timeListeners.add(onMode);
+  }
+
+  const handle: TableHandle<T> = {
     el,
     setRows(next) {
       rows = next;
       haystack = null;
+      highlight = new Set();
+      showHighlight();
       rebuild();
     },
     setFilter(text) {
@@ -357,5 +636,11 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     visibleRows() {
       return view.map((i) => rows[i]!);
     },
+    reveal,
+    highlighted() {
+      return view.filter((i) => highlight.has(i)).map((i) => rows[i]!);
+    },
   };
+  handles.set(el, handle as TableHandle<unknown>);
+  return handle;
 }

@@ -1,193 +1,77 @@
-// The Findings tab (first): the capture in one line, then every analysis's
-// observations and patterns gathered from the report, ranked by a score
-// derived from what each report gives (its severity, else the kind of
-// pattern, then the count). A click on a finding opens the tab that holds
-// its evidence (the view dispatches "pcaplens:select-tab"; main.ts listens).
+// The Findings tab (first): the capture in one line, then the report's
+// ranked findings (the top-level "findings" key the engine gathers from
+// every analysis; the page keeps no table of kinds or severities). Each
+// finding shows its severity, tool, summary, count and first frames, and
+// offers its Wireshark display filter. A click on a finding opens the tab
+// that holds its evidence, scrolled to the rows it is about (the view
+// dispatches "pcaplens:select-tab" with the frames and subjects; main.ts
+// listens). A capture without findings says what was seen.
 import { h, note, section } from "../ui/dom";
 import * as fmt from "../ui/format";
+import { cleanLine } from "../app/figures";
+import { views } from "./index";
 import { arr, isToolError, obj, type Report, type View } from "./types";
 
-/** Level orders findings: 3 high, 2 medium, 1 low, 0 info. */
-export type Level = 0 | 1 | 2 | 3;
+/** Severity is a finding's severity, decided by the analyzer that raised it. */
+export type Severity = "high" | "medium" | "low" | "info";
 
-/** Finding is one observation of one analysis, normalised for ranking and display. */
+/** Finding is one entry of the report's "findings" list (analysis/finding.Finding). */
 export interface Finding {
-  /** level is the derived severity (3 high … 0 info). */
-  level: Level;
-  /** count is how many times it was seen (packets, hosts, messages: as the report counts). */
-  count: number;
-  /** source names the analysis ("TCP", "DNS", …). */
-  source: string;
-  /** kind is the report's own key (pattern or kind). */
   kind: string;
-  /** text is the report's one-line summary. */
-  text: string;
-  /** view is the id of the tab that holds the evidence. */
-  view: string;
-  /** frames are example frame numbers, when the report names some. */
+  severity: Severity;
+  tool: string;
+  summary: string;
+  count: number;
   frames: number[];
-  /** range is true when frames are the first and last frame (TCP patterns). */
-  range?: boolean;
+  filter?: string;
+  subjects?: string[];
 }
 
-/** levelName is the label of a level. */
-export const levelName = ["info", "low", "medium", "high"] as const;
-
-const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const severities: readonly Severity[] = ["high", "medium", "low", "info"];
 
-function frames(v: unknown): number[] {
-  return arr(v)
-    .filter((x): x is number => typeof x === "number")
-    .slice(0, 10);
+/** findingsOf reads the report's findings, in the engine's order (ranked), defensively. */
+export function findingsOf(report: Report): Finding[] {
+  return arr(report["findings"]).map((v) => {
+    const o = obj(v);
+    const sev = str(o["severity"]) as Severity;
+    const f: Finding = {
+      kind: str(o["kind"]),
+      severity: severities.includes(sev) ? sev : "info",
+      tool: str(o["tool"]),
+      summary: str(o["summary"]) || str(o["kind"]),
+      count: typeof o["count"] === "number" ? o["count"] : 0,
+      frames: arr(o["frames"]).filter((x): x is number => typeof x === "number"),
+    };
+    if (str(o["filter"])) f.filter = str(o["filter"]);
+    const subjects = arr(o["subjects"]).filter((x): x is string => typeof x === "string");
+    if (subjects.length > 0) f.subjects = subjects;
+    return f;
+  });
 }
 
-function fromSeverity(s: string): Level | null {
-  switch (s.toLowerCase()) {
-    case "critical":
-    case "high":
-      return 3;
-    case "warning":
-    case "medium":
-      return 2;
-    case "low":
-      return 1;
-    case "info":
-      return 0;
-  }
-  return null;
+/** viewOf is the tab that holds a tool's evidence: the view that reads that tool ("tcp_anomalies" → "tcp"). */
+export function viewOf(tool: string): View | undefined {
+  // views imports this module: when this module is loaded first, its own entry is not set yet.
+  return views.find((v) => v !== undefined && v.id !== "findings" && v.tools.includes(tool));
 }
 
-// Levels by kind where the report carries no severity: what deserves a look
-// first (attacks, outages) over what is worth knowing.
-const tcpCategory: Record<string, Level> = {
-  reconnaissance: 3,
-  availability: 3,
-  connection_establishment: 2,
-  connection_termination: 2,
-  connection_lifecycle: 2,
-  reliability: 2,
-};
-const dnsKind: Record<string, Level> = {
-  zone_transfer: 3,
-  high_entropy_label: 3,
-  answer_from_unasked_server: 3,
-  many_subdomains: 2,
-  txt_heavy: 2,
-  long_label: 2,
-  long_name: 1,
-  nxdomain_burst: 2,
-  periodic_queries: 2,
-  non_standard_port: 2,
-  many_resolvers: 1,
-};
-const dhcpKind: Record<string, Level> = {
-  multiple_servers: 3,
-  starvation_like: 3,
-  v6_multiple_servers: 3,
-  nak: 2,
-  decline: 2,
-  unanswered_client: 2,
-  v6_unanswered_client: 2,
-  v6_status: 1,
-  relayed_traffic: 0,
-};
-const icmpKind: Record<string, Level> = {
-  ping_sweep: 3,
-  flood: 3,
-  high_entropy_payload: 3,
-  redirect: 2,
-  echo_to_broadcast: 2,
-  many_unreachables: 2,
-  large_payload: 2,
-  duplicate_replies: 1,
-  path_mtu: 1,
-};
+/** toolLabel names a finding's tool as its tab does ("TCP", "Capture"). */
+export function toolLabel(tool: string): string {
+  return viewOf(tool)?.title ?? tool;
+}
 
-/** gatherFindings collects and ranks every analysis's observations (highest level, then count, first). */
-export function gatherFindings(report: Report): Finding[] {
-  const out: Finding[] = [];
-  const tool = (k: string): Record<string, unknown> | null => (k in report && !isToolError(report[k]) ? obj(report[k]) : null);
-
-  const tcp = tool("tcp_anomalies");
-  if (tcp) {
-    for (const p of arr(tcp["patterns"]).map(obj)) {
-      const ev = obj(p["evidence"]);
-      const fs = [num(ev["first_frame"]), num(ev["last_frame"])].filter((x) => x > 0);
-      out.push({
-        level: tcpCategory[str(p["category"])] ?? 1,
-        count: num(p["observations"]) || num(ev["count"]),
-        source: "TCP",
-        kind: str(p["pattern"]),
-        text: str(p["description"]) || str(p["pattern"]),
-        view: "tcp",
-        frames: [...new Set(fs)],
-        range: fs.length === 2,
-      });
-    }
-  }
-  const simple = (key: string, source: string, view: string, levels: Record<string, Level>) => {
-    const r = tool(key);
-    if (!r) return;
-    for (const o of arr(r["observations"]).map(obj)) {
-      const kind = str(o["kind"]);
-      const ev = o["evidence"];
-      const evFrames = Array.isArray(ev) ? ev.flatMap((e) => frames(obj(e)["frames"])) : [];
-      out.push({
-        level: fromSeverity(str(o["severity"])) ?? levels[kind] ?? 1,
-        count: num(o["count"]) || (Array.isArray(ev) ? ev.length : 0) || frames(o["frames"]).length,
-        source,
-        kind,
-        text: str(o["summary"]) || kind,
-        view,
-        frames: [...new Set([...frames(o["frames"]), ...evFrames])].slice(0, 10),
-      });
-    }
-  };
-  simple("dns", "DNS", "dns", dnsKind);
-  simple("dhcp", "DHCP", "dhcp", dhcpKind);
-  simple("icmp", "ICMP", "icmp", icmpKind);
-  simple("sip", "SIP", "sip", {});
-
-  const ov = tool("overview");
-  if (ov) {
-    for (const f of arr(ov["findings"]).map(obj)) {
-      const title = str(f["title"]);
-      const detail = str(f["detail"]);
-      const ev = obj(f["evidence"]);
-      out.push({
-        level: fromSeverity(str(f["severity"])) ?? 1,
-        count: num(ev["count"]) || num(ev["packets"]) || frames(f["frames"]).length,
-        source: "Overview",
-        kind: str(f["id"]),
-        text: title && detail ? `${title}: ${detail}` : title || detail || str(f["id"]),
-        view: "overview",
-        frames: frames(f["frames"]),
-      });
-    }
-  }
-
-  const cap = tool("capinfos");
-  if (cap) {
-    const warns = arr(cap["warnings"]).map((w) => (typeof w === "string" ? w : str(obj(w)["message"]) || JSON.stringify(w)));
-    for (const w of warns) {
-      out.push({ level: 2, count: 1, source: "Capture", kind: "warning", text: w, view: "capture", frames: [] });
-    }
-    const an = obj(cap["anomalies"]);
-    for (const k of Object.keys(an).sort()) {
-      const n = num(an[k]);
-      if (n > 0) out.push({ level: 1, count: n, source: "Capture", kind: k, text: `${fmt.count(n)} packets with ${k.replace(/_/g, " ")}`, view: "capture", frames: [] });
-    }
-  }
-
-  out.sort((a, b) => b.level - a.level || b.count - a.count || a.source.localeCompare(b.source) || a.kind.localeCompare(b.kind));
-  return out;
+/** framesText names a finding's first frames: "frame 12", "frames 3, 9, 40" and "(first 10)" when there are more. */
+export function framesText(f: Finding): string {
+  const list = f.frames.map(fmt.id).join(", ");
+  const first = f.count > f.frames.length && f.frames.length > 1 ? ` (first ${f.frames.length})` : "";
+  return (f.frames.length === 1 ? `frame ${list}` : `frames ${list}`) + first;
 }
 
 /** captureLine is the capture in one line: packets, duration, file type. */
 export function captureLine(report: Report): string {
   const { packets, rest } = captureParts(report);
-  return [`${packets} packets`, ...rest].join(" · ");
+  return [`${packets} ${packets === "1" ? "packet" : "packets"}`, ...rest].join(" · ");
 }
 
 /** captureParts gives the packet count (formatted) and the rest of the capture line. */
@@ -205,14 +89,111 @@ function captureParts(report: Report): { packets: string; rest: string[] } {
   return { packets: fmt.count(packets), rest: parts };
 }
 
-/** framesText names a finding's example frames ("frames 1–2011" for a first…last range). */
-export function framesText(f: Finding): string {
-  if (f.range && f.frames.length === 2) return `frames ${f.frames[0]}–${f.frames[1]}`;
-  return f.frames.length === 1 ? `frame ${f.frames[0]}` : `frames ${f.frames.join(", ")}`;
+/** SelectTab is the detail of "pcaplens:select-tab": the tab to open and the evidence to show there. */
+export interface SelectTab {
+  view: string;
+  frames?: number[];
+  subjects?: string[];
 }
 
-function selectTab(from: Element, view: string): void {
-  from.dispatchEvent(new CustomEvent("pcaplens:select-tab", { bubbles: true, detail: { view } }));
+function selectTab(from: Element, detail: SelectTab): void {
+  from.dispatchEvent(new CustomEvent<SelectTab>("pcaplens:select-tab", { bubbles: true, detail }));
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * evidence gives the predicates that pick a finding's rows in any table:
+ * `exact` matches a row naming one of the frames (a frame, *_frame or frames
+ * field) or a subject (any field whose text equals it, or is that host with a
+ * port; "stream 3" is the row with stream 3); `span` matches a row whose first_frame…last_frame holds a
+ * frame, for when nothing matched exactly.
+ */
+export function evidence(frames: readonly number[], subjects: readonly string[] = []): { exact: (row: unknown) => boolean; span: (row: unknown) => boolean } {
+  const fs = new Set(frames);
+  const subj = new Set(subjects);
+  const streams = new Set<number>();
+  for (const s of subjects) {
+    const m = /^(?:tcp\.stream\s*==\s*|stream\s+)(\d+)$/i.exec(s.trim());
+    if (m) streams.add(Number(m[1]));
+  }
+  const exact = (row: unknown): boolean => {
+    const r = row as Row;
+    if (typeof r !== "object" || r === null) return false;
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v === "number") {
+        if (fs.has(v) && (k === "frame" || k.endsWith("_frame"))) return true;
+        if (k === "stream" && streams.has(v)) return true;
+        if (subj.has(String(v))) return true;
+      } else if (typeof v === "string") {
+        if (subj.has(v)) return true;
+        // "10.0.0.1" names the endpoints "10.0.0.1:80" and "[2001:db8::1]:80" too.
+        const host = /^\[?([^\]]*?)\]?:\d+$/.exec(v)?.[1];
+        if (host !== undefined && subj.has(host)) return true;
+      } else if (Array.isArray(v) && k === "frames") {
+        if (v.some((x) => typeof x === "number" && fs.has(x))) return true;
+      }
+    }
+    return false;
+  };
+  const span = (row: unknown): boolean => {
+    const r = row as Row;
+    if (typeof r !== "object" || r === null) return false;
+    const a = r["first_frame"], b = r["last_frame"];
+    return typeof a === "number" && typeof b === "number" && frames.some((f) => f >= a && f <= b);
+  };
+  return { exact, span };
+}
+
+async function copyText(text: string, button: HTMLElement): Promise<void> {
+  const label = button.textContent;
+  try {
+    if (!navigator.clipboard) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy it";
+  }
+  window.setTimeout(() => (button.textContent = label), 1500);
+}
+
+function findingItem(f: Finding): HTMLElement {
+  const view = viewOf(f.tool);
+  const label = toolLabel(f.tool);
+  const summary = view
+    ? h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          title: `Show the evidence in the ${label} tab`,
+          onClick: (e: Event) => selectTab(e.currentTarget as Element, { view: view.id, frames: f.frames, subjects: f.subjects ?? [] }),
+        },
+        f.summary,
+      )
+    : h("span", null, f.summary);
+  const filter = f.filter
+    ? h(
+        "span",
+        { class: "finding-filter" },
+        h("code", { "data-key": "finding-filter" }, f.filter),
+        h(
+          "button",
+          { type: "button", class: "btn btn-small", title: "Copy this display filter, to paste into Wireshark's filter bar", onClick: (e: Event) => void copyText(f.filter!, e.currentTarget as HTMLElement) },
+          "Copy as Wireshark filter",
+        ),
+      )
+    : null;
+  return h(
+    "li",
+    { class: ["finding", `level-${f.severity}`], "data-finding": f.kind, "data-source": view?.id ?? f.tool, "data-severity": f.severity },
+    h("span", { class: "badge" }, f.severity),
+    h("span", { class: "finding-source" }, label),
+    summary,
+    f.count > 0 ? h("span", { class: "finding-count", title: "how many times the analysis saw it" }, `×${fmt.count(f.count)}`) : null,
+    f.frames.length > 0 ? h("span", { class: "finding-frames" }, framesText(f)) : null,
+    filter,
+  );
 }
 
 export const findingsView: View = {
@@ -221,6 +202,7 @@ export const findingsView: View = {
   tools: ["capinfos"],
   render(root: HTMLElement, report: Report): void {
     const cap = obj(report["capinfos"]);
+    const parts = captureParts(report);
     root.append(
       h(
         "p",
@@ -228,38 +210,21 @@ export const findingsView: View = {
         h("strong", null, str(cap["filename"]) || str(obj(report["overview"])["file"]) || "capture"),
         " — ",
         // The same data-key as the Capture tab's card: the figure tests and people read first.
-        h("span", { "data-key": "packet_count" }, captureParts(report).packets),
-        " packets · ",
-        captureParts(report).rest.join(" · "),
+        h("span", { "data-key": "packet_count" }, parts.packets),
+        parts.packets === "1" ? " packet · " : " packets · ",
+        parts.rest.join(" · "),
       ),
     );
-    const all = gatherFindings(report);
-    const list = h("ol", { class: "findings", "data-key": "findings" });
-    for (const f of all) {
-      const go = h(
-        "button",
-        { type: "button", class: "link", title: `open the ${f.source} tab`, onClick: (e: Event) => selectTab(e.currentTarget as Element, f.view) },
-        f.text,
-      );
-      list.append(
-        h(
-          "li",
-          { class: ["finding", `level-${levelName[f.level]}`], "data-finding": f.kind, "data-source": f.view },
-          h("span", { class: "badge" }, levelName[f.level]),
-          h("span", { class: "finding-source" }, f.source),
-          go,
-          f.count > 0 ? h("span", { class: "finding-count", title: "count as the analysis reports it" }, `×${fmt.count(f.count)}`) : null,
-          f.frames.length > 0 ? h("span", { class: "finding-frames" }, framesText(f)) : null,
-        ),
-      );
-    }
+    const all = findingsOf(report);
     const errors = Object.entries(report)
       .filter(([k, v]) => isToolError(v) && k !== "traffic_flow")
       .map(([k, v]) => `${k}: ${(v as { error: string }).error}`);
     root.append(
       section(
-        `Findings (${all.length})`,
-        all.length === 0 ? note("info", "No analysis reported anything unusual in this capture.") : list,
+        `Findings (${fmt.count(all.length)})`,
+        all.length === 0
+          ? h("p", { class: "findings-clean", "data-key": "findings-clean" }, cleanLine(report))
+          : h("ol", { class: "findings", "data-key": "findings" }, all.map(findingItem)),
         errors.length > 0 ? note("info", "Not run: ", errors.join("; ")) : null,
       ),
     );

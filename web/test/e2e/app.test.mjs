@@ -130,11 +130,15 @@ describe("app", () => {
       assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
       assert.match(await text(page, '[data-key="capture-line"]'), /2,011 packets/);
       const first = page.locator("#panel-findings .finding").first();
-      assert.equal(await first.getAttribute("data-finding"), "port_scan", "the port scan is not ranked first");
+      // The engine's ranked findings (report.findings): the scan, raised by a TCP analysis, comes first.
+      assert.match(await first.getAttribute("data-finding"), /^tcp\..*scan/, "the port scan is not ranked first");
+      assert.equal(await first.getAttribute("data-source"), "tcp");
       assert.match(await first.locator(".badge").textContent(), /high/);
       await first.locator("button.link").click();
       assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-tcp");
       assert.ok(await page.isVisible("#panel-tcp"));
+      // …at its evidence: rows of the TCP tab are highlighted.
+      await page.locator('#panel-tcp .tr[data-highlight="true"]').first().waitFor({ state: "visible" });
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -213,9 +213,9 @@ export async function text(page, selector) {
   return (await loc.first().textContent())?.trim() ?? "";
 }
 
-/** cliReport is what `pcaplens analyze` prints for a file (parsed). */
-export function cliReport(path, tools = "") {
-  const args = ["analyze", ...(tools ? ["--tools", tools] : []), path];
+/** cliReport is what `pcaplens analyze` prints for a file (parsed); flags are extra flags ("--detailed"). */
+export function cliReport(path, tools = "", flags = []) {
+  const args = ["analyze", ...(tools ? ["--tools", tools] : []), ...flags, path];
   const out = existsSync(bin)
     ? execFileSync(bin, args, { encoding: "utf8", maxBuffer: 1 << 28 })
     : execFileSync("go", ["run", "./cmd/pcaplens", ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
@@ -240,4 +240,30 @@ export function utcText(rfc3339, digits = 6) {
 export function foreignRequests(requests, url) {
   const origin = new URL(url).origin;
   return requests.filter((r) => !r.startsWith("data:") && !r.startsWith("blob:") && new URL(r).origin !== origin);
+}
+
+/**
+ * withFindings makes the page see `findings` as the report's top-level
+ * "findings" list (the engine's ranked analysis/finding.Finding values), so the
+ * Findings tab and Copy for AI can be tested against that contract on any
+ * capture: it wraps Worker so the result message's JSON gets the list, then
+ * reloads the page (build the list in Node, e.g. from cliReport: the page's
+ * policy forbids eval).
+ */
+export async function withFindings(page, findings) {
+  await page.addInitScript((list) => {
+    const Base = window.Worker;
+    window.Worker = class extends Base {
+      constructor(url, opts) {
+        super(url, opts);
+        this.addEventListener("message", (e) => {
+          if (!e.data || e.data.type !== "result") return;
+          const report = JSON.parse(e.data.json);
+          report.findings = list;
+          Object.defineProperty(e, "data", { value: { ...e.data, json: JSON.stringify(report) } });
+        });
+      }
+    };
+  }, findings);
+  await page.reload();
 }

@@ -1,0 +1,80 @@
+// The figures that say how much each analysis saw: the count on each tab
+// ("TCP 25", "DHCP 0") and the line a clean capture's Findings shows ("956
+// packets: 25 TCP connections, 14 DNS queries; nothing unusual"). Both read
+// the same report fields, here and nowhere else.
+import * as fmt from "../ui/format";
+import { isToolError, obj, type Report } from "../views/types";
+
+/** Tally is how many things an analysis saw, with the noun that names them. */
+export interface Tally {
+  n: number;
+  one: string;
+  many: string;
+}
+
+const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+
+function tool(report: Report, key: string): Record<string, unknown> | null {
+  const v = report[key];
+  return v === undefined || isToolError(v) ? null : obj(v);
+}
+
+/**
+ * tally gives the count shown on a view's tab, or null for views that always
+ * have content (Capture, Overview). Findings counts the report's findings.
+ */
+export function tally(viewId: string, report: Report): Tally | null {
+  switch (viewId) {
+    case "findings":
+      return { n: Array.isArray(report["findings"]) ? report["findings"].length : 0, one: "finding", many: "findings" };
+    case "tcp": {
+      const t = tool(report, "tcp_connections");
+      return t ? { n: num(obj(t["summary"])["total_connections"]), one: "TCP connection", many: "TCP connections" } : null;
+    }
+    case "dns": {
+      const t = tool(report, "dns");
+      return t ? { n: num(obj(t["statistics"])["queries"]), one: "DNS query", many: "DNS queries" } : null;
+    }
+    case "dhcp": {
+      const t = tool(report, "dhcp");
+      return t ? { n: num(t["dhcp_packets_found"]), one: "DHCP packet", many: "DHCP packets" } : null;
+    }
+    case "icmp": {
+      const t = tool(report, "icmp");
+      return t ? { n: num(t["icmp_packets_found"]), one: "ICMP packet", many: "ICMP packets" } : null;
+    }
+    case "sip": {
+      const t = tool(report, "sip");
+      return t ? { n: num(t["sip_messages"]), one: "SIP message", many: "SIP messages" } : null;
+    }
+  }
+  return null;
+}
+
+/** tallyText reads a tally in words: "25 TCP connections", "1 DNS query". */
+export function tallyText(t: Tally): string {
+  return fmt.plural(t.n, t.one, t.many);
+}
+
+/** seen lists what the analyses saw, biggest first in tab order: ["25 TCP connections", "14 DNS queries"]. */
+export function seen(report: Report): string[] {
+  return ["tcp", "dns", "dhcp", "icmp", "sip"]
+    .map((v) => tally(v, report))
+    .filter((t): t is Tally => t !== null && t.n > 0)
+    .map(tallyText);
+}
+
+/** packetCount is the capture's packet count (capinfos, else the overview). */
+export function packetCount(report: Report): number | null {
+  const v = tool(report, "capinfos")?.["packet_count"] ?? tool(report, "overview")?.["packets"];
+  return typeof v === "number" ? v : null;
+}
+
+/** cleanLine is what a capture without findings shows: what was seen, then "nothing unusual". */
+export function cleanLine(report: Report): string {
+  const parts = seen(report);
+  const p = packetCount(report);
+  const head = p === null ? "" : fmt.plural(p, "packet");
+  if (parts.length === 0) return `${head ? head + ": " : ""}no TCP, DNS, DHCP, ICMP or SIP traffic; nothing unusual.`;
+  return `${head ? head + ": " : ""}${parts.join(", ")}; nothing unusual.`;
+}
