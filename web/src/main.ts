@@ -10,7 +10,8 @@ import { h, clear, download, note, replace } from "./ui/dom";
 import { obj } from "./views/types";
 import * as fmt from "./ui/format";
 import { aiReport, defaultGuide } from "./app/aireport";
-import { evidence, findingsOf, type SelectTab } from "./views/findings";
+import { evidence, findingsOf } from "./views/findings";
+import type { SelectTab } from "./views/findinglist";
 import { packetCount, tally, tallyText } from "./app/figures";
 import { revealIn, setTimeOrigin } from "./ui/table";
 import { guides, guideById } from "./guides";
@@ -143,7 +144,7 @@ function packetsShort(n: number): string {
 function updateFileTab(s: FileSession): void {
   const p = s.progress;
   s.fileTabStatus.textContent =
-    s.state === "busy" ? (s.building ? "building" : p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? packetsShort(packetCount(s.result?.report ?? {}) ?? p.packets) : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
+    s.state === "busy" ? (s.building ? "building" : p.total > 0 ? fmt.percent(p.bytes / p.total, 0) : fmt.bytes(p.bytes)) : s.state === "report" ? packetsShort((s.result ? packetCount(s.result.report) : null) ?? p.packets) : s.state === "error" ? "error" : s.state === "cancelled" ? "cancelled" : "";
   s.fileTabWrap.dataset["state"] = s.state;
 }
 

@@ -3,7 +3,9 @@
 // key figures and its most relevant rows) followed by an investigation
 // guide, capped in size so a chat accepts it. Sections with nothing to say
 // are left out; text is shortened at a word, never mid-word.
-import { captureLine, findingsOf, framesText, toolLabel, type Finding } from "../views/findings";
+import { captureLine, findingsOf } from "../views/findings";
+import { framesText, toolLabel } from "../views/findinglist";
+import type { Finding } from "../views/types";
 import { arr, isToolError, obj, type Report } from "../views/types";
 import { guideById, guideMarkdown, type Guide } from "../guides";
 import * as fmt from "../ui/format";

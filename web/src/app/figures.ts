@@ -3,7 +3,7 @@
 // packets: 25 TCP connections, 14 DNS queries; nothing unusual"). Both read
 // the same report fields, here and nowhere else.
 import * as fmt from "../ui/format";
-import { isToolError, obj, type Report } from "../views/types";
+import { isToolError, type ErrorReport, type Report } from "../views/types";
 
 /** Tally is how many things an analysis saw, with the noun that names them. */
 export interface Tally {
@@ -12,11 +12,9 @@ export interface Tally {
   many: string;
 }
 
-const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-
-function tool(report: Report, key: string): Record<string, unknown> | null {
-  const v = report[key];
-  return v === undefined || isToolError(v) ? null : obj(v);
+/** ok is a tool's report, or null when the tool did not run or failed. */
+function ok<T extends object>(v: T | ErrorReport | undefined): T | null {
+  return v === undefined || isToolError(v) ? null : (v as T);
 }
 
 /**
@@ -26,26 +24,26 @@ function tool(report: Report, key: string): Record<string, unknown> | null {
 export function tally(viewId: string, report: Report): Tally | null {
   switch (viewId) {
     case "findings":
-      return { n: Array.isArray(report["findings"]) ? report["findings"].length : 0, one: "finding", many: "findings" };
+      return { n: Array.isArray(report.findings) ? report.findings.length : 0, one: "finding", many: "findings" };
     case "tcp": {
-      const t = tool(report, "tcp_connections");
-      return t ? { n: num(obj(t["summary"])["total_connections"]), one: "TCP connection", many: "TCP connections" } : null;
+      const t = ok(report.tcp_connections);
+      return t ? { n: t.summary.total_connections, one: "TCP connection", many: "TCP connections" } : null;
     }
     case "dns": {
-      const t = tool(report, "dns");
-      return t ? { n: num(obj(t["statistics"])["queries"]), one: "DNS query", many: "DNS queries" } : null;
+      const t = ok(report.dns);
+      return t ? { n: t.statistics.queries, one: "DNS query", many: "DNS queries" } : null;
     }
     case "dhcp": {
-      const t = tool(report, "dhcp");
-      return t ? { n: num(t["dhcp_packets_found"]), one: "DHCP packet", many: "DHCP packets" } : null;
+      const t = ok(report.dhcp);
+      return t ? { n: t.dhcp_packets_found, one: "DHCP packet", many: "DHCP packets" } : null;
     }
     case "icmp": {
-      const t = tool(report, "icmp");
-      return t ? { n: num(t["icmp_packets_found"]), one: "ICMP packet", many: "ICMP packets" } : null;
+      const t = ok(report.icmp);
+      return t ? { n: t.icmp_packets_found, one: "ICMP packet", many: "ICMP packets" } : null;
     }
     case "sip": {
-      const t = tool(report, "sip");
-      return t ? { n: num(t["sip_messages"]), one: "SIP message", many: "SIP messages" } : null;
+      const t = ok(report.sip);
+      return t ? { n: t.sip_messages, one: "SIP message", many: "SIP messages" } : null;
     }
   }
   return null;
@@ -66,8 +64,7 @@ export function seen(report: Report): string[] {
 
 /** packetCount is the capture's packet count (capinfos, else the overview). */
 export function packetCount(report: Report): number | null {
-  const v = tool(report, "capinfos")?.["packet_count"] ?? tool(report, "overview")?.["packets"];
-  return typeof v === "number" ? v : null;
+  return ok(report.capinfos)?.packet_count ?? ok(report.overview)?.packets ?? null;
 }
 
 /** cleanLine is what a capture without findings shows: what was seen, then "nothing unusual". */

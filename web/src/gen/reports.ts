@@ -177,6 +177,13 @@ export interface CapinfosReport {
   not_decoded: Record<string, number>;
   /** Anomalies counts packets by decoding problem. */
   anomalies: Record<string, number>;
+  /**
+   * Findings are the capture's problems: one per decoding anomaly
+   * ("capture.truncated_tcp"), link types not decoded, and file-level
+   * problems (cut short, damaged record), most serious first.
+   */
+  findings: Finding[];
+  caps: Cap[];
   warnings: string[];
 }
 
@@ -1033,31 +1040,29 @@ export interface OverviewEndpoint {
   rx_bytes: number;
 }
 
-/** OverviewFinding (overview.Finding) is an overview-specific observation. */
-export interface OverviewFinding {
-  id: string;
-  /** Severity is "info", "warning" or "critical". */
-  severity: string;
-  title: string;
-  detail: string;
-  /** Evidence holds the figures behind the finding. */
-  evidence: Record<string, unknown>;
-  /** Frames lists up to 10 example frame numbers. */
-  frames: number[];
-}
-
 /**
- * OverviewIOGraph (overview.IOGraph) holds per-bucket series, all of the same length. Bucket i covers
- * [Start + i*Interval, Start + (i+1)*Interval).
+ * OverviewIOGraph (overview.IOGraph) holds per-bucket series, all of the same length: bucket i covers
+ * [Start + i·Interval, Start + (i+1)·Interval). The interval is the
+ * narrowest of report.BucketLadder that covers the capture in at most
+ * report.MaxBuckets buckets; a coarser view is the sum of whole buckets.
+ * tcp_retransmissions.io_graph has the same axis.
  */
 export interface OverviewIOGraph {
-  /** Start is the first frame's time (epoch seconds; also RFC 3339 UTC and nanoseconds). */
+  /**
+   * Start is the start of the first bucket: epoch seconds, RFC 3339 UTC
+   * and epoch nanoseconds. It is aligned on a multiple of the interval.
+   */
   start: number;
-  start_utc?: string;
+  start_utc: string;
   start_ns: number;
-  /** Interval is the bucket width in seconds (IntervalNs in nanoseconds). */
+  /**
+   * Interval is the bucket width in seconds (IntervalNs in nanoseconds),
+   * one of BucketLadder.
+   */
   interval: number;
   interval_ns: number;
+  /** Buckets is the number of buckets (the length of every series). */
+  buckets: number;
   packets: number[];
   bits: number[];
   /** TCPSyn counts TCP segments with SYN set and ACK clear (connection attempts). */
@@ -1066,15 +1071,6 @@ export interface OverviewIOGraph {
   tcp_rst: number[];
   /** DNSErrors counts DNS responses over UDP with RCODE other than 0. */
   dns_errors: number[];
-}
-
-/** OverviewLimits (overview.Limits) says which caps were hit. */
-export interface OverviewLimits {
-  max_conversations: number;
-  max_endpoints: number;
-  max_buckets: number;
-  /** Dropped counts table updates lost to a full table, by table ("conversations.tcp", "endpoints.ip", …). */
-  dropped: Record<string, number>;
 }
 
 /** OverviewPHSRow (overview.PHSRow) is one node of the protocol hierarchy. */
@@ -1116,8 +1112,16 @@ export interface OverviewReport {
   conversations: Record<string, OverviewConversation[]>;
   endpoints: Record<string, OverviewEndpoint[]>;
   io_graph: OverviewIOGraph;
-  findings: OverviewFinding[];
-  limits: OverviewLimits;
+  /**
+   * Findings are the overview's findings (broadcasts, fragments, time
+   * going backwards), most serious first.
+   */
+  findings: Finding[];
+  /**
+   * Caps are the tables that were full: "conversations.tcp",
+   * "endpoints.ip", … with the table updates lost.
+   */
+  caps: Cap[];
   warnings: string[];
 }
 
@@ -1402,21 +1406,18 @@ export interface Spread {
   mean: number;
 }
 
-/** TCPAnomaliesReport (tcp.AnomaliesReport) is the tcp_anomalies report. */
+/**
+ * TCPAnomaliesReport (tcp.AnomaliesReport) is the tcp_anomalies report: the statistics behind the
+ * TCP findings, and the findings.
+ */
 export interface TCPAnomaliesReport {
   file: string;
   filter: TCPFilter;
   statistics: TCPAnomalyStatistics;
-  patterns: TCPPattern[];
-  summary: TCPAnomaliesSummary;
+  /** Findings are every TCP finding, most serious first. */
+  findings: Finding[];
+  caps: Cap[];
   warnings: string[];
-}
-
-/** TCPAnomaliesSummary (tcp.AnomaliesSummary) is tcp_anomalies.summary. */
-export interface TCPAnomaliesSummary {
-  total_patterns: number;
-  by_category: Record<string, number>;
-  notable_observations: string[];
 }
 
 /** TCPAnomalyStatistics (tcp.AnomalyStatistics) is tcp_anomalies.statistics. */
@@ -1498,13 +1499,18 @@ export interface TCPConnectionsReport {
   connections: TCPConnRow[];
   /** Servers compares both directions of the busiest servers (top 20). */
   servers: TCPServerFlow[];
-  issues: string[];
+  caps: Cap[];
   warnings: string[];
 }
 
 /** TCPConnectionsSummary (tcp.ConnectionsSummary) is tcp_connections.summary. */
 export interface TCPConnectionsSummary {
   total_connections: number;
+  /**
+   * ConnectionAttempts counts the connections that began with a client's
+   * SYN: SuccessfulHandshakes + FailedHandshakes, the denominator of both.
+   */
+  connection_attempts: number;
   successful_handshakes: number;
   failed_handshakes: number;
   established_connections: number;
@@ -1524,16 +1530,6 @@ export interface TCPDirStats {
   payload_bytes?: number;
   data_packets?: number;
   retransmissions?: number;
-}
-
-/** TCPEvidence (tcp.Evidence) backs a pattern with what was seen. */
-export interface TCPEvidence {
-  count: number;
-  connections: number[];
-  /** MoreConnections is how many involved connections are not listed. */
-  more_connections?: number;
-  first_frame: number;
-  last_frame: number;
 }
 
 /** TCPFilter (tcp.Filter) is the server_ip/server_port restriction of the reports. */
@@ -1572,6 +1568,7 @@ export interface TCPFlowReport {
   server_to_client: TCPFlowDirection;
   analysis: TCPFlowAnalysis;
   timing: TCPFlowTiming;
+  caps: Cap[];
   warnings: string[];
 }
 
@@ -1579,25 +1576,55 @@ export interface TCPFlowReport {
 export interface TCPFlowTiming {
   connections: number;
   handshakes_completed: number;
-  initial_rtt_seconds: TCPSpread | null;
-  syn_to_syn_ack_seconds: TCPSpread | null;
-  first_response_seconds: TCPSpread | null;
+  initial_rtt_seconds: Spread | null;
+  syn_to_syn_ack_seconds: Spread | null;
+  first_response_seconds: Spread | null;
 }
 
-/** TCPPattern (tcp.Pattern) is one observation of tcp_anomalies. */
-export interface TCPPattern {
-  pattern: string;
-  category: string;
-  observations: number;
-  description: string;
-  evidence: TCPEvidence;
+/**
+ * TCPIOGraph (tcp.IOGraph) is tcp_retransmissions.io_graph: per bucket, TCP packets and the
+ * retransmissions among them. Its axis is the overview's (report.Grid fed
+ * every frame's time), so the two line up bucket for bucket.
+ */
+export interface TCPIOGraph {
+  /**
+   * Start is the start of the first bucket: epoch seconds, RFC 3339 UTC
+   * and epoch nanoseconds. It is aligned on a multiple of the interval.
+   */
+  start: number;
+  start_utc: string;
+  start_ns: number;
+  /**
+   * Interval is the bucket width in seconds (IntervalNs in nanoseconds),
+   * one of BucketLadder.
+   */
+  interval: number;
+  interval_ns: number;
+  /** Buckets is the number of buckets (the length of every series). */
+  buckets: number;
+  packets: number[];
+  retransmissions: number[];
+  fast: number[];
+  spurious: number[];
 }
 
 /** TCPRSTDistribution (tcp.RSTDistribution) says who sent the RSTs. */
 export interface TCPRSTDistribution {
+  /** BySource counts RST packets by sender address (the 20 busiest). */
   by_source: Record<string, number>;
+  /**
+   * ByDirection counts RST packets: "to_server" (sent by the client),
+   * "from_server" (sent by the server).
+   */
   by_direction: Record<string, number>;
+  /** ConnectionsWithRST counts the connections with a RST (reset_connections). */
   connections_with_rst: number;
+  /**
+   * ResetBy splits those connections by who sent a RST: "client" (only
+   * the client), "server" (only the server), "both"; the three add up to
+   * ConnectionsWithRST.
+   */
+  reset_by: Record<string, number>;
 }
 
 /** TCPRetransConn (tcp.RetransConn) is one row of tcp_retransmissions.by_connection. */
@@ -1620,16 +1647,25 @@ export interface TCPRetransReport {
   filter: TCPFilter;
   total_packets: number;
   total_retransmissions: number;
-  retransmission_rate: number;
+  /**
+   * RetransmissionRate and DataRetransmissionRate are null when there
+   * is nothing to divide by (no TCP packets, no data segments).
+   */
+  retransmission_rate: number | null;
   data_segments: number;
   retransmitted_data_segments: number;
-  data_retransmission_rate: number;
+  data_retransmission_rate: number | null;
   threshold: number;
   exceeds_threshold: boolean;
   by_kind: Record<string, number>;
   by_connection: TCPRetransConn[];
   summary: TCPRetransSummary;
-  per_second: TCPSecondPoint[];
+  /**
+   * IOGraph covers every TCP packet; it is empty (no buckets) when a
+   * server filter is set.
+   */
+  io_graph: TCPIOGraph;
+  caps: Cap[];
   warnings: string[];
 }
 
@@ -1637,7 +1673,8 @@ export interface TCPRetransReport {
 export interface TCPRetransStats {
   total: number;
   by_connection: Record<string, number>;
-  rate: number;
+  /** Rate is Total / TCP packets; null without TCP packets. */
+  rate: number | null;
 }
 
 /** TCPRetransSummary (tcp.RetransSummary) is tcp_retransmissions.summary. */
@@ -1646,17 +1683,6 @@ export interface TCPRetransSummary {
   worst_retrans_rate: number;
   connections_above_threshold: number;
   connections_with_retransmissions: number;
-}
-
-/** TCPSecondPoint (tcp.SecondPoint) is one second of the retransmission series. */
-export interface TCPSecondPoint {
-  epoch: number;
-  time: string;
-  packets: number;
-  retransmissions: number;
-  fast: number;
-  spurious: number;
-  rate: number;
 }
 
 /**
@@ -1672,14 +1698,6 @@ export interface TCPServerFlow {
   server_to_client: TCPFlowDirection;
   analysis: TCPFlowAnalysis;
   timing: TCPFlowTiming;
-}
-
-/** TCPSpread (tcp.Spread) is min/median/max of a set of durations in seconds. */
-export interface TCPSpread {
-  count: number;
-  min: number;
-  median: number;
-  max: number;
 }
 
 /**

@@ -1,55 +1,92 @@
-// One analysis's findings and caps, as its own tab shows them: the same
-// items the Findings tab ranks across analyses (analysis/finding in Go),
-// each with its severity, count, first frames and, where one exists, the
-// Wireshark display filter that selects its packets.
+// Findings as every tab shows them: the Findings tab ranks all of them, each
+// analysis's tab lists its own, and "Copy for AI" writes them. One renderer:
+// severity, tool, summary (a link to the rows it is about), count, first
+// frames and, where one exists, the Wireshark display filter with a button
+// that copies it.
 import { h, note, section } from "../ui/dom";
 import * as fmt from "../ui/format";
-import type { Cap, Finding } from "./types";
-import { id } from "./text";
+import { views } from "./index";
+import type { Cap, Finding, View } from "./types";
 
-/** framesText names a finding's first frames ("frame 7", "frames 1, 4, 9 …"). */
+/** framesText names a finding's first frames: "frame 12", "frames 3, 9, 40" and "(first 10)" when there are more. */
 export function framesText(f: Finding): string {
-  if (f.frames.length === 0) return "";
-  const more = f.count > f.frames.length && f.frames.length > 1 ? " …" : "";
-  return f.frames.length === 1 ? `frame ${id(f.frames[0])}` : `frames ${f.frames.map(id).join(", ")}${more}`;
+  const list = f.frames.map(fmt.id).join(", ");
+  const first = f.count > f.frames.length && f.frames.length > 1 ? ` (first ${f.frames.length})` : "";
+  return (f.frames.length === 1 ? `frame ${list}` : `frames ${list}`) + first;
 }
 
-/** copyFilterButton copies a finding's display filter to the clipboard. */
-export function copyFilterButton(filter: string): HTMLElement {
-  const b = h(
-    "button",
-    {
-      type: "button",
-      class: "link copy-filter",
-      title: `Copy the Wireshark display filter: ${filter}`,
-      "data-filter": filter,
-      onClick: async () => {
-        try {
-          await navigator.clipboard.writeText(filter);
-          b.textContent = "Copied";
-        } catch {
-          b.textContent = "Copy failed";
-        }
-        setTimeout(() => (b.textContent = "Copy as Wireshark filter"), 1500);
-      },
-    },
-    "Copy as Wireshark filter",
-  );
-  return b;
+/** viewOf is the tab that holds a tool's evidence: the view that reads that tool ("tcp_anomalies" → "tcp"). */
+export function viewOf(tool: string): View | undefined {
+  // The registry imports the views, which import this module: read it only when called.
+  return views.find((v) => v !== undefined && v.id !== "findings" && (v.tools as readonly string[]).includes(tool));
 }
 
-/** findingItem renders one finding as a list item. */
-export function findingItem(f: Finding, extra?: HTMLElement | null): HTMLElement {
+/** toolLabel names a finding's tool as its tab does ("TCP", "Capture"). */
+export function toolLabel(tool: string): string {
+  return viewOf(tool)?.title ?? tool;
+}
+
+/** SelectTab is the detail of "pcaplens:select-tab": the tab to open and the evidence to show there. */
+export interface SelectTab {
+  view: string;
+  frames?: number[];
+  subjects?: string[];
+}
+
+function selectTab(from: Element, detail: SelectTab): void {
+  from.dispatchEvent(new CustomEvent<SelectTab>("pcaplens:select-tab", { bubbles: true, detail }));
+}
+
+async function copyText(text: string, button: HTMLElement): Promise<void> {
+  const label = button.textContent;
+  try {
+    if (!navigator.clipboard) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy it";
+  }
+  window.setTimeout(() => (button.textContent = label), 1500);
+}
+
+/** findingItem renders one finding as a list item; its summary opens the rows it is about. */
+export function findingItem(f: Finding): HTMLElement {
+  const view = viewOf(f.tool);
+  const label = toolLabel(f.tool);
+  const summary = view
+    ? h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          title: `Show the evidence in the ${label} tab`,
+          onClick: (e: Event) => selectTab(e.currentTarget as Element, { view: view.id, frames: f.frames, subjects: f.subjects ?? [] }),
+        },
+        f.summary,
+      )
+    : h("span", null, f.summary);
+  const filter = f.filter
+    ? h(
+        "span",
+        { class: "finding-filter" },
+        h("code", { "data-key": "finding-filter" }, f.filter),
+        h(
+          "button",
+          { type: "button", class: "btn btn-small", title: "Copy this display filter, to paste into Wireshark's filter bar", onClick: (e: Event) => void copyText(f.filter!, e.currentTarget as HTMLElement) },
+          "Copy as Wireshark filter",
+        ),
+      )
+    : null;
   return h(
     "li",
-    { class: ["finding", `level-${f.severity}`], "data-finding": f.kind, "data-source": f.tool },
+    { class: ["finding", `level-${f.severity}`], "data-finding": f.kind, "data-source": view?.id ?? f.tool, "data-severity": f.severity },
     h("span", { class: "badge" }, f.severity),
-    extra ?? h("span", { class: "finding-summary" }, fmt.text(f.summary)),
+    h("span", { class: "finding-source" }, label),
+    summary,
     f.count > 0 ? h("span", { class: "finding-count", title: "how many times the analysis saw it" }, `×${fmt.count(f.count)}`) : null,
     f.frames.length > 0 ? h("span", { class: "finding-frames" }, framesText(f)) : null,
-    f.subjects && f.subjects.length > 0 ? h("span", { class: "finding-subjects muted" }, f.subjects.map(fmt.text).join(", ")) : null,
-    f.filter ? h("code", { class: "finding-filter" }, f.filter) : null,
-    f.filter ? copyFilterButton(f.filter) : null,
+    f.subjects && f.subjects.length > 0 ? h("span", { class: "finding-subjects muted" }, f.subjects.join(", ")) : null,
+    filter,
   );
 }
 

@@ -9,63 +9,12 @@
 import { h, note, section } from "../ui/dom";
 import * as fmt from "../ui/format";
 import { cleanLine } from "../app/figures";
-import { views } from "./index";
-import { arr, isToolError, obj, type Report, type View } from "./types";
+import { findingItem } from "./findinglist";
+import { isToolError, type Finding, type Report, type View } from "./types";
 
-/** Severity is a finding's severity, decided by the analyzer that raised it. */
-export type Severity = "high" | "medium" | "low" | "info";
-
-/** Finding is one entry of the report's "findings" list (analysis/finding.Finding). */
-export interface Finding {
-  kind: string;
-  severity: Severity;
-  tool: string;
-  summary: string;
-  count: number;
-  frames: number[];
-  filter?: string;
-  subjects?: string[];
-}
-
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const severities: readonly Severity[] = ["high", "medium", "low", "info"];
-
-/** findingsOf reads the report's findings, in the engine's order (ranked), defensively. */
+/** findingsOf reads the report's findings, in the engine's order (ranked). */
 export function findingsOf(report: Report): Finding[] {
-  return arr(report["findings"]).map((v) => {
-    const o = obj(v);
-    const sev = str(o["severity"]) as Severity;
-    const f: Finding = {
-      kind: str(o["kind"]),
-      severity: severities.includes(sev) ? sev : "info",
-      tool: str(o["tool"]),
-      summary: str(o["summary"]) || str(o["kind"]),
-      count: typeof o["count"] === "number" ? o["count"] : 0,
-      frames: arr(o["frames"]).filter((x): x is number => typeof x === "number"),
-    };
-    if (str(o["filter"])) f.filter = str(o["filter"]);
-    const subjects = arr(o["subjects"]).filter((x): x is string => typeof x === "string");
-    if (subjects.length > 0) f.subjects = subjects;
-    return f;
-  });
-}
-
-/** viewOf is the tab that holds a tool's evidence: the view that reads that tool ("tcp_anomalies" → "tcp"). */
-export function viewOf(tool: string): View | undefined {
-  // views imports this module: when this module is loaded first, its own entry is not set yet.
-  return views.find((v) => v !== undefined && v.id !== "findings" && v.tools.includes(tool));
-}
-
-/** toolLabel names a finding's tool as its tab does ("TCP", "Capture"). */
-export function toolLabel(tool: string): string {
-  return viewOf(tool)?.title ?? tool;
-}
-
-/** framesText names a finding's first frames: "frame 12", "frames 3, 9, 40" and "(first 10)" when there are more. */
-export function framesText(f: Finding): string {
-  const list = f.frames.map(fmt.id).join(", ");
-  const first = f.count > f.frames.length && f.frames.length > 1 ? ` (first ${f.frames.length})` : "";
-  return (f.frames.length === 1 ? `frame ${list}` : `frames ${list}`) + first;
+  return Array.isArray(report.findings) ? report.findings : [];
 }
 
 /** captureLine is the capture in one line: packets, duration, file type. */
@@ -76,28 +25,24 @@ export function captureLine(report: Report): string {
 
 /** captureParts gives the packet count (formatted) and the rest of the capture line. */
 function captureParts(report: Report): { packets: string; rest: string[] } {
-  const cap = isToolError(report["capinfos"]) ? {} : obj(report["capinfos"]);
-  const ov = isToolError(report["overview"]) ? {} : obj(report["overview"]);
-  const packets = cap["packet_count"] ?? ov["packets"];
-  const dur = cap["capture_duration_seconds"] ?? ov["duration"];
-  const type = str(cap["file_type"]) || str(cap["file_format"]);
-  const encap = str(cap["file_encapsulation_name"]) || str(cap["file_encapsulation"]);
+  const cap = report.capinfos && !isToolError(report.capinfos) ? report.capinfos : undefined;
+  const ov = report.overview && !isToolError(report.overview) ? report.overview : undefined;
+  const packets = cap?.packet_count ?? ov?.packets;
+  const dur = cap?.capture_duration_seconds ?? ov?.duration;
   const parts = [`over ${fmt.duration(dur)}`];
+  const type = cap?.file_type || cap?.file_format;
+  const encap = cap?.file_encapsulation_name || cap?.file_encapsulation;
   if (type) parts.push(type);
   if (encap) parts.push(encap);
-  if (typeof cap["file_size_bytes"] === "number") parts.push(fmt.bytes(cap["file_size_bytes"]));
+  if (cap) parts.push(fmt.bytes(cap.file_size_bytes));
   return { packets: fmt.count(packets), rest: parts };
 }
 
-/** SelectTab is the detail of "pcaplens:select-tab": the tab to open and the evidence to show there. */
-export interface SelectTab {
-  view: string;
-  frames?: number[];
-  subjects?: string[];
-}
-
-function selectTab(from: Element, detail: SelectTab): void {
-  from.dispatchEvent(new CustomEvent<SelectTab>("pcaplens:select-tab", { bubbles: true, detail }));
+/** fileName is the capture's name as the reports give it. */
+function fileName(report: Report): string {
+  if (report.capinfos && !isToolError(report.capinfos) && report.capinfos.filename) return report.capinfos.filename;
+  if (report.overview && !isToolError(report.overview) && report.overview.file) return report.overview.file;
+  return "capture";
 }
 
 type Row = Record<string, unknown>;
@@ -145,69 +90,17 @@ export function evidence(frames: readonly number[], subjects: readonly string[] 
   return { exact, span };
 }
 
-async function copyText(text: string, button: HTMLElement): Promise<void> {
-  const label = button.textContent;
-  try {
-    if (!navigator.clipboard) throw new Error("no clipboard");
-    await navigator.clipboard.writeText(text);
-    button.textContent = "Copied";
-  } catch {
-    button.textContent = "Select and copy it";
-  }
-  window.setTimeout(() => (button.textContent = label), 1500);
-}
-
-function findingItem(f: Finding): HTMLElement {
-  const view = viewOf(f.tool);
-  const label = toolLabel(f.tool);
-  const summary = view
-    ? h(
-        "button",
-        {
-          type: "button",
-          class: "link",
-          title: `Show the evidence in the ${label} tab`,
-          onClick: (e: Event) => selectTab(e.currentTarget as Element, { view: view.id, frames: f.frames, subjects: f.subjects ?? [] }),
-        },
-        f.summary,
-      )
-    : h("span", null, f.summary);
-  const filter = f.filter
-    ? h(
-        "span",
-        { class: "finding-filter" },
-        h("code", { "data-key": "finding-filter" }, f.filter),
-        h(
-          "button",
-          { type: "button", class: "btn btn-small", title: "Copy this display filter, to paste into Wireshark's filter bar", onClick: (e: Event) => void copyText(f.filter!, e.currentTarget as HTMLElement) },
-          "Copy as Wireshark filter",
-        ),
-      )
-    : null;
-  return h(
-    "li",
-    { class: ["finding", `level-${f.severity}`], "data-finding": f.kind, "data-source": view?.id ?? f.tool, "data-severity": f.severity },
-    h("span", { class: "badge" }, f.severity),
-    h("span", { class: "finding-source" }, label),
-    summary,
-    f.count > 0 ? h("span", { class: "finding-count", title: "how many times the analysis saw it" }, `×${fmt.count(f.count)}`) : null,
-    f.frames.length > 0 ? h("span", { class: "finding-frames" }, framesText(f)) : null,
-    filter,
-  );
-}
-
 export const findingsView: View = {
   id: "findings",
   title: "Findings",
   tools: ["capinfos"],
   render(root: HTMLElement, report: Report): void {
-    const cap = obj(report["capinfos"]);
     const parts = captureParts(report);
     root.append(
       h(
         "p",
         { class: "capture-line", "data-key": "capture-line" },
-        h("strong", null, str(cap["filename"]) || str(obj(report["overview"])["file"]) || "capture"),
+        h("strong", null, fileName(report)),
         " — ",
         // The same data-key as the Capture tab's card: the figure tests and people read first.
         h("span", { "data-key": "packet_count" }, parts.packets),
@@ -224,7 +117,7 @@ export const findingsView: View = {
         `Findings (${fmt.count(all.length)})`,
         all.length === 0
           ? h("p", { class: "findings-clean", "data-key": "findings-clean" }, cleanLine(report))
-          : h("ol", { class: "findings", "data-key": "findings" }, all.map(findingItem)),
+          : h("ol", { class: "findings", "data-key": "findings" }, all.map((f) => findingItem(f))),
         errors.length > 0 ? note("info", "Not run: ", errors.join("; ")) : null,
       ),
     );

@@ -1,7 +1,8 @@
 // The "Overview" tab: the overview's own findings, the protocol hierarchy
 // (tshark -z io,phs) as an indented table with bars, the I/O graph (packets/s
-// and bits/s, and a trouble chart: tcp_retransmissions' retransmissions per
-// second with the overview's TCP RST and DNS errors per second; clicking
+// and bits/s, and a trouble chart: tcp_retransmissions' retransmissions with
+// the overview's TCP RST and DNS errors, all on one bucket grid, with an
+// interval selector; clicking
 // a moment filters the conversation and endpoint tables to what was active
 // then, dragging a range zooms and filters to it), and the
 // conversations and endpoints tables (IPv4, IPv6, TCP, UDP). It renders the
@@ -9,10 +10,11 @@
 import { h, note, section, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { createTable, type Column } from "../ui/table";
-import { timeSeries, type TimeSeriesOptions } from "../ui/chart";
+import { intervalCharts } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewFinding, type OverviewPHSRow, type Report, type View } from "./types";
+import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewPHSRow, type Report, type View } from "./types";
 import { id } from "./text";
+import { capsNote, findingsSection } from "./findinglist";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -99,28 +101,6 @@ function hierarchyBlock(rows: OverviewPHSRow[]): HTMLElement {
   );
 }
 
-function findingsBlock(list: OverviewFinding[]): HTMLElement | null {
-  if (list.length === 0) return null;
-  return section(
-    `Findings (${list.length})`,
-    h(
-      "ul",
-      { class: "ov-findings" },
-      list.map((f) => {
-        const frames = f.frames;
-        return h(
-          "li",
-          { "data-finding": fmt.text(f.id) },
-          h("strong", null, `${fmt.text(f.severity)}: ${fmt.text(f.title)}`),
-          " ",
-          fmt.text(f.detail),
-          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((x) => id(x)).join(", ")})`) : null,
-        );
-      }),
-    ),
-  );
-}
-
 function render(root: HTMLElement, report: Report): void {
   const d = report.overview;
   if (isToolError(d) || !d) {
@@ -139,12 +119,9 @@ function render(root: HTMLElement, report: Report): void {
       { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(convs.tcp?.length ?? 0)} / ${fmt.count(convs.udp?.length ?? 0)}`) },
     ]),
   );
-  const dropped = Object.entries(d.limits.dropped);
-  if (dropped.length > 0) {
-    root.append(note("warn", h("strong", null, "Tables full: "), dropped.map(([k, x]) => `${k}: ${fmt.count(x)} updates dropped`).join("; ")));
-  }
-  const fb = findingsBlock(d.findings);
-  if (fb) root.append(fb);
+  const caps = capsNote(d.caps);
+  if (caps) root.append(caps);
+  if (d.findings.length > 0) root.append(findingsSection(d.findings));
   root.append(hierarchyBlock(d.protocol_hierarchy));
 
   // Tables, filtered to a moment (a click on an I/O chart) or a range (a drag).
@@ -212,15 +189,33 @@ function render(root: HTMLElement, report: Report): void {
     }
   };
 
-  /**
-   * ioChart wires a chart to the filter: a drag zooms and filters to the range,
-   * a click (not the end of a drag) filters to that moment, and a double-click
-   * (which also resets the zoom) clears the filter.
-   */
-  const ioChart = (o: Omit<TimeSeriesOptions, "onSelect" | "onClick">): HTMLElement => {
+  // The I/O graph: every series on the overview's one bucket grid (the TCP
+  // retransmissions on the same grid, from tcp_retransmissions), summed into
+  // the interval chosen above the charts. A drag zooms and filters to the
+  // range, a click (not the end of a drag) filters to that moment, and a
+  // double-click (which also resets the zoom) clears the filter.
+  const g = d.io_graph;
+  if (g.buckets > 0 && g.interval > 0) {
+    const tr = report.tcp_retransmissions;
+    const rg = tr === undefined || isToolError(tr) ? null : tr.io_graph;
+    const retrans = rg && rg.start_ns === g.start_ns && rg.interval_ns === g.interval_ns && rg.buckets === g.buckets ? rg.retransmissions : null;
     let dragged = false;
-    const el = timeSeries({
-      ...o,
+    const charts = intervalCharts({
+      start: g.start,
+      finest: g.interval,
+      charts: [
+        { title: "Packets/s", bars: true, yLabel: "packets/s", series: [{ label: "packets/s", counts: g.packets, format: (y) => fmt.rate(y) }] },
+        { title: "Bits/s", yLabel: "bits/s", series: [{ label: "bits/s", counts: g.bits, format: (y) => fmt.bitRate(y) }] },
+        {
+          title: "TCP and DNS trouble",
+          yLabel: "per second",
+          series: [
+            ...(retrans ? [{ label: "retransmissions/s", counts: retrans }] : []),
+            { label: "TCP RST/s", counts: g.tcp_rst },
+            { label: "DNS errors/s", counts: g.dns_errors },
+          ],
+        },
+      ],
       onSelect: (from, to) => {
         dragged = true;
         setFilter({ from, to });
@@ -229,44 +224,13 @@ function render(root: HTMLElement, report: Report): void {
         if (!dragged) setFilter({ from: at, to: at });
       },
     });
-    el.addEventListener("mousedown", () => (dragged = false), { capture: true });
-    el.addEventListener("dblclick", () => setFilter(null));
-    return el;
-  };
-
-  const g = d.io_graph;
-  const start = n(g.start);
-  const step = n(g.interval);
-  const packets = g.packets;
-  if (packets.length > 0 && step > 0) {
-    const x = packets.map((_, i) => start + i * step);
-    const perSec = (a: number[]) => a.map((y) => y / step);
-    const width = fmt.duration(step);
+    charts.addEventListener("mousedown", () => (dragged = false), { capture: true });
+    charts.addEventListener("dblclick", () => setFilter(null));
     root.append(
       section(
         "I/O graph",
-        h("p", { class: "muted" }, `Buckets of ${width}. Click a moment to filter the conversations and endpoints to those active then; drag to zoom and filter to a range; double-click to reset.`),
-        h(
-          "div",
-          { class: "chart-row" },
-          ioChart({
-            title: "Packets/s",
-            x,
-            bars: true,
-            series: [{ label: "packets/s", values: perSec(packets), format: (y) => fmt.rate(y) }],
-            yLabel: "packets/s",
-          }),
-          ioChart({
-            title: "Bits/s",
-            x,
-            series: [{ label: "bits/s", values: perSec(g.bits), format: (y) => fmt.bitRate(y) }],
-            yLabel: "bits/s",
-          }),
-          ioChart(troubleChart(report, x, step, width, [
-            { label: "TCP RST/s", values: perSec(g.tcp_rst) },
-            { label: "DNS errors/s", values: perSec(g.dns_errors) },
-          ])),
-        ),
+        h("p", { class: "muted" }, "Click a moment to filter the conversations and endpoints to those active then; drag to zoom and filter to a range; double-click to reset."),
+        charts,
         filterBars[0],
       ),
     );
@@ -288,52 +252,6 @@ function render(root: HTMLElement, report: Report): void {
   );
 }
 
-/**
- * troubleChart lays the overview's per-bucket trouble series (already per
- * second) and tcp_retransmissions.per_second (1 s buckets) on one time axis:
- * the union of both series' bucket starts, each series showing at every x the
- * value of its own bucket that holds x (a lookup, no arithmetic on the
- * figures). Without the tcp_retransmissions report the series is left out.
- */
-function troubleChart(report: Report, x: number[], step: number, width: string, overview: { label: string; values: number[] }[]): Omit<TimeSeriesOptions, "onSelect" | "onClick"> {
-  const tr = report.tcp_retransmissions;
-  const perSecond = tr === undefined || isToolError(tr) ? [] : tr.per_second;
-  const retrans = new Map<number, number>();
-  for (const p of perSecond) retrans.set(p.epoch, p.retransmissions);
-  const perBucket = (y: number) => fmt.num(y, 2);
-  if (retrans.size === 0) {
-    return {
-      title: "TCP and DNS trouble",
-      x,
-      series: overview.map((s) => ({ label: `${s.label} (${width} buckets)`, values: s.values, format: perBucket })),
-      yLabel: "per second",
-    };
-  }
-  const own = new Map<number, number>(x.map((t, i) => [t, i]));
-  const xs = [...new Set([...x, ...retrans.keys()])].sort((a, b) => a - b);
-  const start = x[0] ?? 0;
-  const bucketOf = (t: number): number => {
-    const i = own.get(t);
-    if (i !== undefined) return i;
-    return Math.floor((t - start) / step);
-  };
-  return {
-    title: "TCP and DNS trouble",
-    x: xs,
-    series: [
-      { label: "retransmissions/s (1 s buckets)", values: xs.map((t) => retrans.get(Math.floor(t)) ?? 0), format: perBucket },
-      ...overview.map((s) => ({
-        label: `${s.label} (${width} buckets)`,
-        values: xs.map((t) => {
-          const i = bucketOf(t);
-          return i >= 0 && i < s.values.length ? (s.values[i] ?? null) : null;
-        }),
-        format: perBucket,
-      })),
-    ],
-    yLabel: "per second",
-  };
-}
 
 /** overviewView renders the overview report. */
 export const overviewView: View = {

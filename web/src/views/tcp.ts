@@ -4,7 +4,7 @@
 import { h, keyValue, note, section, svg, warnings, replace, type Child } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
-import { timeSeries } from "../ui/chart";
+import { intervalCharts } from "../ui/chart";
 import * as fmt from "../ui/format";
 import {
   columns,
@@ -13,14 +13,14 @@ import {
   type TCPConnRow,
   type TCPFlowDirection,
   type TCPFlowReport,
-  type TCPPattern,
   type TCPRetransConn,
   type TCPServerFlow,
-  type TCPSpread,
+  type Spread,
   type TCPTrace,
   type View,
 } from "./types";
 import { id, plural, words } from "./text";
+import { capsNote, findingsSection } from "./findinglist";
 
 /** field renders a value with a data-key attribute so tests can read it off the page. */
 function field(key: string, ...children: Child[]): HTMLElement {
@@ -201,37 +201,6 @@ function detail(r: TCPConnRow): HTMLElement {
   );
 }
 
-function patternsBlock(list: TCPPattern[], show: (stream: number) => void): HTMLElement {
-  if (list.length === 0) return section("Patterns", h("p", { class: "muted" }, "No pattern observed."));
-  return section(
-    `Patterns (${list.length})`,
-    h(
-      "ul",
-      { class: "tcp-patterns" },
-      list.map((p) => {
-        const e = p.evidence;
-        const streams = e.connections;
-        const more = n(e.more_connections);
-        return h(
-          "li",
-          { "data-pattern": fmt.text(p.pattern) },
-          h("strong", null, words(p.pattern)),
-          " ",
-          h("small", { class: "muted" }, `(${words(p.category)})`),
-          h("p", null, fmt.text(p.description)),
-          h(
-            "p",
-            { class: "muted" },
-            `${fmt.count(e.count)} observed, frames ${id(e.first_frame)} – ${id(e.last_frame)}; streams: `,
-            streams.map((s, i) => [i > 0 ? " " : "", h("button", { class: "link", type: "button", onclick: () => show(s) }, id(s))]),
-            more > 0 ? ` and ${fmt.count(more)} more` : "",
-          ),
-        );
-      }),
-    ),
-  );
-}
-
 /** flowFigures are the per-direction figures of a traffic-flow comparison, in display order. */
 const flowFigures = ["packet_count", "byte_count", "payload_bytes", "data_packets", "syn_count", "fin_count", "rst_count", "retransmissions"] as const satisfies readonly (keyof TCPFlowDirection)[];
 type FlowFigure = (typeof flowFigures)[number];
@@ -246,7 +215,7 @@ function ratioText(r: number): string {
   return r >= 1 ? `${fmt.num(r, 1)} : 1` : `1 : ${fmt.num(1 / r, 1)}`;
 }
 
-function spread(s: TCPSpread | null): string {
+function spread(s: Spread | null): string {
   return s ? `${rtt(s.min)} / ${rtt(s.median)} / ${rtt(s.max)} (${fmt.count(s.count)})` : "—";
 }
 
@@ -449,10 +418,9 @@ function render(root: HTMLElement, report: Report): void {
       },
     ]),
   );
-  const issues = c.issues;
-  if (issues.length > 0) root.append(section("Observations", h("ul", { class: "tcp-issues" }, issues.map((t) => h("li", null, t)))));
-
-  root.append(patternsBlock(a.patterns, show));
+  const caps = capsNote(c.caps);
+  if (caps) root.append(caps);
+  root.append(findingsSection(a.findings));
 
   const handle = createTable<TCPConnRow>({
     label: "TCP connections",
@@ -464,20 +432,25 @@ function render(root: HTMLElement, report: Report): void {
   });
   root.append(section(`Connections (${fmt.count(total)})`, h("div", { "data-key": "tcp-conn-table" }, handle.el), detailBox));
 
-  const secs = r.per_second;
-  if (secs.length > 0) {
+  const g = r.io_graph;
+  if (g.buckets > 0 && g.retransmissions.some((v) => v > 0)) {
     root.append(
       section(
         "Retransmissions over time",
-        timeSeries({
-          title: "TCP packets and retransmissions per second",
-          x: secs.map((p) => p.epoch),
-          series: [
-            { label: "Packets", values: secs.map((p) => p.packets) },
-            { label: "Retransmissions", values: secs.map((p) => p.retransmissions) },
+        intervalCharts({
+          start: g.start,
+          finest: g.interval,
+          charts: [
+            {
+              title: "TCP packets and retransmissions",
+              yLabel: "packets/s",
+              bars: true,
+              series: [
+                { label: "TCP packets/s", counts: g.packets, format: (y) => fmt.rate(y) },
+                { label: "retransmissions/s", counts: g.retransmissions, format: (y) => fmt.rate(y, "retransmissions") },
+              ],
+            },
           ],
-          bars: true,
-          yLabel: "packets",
         }),
       ),
     );
