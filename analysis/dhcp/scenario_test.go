@@ -3,7 +3,12 @@ package dhcp_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -13,6 +18,7 @@ import (
 
 	"pcaplens/analysis/dhcp"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 )
 
 type capWriter struct {
@@ -83,7 +89,8 @@ func TestScenario(t *testing.T) {
 	c.dhcp4(1000, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeRequest, 2, cl, "0.0.0.0"))
 	c.dhcp4(1010, good, "10.0.0.1", "255.255.255.255", 67, 68, msgOf(layers.DHCPOpReply, layers.DHCPMsgTypeNak, 2, cl, "0.0.0.0", sid("10.0.0.1")))
 	// 8: a DECLINE.
-	c.dhcp4(1100, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDecline, 3, cl, "0.0.0.0", sid("10.0.0.1")))
+	c.dhcp4(1100, cl, "0.0.0.0", "255.255.255.255", 68, 67, msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDecline, 3, cl, "0.0.0.0", sid("10.0.0.1"),
+		layers.NewDHCPOption(layers.DHCPOptRequestIP, net.ParseIP("10.0.0.50").To4())))
 	// 9: a relayed DISCOVER (giaddr set), never answered.
 	rel := msgOf(layers.DHCPOpRequest, layers.DHCPMsgTypeDiscover, 4, net.HardwareAddr{2, 0, 0, 0, 0, 2}, "0.0.0.0")
 	rel.RelayAgentIP = net.ParseIP("10.9.0.1").To4()
@@ -114,23 +121,82 @@ func TestScenario(t *testing.T) {
 	if !tx["0x00000004"].Relayed {
 		t.Error("relayed transaction not marked")
 	}
-	kinds := map[string]dhcp.Observation{}
-	for _, o := range r.Observations {
-		kinds[o.Kind] = o
+	keep(t, "scenario4.pcap", c.buf.Bytes(), r)
+	// Filters checked with tshark 4.0.17 on the capture keep writes: each
+	// selects the frames of its finding (all of them, not only the first 10).
+	want := []finding.Finding{
+		{Kind: "dhcp.multiple_servers", Severity: finding.High, Count: 2,
+			Summary:  "2 DHCP servers answered (10.0.0.1, 10.0.0.66) and hand out different routers: one may be a rogue server",
+			Frames:   []int{2, 3, 5, 7}, // tshark: 2 3 5 7
+			Filter:   "dhcp.option.dhcp in {2, 5, 6}",
+			Subjects: []string{"10.0.0.1: 1 offer, 1 ACK, 1 NAK; router 10.0.0.1", "10.0.0.66: 1 offer; router 10.0.0.66"}},
+		{Kind: "dhcp.starvation_like", Severity: finding.High, Count: 27,
+			Summary: "27 different client MAC addresses sent 27 DHCP Discovers within 4.4 s: a DHCP starvation attack (exhausting the address pool) or many hosts starting at once",
+			Frames:  []int{1, 9, 10, 11, 12, 13, 14, 15, 16, 17}, // tshark: 1 9-34
+			Filter:  "dhcp.option.dhcp == 1 && frame.number >= 1 && frame.number <= 34"},
+		{Kind: "dhcp.nak", Severity: finding.Medium, Count: 1,
+			Summary:  "1 DHCP NAK: a server refused the address a client asked for (a wrong subnet, or an expired or foreign lease); from 10.0.0.1 (1); to 02:00:00:00:00:01",
+			Frames:   []int{7}, // tshark: 7
+			Filter:   "dhcp.option.dhcp == 6",
+			Subjects: []string{"server 10.0.0.1 (1)", "client 02:00:00:00:00:01 (1)"}},
+		{Kind: "dhcp.decline", Severity: finding.Medium, Count: 1,
+			Summary:  "1 DHCP Decline from 1 client: a client found the address it was given already in use (an address conflict): 02:00:00:00:00:01 declined 10.0.0.50",
+			Frames:   []int{8}, // tshark: 8
+			Filter:   "dhcp.option.dhcp == 4",
+			Subjects: []string{"02:00:00:00:00:01 declined 10.0.0.50"}},
+		// 26 transaction IDs: more than a filter lists.
+		{Kind: "dhcp.unanswered_client", Severity: finding.Medium, Count: 26,
+			Summary: "26 clients sent DHCP requests that got no answer in the capture (26 exchanges): 02:00:00:00:00:02, de:ad:00:00:00:00, de:ad:00:00:00:01 and 23 more",
+			Frames:  []int{9, 10, 11, 12, 13, 14, 15, 16, 17, 18},
+			Subjects: []string{"02:00:00:00:00:02 (1)", "de:ad:00:00:00:00 (1)", "de:ad:00:00:00:01 (1)", "de:ad:00:00:00:02 (1)",
+				"de:ad:00:00:00:03 (1)", "de:ad:00:00:00:04 (1)", "de:ad:00:00:00:05 (1)", "de:ad:00:00:00:06 (1)",
+				"de:ad:00:00:00:07 (1)", "de:ad:00:00:00:08 (1)"}},
+		{Kind: "dhcp.relayed_traffic", Severity: finding.Info, Count: 1,
+			Summary:  "1 DHCP message went through a relay agent (relay address or option 82): 10.9.0.1",
+			Frames:   []int{9}, // tshark: 9
+			Filter:   "dhcp.ip.relay != 0.0.0.0 || dhcp.option.type == 82",
+			Subjects: []string{"relay 10.9.0.1"}},
 	}
-	for _, k := range []string{"multiple_servers", "nak", "decline", "unanswered_client", "starvation_like", "relayed_traffic"} {
-		if _, ok := kinds[k]; !ok {
-			t.Errorf("no %s observation; have %v", k, r.Observations)
-		}
-	}
-	if ev := kinds["multiple_servers"].Evidence["10.0.0.66"].(map[string]any); ev["offers"] != 1 {
-		t.Errorf("rogue evidence %v", ev)
-	}
+	checkFindings(t, r.Findings, want)
 	if len(r.Servers) != 2 || r.Servers[1].ServerID != "10.0.0.66" || r.Servers[1].Routers[0] != "10.0.0.66" || r.Servers[1].MACs[0] != "02:00:00:00:00:bb" {
 		t.Errorf("servers %+v", r.Servers)
 	}
 	if len(r.Clients) != 27 || r.Clients[0].MAC != "02:00:00:00:00:01" || r.Clients[0].AddressesObtained[0] != "10.0.0.50" {
 		t.Errorf("clients %+v", r.Clients[0])
+	}
+}
+
+// keep writes a generated capture to $DHCP_KEEP_DIR/name, when set, with
+// the findings in the log, to check the filters with tshark.
+func keep(t *testing.T, name string, capture []byte, r *dhcp.Report) {
+	t.Helper()
+	dir := os.Getenv("DHCP_KEEP_DIR")
+	if dir == "" {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), capture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(r.Findings, "", "  ")
+	t.Logf("%s: %s", name, b)
+}
+
+// checkFindings compares findings with the wanted ones, tool "dhcp".
+func checkFindings(t *testing.T, got, want []finding.Finding) {
+	t.Helper()
+	for i := range want {
+		want[i].Tool = "dhcp"
+		if want[i].Frames == nil {
+			want[i].Frames = []int{}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d findings, want %d", len(got), len(want))
+	}
+	for i := 0; i < len(got) && i < len(want); i++ {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("finding %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
 	}
 }
 
@@ -149,8 +215,8 @@ func TestMaxPackets(t *testing.T) {
 	if len(r.Packets) != 2 || r.DHCPPacketsAnalyzed != 2 || r.DHCPPacketsFound != 5 || r.Statistics.MessageTypes["DISCOVER"] != 5 {
 		t.Errorf("packets %d analyzed %d found %d", len(r.Packets), r.DHCPPacketsAnalyzed, r.DHCPPacketsFound)
 	}
-	if len(r.Limits) != 1 || r.Limits[0] != "packets" {
-		t.Errorf("limits %v", r.Limits)
+	if fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3}]" || len(r.Warnings) != 1 {
+		t.Errorf("caps %v warnings %q", r.Caps, r.Warnings)
 	}
 }
 
