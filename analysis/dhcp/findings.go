@@ -226,16 +226,7 @@ func (t *Tap) multipleServers(r *Report) (finding.Finding, bool) {
 	var routers, dns, masks, domains [][]string
 	for _, s := range answering {
 		names = append(names, s.ServerID)
-		var parts []string
-		for _, p := range []struct {
-			n          int
-			sing, plur string
-		}{{s.Offers, "offer", "offers"}, {s.ACKs, "ACK", "ACKs"}, {s.NAKs, "NAK", "NAKs"}} {
-			if p.n > 0 {
-				parts = append(parts, report.Plural(p.n, p.sing, p.plur))
-			}
-		}
-		d := s.ServerID + ": " + strings.Join(parts, ", ")
+		d := s.ServerID + ": " + tally(msgCount{s.Offers, "Offer", "Offers"}, msgCount{s.ACKs, "ACK", "ACKs"}, msgCount{s.NAKs, "NAK", "NAKs"})
 		if len(s.Routers) > 0 {
 			d += "; router " + strings.Join(s.Routers, ", ")
 		}
@@ -267,6 +258,23 @@ func (t *Tap) multipleServers(r *Report) (finding.Finding, bool) {
 	}
 	return finding.Finding{Kind: kindMultipleServers, Severity: sev, Summary: s, Count: len(answering),
 		Frames: t.answers.List(), Filter: typeIs(TypeOffer, TypeAck, TypeNak), Subjects: subj}, true
+}
+
+// msgCount is a count of messages with the singular and plural of their name.
+type msgCount struct {
+	n         int
+	one, many string
+}
+
+// tally writes counts of messages, leaving out those not seen ("2 Offers, 1 ACK").
+func tally(counts ...msgCount) string {
+	var parts []string
+	for _, c := range counts {
+		if c.n > 0 {
+			parts = append(parts, report.Plural(c.n, c.one, c.many))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // joinAnd writes "a, b and c".
@@ -417,7 +425,7 @@ func (s *v6State) findings() []finding.Finding {
 			d := sortedAddrs(&v.dns)
 			dns = append(dns, d)
 			domains = append(domains, v.domains.sorted())
-			e := "DUID " + id + ": " + report.Plural(v.advertises, "advertise", "advertises") + ", " + report.Plural(v.replies, "reply", "replies")
+			e := "DUID " + id + ": " + tally(msgCount{v.advertises, "Advertise", "Advertises"}, msgCount{v.replies, "Reply", "Replies"})
 			if len(d) > 0 {
 				e += "; DNS " + strings.Join(d, ", ")
 			}
