@@ -4,7 +4,9 @@
 // more than one server answering. The statistics agree with tshark's
 // dhcp.option.dhcp, dhcp.id, dhcp.hw.mac_addr and dhcp.option.dhcp_server_id.
 //
-// Tunnels: the frame decoder gives the outermost IP/UDP; DHCP inside a tunnel is not seen.
+// Tunnels: the frame decoder follows IP-in-IP, GRE, VXLAN and Geneve as
+// Wireshark does and gives the innermost IP/UDP, so DHCP carried in a tunnel
+// is analysed like any other.
 package dhcp
 
 import (
