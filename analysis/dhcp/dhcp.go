@@ -1,21 +1,26 @@
 // Package dhcp analyses DHCPv4 (UDP 67/68, RFC 2131/2132) and DHCPv6 (UDP
 // 546/547, RFC 8415): per-message decoding with every option named,
-// transactions with their outcome, clients, servers and observations such as
+// transactions with their outcome, clients, servers and findings such as
 // more than one server answering. The statistics agree with tshark's
 // dhcp.option.dhcp, dhcp.id, dhcp.hw.mac_addr and dhcp.option.dhcp_server_id.
 //
-// Tunnels: the frame decoder gives the innermost IP/UDP (it follows IP-in-IP, GRE, VXLAN, Geneve).
+// Tunnels: the frame decoder follows IP-in-IP, GRE, VXLAN and Geneve as
+// Wireshark does and gives the innermost IP/UDP, so DHCP carried in a tunnel
+// is analysed like any other.
 package dhcp
 
 import (
-	"fmt"
+	"cmp"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 func init() {
@@ -27,20 +32,36 @@ func init() {
 	})
 }
 
-// Caps on tables an attacker can grow.
+// Caps on tables an attacker can grow; the per-packet list is capped by
+// Options.MaxPackets (report.ListLimit: 0 is no limit).
 const (
-	// DefaultMaxPackets caps the per-packet list when Options.MaxPackets is 0.
-	DefaultMaxPackets   = 10000
-	maxTransactions     = 20000
-	maxClients          = 20000
-	maxServers          = 1000
-	maxIDs              = 100000
-	maxTxMessages       = 64
-	maxSetValues        = 256
-	maxDiscovers        = 100000
-	starvationWindowNs  = 10 * int64(time.Second)
-	starvationMinMACs   = 20
-	maxObservationFrame = 20
+	maxTransactions    = 20000
+	maxClients         = 20000
+	maxServers         = 1000
+	maxIDs             = 100000
+	maxTxMessages      = 64
+	maxSetValues       = 256
+	maxDiscovers       = 100000
+	starvationWindowNs = 10 * int64(time.Second)
+	starvationMinMACs  = 20
+)
+
+// What each cap counts, as the report's caps name it.
+const (
+	capPackets       = "per-packet list (max_packets)"
+	capTransactions  = "transactions"
+	capTxMessages    = "messages listed per transaction"
+	capClients       = "clients"
+	capServers       = "servers"
+	capSetValues     = "values listed per client or server"
+	capIDs           = "transaction IDs counted (messages with an ID not kept)"
+	capClientMACs    = "client MACs counted (messages with a MAC not kept)"
+	capServerIDs     = "server identifiers counted (messages with an identifier not kept)"
+	capDiscovers     = "DHCP Discovers kept for the starvation check"
+	capV6IDs         = "DHCPv6 transaction IDs counted (messages with an ID not kept)"
+	capV6Transaction = "DHCPv6 transactions"
+	capV6Clients     = "DHCPv6 clients"
+	capV6Servers     = "DHCPv6 servers"
 )
 
 // Tap is the DHCP analyzer.
@@ -48,22 +69,27 @@ type Tap struct {
 	opts       *engine.Options
 	maxPackets int
 
-	found      int
-	packets    []Packet
-	stats      Statistics
-	xids       map[uint32]struct{}
-	macs       map[string]struct{}
-	serverIDs  map[string]struct{}
-	txs        map[txKey]*tx
-	txOrder    []*tx
-	clients    map[string]*client
-	servers    map[string]*server
-	discovers  []discover
-	naks       []int
-	declines   []int
-	relayed    []int
-	malformedF []int
-	limits     map[string]bool
+	found     int
+	packets   []Packet
+	stats     Statistics
+	xids      map[uint32]struct{}
+	macs      map[string]struct{}
+	serverIDs map[string]struct{}
+	txs       map[txKey]*tx
+	txOrder   []*tx
+	clients   map[string]*client
+	servers   map[string]*server
+	discovers []discover
+	caps      report.Caps
+
+	// Evidence of the findings.
+	answers   finding.Frames // OFFER, ACK and NAK
+	naks      finding.Frames
+	declines  finding.Frames
+	declined  []string // "client declined address", distinct, at most finding.MaxSubjects
+	relayed   finding.Frames
+	relays    []string // relay agent addresses (giaddr), distinct, at most finding.MaxSubjects
+	malformed finding.Frames
 
 	v6 v6State
 }
@@ -75,9 +101,9 @@ type txKey struct {
 
 type tx struct {
 	key        txKey
+	ether      bool // the client MAC is an Ethernet address (htype 1, hlen 6)
 	msgs       []TxMessage
-	truncated  bool
-	offeredBy  set
+	offeredBy  set[string]
 	relayed    bool
 	lastServer string
 	granted    string
@@ -94,8 +120,8 @@ type tx struct {
 
 type client struct {
 	mac                                         string
-	hostNames, vendors, ids, obtained, requests set
-	leases                                      map[uint32]struct{}
+	hostNames, vendors, ids, obtained, requests set[string]
+	leases                                      set[uint32]
 	txs                                         int
 	msgs                                        map[string]int
 	first, last                                 int64
@@ -103,12 +129,11 @@ type client struct {
 
 type server struct {
 	id                                             string
-	ips, macs, addrs, masks, routers, dns, domains set
-	leases                                         map[uint32]struct{}
+	ips, macs, addrs, masks, routers, dns, domains set[string]
+	leases                                         set[uint32]
 	offers, acks, naks, other, viaRelay            int
-	clients                                        set
+	clients                                        set[string]
 	first                                          int64
-	firstFrame                                     int
 }
 
 type discover struct {
@@ -122,13 +147,9 @@ func New(o *engine.Options) *Tap {
 	if o == nil {
 		o = &engine.Options{}
 	}
-	mp := o.MaxPackets
-	if mp <= 0 {
-		mp = DefaultMaxPackets
-	}
 	return &Tap{
 		opts:       o,
-		maxPackets: mp,
+		maxPackets: report.ListLimit(o.MaxPackets),
 		stats:      Statistics{MessageTypes: map[string]int{}},
 		xids:       map[uint32]struct{}{},
 		macs:       map[string]struct{}{},
@@ -136,7 +157,6 @@ func New(o *engine.Options) *Tap {
 		txs:        map[txKey]*tx{},
 		clients:    map[string]*client{},
 		servers:    map[string]*server{},
-		limits:     map[string]bool{},
 		v6:         newV6State(),
 	}
 }
@@ -159,36 +179,41 @@ func (t *Tap) Packet(f *frame.Frame) {
 	}
 }
 
-func (t *Tap) limit(name string) { t.limits[name] = true }
+// list adds p to the per-packet list, or counts it as not kept.
+func (t *Tap) list(p Packet) {
+	if len(t.packets) >= t.maxPackets {
+		t.caps.Hit(capPackets, t.maxPackets)
+		return
+	}
+	t.packets = append(t.packets, p)
+}
 
 func (t *Tap) v4(f *frame.Frame) {
 	t.found++
 	m, err := ParseMessage(f.Payload)
 	if err != nil {
 		t.stats.TooShort++
-		t.malformedF = appendCap(t.malformedF, f.Number)
-		if len(t.packets) < t.maxPackets {
-			t.packets = append(t.packets, Packet{
-				PacketNumber: f.Number, Timestamp: f.Time(), Time: rfc3339(f.TimeNs),
-				SrcIP: f.SrcIP.String(), DstIP: f.DstIP.String(),
-				SrcPort: int(f.SrcPort), DstPort: int(f.DstPort),
-				Options: map[string]any{}, Malformed: err.Error(),
-			})
-		}
+		t.malformed.Add(f.Number)
+		t.list(Packet{
+			PacketNumber: f.Number, Timestamp: f.Time(), Time: report.Time(f.TimeNs),
+			SrcIP: f.SrcIP.String(), DstIP: f.DstIP.String(),
+			SrcPort: int(f.SrcPort), DstPort: int(f.DstPort),
+			Options: map[string]any{}, Malformed: err.Error(),
+		})
 		return
 	}
 	mac := m.ClientMAC()
 	if len(t.xids) < maxIDs {
 		t.xids[m.Xid] = struct{}{}
 	} else if _, ok := t.xids[m.Xid]; !ok {
-		t.limit("transaction_ids")
+		t.caps.Hit(capIDs, maxIDs)
 	}
-	if m.Htype == 1 && m.Hlen == 6 {
+	if m.Ethernet() {
 		t.addMAC(mac)
 	}
 
 	p := Packet{
-		PacketNumber: f.Number, Timestamp: f.Time(), Time: rfc3339(f.TimeNs),
+		PacketNumber: f.Number, Timestamp: f.Time(), Time: report.Time(f.TimeNs),
 		SrcIP: f.SrcIP.String(), DstIP: f.DstIP.String(),
 		SrcPort: int(f.SrcPort), DstPort: int(f.DstPort),
 		Op: int(m.Op), OpName: opName(m.Op),
@@ -198,7 +223,7 @@ func (t *Tap) v4(f *frame.Frame) {
 		ClientMAC: mac, Hops: int(m.Hops), Secs: int(m.Secs), Broadcast: m.Broadcast(),
 		Options: map[string]any{},
 	}
-	var mtype byte
+	var mtype MessageType
 	var hasType, relayOpt bool
 	err = m.WalkOptions(func(o Option) {
 		key := OptionKey(o.Code)
@@ -207,53 +232,53 @@ func (t *Tap) v4(f *frame.Frame) {
 			p.Options[key] = v
 		}
 		switch o.Code {
-		case 53:
+		case OptMessageType:
 			if len(o.Data) == 1 && !hasType {
-				mtype, hasType = o.Data[0], true
+				mtype, hasType = MessageType(o.Data[0]), true
 			}
-		case 54:
+		case OptServerID:
 			if len(o.Data) == 4 {
 				s := addr4(o.Data).String()
 				p.ServerID = &s
 				if len(t.serverIDs) < maxServers {
 					t.serverIDs[s] = struct{}{}
 				} else if _, ok := t.serverIDs[s]; !ok {
-					t.limit("servers")
+					t.caps.Hit(capServerIDs, maxServers)
 				}
 			}
-		case 51, 58, 59:
+		case OptLeaseTime, OptRenewalTime, OptRebindingTime:
 			if u, ok := v.(uint32); ok {
 				switch o.Code {
-				case 51:
+				case OptLeaseTime:
 					p.LeaseTime = &u
-				case 58:
+				case OptRenewalTime:
 					p.RenewalTime = &u
-				case 59:
+				case OptRebindingTime:
 					p.RebindingTime = &u
 				}
 			}
-		case 50:
+		case OptRequestedIP:
 			if s, ok := v.(string); ok {
 				p.RequestedIP = &s
 			}
-		case 61:
+		case OptClientID:
 			s := ClientID(o.Data)
 			p.ClientID = &s
 			// tshark shows an Ethernet client identifier as dhcp.hw.mac_addr too.
-			if len(o.Data) == 7 && o.Data[0] == 1 {
+			if len(o.Data) == 7 && o.Data[0] == HtypeEthernet {
 				t.addMAC(s)
 			}
-		case 12:
+		case OptHostName:
 			s := text(o.Data)
 			p.HostName = &s
-		case 82:
+		case OptRelayAgent:
 			relayOpt = true
 		}
 	})
 	if err != nil {
 		p.Malformed = err.Error()
 		t.stats.Malformed++
-		t.malformedF = appendCap(t.malformedF, f.Number)
+		t.malformed.Add(f.Number)
 	}
 	typeName := "BOOTP"
 	if hasType {
@@ -266,11 +291,12 @@ func (t *Tap) v4(f *frame.Frame) {
 	relayed := m.Giaddr.IsValid() && !m.Giaddr.IsUnspecified() || relayOpt
 	if relayed {
 		t.stats.Relayed++
-		t.relayed = appendCap(t.relayed, f.Number)
+		t.relayed.Add(f.Number)
+		if !m.Giaddr.IsUnspecified() {
+			t.relays = addSubject(t.relays, p.RelayIP)
+		}
 	}
-	if len(t.packets) < t.maxPackets {
-		t.packets = append(t.packets, p)
-	}
+	t.list(p)
 	t.track(f, &m, &p, typeName, hasType, mtype, relayed)
 }
 
@@ -278,20 +304,25 @@ func (t *Tap) addMAC(mac string) {
 	if len(t.macs) < maxClients {
 		t.macs[mac] = struct{}{}
 	} else if _, ok := t.macs[mac]; !ok {
-		t.limit("clients")
+		t.caps.Hit(capClientMACs, maxClients)
 	}
 }
 
+// addSubject adds s to a list of at most finding.MaxSubjects distinct subjects.
+func addSubject(l []string, s string) []string {
+	if len(l) < finding.MaxSubjects && !slices.Contains(l, s) {
+		l = append(l, s)
+	}
+	return l
+}
+
 // track updates transactions, clients and servers with one message.
-func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasType bool, mtype byte, relayed bool) {
+func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasType bool, mtype MessageType, relayed bool) {
 	mac := p.ClientMAC
-	serverMsg := m.Op == 2
+	serverMsg := m.Op == OpReply
 	if hasType {
-		switch mtype {
-		case 2, 5, 6, 9, 11, 12, 13, 15, 17: // server messages, RFC 2131, 3203, 4388, 7724
-			serverMsg = true
-		case 1, 3, 4, 7, 8, 10, 14, 16:
-			serverMsg = false
+		if s, ok := serverSent(mtype); ok {
+			serverMsg = s
 		}
 	}
 	srv := ""
@@ -308,9 +339,9 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 	x := t.txs[k]
 	if x == nil {
 		if len(t.txs) >= maxTransactions {
-			t.limit("transactions")
+			t.caps.Hit(capTransactions, maxTransactions)
 		} else {
-			x = &tx{key: k, startNs: f.TimeNs}
+			x = &tx{key: k, startNs: f.TimeNs, ether: m.Ethernet()}
 			t.txs[k] = x
 			t.txOrder = append(t.txOrder, x)
 		}
@@ -318,32 +349,32 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 	if x != nil {
 		msg := TxMessage{Frame: f.Number, Time: p.Time, Timestamp: p.Timestamp, Type: typeName,
 			SrcIP: p.SrcIP, DstIP: p.DstIP, Server: srv}
-		if hasType && (mtype == 2 || mtype == 5) {
+		if hasType && (mtype == TypeOffer || mtype == TypeAck) {
 			msg.YourIP = p.YourIP
 		}
 		if len(x.msgs) < maxTxMessages {
 			x.msgs = append(x.msgs, msg)
 		} else {
-			x.truncated = true
+			t.caps.Hit(capTxMessages, maxTxMessages)
 		}
 		x.endNs = f.TimeNs
 		x.relayed = x.relayed || relayed
 		if hasType {
 			switch mtype {
-			case 1:
+			case TypeDiscover:
 				if !x.hasDisc {
 					x.hasDisc, x.firstDisc = true, f.TimeNs
 				}
 				x.outcome = "no answer"
-			case 2:
+			case TypeOffer:
 				x.offeredBy.add(srv)
 				x.outcome = "offered"
-			case 3:
+			case TypeRequest:
 				x.outcome = "no answer"
-			case 8:
+			case TypeInform:
 				x.inform = true
 				x.outcome = "no answer"
-			case 5:
+			case TypeAck:
 				x.lastServer = srv
 				if !x.hasAck {
 					x.hasAck, x.ackNs = true, f.TimeNs
@@ -360,24 +391,24 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 					x.granted = p.YourIP
 				}
 				x.lease = p.LeaseTime
-			case 6:
+			case TypeNak:
 				x.lastServer = srv
 				x.outcome = "refused"
-			case 4:
+			case TypeDecline:
 				x.outcome = "declined"
-			case 7:
+			case TypeRelease:
 				x.outcome = "released"
-			case 10, 14, 16: // leasequery (RFC 4388, 6926, 7724)
+			case TypeLeaseQuery, TypeBulkLeaseQuery, TypeActiveLeaseQuery:
 				x.outcome = "no answer"
-			case 11:
+			case TypeLeaseUnassigned:
 				x.outcome = "leasequery: unassigned"
-			case 12:
+			case TypeLeaseUnknown:
 				x.outcome = "leasequery: unknown"
-			case 13:
+			case TypeLeaseActive:
 				x.outcome = "leasequery: active"
-			case 15:
+			case TypeLeaseQueryDone:
 				x.outcome = "leasequery: done"
-			case 9:
+			case TypeForceRenew:
 				x.outcome = "forcerenew"
 			}
 		} else if x.outcome == "" {
@@ -389,15 +420,25 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 	}
 	if hasType {
 		switch mtype {
-		case 6:
-			t.naks = appendCap(t.naks, f.Number)
-		case 4:
-			t.declines = appendCap(t.declines, f.Number)
-		case 1:
+		case TypeOffer, TypeAck:
+			t.answers.Add(f.Number)
+		case TypeNak:
+			t.answers.Add(f.Number)
+			t.naks.Add(f.Number)
+		case TypeDecline:
+			t.declines.Add(f.Number)
+			if mac != "" && len(t.declined) < finding.MaxSubjects {
+				d := mac
+				if p.RequestedIP != nil {
+					d += " declined " + *p.RequestedIP
+				}
+				t.declined = addSubject(t.declined, d)
+			}
+		case TypeDiscover:
 			if len(t.discovers) < maxDiscovers {
 				t.discovers = append(t.discovers, discover{f.TimeNs, mac, f.Number})
 			} else {
-				t.limit("discovers")
+				t.caps.Hit(capDiscovers, maxDiscovers)
 			}
 		}
 	}
@@ -407,9 +448,9 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 		c := t.clients[mac]
 		if c == nil {
 			if len(t.clients) >= maxClients {
-				t.limit("clients")
+				t.caps.Hit(capClients, maxClients)
 			} else {
-				c = &client{mac: mac, leases: map[uint32]struct{}{}, msgs: map[string]int{}, first: f.TimeNs}
+				c = &client{mac: mac, msgs: map[string]int{}, first: f.TimeNs}
 				t.clients[mac] = c
 			}
 		}
@@ -423,7 +464,7 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 				if p.HostName != nil {
 					c.hostNames.add(*p.HostName)
 				}
-				if v, ok := p.Options["vendor_class_id"].(string); ok {
+				if v, ok := p.Options[OptionKey(OptVendorClass)].(string); ok {
 					c.vendors.add(v)
 				}
 				if p.ClientID != nil {
@@ -432,14 +473,14 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 				if p.RequestedIP != nil {
 					c.requests.add(*p.RequestedIP)
 				}
-			} else if hasType && mtype == 5 {
+			} else if hasType && mtype == TypeAck {
 				if !m.Yiaddr.IsUnspecified() {
 					c.obtained.add(p.YourIP)
 				} else if !m.Ciaddr.IsUnspecified() {
 					c.obtained.add(p.ClientIP)
 				}
-				if p.LeaseTime != nil && len(c.leases) < maxSetValues {
-					c.leases[*p.LeaseTime] = struct{}{}
+				if p.LeaseTime != nil {
+					c.leases.add(*p.LeaseTime)
 				}
 			}
 		}
@@ -450,10 +491,10 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 		s := t.servers[srv]
 		if s == nil {
 			if len(t.servers) >= maxServers {
-				t.limit("servers")
+				t.caps.Hit(capServers, maxServers)
 				return
 			}
-			s = &server{id: srv, leases: map[uint32]struct{}{}, first: f.TimeNs, firstFrame: f.Number}
+			s = &server{id: srv, first: f.TimeNs}
 			t.servers[srv] = s
 		}
 		s.ips.add(p.SrcIP)
@@ -467,37 +508,37 @@ func (t *Tap) track(f *frame.Frame, m *Message, p *Packet, typeName string, hasT
 			s.clients.add(mac)
 		}
 		switch {
-		case hasType && mtype == 2:
+		case hasType && mtype == TypeOffer:
 			s.offers++
-		case hasType && mtype == 5:
+		case hasType && mtype == TypeAck:
 			s.acks++
-		case hasType && mtype == 6:
+		case hasType && mtype == TypeNak:
 			s.naks++
 		default:
 			s.other++
 		}
-		if hasType && (mtype == 2 || mtype == 5) {
+		if hasType && (mtype == TypeOffer || mtype == TypeAck) {
 			if !m.Yiaddr.IsUnspecified() {
 				s.addrs.add(p.YourIP)
 			}
-			if v, ok := p.Options["subnet_mask"].(string); ok {
+			if v, ok := p.Options[OptionKey(OptSubnetMask)].(string); ok {
 				s.masks.add(v)
 			}
-			if v, ok := p.Options["router"].([]string); ok {
+			if v, ok := p.Options[OptionKey(OptRouter)].([]string); ok {
 				for _, r := range v {
 					s.routers.add(r)
 				}
 			}
-			if v, ok := p.Options["dns_servers"].([]string); ok {
+			if v, ok := p.Options[OptionKey(OptDNSServers)].([]string); ok {
 				for _, r := range v {
 					s.dns.add(r)
 				}
 			}
-			if v, ok := p.Options["domain_name"].(string); ok {
+			if v, ok := p.Options[OptionKey(OptDomainName)].(string); ok {
 				s.domains.add(v)
 			}
-			if p.LeaseTime != nil && len(s.leases) < maxSetValues {
-				s.leases[*p.LeaseTime] = struct{}{}
+			if p.LeaseTime != nil {
+				s.leases.add(*p.LeaseTime)
 			}
 		}
 	}
@@ -514,16 +555,11 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		Transactions:        []Transaction{},
 		Clients:             []Client{},
 		Servers:             []Server{},
-		Observations:        []Observation{},
 		Packets:             t.packets,
-		Limits:              []string{},
 		Warnings:            append([]string{}, c.Warnings...),
 	}
 	if r.Packets == nil {
 		r.Packets = []Packet{}
-	}
-	if t.found > len(t.packets) {
-		t.limit("packets")
 	}
 	r.Statistics.Transactions = len(t.xids)
 	r.Statistics.UniqueClients = len(t.macs)
@@ -538,18 +574,15 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 			ClientMAC:     x.key.mac,
 			Outcome:       x.outcome,
 			Messages:      x.msgs,
-			StartTime:     rfc3339(x.startNs),
-			EndTime:       rfc3339(x.endNs),
+			StartTime:     report.Time(x.startNs),
+			EndTime:       report.Time(x.endNs),
 			OfferedBy:     x.offeredBy.sorted(),
-			AddressGranted: func() string {
-				if x.outcome == "leased" || x.outcome == "renewed" || x.outcome == "informed" || x.outcome == "declined" || x.outcome == "released" {
-					return x.granted
-				}
-				return ""
-			}(),
-			LeaseTime:         x.lease,
-			Relayed:           x.relayed,
-			MessagesTruncated: x.truncated,
+			LeaseTime:     x.lease,
+			Relayed:       x.relayed,
+		}
+		switch x.outcome {
+		case "leased", "renewed", "informed", "declined", "released":
+			tr.AddressGranted = x.granted
 		}
 		if x.lastServer != "" && (x.outcome != "no answer" && x.outcome != "offered") {
 			tr.Server = x.lastServer
@@ -561,6 +594,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		r.Transactions = append(r.Transactions, tr)
 	}
 
+	over := 0 // values not kept in capped lists
 	macs := make([]string, 0, len(t.clients))
 	for m := range t.clients {
 		macs = append(macs, m)
@@ -570,122 +604,46 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		cl := t.clients[m]
 		r.Clients = append(r.Clients, Client{
 			MAC: m, HostNames: cl.hostNames.sorted(), VendorClasses: cl.vendors.sorted(),
-			ClientIDs: cl.ids.sorted(), AddressesObtained: cl.obtained.sorted(),
-			RequestedAddrs: cl.requests.sorted(), LeaseTimes: sortedU32(cl.leases),
+			ClientIDs: cl.ids.sorted(), AddressesObtained: sortedAddrs(&cl.obtained),
+			RequestedAddrs: sortedAddrs(&cl.requests), LeaseTimes: cl.leases.sorted(),
 			Transactions: cl.txs, Messages: cl.msgs,
-			FirstSeen: rfc3339(cl.first), LastSeen: rfc3339(cl.last),
+			FirstSeen: report.Time(cl.first), LastSeen: report.Time(cl.last),
 		})
+		over += cl.hostNames.over + cl.vendors.over + cl.ids.over + cl.obtained.over + cl.requests.over + cl.leases.over
 	}
 
 	ids := make([]string, 0, len(t.servers))
 	for id := range t.servers {
 		ids = append(ids, id)
 	}
-	sortAddrs(ids)
+	sortAddrStrings(ids)
 	for _, id := range ids {
 		s := t.servers[id]
 		r.Servers = append(r.Servers, Server{
-			ServerID: id, IPs: s.ips.sortedAddrs(), MACs: s.macs.sorted(),
+			ServerID: id, IPs: sortedAddrs(&s.ips), MACs: s.macs.sorted(),
 			Offers: s.offers, ACKs: s.acks, NAKs: s.naks, Other: s.other,
-			Addresses: s.addrs.sortedAddrs(), SubnetMasks: s.masks.sorted(),
-			Routers: s.routers.sortedAddrs(), DNSServers: s.dns.sortedAddrs(),
-			DomainNames: s.domains.sorted(), LeaseTimes: sortedU32(s.leases),
-			Clients: len(s.clients.m), FirstSeen: rfc3339(s.first), ViaRelayCount: s.viaRelay,
+			Addresses: sortedAddrs(&s.addrs), SubnetMasks: s.masks.sorted(),
+			Routers: sortedAddrs(&s.routers), DNSServers: sortedAddrs(&s.dns),
+			DomainNames: s.domains.sorted(), LeaseTimes: s.leases.sorted(),
+			Clients: len(s.clients.m), FirstSeen: report.Time(s.first), ViaRelayCount: s.viaRelay,
 		})
+		over += s.ips.over + s.macs.over + s.addrs.over + s.masks.over + s.routers.over +
+			s.dns.over + s.domains.over + s.leases.over + s.clients.over
 	}
-	r.Observations = t.observations(&r)
 	r.DHCPv6 = t.v6.report(t)
-	r.Observations = append(r.Observations, t.v6.observations()...)
-	for l := range t.limits {
-		r.Limits = append(r.Limits, l)
+	over += t.v6.setsOver()
+	if over > 0 {
+		t.caps.HitN(capSetValues, maxSetValues, over)
 	}
-	sort.Strings(r.Limits)
+	r.Findings = append(t.findings(&r), t.v6.findings()...)
+	r.Caps = t.caps.List()
+	r.Warnings = append(r.Warnings, t.caps.Warnings()...)
 	return map[string]any{"dhcp": &r}
 }
 
-func (t *Tap) observations(r *Report) []Observation {
-	out := []Observation{}
-	// More than one server offering or acknowledging.
-	var answering []Server
-	for _, s := range r.Servers {
-		if s.Offers+s.ACKs+s.NAKs > 0 {
-			answering = append(answering, s)
-		}
-	}
-	if len(answering) > 1 {
-		ev := map[string]any{}
-		var frames []int
-		names := ""
-		for i, s := range answering {
-			ev[s.ServerID] = map[string]any{
-				"offers": s.Offers, "acks": s.ACKs, "naks": s.NAKs,
-				"macs": s.MACs, "addresses_handed_out": s.Addresses,
-				"routers": s.Routers, "dns_servers": s.DNSServers,
-				"subnet_masks": s.SubnetMasks, "domain_names": s.DomainNames,
-			}
-			if i > 0 {
-				names += ", "
-			}
-			names += s.ServerID
-			frames = append(frames, t.servers[s.ServerID].firstFrame)
-		}
-		sort.Ints(frames)
-		out = append(out, Observation{
-			Kind:     "multiple_servers",
-			Summary:  fmt.Sprintf("%d DHCP servers answered (%s): one may be a rogue server; compare what each hands out", len(answering), names),
-			Frames:   frames,
-			Evidence: ev,
-		})
-	}
-	if len(t.naks) > 0 {
-		out = append(out, Observation{Kind: "nak",
-			Summary: fmt.Sprintf("%d DHCPNAK message(s): a server refused a client's requested address (wrong subnet, expired or foreign lease)", len(t.naks)),
-			Frames:  capFrames(t.naks)})
-	}
-	if len(t.declines) > 0 {
-		out = append(out, Observation{Kind: "decline",
-			Summary: fmt.Sprintf("%d DHCPDECLINE message(s): a client found its offered address already in use (address conflict)", len(t.declines)),
-			Frames:  capFrames(t.declines)})
-	}
-	// Clients never answered.
-	unanswered := map[string][]int{}
-	for _, x := range t.txOrder {
-		if x.outcome == "no answer" && x.key.mac != "" && len(x.msgs) > 0 {
-			unanswered[x.key.mac] = append(unanswered[x.key.mac], x.msgs[0].Frame)
-		}
-	}
-	if len(unanswered) > 0 {
-		var macs []string
-		var frames []int
-		for m, fs := range unanswered {
-			macs = append(macs, m)
-			frames = append(frames, fs...)
-		}
-		sort.Strings(macs)
-		sort.Ints(frames)
-		out = append(out, Observation{Kind: "unanswered_client",
-			Summary:  fmt.Sprintf("%d client(s) sent DHCP requests that no server answered in the capture", len(macs)),
-			Frames:   capFrames(frames),
-			Evidence: map[string]any{"clients": capStrings(macs)}})
-	}
-	// Starvation-like: many distinct MACs sending DISCOVER within a short window.
-	if best, from, to := t.starvation(); best >= starvationMinMACs {
-		out = append(out, Observation{Kind: "starvation_like",
-			Summary: fmt.Sprintf("%d distinct client MACs sent DHCPDISCOVER within %s: a DHCP starvation attack or a mass reboot",
-				best, time.Duration(starvationWindowNs)),
-			Frames:   []int{t.discovers[from].frame, t.discovers[to].frame},
-			Evidence: map[string]any{"distinct_macs": best, "window_seconds": float64(starvationWindowNs) / 1e9}})
-	}
-	if len(t.relayed) > 0 {
-		out = append(out, Observation{Kind: "relayed_traffic",
-			Summary: fmt.Sprintf("%d DHCP message(s) went through a relay agent (giaddr or option 82)", t.stats.Relayed),
-			Frames:  capFrames(t.relayed)})
-	}
-	return out
-}
-
 // starvation returns the most distinct MACs seen in DISCOVERs within any
-// window of starvationWindowNs, and the first and last index of that window.
+// window of starvationWindowNs, and the first and last index of that window
+// in t.discovers, sorted by time.
 func (t *Tap) starvation() (best, from, to int) {
 	d := t.discovers
 	sort.SliceStable(d, func(i, j int) bool { return d[i].ns < d[j].ns })
@@ -709,48 +667,53 @@ func (t *Tap) starvation() (best, from, to int) {
 
 func opName(op byte) string {
 	switch op {
-	case 1:
+	case OpRequest:
 		return "BOOTREQUEST"
-	case 2:
+	case OpReply:
 		return "BOOTREPLY"
 	}
 	return "op " + strconv.Itoa(int(op))
 }
 
-// rfc3339 formats a Unix time in nanoseconds as UTC RFC 3339 with nanoseconds.
-func rfc3339(ns int64) string {
-	return time.Unix(0, ns).UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
+// set is a small set of at most maxSetValues values; over counts the values
+// not kept.
+type set[T cmp.Ordered] struct {
+	m    map[T]struct{}
+	over int
 }
 
-// set is a small capped set of strings.
-type set struct{ m map[string]struct{} }
-
-func (s *set) add(v string) {
+func (s *set[T]) add(v T) {
 	if s.m == nil {
-		s.m = map[string]struct{}{}
+		s.m = map[T]struct{}{}
+	}
+	if _, ok := s.m[v]; ok {
+		return
 	}
 	if len(s.m) < maxSetValues {
 		s.m[v] = struct{}{}
+	} else {
+		s.over++
 	}
 }
 
-func (s *set) sorted() []string {
-	out := make([]string, 0, len(s.m))
+func (s *set[T]) sorted() []T {
+	out := make([]T, 0, len(s.m))
 	for v := range s.m {
 		out = append(out, v)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
-func (s *set) sortedAddrs() []string {
+// sortedAddrs returns the values of s ordered as IP addresses where they parse.
+func sortedAddrs(s *set[string]) []string {
 	out := s.sorted()
-	sortAddrs(out)
+	sortAddrStrings(out)
 	return out
 }
 
-// sortAddrs sorts strings as IP addresses where they parse, others after, by text.
-func sortAddrs(v []string) {
+// sortAddrStrings sorts strings as IP addresses where they parse, others after, by text.
+func sortAddrStrings(v []string) {
 	sort.SliceStable(v, func(i, j int) bool {
 		a, ea := netip.ParseAddr(v[i])
 		b, eb := netip.ParseAddr(v[j])
@@ -764,36 +727,6 @@ func sortAddrs(v []string) {
 		}
 		return v[i] < v[j]
 	})
-}
-
-func sortedU32(m map[uint32]struct{}) []uint32 {
-	out := make([]uint32, 0, len(m))
-	for v := range m {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
-func appendCap(s []int, n int) []int {
-	if len(s) < 10000 {
-		s = append(s, n)
-	}
-	return s
-}
-
-func capFrames(f []int) []int {
-	if len(f) > maxObservationFrame {
-		return f[:maxObservationFrame]
-	}
-	return f
-}
-
-func capStrings(s []string) []string {
-	if len(s) > 100 {
-		return s[:100]
-	}
-	return s
 }
 
 // xidString formats a transaction ID as the seed does: "0x" and 8 hex digits.

@@ -1,6 +1,9 @@
 package dhcp
 
-import "pcaplens/analysis/internal/observe"
+import (
+	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
+)
 
 // Report is the "dhcp" tool's report. Keys of the seed's analyze_dhcp_packets
 // stay (total_packets, dhcp_packets_found, dhcp_packets_analyzed, statistics,
@@ -16,13 +19,19 @@ type Report struct {
 	Transactions []Transaction `json:"transactions"`
 	Clients      []Client      `json:"clients"`
 	Servers      []Server      `json:"servers"`
-	Observations []Observation `json:"observations"`
-	DHCPv6       V6Report      `json:"dhcpv6"`
-	Packets      []Packet      `json:"packets"`
-	// Limits names each table cap that was hit (the table is then incomplete).
-	Limits   []string `json:"limits"`
-	Warnings []string `json:"warnings"`
+	// Findings are what deserves a look, DHCPv4 and DHCPv6 (kinds "dhcp.…"
+	// and "dhcpv6.…", docs/reports.md lists them).
+	Findings []finding.Finding `json:"findings"`
+	DHCPv6   V6Report          `json:"dhcpv6"`
+	Packets  []Packet          `json:"packets"`
+	// Caps lists each cap that was hit (the table it limits is then
+	// incomplete); each is also a warning.
+	Caps     []report.Cap `json:"caps"`
+	Warnings []string     `json:"warnings"`
 }
+
+// FindingList returns the report's findings (finding.Lister).
+func (r *Report) FindingList() []finding.Finding { return r.Findings }
 
 // Statistics are whole-capture DHCPv4 figures, comparable with tshark's.
 type Statistics struct {
@@ -108,11 +117,10 @@ type Transaction struct {
 	Server         string  `json:"server,omitempty"`
 	AddressGranted string  `json:"address_granted,omitempty"`
 	LeaseTime      *uint32 `json:"lease_time"`
-	// DiscoverToAck is the time from the first DISCOVER to the ACK, in seconds.
+	// DiscoverToAck is the time from the first DISCOVER to the ACK, in
+	// seconds; null without both.
 	DiscoverToAck *float64 `json:"discover_to_ack"`
 	Relayed       bool     `json:"relayed"`
-	// MessagesTruncated is true when more messages than kept were seen.
-	MessagesTruncated bool `json:"messages_truncated,omitempty"`
 }
 
 // Client summarises one client hardware address.
@@ -149,10 +157,6 @@ type Server struct {
 	FirstSeen     string   `json:"first_seen"`
 	ViaRelayCount int      `json:"via_relay"`
 }
-
-// Observation is something worth a look, with evidence. Kinds: multiple_servers, nak, decline, unanswered_client, starvation_like,
-// relayed_traffic, v6_multiple_servers, v6_unanswered_client, v6_status.
-type Observation = observe.Observation
 
 // V6Report summarises DHCPv6 (UDP 546/547).
 type V6Report struct {

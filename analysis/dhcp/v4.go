@@ -79,14 +79,21 @@ func ParseMessage(b []byte) (Message, error) {
 	return m, nil
 }
 
-// ClientMAC returns chaddr as a MAC address when htype is Ethernet (1) and hlen 6,
-// else chaddr's first hlen bytes in hex (at most 16).
+// HtypeEthernet is the hardware type of Ethernet (ARP hardware type 1, RFC 1700).
+const HtypeEthernet = 1
+
+// Ethernet reports whether chaddr holds an Ethernet address (htype 1, hlen 6),
+// shown by Wireshark as dhcp.hw.mac_addr.
+func (m *Message) Ethernet() bool { return m.Htype == HtypeEthernet && m.Hlen == 6 }
+
+// ClientMAC returns chaddr as a MAC address when it is Ethernet, else
+// chaddr's first hlen bytes in hex (at most 16).
 func (m *Message) ClientMAC() string {
 	n := int(m.Hlen)
 	if n > len(m.Chaddr) {
 		n = len(m.Chaddr)
 	}
-	if m.Htype == 1 && m.Hlen == 6 {
+	if m.Ethernet() {
 		return macString(m.Chaddr[:6])
 	}
 	if n == 0 {
@@ -115,7 +122,7 @@ func (m *Message) WalkOptions(fn func(Option)) error {
 	}
 	overload := byte(0)
 	err := walk(m.Options, "options", func(o Option) {
-		if o.Code == 52 && len(o.Data) == 1 {
+		if o.Code == OptOverload && len(o.Data) == 1 {
 			overload = o.Data[0]
 		}
 		fn(o)
@@ -140,10 +147,10 @@ func walk(b []byte, field string, fn func(Option)) error {
 	for i := 0; i < len(b); {
 		code := b[i]
 		switch code {
-		case 0: // Pad, RFC 2132 section 3.1
+		case OptPad:
 			i++
 			continue
-		case 255: // End, RFC 2132 section 3.2
+		case OptEnd:
 			return nil
 		}
 		if i+1 >= len(b) {
@@ -159,9 +166,35 @@ func walk(b []byte, field string, fn func(Option)) error {
 	return nil
 }
 
-// MessageTypeName returns the name of a DHCP message type (option 53; RFC 2132
-// section 9.6, RFC 3203, 4388, 6926, 7724).
-func MessageTypeName(t byte) string {
+// MessageType is a DHCP message type: the value of option 53 (RFC 2132
+// section 9.6; Wireshark's dhcp.option.dhcp).
+type MessageType byte
+
+// DHCP message types (IANA "DHCP Message Type 53 Values").
+const (
+	TypeDiscover         MessageType = 1  // RFC 2132
+	TypeOffer            MessageType = 2  // RFC 2132
+	TypeRequest          MessageType = 3  // RFC 2132
+	TypeDecline          MessageType = 4  // RFC 2132
+	TypeAck              MessageType = 5  // RFC 2132
+	TypeNak              MessageType = 6  // RFC 2132
+	TypeRelease          MessageType = 7  // RFC 2132
+	TypeInform           MessageType = 8  // RFC 2132
+	TypeForceRenew       MessageType = 9  // RFC 3203
+	TypeLeaseQuery       MessageType = 10 // RFC 4388
+	TypeLeaseUnassigned  MessageType = 11 // RFC 4388
+	TypeLeaseUnknown     MessageType = 12 // RFC 4388
+	TypeLeaseActive      MessageType = 13 // RFC 4388
+	TypeBulkLeaseQuery   MessageType = 14 // RFC 6926
+	TypeLeaseQueryDone   MessageType = 15 // RFC 6926
+	TypeActiveLeaseQuery MessageType = 16 // RFC 7724
+	TypeLeaseQueryStatus MessageType = 17 // RFC 7724
+	TypeTLS              MessageType = 18 // RFC 7724
+)
+
+// MessageTypeName returns the name of a DHCP message type ("DISCOVER"), or
+// "UNKNOWN(n)".
+func MessageTypeName(t MessageType) string {
 	if int(t) < len(messageTypeNames) && messageTypeNames[t] != "" {
 		return messageTypeNames[t]
 	}
@@ -169,12 +202,62 @@ func MessageTypeName(t byte) string {
 }
 
 var messageTypeNames = [...]string{
-	1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK",
-	7: "RELEASE", 8: "INFORM", 9: "FORCERENEW", 10: "LEASEQUERY",
-	11: "LEASEUNASSIGNED", 12: "LEASEUNKNOWN", 13: "LEASEACTIVE",
-	14: "BULKLEASEQUERY", 15: "LEASEQUERYDONE", 16: "ACTIVELEASEQUERY",
-	17: "LEASEQUERYSTATUS", 18: "TLS",
+	TypeDiscover: "DISCOVER", TypeOffer: "OFFER", TypeRequest: "REQUEST",
+	TypeDecline: "DECLINE", TypeAck: "ACK", TypeNak: "NAK",
+	TypeRelease: "RELEASE", TypeInform: "INFORM", TypeForceRenew: "FORCERENEW",
+	TypeLeaseQuery: "LEASEQUERY", TypeLeaseUnassigned: "LEASEUNASSIGNED",
+	TypeLeaseUnknown: "LEASEUNKNOWN", TypeLeaseActive: "LEASEACTIVE",
+	TypeBulkLeaseQuery: "BULKLEASEQUERY", TypeLeaseQueryDone: "LEASEQUERYDONE",
+	TypeActiveLeaseQuery: "ACTIVELEASEQUERY", TypeLeaseQueryStatus: "LEASEQUERYSTATUS",
+	TypeTLS: "TLS",
 }
+
+// serverSent reports whether a message type is sent by a server (RFC 2131,
+// 3203, 4388, 6926, 7724); ok is false for types this package does not know.
+func serverSent(t MessageType) (server, ok bool) {
+	switch t {
+	case TypeOffer, TypeAck, TypeNak, TypeForceRenew, TypeLeaseUnassigned,
+		TypeLeaseUnknown, TypeLeaseActive, TypeLeaseQueryDone, TypeLeaseQueryStatus:
+		return true, true
+	case TypeDiscover, TypeRequest, TypeDecline, TypeRelease, TypeInform,
+		TypeLeaseQuery, TypeBulkLeaseQuery, TypeActiveLeaseQuery:
+		return false, true
+	}
+	return false, false
+}
+
+// BOOTP op codes (RFC 951; Wireshark's dhcp.type).
+const (
+	OpRequest = 1 // BOOTREQUEST
+	OpReply   = 2 // BOOTREPLY
+)
+
+// DHCP option codes this package reads itself (RFC 2132 and the IANA
+// registry; optionTable names every option).
+const (
+	OptPad              = 0   // RFC 2132 section 3.1
+	OptSubnetMask       = 1   // RFC 2132 section 3.3
+	OptRouter           = 3   // RFC 2132 section 3.5
+	OptDNSServers       = 6   // RFC 2132 section 3.8
+	OptHostName         = 12  // RFC 2132 section 3.14
+	OptDomainName       = 15  // RFC 2132 section 3.17
+	OptRequestedIP      = 50  // RFC 2132 section 9.1
+	OptLeaseTime        = 51  // RFC 2132 section 9.2
+	OptOverload         = 52  // RFC 2132 section 9.3
+	OptMessageType      = 53  // RFC 2132 section 9.6
+	OptServerID         = 54  // RFC 2132 section 9.7
+	OptParameterList    = 55  // RFC 2132 section 9.8
+	OptRenewalTime      = 58  // RFC 2132 section 9.11
+	OptRebindingTime    = 59  // RFC 2132 section 9.12
+	OptVendorClass      = 60  // RFC 2132 section 9.13
+	OptClientID         = 61  // RFC 2132 section 9.14
+	OptClientFQDN       = 81  // RFC 4702
+	OptRelayAgent       = 82  // RFC 3046
+	OptDomainSearch     = 119 // RFC 3397
+	OptClasslessRoutes  = 121 // RFC 3442
+	OptMSClasslessRoute = 249 // Microsoft's copy of option 121
+	OptEnd              = 255 // RFC 2132 section 3.2
+)
 
 // optionInfo names an option: key is the report key, title Wireshark's name.
 type optionInfo struct {
@@ -199,160 +282,160 @@ const (
 // optionTable holds the IANA BOOTP/DHCP option names
 // (https://www.iana.org/assignments/bootp-dhcp-parameters).
 var optionTable = map[byte]optionInfo{
-	1:   {"subnet_mask", "Subnet Mask", kAddr},
-	2:   {"time_offset", "Time Offset", kI32},
-	3:   {"router", "Router", kAddrs},
-	4:   {"time_servers", "Time Server", kAddrs},
-	5:   {"name_servers", "Name Server", kAddrs},
-	6:   {"dns_servers", "Domain Name Server", kAddrs},
-	7:   {"log_servers", "Log Server", kAddrs},
-	8:   {"quote_servers", "Quotes Server", kAddrs},
-	9:   {"lpr_servers", "LPR Server", kAddrs},
-	10:  {"impress_servers", "Impress Server", kAddrs},
-	11:  {"rlp_servers", "Resource Location Server", kAddrs},
-	12:  {"host_name", "Host Name", kString},
-	13:  {"boot_file_size", "Boot File Size", kU16},
-	14:  {"merit_dump_file", "Merit Dump File", kString},
-	15:  {"domain_name", "Domain Name", kString},
-	16:  {"swap_server", "Swap Server", kAddr},
-	17:  {"root_path", "Root Path", kString},
-	18:  {"extensions_path", "Extensions Path", kString},
-	19:  {"ip_forwarding", "IP Forwarding", kBool},
-	20:  {"non_local_source_routing", "Non-Local Source Routing", kBool},
-	21:  {"policy_filter", "Policy Filter", kAddrs},
-	22:  {"max_datagram_reassembly_size", "Maximum Datagram Reassembly Size", kU16},
-	23:  {"default_ip_ttl", "Default IP Time-to-Live", kU8},
-	24:  {"path_mtu_aging_timeout", "Path MTU Aging Timeout", kU32},
-	25:  {"path_mtu_plateau_table", "Path MTU Plateau Table", kHex},
-	26:  {"interface_mtu", "Interface MTU", kU16},
-	27:  {"all_subnets_local", "All Subnets are Local", kBool},
-	28:  {"broadcast_address", "Broadcast Address", kAddr},
-	29:  {"perform_mask_discovery", "Perform Mask Discovery", kBool},
-	30:  {"mask_supplier", "Mask Supplier", kBool},
-	31:  {"perform_router_discovery", "Perform Router Discover", kBool},
-	32:  {"router_solicitation_address", "Router Solicitation Address", kAddr},
-	33:  {"static_routes", "Static Route", kHex},
-	34:  {"trailer_encapsulation", "Trailer Encapsulation", kBool},
-	35:  {"arp_cache_timeout", "ARP Cache Timeout", kU32},
-	36:  {"ethernet_encapsulation", "Ethernet Encapsulation", kBool},
-	37:  {"tcp_default_ttl", "TCP Default TTL", kU8},
-	38:  {"tcp_keepalive_interval", "TCP Keepalive Interval", kU32},
-	39:  {"tcp_keepalive_garbage", "TCP Keepalive Garbage", kBool},
-	40:  {"nis_domain", "Network Information Service Domain", kString},
-	41:  {"nis_servers", "Network Information Service Servers", kAddrs},
-	42:  {"ntp_servers", "Network Time Protocol Servers", kAddrs},
-	43:  {"vendor_specific_information", "Vendor-Specific Information", kHex},
-	44:  {"netbios_name_servers", "NetBIOS over TCP/IP Name Server", kAddrs},
-	45:  {"netbios_dd_servers", "NetBIOS over TCP/IP Datagram Distribution Name Server", kAddrs},
-	46:  {"netbios_node_type", "NetBIOS over TCP/IP Node Type", kU8},
-	47:  {"netbios_scope", "NetBIOS over TCP/IP Scope", kString},
-	48:  {"x_font_servers", "X Window System Font Server", kAddrs},
-	49:  {"x_display_managers", "X Window System Display Manager", kAddrs},
-	50:  {"requested_ip", "Requested IP Address", kAddr},
-	51:  {"lease_time", "IP Address Lease Time", kU32},
-	52:  {"option_overload", "Option Overload", kU8},
-	53:  {"message_type", "DHCP Message Type", kSpecial},
-	54:  {"server_id", "DHCP Server Identifier", kAddr},
-	55:  {"parameter_request_list", "Parameter Request List", kSpecial},
-	56:  {"message", "Message", kString},
-	57:  {"max_message_size", "Maximum DHCP Message Size", kU16},
-	58:  {"renewal_time", "Renewal Time Value", kU32},
-	59:  {"rebinding_time", "Rebinding Time Value", kU32},
-	60:  {"vendor_class_id", "Vendor class identifier", kString},
-	61:  {"client_id", "Client identifier", kSpecial},
-	62:  {"netware_domain", "Novell/Netware IP domain", kString},
-	63:  {"netware_option", "Novell Options", kHex},
-	64:  {"nis_plus_domain", "Network Information Service+ Domain", kString},
-	65:  {"nis_plus_servers", "Network Information Service+ Servers", kAddrs},
-	66:  {"tftp_server_name", "TFTP Server Name", kString},
-	67:  {"bootfile_name", "Bootfile name", kString},
-	68:  {"mobile_ip_home_agents", "Mobile IP Home Agent", kAddrs},
-	69:  {"smtp_servers", "SMTP Server", kAddrs},
-	70:  {"pop3_servers", "POP3 Server", kAddrs},
-	71:  {"nntp_servers", "NNTP Server", kAddrs},
-	72:  {"www_servers", "Default WWW Server", kAddrs},
-	73:  {"finger_servers", "Default Finger Server", kAddrs},
-	74:  {"irc_servers", "Default IRC Server", kAddrs},
-	75:  {"streettalk_servers", "StreetTalk Server", kAddrs},
-	76:  {"stda_servers", "StreetTalk Directory Assistance Server", kAddrs},
-	77:  {"user_class", "User Class Information", kHex},
-	78:  {"slp_directory_agent", "Directory Agent Information", kHex},
-	79:  {"slp_service_scope", "Service Location Agent Scope", kHex},
-	80:  {"rapid_commit", "Rapid commit", kHex},
-	81:  {"client_fqdn", "Client Fully Qualified Domain Name", kSpecial},
-	82:  {"relay_agent_information", "Agent Information Option", kSpecial},
-	83:  {"isns", "iSNS", kHex},
-	85:  {"nds_servers", "Novell Directory Services Servers", kAddrs},
-	86:  {"nds_tree_name", "Novell Directory Services Tree Name", kString},
-	87:  {"nds_context", "Novell Directory Services Context", kString},
-	88:  {"bcmcs_domain_list", "BCMCS Controller Domain Name list", kHex},
-	89:  {"bcmcs_addresses", "BCMCS Controller IPv4 address list", kAddrs},
-	90:  {"authentication", "Authentication", kHex},
-	91:  {"client_last_transaction_time", "Client last transaction time", kU32},
-	92:  {"associated_ip", "Associated IP option", kAddrs},
-	93:  {"client_system_architecture", "Client System Architecture", kU16},
-	94:  {"client_network_interface_id", "Client Network Device Interface", kHex},
-	95:  {"ldap", "LDAP Servers", kHex},
-	97:  {"client_machine_id", "UUID/GUID-based Client Identifier", kHex},
-	98:  {"user_auth", "Open Group's User Authentication", kString},
-	99:  {"geoconf_civic", "Civic Addresses Configuration", kHex},
-	100: {"tz_posix", "PCode", kString},
-	101: {"tz_database", "TCode", kString},
-	108: {"ipv6_only_preferred", "IPv6-Only Preferred", kU32},
-	112: {"netinfo_address", "NetInfo Parent Server Address", kAddrs},
-	113: {"netinfo_tag", "NetInfo Parent Server Tag", kString},
-	114: {"captive_portal", "DHCP Captive-Portal", kString},
-	116: {"auto_config", "DHCP Auto-Configuration", kU8},
-	117: {"name_service_search", "Name Service Search", kHex},
-	118: {"subnet_selection", "Subnet Selection Option", kAddr},
-	119: {"domain_search", "Domain Search", kSpecial},
-	120: {"sip_servers", "SIP Servers", kHex},
-	121: {"classless_static_routes", "Classless Static Route", kSpecial},
-	122: {"cablelabs_client_config", "CableLabs Client Configuration", kHex},
-	123: {"geoconf", "GeoConf", kHex},
-	124: {"vendor_identifying_vendor_class", "V-I Vendor Class", kHex},
-	125: {"vendor_identifying_vendor_specific", "V-I Vendor-specific Information", kHex},
-	128: {"pxe_128", "PXE - undefined (vendor specific)", kHex},
-	129: {"pxe_129", "PXE - undefined (vendor specific)", kHex},
-	130: {"pxe_130", "PXE - undefined (vendor specific)", kHex},
-	131: {"pxe_131", "PXE - undefined (vendor specific)", kHex},
-	132: {"pxe_132", "PXE - undefined (vendor specific)", kHex},
-	133: {"pxe_133", "PXE - undefined (vendor specific)", kHex},
-	134: {"pxe_134", "PXE - undefined (vendor specific)", kHex},
-	135: {"pxe_135", "PXE - undefined (vendor specific)", kHex},
-	136: {"pana_agent", "PANA Authentication Agent", kAddrs},
-	137: {"v4_lost", "LoST Server", kHex},
-	138: {"capwap_access_controllers", "CAPWAP Access Controllers", kAddrs},
-	139: {"ipv4_address_mos", "IPv4 Address-MoS", kHex},
-	140: {"ipv4_fqdn_mos", "IPv4 FQDN-MoS", kHex},
-	141: {"sip_ua_configuration_domains", "SIP UA Configuration Service Domains", kHex},
-	142: {"ipv4_address_andsf", "IPv4 Address ANDSF", kAddrs},
-	144: {"geoloc", "GeoLoc", kHex},
-	145: {"forcerenew_nonce_capable", "FORCERENEW_NONCE_CAPABLE", kHex},
-	146: {"rdnss_selection", "RDNSS Selection", kHex},
-	150: {"tftp_server_address", "TFTP Server Address", kAddrs},
-	151: {"status_code", "status-code", kHex},
-	152: {"base_time", "base-time", kU32},
-	153: {"start_time_of_state", "start-time-of-state", kU32},
-	154: {"query_start_time", "query-start-time", kU32},
-	155: {"query_end_time", "query-end-time", kU32},
-	156: {"dhcp_state", "dhcp-state", kU8},
-	157: {"data_source", "data-source", kU8},
-	158: {"pcp_server", "OPTION_V4_PCP_SERVER", kHex},
-	159: {"v4_portparams", "OPTION_V4_PORTPARAMS", kHex},
-	161: {"mud_url", "OPTION_MUD_URL_V4", kString},
-	175: {"etherboot_175", "Etherboot", kHex},
-	176: {"ip_telephone", "IP Telephone", kHex},
-	208: {"pxelinux_magic", "PXELINUX Magic", kHex},
-	209: {"pxelinux_config_file", "Configuration file", kString},
-	210: {"pxelinux_path_prefix", "Path Prefix", kString},
-	211: {"pxelinux_reboot_time", "Reboot Time", kU32},
-	212: {"option_6rd", "6RD", kHex},
-	213: {"v4_access_domain", "OPTION_V4_ACCESS_DOMAIN", kHex},
-	220: {"subnet_allocation", "Subnet Allocation Option", kHex},
-	221: {"virtual_subnet_selection", "Virtual Subnet Selection (VSS) Option", kHex},
-	249: {"ms_classless_static_routes", "Private/Classless Static Route (Microsoft)", kSpecial},
-	252: {"wpad", "Private/Proxy autodiscovery", kString},
+	OptSubnetMask:       {"subnet_mask", "Subnet Mask", kAddr},
+	2:                   {"time_offset", "Time Offset", kI32},
+	OptRouter:           {"router", "Router", kAddrs},
+	4:                   {"time_servers", "Time Server", kAddrs},
+	5:                   {"name_servers", "Name Server", kAddrs},
+	OptDNSServers:       {"dns_servers", "Domain Name Server", kAddrs},
+	7:                   {"log_servers", "Log Server", kAddrs},
+	8:                   {"quote_servers", "Quotes Server", kAddrs},
+	9:                   {"lpr_servers", "LPR Server", kAddrs},
+	10:                  {"impress_servers", "Impress Server", kAddrs},
+	11:                  {"rlp_servers", "Resource Location Server", kAddrs},
+	OptHostName:         {"host_name", "Host Name", kString},
+	13:                  {"boot_file_size", "Boot File Size", kU16},
+	14:                  {"merit_dump_file", "Merit Dump File", kString},
+	OptDomainName:       {"domain_name", "Domain Name", kString},
+	16:                  {"swap_server", "Swap Server", kAddr},
+	17:                  {"root_path", "Root Path", kString},
+	18:                  {"extensions_path", "Extensions Path", kString},
+	19:                  {"ip_forwarding", "IP Forwarding", kBool},
+	20:                  {"non_local_source_routing", "Non-Local Source Routing", kBool},
+	21:                  {"policy_filter", "Policy Filter", kAddrs},
+	22:                  {"max_datagram_reassembly_size", "Maximum Datagram Reassembly Size", kU16},
+	23:                  {"default_ip_ttl", "Default IP Time-to-Live", kU8},
+	24:                  {"path_mtu_aging_timeout", "Path MTU Aging Timeout", kU32},
+	25:                  {"path_mtu_plateau_table", "Path MTU Plateau Table", kHex},
+	26:                  {"interface_mtu", "Interface MTU", kU16},
+	27:                  {"all_subnets_local", "All Subnets are Local", kBool},
+	28:                  {"broadcast_address", "Broadcast Address", kAddr},
+	29:                  {"perform_mask_discovery", "Perform Mask Discovery", kBool},
+	30:                  {"mask_supplier", "Mask Supplier", kBool},
+	31:                  {"perform_router_discovery", "Perform Router Discover", kBool},
+	32:                  {"router_solicitation_address", "Router Solicitation Address", kAddr},
+	33:                  {"static_routes", "Static Route", kHex},
+	34:                  {"trailer_encapsulation", "Trailer Encapsulation", kBool},
+	35:                  {"arp_cache_timeout", "ARP Cache Timeout", kU32},
+	36:                  {"ethernet_encapsulation", "Ethernet Encapsulation", kBool},
+	37:                  {"tcp_default_ttl", "TCP Default TTL", kU8},
+	38:                  {"tcp_keepalive_interval", "TCP Keepalive Interval", kU32},
+	39:                  {"tcp_keepalive_garbage", "TCP Keepalive Garbage", kBool},
+	40:                  {"nis_domain", "Network Information Service Domain", kString},
+	41:                  {"nis_servers", "Network Information Service Servers", kAddrs},
+	42:                  {"ntp_servers", "Network Time Protocol Servers", kAddrs},
+	43:                  {"vendor_specific_information", "Vendor-Specific Information", kHex},
+	44:                  {"netbios_name_servers", "NetBIOS over TCP/IP Name Server", kAddrs},
+	45:                  {"netbios_dd_servers", "NetBIOS over TCP/IP Datagram Distribution Name Server", kAddrs},
+	46:                  {"netbios_node_type", "NetBIOS over TCP/IP Node Type", kU8},
+	47:                  {"netbios_scope", "NetBIOS over TCP/IP Scope", kString},
+	48:                  {"x_font_servers", "X Window System Font Server", kAddrs},
+	49:                  {"x_display_managers", "X Window System Display Manager", kAddrs},
+	OptRequestedIP:      {"requested_ip", "Requested IP Address", kAddr},
+	OptLeaseTime:        {"lease_time", "IP Address Lease Time", kU32},
+	OptOverload:         {"option_overload", "Option Overload", kU8},
+	OptMessageType:      {"message_type", "DHCP Message Type", kSpecial},
+	OptServerID:         {"server_id", "DHCP Server Identifier", kAddr},
+	OptParameterList:    {"parameter_request_list", "Parameter Request List", kSpecial},
+	56:                  {"message", "Message", kString},
+	57:                  {"max_message_size", "Maximum DHCP Message Size", kU16},
+	OptRenewalTime:      {"renewal_time", "Renewal Time Value", kU32},
+	OptRebindingTime:    {"rebinding_time", "Rebinding Time Value", kU32},
+	OptVendorClass:      {"vendor_class_id", "Vendor class identifier", kString},
+	OptClientID:         {"client_id", "Client identifier", kSpecial},
+	62:                  {"netware_domain", "Novell/Netware IP domain", kString},
+	63:                  {"netware_option", "Novell Options", kHex},
+	64:                  {"nis_plus_domain", "Network Information Service+ Domain", kString},
+	65:                  {"nis_plus_servers", "Network Information Service+ Servers", kAddrs},
+	66:                  {"tftp_server_name", "TFTP Server Name", kString},
+	67:                  {"bootfile_name", "Bootfile name", kString},
+	68:                  {"mobile_ip_home_agents", "Mobile IP Home Agent", kAddrs},
+	69:                  {"smtp_servers", "SMTP Server", kAddrs},
+	70:                  {"pop3_servers", "POP3 Server", kAddrs},
+	71:                  {"nntp_servers", "NNTP Server", kAddrs},
+	72:                  {"www_servers", "Default WWW Server", kAddrs},
+	73:                  {"finger_servers", "Default Finger Server", kAddrs},
+	74:                  {"irc_servers", "Default IRC Server", kAddrs},
+	75:                  {"streettalk_servers", "StreetTalk Server", kAddrs},
+	76:                  {"stda_servers", "StreetTalk Directory Assistance Server", kAddrs},
+	77:                  {"user_class", "User Class Information", kHex},
+	78:                  {"slp_directory_agent", "Directory Agent Information", kHex},
+	79:                  {"slp_service_scope", "Service Location Agent Scope", kHex},
+	80:                  {"rapid_commit", "Rapid commit", kHex},
+	OptClientFQDN:       {"client_fqdn", "Client Fully Qualified Domain Name", kSpecial},
+	OptRelayAgent:       {"relay_agent_information", "Agent Information Option", kSpecial},
+	83:                  {"isns", "iSNS", kHex},
+	85:                  {"nds_servers", "Novell Directory Services Servers", kAddrs},
+	86:                  {"nds_tree_name", "Novell Directory Services Tree Name", kString},
+	87:                  {"nds_context", "Novell Directory Services Context", kString},
+	88:                  {"bcmcs_domain_list", "BCMCS Controller Domain Name list", kHex},
+	89:                  {"bcmcs_addresses", "BCMCS Controller IPv4 address list", kAddrs},
+	90:                  {"authentication", "Authentication", kHex},
+	91:                  {"client_last_transaction_time", "Client last transaction time", kU32},
+	92:                  {"associated_ip", "Associated IP option", kAddrs},
+	93:                  {"client_system_architecture", "Client System Architecture", kU16},
+	94:                  {"client_network_interface_id", "Client Network Device Interface", kHex},
+	95:                  {"ldap", "LDAP Servers", kHex},
+	97:                  {"client_machine_id", "UUID/GUID-based Client Identifier", kHex},
+	98:                  {"user_auth", "Open Group's User Authentication", kString},
+	99:                  {"geoconf_civic", "Civic Addresses Configuration", kHex},
+	100:                 {"tz_posix", "PCode", kString},
+	101:                 {"tz_database", "TCode", kString},
+	108:                 {"ipv6_only_preferred", "IPv6-Only Preferred", kU32},
+	112:                 {"netinfo_address", "NetInfo Parent Server Address", kAddrs},
+	113:                 {"netinfo_tag", "NetInfo Parent Server Tag", kString},
+	114:                 {"captive_portal", "DHCP Captive-Portal", kString},
+	116:                 {"auto_config", "DHCP Auto-Configuration", kU8},
+	117:                 {"name_service_search", "Name Service Search", kHex},
+	118:                 {"subnet_selection", "Subnet Selection Option", kAddr},
+	OptDomainSearch:     {"domain_search", "Domain Search", kSpecial},
+	120:                 {"sip_servers", "SIP Servers", kHex},
+	OptClasslessRoutes:  {"classless_static_routes", "Classless Static Route", kSpecial},
+	122:                 {"cablelabs_client_config", "CableLabs Client Configuration", kHex},
+	123:                 {"geoconf", "GeoConf", kHex},
+	124:                 {"vendor_identifying_vendor_class", "V-I Vendor Class", kHex},
+	125:                 {"vendor_identifying_vendor_specific", "V-I Vendor-specific Information", kHex},
+	128:                 {"pxe_128", "PXE - undefined (vendor specific)", kHex},
+	129:                 {"pxe_129", "PXE - undefined (vendor specific)", kHex},
+	130:                 {"pxe_130", "PXE - undefined (vendor specific)", kHex},
+	131:                 {"pxe_131", "PXE - undefined (vendor specific)", kHex},
+	132:                 {"pxe_132", "PXE - undefined (vendor specific)", kHex},
+	133:                 {"pxe_133", "PXE - undefined (vendor specific)", kHex},
+	134:                 {"pxe_134", "PXE - undefined (vendor specific)", kHex},
+	135:                 {"pxe_135", "PXE - undefined (vendor specific)", kHex},
+	136:                 {"pana_agent", "PANA Authentication Agent", kAddrs},
+	137:                 {"v4_lost", "LoST Server", kHex},
+	138:                 {"capwap_access_controllers", "CAPWAP Access Controllers", kAddrs},
+	139:                 {"ipv4_address_mos", "IPv4 Address-MoS", kHex},
+	140:                 {"ipv4_fqdn_mos", "IPv4 FQDN-MoS", kHex},
+	141:                 {"sip_ua_configuration_domains", "SIP UA Configuration Service Domains", kHex},
+	142:                 {"ipv4_address_andsf", "IPv4 Address ANDSF", kAddrs},
+	144:                 {"geoloc", "GeoLoc", kHex},
+	145:                 {"forcerenew_nonce_capable", "FORCERENEW_NONCE_CAPABLE", kHex},
+	146:                 {"rdnss_selection", "RDNSS Selection", kHex},
+	150:                 {"tftp_server_address", "TFTP Server Address", kAddrs},
+	151:                 {"status_code", "status-code", kHex},
+	152:                 {"base_time", "base-time", kU32},
+	153:                 {"start_time_of_state", "start-time-of-state", kU32},
+	154:                 {"query_start_time", "query-start-time", kU32},
+	155:                 {"query_end_time", "query-end-time", kU32},
+	156:                 {"dhcp_state", "dhcp-state", kU8},
+	157:                 {"data_source", "data-source", kU8},
+	158:                 {"pcp_server", "OPTION_V4_PCP_SERVER", kHex},
+	159:                 {"v4_portparams", "OPTION_V4_PORTPARAMS", kHex},
+	161:                 {"mud_url", "OPTION_MUD_URL_V4", kString},
+	175:                 {"etherboot_175", "Etherboot", kHex},
+	176:                 {"ip_telephone", "IP Telephone", kHex},
+	208:                 {"pxelinux_magic", "PXELINUX Magic", kHex},
+	209:                 {"pxelinux_config_file", "Configuration file", kString},
+	210:                 {"pxelinux_path_prefix", "Path Prefix", kString},
+	211:                 {"pxelinux_reboot_time", "Reboot Time", kU32},
+	212:                 {"option_6rd", "6RD", kHex},
+	213:                 {"v4_access_domain", "OPTION_V4_ACCESS_DOMAIN", kHex},
+	220:                 {"subnet_allocation", "Subnet Allocation Option", kHex},
+	221:                 {"virtual_subnet_selection", "Virtual Subnet Selection (VSS) Option", kHex},
+	OptMSClasslessRoute: {"ms_classless_static_routes", "Private/Classless Static Route (Microsoft)", kSpecial},
+	252:                 {"wpad", "Private/Proxy autodiscovery", kString},
 }
 
 // OptionKey returns the report key of an option: its name, or "option_<n>".
@@ -426,19 +509,19 @@ func DecodeOption(o Option) any {
 func decodeSpecial(o Option) (any, bool) {
 	d := o.Data
 	switch o.Code {
-	case 53:
+	case OptMessageType:
 		if len(d) == 1 {
-			return MessageTypeName(d[0]), true
+			return MessageTypeName(MessageType(d[0])), true
 		}
-	case 55: // RFC 2132 section 9.8
+	case OptParameterList:
 		names := make([]string, len(d))
 		for i, c := range d {
 			names[i] = OptionTitle(c)
 		}
 		return names, true
-	case 61: // RFC 2132 section 9.14
+	case OptClientID:
 		return ClientID(d), true
-	case 81: // RFC 4702 section 2
+	case OptClientFQDN: // RFC 4702 section 2
 		if len(d) < 3 {
 			return nil, false
 		}
@@ -454,7 +537,7 @@ func decodeSpecial(o Option) (any, bool) {
 			"override": flags&0x02 != 0, "no_updates": flags&0x08 != 0,
 			"name": name,
 		}, true
-	case 82: // RFC 3046 section 2.0
+	case OptRelayAgent: // RFC 3046 section 2.0
 		out := map[string]any{}
 		for i := 0; i < len(d); {
 			if i+2 > len(d) || i+2+int(d[i+1]) > len(d) {
@@ -484,9 +567,9 @@ func decodeSpecial(o Option) (any, bool) {
 			i += 2 + len(v)
 		}
 		return out, true
-	case 119: // RFC 3397
+	case OptDomainSearch:
 		return dnsNamesList(d), true
-	case 121, 249: // RFC 3442
+	case OptClasslessRoutes, OptMSClasslessRoute: // RFC 3442
 		return classlessRoutes(d)
 	}
 	return nil, false
@@ -495,7 +578,7 @@ func decodeSpecial(o Option) (any, bool) {
 // ClientID formats a client identifier: "01:mac" style for Ethernet (type 1 and
 // six bytes), else type and hex.
 func ClientID(d []byte) string {
-	if len(d) == 7 && d[0] == 1 {
+	if len(d) == 7 && d[0] == HtypeEthernet {
 		return macString(d[1:])
 	}
 	return hex.EncodeToString(d)

@@ -159,10 +159,10 @@ func TestParseV6(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.Relayed || m.Type != 7 || m.Xid != 0xabcdef || !reflect.DeepEqual(m.Types, []byte{13, 7}) {
+	if !m.Relayed || m.Type != V6Reply || m.Xid != 0xabcdef || !reflect.DeepEqual(m.Types, []V6Type{V6RelayRepl, V6Reply}) {
 		t.Errorf("header %+v", m)
 	}
-	if m.ClientMAC != "00:0c:29:5e:77:44" || m.Status != "NoAddrsAvail: none" {
+	if m.ClientMAC != "00:0c:29:5e:77:44" || m.Status != "NoAddrsAvail: none" || m.StatusCode != V6StatusNoAddrsAvail {
 		t.Errorf("client %q status %q", m.ClientMAC, m.Status)
 	}
 	if len(m.Addresses) != 1 || m.Addresses[0] != (V6Lease{"2001::1", 3600, 7200}) {

@@ -8,21 +8,70 @@ import (
 	"strconv"
 )
 
-// DHCPv6 message types (RFC 8415 section 7.3 and the IANA registry).
+// V6Type is a DHCPv6 message type (RFC 8415 section 7.3; Wireshark's
+// dhcpv6.msgtype).
+type V6Type byte
+
+// DHCPv6 message types (IANA "Message Types" of the DHCPv6 parameters).
+const (
+	V6Solicit            V6Type = 1  // RFC 8415
+	V6Advertise          V6Type = 2  // RFC 8415
+	V6Request            V6Type = 3  // RFC 8415
+	V6Confirm            V6Type = 4  // RFC 8415
+	V6Renew              V6Type = 5  // RFC 8415
+	V6Rebind             V6Type = 6  // RFC 8415
+	V6Reply              V6Type = 7  // RFC 8415
+	V6Release            V6Type = 8  // RFC 8415
+	V6Decline            V6Type = 9  // RFC 8415
+	V6Reconfigure        V6Type = 10 // RFC 8415
+	V6InformationRequest V6Type = 11 // RFC 8415
+	V6RelayForw          V6Type = 12 // RFC 8415
+	V6RelayRepl          V6Type = 13 // RFC 8415
+	V6LeaseQuery         V6Type = 14 // RFC 5007
+	V6LeaseQueryReply    V6Type = 15 // RFC 5007
+	V6LeaseQueryDone     V6Type = 16 // RFC 5460
+	V6LeaseQueryData     V6Type = 17 // RFC 5460
+	V6ReconfigureRequest V6Type = 18 // RFC 6977
+	V6ReconfigureReply   V6Type = 19 // RFC 6977
+	V6DHCPv4Query        V6Type = 20 // RFC 7341
+	V6DHCPv4Response     V6Type = 21 // RFC 7341
+	V6ActiveLeaseQuery   V6Type = 22 // RFC 7653
+	V6StartTLS           V6Type = 23 // RFC 7653
+	V6BndUpd             V6Type = 24 // RFC 8156
+	V6BndReply           V6Type = 25 // RFC 8156
+	V6PoolReq            V6Type = 26 // RFC 8156
+	V6PoolResp           V6Type = 27 // RFC 8156
+	V6UpdReq             V6Type = 28 // RFC 8156
+	V6UpdReqAll          V6Type = 29 // RFC 8156
+	V6UpdDone            V6Type = 30 // RFC 8156
+	V6Connect            V6Type = 31 // RFC 8156
+	V6ConnectReply       V6Type = 32 // RFC 8156
+	V6Disconnect         V6Type = 33 // RFC 8156
+	V6State              V6Type = 34 // RFC 8156
+	V6Contact            V6Type = 35 // RFC 8156
+	V6AddrRegInform      V6Type = 36 // RFC 9686
+	V6AddrRegReply       V6Type = 37 // RFC 9686
+)
+
 var v6TypeNames = [...]string{
-	1: "SOLICIT", 2: "ADVERTISE", 3: "REQUEST", 4: "CONFIRM", 5: "RENEW",
-	6: "REBIND", 7: "REPLY", 8: "RELEASE", 9: "DECLINE", 10: "RECONFIGURE",
-	11: "INFORMATION-REQUEST", 12: "RELAY-FORW", 13: "RELAY-REPL",
-	14: "LEASEQUERY", 15: "LEASEQUERY-REPLY", 16: "LEASEQUERY-DONE",
-	17: "LEASEQUERY-DATA", 18: "RECONFIGURE-REQUEST", 19: "RECONFIGURE-REPLY",
-	20: "DHCPV4-QUERY", 21: "DHCPV4-RESPONSE", 22: "ACTIVELEASEQUERY",
-	23: "STARTTLS", 24: "BNDUPD", 25: "BNDREPLY", 26: "POOLREQ", 27: "POOLRESP",
-	28: "UPDREQ", 29: "UPDREQALL", 30: "UPDDONE", 31: "CONNECT", 32: "CONNECTREPLY",
-	33: "DISCONNECT", 34: "STATE", 35: "CONTACT", 36: "ADDR-REG-INFORM", 37: "ADDR-REG-REPLY",
+	V6Solicit: "SOLICIT", V6Advertise: "ADVERTISE", V6Request: "REQUEST",
+	V6Confirm: "CONFIRM", V6Renew: "RENEW", V6Rebind: "REBIND", V6Reply: "REPLY",
+	V6Release: "RELEASE", V6Decline: "DECLINE", V6Reconfigure: "RECONFIGURE",
+	V6InformationRequest: "INFORMATION-REQUEST", V6RelayForw: "RELAY-FORW",
+	V6RelayRepl: "RELAY-REPL", V6LeaseQuery: "LEASEQUERY",
+	V6LeaseQueryReply: "LEASEQUERY-REPLY", V6LeaseQueryDone: "LEASEQUERY-DONE",
+	V6LeaseQueryData: "LEASEQUERY-DATA", V6ReconfigureRequest: "RECONFIGURE-REQUEST",
+	V6ReconfigureReply: "RECONFIGURE-REPLY", V6DHCPv4Query: "DHCPV4-QUERY",
+	V6DHCPv4Response: "DHCPV4-RESPONSE", V6ActiveLeaseQuery: "ACTIVELEASEQUERY",
+	V6StartTLS: "STARTTLS", V6BndUpd: "BNDUPD", V6BndReply: "BNDREPLY",
+	V6PoolReq: "POOLREQ", V6PoolResp: "POOLRESP", V6UpdReq: "UPDREQ",
+	V6UpdReqAll: "UPDREQALL", V6UpdDone: "UPDDONE", V6Connect: "CONNECT",
+	V6ConnectReply: "CONNECTREPLY", V6Disconnect: "DISCONNECT", V6State: "STATE",
+	V6Contact: "CONTACT", V6AddrRegInform: "ADDR-REG-INFORM", V6AddrRegReply: "ADDR-REG-REPLY",
 }
 
-// V6TypeName names a DHCPv6 message type.
-func V6TypeName(t byte) string {
+// V6TypeName names a DHCPv6 message type ("SOLICIT"), or "UNKNOWN(n)".
+func V6TypeName(t V6Type) string {
 	if int(t) < len(v6TypeNames) && v6TypeNames[t] != "" {
 		return v6TypeNames[t]
 	}
@@ -50,9 +99,9 @@ const (
 // of a relay chain). Strings are copies.
 type V6Message struct {
 	// Types lists the message types from the outermost relay to the inner message.
-	Types []byte
+	Types []V6Type
 	// Type and Xid are the inner message's.
-	Type      byte
+	Type      V6Type
 	Xid       uint32
 	ClientID  string
 	ClientMAC string
@@ -60,8 +109,10 @@ type V6Message struct {
 	// Addresses are IA_NA/IA_TA addresses; Prefixes IA_PD prefixes.
 	Addresses []V6Lease
 	Prefixes  []V6Lease
-	// Status is a top-level or IA status code other than Success (0), as "name: message".
+	// Status is a top-level or IA status code other than Success (0), as
+	// "name: message"; StatusCode is its code.
 	Status     string
+	StatusCode uint16
 	DNSServers []string
 	Domains    []string
 	// Relayed is true when the message came through RELAY-FORW/RELAY-REPL.
@@ -85,9 +136,9 @@ func parseV6(b []byte, m *V6Message, depth int) error {
 	if len(b) < 4 {
 		return fmt.Errorf("dhcpv6: message of %d bytes, shorter than 4", len(b))
 	}
-	t := b[0]
+	t := V6Type(b[0])
 	m.Types = append(m.Types, t)
-	if t == 12 || t == 13 { // relay, RFC 8415 section 9
+	if t == V6RelayForw || t == V6RelayRepl { // RFC 8415 section 9
 		m.Relayed = true
 		if len(b) < 34 {
 			return fmt.Errorf("dhcpv6: relay message of %d bytes, shorter than 34", len(b))
@@ -166,21 +217,37 @@ func (m *V6Message) ia(code uint16, v []byte) {
 	})
 }
 
-var v6StatusNames = [...]string{"Success", "UnspecFail", "NoAddrsAvail", "NoBinding", "NotOnLink", "UseMulticast", "NoPrefixAvail"}
+// DHCPv6 status codes (RFC 8415 section 21.13; Wireshark's dhcpv6.status_code).
+const (
+	V6StatusSuccess       = 0
+	V6StatusUnspecFail    = 1
+	V6StatusNoAddrsAvail  = 2
+	V6StatusNoBinding     = 3
+	V6StatusNotOnLink     = 4
+	V6StatusUseMulticast  = 5
+	V6StatusNoPrefixAvail = 6
+)
+
+var v6StatusNames = [...]string{
+	V6StatusSuccess: "Success", V6StatusUnspecFail: "UnspecFail",
+	V6StatusNoAddrsAvail: "NoAddrsAvail", V6StatusNoBinding: "NoBinding",
+	V6StatusNotOnLink: "NotOnLink", V6StatusUseMulticast: "UseMulticast",
+	V6StatusNoPrefixAvail: "NoPrefixAvail",
+}
 
 func (m *V6Message) status(v []byte) {
 	if len(v) < 2 {
 		return
 	}
 	c := binary.BigEndian.Uint16(v)
-	if c == 0 || m.Status != "" {
+	if c == V6StatusSuccess || m.Status != "" {
 		return
 	}
 	name := "status " + strconv.Itoa(int(c))
 	if int(c) < len(v6StatusNames) {
 		name = v6StatusNames[c]
 	}
-	m.Status = name
+	m.Status, m.StatusCode = name, c
 	if msg := text(v[2:]); msg != "" {
 		m.Status += ": " + msg
 	}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"sort"
 
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 // v6State accumulates DHCPv6.
@@ -18,7 +20,12 @@ type v6State struct {
 	order     []*v6tx
 	clients   map[string]*v6client
 	servers   map[string]*v6server
-	statusF   []int
+
+	// Evidence of the findings.
+	answers        finding.Frames                 // ADVERTISE and REPLY with a server identifier
+	statusFrames   finding.Frames                 // server messages with a failure status
+	statusCodes    [V6StatusNoPrefixAvail + 2]int // by code; the last counts the others
+	malformedFrame finding.Frames
 }
 
 type v6Key struct {
@@ -38,20 +45,27 @@ type v6tx struct {
 	hasSol    bool
 	replyNs   int64
 	hasReply  bool
-	kind      string // first client message type
+	kind      V6Type // first client message type
+	hasKind   bool
 }
 
 type v6client struct {
 	mac                      string
 	lastSolNs                int64
 	hasSol                   bool
-	ips, addresses, prefixes set
+	ips, addresses, prefixes set[string]
 	msgs                     map[string]int
 }
 
 type v6server struct {
-	ips, addresses, prefixes, dns, domains set
+	ips, addresses, prefixes, dns, domains set[string]
 	advertises, replies                    int
+}
+
+// v6ServerSent reports whether a DHCPv6 message type is sent by a server to
+// a client (RFC 8415 section 7.3).
+func v6ServerSent(t V6Type) bool {
+	return t == V6Advertise || t == V6Reply || t == V6Reconfigure
 }
 
 func newV6State() v6State {
@@ -72,25 +86,26 @@ func (s *v6State) packet(t *Tap, f *frame.Frame) {
 	}
 	if err != nil {
 		s.malformed++
+		s.malformedFrame.Add(f.Number)
 	}
 	if m.Relayed {
 		s.relayed++
 	}
-	if len(m.Types) == 0 || m.Type == 12 || m.Type == 13 {
+	if len(m.Types) == 0 || m.Type == V6RelayForw || m.Type == V6RelayRepl {
 		return
 	}
 	if len(s.xids) < maxIDs {
 		s.xids[m.Xid] = struct{}{}
 	} else if _, ok := s.xids[m.Xid]; !ok {
-		t.limit("dhcpv6_transaction_ids")
+		t.caps.Hit(capV6IDs, maxIDs)
 	}
 	typeName := V6TypeName(m.Type)
-	serverMsg := m.Type == 2 || m.Type == 7 || m.Type == 10
+	serverMsg := v6ServerSent(m.Type)
 	k := v6Key{m.Xid, m.ClientID}
 	x := s.txs[k]
 	if x == nil {
 		if len(s.txs) >= maxTransactions {
-			t.limit("dhcpv6_transactions")
+			t.caps.Hit(capV6Transaction, maxTransactions)
 		} else {
 			x = &v6tx{key: k}
 			s.txs[k] = x
@@ -99,26 +114,24 @@ func (s *v6State) packet(t *Tap, f *frame.Frame) {
 	}
 	if x != nil {
 		if len(x.msgs) < maxTxMessages {
-			x.msgs = append(x.msgs, TxMessage{Frame: f.Number, Time: rfc3339(f.TimeNs), Timestamp: f.Time(),
+			x.msgs = append(x.msgs, TxMessage{Frame: f.Number, Time: report.Time(f.TimeNs), Timestamp: f.Time(),
 				Type: typeName, SrcIP: f.SrcIP.String(), DstIP: f.DstIP.String(), Server: m.ServerID})
+		} else {
+			t.caps.Hit(capTxMessages, maxTxMessages)
 		}
 		if !serverMsg {
-			if x.kind == "" {
-				x.kind = typeName
+			if !x.hasKind {
+				x.kind, x.hasKind = m.Type, true
 			}
-			switch m.Type {
-			case 8:
-				x.outcome = "no answer"
-			case 9:
+			x.outcome = "no answer"
+			if m.Type == V6Decline {
 				x.outcome = "declined"
-			default:
-				x.outcome = "no answer"
 			}
-			if m.Type == 1 && !x.hasSol {
+			if m.Type == V6Solicit && !x.hasSol {
 				x.hasSol, x.solicitNs = true, f.TimeNs
 			}
 			// A REQUEST continues the client's latest SOLICIT (a new xid, RFC 8415 section 18.2.2).
-			if m.Type == 3 && !x.hasSol {
+			if m.Type == V6Request && !x.hasSol {
 				if c := s.clients[m.ClientID]; c != nil && c.hasSol {
 					x.hasSol, x.solicitNs = true, c.lastSolNs
 				}
@@ -127,23 +140,24 @@ func (s *v6State) packet(t *Tap, f *frame.Frame) {
 			x.server = m.ServerID
 			if m.Status != "" {
 				x.status = m.Status
-				s.statusF = appendCap(s.statusF, f.Number)
 			}
 			switch m.Type {
-			case 2:
+			case V6Advertise:
 				x.outcome = "advertised"
-			case 7:
+			case V6Reply:
 				x.hasReply, x.replyNs = true, f.TimeNs
 				switch {
 				case m.Status != "" && len(m.Addresses) == 0 && len(m.Prefixes) == 0:
 					x.outcome = "refused"
-				case x.kind == "RELEASE":
+				case !x.hasKind:
+					x.outcome = "leased"
+				case x.kind == V6Release:
 					x.outcome = "released"
-				case x.kind == "DECLINE":
+				case x.kind == V6Decline:
 					x.outcome = "declined"
-				case x.kind == "INFORMATION-REQUEST":
+				case x.kind == V6InformationRequest:
 					x.outcome = "informed"
-				case x.kind == "RENEW" || x.kind == "REBIND" || x.kind == "CONFIRM":
+				case x.kind == V6Renew || x.kind == V6Rebind || x.kind == V6Confirm:
 					x.outcome = "renewed"
 				default:
 					x.outcome = "leased"
@@ -154,10 +168,14 @@ func (s *v6State) packet(t *Tap, f *frame.Frame) {
 				if len(m.Prefixes) > 0 {
 					x.prefixes = m.Prefixes
 				}
-			case 10:
+			case V6Reconfigure:
 				x.outcome = "reconfigure"
 			}
 		}
+	}
+	if serverMsg && m.Status != "" {
+		s.statusFrames.Add(f.Number)
+		s.statusCodes[min(int(m.StatusCode), len(s.statusCodes)-1)]++
 	}
 	if m.ClientID != "" {
 		c := s.clients[m.ClientID]
@@ -165,17 +183,17 @@ func (s *v6State) packet(t *Tap, f *frame.Frame) {
 			c = &v6client{mac: m.ClientMAC, msgs: map[string]int{}}
 			s.clients[m.ClientID] = c
 		} else if c == nil {
-			t.limit("dhcpv6_clients")
+			t.caps.Hit(capV6Clients, maxClients)
 		}
 		if c != nil {
 			c.msgs[typeName]++
-			if m.Type == 1 {
+			if m.Type == V6Solicit {
 				c.hasSol, c.lastSolNs = true, f.TimeNs
 			}
 			if !serverMsg && !m.Relayed {
 				c.ips.add(f.SrcIP.String())
 			}
-			if serverMsg && m.Type == 7 {
+			if m.Type == V6Reply {
 				for _, a := range m.Addresses {
 					c.addresses.add(a.Value)
 				}
@@ -191,17 +209,19 @@ func (s *v6State) packet(t *Tap, f *frame.Frame) {
 			sv = &v6server{}
 			s.servers[m.ServerID] = sv
 		} else if sv == nil {
-			t.limit("dhcpv6_servers")
+			t.caps.Hit(capV6Servers, maxServers)
 		}
 		if sv != nil {
 			sv.ips.add(f.SrcIP.String())
 			switch m.Type {
-			case 2:
+			case V6Advertise:
 				sv.advertises++
-			case 7:
+				s.answers.Add(f.Number)
+			case V6Reply:
 				sv.replies++
+				s.answers.Add(f.Number)
 			}
-			if m.Type == 7 {
+			if m.Type == V6Reply {
 				for _, a := range m.Addresses {
 					sv.addresses.add(a.Value)
 				}
@@ -251,8 +271,8 @@ func (s *v6State) report(t *Tap) V6Report {
 	sort.Strings(ids)
 	for _, id := range ids {
 		c := s.clients[id]
-		r.Clients = append(r.Clients, V6Client{DUID: id, MAC: c.mac, IPs: c.ips.sortedAddrs(),
-			Addresses: c.addresses.sortedAddrs(), Prefixes: c.prefixes.sorted(), Messages: c.msgs})
+		r.Clients = append(r.Clients, V6Client{DUID: id, MAC: c.mac, IPs: sortedAddrs(&c.ips),
+			Addresses: sortedAddrs(&c.addresses), Prefixes: c.prefixes.sorted(), Messages: c.msgs})
 	}
 	ids = ids[:0]
 	for id := range s.servers {
@@ -261,53 +281,22 @@ func (s *v6State) report(t *Tap) V6Report {
 	sort.Strings(ids)
 	for _, id := range ids {
 		v := s.servers[id]
-		r.Servers = append(r.Servers, V6Server{DUID: id, IPs: v.ips.sortedAddrs(),
+		r.Servers = append(r.Servers, V6Server{DUID: id, IPs: sortedAddrs(&v.ips),
 			Advertises: v.advertises, Replies: v.replies,
-			Addresses: v.addresses.sortedAddrs(), Prefixes: v.prefixes.sorted(),
-			DNSServers: v.dns.sortedAddrs(), Domains: v.domains.sorted()})
+			Addresses: sortedAddrs(&v.addresses), Prefixes: v.prefixes.sorted(),
+			DNSServers: sortedAddrs(&v.dns), Domains: v.domains.sorted()})
 	}
 	return r
 }
 
-func (s *v6State) observations() []Observation {
-	var out []Observation
+// setsOver counts the values not kept in the capped lists of clients and servers.
+func (s *v6State) setsOver() int {
 	n := 0
-	var frames []int
+	for _, c := range s.clients {
+		n += c.ips.over + c.addresses.over + c.prefixes.over
+	}
 	for _, v := range s.servers {
-		if v.advertises+v.replies > 0 {
-			n++
-		}
+		n += v.ips.over + v.addresses.over + v.prefixes.over + v.dns.over + v.domains.over
 	}
-	if n > 1 {
-		ids := make([]string, 0, n)
-		for id := range s.servers {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		out = append(out, Observation{Kind: "v6_multiple_servers",
-			Summary:  fmt.Sprintf("%d DHCPv6 servers answered: one may be a rogue server", n),
-			Frames:   []int{},
-			Evidence: map[string]any{"server_duids": ids}})
-	}
-	var macs []string
-	for _, x := range s.order {
-		if x.outcome == "no answer" && len(x.msgs) > 0 {
-			macs = append(macs, x.key.client)
-			frames = append(frames, x.msgs[0].Frame)
-		}
-	}
-	if len(macs) > 0 {
-		sort.Strings(macs)
-		sort.Ints(frames)
-		out = append(out, Observation{Kind: "v6_unanswered_client",
-			Summary:  fmt.Sprintf("%d DHCPv6 exchange(s) got no server answer in the capture", len(macs)),
-			Frames:   capFrames(frames),
-			Evidence: map[string]any{"client_duids": capStrings(macs)}})
-	}
-	if len(s.statusF) > 0 {
-		out = append(out, Observation{Kind: "v6_status",
-			Summary: fmt.Sprintf("%d DHCPv6 server message(s) carried a failure status code", len(s.statusF)),
-			Frames:  capFrames(s.statusF)})
-	}
-	return out
+	return n
 }

@@ -251,11 +251,18 @@ export interface DHCPReport {
   transactions: DHCPTransaction[];
   clients: DHCPClient[];
   servers: DHCPServer[];
-  observations: Observation[];
+  /**
+   * Findings are what deserves a look, DHCPv4 and DHCPv6 (kinds "dhcp.…"
+   * and "dhcpv6.…", docs/reports.md lists them).
+   */
+  findings: Finding[];
   dhcpv6: DHCPV6Report;
   packets: DHCPPacket[];
-  /** Limits names each table cap that was hit (the table is then incomplete). */
-  limits: string[];
+  /**
+   * Caps lists each cap that was hit (the table it limits is then
+   * incomplete); each is also a warning.
+   */
+  caps: Cap[];
   warnings: string[];
 }
 
@@ -318,11 +325,12 @@ export interface DHCPTransaction {
   server?: string;
   address_granted?: string;
   lease_time: number | null;
-  /** DiscoverToAck is the time from the first DISCOVER to the ACK, in seconds. */
+  /**
+   * DiscoverToAck is the time from the first DISCOVER to the ACK, in
+   * seconds; null without both.
+   */
   discover_to_ack: number | null;
   relayed: boolean;
-  /** MessagesTruncated is true when more messages than kept were seen. */
-  messages_truncated?: boolean;
 }
 
 /** DHCPTxMessage (dhcp.TxMessage) is one message of a transaction. */
@@ -987,15 +995,6 @@ export interface ICMPV6Section {
   statistics: ICMPFamilyStats;
   neighbor_discovery: ICMPNeighborDiscovery;
   mld: ICMPMLD;
-}
-
-/** Observation is something worth a look, with the evidence for it. */
-export interface Observation {
-  /** Kind names the observation (each analyzer documents its kinds). */
-  kind: string;
-  summary: string;
-  frames: number[];
-  evidence?: Record<string, unknown>;
 }
 
 /**

@@ -18,12 +18,12 @@ import {
   type DHCPV6Report,
   type DHCPV6Server,
   type DHCPV6Transaction,
-  type Observation,
   type Report,
   type View,
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
+import { capsNote, findingsSection } from "./findinglist";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -96,45 +96,6 @@ function ladder(tx: DHCPTransaction | DHCPV6Transaction, xid: string, client: st
       ),
     ),
   );
-}
-
-function observationsBlock(list: Observation[]): HTMLElement {
-  if (list.length === 0) return section("Observations", h("p", { class: "muted" }, "Nothing unusual observed."));
-  return section(
-    `Observations (${list.length})`,
-    h(
-      "ul",
-      { class: "dhcp-observations" },
-      list.map((o) => {
-        const frames = o.frames;
-        const ev = o.evidence ?? {};
-        return h(
-          "li",
-          { "data-observation": fmt.text(o.kind) },
-          h("strong", null, words(o.kind)),
-          " ",
-          fmt.text(o.summary),
-          frames.length > 0 ? h("span", { class: "muted" }, ` (frames ${frames.map((f) => id(f)).join(", ")})`) : null,
-          Object.keys(ev).length > 0
-            ? h(
-                "ul",
-                null,
-                Object.entries(ev)
-                  .sort((a, b) => a[0].localeCompare(b[0]))
-                  .map(([k, v]) => h("li", { class: "muted" }, `${words(k)}: `, typeof v === "object" && v !== null && !Array.isArray(v) ? evidenceText(v as Record<string, unknown>) : fmt.text(v))),
-              )
-            : null,
-        );
-      }),
-    ),
-  );
-}
-
-function evidenceText(o: Record<string, unknown>): string {
-  return Object.entries(o)
-    .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([k, v]) => `${words(k)} ${fmt.text(v)}`)
-    .join("; ");
 }
 
 const clientColumns: Column<DHCPClient>[] = columns<DHCPClient>([
@@ -230,8 +191,8 @@ function render(root: HTMLElement, report: Report): void {
     root.append(note("info", "No DHCP packets in this capture."));
     return;
   }
-  const limits = d.limits;
-  if (limits.length > 0) root.append(note("warn", h("strong", null, "Limits reached: "), limits.join("; ")));
+  const caps = capsNote(d.caps);
+  if (caps) root.append(caps);
   const txs = d.transactions;
   const types = s.message_types;
   const unanswered = txs.filter((t) => t.outcome === "no answer").length;
@@ -256,7 +217,7 @@ function render(root: HTMLElement, report: Report): void {
       ),
     );
   }
-  root.append(observationsBlock(d.observations));
+  root.append(findingsSection(d.findings));
   if (txs.length > 0) {
     const shown = txs.slice(0, 200);
     root.append(
