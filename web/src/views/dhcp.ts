@@ -22,7 +22,7 @@ import {
   type View,
 } from "./types";
 import { countBars } from "./bars";
-import { id, plural, words } from "./text";
+import { id, plural } from "./text";
 import { capsNote, findingsSection } from "./findinglist";
 
 function n(v: unknown): number {
