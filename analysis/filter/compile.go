@@ -312,8 +312,7 @@ func compileRegexp(t token) (*regexp.Regexp, *Error) {
 	}
 	// Wireshark 4.0's matches is case-insensitive unless the pattern says
 	// (?-i).
-	pattern := "(?i)" + t.val
-	re, err := syntax.Parse(pattern, syntax.Perl)
+	re, err := syntax.Parse(t.val, syntax.Perl|syntax.FoldCase)
 	if err != nil {
 		return nil, &Error{Msg: "Regex compilation error: " + regexpMessage(err) + "."}
 	}
@@ -324,7 +323,7 @@ func compileRegexp(t token) (*regexp.Regexp, *Error) {
 	if len(prog.Inst) > MaxRegexInsts {
 		return nil, errAt(t.pos, len(t.text), "The regular expression is too large (more than %d instructions).", MaxRegexInsts)
 	}
-	r, err := regexp.Compile(pattern)
+	r, err := regexp.Compile("(?i)" + t.val)
 	if err != nil {
 		return nil, &Error{Msg: "Regex compilation error: " + regexpMessage(err) + "."}
 	}
@@ -333,7 +332,7 @@ func compileRegexp(t token) (*regexp.Regexp, *Error) {
 
 func regexpMessage(err error) string {
 	if e, ok := err.(*syntax.Error); ok {
-		return e.Code.String() + ": " + e.Expr
+		return e.Code.String() + ": `" + e.Expr + "`"
 	}
 	return err.Error()
 }
