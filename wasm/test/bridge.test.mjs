@@ -84,7 +84,8 @@ describe("bridge", () => {
     const path = join(captures, samples[0]);
     const bytes = new Uint8Array(readFileSync(path));
     const only = await api.analyze(bytes, { tools: ["capinfos"], fileName: basename(path) });
-    assert.deepEqual(Object.keys(only), ["capinfos"]);
+    assert.deepEqual(Object.keys(only).sort(), ["capinfos", "findings"]);
+    assert.ok(Array.isArray(only.findings), "the ranked findings beside the tools");
     assert.deepEqual(only, JSON.parse(cli(path, "--tools", "capinfos")));
     const cap = await api.analyzeCapinfos(bytes, { fileName: basename(path) });
     assert.deepEqual(cap, only.capinfos);
