@@ -48,19 +48,6 @@ func v6TypeIs(types ...V6Type) string {
 	return finding.In("dhcpv6.msgtype", v)
 }
 
-// frameSet is a filter selecting exactly the frames listed, when the list
-// is whole (count of them all); "" otherwise.
-func frameSet(frames []int, count int) string {
-	if len(frames) == 0 || len(frames) != count {
-		return ""
-	}
-	v := make([]string, len(frames))
-	for i, f := range frames {
-		v[i] = strconv.Itoa(f)
-	}
-	return finding.In("frame.number", v)
-}
-
 // some lists the first subjects of a summary ("a, b, c and 4 more").
 func some(subjects []string, total int) string {
 	const k = 3
@@ -166,7 +153,7 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		fr := t.malformed.List()
 		add(finding.Finding{Kind: kindMalformed, Severity: finding.Low, Count: n,
 			Summary: report.Plural(n, "DHCP message", "DHCP messages") + " could not be read whole (shorter than the BOOTP header, or an option running past its field)",
-			Frames:  fr, Filter: frameSet(fr, n)})
+			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
 	}
 	if n := t.relayed.Count(); n > 0 {
 		s := report.Plural(n, "DHCP message", "DHCP messages") + " went through a relay agent (relay address or option 82)"
@@ -531,7 +518,7 @@ func (s *v6State) findings() []finding.Finding {
 		fr := s.malformedFrame.List()
 		add(finding.Finding{Kind: kindV6Malformed, Severity: finding.Low, Count: n,
 			Summary: report.Plural(n, "DHCPv6 message", "DHCPv6 messages") + " could not be read whole (an option or relay message cut short)",
-			Frames:  fr, Filter: frameSet(fr, n)})
+			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
 	}
 	return out
 }

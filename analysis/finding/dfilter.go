@@ -55,3 +55,18 @@ func In(field string, values []string) string {
 	}
 	return field + " in {" + strings.Join(values, ", ") + "}"
 }
+
+// FrameNumbers writes a filter that selects exactly the frames listed
+// ("frame.number in {3, 9}"), for a finding no field expresses. It returns
+// "" unless the list holds every frame counted (count), since a filter must
+// select all of a finding's frames.
+func FrameNumbers(frames []int, count int) string {
+	if len(frames) == 0 || len(frames) != count {
+		return ""
+	}
+	v := make([]string, len(frames))
+	for i, f := range frames {
+		v[i] = strconv.Itoa(f)
+	}
+	return In("frame.number", v)
+}

@@ -229,19 +229,6 @@ func proto(a netip.Addr) string {
 	return "icmpv6"
 }
 
-// frameSet is a filter selecting exactly the frames listed, when the list is
-// whole (count of them all); "" otherwise.
-func frameSet(frames []int, count int) string {
-	if len(frames) == 0 || len(frames) != count {
-		return ""
-	}
-	s := make([]string, len(frames))
-	for i, f := range frames {
-		s[i] = strconv.Itoa(f)
-	}
-	return finding.In("frame.number", s)
-}
-
 func (t *Tap) findings(r *Report) []finding.Finding {
 	out := []finding.Finding{}
 	add := func(f finding.Finding) {
@@ -300,7 +287,7 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		fr := payloadFrames(t.entropic)
 		add(finding.Finding{Kind: kindHighEntropy, Severity: finding.High, Count: n,
 			Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" random-looking data (%.1f bits per byte or more, no ping filler pattern): a possible ICMP tunnel", entropyThreshold),
-			Frames:  fr, Filter: frameSet(fr, n)})
+			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
 	}
 	if n := t.bcastCount; n > 0 {
 		ds := make([]string, 0, len(t.bcastDsts))
@@ -310,7 +297,7 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		sortAddrStrings(ds)
 		add(finding.Finding{Kind: kindEchoToBroadcast, Severity: finding.Medium, Count: n,
 			Summary: report.Plural(n, "echo request was", "echo requests were") + " sent to broadcast or multicast addresses (every host answers: smurf-like amplification if the source is spoofed): " + some(ds),
-			Frames:  t.bcastFrames.List(), Filter: frameSet(t.bcastFrames.List(), n), Subjects: ds})
+			Frames:  t.bcastFrames.List(), Filter: finding.FrameNumbers(t.bcastFrames.List(), n), Subjects: ds})
 	}
 	var unr finding.Finding
 	var unrF []string
@@ -370,7 +357,7 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		}
 		add(finding.Finding{Kind: kindDuplicateReplies, Severity: finding.Low, Count: n,
 			Summary: report.Plural(n, "duplicate echo reply", "duplicate echo replies") + ": a duplicating link, a broadcast ping, or a capture seeing both sides twice",
-			Frames:  fr, Filter: frameSet(fr, n)})
+			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
 	}
 	return out
 }

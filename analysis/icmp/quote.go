@@ -152,43 +152,7 @@ func (q *Quoted) setNames() {
 	if q.src.IsValid() {
 		q.Src, q.Dst = q.src.String(), q.dst.String()
 	}
-	q.ProtocolName = protoName(q.Protocol)
-}
-
-func protoName(p int) string {
-	switch p {
-	case 1:
-		return "ICMP"
-	case 2:
-		return "IGMP"
-	case 6:
-		return "TCP"
-	case 17:
-		return "UDP"
-	case 33:
-		return "DCCP"
-	case 41:
-		return "IPv6"
-	case 4:
-		return "IPv4"
-	case 47:
-		return "GRE"
-	case 50:
-		return "ESP"
-	case 51:
-		return "AH"
-	case 58:
-		return "ICMPv6"
-	case 89:
-		return "OSPF"
-	case 103:
-		return "PIM"
-	case 132:
-		return "SCTP"
-	case 136:
-		return "UDP-Lite"
-	}
-	return "IP proto " + strconv.Itoa(p)
+	q.ProtocolName = frame.IPProtocolName(uint8(q.Protocol))
 }
 
 // Endpoint describes the quoted datagram's destination: "UDP 10.0.0.5:53",

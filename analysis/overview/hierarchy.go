@@ -185,7 +185,7 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 			return
 		}
 		if f.Transport == frame.TransportNone || f.Transport == frame.TransportOther {
-			name := ipProtoName(uint8(f.Proto))
+			name := frame.IPProtocolAbbrev(uint8(f.Proto))
 			if name == "data" && len(f.Payload) == 0 {
 				return
 			}
@@ -221,65 +221,6 @@ var etherTypeNames = map[uint16]string{
 	frame.EtherLoopback:  "loop",
 	frame.EtherMACsec:    "macsec",
 	frame.EtherIEEE1905:  "ieee1905",
-}
-
-// ipProtoName names an IP payload protocol as Wireshark's hierarchy does.
-func ipProtoName(p uint8) string {
-	switch p {
-	case 1:
-		return "icmp"
-	case 2:
-		return "igmp"
-	case 4:
-		return "ip"
-	case 6:
-		return "tcp"
-	case 17:
-		return "udp"
-	case 41:
-		return "ipv6"
-	case 47:
-		return "gre"
-	case 50:
-		return "esp"
-	case 51:
-		return "ah"
-	case 58:
-		return "icmpv6"
-	case 89:
-		return "ospf"
-	case 103:
-		return "pim"
-	case 112:
-		return "vrrp"
-	case 132:
-		return "sctp"
-	case 3:
-		return "ggp"
-	case 8:
-		return "egp"
-	case 9:
-		return "igrp"
-	case 33:
-		return "dccp"
-	case 46:
-		return "rsvp"
-	case 88:
-		return "eigrp"
-	case 97:
-		return "etherip"
-	case 108:
-		return "ipcomp"
-	case 113:
-		return "pgm"
-	case 115:
-		return "l2tp"
-	case 137:
-		return "mpls"
-	case 59:
-		return "" // no next header
-	}
-	return "data"
 }
 
 // Port tables: the application protocols Wireshark registers on well-known

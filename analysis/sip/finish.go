@@ -267,15 +267,13 @@ func (t *Tap) findings(r *Report) {
 		mal.f.Subjects = subj
 		if len(mal.terms) > 1 {
 			// A set of frame numbers rather than a chain of alternatives.
-			var nums []string
+			var frames []int
 			for _, m := range t.malformed {
-				nums = append(nums, strconv.Itoa(m.Frame))
+				frames = append(frames, m.Frame)
 			}
-			mal.terms = nil
-			if t.malformedTotal == len(t.malformed) && len(nums) <= maxFilterTerms {
-				mal.terms = []string{finding.In("frame.number", nums)}
-			} else {
-				mal.terms = []string{""}
+			mal.terms = []string{""}
+			if len(frames) <= maxFilterTerms {
+				mal.terms = []string{finding.FrameNumbers(frames, t.malformedTotal)}
 			}
 		}
 		mal.done(r, kindMalformed, finding.Low, report.Plural(t.malformedTotal, "SIP message", "SIP messages")+" could not be parsed")
