@@ -262,7 +262,7 @@ function icmpSection(icmp: ICMPReport): string {
     sub(
       "Echo (ping) per destination",
       table(
-        [["source", "source"], ["destination", "destination"], ["sent", "transmitted"], ["received", "received"], ["answered by an error", "errors"], ["loss", (r) => fmt.percent(r.loss_percent, 1, true)], ["RTT min", (r) => ms(r.rtt_min)], ["RTT avg", (r) => ms(r.rtt_avg)], ["RTT max", (r) => ms(r.rtt_max)]],
+        [["source", "source"], ["destination", "destination"], ["sent", "transmitted"], ["received", "received"], ["answered by an error", "answered_by_error"], ["loss", (r) => fmt.percent(r.loss_percent, 1, true)], ["RTT min", (r) => ms(r.rtt_min)], ["RTT avg", (r) => ms(r.rtt_avg)], ["RTT max", (r) => ms(r.rtt_max)]],
         icmp.echo.destinations,
         8,
       ),

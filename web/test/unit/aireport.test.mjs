@@ -104,6 +104,16 @@ test("ICMP: every echo destination with sent, received, loss and RTTs", () => {
   assert.ok(rows > 0, "no capture with echo");
 });
 
+test("ICMP: \"answered by an error\" counts requests an error answered, not the errors", () => {
+  // Two time-exceeded messages can quote one probe: errors (ping's "+N errors")
+  // then exceeds the requests they answered, and sent = received + answered + lost.
+  const r = structuredClone(reports.get("chrissanders--icmp_traceroute.pcapng"));
+  const d = r.icmp.echo.destinations[0];
+  assert.ok(d.answered_by_error > 0, "the traceroute capture has probes answered by time exceeded");
+  d.errors = d.answered_by_error + 5;
+  assert.match(md(r), new RegExp(`^\\| ${d.source} \\| ${d.destination} \\| ${d.transmitted} \\| ${d.received} \\| ${d.answered_by_error} \\| `, "m"));
+});
+
 test("SIP: every call has its final status", () => {
   let calls = 0;
   for (const [f, r] of reports) {
