@@ -136,6 +136,17 @@ test("DNS: response codes and response times", () => {
   }
 });
 
+test("a tool that failed or did not run leaves its section out", () => {
+  const r = structuredClone(reports.get("chrissanders--dns_query_nonexistent.pcapng"));
+  assert.match(md(r), /\n### DNS\n/);
+  assert.match(md(r), /\n### Overview\n/);
+  r.dns = { error: "dns: failed", file: "x.pcap" };
+  delete r.overview;
+  const text = md(r);
+  assert.doesNotMatch(text, /### DNS|### Overview/);
+  assert.match(text, /^Capture: 2 packets/m);
+});
+
 test("findings come from report.findings, with counts, frames and filters", () => {
   const r = structuredClone(reports.get("chrissanders--dns_query_nonexistent.pcapng"));
   r.findings = [
