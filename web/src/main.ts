@@ -7,7 +7,7 @@ import "./style.css";
 import { Analyzer, AnalysisError, type Progress, type Result } from "./api";
 import { availableViews, type Report, type View } from "./views";
 import { h, clear, download, note, replace } from "./ui/dom";
-import { obj } from "./views/types";
+import { ok } from "./views/types";
 import * as fmt from "./ui/format";
 import { aiReport, defaultGuide } from "./app/aireport";
 import { evidence, findingsOf } from "./views/findings";
@@ -361,7 +361,7 @@ function renderPanel(s: FileSession, i: number): void {
   const v = s.views[i]!;
   const report = s.result!.report;
   // Tables count relative time from this capture's first packet.
-  setTimeOrigin(obj(report["capinfos"])["first_packet_time_utc"] ?? obj(report["overview"])["first_time_utc"] ?? null);
+  setTimeOrigin(ok(report.capinfos)?.first_packet_time_utc ?? ok(report.overview)?.first_time_utc ?? null);
   try {
     v.render(panel, report);
   } catch (e) {

@@ -5,8 +5,19 @@
 // are left out; text is shortened at a word, never mid-word.
 import { captureLine, findingsOf } from "../views/findings";
 import { framesText, toolLabel } from "../views/findinglist";
-import type { Finding } from "../views/types";
-import { arr, isToolError, obj, type Report } from "../views/types";
+import {
+  ok,
+  toolNames,
+  type DHCPReport,
+  type DNSReport,
+  type Finding,
+  type ICMPReport,
+  type OverviewReport,
+  type Report,
+  type SIPReport,
+  type TCPConnectionsReport,
+  type TCPRetransReport,
+} from "../views/types";
 import { guideById, guideMarkdown, type Guide } from "../guides";
 import * as fmt from "../ui/format";
 import { cleanLine } from "./figures";
@@ -25,22 +36,25 @@ export function clip(s: string, max: number): string {
   return (at > max / 2 ? cut.slice(0, at) : cut.replace(/[^\s,;:/.]*$/, "") || cut).trimEnd() + "…";
 }
 
-/** one makes any value a single Markdown-safe line (no cut). */
-function one(v: unknown): string {
-  const s = typeof v === "string" ? v : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "yes" : "no") : v == null ? "" : JSON.stringify(v);
+/** Value is what a figure or a table cell holds: a report's scalar field, or text made from fields. */
+type Value = string | number | boolean | null | undefined;
+
+/** one makes a value a single Markdown-safe line (no cut). */
+function one(v: Value): string {
+  const s = typeof v === "string" ? v : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "yes" : "no") : "";
   return s.replace(/[\r\n\t]+/g, " ").replace(/\|/g, "\\|");
 }
 
-const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const ms = (v: unknown): string => (isNum(v) ? `${fmt.num(v * 1000, 3)} ms` : "");
-const msAlready = (v: unknown): string => (isNum(v) ? `${fmt.num(v, 1)} ms` : "");
+/** ms reads seconds as milliseconds ("" when there is no figure). */
+const ms = (v: number | null | undefined): string => (fmt.isNum(v) ? `${fmt.num(v * 1000, 3)} ms` : "");
+/** msAlready reads a figure that is already in milliseconds. */
+const msAlready = (v: number | null | undefined): string => (fmt.isNum(v) ? `${fmt.num(v, 1)} ms` : "");
 
 /** counts reads a map of counts as "NOERROR 12, NXDOMAIN 1" (biggest first). */
-function counts(v: unknown): string {
-  return Object.entries(obj(v))
-    .filter(([, n]) => isNum(n) && n > 0)
-    .sort((a, b) => num(b[1]) - num(a[1]) || a[0].localeCompare(b[0]))
+function counts(v: Readonly<Record<string, number>> | undefined): string {
+  return Object.entries(v ?? {})
+    .filter(([, n]) => fmt.isNum(n) && n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([k, n]) => `${k} ${fmt.count(n)}`)
     .join(", ");
 }
@@ -67,30 +81,36 @@ export function defaultGuide(findings: readonly Finding[], report: Report): Guid
         return guideById("sip-voip");
     }
   }
-  const found = (k: string, count: string) => k in report && num(obj(report[k])[count]) > 0;
-  if (found("sip", "sip_packets_found")) return guideById("sip-voip");
-  if (found("dhcp", "dhcp_packets_found")) return guideById("dhcp");
+  if ((ok(report.sip)?.sip_packets_found ?? 0) > 0) return guideById("sip-voip");
+  if ((ok(report.dhcp)?.dhcp_packets_found ?? 0) > 0) return guideById("dhcp");
   return guideById("general");
 }
 
-/** Col is one Markdown table column: a header and how to read the cell. */
-type Col = [header: string, cell: (r: Record<string, unknown>) => unknown];
+/** Field names the fields of a row type T that hold a single value (a cell). */
+type Field<T> = { [K in keyof T]-?: T[K] extends Value ? K : never }[keyof T] & string;
 
-function table(cols: readonly Col[], rows: readonly Record<string, unknown>[], max: number): string {
+/** Col is one Markdown table column over rows of T: a header and the field it shows, or how to make the cell. */
+type Col<T> = [header: string, cell: Field<T> | ((r: T) => Value)];
+
+/** cellOf reads one cell of a row. */
+function cellOf<T>(r: T, cell: Field<T> | ((r: T) => Value)): Value {
+  return typeof cell === "function" ? cell(r) : (r[cell] as Value);
+}
+
+/** table renders the first max rows, the columns checked against the row type. */
+function table<T>(cols: readonly NoInfer<Col<T>>[], rows: readonly T[], max: number): string {
   if (rows.length === 0) return "";
   const head = `| ${cols.map((c) => c[0]).join(" | ")} |\n|${cols.map(() => "---").join("|")}|\n`;
   const body = rows
     .slice(0, max)
-    .map((r) => `| ${cols.map((c) => clip(one(c[1](r)), CELL)).join(" | ")} |`)
+    .map((r) => `| ${cols.map((c) => clip(one(cellOf(r, c[1])), CELL)).join(" | ")} |`)
     .join("\n");
   const more = rows.length > max ? `\n(${fmt.plural(rows.length - max, "more row")} not shown)` : "";
   return head + body + more + "\n";
 }
 
-const f = (key: string) => (r: Record<string, unknown>) => r[key];
-
 /** figures lists label: value lines, leaving out empty values. */
-function figures(pairs: readonly [string, unknown][]): string {
+function figures(pairs: readonly [string, Value][]): string {
   return pairs
     .filter(([, v]) => v !== undefined && v !== null && v !== "")
     .map(([k, v]) => `- ${k}: ${one(typeof v === "number" ? fmt.count(v) : v)}`)
@@ -106,28 +126,25 @@ function sub(title: string, body: string): string {
   return body ? `\n${title}:\n${body}` : "";
 }
 
-const byNum = (key: string) => (a: Record<string, unknown>, b: Record<string, unknown>) => num(b[key]) - num(a[key]);
-
-function tool(report: Report, k: string): Record<string, unknown> | null {
-  return k in report && !isToolError(report[k]) ? obj(report[k]) : null;
+/** most sorts rows by one figure, biggest first (a copy; the report is left as it is). */
+function most<T>(rows: readonly T[], by: (r: T) => number): T[] {
+  return [...rows].sort((a, b) => by(b) - by(a));
 }
 
-function overviewSection(ov: Record<string, unknown>): string {
-  const phs = arr(ov["protocol_hierarchy"]).map(obj);
-  const convs = obj(ov["conversations"]);
-  const tcpc = arr(convs["tcp"]).map(obj).sort(byNum("bytes"));
+function overviewSection(ov: OverviewReport): string {
+  const tcpc = most(ov.conversations["tcp"] ?? [], (r) => r.bytes);
   return block(
     "Overview",
     figures([
-      ["packets", ov["packets"]],
-      ["bytes", ov["bytes"]],
-      ["duration", isNum(ov["duration"]) ? fmt.duration(ov["duration"]) : undefined],
+      ["packets", ov.packets],
+      ["bytes", ov.bytes],
+      ["duration", fmt.isNum(ov.duration) ? fmt.duration(ov.duration) : undefined],
     ]),
-    sub("Protocol hierarchy (top)", table([["protocol", (r) => r["path"] ?? r["protocol"]], ["frames", (r) => fmt.count(r["frames"])], ["bytes", (r) => fmt.count(r["bytes"])]], phs, 12)),
+    sub("Protocol hierarchy (top)", table([["protocol", "path"], ["frames", (r) => fmt.count(r.frames)], ["bytes", (r) => fmt.count(r.bytes)]], ov.protocol_hierarchy, 12)),
     sub(
       "Top TCP conversations",
       table(
-        [["A", f("a")], ["port A", f("port_a")], ["B", f("b")], ["port B", f("port_b")], ["packets", (r) => fmt.count(r["frames"])], ["bytes", (r) => fmt.count(r["bytes"])], ["duration", (r) => fmt.duration(r["duration"])]],
+        [["A", "a"], ["port A", "port_a"], ["B", "b"], ["port B", "port_b"], ["packets", (r) => fmt.count(r.frames)], ["bytes", (r) => fmt.count(r.bytes)], ["duration", (r) => fmt.duration(r.duration)]],
         tcpc,
         8,
       ),
@@ -135,31 +152,30 @@ function overviewSection(ov: Record<string, unknown>): string {
   );
 }
 
-function tcpSection(tr: Record<string, unknown> | null, tc: Record<string, unknown> | null): string {
-  const cs = obj(tc?.["summary"]);
-  const total = num(cs["total_connections"]);
-  const packets = num(tr?.["total_packets"]) || num(cs["total_packets"]);
+function tcpSection(tr: TCPRetransReport | null, tc: TCPConnectionsReport | null): string {
+  const cs = tc?.summary;
+  const total = cs?.total_connections ?? 0;
+  const packets = tr?.total_packets || cs?.total_packets || 0;
   if (total === 0 && packets === 0) return ""; // no TCP in this capture
-  const conns = arr(tc?.["connections"]).map(obj).sort(byNum("retransmissions"));
-  const worst = obj(tr?.["summary"])["worst_connection"];
+  const conns = most(tc?.connections ?? [], (r) => r.retransmissions);
   return block(
     "TCP",
     figures([
       ["connections", total],
       ["TCP packets", packets || undefined],
-      ["handshakes completed", cs["successful_handshakes"]],
-      ["connections reset", cs["reset_connections"]],
-      ["retransmissions", tr?.["total_retransmissions"]],
-      ["retransmission rate", isNum(tr?.["retransmission_rate"]) ? fmt.percent(tr["retransmission_rate"], 2) : undefined],
-      ["data retransmission rate", isNum(tr?.["data_retransmission_rate"]) ? fmt.percent(tr["data_retransmission_rate"], 2) : undefined],
-      ["retransmissions by kind", counts(tr?.["by_kind"])],
-      ["worst connection", worst || undefined],
-      ["analysis flags", counts(cs["analysis_flags"])],
+      ["handshakes completed", cs?.successful_handshakes],
+      ["connections reset", cs?.reset_connections],
+      ["retransmissions", tr?.total_retransmissions],
+      ["retransmission rate", fmt.isNum(tr?.retransmission_rate) ? fmt.percent(tr.retransmission_rate, 2) : undefined],
+      ["data retransmission rate", fmt.isNum(tr?.data_retransmission_rate) ? fmt.percent(tr.data_retransmission_rate, 2) : undefined],
+      ["retransmissions by kind", counts(tr?.by_kind)],
+      ["worst connection", tr?.summary.worst_connection || undefined],
+      ["analysis flags", counts(cs?.analysis_flags)],
     ]),
     sub(
       "Connections (most retransmissions first)",
       table(
-        [["stream", f("stream")], ["client", f("client")], ["server", f("server")], ["state", f("state")], ["zeek", f("conn_state")], ["packets", (r) => fmt.count(r["packet_count"])], ["retrans", (r) => fmt.count(r["retransmissions"])], ["initial RTT", (r) => ms(r["initial_rtt_seconds"])]],
+        [["stream", "stream"], ["client", "client"], ["server", "server"], ["state", "state"], ["zeek", "conn_state"], ["packets", (r) => fmt.count(r.packet_count)], ["retrans", (r) => fmt.count(r.retransmissions)], ["initial RTT", (r) => ms(r.initial_rtt_seconds)]],
         conns,
         10,
       ),
@@ -167,31 +183,30 @@ function tcpSection(tr: Record<string, unknown> | null, tc: Record<string, unkno
   );
 }
 
-function dnsSection(dns: Record<string, unknown>): string {
-  if (num(dns["dns_packets_found"]) === 0) return "";
-  const st = obj(dns["statistics"]);
-  const rt = obj(st["response_time"]);
-  const tx = arr(dns["transactions"]).map(obj);
-  const bad = tx.filter((t) => String(t["rcode"] ?? "NOERROR") !== "NOERROR" || String(t["status"] ?? "") !== "answered");
+function dnsSection(dns: DNSReport): string {
+  if (dns.dns_packets_found === 0) return "";
+  const st = dns.statistics;
+  const rt = st.response_time;
+  const bad = dns.transactions.filter((t) => (t.rcode ?? "NOERROR") !== "NOERROR" || t.status !== "answered");
   return block(
     "DNS",
     figures([
-      ["queries", st["queries"]],
-      ["responses", st["responses"]],
-      ["answered queries", st["answered_queries"]],
-      ["unanswered queries", st["unanswered_queries"]],
-      ["response codes", counts(st["rcodes"])],
-      ["query types", counts(st["qtypes"])],
-      ["response time", num(rt["count"]) > 0 ? `median ${ms(rt["median"])}, 95th percentile ${ms(rt["p95"])}, max ${ms(rt["max"])} (${fmt.plural(num(rt["count"]), "response")})` : undefined],
-      ["retransmitted queries", num(st["retransmitted_queries"]) || undefined],
-      ["truncated responses", num(st["truncated_responses"]) || undefined],
-      ["malformed", num(st["malformed"]) || undefined],
+      ["queries", st.queries],
+      ["responses", st.responses],
+      ["answered queries", st.answered_queries],
+      ["unanswered queries", st.unanswered_queries],
+      ["response codes", counts(st.rcodes)],
+      ["query types", counts(st.qtypes)],
+      ["response time", rt && rt.count > 0 ? `median ${ms(rt.median)}, 95th percentile ${ms(rt.p95)}, max ${ms(rt.max)} (${fmt.plural(rt.count, "response")})` : undefined],
+      ["retransmitted queries", st.retransmitted_queries || undefined],
+      ["truncated responses", st.truncated_responses || undefined],
+      ["malformed", st.malformed || undefined],
     ]),
-    sub("Top names", table([["name", f("name")], ["queries", (r) => fmt.count(r["queries"] ?? r["count"])]], arr(dns["top_names"]).map(obj), 8)),
+    sub("Top names", table([["name", "name"], ["queries", (r) => fmt.count(r.queries)]], dns.top_names, 8)),
     sub(
       "Failed or unanswered transactions",
       table(
-        [["frame", f("query_frame")], ["time (UTC)", f("time")], ["client", f("client")], ["server", f("server")], ["name", f("name")], ["type", f("type")], ["rcode", f("rcode")], ["status", f("status")], ["response time", (r) => ms(r["response_time"])]],
+        [["frame", "query_frame"], ["time (UTC)", "time"], ["client", "client"], ["server", "server"], ["name", "name"], ["type", "type"], ["rcode", "rcode"], ["status", "status"], ["response time", (r) => ms(r.response_time)]],
         bad,
         10,
       ),
@@ -199,117 +214,116 @@ function dnsSection(dns: Record<string, unknown>): string {
   );
 }
 
-function dhcpSection(dhcp: Record<string, unknown>): string {
-  if (num(dhcp["dhcp_packets_found"]) === 0) return "";
-  const st = obj(dhcp["statistics"]);
+/** leased are the DHCP transaction outcomes that ended in a lease (or needed none). */
+const leased = new Set(["leased", "renewed", "informed", "released"]);
+
+function dhcpSection(dhcp: DHCPReport): string {
+  if (dhcp.dhcp_packets_found === 0) return "";
+  const st = dhcp.statistics;
   return block(
     "DHCP",
     figures([
-      ["transactions", st["transactions"]],
-      ["clients", st["unique_clients"]],
-      ["servers", st["unique_servers"]],
-      ["message types", counts(st["message_types"])],
-      ["relayed", num(st["relayed"]) || undefined],
-      ["malformed", num(st["malformed"]) || undefined],
+      ["transactions", st.transactions],
+      ["clients", st.unique_clients],
+      ["servers", st.unique_servers],
+      ["message types", counts(st.message_types)],
+      ["relayed", st.relayed || undefined],
+      ["malformed", st.malformed || undefined],
     ]),
-    sub("Servers", table([["server", f("server_id")], ["offers", f("offers")], ["acks", f("acks")], ["naks", f("naks")], ["clients", f("clients")]], arr(dhcp["servers"]).map(obj), 6)),
+    sub("Servers", table([["server", "server_id"], ["offers", "offers"], ["acks", "acks"], ["naks", "naks"], ["clients", "clients"]], dhcp.servers, 6)),
     sub(
       "Transactions that did not end in a lease",
       table(
-        [["transaction", f("transaction_id")], ["client", f("client_mac")], ["outcome", f("outcome")], ["server", f("server")]],
-        arr(dhcp["transactions"]).map(obj).filter((t) => !["leased", "renewed", "informed", "released"].includes(String(t["outcome"]))),
+        [["transaction", "transaction_id"], ["client", "client_mac"], ["outcome", "outcome"], ["server", "server"]],
+        dhcp.transactions.filter((t) => !leased.has(t.outcome)),
         8,
       ),
     ),
   );
 }
 
-function icmpSection(icmp: Record<string, unknown>): string {
-  if (num(icmp["icmp_packets_found"]) === 0) return "";
-  const st = obj(icmp["statistics"]);
-  const rtt = obj(st["rtt"]);
-  const echo = obj(icmp["echo"]);
-  const dests = arr(echo["destinations"]).map(obj);
-  const unreach = arr(icmp["unreachables"]).map(obj);
-  const traces = arr(icmp["traceroutes"]).map(obj);
+function icmpSection(icmp: ICMPReport): string {
+  if (icmp.icmp_packets_found === 0) return "";
+  const st = icmp.statistics;
+  const rtt = st.rtt;
   return block(
     "ICMP",
     figures([
-      ["ICMP packets", st["packets"]],
-      ["echo requests", st["echo_requests"]],
-      ["echo replies", st["echo_replies"]],
-      ["unanswered requests", st["unanswered_requests"]],
-      ["duplicate replies", num(st["duplicate_replies"]) || undefined],
-      ["replies without a request", num(st["unmatched_replies"]) || undefined],
-      ["round-trip time", num(rtt["count"]) > 0 ? `min ${ms(rtt["min"])}, median ${ms(rtt["median"])}, max ${ms(rtt["max"])} (${fmt.plural(num(rtt["count"]), "reply", "replies")})` : undefined],
-      ["types", counts(st["type_code_counts"])],
-      ["ICMP errors", arr(icmp["errors"]).length || undefined],
+      ["ICMP packets", st.packets],
+      ["echo requests", st.echo_requests],
+      ["echo replies", st.echo_replies],
+      ["unanswered requests", st.unanswered_requests],
+      ["duplicate replies", st.duplicate_replies || undefined],
+      ["replies without a request", st.unmatched_replies || undefined],
+      ["round-trip time", rtt && rtt.count > 0 ? `min ${ms(rtt.min)}, median ${ms(rtt.median)}, max ${ms(rtt.max)} (${fmt.plural(rtt.count, "reply", "replies")})` : undefined],
+      ["types", counts(st.type_code_counts)],
+      ["ICMP errors", icmp.errors.length || undefined],
     ]),
     sub(
       "Echo (ping) per destination",
       table(
-        [["source", f("source")], ["destination", f("destination")], ["sent", f("transmitted")], ["received", f("received")], ["answered by an error", f("errors")], ["loss", (r) => fmt.percent(r["loss_percent"], 1, true)], ["RTT min", (r) => ms(r["rtt_min"])], ["RTT avg", (r) => ms(r["rtt_avg"])], ["RTT max", (r) => ms(r["rtt_max"])]],
-        dests,
+        [["source", "source"], ["destination", "destination"], ["sent", "transmitted"], ["received", "received"], ["answered by an error", "answered_by_error"], ["loss", (r) => fmt.percent(r.loss_percent, 1, true)], ["RTT min", (r) => ms(r.rtt_min)], ["RTT avg", (r) => ms(r.rtt_avg)], ["RTT max", (r) => ms(r.rtt_max)]],
+        icmp.echo.destinations,
         8,
       ),
     ),
-    sub("Unreachables", table([["unreachable", f("unreachable")], ["reason", f("reason")], ["reported by", f("reporter")], ["count", f("count")], ["first frame", f("first_frame")]], unreach, 8)),
-    sub("Traceroutes", table([["source", f("source")], ["destination", f("destination")], ["protocol", f("protocol")], ["hops", (r) => arr(r["hops"]).length]], traces, 4)),
+    sub("Unreachables", table([["unreachable", "unreachable"], ["reason", "reason"], ["reported by", "reporter"], ["count", "count"], ["first frame", "first_frame"]], icmp.unreachables, 8)),
+    sub("Traceroutes", table([["source", "source"], ["destination", "destination"], ["protocol", "protocol"], ["hops", (r) => r.hops.length]], icmp.traceroutes, 4)),
   );
 }
 
-function sipSection(sip: Record<string, unknown>): string {
-  if (num(sip["sip_packets_found"]) === 0) return "";
-  const st = obj(sip["statistics"]);
+function sipSection(sip: SIPReport): string {
+  if (sip.sip_packets_found === 0) return "";
+  const st = sip.statistics;
   return block(
     "SIP",
     figures([
-      ["SIP messages", sip["sip_messages"]],
-      ["requests", st["requests"]],
-      ["responses", st["responses"]],
-      ["methods", counts(st["methods"])],
-      ["status codes", counts(st["status_codes"])],
-      ["calls", st["calls"]],
-      ["call states", counts(st["call_states"])],
-      ["registrations", num(st["registrations"]) || undefined],
-      ["RTP streams", num(st["rtp_streams"]) || undefined],
-      ["RTP packets", num(st["rtp_packets"]) || undefined],
+      ["SIP messages", sip.sip_messages],
+      ["requests", st.requests],
+      ["responses", st.responses],
+      ["methods", counts(st.methods)],
+      ["status codes", counts(st.status_codes)],
+      ["calls", st.calls],
+      ["call states", counts(st.call_states)],
+      ["registrations", st.registrations || undefined],
+      ["RTP streams", st.rtp_streams || undefined],
+      ["RTP packets", st.rtp_packets || undefined],
     ]),
     sub(
       "Calls",
       table(
         [
-          ["from", f("caller")],
-          ["to", f("callee")],
-          ["state", f("state")],
-          ["final", (r) => (num(r["status_code"]) > 0 ? `${r["status_code"]}${r["reason"] ? " " + String(r["reason"]) : ""}` : "")],
-          ["answer time", (r) => msAlready(r["answer_time_ms"])],
-          ["duration", (r) => (isNum(r["duration_ms"]) ? fmt.duration(r["duration_ms"] / 1000) : "")],
-          ["hung up by", f("hung_up_by")],
-          ["RTP loss", (r) => (num(r["rtp_packets"]) > 0 ? fmt.percent(r["worst_lost_percent"], 1, true) : "")],
-          ["jitter", (r) => (num(r["rtp_packets"]) > 0 ? msAlready(r["worst_mean_jitter_ms"]) : "")],
+          ["from", "caller"],
+          ["to", "callee"],
+          ["state", "state"],
+          ["final", (r) => (r.status_code > 0 ? `${r.status_code}${r.reason ? " " + r.reason : ""}` : "")],
+          ["answer time", (r) => msAlready(r.answer_time_ms)],
+          ["duration", (r) => (fmt.isNum(r.duration_ms) ? fmt.duration(r.duration_ms / 1000) : "")],
+          ["hung up by", "hung_up_by"],
+          ["RTP loss", (r) => (r.rtp_packets > 0 ? fmt.percent(r.worst_lost_percent, 1, true) : "")],
+          ["jitter", (r) => (r.rtp_packets > 0 ? msAlready(r.worst_mean_jitter_ms) : "")],
         ],
-        arr(sip["calls"]).map(obj),
+        sip.calls,
         8,
       ),
     ),
-    sub("Registrations", table([["AOR", f("aor")], ["source", f("source")], ["registrar", f("registrar")], ["attempts", f("attempts")], ["outcome", f("outcome")], ["status", f("status_code")]], arr(sip["registrations"]).map(obj), 6)),
+    sub("Registrations", table([["AOR", "aor"], ["source", "source"], ["registrar", "registrar"], ["attempts", "attempts"], ["outcome", "outcome"], ["status", "status_code"]], sip.registrations, 6)),
   );
 }
 
 /** analysisSections renders each analysis's key figures and most relevant rows (analyses that saw nothing are left out). */
 export function analysisSections(report: Report): string[] {
   const out: string[] = [];
-  const ov = tool(report, "overview");
+  const ov = ok(report.overview);
   if (ov) out.push(overviewSection(ov));
-  out.push(tcpSection(tool(report, "tcp_retransmissions"), tool(report, "tcp_connections")));
-  const dns = tool(report, "dns");
+  out.push(tcpSection(ok(report.tcp_retransmissions), ok(report.tcp_connections)));
+  const dns = ok(report.dns);
   if (dns) out.push(dnsSection(dns));
-  const dhcp = tool(report, "dhcp");
+  const dhcp = ok(report.dhcp);
   if (dhcp) out.push(dhcpSection(dhcp));
-  const icmp = tool(report, "icmp");
+  const icmp = ok(report.icmp);
   if (icmp) out.push(icmpSection(icmp));
-  const sip = tool(report, "sip");
+  const sip = ok(report.sip);
   if (sip) out.push(sipSection(sip));
   return out.filter((s) => s !== "");
 }
@@ -323,11 +337,11 @@ export function findingLine(x: Finding): string {
 /** aiReport builds the Markdown for one capture and a guide, within MAX_CHARS (plus the guide). */
 export function aiReport(name: string, report: Report, guide: Guide): string {
   const findings = findingsOf(report);
-  const warnings = [...new Set(Object.values(report).flatMap((v) => arr(obj(v)["warnings"]).map(one)))].filter(Boolean);
+  const warnings = [...new Set(toolNames.flatMap((k) => (ok(report[k])?.warnings ?? []).map(one)))].filter(Boolean);
   let md = `# pcaplens report: ${one(name)}\n\n`;
   md += `Capture: ${captureLine(report)}\n`;
-  const cap = obj(report["capinfos"]);
-  md += figures([["first packet (UTC)", cap["first_packet_time_utc"]], ["last packet (UTC)", cap["last_packet_time_utc"]], ["link type", cap["file_encapsulation_name"]], ["snap length", cap["snap_length"]]]) + "\n";
+  const cap = ok(report.capinfos);
+  md += figures([["first packet (UTC)", cap?.first_packet_time_utc], ["last packet (UTC)", cap?.last_packet_time_utc], ["link type", cap?.file_encapsulation_name], ["snap length", cap?.snap_length]]) + "\n";
   if (warnings.length) md += `\nWarnings:\n${warnings.slice(0, 10).map((w) => `- ${clip(w, 300)}`).join("\n")}\n`;
   md += `\n## Findings\n\n`;
   md += findings.length

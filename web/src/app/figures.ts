@@ -3,18 +3,13 @@
 // packets: 25 TCP connections, 14 DNS queries; nothing unusual"). Both read
 // the same report fields, here and nowhere else.
 import * as fmt from "../ui/format";
-import { isToolError, type ErrorReport, type Report } from "../views/types";
+import { ok, type Report } from "../views/types";
 
 /** Tally is how many things an analysis saw, with the noun that names them. */
 export interface Tally {
   n: number;
   one: string;
   many: string;
-}
-
-/** ok is a tool's report, or null when the tool did not run or failed. */
-function ok<T extends object>(v: T | ErrorReport | undefined): T | null {
-  return v === undefined || isToolError(v) ? null : (v as T);
 }
 
 /**

@@ -10,7 +10,7 @@ import { h, note, section } from "../ui/dom";
 import * as fmt from "../ui/format";
 import { cleanLine } from "../app/figures";
 import { findingItem } from "./findinglist";
-import { isToolError, type Finding, type Report, type View } from "./types";
+import { isToolError, ok, toolNames, type Finding, type Report, type View } from "./types";
 
 /** findingsOf reads the report's findings, in the engine's order (ranked). */
 export function findingsOf(report: Report): Finding[] {
@@ -25,8 +25,8 @@ export function captureLine(report: Report): string {
 
 /** captureParts gives the packet count (formatted) and the rest of the capture line. */
 function captureParts(report: Report): { packets: string; rest: string[] } {
-  const cap = report.capinfos && !isToolError(report.capinfos) ? report.capinfos : undefined;
-  const ov = report.overview && !isToolError(report.overview) ? report.overview : undefined;
+  const cap = ok(report.capinfos) ?? undefined;
+  const ov = ok(report.overview) ?? undefined;
   const packets = cap?.packet_count ?? ov?.packets;
   const dur = cap?.capture_duration_seconds ?? ov?.duration;
   const parts = [`over ${fmt.duration(dur)}`];
@@ -40,9 +40,7 @@ function captureParts(report: Report): { packets: string; rest: string[] } {
 
 /** fileName is the capture's name as the reports give it. */
 function fileName(report: Report): string {
-  if (report.capinfos && !isToolError(report.capinfos) && report.capinfos.filename) return report.capinfos.filename;
-  if (report.overview && !isToolError(report.overview) && report.overview.file) return report.overview.file;
-  return "capture";
+  return ok(report.capinfos)?.filename || ok(report.overview)?.file || "capture";
 }
 
 type Row = Record<string, unknown>;
@@ -109,9 +107,11 @@ export const findingsView: View = {
       ),
     );
     const all = findingsOf(report);
-    const errors = Object.entries(report)
-      .filter(([k, v]) => isToolError(v) && k !== "traffic_flow")
-      .map(([k, v]) => `${k}: ${(v as { error: string }).error}`);
+    // traffic_flow is left out: it needs a server and says so in the TCP tab.
+    const errors = toolNames.flatMap((k) => {
+      const v = report[k];
+      return k !== "traffic_flow" && v !== undefined && isToolError(v) ? [`${k}: ${v.error}`] : [];
+    });
     root.append(
       section(
         `Findings (${fmt.count(all.length)})`,

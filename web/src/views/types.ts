@@ -7,10 +7,9 @@ export type * from "../gen/reports";
 
 /**
  * Report is the whole report of one capture, as the CLI prints it: the generated
- * type, which views read by its typed fields (report.dns.statistics.queries). The
- * index signature serves code that still looks tools up by a name held in a string.
+ * type, which views read by its typed fields (report.dns.statistics.queries).
  */
-export type Report = gen.Report & { readonly [tool: string]: unknown };
+export type Report = gen.Report;
 
 /** View is one tab of the page. */
 export interface View {
@@ -39,16 +38,34 @@ export function isToolError(v: unknown): v is ToolError {
   return typeof v === "object" && v !== null && typeof (v as { error?: unknown }).error === "string";
 }
 
-/** obj reads v as a plain object ({} otherwise): for defensive reading of reports. */
-export function obj(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+/**
+ * ok is a tool's report (report.dns, report.sip, …) when the tool ran, or null
+ * when it did not run or reported an error.
+ */
+export function ok<T extends object>(v: T | gen.ErrorReport | undefined): T | null {
+  return v === undefined || isToolError(v) ? null : v;
 }
 
-/** arr reads v as an array ([] otherwise). */
-export function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
+/** toolByName holds each tool's name under itself: complete and exact, as the generated ToolName says. */
+const toolByName: { readonly [K in gen.ToolName]: K } = {
+  capinfos: "capinfos",
+  dhcp: "dhcp",
+  dns: "dns",
+  icmp: "icmp",
+  overview: "overview",
+  sip: "sip",
+  tcp_anomalies: "tcp_anomalies",
+  tcp_connections: "tcp_connections",
+  tcp_retransmissions: "tcp_retransmissions",
+  traffic_flow: "traffic_flow",
+};
 
+/**
+ * toolNames lists every tool (the report's keys beside findings) in the order
+ * the report writes them (sorted): a tool added to the Go reports and missing
+ * here fails the type check.
+ */
+export const toolNames: readonly gen.ToolName[] = Object.values(toolByName);
 /**
  * TypedColumn is a table column over rows of a report type: its key is a field of
  * the row, so a renamed field fails the type check, unless the column reads its

@@ -104,6 +104,16 @@ test("ICMP: every echo destination with sent, received, loss and RTTs", () => {
   assert.ok(rows > 0, "no capture with echo");
 });
 
+test("ICMP: \"answered by an error\" counts requests an error answered, not the errors", () => {
+  // Two time-exceeded messages can quote one probe: errors (ping's "+N errors")
+  // then exceeds the requests they answered, and sent = received + answered + lost.
+  const r = structuredClone(reports.get("chrissanders--icmp_traceroute.pcapng"));
+  const d = r.icmp.echo.destinations[0];
+  assert.ok(d.answered_by_error > 0, "the traceroute capture has probes answered by time exceeded");
+  d.errors = d.answered_by_error + 5;
+  assert.match(md(r), new RegExp(`^\\| ${d.source} \\| ${d.destination} \\| ${d.transmitted} \\| ${d.received} \\| ${d.answered_by_error} \\| `, "m"));
+});
+
 test("SIP: every call has its final status", () => {
   let calls = 0;
   for (const [f, r] of reports) {
@@ -124,6 +134,17 @@ test("DNS: response codes and response times", () => {
     for (const [code, n] of Object.entries(st.rcodes ?? {})) if (n > 0) assert.match(text, new RegExp(`- response codes: .*\\b${code} ${n.toLocaleString("en-US")}\\b`), `${f}: ${code}`);
     if (st.response_time?.count > 0) assert.match(text, /- response time: median [\d.]+ ms, 95th percentile [\d.]+ ms, max [\d.]+ ms/, f);
   }
+});
+
+test("a tool that failed or did not run leaves its section out", () => {
+  const r = structuredClone(reports.get("chrissanders--dns_query_nonexistent.pcapng"));
+  assert.match(md(r), /\n### DNS\n/);
+  assert.match(md(r), /\n### Overview\n/);
+  r.dns = { error: "dns: failed", file: "x.pcap" };
+  delete r.overview;
+  const text = md(r);
+  assert.doesNotMatch(text, /### DNS|### Overview/);
+  assert.match(text, /^Capture: 2 packets/m);
 });
 
 test("findings come from report.findings, with counts, frames and filters", () => {
