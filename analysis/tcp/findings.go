@@ -276,9 +276,9 @@ func (b *builder) scans(add func(finding.Finding)) {
 	for _, a := range srcs {
 		s := scans[a]
 		add(finding.Finding{
-			Kind: "tcp.port_scan", Severity: finding.Medium,
-			Summary: fmt.Sprintf("%s opened %s to many ports or hosts; %s were unanswered, rejected or not completed.",
-				a, report.Plural(s.targets, "connection", "connections"), report.Count(s.failed)),
+			Kind: "tcp.port_scan", Severity: finding.High,
+			Summary: fmt.Sprintf("%s sent SYNs for %s to many ports or hosts; %s unanswered, rejected or not completed.",
+				a, report.Plural(s.targets, "connection", "connections"), report.Plural(s.failed, "was", "were")),
 			Count: s.targets, Frames: s.frames.List(),
 			Filter:   ipField(a, "src") + " == " + a.String() + " && tcp.flags.syn == 1 && tcp.flags.ack == 0",
 			Subjects: []string{a.String()},

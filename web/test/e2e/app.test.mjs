@@ -154,7 +154,8 @@ describe("app", () => {
       assert.equal(dl.suggestedFilename(), "chrissanders--synscan.pcaplens.json");
       const body = JSON.parse(readFileSync(await dl.path(), "utf8"));
       assert.equal(body.capinfos.packet_count, packets(file));
-      assert.ok(Array.isArray(body.tcp_anomalies.patterns));
+      assert.ok(Array.isArray(body.tcp_anomalies.findings));
+      assert.ok(Array.isArray(body.findings) && body.findings.length > 0, "the ranked findings are in the download");
       await page.click("#tab-tcp");
       const [csvDl] = await Promise.all([page.waitForEvent("download"), page.locator("#panel-tcp .table-toolbar button").first().click()]);
       const rows = parseCSV(readFileSync(await csvDl.path(), "utf8").replace(/^\uFEFF/, ""));

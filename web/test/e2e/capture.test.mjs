@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  captures, chooseFile, cliReport, csp, dropFile, expected, foreignRequests, launch, openPage, root, startServer, text, tmp, utcText,
+  captures, chooseFile, cliReport, csp, frameAncestors, dropFile, expected, foreignRequests, launch, openPage, root, startServer, text, tmp, utcText,
 } from "./helpers.mjs";
 
 let server;
@@ -118,7 +118,7 @@ describe("capture tab", () => {
     const { page, context, requests, problems } = await openPage(browser, server.url);
     try {
       const res = await page.request.get(server.url);
-      if (server.kind === "pcaplens") assert.equal(res.headers()["content-security-policy"], csp);
+      assert.equal(res.headers()["content-security-policy"], csp + frameAncestors);
       assert.equal(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content"), csp);
       await chooseFile(page, join(captures, "chrissanders--dns.pcap"));
       // Inline script is refused: the policy is really enforced.

@@ -24,6 +24,9 @@ export const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec
 /** workerCsp is the analysis worker's policy: the page's, except connect-src (as web.WorkerCSP). */
 export const workerCsp = csp.replace("connect-src 'self'", "connect-src 'self' https: http:");
 
+/** frameAncestors is what the servers' header adds to the policies (a meta tag cannot carry it: web.HeaderCSP). */
+export const frameAncestors = "; frame-ancestors 'none'";
+
 /** tmp returns a fresh temporary directory. */
 export function tmp() {
   return mkdtempSync(join(tmpdir(), "pcaplens-e2e-"));
@@ -79,7 +82,8 @@ function staticServer(port) {
     }
     res.writeHead(200, {
       "Content-Type": types[extname(file)] ?? "application/octet-stream",
-      "Content-Security-Policy": path === "/worker.js" ? workerCsp : csp,
+      "Content-Security-Policy": (path === "/worker.js" ? workerCsp : csp) + frameAncestors,
+      "X-Frame-Options": "DENY",
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-cache",
     });

@@ -46,7 +46,7 @@ async function forceDetailed(page) {
 }
 
 describe("tcp tab", () => {
-  test("a capture with retransmissions shows tshark's counts and the retransmission pattern", async () => {
+  test("a capture with retransmissions shows tshark's counts and the retransmission finding", async () => {
     const file = "chrissanders--tcp_dupack.pcapng";
     const want = expected("tcp", file); // tshark's figures (testdata/tshark/tcp.sh)
     assert.ok(want, "no tshark expectations for " + file);
@@ -59,11 +59,14 @@ describe("tcp tab", () => {
       assert.equal(await text(page, '[data-key="tcp-retransmissions"]'), want.flags.retransmission.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="tcp-duplicate-acks"]'), want.flags.duplicate_ack.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="tcp-connections"]'), want.streams.toLocaleString("en-US"));
-      const pattern = await text(page, '[data-pattern="packet_retransmission"]');
-      assert.match(pattern, /packet retransmission/);
-      assert.match(pattern, new RegExp(`${want.flags.retransmission} packets? flagged as retransmissions`));
-      // A stream link in the pattern opens that connection's details.
-      await page.click('[data-pattern="packet_retransmission"] button.link');
+      const finding = '#panel-tcp [data-finding="tcp.retransmissions"]';
+      assert.match(await text(page, finding), new RegExp(`^\\w+\\s*TCP\\s*${want.flags.retransmission} packets? (was a retransmission|were retransmissions)`));
+      assert.equal(await text(page, `${finding} [data-key="finding-filter"]`), "tcp.analysis.retransmission");
+      // The finding's link highlights its connection's row; a click on the row opens its details.
+      await page.click(`${finding} button.link`);
+      const row = page.locator('#panel-tcp [data-key="tcp-conn-table"] .tr[data-highlight="true"]');
+      assert.equal(await row.count(), 1);
+      await row.first().dispatchEvent("click");
       assert.match(await text(page, '[data-key="tcp-detail"]'), /Stream 0:/);
       // Its time/sequence graph marks the retransmission and the duplicate ACKs.
       const graph = await page.getAttribute('[data-key="tcp-seq-graph"] svg', "aria-label");
@@ -74,7 +77,7 @@ describe("tcp tab", () => {
     }
   });
 
-  test("a SYN scan shows its connections and the port-scan pattern", async () => {
+  test("a SYN scan shows its connections and the port-scan finding", async () => {
     const file = "chrissanders--synscan.pcapng";
     const want = expected("tcp", file);
     const { page, context, problems } = await openPage(browser, server.url);
@@ -83,7 +86,7 @@ describe("tcp tab", () => {
       await page.click("#tab-tcp");
       assert.equal(await text(page, '[data-key="tcp-connections"]'), want.streams.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="tcp-retransmissions"]'), want.flags.retransmission.toLocaleString("en-US"));
-      assert.match(await text(page, '[data-pattern="port_scan"]'), /172\.16\.0\.8 sent SYNs/);
+      assert.match(await text(page, '#panel-tcp [data-finding="tcp.port_scan"]'), /172\.16\.0\.8 sent SYNs for 1,994 connections/);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

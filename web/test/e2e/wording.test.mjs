@@ -72,7 +72,7 @@ describe("wording of the views", () => {
     }
   });
 
-  test("pattern names in words; stream and frame numbers without separators; 1 packet", async () => {
+  test("findings in words; stream and frame numbers without separators; 1 packet", async () => {
     const file = "chrissanders--synscan.pcapng";
     const report = cliReport(join(captures, file));
     const one = report.tcp_connections.connections.find((c) => c.client_to_server.packets === 1);
@@ -83,11 +83,11 @@ describe("wording of the views", () => {
       await page.click("#tab-tcp");
       const states = await columnTexts(page, '[data-key="tcp-conn-table"]', "state");
       for (const st of states) assert.doesNotMatch(st, /_/, `state shown as ${st}`);
-      const names = await page.locator("#panel-tcp [data-pattern] > strong").allTextContents();
-      assert.ok(names.length > 0, "patterns are listed");
-      for (const n of names) assert.doesNotMatch(n, /_/, `pattern shown as ${n}`);
-      const categories = await page.locator("#panel-tcp [data-pattern] > small").allTextContents();
-      for (const c of categories) assert.doesNotMatch(c, /_/, `category shown as ${c}`);
+      const findings = await page.locator("#panel-tcp [data-finding]").allTextContents();
+      assert.ok(findings.length > 0, "findings are listed");
+      // Their text is words: the kinds (tcp.port_scan) and filters are the only snake_case, in code.
+      const words = await page.locator("#panel-tcp [data-finding] button.link").allTextContents();
+      for (const n of words) assert.doesNotMatch(n, /\w_\w/, `finding shown as ${n}`);
 
       const streams = await columnTexts(page, '[data-key="tcp-conn-table"]', "stream");
       const pos = streams.indexOf(String(one.stream));
