@@ -191,7 +191,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 	}
 	nextProgress := every
 
-	anomalyFrames := map[string]*finding.Frames{}
+	anomalyFrames := map[frame.Anomaly]*finding.Frames{}
 	var rec capture.Record
 	var fr frame.Frame
 	dec := frame.NewDecoder()
@@ -229,8 +229,8 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		if !fr.LinkDecoded {
 			c.NotDecoded[LinkTypeName(fr.LinkType)]++
 		}
-		if fr.Anomaly != "" {
-			c.Anomalies[fr.Anomaly]++
+		if fr.Anomaly != frame.AnomalyNone {
+			c.Anomalies[string(fr.Anomaly)]++
 			af := anomalyFrames[fr.Anomaly]
 			if af == nil {
 				af = &finding.Frames{}
@@ -268,7 +268,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		}
 	}
 	for k, af := range anomalyFrames {
-		c.AnomalyFrames[k] = af.List()
+		c.AnomalyFrames[string(k)] = af.List()
 	}
 	c.Reassembly = reasm.Finish()
 	c.Warnings = append(c.Warnings, reassemblyWarnings(&c.Reassembly)...)

@@ -181,7 +181,7 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
 	d.pushLink(f, LayerARCNet, data, at+1)
 	if len(data) <= at {
-		d.anomaly(f, "truncated_arcnet")
+		d.anomaly(f, AnomalyTruncatedARCNET)
 		f.Truncated = true
 		return
 	}
@@ -189,7 +189,7 @@ func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
 	switch p {
 	case 0xd4, 0xd5, 0xd6, 0xdd, 0xcd, 0xfa: // RFC 1201
 		if len(data) <= hdr {
-			d.anomaly(f, "truncated_arcnet")
+			d.anomaly(f, AnomalyTruncatedARCNET)
 			f.Truncated = true
 			return
 		}
@@ -199,7 +199,7 @@ func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
 		hdr += 3
 	}
 	if len(data) < hdr {
-		d.anomaly(f, "truncated_arcnet")
+		d.anomaly(f, AnomalyTruncatedARCNET)
 		f.Truncated = true
 		return
 	}
@@ -219,7 +219,7 @@ func (d *Decoder) arcnet(f *Frame, data []byte, at int) {
 func (d *Decoder) ipnet(f *Frame, data []byte) {
 	d.pushLink(f, LayerIPNet, data, 24)
 	if len(data) < 24 {
-		d.anomaly(f, "truncated_ipnet")
+		d.anomaly(f, AnomalyTruncatedIPNET)
 		f.Truncated = true
 		return
 	}
@@ -238,7 +238,7 @@ func (d *Decoder) ipnet(f *Frame, data []byte) {
 func (d *Decoder) nflog(f *Frame, data []byte) {
 	d.pushLink(f, LayerNFLog, data, 4)
 	if len(data) < 4 {
-		d.anomaly(f, "truncated_nflog")
+		d.anomaly(f, AnomalyTruncatedNFLOG)
 		f.Truncated = true
 		return
 	}
@@ -280,7 +280,7 @@ func (d *Decoder) nflog(f *Frame, data []byte) {
 func (d *Decoder) ipoib(f *Frame, data []byte) {
 	d.pushLink(f, LayerIPoIB, data, 44)
 	if len(data) < 44 {
-		d.anomaly(f, "truncated_ipoib")
+		d.anomaly(f, AnomalyTruncatedIPoIB)
 		f.Truncated = true
 		return
 	}
@@ -292,14 +292,14 @@ func (d *Decoder) ipoib(f *Frame, data []byte) {
 func (d *Decoder) pktap(f *Frame, data []byte) {
 	d.pushLink(f, LayerPKTAP, data, 8)
 	if len(data) < 8 {
-		d.anomaly(f, "truncated_pktap")
+		d.anomaly(f, AnomalyTruncatedPKTAP)
 		f.Truncated = true
 		return
 	}
 	hlen := int(binary.LittleEndian.Uint32(data[0:4]))
 	dlt := binary.LittleEndian.Uint32(data[4:8])
 	if hlen < 8 || hlen > len(data) {
-		d.anomaly(f, "bad_pktap_length")
+		d.anomaly(f, AnomalyBadPKTAPLength)
 		f.Network = NetOther
 		return
 	}
@@ -331,7 +331,7 @@ func (d *Decoder) pushLink(f *Frame, kind LayerKind, data []byte, hlen int) {
 	d.push(f, kind, data, min(hlen, len(data)))
 }
 
-func (d *Decoder) anomaly(f *Frame, name string) {
+func (d *Decoder) anomaly(f *Frame, name Anomaly) {
 	if f.Anomaly == "" {
 		f.Anomaly = name
 	}
@@ -341,7 +341,7 @@ func (d *Decoder) anomaly(f *Frame, name string) {
 func (d *Decoder) ethernet(f *Frame, data []byte) {
 	d.pushLink(f, LayerEthernet, data, 14)
 	if len(data) < 14 {
-		d.anomaly(f, "truncated_ethernet")
+		d.anomaly(f, AnomalyTruncatedEthernet)
 		f.Truncated = true
 		return
 	}
@@ -365,7 +365,7 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 			return
 		case et == EtherVLAN || et == EtherQinQ || et == EtherQinQ9100:
 			if len(data) < 4 {
-				d.anomaly(f, "truncated_vlan")
+				d.anomaly(f, AnomalyTruncatedVLAN)
 				f.Truncated = true
 				return
 			}
@@ -379,7 +379,7 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 		case et == EtherPPPoE:
 			// PPPoE session: 6-byte header, then a 2-byte PPP protocol.
 			if len(data) < 8 {
-				d.anomaly(f, "truncated_pppoe")
+				d.anomaly(f, AnomalyTruncatedPPPoE)
 				f.Truncated = true
 				return
 			}
@@ -391,7 +391,7 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 		case et == EtherMPLS || et == EtherMPLSMcast:
 			for j := 0; ; j++ {
 				if len(data) < 4 {
-					d.anomaly(f, "truncated_mpls")
+					d.anomaly(f, AnomalyTruncatedMPLS)
 					f.Truncated = true
 					return
 				}
@@ -446,7 +446,7 @@ func (d *Decoder) llc(f *Frame, data []byte) {
 	f.Network = NetOther
 	if len(data) < 3 {
 		if len(data) > 0 {
-			d.anomaly(f, "truncated_llc")
+			d.anomaly(f, AnomalyTruncatedLLC)
 			f.Truncated = true
 		}
 		return
@@ -461,7 +461,7 @@ func (d *Decoder) llc(f *Frame, data []byte) {
 	switch {
 	case dsap == sapSNAP && ssap == sapSNAP && ctl == 3:
 		if len(data) < 8 {
-			d.anomaly(f, "truncated_llc")
+			d.anomaly(f, AnomalyTruncatedLLC)
 			f.Truncated = true
 			return
 		}
@@ -481,7 +481,7 @@ func (d *Decoder) llc(f *Frame, data []byte) {
 // rawIP decodes an IP packet whose version is given by its first nibble.
 func (d *Decoder) rawIP(f *Frame, data []byte) {
 	if len(data) < 1 {
-		d.anomaly(f, "truncated_ip")
+		d.anomaly(f, AnomalyTruncatedIP)
 		f.Truncated = true
 		return
 	}
@@ -492,7 +492,7 @@ func (d *Decoder) rawIP(f *Frame, data []byte) {
 		d.network(f, EtherIPv6, data)
 	default:
 		f.Network = NetOther
-		d.anomaly(f, "unknown_ip_version")
+		d.anomaly(f, AnomalyUnknownIPVersion)
 	}
 }
 
@@ -505,7 +505,7 @@ func (d *Decoder) null(f *Frame, data []byte, bigEndian bool) {
 		d.pushLink(f, LayerNull, data, 4)
 	}
 	if len(data) < 4 {
-		d.anomaly(f, "truncated_loopback")
+		d.anomaly(f, AnomalyTruncatedLoopback)
 		f.Truncated = true
 		return
 	}
@@ -527,7 +527,7 @@ func (d *Decoder) null(f *Frame, data []byte, bigEndian bool) {
 func (d *Decoder) sll(f *Frame, data []byte) {
 	d.pushLink(f, LayerSLL, data, 16)
 	if len(data) < 16 {
-		d.anomaly(f, "truncated_sll")
+		d.anomaly(f, AnomalyTruncatedSLL)
 		f.Truncated = true
 		return
 	}
@@ -542,7 +542,7 @@ func (d *Decoder) sll(f *Frame, data []byte) {
 func (d *Decoder) sll2(f *Frame, data []byte) {
 	d.pushLink(f, LayerSLL2, data, 20)
 	if len(data) < 20 {
-		d.anomaly(f, "truncated_sll2")
+		d.anomaly(f, AnomalyTruncatedSLL2)
 		f.Truncated = true
 		return
 	}
@@ -572,7 +572,7 @@ func (d *Decoder) ppp(f *Frame, data []byte) {
 	}
 	d.pushLink(f, LayerPPP, start, len(start)-len(data)+2)
 	if len(data) < 1 {
-		d.anomaly(f, "truncated_ppp")
+		d.anomaly(f, AnomalyTruncatedPPP)
 		f.Truncated = true
 		return
 	}
@@ -583,7 +583,7 @@ func (d *Decoder) ppp(f *Frame, data []byte) {
 		d.setLen(f, len(start)-len(data))
 	} else {
 		if len(data) < 2 {
-			d.anomaly(f, "truncated_ppp")
+			d.anomaly(f, AnomalyTruncatedPPP)
 			f.Truncated = true
 			return
 		}
@@ -611,13 +611,13 @@ func (d *Decoder) pppProto(f *Frame, proto uint16, data []byte) {
 func (d *Decoder) radiotap(f *Frame, data []byte) {
 	d.pushLink(f, LayerRadiotap, data, 8)
 	if len(data) < 8 {
-		d.anomaly(f, "truncated_radiotap")
+		d.anomaly(f, AnomalyTruncatedRadiotap)
 		f.Truncated = true
 		return
 	}
 	hlen := int(binary.LittleEndian.Uint16(data[2:4]))
 	if hlen < 8 || hlen > len(data) {
-		d.anomaly(f, "bad_radiotap_length")
+		d.anomaly(f, AnomalyBadRadiotapLength)
 		f.Truncated = true
 		return
 	}
@@ -630,7 +630,7 @@ func (d *Decoder) radiotap(f *Frame, data []byte) {
 	for p&(1<<31) != 0 {
 		off += 4
 		if off+4 > hlen {
-			d.anomaly(f, "bad_radiotap_length")
+			d.anomaly(f, AnomalyBadRadiotapLength)
 			return
 		}
 		p = binary.LittleEndian.Uint32(data[off : off+4])
@@ -658,7 +658,7 @@ func (d *Decoder) dot11(f *Frame, data []byte, _ bool) {
 	d.pushLink(f, LayerIEEE80211, data, 24)
 	if len(data) < 24 {
 		if len(data) < 10 {
-			d.anomaly(f, "truncated_80211")
+			d.anomaly(f, AnomalyTruncated80211)
 			f.Truncated = true
 		}
 		f.Network = NetOther
@@ -720,7 +720,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		if len(data) > 0 && data[0]>>4 == 6 {
 			// Wireshark's IPv4 dissector hands a version 6 header to IPv6,
 			// after an expert error ("Bogus IPv4 version").
-			d.anomaly(f, "bad_ip_version")
+			d.anomaly(f, AnomalyBadIPVersion)
 			d.network(f, EtherIPv6, data)
 			f.EtherType = EtherIPv4
 			return
@@ -728,14 +728,14 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		f.Network = NetIPv4
 		ip := &f.IPv4
 		if err := ip.DecodeFromBytes(data, &d.df); err != nil {
-			d.anomaly(f, "bad_ipv4_header")
+			d.anomaly(f, AnomalyBadIPv4Header)
 			f.Truncated = f.Truncated || d.df.truncated
 			f.Network = NetOther
 			return
 		}
 		d.push(f, LayerIPv4, data, len(ip.Contents))
 		if ip.Version != 4 {
-			d.anomaly(f, "bad_ip_version")
+			d.anomaly(f, AnomalyBadIPVersion)
 		}
 		f.SrcIP = netip.AddrFrom4([4]byte(ip.SrcIP.To4()))
 		f.DstIP = netip.AddrFrom4([4]byte(ip.DstIP.To4()))
@@ -770,7 +770,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 		f.Network = NetIPv6
 		ip := &f.IPv6
 		if err := ip.DecodeFromBytes(data, &d.df); err != nil {
-			d.anomaly(f, "bad_ipv6_header")
+			d.anomaly(f, AnomalyBadIPv6Header)
 			f.Truncated = f.Truncated || d.df.truncated
 			f.Network = NetOther
 			return
@@ -796,7 +796,7 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			// RFC 8200 section 4.5: next header, reserved, offset (13
 			// bits) with the M flag in bit 0, identification.
 			if len(payload) < 8 {
-				d.anomaly(f, "truncated_ipv6_extension")
+				d.anomaly(f, AnomalyTruncatedIPv6Extension)
 				f.Truncated = true
 				f.Proto = next
 				return
@@ -840,7 +840,7 @@ func (d *Decoder) ipv6Extensions(f *Frame, next layers.IPProtocol, payload []byt
 			break // not an extension header
 		}
 		if !ok {
-			d.anomaly(f, "truncated_ipv6_extension")
+			d.anomaly(f, AnomalyTruncatedIPv6Extension)
 			f.Truncated = true
 			f.Proto = next
 			return next, nil, false
@@ -976,7 +976,7 @@ func (d *Decoder) tunnelPayload(f *Frame, kind int, et uint16, b []byte) bool {
 // and VLAN IDs stay those of the captured frame.
 func (d *Decoder) innerEthernet(f *Frame, b []byte) {
 	if len(b) < 14 {
-		d.anomaly(f, "truncated_ethernet")
+		d.anomaly(f, AnomalyTruncatedEthernet)
 		f.Truncated = true
 		return
 	}
@@ -1023,10 +1023,10 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 	case layers.IPProtocolTCP:
 		if err := f.TCP.DecodeFromBytes(data, &d.df); err != nil {
 			if d.df.truncated {
-				d.anomaly(f, "truncated_tcp")
+				d.anomaly(f, AnomalyTruncatedTCP)
 				f.Truncated = true
 			} else {
-				d.anomaly(f, "bad_tcp_header")
+				d.anomaly(f, AnomalyBadTCPHeader)
 			}
 			return
 		}
@@ -1037,10 +1037,10 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 	case layers.IPProtocolUDP:
 		if err := f.UDP.DecodeFromBytes(data, &d.df); err != nil {
 			if d.df.truncated {
-				d.anomaly(f, "truncated_udp")
+				d.anomaly(f, AnomalyTruncatedUDP)
 				f.Truncated = true
 			} else {
-				d.anomaly(f, "bad_udp_header")
+				d.anomaly(f, AnomalyBadUDPHeader)
 			}
 			return
 		}
@@ -1053,7 +1053,7 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 		}
 	case layers.IPProtocolICMPv4:
 		if err := f.ICMPv4.DecodeFromBytes(data, &d.df); err != nil {
-			d.anomaly(f, "truncated_icmp")
+			d.anomaly(f, AnomalyTruncatedICMP)
 			f.Truncated = true
 			return
 		}
@@ -1062,7 +1062,7 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 		f.Payload = f.ICMPv4.Payload
 	case layers.IPProtocolICMPv6:
 		if err := f.ICMPv6.DecodeFromBytes(data, &d.df); err != nil {
-			d.anomaly(f, "truncated_icmpv6")
+			d.anomaly(f, AnomalyTruncatedICMPv6)
 			f.Truncated = true
 			return
 		}

@@ -60,7 +60,7 @@ func TestDecode(t *testing.T) {
 		dport     uint16
 		payload   int
 		vlans     int
-		anomaly   string
+		anomaly   Anomaly
 		truncated bool
 		decoded   bool
 	}{

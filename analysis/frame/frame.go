@@ -204,8 +204,8 @@ type Frame struct {
 
 	// Truncated is true when the packet was captured shorter than its headers say.
 	Truncated bool
-	// Anomaly names a decoding problem ("truncated_ipv4", "bad_tcp_header", …), or "".
-	Anomaly string
+	// Anomaly names a decoding problem (AnomalyTruncatedTCP, …), or is AnomalyNone.
+	Anomaly Anomaly
 }
 
 // Time returns the frame time in seconds since the epoch, as a float.

@@ -66,7 +66,7 @@ func run(t *testing.T, r *frame.Reassembler, frames [][]byte, caps map[int]int) 
 		d.Decode(&rec, i+1, &f)
 		r.Add(&f)
 		out[i] = seen{f.Fragment, f.Reassembled, f.Transport, f.SrcPort, f.DstPort,
-			append([]byte(nil), f.Payload...), f.Fragments, f.FirstFragment, f.Anomaly}
+			append([]byte(nil), f.Payload...), f.Fragments, f.FirstFragment, string(f.Anomaly)}
 	}
 	return out
 }
