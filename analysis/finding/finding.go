@@ -23,6 +23,12 @@ const (
 	Info   Severity = "info"
 )
 
+// EnumValues lists every severity, most serious first (the page's types
+// are generated from it).
+func (Severity) EnumValues() []string {
+	return []string{string(High), string(Medium), string(Low), string(Info)}
+}
+
 // Rank orders severities: 3 for High down to 0 for Info (and unknown values).
 func (s Severity) Rank() int {
 	switch s {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	_ "pcaplens/analysis/all" // every analyzer registers its Factory
@@ -133,6 +134,15 @@ func generate(root string) ([]byte, error) {
 	b.WriteString("}\n\n")
 	b.WriteString("/** ToolName is the name of a tool: a key of Report beside findings. */\n")
 	b.WriteString("export type ToolName = keyof ToolReports;\n\n")
+	b.WriteString("/** toolNames lists every tool, in name order. */\n")
+	b.WriteString("export const toolNames: readonly ToolName[] = [")
+	for i, t := range tools {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(t.name))
+	}
+	b.WriteString("];\n\n")
 
 	// The options of an analysis in the page: engine.Options under the names the
 	// WebAssembly bridge reads (wasm/bridge.go parseOptions: the JSON names in camelCase).
@@ -207,9 +217,15 @@ func camel(s string) string {
 	return strings.Join(parts, "")
 }
 
+// enum is a Go string type with a fixed set of values (finding.Severity):
+// its TypeScript type is the union of those values, so the page's
+// comparisons with them are checked.
+type enum interface{ EnumValues() []string }
+
 var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	enumT         = reflect.TypeFor[enum]()
 )
 
 // ref returns the TypeScript type of a value of Go type t as encoding/json writes it.
@@ -228,6 +244,14 @@ func (g *gen) ref(t reflect.Type) (string, error) {
 		reflect.Float32, reflect.Float64:
 		return "number", nil
 	case reflect.String:
+		if t.Implements(enumT) {
+			vals := reflect.Zero(t).Interface().(enum).EnumValues()
+			quoted := make([]string, len(vals))
+			for i, v := range vals {
+				quoted[i] = strconv.Quote(v)
+			}
+			return strings.Join(quoted, " | "), nil
+		}
 		return "string", nil
 	case reflect.Interface:
 		return "unknown", nil

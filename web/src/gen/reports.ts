@@ -52,6 +52,9 @@ export interface ToolReports {
 /** ToolName is the name of a tool: a key of Report beside findings. */
 export type ToolName = keyof ToolReports;
 
+/** toolNames lists every tool, in name order. */
+export const toolNames: readonly ToolName[] = ["capinfos", "dhcp", "dns", "icmp", "overview", "sip", "tcp_anomalies", "tcp_connections", "tcp_retransmissions", "traffic_flow"];
+
 /**
  * AnalyzeOptions are the options of an analysis in the page: engine.Options under the
  * names the WebAssembly bridge reads (its JSON names in camelCase); absent means the default.
@@ -618,7 +621,7 @@ export interface Finding {
    */
   kind: string;
   /** Severity is decided by the analyzer that raises the finding. */
-  severity: string;
+  severity: "high" | "medium" | "low" | "info";
   /** Tool is the report (tool name) that holds the evidence. */
   tool: string;
   /**

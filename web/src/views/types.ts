@@ -46,26 +46,9 @@ export function ok<T extends object>(v: T | gen.ErrorReport | undefined): T | nu
   return v === undefined || isToolError(v) ? null : v;
 }
 
-/** toolByName holds each tool's name under itself: complete and exact, as the generated ToolName says. */
-const toolByName: { readonly [K in gen.ToolName]: K } = {
-  capinfos: "capinfos",
-  dhcp: "dhcp",
-  dns: "dns",
-  icmp: "icmp",
-  overview: "overview",
-  sip: "sip",
-  tcp_anomalies: "tcp_anomalies",
-  tcp_connections: "tcp_connections",
-  tcp_retransmissions: "tcp_retransmissions",
-  traffic_flow: "traffic_flow",
-};
+/** toolNames lists every tool (the report's keys beside findings), sorted, as the Go registry has them. */
+export { toolNames } from "../gen/reports";
 
-/**
- * toolNames lists every tool (the report's keys beside findings) in the order
- * the report writes them (sorted): a tool added to the Go reports and missing
- * here fails the type check.
- */
-export const toolNames: readonly gen.ToolName[] = Object.values(toolByName);
 /**
  * TypedColumn is a table column over rows of a report type: its key is a field of
  * the row, so a renamed field fails the type check, unless the column reads its
