@@ -106,6 +106,11 @@ function mount(title: string, height: number, make: (width: number, t: Theme, ta
     plot.replaceChildren();
     u = make(width, theme(), plot);
     lastWidth = width;
+    // The legend's values are the hovered point's: without a cursor over the
+    // plot it names the series only (no "Time (UTC): —" placeholders).
+    el.classList.add("legend-idle");
+    u.over.addEventListener("mouseenter", () => el.classList.remove("legend-idle"));
+    u.over.addEventListener("mouseleave", () => el.classList.add("legend-idle"));
   };
   const ro = new ResizeObserver(() => {
     if (!el.isConnected) {

@@ -85,9 +85,21 @@ export function findingItem(f: Finding): HTMLElement {
     summary,
     f.count > 0 ? h("span", { class: "finding-count", title: "how many times the analysis saw it" }, `×${fmt.count(f.count)}`) : null,
     f.frames.length > 0 ? h("span", { class: "finding-frames" }, framesText(f)) : null,
-    f.subjects && f.subjects.length > 0 ? h("span", { class: "finding-subjects muted" }, f.subjects.join(", ")) : null,
+    subjectsLine(f.subjects ?? [], f.count),
     filter,
   );
+}
+
+/** maxSubjectsShown is how many subjects a finding's line names; the rest are in its tooltip. */
+const maxSubjectsShown = 3;
+
+/** subjectsLine names what a finding is about, briefly: the first few, the rest in a tooltip. */
+function subjectsLine(subjects: readonly string[], count: number): HTMLElement | null {
+  if (subjects.length === 0) return null;
+  const shown = subjects.slice(0, maxSubjectsShown).join("; ");
+  const more = subjects.length > maxSubjectsShown ? ` and ${fmt.count(subjects.length - maxSubjectsShown)} more` : "";
+  const beyond = count > subjects.length && subjects.length >= maxSubjectsShown ? " (first ones listed)" : "";
+  return h("span", { class: "finding-subjects", title: subjects.join("\n"), "data-key": "finding-subjects" }, `About ${shown}${more}${beyond}`);
 }
 
 /** findingsSection lists one analysis's findings, or says there were none. */

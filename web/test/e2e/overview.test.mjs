@@ -73,6 +73,23 @@ describe("overview tab", () => {
       assert.match(legend, /retransmissions\/s/);
       assert.match(legend, /TCP RST\/s/);
       assert.match(legend, /DNS errors\/s/);
+      // Without a cursor over the plot the legend names the series, with no "—" placeholders.
+      assert.doesNotMatch(await trouble.locator(".u-legend").innerText(), /—|Time \(UTC\)/);
+      // The three charts share one time axis: their plots start and end at the same x (defect 6).
+      const plots = async () => Promise.all(["Packets/s", "Bits/s", "TCP and DNS trouble"].map((t) => chart(t).locator(".u-over").boundingBox()));
+      const lined = await plots();
+      for (const b of lined.slice(1)) {
+        assert.ok(Math.abs(b.x - lined[0].x) < 1 && Math.abs(b.width - lined[0].width) < 1, `plots not lined up: ${JSON.stringify(lined)}`);
+      }
+      // A coarser interval re-buckets every chart; the packet total is kept (rates × interval).
+      const select = page.locator("select.chart-interval");
+      const before = Number(await select.inputValue());
+      const coarser = (await select.locator("option").evaluateAll((os) => os.map((o) => Number(o.value)))).find((v) => v > before);
+      assert.ok(coarser, `an interval coarser than ${before} s is offered`);
+      await select.selectOption(String(coarser));
+      assert.equal(Number(await page.locator(".chart-stack-wrap").getAttribute("data-interval")), coarser);
+      const relined = await plots();
+      for (const b of relined.slice(1)) assert.ok(Math.abs(b.x - relined[0].x) < 1 && Math.abs(b.width - relined[0].width) < 1);
 
       assert.equal(await text(page, '[data-key="ov-conv-count-tcp"]'), String(all.length));
       assert.equal(await text(page, '[data-conversations="tcp"] .table-count'), `${all.length} rows`);
