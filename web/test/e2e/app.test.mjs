@@ -1,25 +1,15 @@
 // End-to-end tests of the app around the analyses: several files side by
 // side, the Findings tab, exports (JSON, CSV, Copy for AI), samples, URLs,
 // keyboard navigation through file tabs.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { writeCapture } from "../gen.mjs";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, launch, openPage, settled, startOtherOrigin, startServer, text, tmp } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, openPage, settled, startOtherOrigin, text, tmp, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 /** parseCSV parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). */
 function parseCSV(s) {
@@ -51,7 +41,7 @@ describe("app", () => {
   test("two files analyse side by side, each in its own file tab with its own packet count", async () => {
     const a = "chrissanders--synscan.pcapng";
     const b = "chrissanders--dns.pcap";
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     const modules = []; // requests for the module, but the service worker's (it caches the app's files)
     context.on("request", (r) => r.url().endsWith("/pcaplens.wasm") && !r.serviceWorker() && modules.push(r.url()));
     try {
@@ -99,7 +89,7 @@ describe("app", () => {
     const big2 = join(dir, "big2.pcap");
     writeCapture(big1, 250_000);
     writeCapture(big2, 250_000);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await page.setInputFiles("#file-input", [big1, big2]);
       // Both workers make progress at the same time.
@@ -124,7 +114,7 @@ describe("app", () => {
   });
 
   test("the Findings tab comes first and links a scan to its evidence in the TCP tab", async () => {
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, "chrissanders--synscan.pcapng"));
       assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
@@ -147,7 +137,7 @@ describe("app", () => {
 
   test("Download JSON gives the report, a table gives CSV with a header row", async () => {
     const file = "chrissanders--synscan.pcapng";
-    const { page, context } = await openPage(browser, server.url, { acceptDownloads: true });
+    const { page, context } = await openPage(env.browser, env.server.url, { acceptDownloads: true });
     try {
       await chooseFile(page, join(captures, file));
       const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
@@ -169,9 +159,9 @@ describe("app", () => {
   });
 
   test("Copy for AI gives Markdown with the findings and a chosen guide, under the size cap", async () => {
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
-      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(env.server.url).origin });
       await chooseFile(page, join(captures, "chrissanders--synscan.pcapng"));
       await page.click("#copy-ai");
       await page.waitForFunction(() => document.querySelector("#ai-text").value.length > 0);
@@ -193,7 +183,7 @@ describe("app", () => {
   });
 
   test("a built-in sample opens with one click; a same-origin URL streams in", async () => {
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await page.click('button[data-sample="chrissanders--synscan.pcapng"]');
       await settled(page);
@@ -227,7 +217,7 @@ describe("app", () => {
     });
     const gone = await startOtherOrigin({});
     await gone.close();
-    const { page, context, requests, problems } = await openPage(browser, server.url);
+    const { page, context, requests, problems } = await openPage(env.browser, env.server.url);
     const open = async (url) => {
       await page.fill("#url-input", url);
       await page.evaluate(() => (document.body.dataset.state = "idle"));

@@ -1,24 +1,12 @@
 // End-to-end tests of the page and the Capture tab in headless Chromium.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  captures, chooseFile, cliReport, csp, frameAncestors, dropFile, expected, foreignRequests, launch, openPage, root, startServer, text, tmp, utcText,
-} from "./helpers.mjs";
+import { captures, chooseFile, cliReport, csp, dropFile, expected, foreignRequests, frameAncestors, openPage, root, text, tmp, usePage, utcText } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 /** capinfosFigures returns the packet count and first packet time we must show for a capture. */
 function capinfosFigures(file) {
@@ -35,7 +23,7 @@ describe("capture tab", () => {
   test("a capture chosen with the file input shows capinfos' packet count and first packet time", async () => {
     const file = "chrissanders--dns.pcap";
     const want = capinfosFigures(file);
-    const { page, context, requests, problems } = await openPage(browser, server.url);
+    const { page, context, requests, problems } = await openPage(env.browser, env.server.url);
     const workers = [];
     page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
     try {
@@ -53,7 +41,7 @@ describe("capture tab", () => {
       assert.equal(await text(page, '[data-key="sha1"]'), /^SHA1:\s+(\S+)$/m.exec(capinfos)[1]);
       // The tab list is a proper tablist with the first tab (Findings) selected.
       assert.equal(await page.getAttribute('[role=tab][aria-selected="true"]', "id"), "tab-findings");
-      assert.deepEqual(foreignRequests(requests, server.url), []);
+      assert.deepEqual(foreignRequests(requests, env.server.url), []);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -63,7 +51,7 @@ describe("capture tab", () => {
   test("a capture dropped on the page is analysed", async () => {
     const file = "chrissanders--dns_tcp.pcapng";
     const want = capinfosFigures(file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await dropFile(page, join(captures, file));
       assert.equal(await text(page, '[data-key="packet_count"]'), want.packets.toLocaleString("en-US"));
@@ -78,7 +66,7 @@ describe("capture tab", () => {
     const dir = tmp();
     const path = join(dir, "page.pcap");
     writeFileSync(path, "<!DOCTYPE html>\n<html><head><title>x</title></head><body>not a capture</body></html>\n");
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, path);
       const msg = await text(page, "#status .note-error");
@@ -102,7 +90,7 @@ describe("capture tab", () => {
     writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6) + 7));
     const cli = cliReport(path, "capinfos").capinfos;
     assert.ok(cli.warnings.length > 0, "the CLI reports no warning for a cut capture");
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, path);
       const warning = await text(page, "#panels .note-warn");
@@ -115,9 +103,9 @@ describe("capture tab", () => {
   });
 
   test("the page carries its CSP and asks nothing of other origins", async () => {
-    const { page, context, requests, problems } = await openPage(browser, server.url);
+    const { page, context, requests, problems } = await openPage(env.browser, env.server.url);
     try {
-      const res = await page.request.get(server.url);
+      const res = await page.request.get(env.server.url);
       assert.equal(res.headers()["content-security-policy"], csp + frameAncestors);
       assert.equal(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content"), csp);
       await chooseFile(page, join(captures, "chrissanders--dns.pcap"));
@@ -129,7 +117,7 @@ describe("capture tab", () => {
         return (window).__inline === 1;
       });
       assert.equal(inlineRan, false);
-      assert.deepEqual(foreignRequests(requests, server.url), []);
+      assert.deepEqual(foreignRequests(requests, env.server.url), []);
       assert.ok(requests.some((r) => r.endsWith("/pcaplens.wasm")), "the worker did not load pcaplens.wasm");
       // The only problems are the refused inline script's own reports.
       assert.deepEqual(problems.filter((p) => !/script-src|inline script/.test(p)), []);
@@ -139,7 +127,7 @@ describe("capture tab", () => {
   });
 
   test("tabs and the download button work from the keyboard", async () => {
-    const { page, context } = await openPage(browser, server.url, { acceptDownloads: true });
+    const { page, context } = await openPage(env.browser, env.server.url, { acceptDownloads: true });
     try {
       await chooseFile(page, join(captures, "chrissanders--dns.pcap"));
       await page.focus("#tab-capture");

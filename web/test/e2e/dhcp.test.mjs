@@ -1,22 +1,12 @@
 // End-to-end tests of the DHCP tab in headless Chromium: a DORA exchange's
 // outcome and timing, and tshark's counts, read off the page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, expected, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, expected, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 describe("dhcp tab", () => {
   test("a DORA exchange shows as leased with its DISCOVER-to-ACK time and tshark's counts", async () => {
@@ -26,7 +16,7 @@ describe("dhcp tab", () => {
     const cli = cliReport(join(captures, file), "dhcp");
     const tx = cli.dhcp.transactions.find((t) => t.transaction_id === "0x696ddc66");
     assert.equal(tx.outcome, "leased");
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-dhcp");
@@ -46,7 +36,7 @@ describe("dhcp tab", () => {
   test("a DHCPv6 lease shows its transactions", async () => {
     const file = "chrissanders--dhcp6_outlease_acquisition.pcapng";
     const want = expected("dhcp", file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-dhcp");

@@ -1,23 +1,13 @@
 // End-to-end tests of the DNS tab in headless Chromium: the query count, an
 // NXDOMAIN and a response time read off the page equal tshark's figures
 // (testdata/tshark/dns.sh) and the CLI's.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, dropFile, expected, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, dropFile, expected, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 const ms = (s) => `${(s * 1000).toFixed(3)} ms`;
 
@@ -29,7 +19,7 @@ describe("dns tab", () => {
     assert.equal(want.rcodes["3"], 1);
     const cli = cliReport(join(captures, file), "dns");
     assert.equal(cli.dns.statistics.queries, want.queries);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await dropFile(page, join(captures, file));
       await page.click("#tab-dns");
@@ -53,7 +43,7 @@ describe("dns tab", () => {
   test("a zone transfer over TCP is listed as a finding", async () => {
     const file = "chrissanders--dns_axfr.pcapng";
     const want = expected("dns", file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-dns");

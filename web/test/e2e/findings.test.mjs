@@ -2,23 +2,13 @@
 // (analysis/finding.Finding: kind, severity, tool, summary, count, frames,
 // filter, subjects); a finding's link opens its tab at its evidence; a
 // clean capture says what was seen; every tab shows its count.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, launch, openPage, startServer, text, withFindings } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, openPage, text, usePage, withFindings } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 const synscan = join(captures, "chrissanders--synscan.pcapng");
 
@@ -43,9 +33,9 @@ function scanFindings() {
 
 describe("findings", () => {
   test("the Findings tab lists report.findings: severity, tool, summary, count, frames, filter with a copy button", async () => {
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
-      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(env.server.url).origin });
       await withFindings(page, scanFindings());
       await chooseFile(page, synscan);
       const items = page.locator("#panel-findings .finding");
@@ -78,7 +68,7 @@ describe("findings", () => {
     for (const c of conns) for (const f of new Set([c.first_frame, c.last_frame])) named.set(f, (named.get(f) ?? 0) + 1);
     const target = conns.slice(1200).find((c) => named.get(c.first_frame) === 1);
     assert.ok(target, "no connection to point at");
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await withFindings(page, [{ kind: "tcp.test", severity: "medium", tool: "tcp_connections", summary: "one connection deep in the list", count: 1, frames: [target.first_frame] }]);
       await chooseFile(page, synscan);
@@ -110,7 +100,7 @@ describe("findings", () => {
   test("a clean capture's Findings says what was seen, from the reports' figures (defect 11)", async () => {
     const file = join(captures, "chrissanders--http_espn.pcapng");
     const r = cliReport(file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await withFindings(page, []);
       await chooseFile(page, file);
@@ -128,7 +118,7 @@ describe("findings", () => {
   test("each tab shows its count and tabs of analyses that saw nothing are dimmed (defect 11)", async () => {
     const file = join(captures, "chrissanders--http_espn.pcapng");
     const r = cliReport(file);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, file);
       assert.equal(await text(page, '[data-key="tab-count-tcp"]'), String(r.tcp_connections.summary.total_connections));
@@ -157,7 +147,7 @@ describe("Copy for AI", () => {
     const file = join(captures, "chrissanders--icmp_echo.pcapng");
     const r = cliReport(file);
     assert.equal(r.tcp_connections.summary.total_connections, 0, "the capture should have no TCP");
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
       await withFindings(page, [{ kind: "icmp.test", severity: "low", tool: "icmp", summary: "a test finding", count: 4, frames: [1, 3], filter: "icmp.type == 8" }]);
       await chooseFile(page, file);
@@ -180,7 +170,7 @@ describe("Copy for AI", () => {
     const sip = cliReport(sipFile).sip;
     const call = sip.calls[0];
     assert.ok(call.status_code > 0);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, sipFile);
       let md = await aiText(page);

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { after, before } from "node:test";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const dist = join(root, "web", "dist");
@@ -270,4 +271,22 @@ export async function withFindings(page, findings) {
     };
   }, findings);
   await page.reload();
+}
+
+/**
+ * usePage starts the page's server and headless Chromium before the file's
+ * tests and stops them after: `const env = usePage();` then `env.server.url`
+ * and `openPage(env.browser, env.server.url)`.
+ */
+export function usePage() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

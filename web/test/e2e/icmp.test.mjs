@@ -1,23 +1,13 @@
 // End-to-end tests of the ICMP tab in headless Chromium: ping round-trip
 // times and counts read off the page equal tshark's figures; a traceroute
 // path is rebuilt.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, expected, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, expected, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 const ms = (s) => `${(s * 1000).toFixed(3)} ms`;
 
@@ -25,7 +15,7 @@ describe("icmp tab", () => {
   test("a ping shows tshark's round-trip times and counts", async () => {
     const file = "chrissanders--icmp_echo.pcapng";
     const want = expected("icmp", file).icmp; // tshark's figures (testdata/tshark/icmp.sh)
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-icmp");
@@ -44,7 +34,7 @@ describe("icmp tab", () => {
 
   test("a traceroute shows its hops", async () => {
     const file = "chrissanders--icmp_traceroute.pcapng";
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-icmp");

@@ -2,30 +2,20 @@
 // hierarchy read off the page equals tshark's -z io,phs, an overview finding
 // shows, the trouble chart carries tcp_retransmissions' series, and a click on
 // the I/O graph filters the conversations to that moment.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, expected, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, expected, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 describe("overview tab", () => {
   test("the protocol hierarchy shows tshark's frames and bytes", async () => {
     const file = "chrissanders--http_ip4and6.pcapng";
     const want = expected("overview", file); // tshark's figures (testdata/tshark/overview.sh)
     assert.ok(want, "no tshark expectation for " + file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-overview");
@@ -46,7 +36,7 @@ describe("overview tab", () => {
 
   test("an overview finding shows for a fragmented capture", async () => {
     const file = "chrissanders--ipv6_fragments.pcapng";
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-overview");
@@ -61,7 +51,7 @@ describe("overview tab", () => {
     const file = "chrissanders--http_espn_fail.pcapng";
     const report = cliReport(join(captures, file));
     const all = report.overview.conversations.tcp;
-    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
+    const { page, context, problems } = await openPage(env.browser, env.server.url, { viewport: { width: 1400, height: 1000 } });
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-overview");

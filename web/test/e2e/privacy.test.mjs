@@ -1,24 +1,14 @@
 // Privacy: while captures are analysed the page asks nothing of any server
 // but its own static files (the capture is read from disk by the browser and
 // never sent anywhere).
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { captures, chooseFile, dist, dropFile, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, dist, dropFile, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 /** assets are the site's own files: the service worker's list (sw.js names them) and sw.js. */
 function assets() {
@@ -31,7 +21,7 @@ function assets() {
 test("analysing captures makes no request but for the page's own static files", async () => {
   const allowed = assets();
   assert.ok(allowed.has("pcaplens.wasm") && allowed.has("main.js"));
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   const seen = [];
   context.on("request", (r) => seen.push({ url: r.url(), method: r.method(), body: r.postDataBuffer()?.length ?? 0 }));
   try {
@@ -40,7 +30,7 @@ test("analysing captures makes no request but for the page's own static files", 
     assert.equal(await text(page, '[data-key="packet_count"]'), "2,011");
     // Let anything late (the service worker's caching, charts) happen too.
     await page.waitForTimeout(1500);
-    const origin = new URL(server.url).origin;
+    const origin = new URL(env.server.url).origin;
     assert.ok(seen.length > 0, "no request recorded at all: the recorder is broken");
     for (const r of seen) {
       if (r.url.startsWith("blob:") || r.url.startsWith("data:")) continue;

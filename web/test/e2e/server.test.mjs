@@ -1,28 +1,18 @@
 // End-to-end tests of `pcaplens serve` as a browser meets it: the module
 // arrives gzip-compressed and still runs, the page cannot be framed, and
 // folders are not listed.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 describe("pcaplens serve", () => {
   test("the module is sent gzip-compressed and the page analyses with it", async (t) => {
-    if (server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
-    const { page, context } = await openPage(browser, server.url);
+    if (env.server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
+    const { page, context } = await openPage(env.browser, env.server.url);
     const modules = [];
     context.on("response", (r) => {
       if (r.url().endsWith("/pcaplens.wasm") && !r.request().serviceWorker()) modules.push(r);
@@ -42,11 +32,11 @@ describe("pcaplens serve", () => {
   });
 
   test("the page forbids framing and /samples/ is not listed", async (t) => {
-    if (server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
-    const root = await fetch(server.url);
+    if (env.server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
+    const root = await fetch(env.server.url);
     assert.match(root.headers.get("content-security-policy"), /frame-ancestors 'none'/);
     assert.equal(root.headers.get("x-frame-options"), "DENY");
-    const listing = await fetch(new URL("samples/", server.url));
+    const listing = await fetch(new URL("samples/", env.server.url));
     assert.equal(listing.status, 404);
     const body = await listing.text();
     assert.doesNotMatch(body, /\.pcap/);

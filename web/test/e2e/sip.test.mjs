@@ -1,23 +1,13 @@
 // End-to-end tests of the SIP tab in headless Chromium: drop a SIP capture,
 // read a call's state and post-dial delay off the page (they equal the CLI's
 // report), and check the message counts against tshark's figures.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, cliReport, dropFile, expected, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, cliReport, dropFile, expected, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 const ms = (v) => `${v.toFixed(3)} ms`;
 
@@ -32,7 +22,7 @@ describe("sip tab", () => {
       const want = cliReport(path, "sip").sip;
       const call = want.calls[0];
       const tshark = expected("sip", file); // testdata/tshark/sip.sh
-      const { page, context, problems } = await openPage(browser, server.url);
+      const { page, context, problems } = await openPage(env.browser, env.server.url);
       try {
         await dropFile(page, path);
         await page.click("#tab-sip");

@@ -3,23 +3,13 @@
 // tooltips on time and cut-off cells, resizable columns (pointer and
 // keyboard), no horizontal scroll at 1366 px, identifiers without
 // thousands separators.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, launch, openPage, startServer } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, openPage, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 const espn = join(captures, "chrissanders--http_espn.pcapng");
 
@@ -51,7 +41,7 @@ describe("tables", () => {
   test("time columns: seconds since the first packet by default, delta and UTC on demand, remembered (defect 9)", async () => {
     const r = cliReport(espn, "capinfos,dns", ["--detailed"]);
     const t0 = r.capinfos.first_packet_time_utc;
-    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context, problems } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await page.evaluate(() => localStorage.removeItem("pcaplens.timeMode"));
       await chooseFile(page, espn);
@@ -91,7 +81,7 @@ describe("tables", () => {
   });
 
   test("a cut-off cell gets its whole text as a tooltip; columns resize by drag and by keyboard (defect 9)", async () => {
-    const { page, context } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await chooseFile(page, espn);
       await page.click("#tab-dns");
@@ -130,7 +120,7 @@ describe("tables", () => {
   });
 
   test("at 1366 px the tables of every tab fit without a horizontal scroll (defect 9)", async () => {
-    const { page, context } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await page.evaluate(() => localStorage.removeItem("pcaplens.timeMode"));
       await chooseFile(page, espn);
@@ -162,7 +152,7 @@ describe("tables", () => {
     const r = cliReport(espn, "overview");
     const conv = r.overview.conversations.tcp.find((c) => c.port_a >= 1000);
     assert.ok(conv, "no conversation with a port of four digits or more");
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, espn);
       await page.click("#tab-overview");

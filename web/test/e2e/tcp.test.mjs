@@ -1,24 +1,14 @@
 // End-to-end tests of the TCP tab in headless Chromium: the retransmission
 // counts and a pattern read off the page equal tshark's figures and the CLI's.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bin, captures, chooseFile, cliReport, dropFile, expected, launch, openPage, root, startServer, text } from "./helpers.mjs";
+import { bin, captures, chooseFile, cliReport, dropFile, expected, openPage, root, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 const tools = "tcp_connections,tcp_anomalies,tcp_retransmissions,traffic_flow";
 
@@ -52,7 +42,7 @@ describe("tcp tab", () => {
     assert.ok(want, "no tshark expectations for " + file);
     const cli = cliReport(join(captures, file), tools);
     assert.equal(cli.tcp_retransmissions.total_retransmissions, want.flags.retransmission);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await dropFile(page, join(captures, file));
       await page.click("#tab-tcp");
@@ -80,7 +70,7 @@ describe("tcp tab", () => {
   test("a SYN scan shows its connections and the port-scan finding", async () => {
     const file = "chrissanders--synscan.pcapng";
     const want = expected("tcp", file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, join(captures, file));
       await page.click("#tab-tcp");
@@ -98,7 +88,7 @@ describe("tcp tab", () => {
     const path = join(captures, file);
     const servers = cliReport(path, "tcp_connections").tcp_connections.servers;
     assert.ok(servers.length >= 3, "want several servers in " + file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await chooseFile(page, path);
       await page.click("#tab-tcp");
@@ -132,7 +122,7 @@ describe("tcp tab", () => {
   test("with detailed, the table lists every connection and a row opens its timeline and graph", async () => {
     const file = "chrissanders--synscan.pcapng";
     const want = expected("tcp", file);
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
     try {
       await forceDetailed(page);
       await chooseFile(page, join(captures, file));

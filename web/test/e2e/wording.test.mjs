@@ -4,23 +4,13 @@
 // names (server_heavy, snake_case pattern names, a bare asymmetry ratio);
 // count charts without "Category: —" placeholders; SIP response codes in
 // code order.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, cliReport, dropFile, launch, openPage, startServer, text } from "./helpers.mjs";
+import { captures, cliReport, dropFile, openPage, text, usePage } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The server and Chromium, started before the tests and stopped after.
+const env = usePage();
 
 /** columnTexts reads the rendered cells of one column (by its key) of the table under scope. */
 async function columnTexts(page, scope, key) {
@@ -45,7 +35,7 @@ describe("wording of the views", () => {
     const report = cliReport(join(captures, file));
     const ports = report.overview.conversations.tcp.map((c) => String(c.port_a));
     assert.ok(ports.some((p) => p.length > 3), "the capture has a port of 4 digits or more");
-    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context, problems } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await dropFile(page, join(captures, file));
       await page.click("#tab-overview");
@@ -77,7 +67,7 @@ describe("wording of the views", () => {
     const report = cliReport(join(captures, file));
     const one = report.tcp_connections.connections.find((c) => c.client_to_server.packets === 1);
     assert.ok(one, "a listed connection has one packet from the client");
-    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context, problems } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await dropFile(page, join(captures, file));
       await page.click("#tab-tcp");
@@ -107,7 +97,7 @@ describe("wording of the views", () => {
   test("count charts show every figure, with no legend placeholders", async () => {
     const file = "chrissanders--dns_query_nonexistent.pcapng";
     const report = cliReport(join(captures, file), "dns");
-    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context, problems } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await dropFile(page, join(captures, file));
       await page.click("#tab-dns");
@@ -133,7 +123,7 @@ describe("wording of the views", () => {
     const byCount = [...codes].sort((a, b) => report.sip.statistics.status_codes[b] - report.sip.statistics.status_codes[a]);
     const byCode = [...codes].sort((a, b) => Number(a) - Number(b));
     assert.notDeepEqual(byCount, byCode, "the capture tells the two orders apart");
-    const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 1366, height: 768 } });
+    const { page, context, problems } = await openPage(env.browser, env.server.url, { viewport: { width: 1366, height: 768 } });
     try {
       await dropFile(page, join(captures, file));
       await page.click("#tab-sip");
