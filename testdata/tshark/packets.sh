@@ -28,3 +28,13 @@ for f in "$@"; do
 		-e _ws.col.Protocol -e _ws.col.Length -e _ws.col.Info 2>/dev/null >"$out/$name.tsv" || true
 	echo "$out/$name.tsv"
 done
+
+out=testdata/expected/follow
+mkdir -p "$out"
+grep -v '^#' testdata/tshark/follow.list | while read -r name kind stream; do
+	[ -n "$name" ] || continue
+	for mode in raw ascii; do
+		tshark -n -r "testdata/captures/$name" -q -z "follow,$kind,$mode,$stream" 2>/dev/null >"$out/$name.$kind.$stream.$mode"
+		echo "$out/$name.$kind.$stream.$mode"
+	done
+done
