@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"pcaplens/analysis/capture"
@@ -103,5 +105,39 @@ func TestStandInRefuses(t *testing.T) {
 	}
 	if _, err := NewFrameNumberMatcher("frame.number =="); err == nil {
 		t.Fatal("syntax error accepted")
+	}
+}
+
+// TestExportTshark: tshark read our export (testdata/tshark/packets.sh
+// recorded what it saw): same frames, lengths, times and interfaces as the
+// project's reader sees in the same export.
+func TestExportTshark(t *testing.T) {
+	for _, name := range []string{"multi-interface.pcapng", "chrissanders--tcp_handshake.pcapng", "http.pcap.gz"} {
+		want := readTSV(t, filepath.Join(expectedDir, "export", name+".tsv"))
+		b, _ := os.ReadFile(filepath.Join(capturesDir, name))
+		s, _ := NewScanner(bytes.NewReader(b), 0)
+		m, _ := NewFrameNumberMatcher("frame.number in {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25}")
+		var out bytes.Buffer
+		if _, err := Export(s, m, &out); err != nil {
+			t.Fatal(err)
+		}
+		rd, err := capture.Open(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r capture.Record
+		for i, w := range want {
+			if err := rd.Next(&r); err != nil {
+				t.Fatalf("%s frame %d: %v", name, i+1, err)
+			}
+			got := []string{strconv.Itoa(i + 1), strconv.Itoa(r.OrigLen), strconv.Itoa(len(r.Data)),
+				formatSeconds(r.TimeNs, 9), strconv.Itoa(r.Interface)}
+			if strings.Join(got, "\t") != strings.Join(w, "\t") {
+				t.Fatalf("%s frame %d: %v, tshark read %v", name, i+1, got, w)
+			}
+		}
+		if err := rd.Next(&r); err != io.EOF {
+			t.Fatalf("%s: more frames than tshark read", name)
+		}
 	}
 }

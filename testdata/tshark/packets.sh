@@ -38,3 +38,18 @@ grep -v '^#' testdata/tshark/follow.list | while read -r name kind stream; do
 		echo "$out/$name.$kind.$stream.$mode"
 	done
 done
+
+# Export: pcaplens writes the odd frames up to 25 of a few captures as
+# pcapng; tshark must read the file back (expected/export/<capture>.tsv:
+# frame number, wire length, captured length, epoch time, link type as
+# tshark reads them), and TestExportTshark compares the export with it.
+out=testdata/expected/export
+mkdir -p "$out"
+tmp=$(mktemp -d)
+go build -o "$tmp/pcaplens" ./cmd/pcaplens
+for name in multi-interface.pcapng chrissanders--tcp_handshake.pcapng http.pcap.gz; do
+	"$tmp/pcaplens" packets -Y 'frame.number in {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25}' -w "$tmp/out.pcapng" "testdata/captures/$name" 2>/dev/null
+	tshark -r "$tmp/out.pcapng" -T fields -e frame.number -e frame.len -e frame.cap_len -e frame.time_epoch -e frame.interface_id 2>/dev/null >"$out/$name.tsv"
+	echo "$out/$name.tsv"
+done
+rm -rf "$tmp"
