@@ -17,6 +17,11 @@ const usage = `pcaplens: analyse packet captures (pcap, pcapng, gzip) like Wires
 
 Usage:
   pcaplens analyze [flags] FILE...   print one JSON document with one key per tool ("-" reads stdin)
+  pcaplens packets [-Y FILTER] [--skip N] [--count N] [--fields f1,f2 | --json] FILE
+                                     the packet list, as tshark prints it
+  pcaplens packets --detail N FILE   frame N's layers, fields and bytes
+  pcaplens packets -Y FILTER -w OUT.pcapng FILE   export the matching frames
+  pcaplens follow tcp|udp STREAM [--ascii] FILE   a conversation, as tshark -z follow
   pcaplens serve [--addr 127.0.0.1:8080]   serve the web app
   pcaplens tools                     list the tools
   pcaplens version                   print the version
@@ -36,6 +41,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "analyze", "analyse":
 		return analyze(args[1:], stdin, stdout, stderr)
+	case "packets":
+		return packetsCmd(args[1:], stdin, stdout, stderr)
+	case "follow":
+		return followCmd(args[1:], stdin, stdout, stderr)
 	case "serve":
 		return serve(args[1:], stderr)
 	case "tools":
