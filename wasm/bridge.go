@@ -82,6 +82,9 @@ func install() error {
 	if err := set("open", false, openSession); err != nil {
 		return err
 	}
+	if err := set("checkFilter", false, checkFilter); err != nil {
+		return err
+	}
 	if err := api.Set("tools", tools); err != nil {
 		return err
 	}
@@ -360,6 +363,10 @@ type session struct {
 	closed  bool
 	jsObj   safejs.Value
 	funcs   []safejs.Func
+
+	// pk answers the packet calls, before and after the report, until dispose.
+	pk      *packetState
+	pkFuncs []safejs.Func
 }
 
 // openSession implements open(options) → session. Bad options do not throw
@@ -373,6 +380,15 @@ func openSession(args []safejs.Value) (any, error) {
 	pr, pw := io.Pipe()
 	s := &session{pw: pw, cancel: cancel, done: make(chan struct{}), last: make(chan struct{})}
 	close(s.last)
+	if optErr == nil {
+		src, err := parseSource(arg(args, 0))
+		if err != nil {
+			optErr = err
+		}
+		s.pk = newPacketState(src)
+	} else {
+		s.pk = newPacketState(nil)
+	}
 	if optErr == nil {
 		if ext, err := boolOption(arg(args, 0), "externalDigests"); err != nil {
 			optErr = err
@@ -437,6 +453,28 @@ func (s *session) object() (safejs.Value, error) {
 		{"progress", false, s.progress},
 	} {
 		if err := set(m.name, m.async, m.f); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	// The packet calls outlive the report: released by dispose.
+	for _, m := range []struct {
+		name  string
+		async bool
+		f     func([]safejs.Value) (any, error)
+	}{
+		{"packets", true, s.pk.packets},
+		{"frame", true, s.pk.frame},
+		{"follow", true, s.pk.follow},
+		{"export", true, s.pk.export},
+		{"filterProgress", false, s.pk.filterProgress},
+		{"dispose", false, s.dispose},
+	} {
+		jf, err := fn(m.async, m.f)
+		if err != nil {
+			return safejs.Value{}, err
+		}
+		s.pkFuncs = append(s.pkFuncs, jf)
+		if err := obj.Set(m.name, jf.Value()); err != nil {
 			return safejs.Value{}, err
 		}
 	}
@@ -528,6 +566,32 @@ func (s *session) abort([]safejs.Value) (any, error) {
 	return nil, nil
 }
 
+// dispose implements session.dispose(): aborts an analysis still running,
+// stops the packet calls and frees what the session holds. Later packet
+// calls reject with code "closed".
+func (s *session) dispose(a []safejs.Value) (any, error) {
+	s.abort(a)
+	s.pk.dispose()
+	s.mu.Lock()
+	fs := s.pkFuncs
+	s.pkFuncs = nil
+	if s.jsObj.Type() == safejs.TypeObject {
+		for _, name := range []string{"packets", "frame", "follow", "export"} {
+			_ = s.jsObj.Set(name, closedFunc.Value())
+		}
+		_ = s.jsObj.Set("filterProgress", closedSync.Value())
+		_ = s.jsObj.Set("dispose", noopFunc.Value())
+	}
+	s.mu.Unlock()
+	// Released after this call returns: a function must not free itself while running.
+	go func() {
+		for _, f := range fs {
+			f.Release()
+		}
+	}()
+	return nil, nil
+}
+
 // progress implements session.progress() → {bytes, packets, written}.
 func (s *session) progress([]safejs.Value) (any, error) {
 	return map[string]any{
@@ -568,6 +632,10 @@ func (s *session) finalProgress() any {
 	// One small function per finished session; it lives as long as the session object.
 	return f.Value()
 }
+
+var closedSync = mustFn(false, func([]safejs.Value) (any, error) {
+	return nil, errorf(codeClosed, "pcaplens: session disposed")
+})
 
 var closedFunc, noopFunc = mustFn(true, func([]safejs.Value) (any, error) {
 	return nil, errorf(codeClosed, "pcaplens: session already closed")

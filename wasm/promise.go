@@ -38,7 +38,10 @@ func errorf(code, format string, args ...any) error {
 func classify(err error) (code, msg string) {
 	var be *bridgeError
 	var ce *capture.Error
+	var fe *filterErr
 	switch {
+	case errors.As(err, &fe):
+		return codeBadFilter, fe.msg
 	case errors.As(err, &be):
 		return be.code, be.msg
 	case errors.Is(err, context.Canceled):
@@ -64,6 +67,10 @@ func jsError(err error) safejs.Value {
 		return v
 	}
 	_ = v.Set("code", code)
+	if fe := (*filterErr)(nil); errors.As(err, &fe) {
+		_ = v.Set("pos", fe.pos)
+		_ = v.Set("len", fe.len)
+	}
 	return v
 }
 

@@ -1,0 +1,276 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+
+	"pcaplens/analysis/packets"
+)
+
+const httpSample = "../testdata/captures/chrissanders--http_ip4and6.pcapng"
+
+// openedSession analyses b in a session whose source is b, and returns it
+// after the report (the packet calls outlive it).
+func openedSession(t *testing.T, b []byte, src any) safejs.Value {
+	t.Helper()
+	opts, _ := safejs.ValueOf(map[string]any{"tools": "capinfos"})
+	if src != nil {
+		_ = opts.Set("source", src)
+	}
+	s, err := api(t).Call("open", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := await(t, mustCall(t, s, "write", uint8Array(t, b))); !r.ok {
+		t.Fatal("write rejected")
+	}
+	if r := await(t, mustCall(t, s, "close")); !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("close rejected: %s", msg)
+	}
+	return s
+}
+
+func mustCall(t *testing.T, v safejs.Value, name string, args ...any) safejs.Value {
+	t.Helper()
+	p, err := v.Call(name, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return p
+}
+
+// nativeRows are the rows the CLI prints for the frames m selects.
+func nativeRows(t *testing.T, b []byte, m packets.Matcher) []packets.Row {
+	t.Helper()
+	s, err := packets.NewScanner(bytes.NewReader(b), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []packets.Row
+	for {
+		f, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return rows
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Match(f) {
+			rows = append(rows, s.Row())
+		}
+	}
+}
+
+func rowsJSON(t *testing.T, rows []packets.Row) string {
+	t.Helper()
+	if rows == nil {
+		rows = []packets.Row{}
+	}
+	b, _ := json.Marshal(rows)
+	return canonical(t, string(b))
+}
+
+func page(t *testing.T, s safejs.Value, filter string, skip, limit int) settled {
+	t.Helper()
+	o, _ := safejs.ValueOf(map[string]any{"filter": filter, "skip": skip, "limit": limit})
+	return await(t, mustCall(t, s, "packets", o))
+}
+
+func TestSessionPackets(t *testing.T) {
+	b, err := os.ReadFile(httpSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openedSession(t, b, uint8Array(t, b))
+	all := nativeRows(t, b, packets.All)
+	if len(all) < 20 {
+		t.Fatalf("sample has %d frames", len(all))
+	}
+	// Pages of every frame, then of a filter, equal the native rows; the
+	// pages after the first come from the bitset of the first call.
+	for _, tc := range []struct {
+		filter string
+		skip   int
+		limit  int
+	}{{"", 0, 7}, {"", 7, 7}, {"", len(all) - 3, 10}, {"frame.number > 10 && frame.len > 100", 0, 3}, {"frame.number > 10 && frame.len > 100", 1, 50}} {
+		m, err := newMatcher(tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := nativeRows(t, b, m)
+		r := page(t, s, tc.filter, tc.skip, tc.limit)
+		if !r.ok {
+			_, msg := errorText(r.err)
+			t.Fatalf("packets(%q) rejected: %s", tc.filter, msg)
+		}
+		end := min(tc.skip+tc.limit, len(want))
+		rows, _ := r.v.Get("rows")
+		if got, w := canonical(t, stringify(t, rows)), rowsJSON(t, want[min(tc.skip, end):end]); got != w {
+			t.Errorf("packets(%q, %d, %d):\n got %s\nwant %s", tc.filter, tc.skip, tc.limit, got, w)
+		}
+		// A page past the ones the pass needed may come before its end; wait for it.
+		for i := 0; i < 100; i++ {
+			if d, _ := r.v.Get("done"); truthy(d) {
+				break
+			}
+			r = page(t, s, tc.filter, tc.skip, tc.limit)
+		}
+		if n, _ := r.v.Get("matched"); func() int { x, _ := n.Int(); return x }() != len(want) {
+			t.Errorf("packets(%q).matched = %s, want %d", tc.filter, stringify(t, n), len(want))
+		}
+	}
+}
+
+func TestSessionBadFilter(t *testing.T) {
+	b, _ := os.ReadFile(httpSample)
+	s := openedSession(t, b, uint8Array(t, b))
+	r := page(t, s, "frame.number ==", 0, 10)
+	if r.ok {
+		t.Fatal("a bad filter was accepted")
+	}
+	code, msg := errorText(r.err)
+	pos, _ := r.err.Get("pos")
+	if p, _ := pos.Int(); code != codeBadFilter || msg == "" || p != len("frame.number ==") {
+		t.Errorf("bad filter: code %q message %q pos %s; want bad_filter, a message and pos %d", code, msg, stringify(t, pos), len("frame.number =="))
+	}
+	c, _ := api(t).Call("checkFilter", " frame.number == ")
+	if ok, _ := c.Get("ok"); truthy(ok) {
+		t.Error("checkFilter accepted a bad filter")
+	}
+	if p, _ := c.Get("pos"); func() int { x, _ := p.Int(); return x }() != len(" frame.number ==") {
+		t.Errorf("checkFilter pos: %s", stringify(t, c))
+	}
+	c, _ = api(t).Call("checkFilter", "frame.number in {1..5}")
+	if ok, _ := c.Get("ok"); !truthy(ok) {
+		t.Errorf("checkFilter refused a good filter: %s", stringify(t, c))
+	}
+}
+
+func TestSessionSupersede(t *testing.T) {
+	b, _ := os.ReadFile(httpSample)
+	// A slow source: the first call is still waiting when the second comes.
+	eval, _ := safejs.Global().Get("eval")
+	mk, _ := eval.Invoke("(u8) => ({size: u8.length, readAt: (off, n) => new Promise((r) => setTimeout(() => r(u8.slice(off, off + n)), 50))})")
+	src, _ := mk.Invoke(uint8Array(t, b))
+	s := openedSession(t, b, src)
+	o, _ := safejs.ValueOf(map[string]any{"filter": "frame.number > 1", "skip": 0, "limit": 5})
+	first := mustCall(t, s, "packets", o)
+	second := mustCall(t, s, "packets", o)
+	if r := await(t, first); r.ok {
+		t.Error("a superseded packets call resolved")
+	} else if code, _ := errorText(r.err); code != codeAborted {
+		t.Errorf("superseded call: code %q, want aborted", code)
+	}
+	if r := await(t, second); !r.ok {
+		t.Error("the newer packets call rejected")
+	}
+}
+
+func TestSessionFrameFollowExport(t *testing.T) {
+	b, _ := os.ReadFile(httpSample)
+	// A readAt function returning promises, as the worker gives.
+	eval, _ := safejs.Global().Get("eval")
+	mk, err := eval.Invoke("(u8) => ({size: u8.length, readAt: (off, n) => Promise.resolve(u8.slice(off, off + n))})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := mk.Invoke(uint8Array(t, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openedSession(t, b, src)
+
+	ns, _ := packets.NewScanner(bytes.NewReader(b), 0)
+	for {
+		f, err := ns.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Number == 5 {
+			break
+		}
+	}
+	wantDetail := ns.Detail()
+	r := await(t, mustCall(t, s, "frame", 5))
+	if !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("frame(5) rejected: %s", msg)
+	}
+	bv, _ := r.v.Get("bytes")
+	got := make([]byte, len(wantDetail.Bytes))
+	if n, err := safejs.CopyBytesToGo(got, bv); err != nil || n != len(got) || !bytes.Equal(got, wantDetail.Bytes) {
+		t.Errorf("frame(5).bytes differ (%d bytes, %v)", n, err)
+	}
+	layers, _ := r.v.Get("layers")
+	wl, _ := json.Marshal(wantDetail.Layers)
+	if g, w := canonical(t, stringify(t, layers)), canonical(t, string(wl)); g != w {
+		t.Errorf("frame(5).layers:\n got %s\nwant %s", g, w)
+	}
+
+	r = await(t, mustCall(t, s, "follow", "tcp", 0))
+	if !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("follow rejected: %s", msg)
+	}
+	fs, _ := packets.NewScanner(bytes.NewReader(b), 0)
+	conv, err := packets.Follow(fs, "tcp", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, _ := r.v.Get("chunks")
+	if n, _ := chunks.Length(); n != len(conv.Chunks) {
+		t.Fatalf("follow: %d chunks, want %d", n, len(conv.Chunks))
+	}
+	for i, c := range conv.Chunks {
+		ch, _ := chunks.Index(i)
+		d, _ := ch.Get("data")
+		buf := make([]byte, len(c.Data))
+		if _, err := safejs.CopyBytesToGo(buf, d); err != nil || !bytes.Equal(buf, c.Data) {
+			t.Fatalf("follow chunk %d differs", i)
+		}
+	}
+
+	r = await(t, mustCall(t, s, "export", "frame.number <= 4"))
+	if !r.ok {
+		_, msg := errorText(r.err)
+		t.Fatalf("export rejected: %s", msg)
+	}
+	n, _ := r.v.Length()
+	out := make([]byte, n)
+	_, _ = safejs.CopyBytesToGo(out, r.v)
+	es, err := packets.NewScanner(bytes.NewReader(out), 0)
+	if err != nil {
+		t.Fatalf("export is not a capture: %v", err)
+	}
+	if err := es.Drain(); err != nil || es.Index().Frames() != 4 {
+		t.Errorf("export: %d frames (%v), want 4", es.Index().Frames(), err)
+	}
+
+	if _, err := s.Call("dispose"); err != nil {
+		t.Fatal(err)
+	}
+	if r := page(t, s, "", 0, 1); r.ok {
+		t.Error("packets after dispose resolved")
+	} else if code, _ := errorText(r.err); code != codeClosed {
+		t.Errorf("packets after dispose: code %q", code)
+	}
+}
+
+func TestSessionWithoutSource(t *testing.T) {
+	b, _ := os.ReadFile(httpSample)
+	s := openedSession(t, b, nil)
+	if r := page(t, s, "", 0, 1); r.ok {
+		t.Error("packets without a source resolved")
+	} else if code, _ := errorText(r.err); code != codeUnavailable {
+		t.Errorf("code %q, want unavailable", code)
+	}
+}
