@@ -4,9 +4,9 @@
 // answers settle the matching promise. If the worker fails to start or
 // crashes, every pending request is rejected. cancel() terminates the worker
 // (stopping the analysis at once) and starts a fresh one.
-import type { AnalyzeOptions, Request, Response } from "./protocol";
+import type { AnalyzeOptions, Conversation, Detail, FilterCheck, FilterProgress, Page, Request, Response } from "./protocol";
 
-export type { AnalyzeOptions } from "./protocol";
+export type { AnalyzeOptions, Conversation, Detail, Field, FilterCheck, FilterProgress, Layer, Page, Row } from "./protocol";
 
 import type { Report } from "./views/types";
 
@@ -25,10 +25,15 @@ export interface Progress {
 /** AnalysisError is a failed analysis; code is the bridge's code ("bad_input", "aborted", "internal", …). */
 export class AnalysisError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** pos and len locate the error of a bad display filter (code "bad_filter"). */
+  readonly pos: number;
+  readonly len: number;
+  constructor(code: string, message: string, pos = -1, len = 0) {
     super(message);
     this.name = "AnalysisError";
     this.code = code;
+    this.pos = pos;
+    this.len = len;
   }
 }
 
@@ -48,6 +53,8 @@ interface Pending {
 export class Analyzer {
   private worker!: Worker;
   private pending = new Map<number, Pending>();
+  /** calls are the packet calls waiting for their reply. */
+  private calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 1;
   private readyPromise!: Promise<{ tools: string[]; version: string }>;
 
@@ -101,11 +108,24 @@ export class Analyzer {
           }
           break;
         }
+        case "reply": {
+          const c = this.calls.get(m.id);
+          this.calls.delete(m.id);
+          c?.resolve(m.value);
+          break;
+        }
         case "error": {
+          const err = new AnalysisError(m.code, m.message, m.pos ?? -1, m.len ?? 0);
+          const c = this.calls.get(m.id);
+          if (c) {
+            this.calls.delete(m.id);
+            c.reject(err);
+            break;
+          }
           const p = this.pending.get(m.id);
           if (!p) break;
           this.pending.delete(m.id);
-          p.reject(new AnalysisError(m.code, m.message));
+          p.reject(err);
           break;
         }
       }
@@ -122,9 +142,57 @@ export class Analyzer {
   }
 
   private failAll(err: Error): void {
-    const all = [...this.pending.values()];
+    const all = [...this.pending.values(), ...this.calls.values()];
     this.pending.clear();
+    this.calls.clear();
     for (const p of all) p.reject(err);
+  }
+
+  private call<T>(req: Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
+      try {
+        this.worker.postMessage(req);
+      } catch (e) {
+        this.calls.delete(req.id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  /**
+   * packets answers a page of the rows a display filter selects, from the capture this
+   * analyzer analysed last (a File). A newer call supersedes one still running (it rejects
+   * with code "aborted"); a bad filter rejects with code "bad_filter", pos and len.
+   * The page comes as soon as its rows are found: done is false while the pass goes on.
+   */
+  packets(filter: string, skip: number, limit: number): Promise<Page> {
+    return this.call({ type: "packets", id: this.nextId++, filter, skip, limit });
+  }
+
+  /** frame answers frame n's layers and bytes. */
+  frame(n: number): Promise<Detail> {
+    return this.call({ type: "frame", id: this.nextId++, n });
+  }
+
+  /** follow answers a TCP or UDP stream's conversation (limit: bytes kept, 0 for the bridge's cap). */
+  follow(kind: "tcp" | "udp", stream: number, limit = 0): Promise<Conversation> {
+    return this.call({ type: "follow", id: this.nextId++, kind, stream, limit });
+  }
+
+  /** exportPackets answers the frames a filter selects as pcapng bytes. */
+  exportPackets(filter: string): Promise<Uint8Array> {
+    return this.call({ type: "export", id: this.nextId++, filter });
+  }
+
+  /** checkFilter compiles a display filter without reading the capture. */
+  checkFilter(expr: string): Promise<FilterCheck> {
+    return this.call({ type: "checkFilter", id: this.nextId++, expr });
+  }
+
+  /** filterProgress answers how far the current filter pass has gone. */
+  filterProgress(): Promise<FilterProgress> {
+    return this.call({ type: "filterProgress", id: this.nextId++ });
   }
 
   private request(req: Exclude<Request, { type: "init" }>, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {

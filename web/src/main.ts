@@ -293,8 +293,9 @@ function finish(s: FileSession, result: Result | null, err: unknown): void {
     s.state = "error";
     s.message = errorNote(err instanceof Error ? err.message : String(err), err instanceof AnalysisError && err.code === "fetch" ? "Cannot open this URL" : undefined);
   }
-  // One analysis per file: free the worker (and its WebAssembly memory) now.
-  s.analyzer.dispose();
+  // The worker of a report stays, to answer the Packets tab (reading the file back),
+  // until the file's tab is closed; a failed or cancelled one is freed now.
+  if (!result) s.analyzer.dispose();
   updateFileTab(s);
   if (s === active) render();
   if (result) performance.mark("pcaplens:report"); // for the benchmarks: when a report was drawn
@@ -363,7 +364,7 @@ function renderPanel(s: FileSession, i: number): void {
   // Tables count relative time from this capture's first packet.
   setTimeOrigin(ok(report.capinfos)?.first_packet_time_utc ?? ok(report.overview)?.first_time_utc ?? null);
   try {
-    v.render(panel, report);
+    v.render(panel, report, { packets: s.analyzer, fileName: s.name });
   } catch (e) {
     panel.append(note("error", h("strong", null, `The ${v.title} view failed: `), e instanceof Error ? e.message : String(e)));
   }
@@ -418,6 +419,11 @@ function buildTabs(s: FileSession, report: Report): void {
       const j = vs.findIndex((x) => x.id === d?.view);
       if (j < 0) return;
       selectTab(s, j, true);
+      if (d.filter !== undefined) {
+        // The Packets tab applies the filter (it listens on its panel).
+        s.panels[j]!.dispatchEvent(new CustomEvent<string>("pcaplens:apply-filter", { detail: d.filter }));
+        return;
+      }
       showEvidence(s.panels[j]!, d.frames ?? [], d.subjects ?? []);
     });
     s.tabs.push(tab);

@@ -23,7 +23,22 @@ export type Request =
    * Fetch a URL in the worker and stream its body through the engine. The worker, not the
    * page, reads other origins: the page's own policy stays connect-src 'self'.
    */
-  | { type: "analyzeURL"; id: number; url: string; options: AnalyzeOptions };
+  | { type: "analyzeURL"; id: number; url: string; options: AnalyzeOptions }
+  /**
+   * The packet calls, answered by the session of the last analysed File (it stays open):
+   * a page of the rows a display filter selects (a newer call supersedes a running one).
+   */
+  | { type: "packets"; id: number; filter: string; skip: number; limit: number }
+  /** Frame n's layers, fields and bytes. */
+  | { type: "frame"; id: number; n: number }
+  /** A TCP or UDP stream's conversation. */
+  | { type: "follow"; id: number; kind: "tcp" | "udp"; stream: number; limit?: number }
+  /** The frames a filter selects, as pcapng bytes. */
+  | { type: "export"; id: number; filter: string }
+  /** Compile a display filter, without reading the capture. */
+  | { type: "checkFilter"; id: number; expr: string }
+  /** How far the current filter pass has gone. */
+  | { type: "filterProgress"; id: number };
 
 /** Response is a message from the worker. */
 export type Response =
@@ -38,4 +53,79 @@ export type Response =
   | { type: "progress"; id: number; bytes: number; total: number; packets: number; phase?: "reading" | "building" }
   /** json is the report as JSON text, exactly the CLI's document. */
   | { type: "result"; id: number; json: string }
-  | { type: "error"; id: number; code: string; message: string };
+  /** The answer to a packet call (its ArrayBuffers transferred). */
+  | { type: "reply"; id: number; value: unknown }
+  /** pos and len locate a bad display filter's error (code "bad_filter"; pos -1 when unknown). */
+  | { type: "error"; id: number; code: string; message: string; pos?: number; len?: number };
+
+// The packet calls' answers (the bridge's shapes: analysis/packets Row, Detail, Conversation).
+
+/** Row is one line of the packet list, as `pcaplens packets --json` prints it. */
+export interface Row {
+  no: number;
+  /** time is seconds since the first frame, as tshark prints it. */
+  time: string;
+  /** time_ns is the absolute time, nanoseconds since the epoch (0 when unknown). */
+  time_ns: number;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+}
+
+/** Page is a page of the rows a filter selects. */
+export interface Page {
+  rows: Row[];
+  /** matched counts the matches found so far (all of them when done). */
+  matched: number;
+  /** scanned counts the frames the filter pass has read. */
+  scanned: number;
+  done: boolean;
+}
+
+/** FilterProgress is the state of the current filter pass. */
+export interface FilterProgress {
+  filter: string | null;
+  matched: number;
+  scanned: number;
+  done: boolean;
+}
+
+/** Field is one field of a layer: Wireshark name, value, byte range (len 0: computed). */
+export interface Field {
+  name: string;
+  value: string;
+  off: number;
+  len: number;
+}
+
+/** Layer is one header of the packet detail; in_datagram: its offsets are in the reassembled datagram. */
+export interface Layer {
+  name: string;
+  off: number;
+  len: number;
+  in_datagram?: boolean;
+  fields: Field[];
+}
+
+/** Detail is one frame's row, layer tree and bytes. */
+export interface Detail {
+  row: Row;
+  layers: Layer[];
+  bytes: Uint8Array;
+  datagram?: Uint8Array;
+}
+
+/** Conversation is a followed stream; node 0 sent its first packet. */
+export interface Conversation {
+  kind: "tcp" | "udp";
+  stream: number;
+  nodes: [string, string];
+  chunks: { frame: number; node: 0 | 1; data: Uint8Array }[];
+  bytes: [number, number];
+  capped?: boolean;
+}
+
+/** FilterCheck is pcaplens.checkFilter's answer. */
+export type FilterCheck = { ok: true } | { ok: false; message: string; pos: number; len: number };

@@ -10,6 +10,17 @@ interface Session {
   closeJSON(digests?: Digests): Promise<string>;
   abort(): void;
   progress(): { bytes: number; packets: number; written: number };
+  packets(q: { filter: string; skip: number; limit: number }): Promise<unknown>;
+  frame(n: number): Promise<{ bytes: Uint8Array; datagram?: Uint8Array }>;
+  follow(kind: string, stream: number, o?: { limit?: number }): Promise<{ chunks: { data: Uint8Array }[] }>;
+  export(filter: string): Promise<Uint8Array>;
+  filterProgress(): unknown;
+  dispose(): void;
+}
+/** Source is what the session reads the capture back from (a File's slices). */
+interface Source {
+  size: number;
+  readAt(offset: number, length: number): Promise<Uint8Array>;
 }
 interface Bridge {
   ready: boolean;
@@ -18,7 +29,8 @@ interface Bridge {
   /** digestTools are the tools that report the file's digests (capinfos). */
   digestTools?: string[];
   /** externalDigests: the caller gives the input's digests to closeJSON (see Digester). */
-  open(options?: AnalyzeOptions & { externalDigests?: boolean }): Session;
+  open(options?: AnalyzeOptions & { externalDigests?: boolean; source?: Source }): Session;
+  checkFilter(expr: string): unknown;
 }
 /** Go is defined by wasm_exec.js. */
 interface GoRuntime {
@@ -201,9 +213,29 @@ function digestMain(): void {
   });
 }
 
+/**
+ * kept is the session of the last analysed File: it answers the packet calls,
+ * reading the File back through its slices, until the next analysis.
+ */
+let kept: Session | null = null;
+
+function keep(s: Session | null): void {
+  kept?.dispose();
+  kept = s;
+}
+
+/** fileSource reads a Blob back in slices for the bridge. */
+function fileSource(file: Blob): Source {
+  return {
+    size: file.size,
+    readAt: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+  };
+}
+
 async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number): Promise<string> {
   const digester = Digester.start(api, options);
-  const session = api.open({ ...options, externalDigests: !!digester });
+  keep(null);
+  const session = api.open({ ...options, externalDigests: !!digester, source: fileSource(file) });
   const total = file.size;
   let offset = 0;
   let lastPost = 0;
@@ -234,11 +266,13 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   // The input has ended: say so now, the report takes a while to build.
   post({ type: "progress", id, bytes: total, total, packets: session.progress().packets, phase: "building" });
   const json = await session.closeJSON(await digester?.digests());
+  keep(session);
   return json;
 }
 
 async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
   const digester = Digester.start(api, options);
+  keep(null); // a stream cannot be read back: no packet calls
   const session = api.open({ ...options, externalDigests: !!digester });
   const reader = stream.getReader();
   let bytes = 0;
@@ -347,6 +381,60 @@ async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, option
   return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
 }
 
+type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }>;
+
+/** packetCall answers one packet call from the kept session, transferring the bytes. */
+async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promise<void> {
+  try {
+    const api = await apiReady;
+    if (req.type === "checkFilter") {
+      post({ type: "reply", id: req.id, value: api.checkFilter(req.expr) });
+      return;
+    }
+    const s = kept;
+    if (!s) throw new CodedError("unavailable", "the packets of this capture cannot be read back (only a file opened from this computer can be).");
+    let value: unknown;
+    const transfer: Transferable[] = [];
+    const own = (u: Uint8Array | undefined) => {
+      if (u && u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !transfer.includes(u.buffer)) transfer.push(u.buffer);
+    };
+    switch (req.type) {
+      case "packets":
+        value = await s.packets({ filter: req.filter, skip: req.skip, limit: req.limit });
+        break;
+      case "frame": {
+        const d = await s.frame(req.n);
+        own(d.bytes);
+        own(d.datagram);
+        value = d;
+        break;
+      }
+      case "follow": {
+        const c = await s.follow(req.kind, req.stream, { limit: req.limit ?? 0 });
+        for (const ch of c.chunks) own(ch.data);
+        value = c;
+        break;
+      }
+      case "export": {
+        const b = await s.export(req.filter);
+        own(b);
+        value = b;
+        break;
+      }
+      case "filterProgress": {
+        const p = s.filterProgress();
+        if (p instanceof Error) throw p;
+        value = p;
+        break;
+      }
+    }
+    post({ type: "reply", id: req.id, value }, transfer);
+  } catch (e) {
+    const o = (e ?? {}) as { pos?: unknown; len?: unknown };
+    post({ type: "error", id: req.id, ...errorOf(e), ...(typeof o.pos === "number" ? { pos: o.pos, len: Number(o.len) || 0 } : {}) });
+  }
+}
+
 if (scope.name === DIGEST_WORKER) digestMain();
 else analysisMain();
 
@@ -368,6 +456,17 @@ function analysisMain(): void {
   scope.addEventListener("message", (ev) => {
     const req = ev.data as Request;
     if (req.type === "init") return;
+    switch (req.type) {
+      case "packets":
+      case "frame":
+      case "follow":
+      case "export":
+      case "checkFilter":
+      case "filterProgress":
+        // Not queued: a packet call runs beside the others (a newer packets call supersedes one still running).
+        void packetCall(apiReady, req);
+        return;
+    }
     queue = queue.then(async () => {
       try {
         const api = await apiReady;

@@ -31,9 +31,11 @@ export interface SelectTab {
   view: string;
   frames?: number[];
   subjects?: string[];
+  /** filter, for the Packets tab: the display filter to apply. */
+  filter?: string;
 }
 
-function selectTab(from: Element, detail: SelectTab): void {
+export function selectTab(from: Element, detail: SelectTab): void {
   from.dispatchEvent(new CustomEvent<SelectTab>("pcaplens:select-tab", { bubbles: true, detail }));
 }
 
@@ -75,6 +77,7 @@ export function findingItem(f: Finding): HTMLElement {
           { type: "button", class: "btn btn-small", title: "Copy this display filter, to paste into Wireshark's filter bar", onClick: (e: Event) => void copyText(f.filter!, e.currentTarget as HTMLElement) },
           "Copy as Wireshark filter",
         ),
+        showPacketsButton(f.filter),
       )
     : null;
   return h(
@@ -87,6 +90,15 @@ export function findingItem(f: Finding): HTMLElement {
     f.frames.length > 0 ? h("span", { class: "finding-frames" }, framesText(f)) : null,
     subjectsLine(f.subjects ?? [], f.count),
     filter,
+  );
+}
+
+/** showPacketsButton opens the Packets tab with a display filter applied. */
+export function showPacketsButton(filter: string, title = "List the packets this filter selects in the Packets tab"): HTMLElement {
+  return h(
+    "button",
+    { type: "button", class: "btn btn-small", "data-key": "show-packets", title, onClick: (e: Event) => selectTab(e.currentTarget as Element, { view: "packets", filter }) },
+    "Show packets",
   );
 }
 

@@ -10,6 +10,7 @@ import { dnsView } from "./dns";
 import { dhcpView } from "./dhcp";
 import { icmpView } from "./icmp";
 import { sipView } from "./sip";
+import { packetsView } from "./packets";
 
 export type { Report, View } from "./types";
 
@@ -23,6 +24,7 @@ export const views: View[] = [
   dhcpView,
   icmpView,
   sipView,
+  packetsView,
 ];
 
 /** availableViews returns the views whose tools are all in the report. */

@@ -1,6 +1,7 @@
 // The View contract shared by the registry and every view, and the report
 // types the views read (generated from the Go report types: web/src/gen/reports.ts).
 import type { Column } from "../ui/table";
+import type { Analyzer } from "../api";
 import type * as gen from "../gen/reports";
 
 export type * from "../gen/reports";
@@ -24,7 +25,15 @@ export interface View {
    * tools and must render defensively: a key may be missing or be an error report
    * ({error, file}); show that as a message, never throw.
    */
-  render(root: HTMLElement, report: Report): void;
+  render(root: HTMLElement, report: Report, ctx?: ViewContext): void;
+}
+
+/** ViewContext is what a view may need beside the report. */
+export interface ViewContext {
+  /** packets answers the packet calls for this capture (the analyzer that read it), or null. */
+  packets: Analyzer | null;
+  /** fileName is the capture's name (for downloads). */
+  fileName: string;
 }
 
 /** ToolError is what a tool reports when it could not run. */
