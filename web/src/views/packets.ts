@@ -320,6 +320,7 @@ class PacketList {
     remember(this.filter);
     this.fillHistory(this.el.querySelector("datalist")!);
     this.generation++;
+    this.loading = -1;
     this.pages.clear();
     this.total = 0;
     this.selected = -1;
@@ -353,7 +354,7 @@ class PacketList {
       replace(this.status, isError(e, "unavailable") ? "The packets of a capture opened from a URL cannot be read back here: open the file itself." : `Cannot list the packets: ${message(e)}`);
       return;
     } finally {
-      if (this.loading === page) this.loading = -1;
+      if (gen === this.generation && this.loading === page) this.loading = -1;
     }
     this.paint();
   }
