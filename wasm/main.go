@@ -31,12 +31,24 @@
 //	  session.abort()                  stops the analysis; pending promises reject ("aborted")
 //	  session.progress()               → {bytes, packets, written}: bytes and packets the engine
 //	                                     has read, bytes written so far
+//	  For a session opened with options.source (a Uint8Array, or {size, readAt(offset, length)
+//	  → Promise<Uint8Array>}), these stay after close, until dispose:
+//	  session.packets({filter, skip, limit}) → Promise<{rows, matched, scanned, done}>: a page of
+//	                                     the rows the display filter selects (pcaplens packets --json);
+//	                                     resolves when its page is found; a newer call supersedes it
+//	  session.filterProgress()         → {filter, matched, scanned, done} of the current filter pass
+//	  session.frame(n)                 → Promise<Detail>: layers, fields with byte ranges, bytes
+//	  session.follow(kind, stream, {limit}) → Promise<Conversation> (chunks' data as Uint8Array)
+//	  session.export(filter)           → Promise<Uint8Array>: the selected frames as pcapng
+//	  session.dispose()                stops and frees the session
+//	pcaplens.checkFilter(expr)         → {ok: true} or {ok: false, message, pos, len}
 //
 // bytes and chunk are Uint8Array (or ArrayBuffer), copied once into Go memory.
 // options: {tools: string[], serverIp, serverPort, threshold (default 0.02, as
 // the CLI), detailed, maxPackets, fileName}. The report has the CLI's shape: one
 // key per tool. Errors reject with an Error whose code is "bad_input" (not a
-// capture), "bad_options", "aborted", "closed" or "internal" (a recovered panic:
+// capture), "bad_options", "bad_filter" (with pos and len), "unavailable" (no source),
+// "aborted", "closed" or "internal" (a recovered panic:
 // the next call still works). Work runs in goroutines behind Promises, never on
 // the JavaScript event loop.
 package main

@@ -608,7 +608,12 @@ class PacketList {
       );
     };
     replace(this.bytesPane, dump(d.bytes, false), d.datagram && d.datagram.length > 0 ? [h("div", { class: "pk-dg-title" }, `Reassembled datagram (${fmt.count(d.datagram.length)} bytes)`), dump(d.datagram, true)] : null);
-    this.bytesPane.querySelector(".pk-on")?.scrollIntoView({ block: "nearest" });
+    // Bring the highlighted bytes into the pane's view (not the page's: scrollIntoView would move the page).
+    const on = this.bytesPane.querySelector<HTMLElement>(".pk-on");
+    if (on) {
+      const top = on.getBoundingClientRect().top - this.bytesPane.getBoundingClientRect().top + this.bytesPane.scrollTop;
+      if (top < this.bytesPane.scrollTop || top > this.bytesPane.scrollTop + this.bytesPane.clientHeight - 20) this.bytesPane.scrollTop = Math.max(0, top - 40);
+    }
   }
 
   /** pickByte selects the narrowest field holding byte i (else its layer). */
@@ -638,6 +643,10 @@ class PacketList {
     }
     let ascii = true;
     const pre = h("pre", { class: "pk-conv", "data-key": "follow-text" });
+    if (c.chunks.length === 0) {
+      replace(box, note("info", `${kind.toUpperCase()} stream ${stream} (${c.nodes[0]} ↔ ${c.nodes[1]}) carried no payload.`));
+      return;
+    }
     const draw = () => {
       replace(
         pre,
@@ -657,8 +666,8 @@ class PacketList {
         "div",
         { class: "pk-follow-head" },
         h("strong", null, `Follow ${kind.toUpperCase()} stream ${stream}`),
-        h("span", { class: "pk-node0" }, `${c.nodes[0]} → ${fmt.bytes(c.bytes[0])}`),
-        h("span", { class: "pk-node1" }, `${c.nodes[1]} → ${fmt.bytes(c.bytes[1])}`),
+        h("span", { class: "pk-node0" }, `${c.nodes[0]} sent ${fmt.bytes(c.bytes[0])}`),
+        h("span", { class: "pk-node1" }, `${c.nodes[1]} sent ${fmt.bytes(c.bytes[1])}`),
         c.capped ? h("span", { class: "muted" }, "(cut at the size limit)") : null,
         h("span", { class: "pk-spring" }),
         h(
