@@ -31,6 +31,7 @@ type Matcher struct {
 	needDNSTime bool // dns.time
 	needRTP     bool // rtp: the endpoints SIP's SDP announced
 	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
+	needStreams bool // tcp.stream and udp.stream numbers
 
 	tracker *tcp.Tracker
 	// The TCP analysis of the current frame, set by the tracker's
@@ -110,8 +111,12 @@ func NewMatcher(expr string) (*Matcher, error) {
 			m.needRTP, m.needSIP = true, true
 		case id == filter.SIP || id >= filter.SIPMethod && id <= filter.SIPCallID:
 			m.needSIP = true
+		case id == filter.TCPStream || id == filter.UDPStream:
+			m.needStreams = true
 		}
 	}
+	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
+	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP
 	if m.needTracker {
 		m.tracker = tcp.NewTracker(0)
 		m.tracker.OnPacket = m.onTCP
@@ -134,6 +139,13 @@ func NewMatcher(expr string) (*Matcher, error) {
 	m.src.m = m
 	return m, nil
 }
+
+// NeedsStreams reports whether the filter reads the stream numbers the
+// engine's frame.StreamAssigner gives (tcp.stream, udp.stream, or an
+// analysis following connections: tcp.analysis.*, DNS and SIP over TCP).
+// A caller running the Matcher on its own may skip the assigner when it
+// does not; Run does.
+func (m *Matcher) NeedsStreams() bool { return m.needStreams }
 
 // Filter returns the compiled filter.
 func (m *Matcher) Filter() *filter.Filter { return m.flt }
@@ -336,7 +348,10 @@ func (m *Matcher) Run(ctx context.Context, r io.Reader, fn func(f *frame.Frame) 
 	var fr frame.Frame
 	dec := frame.NewDecoder()
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
-	streams := frame.NewStreamAssigner(0)
+	var streams *frame.StreamAssigner
+	if m.needStreams {
+		streams = frame.NewStreamAssigner(0)
+	}
 	for n := 1; ; n++ {
 		if n&1023 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -349,7 +364,9 @@ func (m *Matcher) Run(ctx context.Context, r io.Reader, fn func(f *frame.Frame) 
 		}
 		dec.Decode(&rec, n, &fr)
 		reasm.Add(&fr)
-		streams.Assign(&fr)
+		if m.needStreams {
+			streams.Assign(&fr)
+		}
 		if m.Match(&fr) {
 			if err := fn(&fr); err != nil {
 				return err

@@ -12,9 +12,11 @@
 # -e frame.number" for every filter (slow) and any difference is reported.
 #
 # Usage: testdata/tshark/filters.sh [--check] [capture ...]   (from anywhere)
+# FILTERS_OUT=dir writes the expectations there instead (for captures
+# outside testdata, compared by QUERY_CAPTURES=... go test -run Shared).
 set -eu
 cd "$(dirname "$0")/../.."
-out=testdata/expected/filters
+out=${FILTERS_OUT:-testdata/expected/filters}
 mkdir -p "$out"
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
