@@ -82,7 +82,7 @@ func TestBitset(t *testing.T) {
 	if got := b.Frames(); len(got) != 4 || got[0] != 5 || got[1] != 63 || got[2] != 64 || got[3] != 1000 {
 		t.Fatalf("frames %v, want %v", got, want)
 	}
-	if b.Has(6) || !b.Has(64) || b.Has(-3) || b.Has(1 << 20) {
+	if b.Has(6) || !b.Has(64) || b.Has(-3) || b.Has(1<<20) {
 		t.Fatal("Has")
 	}
 	if b.Next(65) != 1000 || b.Next(1001) != -1 || b.Next(-5) != 5 {
