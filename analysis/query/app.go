@@ -77,6 +77,14 @@ func udpPortApp(p uint16) appKind {
 	return appNone
 }
 
+// otherUDP are UDP ports of protocols tshark dissects and we do not, whose
+// payloads the DNS and SIP heuristics could take for theirs (NetBIOS name
+// service is DNS-like): the port's dissector wins, as in tshark.
+var otherUDP = map[uint16]bool{
+	69: true, 123: true, 137: true, 138: true, 161: true, 162: true, 500: true, 514: true,
+	520: true, 1812: true, 1813: true, 1900: true, 3478: true, 4500: true,
+}
+
 func tcpPortApp(p uint16) appKind {
 	switch p {
 	case 53:
@@ -111,7 +119,7 @@ func (s *source) classify() {
 			s.scan()
 		}
 		q := s.quotedUDP()
-		if q == nil || len(q) <= 8 {
+		if len(q) <= 8 {
 			return
 		}
 		sp, dp, p = uint16(be16(q)), uint16(be16(q[2:])), q[8:]
@@ -135,8 +143,16 @@ func (s *source) classify() {
 		lo, hi = hi, lo
 	}
 	k := portApp(lo)
+	if k == appNone && !a.tcp && otherUDP[lo] {
+		a.kind = appNone // tshark's dissector for that port takes it
+		return
+	}
 	if k == appNone {
 		k = portApp(hi)
+	}
+	if k == appNone && !a.tcp && otherUDP[hi] {
+		a.kind = appNone
+		return
 	}
 	if a.tcp && s.m.needSIP {
 		// SIP over TCP: the messages this segment completes (sipSegment).
@@ -409,10 +425,9 @@ var rootName = []byte("<Root>")
 
 // dnsKey identifies a DNS transaction: the conversation and the ID.
 type dnsKey struct {
-	a, b   netip.AddrPort
-	tcp    bool
-	id     uint16
-	unused uint8
+	a, b netip.AddrPort
+	tcp  bool
+	id   uint16
 }
 
 type dnsTxn struct {

@@ -56,8 +56,6 @@ type source struct {
 	icmps   hdrs
 	icmp6s  hdrs
 	arp     []byte
-	gre     [][]byte
-	greBuf  [maxHdrs][]byte
 
 	app appState
 }
