@@ -467,3 +467,31 @@ finishedRetrans:
 	fw.lastSegFlags = flags
 	return flags
 }
+
+// SegmentLen is the TCP payload length tshark gives the frame's TCP segment
+// (tcp.len): the whole payload of a segment reassembled from IP fragments,
+// else what the IP header claims less the TCP header, or -1 when it cannot
+// be known (a first fragment captured short).
+func SegmentLen(f *frame.Frame) int {
+	switch {
+	case f.Reassembled:
+		return len(f.Payload)
+	case f.Fragment:
+		return -1
+	}
+	return segmentLen(f)
+}
+
+// BaseSeq returns the base sequence number of direction dir of c (0: the
+// direction of the first packet seen), from which tshark counts relative
+// sequence numbers (tcp.seq is seq - BaseSeq(dir), tcp.ack is ack -
+// BaseSeq(1-dir)), and whether it is known yet.
+func (c *Conn) BaseSeq(dir int) (uint32, bool) {
+	return c.flow[dir&1].baseSeq, c.flow[dir&1].baseSet
+}
+
+// WindowShift returns the window scale shift in force for direction dir of
+// c as tshark applies it to tcp.window_size: the shift (0 to 14) once both
+// SYNs announced one, -1 while it is not known (no SYN seen) and -2 when
+// scaling is not in use. A SYN's window is never scaled.
+func (c *Conn) WindowShift(dir int) int { return int(c.flow[dir&1].winScale) }

@@ -1,0 +1,75 @@
+// Package query runs Wireshark 4.0 display filters (analysis/filter) over
+// the frames of a capture: the filter.Source over a decoded frame, and the
+// state some fields need across frames.
+//
+// A Matcher is fed every frame in file order after the engine's decoder,
+// reassembler and stream assigner; Match says whether the frame passes.
+// Frames and Count run the whole pass over a capture (reader, decoder,
+// reassembler, stream assigner when the filter needs stream numbers,
+// matcher); Bitset holds the matching frame numbers compactly. Only the
+// analyses a filter uses run: the TCP tracker (analysis/tcp) for
+// tcp.analysis.*, tcp.seq, tcp.ack and tcp.window_size; DNS over TCP
+// framing for dns.*; the query/response table for dns.time; SIP over TCP
+// framing and the SDP-announced endpoints for sip.* and rtp. Match
+// allocates nothing per frame in steady state, except for SIP messages,
+// which the sip package's parser builds.
+//
+// Where the values come from, as tshark 4.0 shows them:
+//   - frame.*: the record; time_relative from the first frame, time_delta
+//     from the previous captured frame.
+//   - eth.*, vlan.id, ip.*, ipv6.*, tcp/udp ports and flags, icmp/icmpv6
+//     type and code, arp.*: every header of the frame's layer path
+//     (frame.Frame.Path), so a tunnel gives ip.src twice, and the IP and
+//     transport headers quoted in an ICMP error, as far as they were
+//     captured. ip.frag_offset is in units of 8 bytes, as 4.0 shows it. A
+//     header with a wrong version (IPv4 that is not 4, IPv6 that is not 6)
+//     shows the protocol and none of its fields, and nothing after it.
+//   - tcp.seq and tcp.ack are relative to the direction's first sequence
+//     number (tcp.ack is 0 without the ACK flag); tcp.window_size is the
+//     window scaled by the shift in force before the frame's own options
+//     are read (never on a SYN), as tshark scales it; tcp.len is the
+//     segment length the IP header claims; tcp.analysis.* are the
+//     tracker's flags (tcp.analysis.retransmission also on fast and
+//     spurious retransmissions), tcp.analysis.flags when any is set.
+//     tcp.analysis, the SEQ/ACK analysis tree, is present on a frame with a
+//     flag, with data, or acknowledging a segment not acknowledged before.
+//     The Fast Open flags: a SYN with data and a cookie is tfo_syn; its
+//     SYN/ACK is tfo_ack when it acknowledges the data, tfo_ignored when it
+//     acknowledges only the SYN.
+//   - tcp.stream and udp.stream: frame.StreamAssigner's numbers.
+//   - Application protocols are decided as tshark decides: an RTP
+//     conversation SDP set up first, then the lower port's dissector, then
+//     the higher port's, then heuristics. DNS on UDP or TCP port 53 (on TCP,
+//     on the frame completing each length-prefixed message), mDNS on UDP
+//     5353 (mdns, with dns.* fields), LLMNR on UDP 5355 (dns.* fields), and
+//     a UDP payload elsewhere that is DNS beyond doubt (dns.Heuristic);
+//     DHCP on UDP 67/68, DHCPv6 on UDP 546/547; SIP on UDP or TCP 5060 or
+//     anywhere a SIP start line with a registered method begins (on TCP,
+//     on the frame completing each message); RTP to or from an endpoint
+//     (address and port) announced by an earlier SIP message's SDP body
+//     for RTP/AVP or RTP/AVPF. DNS in the UDP datagram an ICMP error quotes
+//     is dissected too. dns.flags.rcode is shown on responses only, dns.time
+//     on responses whose query (same conversation and ID) came earlier, not
+//     in ICMP errors nor in IP fragments dissected alone.
+//   - Protocols compared as bytes (tcp contains "GET") are the header and
+//     what it carries, to the end of the packet as its headers claim.
+//
+// Where our decoder cannot tell what tshark would, and the agreement test
+// lists it (TestFiltersAgainstTshark's knownDifferences):
+//   - udp.stream of a UDP header quoted in an ICMP error, and of the outer
+//     UDP header of a UDP tunnel (VXLAN, Geneve) carrying UDP, is not
+//     given: the frame keeps only its innermost UDP header's number; and
+//     the two directions of an SDP-announced RTP stream share one
+//     udp.stream here and have two in tshark.
+//   - tcp.analysis is missing where tshark creates the analysis tree
+//     without a flag (an acknowledgement beyond what the other side sent
+//     while duplicate ACKs are counted), and present on a data segment for
+//     which tshark computes no bytes in flight.
+//   - Only the ports of the protocols above are known: a datagram whose
+//     lower port belongs to a protocol we do not decode (say 123, NTP,
+//     with 53 on the other side) is DNS here and NTP in tshark. DNS over TCP
+//     on other ports, and SIP over TCP flows that start before the capture
+//     mid-message, are not recognised.
+//   - Protocols compared as bytes cover what the headers claim: Ethernet
+//     trailers and padding are not cut as tshark cuts them.
+package query

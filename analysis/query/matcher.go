@@ -1,0 +1,396 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+
+	"pcaplens/analysis/capture"
+	"pcaplens/analysis/dns"
+	"pcaplens/analysis/filter"
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/tcp"
+)
+
+// Matcher runs one display filter over the frames of a capture, in file
+// order. It keeps the state that fields need across frames (the TCP
+// analysis, the previous frame's time, DNS queries awaiting their answer,
+// the RTP endpoints SDP announced), and only the state the filter uses. A
+// Matcher is not safe for concurrent use; it serves one pass over one
+// capture.
+type Matcher struct {
+	flt *filter.Filter
+	src source
+
+	// What the filter needs beyond the frame itself.
+	needTracker bool // tcp.analysis.*, tcp.seq, tcp.ack, tcp.window_size
+	needTFO     bool // tcp.analysis.tfo_*
+	needDNS     bool // dns, mdns, dns.*: DNS over TCP is framed across segments
+	needDNSTime bool // dns.time
+	needRTP     bool // rtp: the endpoints SIP's SDP announced
+	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
+	needStreams bool // tcp.stream and udp.stream numbers
+
+	tracker *tcp.Tracker
+	// The TCP analysis of the current frame, set by the tracker's
+	// OnPacket (tcpFrame is the frame it describes).
+	tcpFrame    int
+	tcpFlags    tcp.Flag
+	tcpSeq      uint32
+	tcpAck      uint32
+	tcpWin      uint32
+	tcpAnalysis bool // the frame has tshark's "SEQ/ACK analysis" tree
+	tcpTFO      uint8
+	// streams is the state of each tcp.stream the tracker saw.
+	streams []streamState
+	tfo     map[int]uint32 // tcp.stream -> length of the data its SYN carried
+
+	// Times.
+	seenFirst bool
+	firstNs   int64
+	prevNs    int64
+	relNs     int64
+	deltaNs   int64
+
+	// DNS over TCP: the messages the current frame completes.
+	framer      *dns.TCPFramer
+	tcpDNS      [][]byte
+	tcpDNSFrame int
+
+	// dns.time: queries awaiting their response.
+	dnsq map[dnsKey]dnsTxn
+	// SIP over TCP, per direction.
+	sipFlows map[sipFlowKey]*sipFlow
+	// rtp: the endpoints announced by SDP, with the frame announcing them.
+	rtp map[netip.AddrPort]int
+}
+
+// streamState is what a Matcher keeps per TCP stream and direction: the
+// window shift in force after the last frame, and the sequence numbers at
+// which the oldest and newest segments not yet acknowledged end.
+type streamState struct {
+	lo, hi [2]uint32
+	pend   [2]bool
+	shift  [2]int8
+}
+
+// Caps on the state a Matcher keeps; past one, the table is cleared (and
+// fields relying on it may be missing on later frames).
+const (
+	maxDNSPending   = 1 << 16
+	maxRTPEndpoints = 1 << 14
+	maxTFOStreams   = 1 << 12
+	maxDNSTCPFlows  = 4096
+	maxStreamStates = 1 << 24
+)
+
+// NewMatcher compiles a Wireshark 4.0 display filter; a refused filter
+// returns the filter package's *filter.Error unchanged.
+func NewMatcher(expr string) (*Matcher, error) {
+	flt, err := filter.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	m := &Matcher{flt: flt}
+	for _, id := range flt.Fields() {
+		switch {
+		case id == filter.TCPSeq || id == filter.TCPAck || id == filter.TCPWindowSize ||
+			id == filter.TCPAnalysis || id == filter.TCPAnalysisFlags ||
+			(id >= filter.TCPAnalysisRetransmission && id <= filter.TCPAnalysisTFOIgnored):
+			m.needTracker = true
+			if id >= filter.TCPAnalysisTFOSyn && id <= filter.TCPAnalysisTFOIgnored {
+				m.needTFO = true
+			}
+		case id == filter.DNSTime:
+			m.needDNSTime, m.needDNS = true, true
+		case id == filter.DNS || id == filter.MDNS || id >= filter.DNSID && id <= filter.DNSAAAA:
+			m.needDNS = true
+		case id == filter.RTP:
+			m.needRTP, m.needSIP = true, true
+		case id == filter.SIP || id >= filter.SIPMethod && id <= filter.SIPCallID:
+			m.needSIP = true
+		case id == filter.TCPStream || id == filter.UDPStream:
+			m.needStreams = true
+		}
+	}
+	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
+	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP
+	if m.needTracker {
+		m.tracker = tcp.NewTracker(0)
+		m.tracker.OnPacket = m.onTCP
+	}
+	if m.needTFO {
+		m.tfo = map[int]uint32{}
+	}
+	if m.needDNS {
+		m.framer = dns.NewTCPFramer(maxDNSTCPFlows)
+	}
+	if m.needDNSTime {
+		m.dnsq = map[dnsKey]dnsTxn{}
+	}
+	if m.needRTP {
+		m.rtp = map[netip.AddrPort]int{}
+	}
+	if m.needSIP {
+		m.sipFlows = map[sipFlowKey]*sipFlow{}
+	}
+	m.src.m = m
+	return m, nil
+}
+
+// NeedsStreams reports whether the filter reads the stream numbers the
+// engine's frame.StreamAssigner gives (tcp.stream, udp.stream, or an
+// analysis following connections: tcp.analysis.*, DNS and SIP over TCP).
+// A caller running the Matcher on its own may skip the assigner when it
+// does not; Run does.
+func (m *Matcher) NeedsStreams() bool { return m.needStreams }
+
+// Filter returns the compiled filter.
+func (m *Matcher) Filter() *filter.Filter { return m.flt }
+
+// Match reports whether frame f passes the filter. Call it once per frame,
+// in file order, after the engine's decoder, reassembler and stream
+// assigner (frame.NewDecoder, frame.NewReassembler,
+// frame.NewStreamAssigner), whether or not earlier frames matched: the
+// state of the TCP analysis and of the other cross-frame fields is built
+// from every frame.
+func (m *Matcher) Match(f *frame.Frame) bool {
+	s := &m.src
+	s.reset(f)
+	if !f.NoTime {
+		if !m.seenFirst {
+			m.seenFirst = true
+			m.firstNs, m.prevNs = f.TimeNs, f.TimeNs
+		}
+		m.relNs = f.TimeNs - m.firstNs
+		m.deltaNs = f.TimeNs - m.prevNs
+		m.prevNs = f.TimeNs
+	} else {
+		m.relNs, m.deltaNs = 0, 0
+	}
+	if m.needTracker {
+		m.tcpFrame = 0
+		m.tracker.Packet(f)
+	}
+	if m.needDNS && f.Transport == frame.TransportTCP && (f.SrcPort == 53 || f.DstPort == 53) {
+		m.tcpDNS, m.tcpDNSFrame = m.framer.Segment(f), f.Number
+	}
+	if m.needDNSTime {
+		s.dnsTime()
+	}
+	if m.needSIP && f.Transport == frame.TransportTCP && f.TCPStream >= 0 {
+		s.sipSegment()
+	}
+	if m.needRTP {
+		s.rtpState()
+	}
+	return m.flt.Match(s)
+}
+
+// onTCP receives the tracker's analysis of the current frame.
+func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp.Flag) {
+	m.tcpFrame = f.Number
+	m.tcpFlags = fl
+	th := &f.TCP
+	base, _ := c.BaseSeq(dir)
+	m.tcpSeq = th.Seq - base
+	m.tcpAck = 0
+	if th.ACK {
+		rbase, _ := c.BaseSeq(1 - dir)
+		m.tcpAck = th.Ack - rbase
+	}
+	// The stream's state before this frame: the window shifts in force
+	// (tshark scales the window before it reads the frame's options) and
+	// the segments not acknowledged yet.
+	var st *streamState
+	if c.Stream >= 0 && c.Stream < maxStreamStates {
+		for len(m.streams) <= c.Stream {
+			m.streams = append(m.streams, streamState{shift: [2]int8{-1, -1}})
+		}
+		st = &m.streams[c.Stream]
+	}
+	m.tcpWin = uint32(th.Window)
+	if st != nil && st.shift[dir] > 0 && !th.SYN {
+		m.tcpWin <<= uint(st.shift[dir])
+	}
+	// tshark shows the SEQ/ACK analysis tree on a frame that has analysis
+	// flags, carries data (bytes in flight), or acknowledges a segment
+	// (data, SYN or FIN) not acknowledged before.
+	m.tcpAnalysis = fl != 0 || seglen > 0
+	if st != nil {
+		if rv := 1 - dir; th.ACK && st.pend[rv] && int32(th.Ack-st.lo[rv]) >= 0 {
+			m.tcpAnalysis = true
+			if int32(th.Ack-st.hi[rv]) >= 0 {
+				st.pend[rv] = false
+			} else {
+				st.lo[rv] = th.Ack + 1
+			}
+		}
+		if seglen > 0 || th.SYN || th.FIN {
+			end := th.Seq + uint32(max(seglen, 0))
+			if th.SYN || th.FIN {
+				end++
+			}
+			switch {
+			case !st.pend[dir]:
+				st.lo[dir], st.hi[dir], st.pend[dir] = end, end, true
+			case int32(end-st.hi[dir]) > 0:
+				st.hi[dir] = end
+			case int32(end-st.lo[dir]) < 0:
+				st.lo[dir] = end
+			}
+		}
+		st.shift[0], st.shift[1] = int8(c.WindowShift(0)), int8(c.WindowShift(1))
+	}
+	if m.needTFO {
+		m.tcpTFO = m.tfoFlags(f, c.Stream, seglen)
+	}
+}
+
+// TCP Fast Open flags (tcp.analysis.tfo_syn, tfo_ack, tfo_ignored).
+const (
+	tfoSyn = 1 << iota
+	tfoAck
+	tfoIgnored
+)
+
+// tfoFlags gives a SYN carrying data and a Fast Open cookie (RFC 7413)
+// tfo_syn, and the SYN/ACK of its connection tfo_ack when it acknowledges
+// the data, tfo_ignored when it acknowledges only the SYN.
+func (m *Matcher) tfoFlags(f *frame.Frame, stream, seglen int) uint8 {
+	th := &f.TCP
+	if !th.SYN {
+		return 0
+	}
+	if !th.ACK {
+		if seglen > 0 && hasTFOCookie(th.Contents) {
+			if len(m.tfo) >= maxTFOStreams {
+				clear(m.tfo)
+			}
+			m.tfo[stream] = uint32(seglen)
+			return tfoSyn
+		}
+		return 0
+	}
+	n, ok := m.tfo[stream]
+	if !ok {
+		return 0
+	}
+	delete(m.tfo, stream)
+	if m.tcpAck == 1 {
+		return tfoIgnored
+	}
+	if m.tcpAck == 1+n {
+		return tfoAck
+	}
+	return 0
+}
+
+// hasTFOCookie reports whether a TCP header carries a Fast Open option
+// with a cookie (kind 34, or the experimental kind 254 with magic 0xF989).
+func hasTFOCookie(h []byte) bool {
+	if len(h) < 20 {
+		return false
+	}
+	hl := int(h[12]>>4) * 4
+	if hl > len(h) {
+		hl = len(h)
+	}
+	for o := h[20:hl]; len(o) > 0; {
+		switch o[0] {
+		case 0:
+			return false
+		case 1:
+			o = o[1:]
+			continue
+		}
+		if len(o) < 2 || o[1] < 2 || int(o[1]) > len(o) {
+			return false
+		}
+		n := int(o[1])
+		if o[0] == 34 && n > 2 {
+			return true
+		}
+		if o[0] == 254 && n > 4 && o[2] == 0xf9 && o[3] == 0x89 {
+			return true
+		}
+		o = o[n:]
+	}
+	return false
+}
+
+// Frames reads a capture from r and calls fn, in file order, for each frame
+// that passes the display filter expr (every frame when expr is empty). The
+// frame and its buffers are reused: fn must copy what it keeps. A refused
+// filter returns its *filter.Error; an error from fn stops the pass and is
+// returned. A capture damaged or cut short after its start is read up to
+// the damage, and the reading error is returned after fn has seen every
+// frame before it.
+func Frames(ctx context.Context, r io.Reader, expr string, fn func(f *frame.Frame) error) error {
+	m, err := NewMatcher(expr)
+	if err != nil {
+		return err
+	}
+	return m.Run(ctx, r, fn)
+}
+
+// Run reads a capture from r with a new decoder, reassembler and stream
+// assigner, as the engine does, and calls fn for each frame that passes
+// m's filter (see Frames). A Matcher runs over one capture only.
+func (m *Matcher) Run(ctx context.Context, r io.Reader, fn func(f *frame.Frame) error) error {
+	rd, err := capture.Open(r)
+	if err != nil {
+		return err
+	}
+	var rec capture.Record
+	var fr frame.Frame
+	dec := frame.NewDecoder()
+	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
+	var streams *frame.StreamAssigner
+	if m.needStreams {
+		streams = frame.NewStreamAssigner(0)
+	}
+	for n := 1; ; n++ {
+		if n&1023 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := rd.Next(&rec); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("query: after %d frames: %w", n-1, err)
+		}
+		dec.Decode(&rec, n, &fr)
+		reasm.Add(&fr)
+		if m.needStreams {
+			streams.Assign(&fr)
+		}
+		if m.Match(&fr) {
+			if err := fn(&fr); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Count runs the display filter expr over the capture read from r and
+// returns the numbers of the frames that pass it, and how many frames were
+// read. Errors are those of Frames; on a reading error after the start, the
+// frames read before it are returned with the error.
+func Count(ctx context.Context, r io.Reader, expr string) (matches *Bitset, frames int, err error) {
+	m, err := NewMatcher(expr)
+	if err != nil {
+		return nil, 0, err
+	}
+	bs := &Bitset{}
+	err = m.Run(ctx, r, func(f *frame.Frame) error {
+		bs.Set(f.Number)
+		return nil
+	})
+	if m.src.f != nil {
+		frames = m.src.f.Number
+	}
+	return bs, frames, err
+}
