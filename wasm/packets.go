@@ -10,7 +10,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"math/bits"
 	"strings"
 	"sync"
 
@@ -20,17 +19,8 @@ import (
 	"pcaplens/analysis/filter"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/packets"
+	"pcaplens/analysis/query"
 )
-
-// newMatcher compiles a display filter for the session's packet calls. It
-// is the one place the bridge chooses its matcher (the frame-number
-// stand-in until analysis/query is wired in, as in cmd/pcaplens).
-var newMatcher = func(expr string) (packets.Matcher, error) {
-	if strings.TrimSpace(expr) == "" {
-		return packets.All, nil
-	}
-	return packets.NewFrameNumberMatcher(expr)
-}
 
 // More error codes of the packet calls.
 const (
@@ -217,49 +207,11 @@ func endOfPass(ctx context.Context, err error) error {
 	return err
 }
 
-// bitset holds one bit per frame (bit n-1 for frame n): 125 KB per million frames.
-type bitset []uint64
+// bitsMatcher serves a finished pass's matches as a Matcher (export of an
+// already filtered list).
+type bitsMatcher struct{ b *query.Bitset }
 
-func (b *bitset) set(n int) {
-	i := (n - 1) >> 6
-	for len(*b) <= i {
-		*b = append(*b, 0)
-	}
-	(*b)[i] |= 1 << uint((n-1)&63)
-}
-
-func (b bitset) has(n int) bool {
-	i := (n - 1) >> 6
-	return n >= 1 && i < len(b) && b[i]&(1<<uint((n-1)&63)) != 0
-}
-
-// pick returns the frame numbers of matches skip … skip+limit-1.
-func (b bitset) pick(skip, limit int) []int {
-	out := make([]int, 0, min(limit, 1024))
-	seen := 0
-	for i, w := range b {
-		c := bits.OnesCount64(w)
-		if seen+c <= skip {
-			seen += c
-			continue
-		}
-		for w != 0 {
-			t := bits.TrailingZeros64(w)
-			w &^= 1 << uint(t)
-			if seen >= skip {
-				out = append(out, i*64+t+1)
-				if len(out) >= limit {
-					return out
-				}
-			}
-			seen++
-		}
-	}
-	return out
-}
-
-// Match serves the bitset as a Matcher (export of an already filtered list).
-func (b bitset) Match(f *frame.Frame) bool { return b.has(f.Number) }
+func (m bitsMatcher) Match(f *frame.Frame) bool { return m.b.Has(f.Number) }
 
 // filterPass is one pass of a display filter over the capture: the
 // matching frame numbers as a bitset, kept for paging through them.
@@ -268,7 +220,7 @@ type filterPass struct {
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
-	bits    bitset
+	bits    query.Bitset
 	matched int
 	scanned int
 	done    bool
@@ -344,7 +296,7 @@ func (ps *packetState) ready() error {
 
 // compile compiles a filter, a syntax error coded "bad_filter" with its position.
 func compile(expr string) (packets.Matcher, error) {
-	m, err := newMatcher(expr)
+	m, err := packets.NewMatcher(expr)
 	if err != nil {
 		return nil, filterError(err)
 	}
@@ -404,7 +356,7 @@ func (ps *packetState) startPass(expr string, m packets.Matcher, skip, limit int
 			scanned++
 			if m.Match(f) {
 				p.mu.Lock()
-				p.bits.set(f.Number)
+				p.bits.Set(f.Number)
 				p.mu.Unlock()
 				if matched >= lo && matched < hi {
 					ps.keep(s, f.Number, matched < skip+limit)
@@ -503,9 +455,9 @@ func (ps *packetState) packets(args []safejs.Value) (any, error) {
 			}
 		}
 		p.mu.Lock()
-		want := p.bits.pick(skip, limit)
+		want := p.bits.Pick(skip, limit)
 		// Neighbouring pages are built by the same pass, for scrolling.
-		near := p.bits.pick(max(skip-limit, 0), 3*limit)
+		near := p.bits.Pick(max(skip-limit, 0), 3*limit)
 		p.mu.Unlock()
 		rows, err := ps.rowsOf(ctx, want, near)
 		if err != nil {
@@ -745,7 +697,7 @@ func (ps *packetState) export(args []safejs.Value) (any, error) {
 	if p := ps.pass; p != nil && p.expr == expr {
 		p.mu.Lock()
 		if p.done && p.err == nil {
-			m = p.bits
+			m = bitsMatcher{&p.bits} // done: no longer written
 		}
 		p.mu.Unlock()
 	}

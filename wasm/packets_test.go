@@ -102,7 +102,7 @@ func TestSessionPackets(t *testing.T) {
 		skip   int
 		limit  int
 	}{{"", 0, 7}, {"", 7, 7}, {"", len(all) - 3, 10}, {"frame.number > 10 && frame.len > 100", 0, 3}, {"frame.number > 10 && frame.len > 100", 1, 50}} {
-		m, err := newMatcher(tc.filter)
+		m, err := packets.NewMatcher(tc.filter)
 		if err != nil {
 			t.Fatal(err)
 		}

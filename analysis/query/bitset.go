@@ -73,3 +73,30 @@ func (b *Bitset) Frames() []int {
 	}
 	return out
 }
+
+// Pick returns the frame numbers of matches skip … skip+limit-1, in
+// increasing order (a page of a filtered packet list), skipping whole words
+// by their bit counts.
+func (b *Bitset) Pick(skip, limit int) []int {
+	out := make([]int, 0, min(max(limit, 0), 1024))
+	seen := 0
+	for i, w := range b.w {
+		c := bits.OnesCount64(w)
+		if seen+c <= skip {
+			seen += c
+			continue
+		}
+		for w != 0 {
+			t := bits.TrailingZeros64(w)
+			w &^= 1 << uint(t)
+			if seen >= skip {
+				if len(out) >= limit {
+					return out
+				}
+				out = append(out, i<<6|t)
+			}
+			seen++
+		}
+	}
+	return out
+}

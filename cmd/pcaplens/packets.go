@@ -16,16 +16,6 @@ import (
 	"pcaplens/analysis/packets"
 )
 
-// newMatcher compiles a display filter for the packet commands. It is the
-// one place the CLI chooses its matcher (the stand-in until the query
-// package is wired in).
-var newMatcher = func(expr string) (packets.Matcher, error) {
-	if strings.TrimSpace(expr) == "" {
-		return packets.All, nil
-	}
-	return packets.NewFrameNumberMatcher(expr)
-}
-
 // permute moves flags in front of the positional arguments, so that
 // "follow tcp 0 --ascii FILE" parses as Go's flag package expects. value
 // names the flags that take a value.
@@ -84,7 +74,7 @@ func packetsCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pcaplens packets: give one capture file (- for standard input)")
 		return 2
 	}
-	m, err := newMatcher(*expr)
+	m, err := packets.NewMatcher(*expr)
 	if err != nil {
 		var fe *filter.Error
 		if errors.As(err, &fe) {
