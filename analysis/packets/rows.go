@@ -60,7 +60,7 @@ func (s *Scanner) relTime(f *frame.Frame) string {
 		return ""
 	}
 	digits := 6
-	if ifcs := s.rd.Info().Interfaces; f.Interface >= 0 && f.Interface < len(ifcs) {
+	if ifcs := s.interfaces(); f.Interface >= 0 && f.Interface < len(ifcs) {
 		digits = resolutionDigits(ifcs[f.Interface].TsResolution)
 	}
 	return formatSeconds(d, digits)
@@ -357,8 +357,8 @@ func (s *Scanner) tcpOptions(b *strings.Builder, f *frame.Frame) {
 				l, r := binary.BigEndian.Uint32(v[i:]), binary.BigEndian.Uint32(v[i+4:])
 				if s.tcpSet {
 					// Relative to the base of the acknowledged direction.
-					_, l = s.conn.Relative(s.dir, 0, l)
-					_, r = s.conn.Relative(s.dir, 0, r)
+					l -= s.ackBase
+					r -= s.ackBase
 				}
 				fmt.Fprintf(b, " SLE=%d SRE=%d", l, r)
 			}

@@ -63,13 +63,28 @@ type Scanner struct {
 	relSeq     uint32
 	relAck     uint32
 	win        uint32
+	winShift   int8   // the scale applied to win, -1 for none
+	seqBase    uint32 // the base of the segment's direction (0 while unset)
+	ackBase    uint32 // the base of the other direction (0 while unset)
 	dupNum     int
 	dupFrame   int
-	conn       *tcp.Conn
-	dir        int
 	reqIn      int // frame of the echo request the current reply answers
 	tcpStreams map[int]*streamState
 	echo       map[echoKey]int
+
+	// replay keeps the per-frame state for replay (nil when not asked, see
+	// Record); ifcs are the interfaces of a Replayer's scanner, which has
+	// no reader.
+	replay *State
+	ifcs []capture.Interface
+}
+
+// interfaces are the capture's interfaces (for timestamp resolution).
+func (s *Scanner) interfaces() []capture.Interface {
+	if s.rd == nil {
+		return s.ifcs
+	}
+	return s.rd.Info().Interfaces
 }
 
 // streamState is what the rows of one TCP stream need from its past.
@@ -118,13 +133,14 @@ func NewScanner(r io.Reader, every int) (*Scanner, error) {
 func (s *Scanner) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp.Flag) {
 	s.tcpSet = true
 	s.tcpFlags = fl
-	s.conn, s.dir = c, dir
 	s.relSeq, s.relAck = c.Relative(dir, f.TCP.Seq, f.TCP.Ack)
+	s.seqBase, s.ackBase = f.TCP.Seq-s.relSeq, f.TCP.Ack-s.relAck
 	st := s.streamState(c.Stream)
 	// The window tshark shows uses the scale known before this segment.
-	s.win = uint32(f.TCP.Window)
+	s.win, s.winShift = uint32(f.TCP.Window), -1
 	if sc := st.scale[dir]; !f.TCP.SYN && st.seen && sc >= 0 {
 		s.win <<= uint(sc)
+		s.winShift = sc
 	}
 	st.seen = true
 	st.scale[0], st.scale[1] = int8(c.WindowScale(0)), int8(c.WindowScale(1))
@@ -179,6 +195,9 @@ func (s *Scanner) Next() (*frame.Frame, error) {
 	}
 	if !f.NoTime && !s.hasFirst {
 		s.first, s.hasFirst, s.prev = f.TimeNs, true, f.TimeNs
+	}
+	if s.replay != nil {
+		s.replay.observe(s)
 	}
 	return f, nil
 }
