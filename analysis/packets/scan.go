@@ -76,7 +76,7 @@ type Scanner struct {
 	// Record); ifcs are the interfaces of a Replayer's scanner, which has
 	// no reader.
 	replay *State
-	ifcs []capture.Interface
+	ifcs   []capture.Interface
 }
 
 // interfaces are the capture's interfaces (for timestamp resolution).
