@@ -12,6 +12,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
 
@@ -249,6 +250,11 @@ type packetState struct {
 	frameJob context.CancelFunc // the running frame() call
 	disposed bool
 
+	// replay builds any frame's row or detail from that frame alone, once
+	// a pass has gone through the whole capture (nil before); rmu guards it.
+	rmu    sync.Mutex
+	replay *packets.Replayer
+
 	cache sync.Mutex
 	rows  map[int]packets.Row
 	// details are kept for the frames of the last pages (bounded by bytes).
@@ -347,10 +353,16 @@ func (ps *packetState) startPass(expr string, m packets.Matcher, skip, limit int
 		if err != nil {
 			return
 		}
+		if ps.replayer() == nil {
+			s.Record()
+		}
 		for {
 			f, e := s.Next()
 			if e != nil {
 				err = endOfPass(ctx, e)
+				if err == nil {
+					ps.setReplay(s)
+				}
 				return
 			}
 			scanned++
@@ -369,6 +381,76 @@ func (ps *packetState) startPass(expr string, m packets.Matcher, skip, limit int
 		}
 	}()
 	return p
+}
+
+// replayer returns the session's Replayer, nil until a pass has gone
+// through the whole capture.
+func (ps *packetState) replayer() *packets.Replayer {
+	ps.rmu.Lock()
+	defer ps.rmu.Unlock()
+	return ps.replay
+}
+
+// setReplay keeps the replay state of a pass that reached the end of the
+// capture (when its state is complete: else rows keep being built by a
+// pass from the start).
+func (ps *packetState) setReplay(s *packets.Scanner) {
+	st := s.State()
+	if !st.Complete() {
+		return
+	}
+	r, err := packets.NewReplayer(st, s.Index(), ps.src, ps.src.size)
+	if err != nil {
+		return
+	}
+	ps.rmu.Lock()
+	if ps.replay == nil {
+		ps.replay = r
+	}
+	ps.rmu.Unlock()
+}
+
+// replayedFrames counts the rows and details built by a Replayer (the
+// tests check that pages after a full pass take that path).
+var replayedFrames atomic.Int64
+
+// replayed builds frame n's row (and detail when asked) with the session's
+// Replayer, and caches them; ok is false when there is no Replayer yet.
+func (ps *packetState) replayed(n int, detail bool) (row packets.Row, d *packets.Detail, ok bool, err error) {
+	ps.rmu.Lock()
+	defer ps.rmu.Unlock()
+	r := ps.replay
+	if r == nil {
+		return row, nil, false, nil
+	}
+	if detail {
+		d, err = r.DetailAt(n)
+		if err == nil {
+			row = d.Row
+		}
+	} else {
+		row, err = r.RowAt(n)
+	}
+	if err != nil {
+		return row, nil, true, err
+	}
+	replayedFrames.Add(1)
+	ps.cache.Lock()
+	defer ps.cache.Unlock()
+	if len(ps.rows) >= maxCachedRows {
+		clear(ps.rows)
+	}
+	ps.rows[n] = row
+	if d != nil {
+		sz := len(d.Bytes) + len(d.Datagram) + 512
+		if ps.detailBytes+sz > maxCachedDetail {
+			clear(ps.details)
+			ps.detailBytes = 0
+		}
+		ps.details[n] = d
+		ps.detailBytes += sz
+	}
+	return row, d, true, nil
 }
 
 // pageOptions reads {filter, skip, limit}.
@@ -500,6 +582,28 @@ func (ps *packetState) rowsOf(ctx context.Context, want, near []int) ([]packets.
 	if !missing {
 		return rows, nil
 	}
+	// After a full pass: one read of each frame missing, through the index.
+	if ps.replayer() != nil {
+		rows = rows[:0]
+		for _, n := range want {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			ps.cache.Lock()
+			r, ok := ps.rows[n]
+			ps.cache.Unlock()
+			if !ok {
+				var err error
+				if r, _, ok, err = ps.replayed(n, false); err != nil || !ok {
+					break // a frame the state cannot rebuild: the pass below
+				}
+			}
+			rows = append(rows, r)
+		}
+		if len(rows) == len(want) {
+			return rows, nil
+		}
+	}
 	wanted := map[int]bool{}
 	last := 0
 	for _, n := range want {
@@ -582,6 +686,13 @@ func (ps *packetState) frame(args []safejs.Value) (any, error) {
 		ps.cache.Lock()
 		d := ps.details[n]
 		ps.cache.Unlock()
+		if d == nil && ps.replayer() != nil {
+			if n > ps.replayer().Frames() {
+				return nil, errorf(codeBadOptions, "pcaplens: frame %d is not in the capture (%d frames)", n, ps.replayer().Frames())
+			}
+			_, d, _, _ = ps.replayed(n, true) // on failure, the pass below
+
+		}
 		if d == nil {
 			s, err := ps.src.scanner(ctx)
 			if err != nil {

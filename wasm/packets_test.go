@@ -274,3 +274,68 @@ func TestSessionWithoutSource(t *testing.T) {
 		t.Errorf("code %q, want unavailable", code)
 	}
 }
+
+// TestSessionReplay: once a pass has gone through the whole capture, pages
+// anywhere and frame(n) are built from each frame alone (the replay state)
+// and equal the rows and details of a sequential pass, TCP analysis flags,
+// relative numbers, echo links and reassembled datagrams included.
+func TestSessionReplay(t *testing.T) {
+	for _, name := range []string{"chrissanders--tcp_retransmissions.pcapng", "chrissanders--tcp_dupack.pcapng", "pcaplens-ip-fragments.pcap", "chrissanders--icmp_echo.pcapng"} {
+		b, err := os.ReadFile("../testdata/captures/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := openedSession(t, b, uint8Array(t, b))
+		all := nativeRows(t, b, packets.All)
+		// The first call starts the pass of every frame; wait for its end.
+		for i := 0; ; i++ {
+			r := page(t, s, "", 0, 1)
+			if d, _ := r.v.Get("done"); truthy(d) {
+				break
+			}
+			if i == 1000 {
+				t.Fatal("the pass does not end")
+			}
+		}
+		before := replayedFrames.Load()
+		for _, skip := range []int{len(all) - 7, len(all) / 2, 3} {
+			skip = max(skip, 0)
+			r := page(t, s, "", skip, 7)
+			rows, _ := r.v.Get("rows")
+			end := min(skip+7, len(all))
+			if got, w := canonical(t, stringify(t, rows)), rowsJSON(t, all[skip:end]); got != w {
+				t.Errorf("%s: packets(skip %d):\n got %s\nwant %s", name, skip, got, w)
+			}
+		}
+		// frame(n) of frames outside the caches.
+		ns, _ := packets.NewScanner(bytes.NewReader(b), 0)
+		for {
+			f, err := ns.Next()
+			if err != nil {
+				break
+			}
+			if f.Number%5 != 1 && f.Number != len(all) {
+				continue
+			}
+			want := ns.Detail()
+			r := await(t, mustCall(t, s, "frame", f.Number))
+			if !r.ok {
+				_, msg := errorText(r.err)
+				t.Fatalf("%s: frame(%d) rejected: %s", name, f.Number, msg)
+			}
+			layers, _ := r.v.Get("layers")
+			row, _ := r.v.Get("row")
+			wl, _ := json.Marshal(want.Layers)
+			wr, _ := json.Marshal(want.Row)
+			if g, w := canonical(t, stringify(t, layers))+canonical(t, stringify(t, row)), canonical(t, string(wl))+canonical(t, string(wr)); g != w {
+				t.Errorf("%s: frame(%d):\n got %s\nwant %s", name, f.Number, g, w)
+			}
+		}
+		if replayedFrames.Load() == before {
+			t.Errorf("%s: no row was built by replay", name)
+		}
+		if r := await(t, mustCall(t, s, "frame", len(all)+1)); r.ok {
+			t.Errorf("%s: frame past the end resolved", name)
+		}
+	}
+}

@@ -331,6 +331,9 @@ func NewReplayer(st *State, idx *capture.Index, src io.ReaderAt, size int64) (*R
 	return &Replayer{st: st, cur: idx.Open(src, size), s: s}, nil
 }
 
+// Frames returns the number of frames of the capture.
+func (r *Replayer) Frames() int { return r.st.frames }
+
 // RowAt returns the row of frame n, as the pass built it.
 func (r *Replayer) RowAt(n int) (Row, error) {
 	if err := r.load(n); err != nil {
