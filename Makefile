@@ -24,7 +24,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # caches make that take seconds), so no list of sources can go stale.
 
 .PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
-        bench bench-browser bench-large fuzz golden clean
+        bench bench-browser bench-large bench-packets fuzz golden clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
@@ -128,6 +128,11 @@ bench-browser: deps cli
 # A capture of about 1 GB through the page: time, and the longest main-thread stall.
 bench-large: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/large.mjs
+
+# Packets tab on ~1M real frames: tcp.analysis.retransmission's count and
+# frames read back, tshark timed beside it (BENCH_CAPTURE=FILE to reuse one).
+bench-packets: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/packets.mjs
 
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
