@@ -4,9 +4,9 @@
 // scroll smoothly. Rows have one fixed height (CSS variable --row-h, 28px).
 // Keyboard: headers are buttons (Enter/Space sorts); the body is focusable and
 // takes ArrowUp/Down, PageUp/Down, Home/End, and Enter for the row callback.
-// A table with row actions shows them for the selected row in a bar under
-// the table (the next stop of the Tab key after the rows), as Wireshark's
-// dialogs act on their selected row.
+// A table with row actions shows them for the selected row in a bar above
+// the rows (Shift+Tab from the rows reaches them), as Wireshark's dialogs act
+// on their selected row.
 //
 // Time columns (instants: epoch seconds or RFC 3339) read as Wireshark's time
 // display formats: seconds since the first packet, since the previous row, or
@@ -61,7 +61,7 @@ export interface TableOptions<T> {
   /** emptyText when there are no rows (default "No rows"). */
   emptyText?: string;
   /**
-   * rowActions offers actions on the selected row in a bar under the table:
+   * rowActions offers actions on the selected row in a bar above the rows:
    * render draws them for a row; hint is shown while no row is selected.
    */
   rowActions?: { render: (row: T) => Node | null; hint: string };
@@ -380,8 +380,8 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     { class: "table-wrap" },
     toolbar,
     opts.note ? h("p", { class: "table-note" }, opts.note) : null,
-    grid,
     actionsBar,
+    grid,
   );
   body.style.maxHeight = `${opts.maxHeight ?? 480}px`;
   applyWidths();

@@ -129,7 +129,7 @@ export function filterActions(filter: string, opts: { class?: string; key?: stri
  */
 export function rowActions<T>(filterOf: (row: T) => string | null, what = "row"): { render: (row: T) => Node; hint: string } {
   return {
-    hint: `Select a ${what} (click it, or arrow keys in the table) to list its packets or copy its Wireshark filter.`,
+    hint: `Select a ${what} (click it, or arrow keys in the table) to list its packets or copy its Wireshark filter here.`,
     render: (row: T) => {
       const f = filterOf(row);
       return f
