@@ -4,6 +4,9 @@
 // scroll smoothly. Rows have one fixed height (CSS variable --row-h, 28px).
 // Keyboard: headers are buttons (Enter/Space sorts); the body is focusable and
 // takes ArrowUp/Down, PageUp/Down, Home/End, and Enter for the row callback.
+// A table with row actions shows them for the selected row in a bar above
+// the rows (Shift+Tab from the rows reaches them), as Wireshark's dialogs act
+// on their selected row.
 //
 // Time columns (instants: epoch seconds or RFC 3339) read as Wireshark's time
 // display formats: seconds since the first packet, since the previous row, or
@@ -57,6 +60,11 @@ export interface TableOptions<T> {
   note?: string;
   /** emptyText when there are no rows (default "No rows"). */
   emptyText?: string;
+  /**
+   * rowActions offers actions on the selected row in a bar above the rows:
+   * render draws them for a row; hint is shown while no row is selected.
+   */
+  rowActions?: { render: (row: T) => Node | null; hint: string };
 }
 
 /** TableHandle controls a rendered table. */
@@ -356,11 +364,23 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     body,
     empty,
   );
+  // The selected row's actions; redrawn only when the selected row changes.
+  const actionsBar = opts.rowActions ? h("div", { class: "row-actions", "data-key": "row-actions" }) : null;
+  let actionsFor: T | null | undefined; // the row the bar shows (null: none; undefined: not drawn yet)
+  function showActions(): void {
+    if (!actionsBar || !opts.rowActions) return;
+    const row = active >= 0 && active < view.length ? rows[view[active]!]! : null;
+    if (row === actionsFor) return;
+    actionsFor = row;
+    actionsBar.replaceChildren(row === null ? h("span", { class: "muted" }, opts.rowActions.hint) : opts.rowActions.render(row) ?? "");
+    actionsBar.dataset["row"] = row === null ? "" : String(view[active]!);
+  }
   const el = h(
     "div",
     { class: "table-wrap" },
     toolbar,
     opts.note ? h("p", { class: "table-note" }, opts.note) : null,
+    actionsBar,
     grid,
   );
   body.style.maxHeight = `${opts.maxHeight ?? 480}px`;
@@ -414,6 +434,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     rowsLayer.appendChild(frag);
     if (active >= 0) body.setAttribute("aria-activedescendant", `${id}-active`);
     else body.removeAttribute("aria-activedescendant");
+    showActions();
   }
 
   // A cell cut off by its column gets its whole text as a tooltip (measured on hover, not on every render).

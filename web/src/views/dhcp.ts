@@ -23,7 +23,8 @@ import {
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
-import { capsNote, findingsSection } from "./findinglist";
+import { capsNote, filterActions, findingsSection } from "./findinglist";
+import { dhcpFilter } from "./filters";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -95,6 +96,17 @@ function ladder(tx: DHCPTransaction | DHCPV6Transaction, xid: string, client: st
         }),
       ),
     ),
+    txActions(tx),
+  );
+}
+
+/** txActions offers a transaction's packets (its messages by frame number), or says why no filter selects them. */
+function txActions(tx: DHCPTransaction | DHCPV6Transaction): HTMLElement {
+  const f = dhcpFilter(tx);
+  return h(
+    "p",
+    { class: "dhcp-tx-actions" },
+    f ? filterActions(f) : h("span", { class: "muted" }, "The report lists only this transaction's first messages: no filter selects them all."),
   );
 }
 

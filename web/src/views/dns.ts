@@ -9,7 +9,8 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, type DNSDomainCount, type DNSHostCount, type DNSMalformed, type DNSNameCount, type DNSTransaction, type Report, type View } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
-import { capsNote, findingsSection } from "./findinglist";
+import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { dnsFilter } from "./filters";
 
 /** row lays charts or tables side by side, wrapping on narrow screens. */
 const row = { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 360px), 1fr))", gap: "16px" };
@@ -127,6 +128,7 @@ function render(root: HTMLElement, report: Report): void {
     label: "DNS transactions",
     columns: txColumns,
     rows: txs,
+    rowActions: rowActions(dnsFilter, "transaction"),
     note: txs.length < total ? `Showing ${fmt.count(txs.length)} of ${fmt.count(total)} transactions.` : undefined,
     maxHeight: 480,
   });

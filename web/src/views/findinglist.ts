@@ -67,19 +67,7 @@ export function findingItem(f: Finding): HTMLElement {
         f.summary,
       )
     : h("span", null, f.summary);
-  const filter = f.filter
-    ? h(
-        "span",
-        { class: "finding-filter" },
-        h("code", { "data-key": "finding-filter" }, f.filter),
-        h(
-          "button",
-          { type: "button", class: "btn btn-small", title: "Copy this display filter, to paste into Wireshark's filter bar", onClick: (e: Event) => void copyText(f.filter!, e.currentTarget as HTMLElement) },
-          "Copy as Wireshark filter",
-        ),
-        showPacketsButton(f.filter),
-      )
-    : null;
+  const filter = f.filter ? filterActions(f.filter, { class: "finding-filter", key: "finding-filter" }) : null;
   return h(
     "li",
     { class: ["finding", `level-${f.severity}`], "data-finding": f.kind, "data-source": view?.id ?? f.tool, "data-severity": f.severity },
@@ -100,6 +88,55 @@ export function showPacketsButton(filter: string, title = "List the packets this
     { type: "button", class: "btn btn-small", "data-key": "show-packets", title, onClick: (e: Event) => selectTab(e.currentTarget as Element, { view: "packets", filter }) },
     "Show packets",
   );
+}
+
+/** copyFilterButton copies a display filter (also in its data-filter attribute) to the clipboard. */
+export function copyFilterButton(filter: string): HTMLElement {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "data-key": "copy-filter",
+      "data-filter": filter,
+      title: "Copy this display filter, to paste into Wireshark's filter bar",
+      onClick: (e: Event) => void copyText(filter, e.currentTarget as HTMLElement),
+    },
+    "Copy as Wireshark filter",
+  );
+}
+
+/**
+ * filterActions shows a display filter with its two actions: "Copy as
+ * Wireshark filter" and "Show packets" (the Packets tab, filtered). Findings
+ * and the rows of every table that lists conversations, transactions and
+ * calls offer their frames through it. key is the code element's data-key.
+ */
+export function filterActions(filter: string, opts: { class?: string; key?: string } = {}): HTMLElement {
+  return h(
+    "span",
+    { class: ["filter-actions", opts.class] },
+    h("code", { "data-key": opts.key ?? "row-filter" }, filter),
+    copyFilterButton(filter),
+    showPacketsButton(filter),
+  );
+}
+
+/**
+ * rowActions is a table's actions for its selected row (TableOptions.rowActions):
+ * the filter that selects the row's frames and its two actions, or a note when
+ * the report lacks what an exact filter needs.
+ */
+export function rowActions<T>(filterOf: (row: T) => string | null, what = "row"): { render: (row: T) => Node; hint: string } {
+  return {
+    hint: `Select a ${what} (click it, or arrow keys in the table) to list its packets or copy its Wireshark filter here.`,
+    render: (row: T) => {
+      const f = filterOf(row);
+      return f
+        ? h("span", { class: "row-actions-line" }, h("span", { class: "muted" }, `This ${what}'s packets: `), filterActions(f))
+        : h("span", { class: "muted" }, `No display filter selects exactly this ${what}'s packets.`);
+    },
+  };
 }
 
 /** maxSubjectsShown is how many subjects a finding's line names; the rest are in its tooltip. */

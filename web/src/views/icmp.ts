@@ -27,7 +27,8 @@ import {
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
-import { capsNote, findingsSection } from "./findinglist";
+import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { icmpErrorFilter } from "./filters";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -314,7 +315,7 @@ function render(root: HTMLElement, report: Report): void {
     );
   }
   const errs = d.errors;
-  if (errs.length > 0) root.append(section(`Error messages (${errs.length})`, table({ label: "ICMP errors", columns: errorColumns, rows: errs, maxHeight: 320 })));
+  if (errs.length > 0) root.append(section(`Error messages (${errs.length})`, table({ label: "ICMP errors", columns: errorColumns, rows: errs, maxHeight: 320, rowActions: rowActions(icmpErrorFilter, "error message") })));
   const nd = ndBlock(v6);
   if (nd) root.append(nd);
   const pk = d.packets;

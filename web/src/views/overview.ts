@@ -14,7 +14,8 @@ import { intervalCharts } from "../ui/chart";
 import * as fmt from "../ui/format";
 import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewPHSRow, type Report, type View } from "./types";
 import { id } from "./text";
-import { capsNote, findingsSection } from "./findinglist";
+import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { conversationFilter, endpointFilter } from "./filters";
 
 function n(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
@@ -133,7 +134,7 @@ function render(root: HTMLElement, report: Report): void {
       title,
       rows,
       count: h("span", { "data-key": `ov-conv-count-${k}` }, fmt.count(rows.length)),
-      t: createTable<OverviewConversation>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true } }),
+      t: createTable<OverviewConversation>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true }, rowActions: rowActions((r: OverviewConversation) => conversationFilter(k, r), "conversation") }),
     };
   });
   const epTables = kinds.map(([k, title]) => {
@@ -143,7 +144,7 @@ function render(root: HTMLElement, report: Report): void {
       title,
       rows,
       count: h("span", { "data-key": `ov-ep-count-${k}` }, fmt.count(rows.length)),
-      t: createTable<OverviewEndpoint>({ label: `${title} endpoints`, columns: epColumns(k), rows, maxHeight: 320, sort: { key: "packets", descending: true } }),
+      t: createTable<OverviewEndpoint>({ label: `${title} endpoints`, columns: epColumns(k), rows, maxHeight: 320, sort: { key: "packets", descending: true }, rowActions: rowActions((r: OverviewEndpoint) => endpointFilter(k, r), "endpoint") }),
     };
   });
   // The filter shows in two places: under the I/O graph and above the tables.

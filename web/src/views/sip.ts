@@ -10,7 +10,8 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, type Report, type SIPCall, type SIPFlowEntry, type SIPMalformed, type SIPMediaSummary, type SIPPacket, type SIPRegistration, type SIPRTPStream, type View } from "./types";
 import { countBars } from "./bars";
 import { byCode, id, words } from "./text";
-import { capsNote, findingsSection } from "./findinglist";
+import { capsNote, filterActions, findingsSection, rowActions } from "./findinglist";
+import { sipCallFilter } from "./filters";
 
 /** maxLadders is how many calls get a ladder diagram drawn up front. */
 const maxLadders = 20;
@@ -38,6 +39,12 @@ function stateText(c: SIPCall): string {
 function codecs(m: SIPMediaSummary[]): string {
   if (m.length === 0) return "—";
   return m.map((x) => `${fmt.text(x.type)} ${x.codecs.map((c) => fmt.text(c)).join(", ")}`).join("; ");
+}
+
+/** callActions offers a call's SIP messages (its Call-ID) in the Packets tab and as a Wireshark filter. */
+function callActions(c: SIPCall): HTMLElement | null {
+  const f = sipCallFilter(c);
+  return f ? h("p", { class: "sip-call-actions" }, filterActions(f)) : null;
 }
 
 const callColumns: Column<SIPCall>[] = columns<SIPCall>([
@@ -153,6 +160,7 @@ function callBlock(c: SIPCall, streams: SIPRTPStream[]): HTMLElement {
     "div",
     { class: "sip-call", "data-call": fmt.text(c.call_id) },
     h("h3", null, `${fmt.text(c.caller)} → ${fmt.text(c.callee)}`),
+    callActions(c),
     h(
       "p",
       null,
@@ -235,7 +243,7 @@ function render(root: HTMLElement, report: Report): void {
     root.append(
       section(
         `Calls (${calls.length})`,
-        table({ label: "SIP calls", columns: callColumns, rows: calls, maxHeight: 320, onRowClick: (r) => show(r) }),
+        table({ label: "SIP calls", columns: callColumns, rows: calls, maxHeight: 320, onRowClick: (r) => show(r), rowActions: rowActions(sipCallFilter, "call") }),
         calls.length > maxLadders ? h("p", { class: "muted" }, `Call flows of the first ${maxLadders} calls are drawn; click a call to draw its flow.`) : null,
         detail,
       ),

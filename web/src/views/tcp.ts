@@ -20,7 +20,8 @@ import {
   type View,
 } from "./types";
 import { id, plural, words } from "./text";
-import { capsNote, findingsSection } from "./findinglist";
+import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { tcpConnFilter, tcpStreamFilter } from "./filters";
 
 /** field renders a value with a data-key attribute so tests can read it off the page. */
 function field(key: string, ...children: Child[]): HTMLElement {
@@ -427,6 +428,7 @@ function render(root: HTMLElement, report: Report): void {
     columns: connColumns,
     rows,
     onRowClick: (row) => show(n(row.stream)),
+    rowActions: rowActions(tcpConnFilter, "connection"),
     note: listed < total ? `Showing the ${fmt.count(listed)} connections most worth a look of ${fmt.count(total)} (failed, reset, retransmitting, zero window, slow handshake); analyse with "detailed" to list all.` : undefined,
     maxHeight: 420,
   });
@@ -479,6 +481,7 @@ function render(root: HTMLElement, report: Report): void {
           ]),
           rows: byConn,
           onRowClick: (row) => show(row.stream),
+          rowActions: rowActions((row: TCPRetransConn) => tcpStreamFilter(row.stream), "connection"),
           maxHeight: 320,
         }),
       ),
