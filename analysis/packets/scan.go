@@ -8,7 +8,8 @@
 // engine's decoder, IP reassembler and stream numbering, plus the TCP
 // tracker (for relative sequence numbers and analysis flags) and a frame
 // index (capture.Index) so that frames can be read back later without a
-// second pass. Which frames are wanted is a Matcher's business (a display
+// second pass. The values of display-filter fields (--fields, the
+// detail) come from analysis/query's Matcher, the filters' own Source. Which frames are wanted is a Matcher's business (a display
 // filter); this package only asks it per frame.
 package packets
 
