@@ -209,15 +209,20 @@ func readFieldsTSV(t *testing.T, path string) []fakeSource {
 	return out
 }
 
-// TestRegistryTypes checks the registry's types against tshark -G fields.
+// TestRegistryTypes checks the registry's types, and which integer fields
+// are shown in hexadecimal, against tshark -G fields.
 func TestRegistryTypes(t *testing.T) {
 	data, err := os.ReadFile("testdata/fields.golden.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	seen := 0
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		name, ft, _ := strings.Cut(l, "\t")
+	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		c := strings.Split(l, "\t")
+		if len(c) != 3 {
+			t.Fatalf("fields.golden.tsv: %d columns in %q", len(c), l)
+		}
+		name, ft, base := c[0], c[1], c[2]
 		f, ok := Lookup(name)
 		if !ok {
 			t.Errorf("%s: in tshark's list, not in the registry", name)
@@ -230,6 +235,9 @@ func TestRegistryTypes(t *testing.T) {
 		}
 		if f.Type.String() != want {
 			t.Errorf("%s: type %s, tshark %s", name, f.Type, ft)
+		}
+		if hex := base == "BASE_HEX" || base == "BASE_HEX_DEC"; f.ID.Hex() != hex {
+			t.Errorf("%s: Hex() %v, tshark's base %s", name, f.ID.Hex(), base)
 		}
 	}
 	if seen != int(numFields)-1 {

@@ -8,7 +8,8 @@
 // engine's decoder, IP reassembler and stream numbering, plus the TCP
 // tracker (for relative sequence numbers and analysis flags) and a frame
 // index (capture.Index) so that frames can be read back later without a
-// second pass. Which frames are wanted is a Matcher's business (a display
+// second pass. The values of display-filter fields (--fields, the
+// detail) come from analysis/query's Matcher, the filters' own Source. Which frames are wanted is a Matcher's business (a display
 // filter); this package only asks it per frame.
 package packets
 
@@ -20,6 +21,7 @@ import (
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/query"
 	"pcaplens/analysis/tcp"
 )
 
@@ -50,8 +52,11 @@ type Scanner struct {
 	reasm   *frame.Reassembler
 	streams *frame.StreamAssigner
 	tr      *tcp.Tracker
-	err     error
-	n       int
+	// ext serves every registry field of the current frame (fields and
+	// the detail): the display filter's Source, the one extraction.
+	ext *query.Matcher
+	err error
+	n   int
 
 	first    int64 // time of the first frame with a time
 	hasFirst bool
@@ -126,6 +131,8 @@ func NewScanner(r io.Reader, every int) (*Scanner, error) {
 		echo:       map[echoKey]int{},
 	}
 	s.tr.OnPacket = s.onTCP
+	s.ext, _ = query.NewMatcher("") // the empty filter compiles
+	s.ext.WantAll()
 	return s, nil
 }
 
@@ -189,6 +196,7 @@ func (s *Scanner) Next() (*frame.Frame, error) {
 	s.streams.Assign(f)
 	s.tcpSet, s.tcpFlags, s.dupNum = false, 0, 0
 	s.tr.Packet(f)
+	s.ext.Match(f)
 	s.reqIn = 0
 	if f.Transport == frame.TransportICMPv4 && !f.Fragment || f.Reassembled && f.Transport == frame.TransportICMPv4 {
 		s.pairEcho(f)

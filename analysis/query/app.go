@@ -48,7 +48,8 @@ type appState struct {
 	dhcpParsed bool
 	dhcpOK     bool
 	dhcpMsg    dhcp.Message
-	dhcpType   int // option 53, -1 when absent
+	dhcpType   int    // option 53, -1 when absent
+	dhcpCID    []byte // option 61's MAC address, nil when absent
 
 	// SIP.
 	sipParsed bool
@@ -308,11 +309,14 @@ func (s *source) dhcpMessage() bool {
 		var err error
 		a.dhcpMsg, err = dhcp.ParseMessage(a.payload)
 		a.dhcpOK = err == nil
-		a.dhcpType = -1
+		a.dhcpType, a.dhcpCID = -1, nil
 		if a.dhcpOK {
 			a.dhcpMsg.WalkOptions(func(o dhcp.Option) {
 				if o.Code == 53 && len(o.Data) == 1 && a.dhcpType < 0 {
 					a.dhcpType = int(o.Data[0])
+				}
+				if o.Code == 61 && len(o.Data) == 7 && o.Data[0] == 1 && a.dhcpCID == nil {
+					a.dhcpCID = o.Data[1:7]
 				}
 			})
 		}
@@ -339,6 +343,10 @@ func (s *source) appValues(id filter.FieldID, buf []filter.Value) []filter.Value
 	case filter.DHCPHWMacAddr:
 		if s.dhcpMessage() && s.app.dhcpMsg.Ethernet() {
 			buf = append(buf, mac(s.app.dhcpMsg.Chaddr))
+		}
+		if s.dhcpMessage() && s.app.dhcpCID != nil {
+			// Option 61 (client identifier) of hardware type Ethernet.
+			buf = append(buf, mac(s.app.dhcpCID))
 		}
 	case filter.SIPMethod, filter.SIPStatusCode, filter.SIPCallID:
 		if !s.app.done {

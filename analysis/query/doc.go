@@ -6,7 +6,16 @@
 // reassembler and stream assigner; Match says whether the frame passes.
 // Frames and Count run the whole pass over a capture (reader, decoder,
 // reassembler, stream assigner when the filter needs stream numbers,
-// matcher); Bitset holds the matching frame numbers compactly. Only the
+// matcher); Bitset holds the matching frame numbers compactly.
+//
+// The Matcher's Source is the one extraction of field values: Values gives
+// the occurrences of any registry field in the frame last matched, and
+// AppendText writes them as tshark 4.0 -T fields prints them (the packet
+// list's --fields and the packet detail use it). Want (or WantAll) asks
+// the Matcher to keep the state fields need beyond those its filter reads;
+// an empty filter selects every frame. testdata/tshark/fields.sh records
+// tshark's text of every registry field on the test captures and
+// TestFieldsTshark requires the same, with its known differences listed. Only the
 // analyses a filter uses run: the TCP tracker (analysis/tcp) for
 // tcp.analysis.*, tcp.seq, tcp.ack and tcp.window_size; DNS over TCP
 // framing for dns.*; the query/response table for dns.time; SIP over TCP
@@ -21,16 +30,19 @@
 //     type and code, arp.*: every header of the frame's layer path
 //     (frame.Frame.Path), so a tunnel gives ip.src twice, and the IP and
 //     transport headers quoted in an ICMP error, as far as they were
-//     captured. ip.frag_offset is in units of 8 bytes, as 4.0 shows it. A
+//     captured (an ICMP message ends where its IP header says, so that
+//     Ethernet padding is not quoted). ip.frag_offset is in units of 8 bytes, as 4.0 shows it. A
 //     header with a wrong version (IPv4 that is not 4, IPv6 that is not 6)
 //     shows the protocol and none of its fields, and nothing after it.
 //   - tcp.seq and tcp.ack are relative to the direction's first sequence
-//     number (tcp.ack is 0 without the ACK flag); tcp.window_size is the
+//     number (tcp.ack without the ACK flag is the header's field as it
+//     is); tcp.window_size is the
 //     window scaled by the shift in force before the frame's own options
 //     are read (never on a SYN), as tshark scales it; tcp.len is the
 //     segment length the IP header claims; tcp.analysis.* are the
 //     tracker's flags (tcp.analysis.retransmission also on fast and
-//     spurious retransmissions), tcp.analysis.flags when any is set.
+//     spurious retransmissions; tcp.analysis.duplicate_ack twice, as 4.0
+//     adds it), tcp.analysis.flags when any is set.
 //     tcp.analysis, the SEQ/ACK analysis tree, is present on a frame with a
 //     flag, with data, or acknowledging a segment not acknowledged before.
 //     The Fast Open flags: a SYN with data and a cookie is tfo_syn; its
@@ -50,12 +62,15 @@
 //     for RTP/AVP or RTP/AVPF. DNS in the UDP datagram an ICMP error quotes
 //     is dissected too. dns.flags.rcode is shown on responses only, dns.time
 //     on responses whose query (same conversation and ID) came earlier, not
-//     in ICMP errors nor in IP fragments dissected alone.
+//     in ICMP errors nor in IP fragments dissected alone. dhcp.hw.mac_addr
+//     is the client hardware address (of an Ethernet client), then the
+//     address in a client identifier option (61) of hardware type 1.
 //   - Protocols compared as bytes (tcp contains "GET") are the header and
 //     what it carries, to the end of the packet as its headers claim.
 //
 // Where our decoder cannot tell what tshark would, and the agreement test
-// lists it (TestFiltersAgainstTshark's knownDifferences):
+// lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's
+// fieldDifferences):
 //   - udp.stream of a UDP header quoted in an ICMP error, and of the outer
 //     UDP header of a UDP tunnel (VXLAN, Geneve) carrying UDP, is not
 //     given: the frame keeps only its innermost UDP header's number; and

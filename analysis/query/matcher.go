@@ -21,8 +21,9 @@ import (
 // Matcher is not safe for concurrent use; it serves one pass over one
 // capture.
 type Matcher struct {
-	flt *filter.Filter
-	src source
+	flt  *filter.Filter
+	src  source
+	vals []filter.Value // AppendText's scratch
 
 	// What the filter needs beyond the frame itself.
 	needTracker bool // tcp.analysis.*, tcp.seq, tcp.ack, tcp.window_size
@@ -86,7 +87,8 @@ const (
 	maxStreamStates = 1 << 24
 )
 
-// NewMatcher compiles a Wireshark 4.0 display filter; a refused filter
+// NewMatcher compiles a Wireshark 4.0 display filter (an empty one selects
+// every frame); a refused filter
 // returns the filter package's *filter.Error unchanged.
 func NewMatcher(expr string) (*Matcher, error) {
 	flt, err := filter.Compile(expr)
@@ -94,7 +96,18 @@ func NewMatcher(expr string) (*Matcher, error) {
 		return nil, err
 	}
 	m := &Matcher{flt: flt}
-	for _, id := range flt.Fields() {
+	m.src.m = m
+	m.Want(flt.Fields()...)
+	return m, nil
+}
+
+// Want makes the Matcher keep, beyond what its filter reads, the state
+// that fields ids need across frames (the TCP analysis, DNS over TCP, the
+// DNS transactions, SIP over TCP, the RTP endpoints, stream numbers), so
+// that Values and AppendText serve them for every frame. Call it before
+// the first frame.
+func (m *Matcher) Want(ids ...filter.FieldID) {
+	for _, id := range ids {
 		switch {
 		case id == filter.TCPSeq || id == filter.TCPAck || id == filter.TCPWindowSize ||
 			id == filter.TCPAnalysis || id == filter.TCPAnalysisFlags ||
@@ -117,27 +130,53 @@ func NewMatcher(expr string) (*Matcher, error) {
 	}
 	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
 	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP
-	if m.needTracker {
+	if m.needTracker && m.tracker == nil {
 		m.tracker = tcp.NewTracker(0)
 		m.tracker.OnPacket = m.onTCP
 	}
-	if m.needTFO {
+	if m.needTFO && m.tfo == nil {
 		m.tfo = map[int]uint32{}
 	}
-	if m.needDNS {
+	if m.needDNS && m.framer == nil {
 		m.framer = dns.NewTCPFramer(maxDNSTCPFlows)
 	}
-	if m.needDNSTime {
+	if m.needDNSTime && m.dnsq == nil {
 		m.dnsq = map[dnsKey]dnsTxn{}
 	}
-	if m.needRTP {
+	if m.needRTP && m.rtp == nil {
 		m.rtp = map[netip.AddrPort]int{}
 	}
-	if m.needSIP {
+	if m.needSIP && m.sipFlows == nil {
 		m.sipFlows = map[sipFlowKey]*sipFlow{}
 	}
-	m.src.m = m
-	return m, nil
+}
+
+// WantAll makes the Matcher serve every field of the registry (Want).
+func (m *Matcher) WantAll() {
+	for _, f := range filter.Registry() {
+		m.Want(f.ID)
+	}
+}
+
+// Values appends the occurrences of field id in the frame last given to
+// Match, as a filter sees them: the one extraction of field values, for
+// filters, tshark-style field output and the packet detail. Strings and
+// bytes refer to the frame's buffers and to the Matcher's scratch memory:
+// they are valid until the next Match. Fields needing state across frames
+// are served when the filter reads them or Want asked for them.
+func (m *Matcher) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
+	if m.src.f == nil {
+		return buf
+	}
+	return m.src.Values(id, buf)
+}
+
+// AppendText appends field id of the frame last given to Match as tshark
+// 4.0 -T fields prints it (filter.AppendValues): every occurrence,
+// separated by commas; nothing when the frame does not have the field.
+func (m *Matcher) AppendText(dst []byte, id filter.FieldID) []byte {
+	m.vals = m.Values(id, m.vals[:0])
+	return filter.AppendValues(dst, id, m.vals)
 }
 
 // NeedsStreams reports whether the filter reads the stream numbers the
@@ -177,11 +216,13 @@ func (m *Matcher) Match(f *frame.Frame) bool {
 	if m.needDNS && f.Transport == frame.TransportTCP && (f.SrcPort == 53 || f.DstPort == 53) {
 		m.tcpDNS, m.tcpDNSFrame = m.framer.Segment(f), f.Number
 	}
-	if m.needDNSTime {
-		s.dnsTime()
-	}
+	// SIP over TCP first: the payload's classification (which dnsTime
+	// asks for) depends on the SIP messages the segment completes.
 	if m.needSIP && f.Transport == frame.TransportTCP && f.TCPStream >= 0 {
 		s.sipSegment()
+	}
+	if m.needDNSTime {
+		s.dnsTime()
 	}
 	if m.needRTP {
 		s.rtpState()
@@ -196,7 +237,9 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 	th := &f.TCP
 	base, _ := c.BaseSeq(dir)
 	m.tcpSeq = th.Seq - base
-	m.tcpAck = 0
+	// Without the ACK flag tshark shows the field as it is (non-zero in
+	// some scans' SYNs), not relative.
+	m.tcpAck = th.Ack
 	if th.ACK {
 		rbase, _ := c.BaseSeq(1 - dir)
 		m.tcpAck = th.Ack - rbase

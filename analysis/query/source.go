@@ -145,6 +145,7 @@ walk:
 				s.protos |= bit(filter.UDP)
 			}
 		case frame.LayerICMPv4:
+			b = within(b, s.ips)
 			if len(b) >= 4 {
 				s.icmps.add(b, false)
 				s.protos |= bit(filter.ICMP)
@@ -153,6 +154,7 @@ walk:
 				}
 			}
 		case frame.LayerICMPv6:
+			b = within(b, s.ip6s)
 			if len(b) >= 4 {
 				s.icmp6s.add(b, false)
 				s.protos |= bit(filter.ICMPv6)
@@ -184,6 +186,23 @@ func ipBytes(b []byte, v int) []byte {
 	}
 	if n >= 20 && n < len(b) {
 		return b[:n]
+	}
+	return b
+}
+
+// within trims a layer's bytes to the end of the innermost IP header of
+// l, the length that header claims (so that Ethernet padding is not taken
+// for a quoted datagram), when both are in the same buffer.
+func within(b []byte, l hdrs) []byte {
+	if l.n == 0 || len(b) == 0 {
+		return b
+	}
+	ip := l.h[l.n-1].b
+	if cap(ip) == 0 || &ip[:cap(ip)][cap(ip)-1] != &b[:cap(b)][cap(b)-1] {
+		return b // another buffer (a reassembled datagram)
+	}
+	if end := cap(b) - (cap(ip) - len(ip)); end >= 0 && end < len(b) {
+		return b[:end]
 	}
 	return b
 }
@@ -533,6 +552,8 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 	case filter.TCPAnalysisOutOfOrder:
 		buf = s.tcpAnalysisFlag(buf, tcp.FlagOutOfOrder)
 	case filter.TCPAnalysisDuplicateACK:
+		// tshark 4.0 adds this label twice to a duplicate ACK.
+		buf = s.tcpAnalysisFlag(buf, tcp.FlagDuplicateACK)
 		buf = s.tcpAnalysisFlag(buf, tcp.FlagDuplicateACK)
 	case filter.TCPAnalysisLostSegment:
 		buf = s.tcpAnalysisFlag(buf, tcp.FlagLostSegment)

@@ -170,6 +170,7 @@ func packetsCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	var rows []packets.Row
+	var line []byte
 	matched, printed := 0, 0
 	for {
 		f, err := s.Next()
@@ -192,13 +193,8 @@ func packetsCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printed++
 		switch {
 		case ids != nil:
-			for i, id := range ids {
-				if i > 0 {
-					w.WriteByte('\t')
-				}
-				w.WriteString(s.FieldText(id))
-			}
-			w.WriteByte('\n')
+			line = append(s.AppendFields(line[:0], ids), '\n')
+			w.Write(line)
 		case *asJSON:
 			rows = append(rows, s.Row())
 		default:

@@ -51,6 +51,12 @@ func TestPacketsFlags(t *testing.T) {
 	if code != 0 || out != "3\t4.2.2.1\t53\n4\t4.2.2.1\t53\n" {
 		t.Fatalf("exit %d: %q", code, out)
 	}
+	// Every registry field, in tshark's text (hex dns.id, occurrences
+	// joined by commas), with -Y and the fields read by one extraction.
+	code, out, _ = runCLI(t, nil, "packets", "-Y", "dns.qry.name contains \"espn\"", "--count", "1", "--fields", "dns.id,dns.qry.name,dns.flags.response,ip.addr,dns.time,tcp.analysis.flags", sample)
+	if code != 0 || out != "0xb10b\twww.espn.com\t1\t4.2.2.1,172.16.16.154\t\t\n" {
+		t.Fatalf("fields: exit %d: %q", code, out)
+	}
 	code, out, _ = runCLI(t, nil, "packets", "--json", "-Y", "frame.number == 2", sample)
 	var rows []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0]["protocol"] != "DNS" || rows[0]["no"].(float64) != 2 {

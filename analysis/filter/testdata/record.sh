@@ -1,7 +1,8 @@
 #!/bin/bash
 # Records what tshark 4.0 says of the display filters in filters.txt, for
 # filter_tshark_test.go (which never needs tshark):
-#   fields.golden.tsv       name and FT_ type of every registry field (tshark -G fields)
+#   fields.golden.tsv       name, FT_ type and display base of every registry field
+#                           (tshark -G fields; the base decides decimal or hex text)
 #   filters.golden.tsv      per filter: ok or error, the caret's offset and length,
 #                           the message, then the matching frame numbers in each capture
 #   <capture>.fields.tsv    every registry field's values per frame (tshark -T fields),
@@ -15,11 +16,11 @@ tshark -v | head -1 | grep -q ' 4\.0\.' || { echo "record.sh: needs tshark 4.0" 
 
 names=$(cd "$here/.." && go run ./testdata/gen -names)
 
-# Field types.
+# Field types and display bases.
 tshark -G fields 2>/dev/null | awk -F'\t' -v names="$names" '
 BEGIN { n = split(names, a, "\n"); for (i = 1; i <= n; i++) want[a[i]] = 1 }
-$1 == "P" && ($3 in want) { print $3 "\tFT_PROTOCOL" }
-$1 == "F" && ($3 in want) { print $3 "\t" $4 }' | sort > "$here/fields.golden.tsv"
+$1 == "P" && ($3 in want) { print $3 "\tFT_PROTOCOL\t" }
+$1 == "F" && ($3 in want) { print $3 "\t" $4 "\t" $6 }' | sort > "$here/fields.golden.tsv"
 
 # Field values per frame.
 args=()
