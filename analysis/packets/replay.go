@@ -342,12 +342,16 @@ func (r *Replayer) RowAt(n int) (Row, error) {
 	return r.s.Row(), nil
 }
 
-// DetailAt returns the detail of frame n, as the pass built it.
+// DetailAt would return the detail of frame n. A detail's field values come
+// from a query.Matcher (the one extraction of field values), whose
+// cross-frame state (TCP analysis, DNS response times) the replay state
+// does not rebuild yet, so it returns ErrNotReplayable: callers build
+// details with a sequential pass (the bridge falls back to it).
 func (r *Replayer) DetailAt(n int) (*Detail, error) {
 	if err := r.load(n); err != nil {
 		return nil, err
 	}
-	return r.s.Detail(), nil
+	return nil, ErrNotReplayable
 }
 
 // load reads frame n and sets the scanner's state as the pass had it.
