@@ -2,6 +2,8 @@ package frame
 
 import (
 	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
 	"net/netip"
 )
 
@@ -39,20 +41,24 @@ import (
 // differ from Wireshark's, which keeps every pair. Memory stays bounded and
 // no frame is left unnumbered.
 type StreamAssigner struct {
-	tcp, tcpOld map[streamKey]*tcpStream
-	udp, udpOld map[streamKey]int32
+	// Two generations of each protocol's pairs, in open-addressing tables
+	// keyed by a seeded hash of the pair: one hash per header, and one slot
+	// (the pair and its stream inline) touched per lookup.
+	tcp, tcpOld pairTable[tcpStream]
+	udp, udpOld pairTable[int32]
+	seed        [5]uint64
 	nextTCP     int32
 	nextUDP     int32
 	max         int
 	stats       StreamStats
 
-	// The last pair of each protocol: consecutive frames of one
-	// conversation skip the map.
+	// The last pair of each protocol, pointing into the current
+	// generation's slots: consecutive frames of one conversation skip the
+	// table. Reset whenever those slots move (growth, turnover).
 	lastTCPKey streamKey
 	lastTCP    *tcpStream
 	lastUDPKey streamKey
-	lastUDP    int32
-	haveUDP    bool
+	lastUDP    *int32
 }
 
 // MaxStreams is the default cap on the address and port pairs an
@@ -94,55 +100,84 @@ func NewStreamAssigner(max int) *StreamAssigner {
 	if max < 2 {
 		max = 2
 	}
-	return &StreamAssigner{tcp: map[streamKey]*tcpStream{}, udp: map[streamKey]int32{}, max: max}
+	a := &StreamAssigner{max: max}
+	for i := range a.seed {
+		a.seed[i] = rand.Uint64() | 1 // per assigner: crafted pairs cannot pick collisions
+	}
+	return a
 }
 
-// lookupTCP finds a pair in either generation, moving it to the current one.
-func (a *StreamAssigner) lookupTCP(k streamKey) *tcpStream {
-	if st := a.tcp[k]; st != nil {
+// mix folds two words into one (the high and low halves of their 128-bit
+// product, as wyhash does).
+func mix(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x, y)
+	return hi ^ lo
+}
+
+// hash is the seeded hash of a pair, never 0 (0 marks an empty slot).
+func (a *StreamAssigner) hash(k *streamKey) uint64 {
+	le := binary.LittleEndian
+	ports := uint64(k.pa) | uint64(k.pb)<<16
+	if k.v6 {
+		ports |= 1 << 32
+	}
+	h := mix(le.Uint64(k.a[0:8])^a.seed[0], le.Uint64(k.a[8:16])^a.seed[1])
+	h ^= mix(le.Uint64(k.b[0:8])^a.seed[2], le.Uint64(k.b[8:16])^a.seed[3])
+	return mix(h^ports, a.seed[4]) | 1
+}
+
+// lookupTCP finds a pair in either generation, moving it to the current
+// one; nil when neither holds it.
+func (a *StreamAssigner) lookupTCP(k *streamKey, h uint64) *tcpStream {
+	if st := a.tcp.find(k, h); st != nil {
 		return st
 	}
-	st := a.tcpOld[k]
-	if st != nil {
-		delete(a.tcpOld, k)
-		a.addTCP(k, st)
+	st := a.tcpOld.find(k, h)
+	if st == nil {
+		return nil
 	}
-	return st
+	v := *st
+	a.tcpOld.remove(k, h)
+	return a.addTCP(k, h, v)
 }
 
 // addTCP puts a pair in the current generation, turning generations over
-// when it is full.
-func (a *StreamAssigner) addTCP(k streamKey, st *tcpStream) {
-	if len(a.tcp) >= a.max/2 {
-		a.stats.Forgotten += len(a.tcpOld)
-		a.tcpOld, a.tcp = a.tcp, make(map[streamKey]*tcpStream, len(a.tcp))
-		a.lastTCP = nil
+// when it is full, and returns its slot's value.
+func (a *StreamAssigner) addTCP(k *streamKey, h uint64, v tcpStream) *tcpStream {
+	if a.tcp.n >= a.max/2 {
+		a.stats.Forgotten += a.tcpOld.n
+		a.tcpOld, a.tcp = a.tcp, a.tcpOld
+		a.tcp.reset()
 	}
-	a.tcp[k] = st
+	a.lastTCP = nil
+	return a.tcp.insert(k, h, v)
 }
 
-// lookupUDP finds a pair in either generation, moving it to the current one.
-func (a *StreamAssigner) lookupUDP(k streamKey) (int32, bool) {
-	if id, ok := a.udp[k]; ok {
-		return id, true
+// lookupUDP finds a pair in either generation, moving it to the current
+// one; nil when neither holds it.
+func (a *StreamAssigner) lookupUDP(k *streamKey, h uint64) *int32 {
+	if id := a.udp.find(k, h); id != nil {
+		return id
 	}
-	id, ok := a.udpOld[k]
-	if ok {
-		delete(a.udpOld, k)
-		a.addUDP(k, id)
+	id := a.udpOld.find(k, h)
+	if id == nil {
+		return nil
 	}
-	return id, ok
+	v := *id
+	a.udpOld.remove(k, h)
+	return a.addUDP(k, h, v)
 }
 
 // addUDP puts a pair in the current generation, turning generations over
-// when it is full.
-func (a *StreamAssigner) addUDP(k streamKey, id int32) {
-	if len(a.udp) >= a.max/2 {
-		a.stats.Forgotten += len(a.udpOld)
-		a.udpOld, a.udp = a.udp, make(map[streamKey]int32, len(a.udp))
-		a.haveUDP = false
+// when it is full, and returns its slot's value.
+func (a *StreamAssigner) addUDP(k *streamKey, h uint64, id int32) *int32 {
+	if a.udp.n >= a.max/2 {
+		a.stats.Forgotten += a.udpOld.n
+		a.udpOld, a.udp = a.udp, a.udpOld
+		a.udp.reset()
 	}
-	a.udp[k] = id
+	a.lastUDP = nil
+	return a.udp.insert(k, h, id)
 }
 
 // keyOf returns the pair of a header from src:sp to dst:dp, and the
@@ -167,6 +202,116 @@ func keyOf(src, dst netip.Addr, sp, dp uint16) (streamKey, int) {
 	return streamKey{a: d, b: s, pa: dp, pb: sp, v6: v6}, 1
 }
 
+// pairTable maps pairs to values: open addressing with linear probing,
+// each slot holding the pair's hash, the pair and the value, so that a
+// lookup touches one slot. It is kept at most half full.
+type pairTable[V any] struct {
+	slots []pairSlot[V]
+	n     int
+}
+
+type pairSlot[V any] struct {
+	h uint64 // 0: empty
+	k streamKey
+	v V
+}
+
+// find returns the value of k, nil when absent.
+func (t *pairTable[V]) find(k *streamKey, h uint64) *V {
+	if t.n == 0 {
+		return nil
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.h == 0 {
+			return nil
+		}
+		if s.h == h && s.k == *k {
+			return &s.v
+		}
+	}
+}
+
+// insert adds k, which must be absent, and returns its value's place
+// (valid until the next insert).
+func (t *pairTable[V]) insert(k *streamKey, h uint64, v V) *V {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i].h != 0 {
+		i = (i + 1) & mask
+	}
+	s := &t.slots[i]
+	s.h, s.k, s.v = h, *k, v
+	t.n++
+	return &s.v
+}
+
+func (t *pairTable[V]) grow() {
+	old := t.slots
+	n := 2 * len(old)
+	if n < 16 {
+		n = 16
+	}
+	t.slots = make([]pairSlot[V], n)
+	mask := uint64(n - 1)
+	for j := range old {
+		s := &old[j]
+		if s.h == 0 {
+			continue
+		}
+		i := s.h & mask
+		for t.slots[i].h != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = *s
+	}
+}
+
+// remove deletes k if present.
+func (t *pairTable[V]) remove(k *streamKey, h uint64) {
+	if t.n == 0 {
+		return
+	}
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for ; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.h == 0 {
+			return
+		}
+		if s.h == h && s.k == *k {
+			break
+		}
+	}
+	// Backward-shift deletion keeps every probe sequence unbroken.
+	j := i
+	for {
+		j = (j + 1) & mask
+		if t.slots[j].h == 0 {
+			break
+		}
+		ideal := t.slots[j].h & mask
+		// Move slot j into the hole at i unless its ideal position lies
+		// cyclically in (i, j].
+		if (j > i && (ideal <= i || ideal > j)) || (j < i && ideal <= i && ideal > j) {
+			t.slots[i] = t.slots[j]
+			i = j
+		}
+	}
+	t.slots[i] = pairSlot[V]{}
+	t.n--
+}
+
+// reset empties the table, keeping its slots.
+func (t *pairTable[V]) reset() {
+	clear(t.slots)
+	t.n = 0
+}
+
 // Assign sets f.TCPStream or f.UDPStream.
 func (a *StreamAssigner) Assign(f *Frame) {
 	if f.Tunnels > 0 {
@@ -184,11 +329,11 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 	k, dir := keyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
 	st := a.lastTCP
 	if st == nil || k != a.lastTCPKey {
-		st = a.lookupTCP(k)
+		h := a.hash(&k)
+		st = a.lookupTCP(&k, h)
 		if st == nil {
-			st = &tcpStream{stream: a.nextTCP}
+			st = a.addTCP(&k, h, tcpStream{stream: a.nextTCP})
 			a.nextTCP++
-			a.addTCP(k, st)
 		}
 		a.lastTCPKey, a.lastTCP = k, st
 	}
@@ -220,17 +365,17 @@ func (a *StreamAssigner) assignUDP(f *Frame) {
 // udpStream returns the stream of a UDP header, numbering a new pair.
 func (a *StreamAssigner) udpStream(src, dst netip.Addr, sp, dp uint16) int {
 	k, _ := keyOf(src, dst, sp, dp)
-	if a.haveUDP && k == a.lastUDPKey {
-		return int(a.lastUDP)
+	if a.lastUDP != nil && k == a.lastUDPKey {
+		return int(*a.lastUDP)
 	}
-	id, ok := a.lookupUDP(k)
-	if !ok {
-		id = a.nextUDP
+	h := a.hash(&k)
+	id := a.lookupUDP(&k, h)
+	if id == nil {
+		id = a.addUDP(&k, h, a.nextUDP)
 		a.nextUDP++
-		a.addUDP(k, id)
 	}
-	a.lastUDPKey, a.lastUDP, a.haveUDP = k, id, true
-	return int(id)
+	a.lastUDPKey, a.lastUDP = k, id
+	return int(*id)
 }
 
 // tunnelUDP numbers the UDP headers that carried a tunnel (VXLAN, Geneve),
