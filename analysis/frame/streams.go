@@ -202,33 +202,43 @@ func keyOf(src, dst netip.Addr, sp, dp uint16) (streamKey, int) {
 	return streamKey{a: d, b: s, pa: dp, pb: sp, v6: v6}, 1
 }
 
-// pairTable maps pairs to values: open addressing with linear probing,
-// each slot holding the pair's hash, the pair and the value, so that a
-// lookup touches one slot. It is kept at most half full.
+// pairTable maps pairs to values. Its entries (hash, pair, value) are
+// appended to a dense slice as pairs arrive; an index of 8-byte slots,
+// open addressing with linear probing kept at most half full, holds 32
+// bits of each entry's hash and its position. The index is small enough to
+// stay in cache, and a lookup reads mostly one entry, next to those of
+// pairs that arrived at about the same time.
 type pairTable[V any] struct {
-	slots []pairSlot[V]
-	n     int
+	index []uint64 // 0: empty; else tag<<32 | position in ents
+	ents  []pairEnt[V]
+	n     int // pairs held (ents has holes where pairs were removed)
 }
 
-type pairSlot[V any] struct {
-	h uint64 // 0: empty
+type pairEnt[V any] struct {
+	h uint64 // 0: removed
 	k streamKey
 	v V
 }
+
+// tag is the part of a hash kept in the index, never 0.
+func tag(h uint64) uint64 { return (h>>32 | 1) << 32 }
 
 // find returns the value of k, nil when absent.
 func (t *pairTable[V]) find(k *streamKey, h uint64) *V {
 	if t.n == 0 {
 		return nil
 	}
-	mask := uint64(len(t.slots) - 1)
+	mask := uint64(len(t.index) - 1)
+	tg := tag(h)
 	for i := h & mask; ; i = (i + 1) & mask {
-		s := &t.slots[i]
-		if s.h == 0 {
+		s := t.index[i]
+		if s == 0 {
 			return nil
 		}
-		if s.h == h && s.k == *k {
-			return &s.v
+		if s&^0xFFFFFFFF == tg {
+			if e := &t.ents[uint32(s)]; e.k == *k {
+				return &e.v
+			}
 		}
 	}
 }
@@ -236,38 +246,42 @@ func (t *pairTable[V]) find(k *streamKey, h uint64) *V {
 // insert adds k, which must be absent, and returns its value's place
 // (valid until the next insert).
 func (t *pairTable[V]) insert(k *streamKey, h uint64, v V) *V {
-	if 2*(t.n+1) > len(t.slots) {
+	if 2*(t.n+1) > len(t.index) {
 		t.grow()
 	}
-	mask := uint64(len(t.slots) - 1)
-	i := h & mask
-	for t.slots[i].h != 0 {
-		i = (i + 1) & mask
-	}
-	s := &t.slots[i]
-	s.h, s.k, s.v = h, *k, v
+	t.ents = append(t.ents, pairEnt[V]{h: h, k: *k, v: v})
 	t.n++
-	return &s.v
+	t.place(h, len(t.ents)-1)
+	return &t.ents[len(t.ents)-1].v
 }
 
+// place puts the index slot of the entry at pos, whose hash is h.
+func (t *pairTable[V]) place(h uint64, pos int) {
+	mask := uint64(len(t.index) - 1)
+	i := h & mask
+	for t.index[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.index[i] = tag(h) | uint64(pos)
+}
+
+// grow doubles the index, dropping the holes of ents.
 func (t *pairTable[V]) grow() {
-	old := t.slots
-	n := 2 * len(old)
+	n := 2 * len(t.index)
 	if n < 16 {
 		n = 16
 	}
-	t.slots = make([]pairSlot[V], n)
-	mask := uint64(n - 1)
-	for j := range old {
-		s := &old[j]
-		if s.h == 0 {
-			continue
+	t.index = make([]uint64, n)
+	kept := t.ents[:0]
+	for _, e := range t.ents {
+		if e.h != 0 {
+			kept = append(kept, e)
 		}
-		i := s.h & mask
-		for t.slots[i].h != 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = *s
+	}
+	clear(t.ents[len(kept):])
+	t.ents = kept
+	for pos := range t.ents {
+		t.place(t.ents[pos].h, pos)
 	}
 }
 
@@ -276,39 +290,46 @@ func (t *pairTable[V]) remove(k *streamKey, h uint64) {
 	if t.n == 0 {
 		return
 	}
-	mask := uint64(len(t.slots) - 1)
+	mask := uint64(len(t.index) - 1)
+	tg := tag(h)
 	i := h & mask
 	for ; ; i = (i + 1) & mask {
-		s := &t.slots[i]
-		if s.h == 0 {
+		s := t.index[i]
+		if s == 0 {
 			return
 		}
-		if s.h == h && s.k == *k {
-			break
+		if s&^0xFFFFFFFF == tg {
+			if e := &t.ents[uint32(s)]; e.k == *k {
+				*e = pairEnt[V]{}
+				break
+			}
 		}
 	}
 	// Backward-shift deletion keeps every probe sequence unbroken.
 	j := i
 	for {
 		j = (j + 1) & mask
-		if t.slots[j].h == 0 {
+		s := t.index[j]
+		if s == 0 {
 			break
 		}
-		ideal := t.slots[j].h & mask
+		ideal := t.ents[uint32(s)].h & mask
 		// Move slot j into the hole at i unless its ideal position lies
 		// cyclically in (i, j].
 		if (j > i && (ideal <= i || ideal > j)) || (j < i && ideal <= i && ideal > j) {
-			t.slots[i] = t.slots[j]
+			t.index[i] = s
 			i = j
 		}
 	}
-	t.slots[i] = pairSlot[V]{}
+	t.index[i] = 0
 	t.n--
 }
 
-// reset empties the table, keeping its slots.
+// reset empties the table, keeping its memory.
 func (t *pairTable[V]) reset() {
-	clear(t.slots)
+	clear(t.index)
+	clear(t.ents)
+	t.ents = t.ents[:0]
 	t.n = 0
 }
 
