@@ -25,8 +25,11 @@ import (
 //     once per header. The Frame holds the innermost: TCPStream is that of
 //     the frame's TCP segment, UDPStream that of its UDP datagram, or, when
 //     the transport is TCP or something else inside a UDP tunnel, that of
-//     the innermost UDP header that carried the tunnel. Headers quoted in
-//     ICMP errors are not numbered (Wireshark does not either).
+//     the innermost UDP header that carried the tunnel.
+//   - A UDP header quoted in an ICMP error is numbered too, as Wireshark
+//     does (a pair first seen there takes the next number): UDPStream of
+//     the ICMP frame is its stream. Quoted TCP headers are not numbered
+//     (Wireshark does not either).
 //   - Known difference: Wireshark's SDP dissector sets up the RTP
 //     conversations it announces, one per direction, so the two directions
 //     of an RTP stream get two udp.stream numbers there and one here.
@@ -343,7 +346,64 @@ func (a *StreamAssigner) Assign(f *Frame) {
 		a.assignTCP(f)
 	case TransportUDP:
 		a.assignUDP(f)
+	case TransportICMPv4, TransportICMPv6:
+		a.quotedUDP(f)
 	}
+}
+
+// quotedUDP numbers the UDP header an ICMP error quotes, as Wireshark's UDP
+// dissector does when it runs inside the error: the quoted datagram's pair
+// gets its stream (a new one when the pair was not seen yet), which
+// f.UDPStream holds. Wireshark dissects the header only when its 8 bytes
+// are there and the quoted IPv4 packet is not a later fragment; it does
+// not number quoted TCP headers.
+func (a *StreamAssigner) quotedUDP(f *Frame) {
+	path := f.Path()
+	if len(path) == 0 {
+		return
+	}
+	l := path[len(path)-1]
+	b := f.LayerBytes(l)
+	if len(b) <= 8 {
+		return
+	}
+	switch l.Kind {
+	case LayerICMPv4:
+		if t := b[0]; t != 3 && t != 4 && t != 5 && t != 11 && t != 12 {
+			return
+		}
+	case LayerICMPv6:
+		if t := b[0]; t < 1 || t > 4 {
+			return
+		}
+	default:
+		return
+	}
+	q := b[8:]
+	var src, dst netip.Addr
+	var u []byte
+	switch q[0] >> 4 {
+	case 4:
+		if len(q) < 20 {
+			return
+		}
+		ihl := int(q[0]&0xf) * 4
+		if ihl < 20 || ihl > len(q) || q[9] != 17 || binary.BigEndian.Uint16(q[6:8])&0x1fff != 0 {
+			return
+		}
+		src, dst, u = netip.AddrFrom4([4]byte(q[12:16])), netip.AddrFrom4([4]byte(q[16:20])), q[ihl:]
+	case 6:
+		if len(q) < 40 || q[6] != 17 {
+			return
+		}
+		src, dst, u = netip.AddrFrom16([16]byte(q[8:24])), netip.AddrFrom16([16]byte(q[24:40])), q[40:]
+	default:
+		return
+	}
+	if len(u) < 8 {
+		return
+	}
+	f.UDPStream = a.udpStream(src, dst, binary.BigEndian.Uint16(u[0:2]), binary.BigEndian.Uint16(u[2:4]))
 }
 
 func (a *StreamAssigner) assignTCP(f *Frame) {
