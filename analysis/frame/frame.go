@@ -195,7 +195,8 @@ type Frame struct {
 	LayersCut bool
 
 	// TCPStream is Wireshark's tcp.stream of the frame's (innermost) TCP
-	// segment, UDPStream its udp.stream for a UDP datagram: conversation
+	// segment, UDPStream its udp.stream for a UDP datagram (or for the UDP
+	// header an ICMP error quotes): conversation
 	// numbers from 0 in order of first appearance, set by a
 	// StreamAssigner (streams.go) after decoding and reassembly, before any
 	// analyzer sees the frame. Both are -1 when the frame has no such

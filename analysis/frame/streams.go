@@ -2,6 +2,8 @@ package frame
 
 import (
 	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
 	"net/netip"
 )
 
@@ -23,8 +25,11 @@ import (
 //     once per header. The Frame holds the innermost: TCPStream is that of
 //     the frame's TCP segment, UDPStream that of its UDP datagram, or, when
 //     the transport is TCP or something else inside a UDP tunnel, that of
-//     the innermost UDP header that carried the tunnel. Headers quoted in
-//     ICMP errors are not numbered (Wireshark does not either).
+//     the innermost UDP header that carried the tunnel.
+//   - A UDP header quoted in an ICMP error is numbered too, as Wireshark
+//     does (a pair first seen there takes the next number): UDPStream of
+//     the ICMP frame is its stream. Quoted TCP headers are not numbered
+//     (Wireshark does not either).
 //   - Known difference: Wireshark's SDP dissector sets up the RTP
 //     conversations it announces, one per direction, so the two directions
 //     of an RTP stream get two udp.stream numbers there and one here.
@@ -39,20 +44,24 @@ import (
 // differ from Wireshark's, which keeps every pair. Memory stays bounded and
 // no frame is left unnumbered.
 type StreamAssigner struct {
-	tcp, tcpOld map[streamKey]*tcpStream
-	udp, udpOld map[streamKey]int32
+	// Two generations of each protocol's pairs, in open-addressing tables
+	// keyed by a seeded hash of the pair: one hash per header, and one slot
+	// (the pair and its stream inline) touched per lookup.
+	tcp, tcpOld pairTable[tcpStream]
+	udp, udpOld pairTable[int32]
+	seed        [5]uint64
 	nextTCP     int32
 	nextUDP     int32
 	max         int
 	stats       StreamStats
 
-	// The last pair of each protocol: consecutive frames of one
-	// conversation skip the map.
+	// The last pair of each protocol, pointing into the current
+	// generation's slots: consecutive frames of one conversation skip the
+	// table. Reset whenever those slots move (growth, turnover).
 	lastTCPKey streamKey
 	lastTCP    *tcpStream
 	lastUDPKey streamKey
-	lastUDP    int32
-	haveUDP    bool
+	lastUDP    *int32
 }
 
 // MaxStreams is the default cap on the address and port pairs an
@@ -94,55 +103,84 @@ func NewStreamAssigner(max int) *StreamAssigner {
 	if max < 2 {
 		max = 2
 	}
-	return &StreamAssigner{tcp: map[streamKey]*tcpStream{}, udp: map[streamKey]int32{}, max: max}
+	a := &StreamAssigner{max: max}
+	for i := range a.seed {
+		a.seed[i] = rand.Uint64() | 1 // per assigner: crafted pairs cannot pick collisions
+	}
+	return a
 }
 
-// lookupTCP finds a pair in either generation, moving it to the current one.
-func (a *StreamAssigner) lookupTCP(k streamKey) *tcpStream {
-	if st := a.tcp[k]; st != nil {
+// mix folds two words into one (the high and low halves of their 128-bit
+// product, as wyhash does).
+func mix(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x, y)
+	return hi ^ lo
+}
+
+// hash is the seeded hash of a pair, never 0 (0 marks an empty slot).
+func (a *StreamAssigner) hash(k *streamKey) uint64 {
+	le := binary.LittleEndian
+	ports := uint64(k.pa) | uint64(k.pb)<<16
+	if k.v6 {
+		ports |= 1 << 32
+	}
+	h := mix(le.Uint64(k.a[0:8])^a.seed[0], le.Uint64(k.a[8:16])^a.seed[1])
+	h ^= mix(le.Uint64(k.b[0:8])^a.seed[2], le.Uint64(k.b[8:16])^a.seed[3])
+	return mix(h^ports, a.seed[4]) | 1
+}
+
+// lookupTCP finds a pair in either generation, moving it to the current
+// one; nil when neither holds it.
+func (a *StreamAssigner) lookupTCP(k *streamKey, h uint64) *tcpStream {
+	if st := a.tcp.find(k, h); st != nil {
 		return st
 	}
-	st := a.tcpOld[k]
-	if st != nil {
-		delete(a.tcpOld, k)
-		a.addTCP(k, st)
+	st := a.tcpOld.find(k, h)
+	if st == nil {
+		return nil
 	}
-	return st
+	v := *st
+	a.tcpOld.remove(k, h)
+	return a.addTCP(k, h, v)
 }
 
 // addTCP puts a pair in the current generation, turning generations over
-// when it is full.
-func (a *StreamAssigner) addTCP(k streamKey, st *tcpStream) {
-	if len(a.tcp) >= a.max/2 {
-		a.stats.Forgotten += len(a.tcpOld)
-		a.tcpOld, a.tcp = a.tcp, make(map[streamKey]*tcpStream, len(a.tcp))
-		a.lastTCP = nil
+// when it is full, and returns its slot's value.
+func (a *StreamAssigner) addTCP(k *streamKey, h uint64, v tcpStream) *tcpStream {
+	if a.tcp.n >= a.max/2 {
+		a.stats.Forgotten += a.tcpOld.n
+		a.tcpOld, a.tcp = a.tcp, a.tcpOld
+		a.tcp.reset()
 	}
-	a.tcp[k] = st
+	a.lastTCP = nil
+	return a.tcp.insert(k, h, v)
 }
 
-// lookupUDP finds a pair in either generation, moving it to the current one.
-func (a *StreamAssigner) lookupUDP(k streamKey) (int32, bool) {
-	if id, ok := a.udp[k]; ok {
-		return id, true
+// lookupUDP finds a pair in either generation, moving it to the current
+// one; nil when neither holds it.
+func (a *StreamAssigner) lookupUDP(k *streamKey, h uint64) *int32 {
+	if id := a.udp.find(k, h); id != nil {
+		return id
 	}
-	id, ok := a.udpOld[k]
-	if ok {
-		delete(a.udpOld, k)
-		a.addUDP(k, id)
+	id := a.udpOld.find(k, h)
+	if id == nil {
+		return nil
 	}
-	return id, ok
+	v := *id
+	a.udpOld.remove(k, h)
+	return a.addUDP(k, h, v)
 }
 
 // addUDP puts a pair in the current generation, turning generations over
-// when it is full.
-func (a *StreamAssigner) addUDP(k streamKey, id int32) {
-	if len(a.udp) >= a.max/2 {
-		a.stats.Forgotten += len(a.udpOld)
-		a.udpOld, a.udp = a.udp, make(map[streamKey]int32, len(a.udp))
-		a.haveUDP = false
+// when it is full, and returns its slot's value.
+func (a *StreamAssigner) addUDP(k *streamKey, h uint64, id int32) *int32 {
+	if a.udp.n >= a.max/2 {
+		a.stats.Forgotten += a.udpOld.n
+		a.udpOld, a.udp = a.udp, a.udpOld
+		a.udp.reset()
 	}
-	a.udp[k] = id
+	a.lastUDP = nil
+	return a.udp.insert(k, h, id)
 }
 
 // keyOf returns the pair of a header from src:sp to dst:dp, and the
@@ -167,6 +205,137 @@ func keyOf(src, dst netip.Addr, sp, dp uint16) (streamKey, int) {
 	return streamKey{a: d, b: s, pa: dp, pb: sp, v6: v6}, 1
 }
 
+// pairTable maps pairs to values. Its entries (hash, pair, value) are
+// appended to a dense slice as pairs arrive; an index of 8-byte slots,
+// open addressing with linear probing kept at most half full, holds 32
+// bits of each entry's hash and its position. The index is small enough to
+// stay in cache, and a lookup reads mostly one entry, next to those of
+// pairs that arrived at about the same time.
+type pairTable[V any] struct {
+	index []uint64 // 0: empty; else tag<<32 | position in ents
+	ents  []pairEnt[V]
+	n     int // pairs held (ents has holes where pairs were removed)
+}
+
+type pairEnt[V any] struct {
+	h uint64 // 0: removed
+	k streamKey
+	v V
+}
+
+// tag is the part of a hash kept in the index, never 0.
+func tag(h uint64) uint64 { return (h>>32 | 1) << 32 }
+
+// find returns the value of k, nil when absent.
+func (t *pairTable[V]) find(k *streamKey, h uint64) *V {
+	if t.n == 0 {
+		return nil
+	}
+	mask := uint64(len(t.index) - 1)
+	tg := tag(h)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.index[i]
+		if s == 0 {
+			return nil
+		}
+		if s&^0xFFFFFFFF == tg {
+			if e := &t.ents[uint32(s)]; e.k == *k {
+				return &e.v
+			}
+		}
+	}
+}
+
+// insert adds k, which must be absent, and returns its value's place
+// (valid until the next insert).
+func (t *pairTable[V]) insert(k *streamKey, h uint64, v V) *V {
+	if 2*(t.n+1) > len(t.index) {
+		t.grow()
+	}
+	t.ents = append(t.ents, pairEnt[V]{h: h, k: *k, v: v})
+	t.n++
+	t.place(h, len(t.ents)-1)
+	return &t.ents[len(t.ents)-1].v
+}
+
+// place puts the index slot of the entry at pos, whose hash is h.
+func (t *pairTable[V]) place(h uint64, pos int) {
+	mask := uint64(len(t.index) - 1)
+	i := h & mask
+	for t.index[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.index[i] = tag(h) | uint64(pos)
+}
+
+// grow doubles the index, dropping the holes of ents.
+func (t *pairTable[V]) grow() {
+	n := 2 * len(t.index)
+	if n < 16 {
+		n = 16
+	}
+	t.index = make([]uint64, n)
+	kept := t.ents[:0]
+	for _, e := range t.ents {
+		if e.h != 0 {
+			kept = append(kept, e)
+		}
+	}
+	clear(t.ents[len(kept):])
+	t.ents = kept
+	for pos := range t.ents {
+		t.place(t.ents[pos].h, pos)
+	}
+}
+
+// remove deletes k if present.
+func (t *pairTable[V]) remove(k *streamKey, h uint64) {
+	if t.n == 0 {
+		return
+	}
+	mask := uint64(len(t.index) - 1)
+	tg := tag(h)
+	i := h & mask
+	for ; ; i = (i + 1) & mask {
+		s := t.index[i]
+		if s == 0 {
+			return
+		}
+		if s&^0xFFFFFFFF == tg {
+			if e := &t.ents[uint32(s)]; e.k == *k {
+				*e = pairEnt[V]{}
+				break
+			}
+		}
+	}
+	// Backward-shift deletion keeps every probe sequence unbroken.
+	j := i
+	for {
+		j = (j + 1) & mask
+		s := t.index[j]
+		if s == 0 {
+			break
+		}
+		ideal := t.ents[uint32(s)].h & mask
+		// Move slot j into the hole at i unless its ideal position lies
+		// cyclically in (i, j].
+		if (j > i && (ideal <= i || ideal > j)) || (j < i && ideal <= i && ideal > j) {
+			t.index[i] = s
+			i = j
+		}
+	}
+	t.index[i] = 0
+	t.n--
+}
+
+// reset empties the table, keeping its memory.
+func (t *pairTable[V]) reset() {
+	clear(t.index)
+	clear(t.ents)
+	t.ents = t.ents[:0]
+	t.n = 0
+}
+
 // Assign sets f.TCPStream or f.UDPStream.
 func (a *StreamAssigner) Assign(f *Frame) {
 	if f.Tunnels > 0 {
@@ -177,18 +346,75 @@ func (a *StreamAssigner) Assign(f *Frame) {
 		a.assignTCP(f)
 	case TransportUDP:
 		a.assignUDP(f)
+	case TransportICMPv4, TransportICMPv6:
+		a.quotedUDP(f)
 	}
+}
+
+// quotedUDP numbers the UDP header an ICMP error quotes, as Wireshark's UDP
+// dissector does when it runs inside the error: the quoted datagram's pair
+// gets its stream (a new one when the pair was not seen yet), which
+// f.UDPStream holds. Wireshark dissects the header only when its 8 bytes
+// are there and the quoted IPv4 packet is not a later fragment; it does
+// not number quoted TCP headers.
+func (a *StreamAssigner) quotedUDP(f *Frame) {
+	path := f.Path()
+	if len(path) == 0 {
+		return
+	}
+	l := path[len(path)-1]
+	b := f.LayerBytes(l)
+	if len(b) <= 8 {
+		return
+	}
+	switch l.Kind {
+	case LayerICMPv4:
+		if t := b[0]; t != 3 && t != 4 && t != 5 && t != 11 && t != 12 {
+			return
+		}
+	case LayerICMPv6:
+		if t := b[0]; t < 1 || t > 4 {
+			return
+		}
+	default:
+		return
+	}
+	q := b[8:]
+	var src, dst netip.Addr
+	var u []byte
+	switch q[0] >> 4 {
+	case 4:
+		if len(q) < 20 {
+			return
+		}
+		ihl := int(q[0]&0xf) * 4
+		if ihl < 20 || ihl > len(q) || q[9] != 17 || binary.BigEndian.Uint16(q[6:8])&0x1fff != 0 {
+			return
+		}
+		src, dst, u = netip.AddrFrom4([4]byte(q[12:16])), netip.AddrFrom4([4]byte(q[16:20])), q[ihl:]
+	case 6:
+		if len(q) < 40 || q[6] != 17 {
+			return
+		}
+		src, dst, u = netip.AddrFrom16([16]byte(q[8:24])), netip.AddrFrom16([16]byte(q[24:40])), q[40:]
+	default:
+		return
+	}
+	if len(u) < 8 {
+		return
+	}
+	f.UDPStream = a.udpStream(src, dst, binary.BigEndian.Uint16(u[0:2]), binary.BigEndian.Uint16(u[2:4]))
 }
 
 func (a *StreamAssigner) assignTCP(f *Frame) {
 	k, dir := keyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
 	st := a.lastTCP
 	if st == nil || k != a.lastTCPKey {
-		st = a.lookupTCP(k)
+		h := a.hash(&k)
+		st = a.lookupTCP(&k, h)
 		if st == nil {
-			st = &tcpStream{stream: a.nextTCP}
+			st = a.addTCP(&k, h, tcpStream{stream: a.nextTCP})
 			a.nextTCP++
-			a.addTCP(k, st)
 		}
 		a.lastTCPKey, a.lastTCP = k, st
 	}
@@ -220,17 +446,17 @@ func (a *StreamAssigner) assignUDP(f *Frame) {
 // udpStream returns the stream of a UDP header, numbering a new pair.
 func (a *StreamAssigner) udpStream(src, dst netip.Addr, sp, dp uint16) int {
 	k, _ := keyOf(src, dst, sp, dp)
-	if a.haveUDP && k == a.lastUDPKey {
-		return int(a.lastUDP)
+	if a.lastUDP != nil && k == a.lastUDPKey {
+		return int(*a.lastUDP)
 	}
-	id, ok := a.lookupUDP(k)
-	if !ok {
-		id = a.nextUDP
+	h := a.hash(&k)
+	id := a.lookupUDP(&k, h)
+	if id == nil {
+		id = a.addUDP(&k, h, a.nextUDP)
 		a.nextUDP++
-		a.addUDP(k, id)
 	}
-	a.lastUDPKey, a.lastUDP, a.haveUDP = k, id, true
-	return int(id)
+	a.lastUDPKey, a.lastUDP = k, id
+	return int(*id)
 }
 
 // tunnelUDP numbers the UDP headers that carried a tunnel (VXLAN, Geneve),

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/fraggen"
 )
 
 // The captures and tshark's tcp.stream and udp.stream for them
@@ -101,7 +103,7 @@ func TestStreamsTshark(t *testing.T) {
 			a := frame.NewStreamAssigner(0)
 			var rec capture.Record
 			var f frame.Frame
-			tcp, udp, bad := 0, 0, 0
+			tcp, udp, icmp, bad := 0, 0, 0, 0
 			for n := 1; ; n++ {
 				if err := rd.Next(&rec); err != nil {
 					if !errors.Is(err, io.EOF) {
@@ -134,6 +136,18 @@ func TestStreamsTshark(t *testing.T) {
 							t.Errorf("frame %d: udp.stream %d, tshark %q", n, f.UDPStream, w[1])
 						}
 					}
+				case frame.TransportICMPv4, frame.TransportICMPv6:
+					// The UDP header an ICMP error quotes has a udp.stream.
+					if f.Tunnels > 0 {
+						break
+					}
+					icmp++
+					if f.TCPStream != -1 || f.UDPStream != wu {
+						bad++
+						if bad <= 10 {
+							t.Errorf("frame %d (ICMP): streams %d %d, tshark %q %q", n, f.TCPStream, f.UDPStream, w[0], w[1])
+						}
+					}
 				default:
 					if f.Tunnels == 0 && (f.TCPStream != -1 || f.UDPStream != -1) {
 						t.Errorf("frame %d: no transport, streams %d %d", n, f.TCPStream, f.UDPStream)
@@ -143,7 +157,76 @@ func TestStreamsTshark(t *testing.T) {
 			if bad > 0 {
 				t.Errorf("%d frames differ", bad)
 			}
-			t.Logf("%d TCP and %d UDP frames compared", tcp, udp)
+			t.Logf("%d TCP, %d UDP and %d ICMP frames compared", tcp, udp, icmp)
 		})
+	}
+}
+
+// TestStreamsQuotedUDP checks the numbering of headers quoted in ICMP
+// errors against tshark 4.0.17 on the same frames (written by
+// PCAPLENS_QUOTED_PCAP=file go test -run TestStreamsQuotedUDP): the quoted
+// UDP header of a pair not seen yet takes the next udp.stream, which moves
+// the numbers of later pairs; a quoted TCP header, a UDP header quoted
+// shorter than 8 bytes, one in a later fragment and an echo reply's data
+// are not numbered.
+func TestStreamsQuotedUDP(t *testing.T) {
+	a, b, c := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.2"), netip.MustParseAddr("10.0.0.3")
+	a6, b6 := netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("2001:db8::2")
+	ip := func(src, dst netip.Addr, proto uint8, payload []byte) []byte {
+		d := fraggen.Datagram{Src: src, Dst: dst, Proto: proto, TTL: 64, Payload: payload}
+		return d.Whole()
+	}
+	udp := func(sp uint16) []byte { return ip(a, b, 17, fraggen.UDP(a, b, sp, 53, []byte("x"))) }
+	tcp := func(sp uint16) []byte { return ip(a, b, 6, fraggen.TCP(a, b, sp, 80, 1, 0, fraggen.SYN, nil)) }
+	icmpErr := func(typ byte, quoted []byte) []byte {
+		return ip(c, a, 1, append([]byte{typ, 3, 0, 0, 0, 0, 0, 0}, quoted...))
+	}
+	laterFrag := func(sp uint16) []byte {
+		q := udp(sp)
+		q[6], q[7] = 0, 5 // fragment offset 40
+		return q
+	}
+	firstFrag := func(sp uint16) []byte {
+		q := udp(sp)
+		q[6] |= 0x20 // more fragments
+		return q
+	}
+	v6 := ip(b6, a6, 58, append([]byte{1, 4, 0, 0, 0, 0, 0, 0}, ip(a6, b6, 17, fraggen.UDP(a6, b6, 2006, 53, []byte("x")))...))
+	frames := []struct {
+		ip       []byte
+		tcp, udp int
+	}{
+		{tcp(1000), 0, -1},
+		{icmpErr(3, tcp(2000)[:28]), -1, -1}, // quoted TCP: no tcp.stream, no number taken
+		{tcp(3000), 1, -1},
+		{udp(1000), -1, 0},
+		{icmpErr(3, udp(2000)[:28]), -1, 1}, // a pair first seen quoted
+		{udp(3000), -1, 2},
+		{icmpErr(11, udp(1000)[:28]), -1, 0}, // a pair seen before
+		{icmpErr(3, udp(2001)[:24]), -1, -1}, // 4 bytes of UDP header
+		{icmpErr(3, udp(2002)[:26]), -1, -1}, // 6 bytes
+		{icmpErr(12, udp(2003)[:28]), -1, 3},
+		{icmpErr(3, laterFrag(2004)[:28]), -1, -1},
+		{icmpErr(3, firstFrag(2005)[:28]), -1, 4},
+		{v6, -1, 5},
+		{icmpErr(0, udp(2007)[:28]), -1, -1}, // echo reply, not an error
+		{udp(3001), -1, 6},
+	}
+	p := fraggen.NewPcap(1e18)
+	d, s := frame.NewDecoder(), frame.NewStreamAssigner(0)
+	var f frame.Frame
+	for i, fr := range frames {
+		data := fraggen.Ethernet(fr.ip)
+		p.Frame(i, data)
+		d.Decode(&capture.Record{Data: data, OrigLen: len(data), LinkType: frame.LinkEthernet}, i+1, &f)
+		s.Assign(&f)
+		if f.TCPStream != fr.tcp || f.UDPStream != fr.udp {
+			t.Errorf("frame %d: tcp.stream %d udp.stream %d, tshark %d %d", i+1, f.TCPStream, f.UDPStream, fr.tcp, fr.udp)
+		}
+	}
+	if out := os.Getenv("PCAPLENS_QUOTED_PCAP"); out != "" {
+		if err := os.WriteFile(out, p.Buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

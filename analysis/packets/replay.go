@@ -66,6 +66,9 @@ type State struct {
 	flagged []flagged
 	echo    []link
 	reasm   []link
+	// quoted holds, for ICMP errors quoting a UDP header, that header's
+	// udp.stream (the stream assigner numbers it, as tshark does).
+	quoted []link
 }
 
 // MaxStateBytes bounds the memory of a State.
@@ -257,6 +260,11 @@ func (st *State) observe(s *Scanner) {
 			st.pairs[k] = l
 			st.lastKey, st.lastSt, st.hasLast = k, l, true
 		}
+	} else if f.TCPStream == -1 && f.UDPStream >= 0 && (f.Transport == frame.TransportICMPv4 || f.Transport == frame.TransportICMPv6) {
+		if !st.grow(8) {
+			return
+		}
+		st.quoted = append(st.quoted, link{uint32(n), uint32(f.UDPStream)})
 	} else if f.TCPStream != -1 || f.UDPStream != -1 {
 		st.full = true // not expected: a frame numbered without a pair
 		return
@@ -376,6 +384,8 @@ func (r *Replayer) load(n int) error {
 	if keyed(f) {
 		k = keyOfFrame(f)
 		f.TCPStream, f.UDPStream = streamsAt(st.pairs[k], n)
+	} else if l, ok := find(st.quoted, n, func(l *link) uint32 { return l.frame }); ok {
+		f.UDPStream = int(l.to)
 	}
 	s.tcpSet = f.Transport == frame.TransportTCP && f.TCPStream >= 0
 	s.tcpFlags, s.dupFrame, s.dupNum = 0, 0, 0

@@ -31,12 +31,6 @@ var fieldDifferences = map[string]map[string]string{
 	"tcp_synthetic.pcap": {
 		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
 	},
-	"pcaplens-icmp-edges.pcap": {
-		"udp.stream": "tshark numbers the UDP header quoted in an ICMP error (udp.stream of the conversation it quotes); the stream assigner numbers only the frame's own headers",
-	},
-	"icmp-cksum-oobr-3.pcapng": {
-		"udp.stream": "tshark numbers the UDP header quoted in an ICMP error; the stream assigner numbers only the frame's own headers",
-	},
 	"pcaplens-tunnels.pcap": {
 		"udp.stream": "frames 9-10: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
 	},
@@ -45,9 +39,6 @@ var fieldDifferences = map[string]map[string]string{
 	},
 	"sip-call-rtp-loss.pcap": {
 		"udp.stream": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
-	"icmp_inft_name_length_zero.pcap": {
-		"udp.stream": "tshark numbers the UDP header quoted in an ICMP error; the stream assigner numbers only the frame's own headers",
 	},
 }
 

@@ -39,9 +39,6 @@ var knownDifferences = map[string]map[string]string{
 	"tcp_synthetic.pcap": {
 		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
 	},
-	"pcaplens-icmp-edges.pcap": {
-		"udp.stream == 1": "frame 24: tshark numbers the UDP header quoted in an ICMP error (udp.stream of the conversation it quotes); the stream assigner numbers only the frame's own headers",
-	},
 	"pcaplens-tunnels.pcap": {
 		"udp.stream == 1": "frame 9: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
 	},

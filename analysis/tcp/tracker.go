@@ -115,7 +115,9 @@ type Conn struct {
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
 // analysis flags. It is not safe for concurrent use.
 type Tracker struct {
-	conns     *table
+	conns     *table  // by 4-tuple: consulted when a stream starts
+	streams   streams // by stream number: every packet's lookup
+	last      *Conn   // the connection of the previous packet
 	all       []*Conn // every connection, by stream number
 	maxConns  int
 	evictions int
@@ -206,20 +208,13 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	if th.ACK {
 		fl |= thACK
 	}
-	k := makeKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
-	h := t.conns.hash(&k)
-	c := t.conns.get(&k, h)
-	if c == nil {
-		c = t.newConn(k, h, f)
-	}
+	c, reused := t.connOf(f)
 	dir := c.dir(f)
 	var flags Flag
 	// Port reuse (Wireshark: a SYN whose sequence number differs from the
 	// direction's base sequence number starts a new conversation, which the
 	// stream assigner numbered).
-	if c.Stream != f.TCPStream {
-		c = t.newConn(k, h, f)
-		dir = 0
+	if reused {
 		if fl&(thSYN|thACK) == thSYN {
 			flags |= FlagReusedPorts
 		}
@@ -267,6 +262,25 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	}
 }
 
+// connOf returns the connection of f's stream, opening one for a stream
+// not tracked yet, and whether that new stream takes over the address and
+// port pair of a connection still tracked (port reuse, or a pair the stream
+// assigner forgot). Streams are looked up by number; the 4-tuple is hashed
+// only when a stream starts.
+func (t *Tracker) connOf(f *frame.Frame) (c *Conn, reused bool) {
+	if c = t.last; c != nil && c.Stream == f.TCPStream {
+		return c, false
+	}
+	if c = t.streams.get(f.TCPStream); c == nil {
+		k := makeKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
+		h := t.conns.hash(&k)
+		reused = t.conns.get(&k, h) != nil
+		c = t.newConn(k, h, f)
+	}
+	t.last = c
+	return c, reused
+}
+
 func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 	if len(t.all) >= t.maxConns {
 		t.evict()
@@ -281,6 +295,7 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 		c.flow[i].firstAck = true
 	}
 	t.conns.put(c, h)
+	t.streams.put(c)
 	t.all = append(t.all, c)
 	return c
 }
@@ -296,6 +311,7 @@ func (t *Tracker) evict() {
 	limit := idle[n-1]
 	kept := t.all[:0]
 	closed := 0
+	t.last = nil
 	for _, c := range t.all {
 		if c.lastNs <= limit && closed < n {
 			closed++
@@ -304,6 +320,7 @@ func (t *Tracker) evict() {
 				t.OnEvict(c)
 			}
 			t.conns.del(c, t.conns.hash(&c.k))
+			t.streams.del(c)
 			continue
 		}
 		kept = append(kept, c)
