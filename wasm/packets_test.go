@@ -331,10 +331,9 @@ func TestSessionReplay(t *testing.T) {
 				t.Errorf("%s: frame(%d):\n got %s\nwant %s", name, f.Number, g, w)
 			}
 		}
-		// Details are built by the sequential pass (packets.Replayer.DetailAt
-		// refuses); rows of these small captures are all in the first pass's
-		// cache, so replay may not have been needed here.
-		_ = before
+		if replayedFrames.Load() == before {
+			t.Errorf("%s: no row was built by replay", name)
+		}
 		if r := await(t, mustCall(t, s, "frame", len(all)+1)); r.ok {
 			t.Errorf("%s: frame past the end resolved", name)
 		}

@@ -51,12 +51,32 @@ type Detail struct {
 // parsers, and are empty (Len 0) for values the analysis computes (stream
 // numbers, relative sequence numbers, tcp.analysis.*, dns.time).
 func (s *Scanner) Detail() *Detail {
+	return s.detail(textsOf(s.ext))
+}
+
+// textsOf reads a field's values from m, as tshark -T fields' text.
+func textsOf(m interface {
+	Values(filter.FieldID, []filter.Value) []filter.Value
+}) func(filter.FieldID, []string) []string {
+	var vals []filter.Value
+	return func(id filter.FieldID, dst []string) []string {
+		vals = m.Values(id, vals[:0])
+		for _, v := range vals {
+			dst = append(dst, v.Text(id))
+		}
+		return dst
+	}
+}
+
+// detail builds the detail of the current frame with the field values
+// texts gives (the pass's Matcher, or a Replayer's).
+func (s *Scanner) detail(texts func(filter.FieldID, []string) []string) *Detail {
 	f := &s.fr
 	d := &Detail{Row: s.Row(), Bytes: append([]byte(nil), f.Data...)}
 	if f.Reassembled {
 		d.Datagram = append([]byte(nil), f.Datagram...)
 	}
-	x := detailer{s: s}
+	x := detailer{s: s, texts: texts}
 	fr := Layer{Name: "frame", Len: len(f.Data)}
 	for _, id := range []filter.FieldID{filter.FrameNumber, filter.FrameTimeRelative, filter.FrameTimeDelta, filter.FrameLen, filter.FrameCapLen} {
 		x.add(&fr, id, 0, 0, 0)
@@ -157,29 +177,31 @@ func (s *Scanner) Detail() *Detail {
 	return d
 }
 
-// detailer builds the fields of a detail from the Scanner's Source.
+// detailer builds the fields of a detail from the texts of the frame's
+// field values.
 type detailer struct {
-	s    *Scanner
-	vals []filter.Value
+	s     *Scanner
+	texts func(filter.FieldID, []string) []string
+	vals  []string
 }
 
 // add appends occurrence k of field id, if the frame has it, with the
 // byte range [off, off+n).
 func (x *detailer) add(ly *Layer, id filter.FieldID, k, off, n int) {
-	x.vals = x.s.ext.Values(id, x.vals[:0])
+	x.vals = x.texts(id, x.vals[:0])
 	if k >= len(x.vals) {
 		return
 	}
 	if n == 0 {
 		off = 0
 	}
-	ly.Fields = append(ly.Fields, Field{Name: id.String(), Value: x.vals[k].Text(id), Off: off, Len: n})
+	ly.Fields = append(ly.Fields, Field{Name: id.String(), Value: x.vals[k], Off: off, Len: n})
 }
 
 // addAll appends every occurrence of field id; at(i) gives occurrence i's
 // byte range (n 0 when unknown).
-func (x *detailer) addAll(ly *Layer, id filter.FieldID, at func(i int, v filter.Value) (off, n int)) {
-	x.vals = x.s.ext.Values(id, x.vals[:0])
+func (x *detailer) addAll(ly *Layer, id filter.FieldID, at func(i int, v string) (off, n int)) {
+	x.vals = x.texts(id, x.vals[:0])
 	for i, v := range x.vals {
 		off, n := 0, 0
 		if at != nil {
@@ -188,7 +210,7 @@ func (x *detailer) addAll(ly *Layer, id filter.FieldID, at func(i int, v filter.
 		if n <= 0 {
 			off, n = 0, 0
 		}
-		ly.Fields = append(ly.Fields, Field{Name: id.String(), Value: v.Text(id), Off: off, Len: n})
+		ly.Fields = append(ly.Fields, Field{Name: id.String(), Value: v, Off: off, Len: n})
 	}
 }
 
@@ -198,7 +220,7 @@ func (x *detailer) app() (Layer, bool) {
 	f := &x.s.fr
 	var id filter.FieldID
 	for _, c := range []filter.FieldID{filter.DNS, filter.MDNS, filter.DHCP, filter.DHCPv6, filter.SIP, filter.RTP} {
-		if x.vals = x.s.ext.Values(c, x.vals[:0]); len(x.vals) > 0 {
+		if x.vals = x.texts(c, x.vals[:0]); len(x.vals) > 0 {
 			id = c
 			break
 		}
@@ -222,11 +244,11 @@ func (x *detailer) app() (Layer, bool) {
 		p = nil
 	}
 	ly.Off, ly.Len = base, len(p)
-	at := func(off, n int) func(int, filter.Value) (int, int) {
+	at := func(off, n int) func(int, string) (int, int) {
 		if !in || f.Transport == frame.TransportTCP && id != filter.SIP {
 			return nil // DNS over TCP is framed across segments
 		}
-		return func(int, filter.Value) (int, int) { return base + off, n }
+		return func(int, string) (int, int) { return base + off, n }
 	}
 	switch id {
 	case filter.DNS, filter.MDNS:
@@ -244,13 +266,13 @@ func (x *detailer) app() (Layer, bool) {
 				rd = append(rd, i)
 			}
 		}
-		x.addAll(&ly, filter.DNSQryName, func(i int, _ filter.Value) (int, int) {
+		x.addAll(&ly, filter.DNSQryName, func(i int, _ string) (int, int) {
 			if i == 0 && q0n > 0 {
 				return q0, q0n
 			}
 			return 0, 0
 		})
-		x.addAll(&ly, filter.DNSQryType, func(i int, _ filter.Value) (int, int) {
+		x.addAll(&ly, filter.DNSQryType, func(i int, _ string) (int, int) {
 			if i == 0 && q0n > 0 {
 				return q0 + q0n, 2
 			}
@@ -270,7 +292,7 @@ func (x *detailer) app() (Layer, bool) {
 			if c.typ == 28 {
 				size = 16
 			}
-			x.addAll(&ly, c.id, func(i int, _ filter.Value) (int, int) {
+			x.addAll(&ly, c.id, func(i int, _ string) (int, int) {
 				if i < len(offs) {
 					return base + offs[i], size
 				}
@@ -293,29 +315,28 @@ func (x *detailer) app() (Layer, bool) {
 				})
 			}
 		}
-		x.addAll(&ly, filter.DHCPOptionDHCP, func(int, filter.Value) (int, int) { return rangeOf(f, opt53) })
-		x.addAll(&ly, filter.DHCPHWMacAddr, func(i int, _ filter.Value) (int, int) {
+		x.addAll(&ly, filter.DHCPOptionDHCP, func(int, string) (int, int) { return rangeOf(f, opt53) })
+		x.addAll(&ly, filter.DHCPHWMacAddr, func(i int, _ string) (int, int) {
 			if i == 0 && in {
 				return base + 28, 6 // chaddr
 			}
 			return rangeOf(f, opt61)
 		})
 	case filter.SIP:
-		x.addAll(&ly, filter.SIPMethod, func(_ int, v filter.Value) (int, int) { return x.find(p, base, in, v, filter.SIPMethod) })
-		x.addAll(&ly, filter.SIPStatusCode, func(_ int, v filter.Value) (int, int) { return x.find(p, base, in, v, filter.SIPStatusCode) })
-		x.addAll(&ly, filter.SIPCallID, func(_ int, v filter.Value) (int, int) { return x.find(p, base, in, v, filter.SIPCallID) })
+		x.addAll(&ly, filter.SIPMethod, func(_ int, v string) (int, int) { return x.find(p, base, in, v) })
+		x.addAll(&ly, filter.SIPStatusCode, func(_ int, v string) (int, int) { return x.find(p, base, in, v) })
+		x.addAll(&ly, filter.SIPCallID, func(_ int, v string) (int, int) { return x.find(p, base, in, v) })
 	}
 	return ly, true
 }
 
 // find locates a SIP value's text in the payload (the first place it
 // occurs), for its byte range.
-func (x *detailer) find(p []byte, base int, in bool, v filter.Value, id filter.FieldID) (int, int) {
+func (x *detailer) find(p []byte, base int, in bool, t string) (int, int) {
 	if !in {
 		return 0, 0
 	}
-	t := v.AppendText(nil, id)
-	if i := bytes.Index(p, t); i >= 0 {
+	if i := bytes.Index(p, []byte(t)); i >= 0 {
 		return base + i, len(t)
 	}
 	return 0, 0

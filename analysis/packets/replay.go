@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"pcaplens/analysis/capture"
+	"pcaplens/analysis/filter"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/query"
 	"pcaplens/analysis/tcp"
 )
 
@@ -69,6 +71,15 @@ type State struct {
 	// quoted holds, for ICMP errors quoting a UDP header, that header's
 	// udp.stream (the stream assigner numbers it, as tshark does).
 	quoted []link
+
+	// The detail's values (see override): the texts kept, the frames whose
+	// application layer is kept, and the pass's scratch.
+	ovr    []override
+	apps   []uint32
+	prevNs int64
+	prevOK bool
+	va, vb []filter.Value
+	ta, tb []byte
 }
 
 // MaxStateBytes bounds the memory of a State.
@@ -228,6 +239,7 @@ func (st *State) grow(n int) bool {
 	if st.bytes > MaxStateBytes {
 		st.full = true
 		st.pairs, st.tcp, st.flagged, st.echo, st.reasm, st.lastSt = nil, nil, nil, nil, nil, nil
+		st.quoted, st.ovr, st.apps = nil, nil, nil
 		st.hasLast = false
 	}
 	return !st.full
@@ -288,6 +300,7 @@ func (st *State) observe(s *Scanner) {
 		}
 		st.echo = append(st.echo, link{uint32(n), uint32(s.reqIn)})
 	}
+	st.observeDetail(s)
 }
 
 func (st *State) observeTCP(s *Scanner, f *frame.Frame, k *pairKey) {
@@ -327,6 +340,9 @@ type Replayer struct {
 	rec capture.Record
 	s   *Scanner
 	tmp frame.Frame
+	// pdec decodes the frame before the one a detail is built for (its
+	// time).
+	pdec *frame.Decoder
 }
 
 // NewReplayer returns a Replayer reading the capture of size bytes through
@@ -336,7 +352,7 @@ func NewReplayer(st *State, idx *capture.Index, src io.ReaderAt, size int64) (*R
 		return nil, errors.New("packets: the replay state is incomplete")
 	}
 	s := &Scanner{dec: frame.NewDecoder(), first: st.first, hasFirst: st.hasFirst, ifcs: st.ifcs}
-	return &Replayer{st: st, cur: idx.Open(src, size), s: s}, nil
+	return &Replayer{st: st, cur: idx.Open(src, size), s: s, pdec: frame.NewDecoder()}, nil
 }
 
 // Frames returns the number of frames of the capture.
@@ -348,18 +364,6 @@ func (r *Replayer) RowAt(n int) (Row, error) {
 		return Row{}, err
 	}
 	return r.s.Row(), nil
-}
-
-// DetailAt would return the detail of frame n. A detail's field values come
-// from a query.Matcher (the one extraction of field values), whose
-// cross-frame state (TCP analysis, DNS response times) the replay state
-// does not rebuild yet, so it returns ErrNotReplayable: callers build
-// details with a sequential pass (the bridge falls back to it).
-func (r *Replayer) DetailAt(n int) (*Detail, error) {
-	if err := r.load(n); err != nil {
-		return nil, err
-	}
-	return nil, ErrNotReplayable
 }
 
 // load reads frame n and sets the scanner's state as the pass had it.
@@ -441,4 +445,217 @@ func (r *Replayer) reassemble(first, n int) error {
 		return ErrNotReplayable
 	}
 	return nil
+}
+
+// The detail's field values that need the frames before (query.Matcher's
+// cross-frame state) are kept too, sparsely. The stateful ones a frame's
+// row state gives (frame.time_relative from the first frame's time,
+// frame.time_delta from the previous frame's, read back; tcp.seq, tcp.ack,
+// tcp.window_size from the TCP epochs; the SEQ/ACK analysis tree from the
+// segment) are derived (derive) and checked against the pass's Matcher:
+// where they differ the pass's texts are kept for that frame. The
+// application layer of a TCP segment (DNS and SIP over TCP are framed
+// across segments), an RTP datagram (announced by SDP before) and a DNS
+// response time are kept as the pass had them; the rest of a detail comes
+// from a fresh Matcher given the frame alone.
+
+// override is the pass's texts of field id on a frame.
+type override struct {
+	frame uint32
+	id    filter.FieldID
+	texts []string
+}
+
+// derivedIDs are the stateful fields of a detail derived from the row
+// state.
+var derivedIDs = func() []filter.FieldID {
+	l := []filter.FieldID{filter.FrameTimeRelative, filter.FrameTimeDelta, filter.TCPSeq, filter.TCPAck, filter.TCPWindowSize}
+	for id := filter.TCPAnalysis; id <= filter.TCPAnalysisTFOIgnored; id++ {
+		l = append(l, id)
+	}
+	return l
+}()
+
+// appIDs are the application fields of a detail.
+var appIDs = []filter.FieldID{
+	filter.DNS, filter.MDNS, filter.DHCP, filter.DHCPv6, filter.SIP, filter.RTP,
+	filter.DNSID, filter.DNSFlagsResponse, filter.DNSFlagsRcode, filter.DNSQryName, filter.DNSQryType,
+	filter.DNSA, filter.DNSAAAA, filter.DNSTime, filter.DHCPOptionDHCP, filter.DHCPHWMacAddr,
+	filter.SIPMethod, filter.SIPStatusCode, filter.SIPCallID,
+}
+
+// derive appends what the row state gives as stateful field id of the
+// current frame; prev is the previous frame's time (ok false when it has
+// none or there is none).
+func derive(s *Scanner, id filter.FieldID, prev int64, ok bool, buf []filter.Value) []filter.Value {
+	f := &s.fr
+	switch id {
+	case filter.FrameTimeRelative:
+		if f.NoTime {
+			return append(buf, filter.Time(0))
+		}
+		return append(buf, filter.Time(f.TimeNs-s.first))
+	case filter.FrameTimeDelta:
+		if f.NoTime || !ok {
+			return append(buf, filter.Time(0))
+		}
+		return append(buf, filter.Time(f.TimeNs-prev))
+	}
+	if !s.tcpSet {
+		return buf
+	}
+	switch id {
+	case filter.TCPSeq:
+		return append(buf, filter.Uint(uint64(f.TCP.Seq-s.seqBase)))
+	case filter.TCPAck:
+		if f.TCP.ACK {
+			return append(buf, filter.Uint(uint64(f.TCP.Ack-s.ackBase)))
+		}
+		return append(buf, filter.Uint(uint64(f.TCP.Ack)))
+	case filter.TCPWindowSize:
+		return append(buf, filter.Uint(uint64(s.win)))
+	case filter.TCPAnalysis:
+		if s.tcpFlags != 0 || len(f.Payload) > 0 || f.TCP.ACK {
+			return append(buf, filter.Present())
+		}
+	}
+	return buf
+}
+
+// hasApp says whether the pass's Matcher found an application layer.
+func hasApp(s *Scanner, buf []filter.Value) bool {
+	for _, id := range appIDs[:6] {
+		if len(s.ext.Values(id, buf[:0])) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// observeDetail keeps the current frame's detail values a replay would not
+// derive (see override).
+func (st *State) observeDetail(s *Scanner) {
+	f := &s.fr
+	n := f.Number
+	prev, ok := st.prevNs, st.prevOK
+	st.prevNs, st.prevOK = f.TimeNs, !f.NoTime
+	for _, id := range derivedIDs {
+		if id > filter.FrameTimeDelta && f.Transport != frame.TransportTCP && !s.tcpSet {
+			break
+		}
+		st.va = s.ext.Values(id, st.va[:0])
+		st.vb = derive(s, id, prev, ok, st.vb[:0])
+		if !st.sameTexts(id) && !st.keep(n, id, s.ext) {
+			return
+		}
+	}
+	app := s.tcpSet && hasApp(s, st.va)
+	if !app && f.Transport == frame.TransportUDP {
+		app = len(s.ext.Values(filter.RTP, st.va[:0])) > 0 || len(s.ext.Values(filter.DNSTime, st.va[:0])) > 0
+	}
+	if !app {
+		return
+	}
+	if !st.grow(4) {
+		return
+	}
+	st.apps = append(st.apps, uint32(n))
+	for _, id := range appIDs {
+		if len(s.ext.Values(id, st.va[:0])) > 0 && !st.keep(n, id, s.ext) {
+			return
+		}
+	}
+}
+
+// sameTexts compares the texts of st.va and st.vb as field id.
+func (st *State) sameTexts(id filter.FieldID) bool {
+	if len(st.va) != len(st.vb) {
+		return false
+	}
+	for i := range st.va {
+		st.ta = st.va[i].AppendText(st.ta[:0], id)
+		st.tb = st.vb[i].AppendText(st.tb[:0], id)
+		if string(st.ta) != string(st.tb) {
+			return false
+		}
+	}
+	return true
+}
+
+// keep records the pass's texts of field id on frame n.
+func (st *State) keep(n int, id filter.FieldID, m *query.Matcher) bool {
+	st.va = m.Values(id, st.va[:0])
+	o := override{frame: uint32(n), id: id, texts: make([]string, len(st.va))}
+	size := 48
+	for i, v := range st.va {
+		o.texts[i] = v.Text(id)
+		size += 16 + len(o.texts[i])
+	}
+	if !st.grow(size) {
+		return false
+	}
+	st.ovr = append(st.ovr, o)
+	return true
+}
+
+// DetailAt returns the detail of frame n, as the pass built it.
+func (r *Replayer) DetailAt(n int) (*Detail, error) {
+	st := r.st
+	prev, ok := int64(0), false
+	if n > 1 && n <= st.frames {
+		if err := r.cur.Read(n-1, &r.rec); err != nil {
+			return nil, err
+		}
+		r.pdec.Decode(&r.rec, n-1, &r.tmp)
+		prev, ok = r.tmp.TimeNs, !r.tmp.NoTime
+	}
+	if err := r.load(n); err != nil {
+		return nil, err
+	}
+	s, f := r.s, &r.s.fr
+	m, _ := query.NewMatcher("") // the empty filter compiles
+	m.WantAll()
+	m.Match(f)
+	i := sort.Search(len(st.ovr), func(i int) bool { return int(st.ovr[i].frame) >= n })
+	j := i
+	for j < len(st.ovr) && int(st.ovr[j].frame) == n {
+		j++
+	}
+	ovr := st.ovr[i:j]
+	_, app := find(st.apps, n, func(x *uint32) uint32 { return *x })
+	fresh := textsOf(m)
+	var vals []filter.Value
+	texts := func(id filter.FieldID, dst []string) []string {
+		for _, o := range ovr {
+			if o.id == id {
+				return append(dst, o.texts...)
+			}
+		}
+		if isDerived(id) {
+			vals = derive(s, id, prev, ok, vals[:0])
+			for _, v := range vals {
+				dst = append(dst, v.Text(id))
+			}
+			return dst
+		}
+		if isApp(id) && (app || s.tcpSet) {
+			return dst // kept by the pass, or none
+		}
+		return fresh(id, dst)
+	}
+	return s.detail(texts), nil
+}
+
+func isDerived(id filter.FieldID) bool {
+	return id == filter.FrameTimeRelative || id == filter.FrameTimeDelta || id == filter.TCPSeq ||
+		id == filter.TCPAck || id == filter.TCPWindowSize || id >= filter.TCPAnalysis && id <= filter.TCPAnalysisTFOIgnored
+}
+
+func isApp(id filter.FieldID) bool {
+	for _, a := range appIDs {
+		if a == id {
+			return true
+		}
+	}
+	return false
 }

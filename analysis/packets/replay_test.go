@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -51,11 +52,13 @@ func TestReplay(t *testing.T) {
 			}
 			s.Record()
 			var rows []Row
+			var details []*Detail
 			for {
 				if _, err := s.Next(); err != nil {
 					break
 				}
 				rows = append(rows, s.Row())
+				details = append(details, s.Detail())
 			}
 			st := s.State()
 			if !st.Complete() {
@@ -83,10 +86,11 @@ func TestReplay(t *testing.T) {
 				why, excused := replayExceptions[name][n]
 				got, err := r.RowAt(n)
 				if err == nil {
-					// Details are not replayed yet (their field values need the
-					// Matcher's cross-frame state): DetailAt says so.
-					if _, derr := r.DetailAt(n); !errors.Is(derr, ErrNotReplayable) {
-						err = errors.New("DetailAt did not refuse")
+					var d *Detail
+					d, err = r.DetailAt(n)
+					if err == nil && !reflect.DeepEqual(d, details[n-1]) {
+						err = errors.New("detail differs")
+						t.Logf("frame %d detail:\n got %+v\nwant %+v", n, d, details[n-1])
 					}
 				}
 				if err == nil && got != rows[n-1] {
