@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"pcaplens/analysis/capture"
@@ -14,17 +15,31 @@ import (
 
 // TestSelect checks that the light pass selects, on every test capture,
 // the same frames as a Scanner with the same filter, sees every frame the
-// Scanner sees, and ends with the Scanner's error.
+// Scanner sees, and ends with the Scanner's error. Setting
+// PCAPLENS_REPLAY_DIRS (colon-separated directories) adds their captures.
 func TestSelect(t *testing.T) {
-	ents, err := os.ReadDir(capturesDir)
-	if err != nil {
-		t.Fatal(err)
+	dirs := []string{capturesDir}
+	if e := os.Getenv("PCAPLENS_REPLAY_DIRS"); e != "" {
+		dirs = append(dirs, strings.Split(e, ":")...)
+	}
+	var paths []string
+	for _, d := range dirs {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if !e.IsDir() {
+				paths = append(paths, filepath.Join(d, e.Name()))
+			}
+		}
 	}
 	filters := []string{"", "tcp.analysis.retransmission", "tcp.analysis.flags", "udp", "dns.time > 0", "ip.len > 1000", "tcp.stream == 1"}
 	checked := 0
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(capturesDir, e.Name()))
-		if err != nil || e.IsDir() {
+	for _, path := range paths {
+		name := filepath.Base(path)
+		b, err := os.ReadFile(path)
+		if err != nil {
 			continue
 		}
 		for _, expr := range filters {
@@ -53,7 +68,7 @@ func TestSelect(t *testing.T) {
 			lerr := Select(bytes.NewReader(b), ml, func(f *frame.Frame, ok bool) error {
 				seen++
 				if f.Number != seen {
-					t.Fatalf("%s: frame %d numbered %d", e.Name(), seen, f.Number)
+					t.Fatalf("%s: frame %d numbered %d", name, seen, f.Number)
 				}
 				if ok {
 					got = append(got, f.Number)
@@ -62,15 +77,15 @@ func TestSelect(t *testing.T) {
 			})
 			var ce *capture.Error
 			if errors.Is(serr, io.EOF) != errors.Is(lerr, io.EOF) || errors.As(serr, &ce) != errors.As(lerr, &ce) {
-				t.Errorf("%s %q: ends with %v, the Scanner with %v", e.Name(), expr, lerr, serr)
+				t.Errorf("%s %q: ends with %v, the Scanner with %v", name, expr, lerr, serr)
 			}
 			if seen != frames || len(got) != len(want) {
-				t.Errorf("%s %q: %d frames, %d selected; the Scanner %d, %d", e.Name(), expr, seen, len(got), frames, len(want))
+				t.Errorf("%s %q: %d frames, %d selected; the Scanner %d, %d", name, expr, seen, len(got), frames, len(want))
 				continue
 			}
 			for i := range got {
 				if got[i] != want[i] {
-					t.Errorf("%s %q: selected frame %d, the Scanner %d", e.Name(), expr, got[i], want[i])
+					t.Errorf("%s %q: selected frame %d, the Scanner %d", name, expr, got[i], want[i])
 					break
 				}
 			}
@@ -84,7 +99,7 @@ func TestSelect(t *testing.T) {
 	}
 	// An error from fn stops the pass.
 	stop := errors.New("stop")
-	b, _ := os.ReadFile(filepath.Join(capturesDir, ents[0].Name()))
+	b, _ := os.ReadFile(paths[0])
 	n := 0
 	if err := Select(bytes.NewReader(b), All, func(*frame.Frame, bool) error { n++; return stop }); err != stop || n != 1 {
 		t.Errorf("fn's error: %v after %d frames", err, n)
