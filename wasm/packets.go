@@ -38,7 +38,7 @@ const (
 	// maxCachedDetail bounds the bytes of the frame details kept between calls.
 	maxCachedDetail = 8 << 20
 	// readBlock is the size of one read from the source during a pass.
-	readBlock = 1 << 20
+	readBlock = 8 << 20
 )
 
 // source reads the capture back: a Uint8Array (Node tests, bytes the page
@@ -189,10 +189,15 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// reader reads the source from its first byte, in blocks of readBlock,
+// until ctx is cancelled.
+func (s *source) reader(ctx context.Context) io.Reader {
+	return ctxReader{ctx, bufio.NewReaderSize(io.NewSectionReader(s, 0, s.size), readBlock)}
+}
+
 // scanner starts a pass over the source from its first byte.
 func (s *source) scanner(ctx context.Context) (*packets.Scanner, error) {
-	r := bufio.NewReaderSize(io.NewSectionReader(s, 0, s.size), readBlock)
-	return packets.NewScanner(ctxReader{ctx, r}, 0)
+	return packets.NewScanner(s.reader(ctx), 0)
 }
 
 // endOfPass tells a pass's end from a failure: io.EOF and a damaged file
@@ -349,13 +354,31 @@ func (ps *packetState) startPass(expr string, m packets.Matcher, skip, limit int
 			}
 			p.progress(matched, scanned, true, err)
 		}()
+		if ps.replayer() != nil {
+			// Rows and details come from the Replayer: the pass only
+			// selects frames, the light way.
+			selectPasses.Add(1)
+			e := packets.Select(ps.src.reader(ctx), m, func(f *frame.Frame, ok bool) error {
+				scanned++
+				if ok {
+					p.mu.Lock()
+					p.bits.Set(f.Number)
+					p.mu.Unlock()
+					matched++
+				}
+				if scanned&4095 == 0 || ok && matched == hi {
+					p.progress(matched, scanned, false, nil)
+				}
+				return nil
+			})
+			err = endOfPass(ctx, e)
+			return
+		}
 		s, err := ps.src.scanner(ctx)
 		if err != nil {
 			return
 		}
-		if ps.replayer() == nil {
-			s.Record()
-		}
+		s.Record()
 		for {
 			f, e := s.Next()
 			if e != nil {
@@ -382,6 +405,10 @@ func (ps *packetState) startPass(expr string, m packets.Matcher, skip, limit int
 	}()
 	return p
 }
+
+// selectPasses counts the filter passes that only selected frames
+// (packets.Select; the tests check that passes after a full one do).
+var selectPasses atomic.Int64
 
 // replayer returns the session's Replayer, nil until a pass has gone
 // through the whole capture.

@@ -339,3 +339,57 @@ func TestSessionReplay(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionFilterSelects: once a pass has gone through the whole
+// capture, a filter's pass only selects frames (packets.Select), and the
+// frames it selects are those of a sequential pass (their rows, from the
+// cache or by replay, equal).
+func TestSessionFilterSelects(t *testing.T) {
+	b, err := os.ReadFile("../testdata/captures/chrissanders--tcp_retransmissions.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openedSession(t, b, uint8Array(t, b))
+	for i := 0; ; i++ {
+		if d, _ := page(t, s, "", 0, 1).v.Get("done"); truthy(d) {
+			break
+		}
+		if i == 1000 {
+			t.Fatal("the pass does not end")
+		}
+	}
+	const expr = "tcp.analysis.flags || tcp.len > 100"
+	m, err := packets.NewMatcher(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := nativeRows(t, b, m)
+	if len(want) < 5 {
+		t.Fatalf("only %d frames match %q", len(want), expr)
+	}
+	passes := selectPasses.Load()
+	var r settled
+	for i := 0; ; i++ {
+		r = page(t, s, expr, 0, len(want)+5)
+		if !r.ok {
+			_, msg := errorText(r.err)
+			t.Fatal(msg)
+		}
+		if d, _ := r.v.Get("done"); truthy(d) {
+			break
+		}
+		if i == 1000 {
+			t.Fatal("the filter's pass does not end")
+		}
+	}
+	rows, _ := r.v.Get("rows")
+	if got, w := canonical(t, stringify(t, rows)), rowsJSON(t, want); got != w {
+		t.Errorf("packets(%q):\n got %s\nwant %s", expr, got, w)
+	}
+	if n, _ := r.v.Get("matched"); func() int { f, _ := n.Float(); return int(f) }() != len(want) {
+		t.Errorf("matched %v, want %d", n, len(want))
+	}
+	if selectPasses.Load() != passes+1 {
+		t.Errorf("the filter's pass was not a selecting pass")
+	}
+}

@@ -371,7 +371,9 @@ class PacketList {
     if (!done) this.watch();
   }
 
-  /** watch follows the filter pass until it ends, growing the list. */
+  /** watch follows the filter pass until it ends, growing the list (every
+   * 100 ms: the end of a pass shows that late at most; a poll is one small
+   * message to the worker). */
   private watch(): void {
     if (this.poll) return;
     const gen = this.generation;
@@ -386,7 +388,7 @@ class PacketList {
       } catch {
         /* the next call says */
       }
-    }, 250);
+    }, 100);
   }
 
   private row(i: number): Row | undefined {
