@@ -25,24 +25,14 @@ func Select(r io.Reader, m Matcher, fn func(f *frame.Frame, matched bool) error)
 	if err != nil {
 		return err
 	}
-	var rec capture.Record
-	var fr frame.Frame
-	dec := frame.NewDecoder()
-	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
-	var streams *frame.StreamAssigner
-	if sn, ok := m.(streamsNeeder); !ok || sn.NeedsStreams() {
-		streams = frame.NewStreamAssigner(0)
-	}
-	for n := 1; ; n++ {
-		if err := rd.Next(&rec); err != nil {
+	sn, ok := m.(streamsNeeder)
+	p := frame.NewPipeline(rd, !ok || sn.NeedsStreams())
+	for {
+		f, err := p.Next()
+		if err != nil {
 			return err
 		}
-		dec.Decode(&rec, n, &fr)
-		reasm.Add(&fr)
-		if streams != nil {
-			streams.Assign(&fr)
-		}
-		if err := fn(&fr, m.Match(&fr)); err != nil {
+		if err := fn(f, m.Match(f)); err != nil {
 			return err
 		}
 	}

@@ -387,31 +387,20 @@ func (m *Matcher) Run(ctx context.Context, r io.Reader, fn func(f *frame.Frame) 
 	if err != nil {
 		return err
 	}
-	var rec capture.Record
-	var fr frame.Frame
-	dec := frame.NewDecoder()
-	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
-	var streams *frame.StreamAssigner
-	if m.needStreams {
-		streams = frame.NewStreamAssigner(0)
-	}
-	for n := 1; ; n++ {
-		if n&1023 == 0 && ctx.Err() != nil {
+	p := frame.NewPipeline(rd, m.needStreams)
+	for {
+		if p.Frames()&1023 == 1023 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := rd.Next(&rec); err != nil {
+		f, err := p.Next()
+		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			return fmt.Errorf("query: after %d frames: %w", n-1, err)
+			return fmt.Errorf("query: after %d frames: %w", p.Frames(), err)
 		}
-		dec.Decode(&rec, n, &fr)
-		reasm.Add(&fr)
-		if m.needStreams {
-			streams.Assign(&fr)
-		}
-		if m.Match(&fr) {
-			if err := fn(&fr); err != nil {
+		if m.Match(f) {
+			if err := fn(f); err != nil {
 				return err
 			}
 		}
