@@ -232,8 +232,12 @@ const (
 	DNSTime
 
 	// dhcp.*
+	DHCPID
 	DHCPOptionDHCP
 	DHCPHWMacAddr
+
+	// dhcpv6.*
+	DHCPv6XID
 
 	// sip.*
 	SIPMethod
@@ -361,8 +365,11 @@ var fields = [numFields]struct {
 	DNSAAAA:          {"dns.aaaa", TypeIPv6},
 	DNSTime:          {"dns.time", TypeRelativeTime},
 
+	DHCPID:         {"dhcp.id", TypeUint32},
 	DHCPOptionDHCP: {"dhcp.option.dhcp", TypeUint8},
 	DHCPHWMacAddr:  {"dhcp.hw.mac_addr", TypeEther},
+
+	DHCPv6XID: {"dhcpv6.xid", TypeUint24},
 
 	SIPMethod:     {"sip.Method", TypeString},
 	SIPStatusCode: {"sip.Status-Code", TypeUint32},

@@ -9,10 +9,12 @@ import (
 // (BASE_HEX and BASE_HEX_DEC in tshark -G fields; -T fields prints the
 // hexadecimal form of both), zero-padded to the width of their type.
 var hexBase = [numFields]bool{
-	EthType:  true,
-	IPID:     true,
-	TCPFlags: true,
-	DNSID:    true,
+	EthType:   true,
+	IPID:      true,
+	TCPFlags:  true,
+	DNSID:     true,
+	DHCPID:    true,
+	DHCPv6XID: true,
 }
 
 // Hex reports whether tshark shows the field's integers in hexadecimal.

@@ -315,12 +315,25 @@ func (x *detailer) app() (Layer, bool) {
 				})
 			}
 		}
+		x.addAll(&ly, filter.DHCPID, func(int, string) (int, int) {
+			if in {
+				return base + 4, 4 // xid
+			}
+			return 0, 0
+		})
 		x.addAll(&ly, filter.DHCPOptionDHCP, func(int, string) (int, int) { return rangeOf(f, opt53) })
 		x.addAll(&ly, filter.DHCPHWMacAddr, func(i int, _ string) (int, int) {
 			if i == 0 && in {
 				return base + 28, 6 // chaddr
 			}
 			return rangeOf(f, opt61)
+		})
+	case filter.DHCPv6:
+		x.addAll(&ly, filter.DHCPv6XID, func(i int, _ string) (int, int) {
+			if i == 0 && in && len(p) >= 4 && p[0] != 12 && p[0] != 13 {
+				return base + 1, 3 // not relayed: the header's
+			}
+			return 0, 0
 		})
 	case filter.SIP:
 		x.addAll(&ly, filter.SIPMethod, func(_ int, v string) (int, int) { return x.find(p, base, in, v) })

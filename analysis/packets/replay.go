@@ -480,7 +480,8 @@ var derivedIDs = func() []filter.FieldID {
 var appIDs = []filter.FieldID{
 	filter.DNS, filter.MDNS, filter.DHCP, filter.DHCPv6, filter.SIP, filter.RTP,
 	filter.DNSID, filter.DNSFlagsResponse, filter.DNSFlagsRcode, filter.DNSQryName, filter.DNSQryType,
-	filter.DNSA, filter.DNSAAAA, filter.DNSTime, filter.DHCPOptionDHCP, filter.DHCPHWMacAddr,
+	filter.DNSA, filter.DNSAAAA, filter.DNSTime, filter.DHCPID, filter.DHCPOptionDHCP, filter.DHCPHWMacAddr,
+	filter.DHCPv6XID,
 	filter.SIPMethod, filter.SIPStatusCode, filter.SIPCallID,
 }
 

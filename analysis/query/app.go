@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"encoding/binary"
 	"net/netip"
 
 	"pcaplens/analysis/dhcp"
@@ -336,6 +337,20 @@ func (s *source) appValues(id filter.FieldID, buf []filter.Value) []filter.Value
 		if s.m.needDNSTime && s.app.timeFrame == s.f.Number && s.app.hasTime {
 			buf = append(buf, filter.Time(s.app.dnsTime))
 		}
+	case filter.DHCPID:
+		// The BOOTP transaction ID, of a message whose fixed header the
+		// frame holds (as dhcp.hw.mac_addr: tshark shows no field of a
+		// message cut short by the capture).
+		if s.dhcpMessage() {
+			buf = append(buf, filter.Uint(uint64(s.app.dhcpMsg.Xid)))
+		}
+	case filter.DHCPv6XID:
+		if !s.app.done {
+			s.classify()
+		}
+		if s.app.kind == appDHCPv6 {
+			buf = dhcpv6XIDs(s.app.payload, buf, 0)
+		}
 	case filter.DHCPOptionDHCP:
 		if s.dhcpMessage() && s.app.dhcpType >= 0 {
 			buf = append(buf, filter.Uint(uint64(s.app.dhcpType)))
@@ -375,6 +390,36 @@ func (s *source) appValues(id filter.FieldID, buf []filter.Value) []filter.Value
 				}
 			}
 		}
+	}
+	return buf
+}
+
+// maxV6Relays bounds the nesting of DHCPv6 relay messages read for their
+// transaction IDs.
+const maxV6Relays = 8
+
+// dhcpv6XIDs appends the transaction ID of the DHCPv6 message b, or of the
+// messages its Relay Message options (9) carry when it is a RELAY-FORW or
+// RELAY-REPL (RFC 8415 section 9), as tshark dissects them.
+func dhcpv6XIDs(b []byte, buf []filter.Value, depth int) []filter.Value {
+	if len(b) < 4 || depth > maxV6Relays {
+		return buf
+	}
+	if b[0] != 12 && b[0] != 13 {
+		return append(buf, filter.Uint(uint64(b[1])<<16|uint64(b[2])<<8|uint64(b[3])))
+	}
+	if len(b) < 34 {
+		return buf
+	}
+	for o := b[34:]; len(o) >= 4; {
+		code, n := binary.BigEndian.Uint16(o), int(binary.BigEndian.Uint16(o[2:]))
+		if n > len(o)-4 {
+			n = len(o) - 4
+		}
+		if code == 9 {
+			buf = dhcpv6XIDs(o[4:4+n], buf, depth+1)
+		}
+		o = o[4+n:]
 	}
 	return buf
 }

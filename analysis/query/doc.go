@@ -65,6 +65,9 @@
 //     in ICMP errors nor in IP fragments dissected alone. dhcp.hw.mac_addr
 //     is the client hardware address (of an Ethernet client), then the
 //     address in a client identifier option (61) of hardware type 1.
+//     dhcp.id is the BOOTP transaction ID of a message whose fixed header
+//     the frame holds; dhcpv6.xid the transaction ID of the message, or of
+//     each message a relay message's Relay Message options carry.
 //   - Protocols compared as bytes (tcp contains "GET") are the header and
 //     what it carries, to the end of the packet as its headers claim.
 //
