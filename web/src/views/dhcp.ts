@@ -48,7 +48,7 @@ function fromServer(type: string): boolean {
 }
 
 /** ladder draws one transaction as a table: offset, client, arrow, server. */
-function ladder(tx: DHCPTransaction | DHCPV6Transaction, xid: string, client: string): HTMLElement {
+function ladder(tx: DHCPTransaction | DHCPV6Transaction, xid: string, client: string, all: readonly (DHCPTransaction | DHCPV6Transaction)[]): HTMLElement {
   const msgs = tx.messages;
   const t0 = n(msgs[0]?.timestamp);
   const outcome = fmt.text(tx.outcome);
@@ -96,13 +96,13 @@ function ladder(tx: DHCPTransaction | DHCPV6Transaction, xid: string, client: st
         }),
       ),
     ),
-    txActions(tx),
+    txActions(tx, all),
   );
 }
 
-/** txActions offers a transaction's packets (its messages by frame number), or says why no filter selects them. */
-function txActions(tx: DHCPTransaction | DHCPV6Transaction): HTMLElement {
-  const f = dhcpFilter(tx);
+/** txActions offers a transaction's packets (dhcpFilter; all is the report's list), or says why no filter selects them. */
+function txActions(tx: DHCPTransaction | DHCPV6Transaction, all: readonly (DHCPTransaction | DHCPV6Transaction)[]): HTMLElement {
+  const f = dhcpFilter(tx, all);
   return h(
     "p",
     { class: "dhcp-tx-actions" },
@@ -161,7 +161,7 @@ function v6Block(v: DHCPV6Report): HTMLElement | null {
     h(
       "div",
       null,
-      txs.map((t) => ladder(t, t.transaction_id, `client ${fmt.text(t.client_duid)}`)),
+      txs.map((t) => ladder(t, t.transaction_id, `client ${fmt.text(t.client_duid)}`, txs)),
     ),
     table({
       label: "DHCPv6 clients",
@@ -236,7 +236,7 @@ function render(root: HTMLElement, report: Report): void {
       section(
         `Transactions (${fmt.count(txs.length)})`,
         txs.length > shown.length ? h("p", { class: "muted" }, `Showing the first ${shown.length}; all are in the JSON report.`) : null,
-        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, t.transaction_id, t.client_mac))),
+        h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, t.transaction_id, t.client_mac, txs))),
       ),
     );
   }

@@ -117,12 +117,22 @@ export function dnsFilter(r: DNSTransaction): string | null {
 const maxTxMessages = 64;
 
 /**
- * dhcpFilter selects a DHCP or DHCPv6 transaction's messages by frame number
- * ("frame.number in {1, 2, 3, 4}"): the filter language has no transaction ID
- * field yet (Wireshark's dhcp.id, dhcpv6.xid). Null when the report's list of
- * messages may be cut.
+ * dhcpFilter selects a DHCP or DHCPv6 transaction's messages. The dhcp
+ * analysis keys a DHCP transaction by transaction ID and client MAC, so
+ * "dhcp.id == 0x… && dhcp.hw.mac_addr == …", and a DHCPv6 one by
+ * transaction ID and client DUID, so "dhcpv6.xid == 0x…" when no other
+ * transaction of all (the report's list) has that ID. Otherwise the
+ * messages by frame number ("frame.number in {1, 2, 4}"), or null when the
+ * report's list of messages may be cut.
  */
-export function dhcpFilter(t: DHCPTransaction | DHCPV6Transaction): string | null {
+export function dhcpFilter(t: DHCPTransaction | DHCPV6Transaction, all: readonly (DHCPTransaction | DHCPV6Transaction)[] = []): string | null {
+  const id = typeof t.transaction_id === "string" ? t.transaction_id.toLowerCase() : "";
+  if ("client_mac" in t) {
+    const mac = typeof t.client_mac === "string" ? t.client_mac.toLowerCase() : "";
+    if (/^0x[0-9a-f]{8}$/.test(id) && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) return `dhcp.id == ${id} && dhcp.hw.mac_addr == ${mac}`;
+  } else if (/^0x[0-9a-f]{6}$/.test(id) && !all.some((o) => o !== t && typeof o.transaction_id === "string" && o.transaction_id.toLowerCase() === id)) {
+    return `dhcpv6.xid == ${id}`;
+  }
   const frames = t.messages.map((m) => m.frame).filter((f) => Number.isInteger(f) && f > 0);
   if (frames.length === 0 || frames.length !== t.messages.length || frames.length >= maxTxMessages) return null;
   return frameNumbers(frames);

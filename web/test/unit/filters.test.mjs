@@ -59,9 +59,15 @@ test("DNS transactions: the ID in the conversation, or the frames off the DNS po
   assert.equal(F.dnsFilter({ ...tx, server_port: 8053, retries: 2, retry_frames: [7] }), null, "retry frames cut: no filter");
 });
 
-test("DHCP transactions and ICMP errors by frame number", () => {
+test("DHCP transactions by ID and client, ICMP errors by frame number", () => {
   const m = (frame) => ({ frame });
-  assert.equal(F.dhcpFilter({ messages: [m(4), m(1), m(2)] }), "frame.number in {1, 2, 4}");
-  assert.equal(F.dhcpFilter({ messages: Array.from({ length: 64 }, (_, i) => m(i + 1)) }), null, "the report keeps 64 messages: maybe cut");
+  const v4 = { transaction_id: "0x3cd0af7e", client_mac: "5a:4f:34:b1:af:66", messages: [m(1), m(3)] };
+  assert.equal(F.dhcpFilter(v4), "dhcp.id == 0x3cd0af7e && dhcp.hw.mac_addr == 5a:4f:34:b1:af:66");
+  assert.equal(F.dhcpFilter({ ...v4, client_mac: "" }), "frame.number in {1, 3}", "no Ethernet client MAC: by frame number");
+  assert.equal(F.dhcpFilter({ ...v4, client_mac: "", messages: Array.from({ length: 64 }, (_, i) => m(i + 1)) }), null, "the report keeps 64 messages: maybe cut");
+  const v6 = { transaction_id: "0x28b040", client_duid: "000100011", messages: [m(4), m(1), m(2)] };
+  assert.equal(F.dhcpFilter(v6), "dhcpv6.xid == 0x28b040");
+  assert.equal(F.dhcpFilter(v6, [v6, { ...v6, transaction_id: "0x2b0e45" }]), "dhcpv6.xid == 0x28b040");
+  assert.equal(F.dhcpFilter(v6, [v6, { ...v6, client_duid: "0003", messages: [m(7)] }]), "frame.number in {1, 2, 4}", "another client's transaction has the ID");
   assert.equal(F.icmpErrorFilter({ frame: 9 }), "frame.number == 9");
 });
