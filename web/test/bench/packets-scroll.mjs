@@ -8,7 +8,7 @@
 // For each step: the time from the scroll to the rows of the new position
 // drawn (every row of the view holds its No., no "…" placeholder), and the
 // longest main-thread stall (PerformanceObserver 'longtask', tasks over
-// 50 ms) from the scroll until the page has been quiet for SETTLE ms. The
+// 50 ms) from the scroll until SETTLE ms after the rows are drawn. The
 // same again with the filter `tcp` (most frames match). The analysis and
 // the filter passes before the steps are not timed; each of the two runs
 // analyses the capture afresh in a new browser context. Target: no stall over
