@@ -24,7 +24,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # caches make that take seconds), so no list of sources can go stale.
 
 .PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
-        bench bench-browser bench-large bench-packets fuzz golden clean
+        bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
@@ -133,6 +133,11 @@ bench-large: deps cli
 # frames read back, tshark timed beside it (BENCH_CAPTURE=FILE to reuse one).
 bench-packets: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/packets.mjs
+
+# Packets list scrolled through ~1M frames (jumps and a steady scroll, all
+# frames and filtered by tcp): rows drawn after each step, longest main-thread stall.
+bench-packets-scroll: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/packets-scroll.mjs
 
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \

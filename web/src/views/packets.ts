@@ -441,6 +441,17 @@ class PacketList {
     }
     this.body.style.transform = `translateY(${offset}px)`;
     replace(this.body, rows);
+    // Read ahead when nothing is loading: the page a screenful past the view
+    // (below, else above), so a steady scroll finds its rows ready instead
+    // of showing "…" for a round trip at each page boundary.
+    if (this.loading < 0 && last > first) {
+      for (const j of [last + count, first - count]) {
+        if (j >= 0 && j < this.total && !this.row(j)) {
+          void this.load(Math.floor(j / PAGE));
+          break;
+        }
+      }
+    }
   }
 
   private time(r: Row, prev: Row | undefined, mode: fmt.TimeMode, i: number): string {
