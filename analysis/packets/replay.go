@@ -74,16 +74,26 @@ type State struct {
 
 	// The detail's values (see override): the texts kept, the frames whose
 	// application layer is kept, and the pass's scratch.
-	ovr    []override
-	apps   []uint32
-	prevNs int64
-	prevOK bool
-	va, vb []filter.Value
-	ta, tb []byte
+	ovr  []override
+	apps []uint32
+	// dbytes counts the detail values' memory apart, against
+	// MaxDetailStateBytes: when they outgrow it they are dropped and
+	// noDetails set (DetailAt then refuses), and rows stay replayable.
+	dbytes    int
+	noDetails bool
+	prevNs    int64
+	prevOK    bool
+	va, vb    []filter.Value
+	ta, tb    []byte
 }
 
-// MaxStateBytes bounds the memory of a State.
+// MaxStateBytes bounds the memory of a State's row state.
 const MaxStateBytes = 48 << 20
+
+// MaxDetailStateBytes bounds the memory of the detail values a State keeps
+// beside it (a capture whose details need more is replayed for its rows
+// only; its details are built by a sequential pass).
+const MaxDetailStateBytes = 32 << 20
 
 // MaxReassemblySpan bounds the frames read back to rebuild a reassembled
 // datagram.
@@ -232,6 +242,20 @@ func find[T any](l []T, n int, frameOf func(*T) uint32) (*T, bool) {
 		return &l[i], true
 	}
 	return nil, false
+}
+
+// growDetail counts n bytes of detail values; false once they outgrow
+// MaxDetailStateBytes (the detail values are then dropped).
+func (st *State) growDetail(n int) bool {
+	if st.noDetails {
+		return false
+	}
+	st.dbytes += n
+	if st.dbytes > MaxDetailStateBytes {
+		st.noDetails = true
+		st.ovr, st.apps = nil, nil
+	}
+	return !st.noDetails
 }
 
 func (st *State) grow(n int) bool {
@@ -536,6 +560,9 @@ func hasApp(s *Scanner, buf []filter.Value) bool {
 // observeDetail keeps the current frame's detail values a replay would not
 // derive (see override).
 func (st *State) observeDetail(s *Scanner) {
+	if st.noDetails {
+		return
+	}
 	f := &s.fr
 	n := f.Number
 	prev, ok := st.prevNs, st.prevOK
@@ -557,7 +584,7 @@ func (st *State) observeDetail(s *Scanner) {
 	if !app {
 		return
 	}
-	if !st.grow(4) {
+	if !st.growDetail(4) {
 		return
 	}
 	st.apps = append(st.apps, uint32(n))
@@ -592,7 +619,7 @@ func (st *State) keep(n int, id filter.FieldID, m *query.Matcher) bool {
 		o.texts[i] = v.Text(id)
 		size += 16 + len(o.texts[i])
 	}
-	if !st.grow(size) {
+	if !st.growDetail(size) {
 		return false
 	}
 	st.ovr = append(st.ovr, o)
@@ -602,6 +629,9 @@ func (st *State) keep(n int, id filter.FieldID, m *query.Matcher) bool {
 // DetailAt returns the detail of frame n, as the pass built it.
 func (r *Replayer) DetailAt(n int) (*Detail, error) {
 	st := r.st
+	if st.noDetails {
+		return nil, ErrNotReplayable
+	}
 	prev, ok := int64(0), false
 	if n > 1 && n <= st.frames {
 		if err := r.cur.Read(n-1, &r.rec); err != nil {

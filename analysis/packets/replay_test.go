@@ -112,3 +112,43 @@ func TestReplay(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayRowsWithoutDetails checks that a State whose detail values
+// outgrew their budget still replays rows, and that DetailAt then refuses
+// (the bridge builds such details by a sequential pass).
+func TestReplayRowsWithoutDetails(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "captures", "chrissanders--tcp_retransmissions.pcapng"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewScanner(bytes.NewReader(b), 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Record()
+	var rows []Row
+	for {
+		if _, err := s.Next(); err != nil {
+			break
+		}
+		rows = append(rows, s.Row())
+	}
+	st := s.State()
+	st.growDetail(MaxDetailStateBytes + 1) // as a capture with too many detail values
+	if !st.Complete() || !st.noDetails || st.ovr != nil {
+		t.Fatalf("complete %v, noDetails %v, %d detail values kept", st.Complete(), st.noDetails, len(st.ovr))
+	}
+	r, err := NewReplayer(st, s.Index(), bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := len(rows); n >= 1; n-- {
+		got, err := r.RowAt(n)
+		if err != nil || got != rows[n-1] {
+			t.Fatalf("frame %d: row %+v, %v; want %+v", n, got, err, rows[n-1])
+		}
+		if _, err := r.DetailAt(n); !errors.Is(err, ErrNotReplayable) {
+			t.Fatalf("frame %d: DetailAt gave %v, want ErrNotReplayable", n, err)
+		}
+	}
+}
