@@ -69,6 +69,30 @@ func (s *source) reset(f *frame.Frame) {
 
 func bit(id filter.FieldID) uint32 { return 1 << uint(id) }
 
+// headersOf returns the headers kept for a protocol that has them (nil
+// for any other).
+func (s *source) headersOf(id filter.FieldID) *hdrs {
+	switch id {
+	case filter.Eth:
+		return &s.eths
+	case filter.VLAN:
+		return &s.vlans
+	case filter.IP:
+		return &s.ips
+	case filter.IPv6:
+		return &s.ip6s
+	case filter.TCP:
+		return &s.tcps
+	case filter.UDP:
+		return &s.udps
+	case filter.ICMP:
+		return &s.icmps
+	case filter.ICMPv6:
+		return &s.icmp6s
+	}
+	return nil
+}
+
 // scan walks the frame's layer path (and the datagram an ICMP error quotes).
 func (s *source) scan() {
 	s.scanned = true
@@ -314,40 +338,12 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 	n0 := len(buf)
 	switch id {
 	// Protocols.
-	case filter.Eth:
-		for _, h := range s.eths.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
-	case filter.VLAN:
-		for _, h := range s.vlans.all() {
+	case filter.Eth, filter.VLAN, filter.IP, filter.IPv6, filter.TCP, filter.UDP, filter.ICMP, filter.ICMPv6:
+		for _, h := range s.headersOf(id).all() {
 			buf = append(buf, filter.Bytes(h.b))
 		}
 	case filter.ARP:
 		buf = append(buf, filter.Bytes(s.arp))
-	case filter.IP:
-		for _, h := range s.ips.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
-	case filter.IPv6:
-		for _, h := range s.ip6s.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
-	case filter.TCP:
-		for _, h := range s.tcps.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
-	case filter.UDP:
-		for _, h := range s.udps.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
-	case filter.ICMP:
-		for _, h := range s.icmps.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
-	case filter.ICMPv6:
-		for _, h := range s.icmp6s.all() {
-			buf = append(buf, filter.Bytes(h.b))
-		}
 	case filter.GRE, filter.VXLAN, filter.Geneve:
 		buf = append(buf, filter.Present())
 	case filter.DNS, filter.MDNS, filter.DHCP, filter.DHCPv6, filter.SIP, filter.RTP:
