@@ -47,13 +47,13 @@ type StreamAssigner struct {
 	// Two generations of each protocol's pairs, in open-addressing tables
 	// keyed by a seeded hash of the pair: one hash per header, and one slot
 	// (the pair and its stream inline) touched per lookup.
-	tcp, tcpOld pairTable[tcpStream]
-	udp, udpOld pairTable[int32]
-	seed        [5]uint64
-	nextTCP     int32
-	nextUDP     int32
-	max         int
-	stats       StreamStats
+	tcp     generations[tcpStream]
+	udp     generations[int32]
+	seed    [5]uint64
+	nextTCP int32
+	nextUDP int32
+	max     int
+	stats   StreamStats
 
 	// The last pair of each protocol, pointing into the current
 	// generation's slots: consecutive frames of one conversation skip the
@@ -129,58 +129,39 @@ func (a *StreamAssigner) hash(k *streamKey) uint64 {
 	return mix(h^ports, a.seed[4]) | 1
 }
 
-// lookupTCP finds a pair in either generation, moving it to the current
-// one; nil when neither holds it.
-func (a *StreamAssigner) lookupTCP(k *streamKey, h uint64) *tcpStream {
-	if st := a.tcp.find(k, h); st != nil {
-		return st
+// generations are one protocol's pairs in two generations (see
+// StreamAssigner): a pair seen again moves to the current one; when the
+// current one is full it becomes the old one, whose pairs are forgotten.
+type generations[V any] struct {
+	cur, old pairTable[V]
+}
+
+// lookup finds a pair in either generation, moving it to the current one;
+// nil when neither holds it. A move may relocate the current slots (see add).
+func (g *generations[V]) lookup(a *StreamAssigner, k *streamKey, h uint64) *V {
+	if v := g.cur.find(k, h); v != nil {
+		return v
 	}
-	st := a.tcpOld.find(k, h)
-	if st == nil {
+	v := g.old.find(k, h)
+	if v == nil {
 		return nil
 	}
-	v := *st
-	a.tcpOld.remove(k, h)
-	return a.addTCP(k, h, v)
+	val := *v
+	g.old.remove(k, h)
+	return g.add(a, k, h, val)
 }
 
-// addTCP puts a pair in the current generation, turning generations over
-// when it is full, and returns its slot's value.
-func (a *StreamAssigner) addTCP(k *streamKey, h uint64, v tcpStream) *tcpStream {
-	if a.tcp.n >= a.max/2 {
-		a.stats.Forgotten += a.tcpOld.n
-		a.tcpOld, a.tcp = a.tcp, a.tcpOld
-		a.tcp.reset()
+// add puts a pair in the current generation, turning generations over when
+// it is full, and returns its slot's value. The slots may move: the
+// assigner's last-pair pointers are reset.
+func (g *generations[V]) add(a *StreamAssigner, k *streamKey, h uint64, v V) *V {
+	if g.cur.n >= a.max/2 {
+		a.stats.Forgotten += g.old.n
+		g.old, g.cur = g.cur, g.old
+		g.cur.reset()
 	}
-	a.lastTCP = nil
-	return a.tcp.insert(k, h, v)
-}
-
-// lookupUDP finds a pair in either generation, moving it to the current
-// one; nil when neither holds it.
-func (a *StreamAssigner) lookupUDP(k *streamKey, h uint64) *int32 {
-	if id := a.udp.find(k, h); id != nil {
-		return id
-	}
-	id := a.udpOld.find(k, h)
-	if id == nil {
-		return nil
-	}
-	v := *id
-	a.udpOld.remove(k, h)
-	return a.addUDP(k, h, v)
-}
-
-// addUDP puts a pair in the current generation, turning generations over
-// when it is full, and returns its slot's value.
-func (a *StreamAssigner) addUDP(k *streamKey, h uint64, id int32) *int32 {
-	if a.udp.n >= a.max/2 {
-		a.stats.Forgotten += a.udpOld.n
-		a.udpOld, a.udp = a.udp, a.udpOld
-		a.udp.reset()
-	}
-	a.lastUDP = nil
-	return a.udp.insert(k, h, id)
+	a.lastTCP, a.lastUDP = nil, nil
+	return g.cur.insert(k, h, v)
 }
 
 // keyOf returns the pair of a header from src:sp to dst:dp, and the
@@ -411,9 +392,9 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 	st := a.lastTCP
 	if st == nil || k != a.lastTCPKey {
 		h := a.hash(&k)
-		st = a.lookupTCP(&k, h)
+		st = a.tcp.lookup(a, &k, h)
 		if st == nil {
-			st = a.addTCP(&k, h, tcpStream{stream: a.nextTCP})
+			st = a.tcp.add(a, &k, h, tcpStream{stream: a.nextTCP})
 			a.nextTCP++
 		}
 		a.lastTCPKey, a.lastTCP = k, st
@@ -450,9 +431,9 @@ func (a *StreamAssigner) udpStream(src, dst netip.Addr, sp, dp uint16) int {
 		return int(*a.lastUDP)
 	}
 	h := a.hash(&k)
-	id := a.lookupUDP(&k, h)
+	id := a.udp.lookup(a, &k, h)
 	if id == nil {
-		id = a.addUDP(&k, h, a.nextUDP)
+		id = a.udp.add(a, &k, h, a.nextUDP)
 		a.nextUDP++
 	}
 	a.lastUDPKey, a.lastUDP = k, id

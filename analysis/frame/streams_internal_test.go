@@ -34,7 +34,7 @@ func TestStreamsBounded(t *testing.T) {
 	if st := a.Stats(); st.Forgotten != 2 || st.UDP != 5 {
 		t.Fatalf("stats %+v, want 2 forgotten (B, then C) and 5 streams", st)
 	}
-	if n := a.udp.n + a.udpOld.n; n > 4 {
+	if n := a.udp.cur.n + a.udp.old.n; n > 4 {
 		t.Fatalf("%d pairs kept, cap 4", n)
 	}
 }
