@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"pcaplens/analysis/engine"
+	"pcaplens/cmd/pcaplens/internal/mcpserver"
+)
+
+// connect starts a server with cfg and returns a client session to it
+// over the SDK's in-memory transport.
+func connect(t *testing.T, cfg mcpserver.Config) *mcp.ClientSession {
+	t.Helper()
+	srv, err := mcpserver.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, st := mcp.NewInMemoryTransports()
+	ctx := context.Background()
+	ss, err := srv.MCP().Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ss.Close() })
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	cs, err := c.Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+// callTool calls a tool and returns its structured content (decoded) and
+// its text; a tool error fails the test unless wantErr.
+func callTool(t *testing.T, cs *mcp.ClientSession, name string, args map[string]any) (map[string]any, string, bool) {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		t.Fatalf("%s %v: protocol error %v", name, args, err)
+	}
+	var text strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			text.WriteString(tc.Text)
+		}
+	}
+	var out map[string]any
+	if res.StructuredContent != nil {
+		b, _ := json.Marshal(res.StructuredContent)
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		if err := d.Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out, text.String(), res.IsError
+}
+
+// cliReport runs `pcaplens analyze --tools tool [args] file` and returns the tool's report.
+func cliReport(t *testing.T, tool, file string, args ...string) any {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	argv := append(append([]string{"analyze", "--tools", tool}, args...), file)
+	if code := run(argv, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("%v: exit %d: %s", argv, code, stderr.String())
+	}
+	var doc map[string]any
+	d := json.NewDecoder(&stdout)
+	d.UseNumber()
+	if err := d.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc[tool]
+}
+
+func canon(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// testCaptures are the captures every tool is called on: one or more per analysis.
+var testCaptures = []string{
+	"chrissanders--dns_query_response.pcapng",
+	"chrissanders--tcp_retransmissions.pcapng",
+	"mcpcap--dhcp.pcap",
+	"chrissanders--icmp_echo.pcapng",
+	"sip-call-rtp.pcap",
+	"chrissanders--synscan.pcapng",
+}
+
+func capturePath(name string) string {
+	return filepath.Join("..", "..", "testdata", "captures", name)
+}
+
+// TestMCPToolsEqualCLI calls every report tool on test captures and checks
+// that each report is the CLI's, figure for figure (with lists that fit
+// one page, and a limit large enough for the whole report).
+func TestMCPToolsEqualCLI(t *testing.T) {
+	cs := connect(t, mcpserver.Config{MaxAnswerBytes: 64 << 20})
+	for _, name := range testCaptures {
+		file := capturePath(name)
+		for _, tool := range engine.ToolNames() {
+			args := map[string]any{"pcap_file": file, "limit": 1000}
+			var cli []string
+			if tool == "traffic_flow" {
+				continue // needs a server: below
+			}
+			got, text, isErr := callTool(t, cs, mcpserver.ToolName(tool), args)
+			if isErr {
+				t.Fatalf("%s %s: tool error: %s", tool, name, text)
+			}
+			want := cliReport(t, tool, file, cli...)
+			if g, w := canon(t, got["report"]), canon(t, want); g != w {
+				t.Errorf("%s on %s: report differs from the CLI's\n mcp: %.300s\n cli: %.300s", tool, name, g, w)
+			}
+			if got["tool"] != tool || !strings.Contains(text, mcpserver.UntrustedNote) {
+				t.Errorf("%s: answer tool %v, text without the note", tool, got["tool"])
+			}
+		}
+	}
+}
+
+// TestMCPOptionsEqualCLI checks the TCP tools' seed options against the CLI's flags.
+func TestMCPOptionsEqualCLI(t *testing.T) {
+	cs := connect(t, mcpserver.Config{MaxAnswerBytes: 64 << 20})
+	file := capturePath("chrissanders--tcp_retransmissions.pcapng")
+	flow := cliReport(t, "tcp_connections", file)
+	conns := flow.(map[string]any)["connections"].([]any)
+	hostPort := conns[0].(map[string]any)["server"].(string)
+	i := strings.LastIndex(hostPort, ":")
+	server, port := hostPort[:i], json.Number(hostPort[i+1:])
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+		cli  []string
+	}{
+		{"traffic_flow", map[string]any{"server_ip": server}, []string{"--server-ip", server}},
+		{"traffic_flow", map[string]any{"server_ip": server, "server_port": port}, []string{"--server-ip", server, "--server-port", port.String()}},
+		{"tcp_connections", map[string]any{"server_ip": server, "detailed": true}, []string{"--server-ip", server, "--detailed"}},
+		{"tcp_anomalies", map[string]any{"server_port": port}, []string{"--server-port", port.String()}},
+		{"tcp_retransmissions", map[string]any{"threshold": 0.001}, []string{"--threshold", "0.001"}},
+	} {
+		c.args["pcap_file"] = file
+		c.args["limit"] = 1000
+		got, text, isErr := callTool(t, cs, mcpserver.ToolName(c.tool), c.args)
+		if isErr {
+			t.Fatalf("%s %v: %s", c.tool, c.args, text)
+		}
+		want := cliReport(t, c.tool, file, c.cli...)
+		if g, w := canon(t, got["report"]), canon(t, want); g != w {
+			t.Errorf("%s %v: report differs from the CLI's\n mcp: %.300s\n cli: %.300s", c.tool, c.cli, g, w)
+		}
+	}
+}
+
+// TestMCPListTools checks the tool list: the seed's names, one tool per
+// registered report, the packet tools, and the untrusted-data line.
+func TestMCPListTools(t *testing.T) {
+	cs := connect(t, mcpserver.Config{})
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tl := range res.Tools {
+		names = append(names, tl.Name)
+		if !strings.Contains(tl.Description, "untrusted data") {
+			t.Errorf("%s: description does not say packet text is untrusted", tl.Name)
+		}
+		if tl.OutputSchema == nil {
+			t.Errorf("%s: no output schema", tl.Name)
+		}
+	}
+	sort.Strings(names)
+	want := []string{"analyze_capinfos", "analyze_dhcp_packets", "analyze_dns_packets", "analyze_icmp_packets", "analyze_sip_packets",
+		"analyze_tcp_anomalies", "analyze_tcp_connections", "analyze_tcp_retransmissions", "analyze_traffic_flow",
+		"analyze_overview", "get_findings", "list_packets", "get_packet", "follow_stream"}
+	for _, w := range want {
+		if i := sort.SearchStrings(names, w); i == len(names) || names[i] != w {
+			t.Errorf("tool %s missing (have %v)", w, names)
+		}
+	}
+	if len(names) != len(engine.ToolNames())+4 {
+		t.Errorf("%d tools, want one per report (%d) and 4 more: %v", len(names), len(engine.ToolNames()), names)
+	}
+}
+
+func TestMCPErrors(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("hello, not a capture\n"), 0o644)
+	cs := connect(t, mcpserver.Config{NoURLs: true})
+	good := capturePath("chrissanders--dns_query_response.pcapng")
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"analyze_capinfos", map[string]any{"pcap_file": filepath.Join(dir, "missing.pcap")}, "no such file"},
+		{"analyze_capinfos", map[string]any{"pcap_file": dir}, "not a regular file"},
+		{"analyze_dns_packets", map[string]any{"pcap_file": text}, "not a capture"},
+		{"analyze_dns_packets", map[string]any{"pcap_file": "https://example.com/x.pcap"}, "--no-urls"},
+		{"analyze_dns_packets", map[string]any{"pcap_file": ""}, "empty"},
+		{"list_packets", map[string]any{"pcap_file": good, "filter": "dns.qry.name =="}, "bad display filter"},
+		{"list_packets", map[string]any{"pcap_file": good, "filter": "no.such.field"}, "bad display filter"},
+		{"get_packet", map[string]any{"pcap_file": good, "frame": 100000}, "not in the capture"},
+		{"follow_stream", map[string]any{"pcap_file": good, "protocol": "sctp", "stream": 0}, "want tcp or udp"},
+		{"analyze_traffic_flow", map[string]any{"pcap_file": good, "server_ip": "not-an-ip"}, "not an IP address"},
+		{"analyze_dns_packets", map[string]any{"pcap_file": good, "limit": 5000}, "more than"},
+		{"get_findings", map[string]any{"pcap_file": good, "severity": "urgent"}, "severity"},
+	} {
+		_, text, isErr := callTool(t, cs, c.tool, c.args)
+		if !isErr || !strings.Contains(text, c.want) {
+			t.Errorf("%s %v: error %v %q, want a tool error saying %q", c.tool, c.args, isErr, text, c.want)
+		}
+	}
+	// The server still answers after the errors.
+	if _, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": good}); isErr {
+		t.Fatal(text)
+	}
+}
+
+func TestMCPRoots(t *testing.T) {
+	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "captures"))
+	other := t.TempDir()
+	b, _ := os.ReadFile(capturePath("chrissanders--dns_query_response.pcapng"))
+	outside := filepath.Join(other, "x.pcapng")
+	os.WriteFile(outside, b, 0o644)
+	link := filepath.Join(other, "link")
+	os.Symlink(root, link)
+	escape := filepath.Join(t.TempDir(), "escape.pcapng")
+	cs := connect(t, mcpserver.Config{Roots: []string{other}})
+	target, _ := filepath.Abs(capturePath("chrissanders--dns_query_response.pcapng"))
+	os.Symlink(target, escape)
+	inside := filepath.Join(other, "inside-link.pcapng")
+	os.Symlink(target, inside) // a link in the root to a file outside it
+	if _, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": outside}); isErr {
+		t.Errorf("a file inside the root: %s", text)
+	}
+	for _, p := range []string{
+		filepath.Join(root, "chrissanders--dns_query_response.pcapng"),
+		filepath.Join(link, "chrissanders--dns_query_response.pcapng"), // a link inside the root that leads out
+		filepath.Join(other, "..", filepath.Base(filepath.Dir(escape)), "escape.pcapng"),
+		inside,
+		filepath.Join(other, "..", "missing.pcap"), // outside, missing: refused as outside, not "no such file"
+	} {
+		if _, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": p}); !isErr || !strings.Contains(text, "outside the folders") {
+			t.Errorf("%s: %v %q, want refused as outside the root", p, isErr, text)
+		}
+	}
+}
+
+// TestMCPEveryCapture calls every tool on every test capture with the
+// default bounds: no protocol error (an output that does not fit its
+// schema would be one), no answer over the bound, a tool error only for
+// files that are not captures.
+func TestMCPEveryCapture(t *testing.T) {
+	const max = 40_000
+	cs := connect(t, mcpserver.Config{MaxAnswerBytes: max})
+	paths, _ := filepath.Glob(capturePath("*"))
+	if extra := os.Getenv("PCAPLENS_MCP_CAPTURES"); extra != "" {
+		more, _ := filepath.Glob(extra)
+		paths = append(paths, more...)
+	}
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		for _, tl := range res.Tools {
+			args := map[string]any{"pcap_file": p}
+			switch tl.Name {
+			case "analyze_traffic_flow":
+				args["server_ip"] = "10.0.0.1"
+			case "get_packet":
+				args["frame"] = 1
+			case "follow_stream":
+				args["protocol"], args["stream"] = "tcp", 0
+			}
+			r, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tl.Name, Arguments: args})
+			if err != nil {
+				t.Errorf("%s on %s: protocol error %v", tl.Name, p, err)
+				continue
+			}
+			b, _ := json.Marshal(r.StructuredContent)
+			if len(b) > max {
+				t.Errorf("%s on %s: answer of %d bytes, over the bound %d", tl.Name, p, len(b), max)
+			}
+			if r.IsError && !strings.Contains(p, "not-a-capture") && tl.Name != "follow_stream" && tl.Name != "get_packet" && tl.Name != "analyze_traffic_flow" {
+				t.Errorf("%s on %s: %v", tl.Name, p, r.Content[0].(*mcp.TextContent).Text)
+			}
+		}
+	}
+}
+
+// TestMCPOnePass checks the cache: every tool on one capture costs one
+// pass; a changed file is analysed again.
+func TestMCPOnePass(t *testing.T) {
+	srv, err := mcpserver.New(mcpserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, st := mcp.NewInMemoryTransports()
+	ctx := context.Background()
+	if _, err := srv.MCP().Connect(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	b, _ := os.ReadFile(capturePath("chrissanders--tcp_retransmissions.pcapng"))
+	file := filepath.Join(t.TempDir(), "c.pcapng")
+	os.WriteFile(file, b, 0o644)
+	for _, tool := range []string{"analyze_capinfos", "analyze_dns_packets", "get_findings", "analyze_tcp_connections", "list_packets"} {
+		if _, text, isErr := callTool(t, cs, tool, map[string]any{"pcap_file": file}); isErr {
+			t.Fatal(text)
+		}
+	}
+	if _, text, isErr := callTool(t, cs, "get_packet", map[string]any{"pcap_file": file, "frame": 3}); isErr {
+		t.Fatal(text)
+	}
+	if n := srv.Passes(); n != 1 {
+		t.Fatalf("%d passes for six calls on one capture, want 1", n)
+	}
+	// The same file changed (a shorter capture): analysed again.
+	c, _ := os.ReadFile(capturePath("chrissanders--dns_query_response.pcapng"))
+	os.WriteFile(file, c, 0o644)
+	got, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": file})
+	if isErr {
+		t.Fatal(text)
+	}
+	if n := srv.Passes(); n != 2 {
+		t.Fatalf("%d passes after the file changed, want 2", n)
+	}
+	want := cliReport(t, "capinfos", file)
+	if canon(t, got["report"]) != canon(t, want) {
+		t.Errorf("report of the changed file is not the CLI's")
+	}
+}
