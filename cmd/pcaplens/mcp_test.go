@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/guide"
 	"pcaplens/cmd/pcaplens/internal/mcpserver"
 )
 
@@ -354,5 +355,38 @@ func TestMCPOnePass(t *testing.T) {
 	want := cliReport(t, "capinfos", file)
 	if canon(t, got["report"]) != canon(t, want) {
 		t.Errorf("report of the changed file is not the CLI's")
+	}
+}
+
+// TestMCPPrompts checks the seed's prompt names and that each prompt is
+// its guide's text (one source with the page's guides).
+func TestMCPPrompts(t *testing.T) {
+	cs := connect(t, mcpserver.Config{})
+	res, err := cs.ListPrompts(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range res.Prompts {
+		names = append(names, p.Name)
+	}
+	sort.Strings(names)
+	want := []string{"dhcp_forensic_investigation", "dhcp_network_analysis", "dhcp_security_analysis", "forensic_investigation",
+		"icmp_forensic_investigation", "icmp_network_diagnostics", "icmp_security_analysis", "network_troubleshooting",
+		"security_analysis", "sip_forensic_investigation", "sip_security_analysis", "sip_troubleshooting_analysis",
+		"tcp_connection_troubleshooting", "tcp_security_analysis"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Fatalf("prompts %v\nwant %v", names, want)
+	}
+	for _, name := range want {
+		g, _ := guide.ByPrompt(name)
+		r, err := cs.GetPrompt(context.Background(), &mcp.GetPromptParams{Name: name, Arguments: map[string]string{"pcap_file": "x.pcap"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := r.Messages[0].Content.(*mcp.TextContent).Text
+		if !strings.Contains(text, g.Markdown()) || !strings.Contains(text, `"x.pcap"`) || !strings.Contains(text, "untrusted") {
+			t.Errorf("%s: prompt text is not its guide with the capture: %.200s", name, text)
+		}
 	}
 }
