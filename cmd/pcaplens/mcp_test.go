@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -388,5 +390,52 @@ func TestMCPPrompts(t *testing.T) {
 		if !strings.Contains(text, g.Markdown()) || !strings.Contains(text, `"x.pcap"`) || !strings.Contains(text, "untrusted") {
 			t.Errorf("%s: prompt text is not its guide with the capture: %.200s", name, text)
 		}
+	}
+}
+
+// TestMCPBench times every seed tool on one capture, first call to last
+// answer (docs/benchmarks.md): PCAPLENS_MCP_BENCH=FILE go test -run MCPBench -v ./cmd/pcaplens/
+func TestMCPBench(t *testing.T) {
+	file := os.Getenv("PCAPLENS_MCP_BENCH")
+	if file == "" {
+		t.Skip("PCAPLENS_MCP_BENCH not set")
+	}
+	cs := connect(t, mcpserver.Config{})
+	start := time.Now()
+	last := start
+	lap := func(name string) {
+		now := time.Now()
+		t.Logf("%-28s %8.3f s (at %.3f s)", name, now.Sub(last).Seconds(), now.Sub(start).Seconds())
+		last = now
+	}
+	for _, tool := range []string{"analyze_capinfos", "analyze_dns_packets", "analyze_dhcp_packets", "analyze_icmp_packets", "analyze_sip_packets", "analyze_tcp_connections", "analyze_tcp_anomalies", "analyze_tcp_retransmissions"} {
+		if _, text, isErr := callTool(t, cs, tool, map[string]any{"pcap_file": file}); isErr {
+			t.Fatalf("%s: %s", tool, text)
+		}
+		lap(tool)
+	}
+	got, _, _ := callTool(t, cs, "analyze_tcp_connections", map[string]any{"pcap_file": file, "limit": 1})
+	servers := got["report"].(map[string]any)["servers"].([]any)
+	server := servers[0].(map[string]any)["server"].(string)
+	if _, text, isErr := callTool(t, cs, "analyze_traffic_flow", map[string]any{"pcap_file": file, "server_ip": server}); isErr {
+		t.Fatalf("traffic_flow: %s", text)
+	}
+	lap("analyze_traffic_flow " + server)
+	t.Logf("every seed tool: %.3f s", time.Since(start).Seconds())
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"get_findings", map[string]any{}},
+		{"list_packets", map[string]any{"skip": 500000}},
+		{"list_packets", map[string]any{"filter": "tcp.analysis.retransmission"}},
+		{"get_packet", map[string]any{"frame": 777777}},
+		{"follow_stream", map[string]any{"protocol": "tcp", "stream": 0}},
+	} {
+		c.args["pcap_file"] = file
+		if _, text, isErr := callTool(t, cs, c.tool, c.args); isErr {
+			t.Fatalf("%s: %s", c.tool, text)
+		}
+		lap(fmt.Sprint(c.tool, " ", c.args))
 	}
 }

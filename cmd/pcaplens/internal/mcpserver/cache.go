@@ -1,6 +1,7 @@
 package mcpserver
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,6 +39,9 @@ type entry struct {
 	src  *source
 	done chan struct{} // closed when the pass has ended
 	err  error         // why the pass failed (set before done is closed)
+	// indexed is closed when the frame index and replay state of a
+	// local capture are built (at once for a URL, or a failed pass).
+	indexed chan struct{}
 
 	// Set by the pass, read after done.
 	reports    map[string]any
@@ -103,7 +107,7 @@ func (src *source) displayName() string {
 
 // capture returns the analysed capture for pcap_file: from the cache when
 // its content has not changed, else after one pass that runs every tool
-// (and, for a local file, keeps the state the packet tools need).
+// (and, for a local file, then indexes its frames for the packet tools).
 func (s *Server) capture(ctx context.Context, name string) (*entry, error) {
 	src, err := s.resolve(name)
 	if err != nil {
@@ -148,7 +152,7 @@ func (s *Server) capture(ctx context.Context, name string) (*entry, error) {
 		if e != nil {
 			s.dropLocked(e)
 		}
-		e = &entry{key: src.key, src: src, done: make(chan struct{}), validators: validators}
+		e = &entry{key: src.key, src: src, done: make(chan struct{}), indexed: make(chan struct{}), validators: validators}
 		s.addLocked(e)
 		s.mu.Unlock()
 		b := body
@@ -196,6 +200,7 @@ func (s *Server) dropLocked(e *entry) {
 	}
 	go func() {
 		<-e.done
+		<-e.indexed
 		e.close()
 	}()
 }
@@ -215,14 +220,18 @@ func (s *Server) touchLocked(e *entry) {
 // run (the cache's misses).
 func (s *Server) Passes() int64 { return s.passes.Load() }
 
-// pass runs every tool over the capture in one read. A local file is
-// read once and fed to the engine and, beside it, to a packets.Scanner
-// that indexes the frames and records the replay state, so that the packet
-// tools read single frames back without another pass. A URL's body (b)
-// feeds the engine only: it is not kept, and the packet tools download it
-// again.
+// pass runs every tool over the capture in one read. For a local file,
+// index then builds the frame index and replay state the packet tools
+// need. A URL's body (b) feeds the engine only: it is not kept, and the
+// packet tools download it again.
 func (s *Server) pass(e *entry, b io.ReadCloser) {
 	s.passes.Add(1)
+	indexing := false
+	defer func() {
+		if !indexing {
+			close(e.indexed)
+		}
+	}()
 	defer close(e.done)
 	defer func() {
 		if p := recover(); p != nil {
@@ -259,53 +268,65 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 		fail(fmt.Errorf("pcap_file %q: %v", e.src.name, plainPathError(err)))
 		return
 	}
-	pr, pw := io.Pipe()
-	type scanned struct {
-		sc  *packets.Scanner
-		err error
-	}
-	scan := make(chan scanned, 1)
-	go func() {
-		var out scanned
-		defer func() {
-			if p := recover(); p != nil {
-				out = scanned{err: fmt.Errorf("pcaplens: internal error indexing %q: %v", e.src.name, p)}
-			}
-			io.Copy(io.Discard, pr) // the engine reads to the end: never block it
-			scan <- out
-		}()
-		sc, err := packets.NewScanner(pr, 0)
-		if err != nil {
-			out.err = err
-			return
-		}
-		sc.Record()
-		for {
-			if _, err := sc.Next(); err != nil {
-				break
-			}
-		}
-		out.sc = sc
-	}()
-	reps, err := engine.Run(ctx, io.TeeReader(f, pw), &o)
-	pw.CloseWithError(err)
-	sr := <-scan
+	reps, err := engine.Run(ctx, f, &o)
 	if err != nil {
 		f.Close()
 		fail(captureError(e.src, err))
 		return
 	}
 	e.reports = reps
-	if sr.sc != nil {
-		e.frames = sr.sc.Index().Frames()
-		if st := sr.sc.State(); st.Complete() {
-			if r, err := packets.NewReplayer(st, sr.sc.Index(), f, e.src.size); err == nil {
-				e.replay, e.file = r, f
-				return
-			}
+	indexing = true
+	go s.index(e, f)
+}
+
+// index reads a local capture a second time, after its reports are
+// ready, with a packets.Scanner that indexes the frames and records the
+// replay state: the packet tools then read single frames back through f
+// without another pass. It runs behind the reports so that they are not
+// slowed by it; the packet tools wait for it (entry.indexed).
+func (s *Server) index(e *entry, f *os.File) {
+	defer close(e.indexed)
+	keep := false
+	defer func() {
+		if p := recover(); p != nil {
+			keep = false
+		}
+		if !keep {
+			f.Close()
+		}
+	}()
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return
+	}
+	sc, err := packets.NewScanner(bufio.NewReaderSize(f, 1<<20), 0)
+	if err != nil {
+		return
+	}
+	sc.Record()
+	for {
+		if _, err := sc.Next(); err != nil {
+			break
 		}
 	}
-	f.Close()
+	e.rmu.Lock()
+	defer e.rmu.Unlock()
+	e.frames = sc.Index().Frames()
+	if st := sc.State(); st.Complete() && !e.closed {
+		if r, err := packets.NewReplayer(st, sc.Index(), f, e.src.size); err == nil {
+			e.replay, e.file = r, f
+			keep = true
+		}
+	}
+}
+
+// waitIndexed waits for the frame index of a local capture (at once for a URL).
+func (e *entry) waitIndexed(ctx context.Context) error {
+	select {
+	case <-e.indexed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // captureError words an error of the engine for the caller.

@@ -207,6 +207,9 @@ func (s *Server) listPackets(ctx context.Context, _ *mcp.CallToolRequest, in Lis
 		return nil, ListAnswer{}, err
 	}
 	e, err := s.capture(ctx, in.PcapFile)
+	if err == nil {
+		err = e.waitIndexed(ctx)
+	}
 	if err != nil {
 		return nil, ListAnswer{}, err
 	}
@@ -313,6 +316,9 @@ func (s *Server) getPacket(ctx context.Context, _ *mcp.CallToolRequest, in Packe
 		return nil, PacketAnswer{}, fmt.Errorf("frame must be 1 or more (frames are numbered from 1, as in Wireshark)")
 	}
 	e, err := s.capture(ctx, in.PcapFile)
+	if err == nil {
+		err = e.waitIndexed(ctx)
+	}
 	if err != nil {
 		return nil, PacketAnswer{}, err
 	}
