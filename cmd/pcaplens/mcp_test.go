@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -437,5 +439,192 @@ func TestMCPBench(t *testing.T) {
 			t.Fatalf("%s: %s", c.tool, text)
 		}
 		lap(fmt.Sprint(c.tool, " ", c.args))
+	}
+}
+
+// TestMCPURLs reads captures from an HTTP server: the report is the local
+// file's, a second call is answered from the cache (304 Not Modified), and
+// oversized bodies, redirects to other schemes and bad statuses are tool
+// errors.
+func TestMCPURLs(t *testing.T) {
+	local := capturePath("chrissanders--dns_query_response.pcapng")
+	body, _ := os.ReadFile(local)
+	var gets, full int
+	mux := http.NewServeMux()
+	mux.HandleFunc("/c.pcapng", func(w http.ResponseWriter, r *http.Request) {
+		gets++
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		full++
+		w.Write(body)
+	})
+	mux.HandleFunc("/big.pcapng", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.(http.Flusher).Flush() // no Content-Length: the cap is met while reading
+		for range 20 {
+			w.Write(body)
+		}
+	})
+	mux.HandleFunc("/to-file", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	})
+	mux.HandleFunc("/missing", http.NotFound)
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+
+	srv, err := mcpserver.New(mcpserver.Config{MaxURLBytes: int64(len(body)) * 3, MaxAnswerBytes: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, st := mcp.NewInMemoryTransports()
+	ctx := context.Background()
+	if _, err := srv.MCP().Connect(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+
+	url := hs.URL + "/c.pcapng"
+	for i := range 2 {
+		got, text, isErr := callTool(t, cs, "analyze_dns_packets", map[string]any{"pcap_file": url, "limit": 1000})
+		if isErr {
+			t.Fatal(text)
+		}
+		want := cliReport(t, "dns", local)
+		w := want.(map[string]any)
+		w["file"] = "c.pcapng" // named after the URL
+		if canon(t, got["report"]) != canon(t, w) {
+			t.Errorf("call %d: the URL's report is not the file's", i)
+		}
+	}
+	if full != 1 || gets != 2 || srv.Passes() != 1 {
+		t.Errorf("%d requests, %d full downloads, %d passes: want 2, 1 (then 304), 1", gets, full, srv.Passes())
+	}
+	// The packet tools download the capture again.
+	if got, text, isErr := callTool(t, cs, "list_packets", map[string]any{"pcap_file": url, "filter": "dns", "limit": 2}); isErr || got["matched"] == json.Number("0") {
+		t.Errorf("list_packets on a URL: %v %s", got, text)
+	}
+	for _, c := range []struct{ url, want string }{
+		{hs.URL + "/big.pcapng", "larger than this server reads"},
+		{hs.URL + "/to-file", "only http and https"},
+		{hs.URL + "/missing", "404"},
+		{"ftp://example.com/x.pcap", "only http and https"},
+		{"http://user:pw@example.com/x.pcap", "credentials"},
+	} {
+		if _, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": c.url}); !isErr || !strings.Contains(text, c.want) {
+			t.Errorf("%s: %v %q, want a tool error saying %q", c.url, isErr, text, c.want)
+		}
+	}
+}
+
+// TestMCPBounded checks the answer bound: lists are paged, the answer
+// says how many each has, and an answer that cannot fit is a tool error.
+func TestMCPBounded(t *testing.T) {
+	file := capturePath("chrissanders--dns_query_response.pcapng")
+	full := cliReport(t, "dns", file).(map[string]any)
+	total := len(full["packets"].([]any))
+	cs := connect(t, mcpserver.Config{MaxAnswerBytes: 64 << 20})
+	got, _, _ := callTool(t, cs, "analyze_dns_packets", map[string]any{"pcap_file": file, "skip": 1, "limit": 1})
+	rep := got["report"].(map[string]any)
+	if p := rep["packets"].([]any); len(p) != 1 || canon(t, p[0]) != canon(t, full["packets"].([]any)[1]) {
+		t.Errorf("skip 1 limit 1: packets %v, want the second packet", p)
+	}
+	found := false
+	for _, l := range got["lists"].([]any) {
+		l := l.(map[string]any)
+		if l["path"] == "packets" {
+			found = l["total"] == json.Number(fmt.Sprint(total)) && l["returned"] == json.Number("1") && l["skip"] == json.Number("1")
+		}
+	}
+	if !found {
+		t.Errorf("lists %v do not say packets: total %d, skip 1, returned 1", got["lists"], total)
+	}
+	// A small bound: the answer fits it and says what it cut.
+	small := connect(t, mcpserver.Config{MaxAnswerBytes: 3000})
+	res, err := small.CallTool(context.Background(), &mcp.CallToolParams{Name: "analyze_overview", Arguments: map[string]any{"pcap_file": capturePath("chrissanders--synscan.pcapng")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(res.StructuredContent)
+	if res.IsError {
+		if !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "ask a narrower question") {
+			t.Errorf("overview under 3000 bytes: %v", res.Content[0].(*mcp.TextContent).Text)
+		}
+	} else if len(b) > 3000 || !strings.Contains(string(b), `"returned"`) {
+		t.Errorf("overview under a 3000-byte bound: %d bytes, lists %s", len(b), b)
+	}
+	tiny := connect(t, mcpserver.Config{MaxAnswerBytes: 200})
+	if _, text, isErr := callTool(t, tiny, "analyze_dns_packets", map[string]any{"pcap_file": file}); !isErr || !strings.Contains(text, "more than the limit") {
+		t.Errorf("an answer that cannot fit: %v %q", isErr, text)
+	}
+	if got, _, _ := callTool(t, tiny, "list_packets", map[string]any{"pcap_file": file, "limit": 100}); got["returned"] == json.Number("100") {
+		t.Errorf("list_packets under 200 bytes returned 100 rows")
+	}
+}
+
+// TestMCPHTTP checks --http's guards: loopback only without a token, the
+// token required when set, and the SDK's DNS-rebinding check.
+func TestMCPHTTP(t *testing.T) {
+	if _, err := listenMCP("0.0.0.0:0", ""); err == nil || !strings.Contains(err.Error(), "token") {
+		t.Errorf("a non-loopback address without a token: %v", err)
+	}
+	ln, err := listenMCP("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	srv, err := mcpserver.New(mcpserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"", "s3cret"} {
+		ln, err := listenMCP("127.0.0.1:0", token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := &http.Server{Handler: mcpHandler(srv.MCP(), token)}
+		go hs.Serve(ln)
+		url := "http://" + ln.Addr().String() + "/mcp"
+		init := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+		post := func(host, auth string) int {
+			req, _ := http.NewRequest("POST", url, strings.NewReader(init))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			if host != "" {
+				req.Host = host
+			}
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		auth := ""
+		if token != "" {
+			auth = "Bearer " + token
+			if c := post("", ""); c != http.StatusUnauthorized {
+				t.Errorf("no token: status %d, want 401", c)
+			}
+			if c := post("", "Bearer wrong"); c != http.StatusUnauthorized {
+				t.Errorf("wrong token: status %d, want 401", c)
+			}
+		}
+		if c := post("", auth); c != http.StatusOK {
+			t.Errorf("token %q: status %d, want 200", token, c)
+		}
+		if c := post("evil.example:80", auth); c != http.StatusForbidden {
+			t.Errorf("a foreign Host header (DNS rebinding): status %d, want 403", c)
+		}
+		hs.Close()
 	}
 }

@@ -256,6 +256,9 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 	if b != nil {
 		defer b.Close()
 		reps, err := engine.Run(ctx, b, &o)
+		if cb, ok := b.(*cappedBody); ok && cb.err != nil {
+			err = cb.err
+		}
 		if err != nil {
 			fail(captureError(e.src, err))
 			return
@@ -372,6 +375,9 @@ func (s *Server) variantReport(ctx context.Context, e *entry, tool string, o eng
 			}
 			defer closeFn()
 			reps, err := engine.Run(context.Background(), r, &o)
+			if cb, ok := r.(*cappedBody); ok && cb.err != nil {
+				err = cb.err
+			}
 			if err != nil {
 				v.err = captureError(e.src, err)
 				return

@@ -134,6 +134,15 @@ func compileFilter(expr string) (packets.Matcher, error) {
 	return m, nil
 }
 
+// downloadErr is the error that broke a download read by a pass (nil
+// for a local file, or a download read whole).
+func downloadErr(r io.Reader) error {
+	if cb, ok := r.(*cappedBody); ok {
+		return cb.err
+	}
+	return nil
+}
+
 // endOfPass tells a pass's end (EOF, or damage after the readable frames) from a failure.
 func endOfPass(err error) error {
 	var ce *capture.Error
@@ -167,6 +176,9 @@ func (s *Server) selectFrames(ctx context.Context, e *entry, expr string, m pack
 		return nil
 	})
 	if err := endOfPass(err); err != nil {
+		return nil, err
+	}
+	if err := downloadErr(r); err != nil {
 		return nil, err
 	}
 	e.rmu.Lock()
@@ -308,7 +320,7 @@ func (s *Server) scanRows(ctx context.Context, e *entry, expr string, m packets.
 		}
 		a.Matched++
 	}
-	return a, nil
+	return a, downloadErr(r)
 }
 
 func (s *Server) getPacket(ctx context.Context, _ *mcp.CallToolRequest, in PacketArgs) (*mcp.CallToolResult, PacketAnswer, error) {
@@ -346,6 +358,9 @@ func (s *Server) getPacket(ctx context.Context, _ *mcp.CallToolRequest, in Packe
 			f, err := sc.Next()
 			if err != nil {
 				if err := endOfPass(err); err != nil {
+					return nil, PacketAnswer{}, err
+				}
+				if err := downloadErr(r); err != nil {
 					return nil, PacketAnswer{}, err
 				}
 				return nil, PacketAnswer{}, fmt.Errorf("frame %d is not in the capture (%d frames)", in.Frame, sc.Index().Frames())
@@ -440,6 +455,9 @@ func (s *Server) followStream(ctx context.Context, _ *mcp.CallToolRequest, in Fo
 		return nil, FollowAnswer{}, captureError(e.src, err)
 	}
 	c, err := packets.Follow(sc, kind, in.Stream, limit)
+	if err == nil {
+		err = downloadErr(r)
+	}
 	if err != nil {
 		return nil, FollowAnswer{}, err
 	}

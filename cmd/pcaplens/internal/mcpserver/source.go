@@ -215,23 +215,36 @@ func (s *Server) fetch(ctx context.Context, src *source, etag, lastMod string) (
 		return nil, "", false, fmt.Errorf("pcap_file %q: %d bytes, more than this server reads from a URL (%d)", src.name, resp.ContentLength, s.cfg.MaxURLBytes)
 	}
 	v := resp.Header.Get("ETag") + "\x00" + resp.Header.Get("Last-Modified")
-	return &cappedBody{rc: resp.Body, left: s.cfg.MaxURLBytes, name: src.name}, v, false, nil
+	return &cappedBody{rc: resp.Body, left: s.cfg.MaxURLBytes, max: s.cfg.MaxURLBytes, name: src.name}, v, false, nil
 }
 
 // cappedBody fails a read past its cap rather than cutting the capture
-// short silently.
+// short silently. It keeps the first error other than the end of the body
+// (the cap, a timeout, a broken connection): the engine takes a read error
+// for damage after the packets read, where a download that failed must
+// fail the call.
 type cappedBody struct {
 	rc   io.ReadCloser
 	left int64
 	name string
+	max  int64
+	err  error
 }
 
 func (c *cappedBody) Read(p []byte) (int, error) {
+	n, err := c.read(p)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+func (c *cappedBody) read(p []byte) (int, error) {
 	if c.left <= 0 {
 		var one [1]byte
 		n, err := c.rc.Read(one[:])
 		if n > 0 {
-			return 0, fmt.Errorf("pcap_file %q: the download is larger than this server reads from a URL", c.name)
+			return 0, fmt.Errorf("pcap_file %q: the download is larger than this server reads from a URL (%d bytes)", c.name, c.max)
 		}
 		if err == nil {
 			err = io.EOF
