@@ -123,7 +123,9 @@ func isLoopback(host string) bool {
 // (with the SDK's DNS-rebinding protection left on), behind a bearer
 // token when one is set.
 func mcpHandler(s *mcp.Server, token string) http.Handler {
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	// Idle sessions are closed after an hour, so that clients that vanish
+	// do not accumulate.
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{SessionTimeout: time.Hour})
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h)
 	if token == "" {

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"testing"
@@ -423,7 +425,13 @@ func TestMCPBench(t *testing.T) {
 		t.Fatalf("traffic_flow: %s", text)
 	}
 	lap("analyze_traffic_flow " + server)
-	t.Logf("every seed tool: %.3f s", time.Since(start).Seconds())
+	cpu := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}}
+	metrics.Read(cpu)
+	t.Logf("every seed tool: %.3f s (process CPU time so far, user: %.2f s)", time.Since(start).Seconds(), cpu[0].Value.Float64())
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	t.Logf("heap in use with the capture cached: %d MiB", ms.HeapInuse>>20)
 	for _, c := range []struct {
 		tool string
 		args map[string]any
