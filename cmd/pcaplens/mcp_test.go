@@ -191,6 +191,21 @@ func TestMCPListTools(t *testing.T) {
 		if tl.OutputSchema == nil {
 			t.Errorf("%s: no output schema", tl.Name)
 		}
+		if strings.HasPrefix(tl.Name, "analyze_") {
+			// The report's schema comes from its Go type (not the any-object fallback).
+			b, _ := json.Marshal(tl.OutputSchema)
+			var sc struct {
+				Properties struct {
+					Report struct {
+						Properties map[string]any `json:"properties"`
+					} `json:"report"`
+				} `json:"properties"`
+			}
+			json.Unmarshal(b, &sc)
+			if len(sc.Properties.Report.Properties) < 5 {
+				t.Errorf("%s: the report's output schema has %d properties: not generated from its Go type", tl.Name, len(sc.Properties.Report.Properties))
+			}
+		}
 	}
 	sort.Strings(names)
 	want := []string{"analyze_capinfos", "analyze_dhcp_packets", "analyze_dns_packets", "analyze_icmp_packets", "analyze_sip_packets",
