@@ -651,3 +651,83 @@ func TestMCPHTTP(t *testing.T) {
 		hs.Close()
 	}
 }
+
+// cliJSON runs the CLI and decodes its JSON output.
+func cliJSON(t *testing.T, argv ...string) any {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := run(argv, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("%v: exit %d: %s", argv, code, stderr.String())
+	}
+	var v any
+	d := json.NewDecoder(&stdout)
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestMCPPacketToolsEqualCLI checks list_packets, get_packet and
+// follow_stream against `pcaplens packets` and `pcaplens follow`.
+func TestMCPPacketToolsEqualCLI(t *testing.T) {
+	cs := connect(t, mcpserver.Config{MaxAnswerBytes: 64 << 20})
+	for _, name := range []string{"chrissanders--tcp_retransmissions.pcapng", "chrissanders--http_espn.pcapng", "pcaplens-ip-fragments.pcap", "multi-interface.pcapng.gz"} {
+		file := capturePath(name)
+		for _, expr := range []string{"", "tcp.analysis.retransmission || dns", "ip.flags.mf == 1 || ip.frag_offset > 0"} {
+			argv := []string{"packets", "--json"}
+			if expr != "" {
+				argv = append(argv, "-Y", expr)
+			}
+			rows := cliJSON(t, append(argv, file)...).([]any)
+			got, text, isErr := callTool(t, cs, "list_packets", map[string]any{"pcap_file": file, "filter": expr, "skip": 2, "limit": 7})
+			if isErr {
+				t.Fatalf("%s %q: %s", name, expr, text)
+			}
+			want := rows[min(2, len(rows)):min(9, len(rows))]
+			if got["matched"] != json.Number(fmt.Sprint(len(rows))) || canon(t, got["rows"]) != canon(t, want) {
+				t.Errorf("%s %q: matched %v rows %.200s\nwant %d rows %.200s", name, expr, got["matched"], canon(t, got["rows"]), len(rows), canon(t, want))
+			}
+		}
+		for _, n := range []int{1, 3, 6} {
+			d := cliJSON(t, "packets", "--json", "--detail", fmt.Sprint(n), file).(map[string]any)
+			got, text, isErr := callTool(t, cs, "get_packet", map[string]any{"pcap_file": file, "frame": n})
+			if isErr {
+				t.Fatalf("%s frame %d: %s", name, n, text)
+			}
+			if canon(t, got["row"]) != canon(t, d["row"]) || canon(t, got["layers"]) != canon(t, d["layers"]) {
+				t.Errorf("%s frame %d: detail differs from the CLI's", name, n)
+			}
+		}
+		for _, kind := range []string{"tcp", "udp"} {
+			var stdout, stderr bytes.Buffer
+			if run([]string{"follow", kind, "0", "--json", file}, nil, &stdout, &stderr) != 0 {
+				continue // no such stream in this capture
+			}
+			var c struct {
+				Nodes  [2]string `json:"nodes"`
+				Chunks []struct {
+					Frame int    `json:"frame"`
+					Data  []byte `json:"data"`
+				} `json:"chunks"`
+			}
+			json.Unmarshal(stdout.Bytes(), &c)
+			got, text, isErr := callTool(t, cs, "follow_stream", map[string]any{"pcap_file": file, "protocol": kind, "stream": 0, "limit": 65536})
+			if isErr {
+				t.Fatalf("%s follow %s 0: %s", name, kind, text)
+			}
+			chunks := got["chunks"].([]any)
+			if canon(t, got["nodes"]) != canon(t, c.Nodes) || len(chunks) > len(c.Chunks) || (len(chunks) == 0) != (len(c.Chunks) == 0) {
+				t.Errorf("%s follow %s 0: nodes %v, %d chunks; the CLI's %v, %d", name, kind, got["nodes"], len(chunks), c.Nodes, len(c.Chunks))
+				continue
+			}
+			for i, ch := range chunks {
+				ch := ch.(map[string]any)
+				if ch["frame"] != json.Number(fmt.Sprint(c.Chunks[i].Frame)) || ch["bytes"] != json.Number(fmt.Sprint(len(c.Chunks[i].Data))) {
+					t.Errorf("%s follow %s chunk %d: %v, the CLI's frame %d, %d bytes", name, kind, i, ch, c.Chunks[i].Frame, len(c.Chunks[i].Data))
+					break
+				}
+			}
+		}
+	}
+}
