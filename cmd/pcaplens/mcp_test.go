@@ -731,3 +731,54 @@ func TestMCPPacketToolsEqualCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestMCPConcurrent calls tools at once on a capture not yet analysed:
+// they wait for the one pass, and all answer.
+func TestMCPConcurrent(t *testing.T) {
+	srv, err := mcpserver.New(mcpserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, st := mcp.NewInMemoryTransports()
+	ctx := context.Background()
+	if _, err := srv.MCP().Connect(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	file := capturePath("chrissanders--http_espn.pcapng")
+	calls := []struct {
+		tool string
+		args map[string]any
+	}{
+		{"analyze_capinfos", nil}, {"analyze_tcp_connections", nil}, {"get_findings", nil},
+		{"list_packets", map[string]any{"filter": "tcp.port == 80"}}, {"get_packet", map[string]any{"frame": 10}},
+		{"follow_stream", map[string]any{"protocol": "tcp", "stream": 1}}, {"analyze_overview", nil},
+		{"analyze_traffic_flow", map[string]any{"server_ip": "205.234.218.129"}}, {"list_packets", nil},
+	}
+	errs := make(chan error, len(calls))
+	for _, c := range calls {
+		go func() {
+			args := map[string]any{"pcap_file": file}
+			for k, v := range c.args {
+				args[k] = v
+			}
+			r, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: c.tool, Arguments: args})
+			if err == nil && r.IsError {
+				err = fmt.Errorf("%s: %s", c.tool, r.Content[0].(*mcp.TextContent).Text)
+			}
+			errs <- err
+		}()
+	}
+	for range calls {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := srv.Passes(); n != 1 {
+		t.Errorf("%d first passes for concurrent calls on one capture, want 1", n)
+	}
+}
