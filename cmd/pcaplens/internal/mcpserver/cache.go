@@ -12,6 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
@@ -42,6 +46,9 @@ type entry struct {
 	// indexed is closed when the frame index and replay state of a
 	// local capture are built (at once for a URL, or a failed pass).
 	indexed chan struct{}
+
+	// read and packets are how far the pass has read (for progress).
+	read, packets atomic.Int64
 
 	// Set by the pass, read after done.
 	reports    map[string]any
@@ -108,7 +115,9 @@ func (src *source) displayName() string {
 // capture returns the analysed capture for pcap_file: from the cache when
 // its content has not changed, else after one pass that runs every tool
 // (and, for a local file, then indexes its frames for the packet tools).
-func (s *Server) capture(ctx context.Context, name string) (*entry, error) {
+// While a first pass runs, a call that asked for progress (a progress
+// token in req) is told every second how far it has read.
+func (s *Server) capture(ctx context.Context, req *mcp.CallToolRequest, name string) (*entry, error) {
 	src, err := s.resolve(name)
 	if err != nil {
 		return nil, err
@@ -162,15 +171,46 @@ func (s *Server) capture(ctx context.Context, name string) (*entry, error) {
 		s.touchLocked(e)
 		s.mu.Unlock()
 	}
-	select {
-	case <-e.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := e.wait(ctx, req, e.done); err != nil {
+		return nil, err
 	}
 	if e.err != nil {
 		return nil, e.err
 	}
 	return e, nil
+}
+
+// progressEvery is how often a waiting call is told the pass's progress.
+var progressEvery = time.Second
+
+// wait waits for ch to close, telling a call that asked for progress how
+// far the pass has read.
+func (e *entry) wait(ctx context.Context, req *mcp.CallToolRequest, ch chan struct{}) error {
+	var tok any
+	if req != nil && req.Params != nil && req.Session != nil {
+		tok = req.Params.GetProgressToken()
+	}
+	var tick <-chan time.Time
+	if tok != nil {
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick:
+			p := &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: float64(e.read.Load()),
+				Message: fmt.Sprintf("%s: %d packets read", e.src.displayName(), e.packets.Load())}
+			if e.src.url == "" {
+				p.Total = float64(e.src.size)
+			}
+			req.Session.NotifyProgress(ctx, p)
+		}
+	}
 }
 
 // addLocked adds e, evicting the least recently used captures beyond the
@@ -253,6 +293,11 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 	}
 	ctx := context.Background()
 	o := baseOptions(e.src.displayName())
+	o.ProgressEvery = 4 << 20
+	o.Progress = func(p engine.Progress) {
+		e.read.Store(p.Bytes)
+		e.packets.Store(int64(p.Packets))
+	}
 	if b != nil {
 		defer b.Close()
 		reps, err := engine.Run(ctx, b, &o)
@@ -324,12 +369,7 @@ func (s *Server) index(e *entry, f *os.File) {
 
 // waitIndexed waits for the frame index of a local capture (at once for a URL).
 func (e *entry) waitIndexed(ctx context.Context) error {
-	select {
-	case <-e.indexed:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return e.wait(ctx, nil, e.indexed)
 }
 
 // captureError words an error of the engine for the caller.

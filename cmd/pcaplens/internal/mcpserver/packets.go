@@ -205,7 +205,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-func (s *Server) listPackets(ctx context.Context, _ *mcp.CallToolRequest, in ListArgs) (*mcp.CallToolResult, ListAnswer, error) {
+func (s *Server) listPackets(ctx context.Context, req *mcp.CallToolRequest, in ListArgs) (*mcp.CallToolResult, ListAnswer, error) {
 	if in.Skip < 0 || in.Limit < 0 || in.Limit > MaxLimit {
 		return nil, ListAnswer{}, fmt.Errorf("skip must be 0 or more and limit from 0 to %d", MaxLimit)
 	}
@@ -218,7 +218,7 @@ func (s *Server) listPackets(ctx context.Context, _ *mcp.CallToolRequest, in Lis
 	if err != nil {
 		return nil, ListAnswer{}, err
 	}
-	e, err := s.capture(ctx, in.PcapFile)
+	e, err := s.capture(ctx, req, in.PcapFile)
 	if err == nil {
 		err = e.waitIndexed(ctx)
 	}
@@ -323,11 +323,11 @@ func (s *Server) scanRows(ctx context.Context, e *entry, expr string, m packets.
 	return a, downloadErr(r)
 }
 
-func (s *Server) getPacket(ctx context.Context, _ *mcp.CallToolRequest, in PacketArgs) (*mcp.CallToolResult, PacketAnswer, error) {
+func (s *Server) getPacket(ctx context.Context, req *mcp.CallToolRequest, in PacketArgs) (*mcp.CallToolResult, PacketAnswer, error) {
 	if in.Frame < 1 {
 		return nil, PacketAnswer{}, fmt.Errorf("frame must be 1 or more (frames are numbered from 1, as in Wireshark)")
 	}
-	e, err := s.capture(ctx, in.PcapFile)
+	e, err := s.capture(ctx, req, in.PcapFile)
 	if err == nil {
 		err = e.waitIndexed(ctx)
 	}
@@ -428,7 +428,7 @@ func (s *Server) getPacket(ctx context.Context, _ *mcp.CallToolRequest, in Packe
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: t.String()}}}, a, nil
 }
 
-func (s *Server) followStream(ctx context.Context, _ *mcp.CallToolRequest, in FollowArgs) (*mcp.CallToolResult, FollowAnswer, error) {
+func (s *Server) followStream(ctx context.Context, req *mcp.CallToolRequest, in FollowArgs) (*mcp.CallToolResult, FollowAnswer, error) {
 	kind := strings.ToLower(strings.TrimSpace(in.Protocol))
 	if kind != packets.FollowTCP && kind != packets.FollowUDP {
 		return nil, FollowAnswer{}, fmt.Errorf("protocol %q: want tcp or udp", in.Protocol)
@@ -441,7 +441,7 @@ func (s *Server) followStream(ctx context.Context, _ *mcp.CallToolRequest, in Fo
 		limit = DefaultFollowBytes
 	}
 	limit = min(limit, 64<<10, s.cfg.MaxAnswerBytes/2)
-	e, err := s.capture(ctx, in.PcapFile)
+	e, err := s.capture(ctx, req, in.PcapFile)
 	if err != nil {
 		return nil, FollowAnswer{}, err
 	}

@@ -294,13 +294,13 @@ func answerSchema(rep any) (*jsonschema.Schema, error) {
 
 // addReport registers the tool of one engine tool.
 func addReport[In reportArgs](s *Server, t *mcp.Tool, tool string) {
-	mcp.AddTool(s.mcp, t, func(ctx context.Context, _ *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Answer, error) {
+	mcp.AddTool(s.mcp, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Answer, error) {
 		c := callOf(in)
 		skip, limit, err := pagingOf(c.paging)
 		if err != nil {
 			return nil, Answer{}, err
 		}
-		e, err := s.capture(ctx, c.file)
+		e, err := s.capture(ctx, req, c.file)
 		if err != nil {
 			return nil, Answer{}, err
 		}
@@ -398,7 +398,7 @@ func (s *Server) addFindingsTool() {
 		Description: "Everything the analyses flag in the capture, ranked (most deserving of a look first): kind, severity, summary, count, the first frames and, where one exists, a Wireshark display filter that selects the packets (give it to list_packets). " +
 			"The best first call on a capture." + untrustedLine,
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
-	}, func(ctx context.Context, _ *mcp.CallToolRequest, in FindingsArgs) (*mcp.CallToolResult, FindingsAnswer, error) {
+	}, func(ctx context.Context, req *mcp.CallToolRequest, in FindingsArgs) (*mcp.CallToolResult, FindingsAnswer, error) {
 		skip, limit, err := pagingOf(Paging{Skip: in.Skip, Limit: in.Limit})
 		if err != nil {
 			return nil, FindingsAnswer{}, err
@@ -416,7 +416,7 @@ func (s *Server) addFindingsTool() {
 				return nil, FindingsAnswer{}, err
 			}
 		}
-		e, err := s.capture(ctx, in.PcapFile)
+		e, err := s.capture(ctx, req, in.PcapFile)
 		if err != nil {
 			return nil, FindingsAnswer{}, err
 		}
