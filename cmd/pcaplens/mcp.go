@@ -120,14 +120,17 @@ func isLoopback(host string) bool {
 }
 
 // mcpHandler serves the MCP server's Streamable HTTP transport at /mcp
-// (with the SDK's DNS-rebinding protection left on), behind a bearer
-// token when one is set.
+// (with the SDK's DNS-rebinding protection left on, and cross-origin
+// requests from browsers refused), behind a bearer token when one is set.
 func mcpHandler(s *mcp.Server, token string) http.Handler {
 	// Idle sessions are closed after an hour, so that clients that vanish
 	// do not accumulate.
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{SessionTimeout: time.Hour})
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", h)
+	// A page in a browser may not call the server (Go's cross-origin
+	// protection refuses cross-site POSTs by Sec-Fetch-Site and Origin);
+	// assistants are not browsers and send neither.
+	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(h))
 	if token == "" {
 		return mux
 	}

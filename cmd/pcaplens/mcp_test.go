@@ -615,8 +615,11 @@ func TestMCPHTTP(t *testing.T) {
 		go hs.Serve(ln)
 		url := "http://" + ln.Addr().String() + "/mcp"
 		init := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
-		post := func(host, auth string) int {
+		post := func(host, auth string, header ...string) int {
 			req, _ := http.NewRequest("POST", url, strings.NewReader(init))
+			for i := 0; i+1 < len(header); i += 2 {
+				req.Header.Set(header[i], header[i+1])
+			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", "application/json, text/event-stream")
 			if host != "" {
@@ -647,6 +650,9 @@ func TestMCPHTTP(t *testing.T) {
 		}
 		if c := post("evil.example:80", auth); c != http.StatusForbidden {
 			t.Errorf("a foreign Host header (DNS rebinding): status %d, want 403", c)
+		}
+		if c := post("", auth, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"); c != http.StatusForbidden {
+			t.Errorf("a cross-site request from a browser: status %d, want 403", c)
 		}
 		hs.Close()
 	}
