@@ -186,3 +186,27 @@ test("a long list is paged and says so", async () => {
     await client.close();
   }
 });
+
+test("Streamable HTTP with a bearer token", async () => {
+  const proc = spawn(bin, ["mcp", "--http", "127.0.0.1:0"], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, PCAPLENS_MCP_TOKEN: "t0ken" } });
+  try {
+    const url = await new Promise((res, rej) => {
+      let err = "";
+      proc.stderr.on("data", (d) => {
+        err += d;
+        const m = /serving MCP at (http:\/\/\S+)/.exec(err);
+        if (m) res(m[1]);
+      });
+      proc.on("exit", (code) => rej(new Error(`exited ${code}: ${err}`)));
+    });
+    const without = new Client({ name: "pcaplens-e2e", version: "1" });
+    await assert.rejects(without.connect(new StreamableHTTPClientTransport(new URL(url))), /401|Unauthorized|token/i);
+    const client = new Client({ name: "pcaplens-e2e", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: "Bearer t0ken" } } }));
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === "analyze_capinfos"));
+    await client.close();
+  } finally {
+    proc.kill();
+  }
+});
