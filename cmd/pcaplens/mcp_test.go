@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"pcaplens/analysis/engine"
@@ -90,6 +91,33 @@ func cliReport(t *testing.T, tool, file string, args ...string) any {
 	return doc[tool]
 }
 
+// textReport is the report's JSON as the text rendering gives it, decoded
+// with exact numbers (the structured content, decoded by the client into
+// float64s, rounds integers above 2^53 such as nanosecond times).
+func textReport(t *testing.T, text string) any {
+	t.Helper()
+	_, js, ok := strings.Cut(text, "\nReport (JSON):\n")
+	if !ok {
+		t.Fatalf("no report JSON in the text: %.200s", text)
+	}
+	var v any
+	d := json.NewDecoder(strings.NewReader(js))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// canonFloat is canon after a trip through float64s, as a JSON client
+// that decodes numbers as doubles sees a value.
+func canonFloat(t *testing.T, v any) string {
+	t.Helper()
+	var x any
+	json.Unmarshal([]byte(canon(t, v)), &x)
+	return canon(t, x)
+}
+
 func canon(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -118,7 +146,17 @@ func capturePath(name string) string {
 // one page, and a limit large enough for the whole report).
 func TestMCPToolsEqualCLI(t *testing.T) {
 	cs := connect(t, mcpserver.Config{MaxAnswerBytes: 64 << 20})
-	for _, name := range testCaptures {
+	names := testCaptures
+	if os.Getenv("PCAPLENS_MCP_ALL") != "" { // every test capture (slower)
+		paths, _ := filepath.Glob(capturePath("*.pcap*"))
+		names = nil
+		for _, p := range paths {
+			if !strings.Contains(p, "not-a-capture") {
+				names = append(names, filepath.Base(p))
+			}
+		}
+	}
+	for _, name := range names {
 		file := capturePath(name)
 		for _, tool := range engine.ToolNames() {
 			args := map[string]any{"pcap_file": file, "limit": 1000}
@@ -131,8 +169,11 @@ func TestMCPToolsEqualCLI(t *testing.T) {
 				t.Fatalf("%s %s: tool error: %s", tool, name, text)
 			}
 			want := cliReport(t, tool, file, cli...)
-			if g, w := canon(t, got["report"]), canon(t, want); g != w {
+			if g, w := canon(t, textReport(t, text)), canon(t, want); g != w {
 				t.Errorf("%s on %s: report differs from the CLI's\n mcp: %.300s\n cli: %.300s", tool, name, g, w)
+			}
+			if g, w := canonFloat(t, got["report"]), canonFloat(t, want); g != w {
+				t.Errorf("%s on %s: structured report differs from the CLI's", tool, name)
 			}
 			if got["tool"] != tool || !strings.Contains(text, mcpserver.UntrustedNote) {
 				t.Errorf("%s: answer tool %v, text without the note", tool, got["tool"])
@@ -168,7 +209,7 @@ func TestMCPOptionsEqualCLI(t *testing.T) {
 			t.Fatalf("%s %v: %s", c.tool, c.args, text)
 		}
 		want := cliReport(t, c.tool, file, c.cli...)
-		if g, w := canon(t, got["report"]), canon(t, want); g != w {
+		if g, w := canon(t, textReport(t, text)), canon(t, want); g != w || canonFloat(t, got["report"]) != canonFloat(t, want) {
 			t.Errorf("%s %v: report differs from the CLI's\n mcp: %.300s\n cli: %.300s", c.tool, c.cli, g, w)
 		}
 	}
@@ -302,6 +343,21 @@ func TestMCPEveryCapture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each answer must fit its tool's output schema (the server writes its
+	// structured content itself, so the SDK does not check it).
+	schemas := map[string]*jsonschema.Resolved{}
+	for _, tl := range res.Tools {
+		b, _ := json.Marshal(tl.OutputSchema)
+		var sc jsonschema.Schema
+		if err := json.Unmarshal(b, &sc); err != nil {
+			t.Fatal(err)
+		}
+		r, err := sc.Resolve(nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tl.Name, err)
+		}
+		schemas[tl.Name] = r
+	}
 	for _, p := range paths {
 		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
 			continue
@@ -324,6 +380,13 @@ func TestMCPEveryCapture(t *testing.T) {
 			b, _ := json.Marshal(r.StructuredContent)
 			if len(b) > max {
 				t.Errorf("%s on %s: answer of %d bytes, over the bound %d", tl.Name, p, len(b), max)
+			}
+			if !r.IsError {
+				var v any
+				json.Unmarshal(b, &v)
+				if err := schemas[tl.Name].Validate(v); err != nil {
+					t.Errorf("%s on %s: the answer does not fit the tool's output schema: %v", tl.Name, p, err)
+				}
 			}
 			if r.IsError && !strings.Contains(p, "not-a-capture") && tl.Name != "follow_stream" && tl.Name != "get_packet" && tl.Name != "analyze_traffic_flow" {
 				t.Errorf("%s on %s: %v", tl.Name, p, r.Content[0].(*mcp.TextContent).Text)
@@ -366,7 +429,7 @@ func TestMCPOnePass(t *testing.T) {
 	// The same file changed (a shorter capture): analysed again.
 	c, _ := os.ReadFile(capturePath("chrissanders--dns_query_response.pcapng"))
 	os.WriteFile(file, c, 0o644)
-	got, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": file})
+	_, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": file})
 	if isErr {
 		t.Fatal(text)
 	}
@@ -374,7 +437,7 @@ func TestMCPOnePass(t *testing.T) {
 		t.Fatalf("%d passes after the file changed, want 2", n)
 	}
 	want := cliReport(t, "capinfos", file)
-	if canon(t, got["report"]) != canon(t, want) {
+	if canon(t, textReport(t, text)) != canon(t, want) {
 		t.Errorf("report of the changed file is not the CLI's")
 	}
 }
@@ -522,7 +585,7 @@ func TestMCPURLs(t *testing.T) {
 		want := cliReport(t, "dns", local)
 		w := want.(map[string]any)
 		w["file"] = "c.pcapng" // named after the URL
-		if canon(t, got["report"]) != canon(t, w) {
+		if canon(t, textReport(t, text)) != canon(t, w) || canonFloat(t, got["report"]) != canonFloat(t, w) {
 			t.Errorf("call %d: the URL's report is not the file's", i)
 		}
 	}

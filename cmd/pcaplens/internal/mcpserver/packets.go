@@ -100,19 +100,19 @@ type FollowAnswer struct {
 
 func (s *Server) addPacketTools() {
 	ro := &mcp.ToolAnnotations{ReadOnlyHint: true, OpenWorldHint: ptr(!s.cfg.NoURLs)}
-	mcp.AddTool(s.mcp, &mcp.Tool{
+	addTool(s.mcp, &mcp.Tool{
 		Name: "list_packets",
 		Description: "The packet list as Wireshark shows it (No., Time, Source, Destination, Protocol, Length, Info), optionally only the frames a Wireshark display filter selects (the filters of get_findings work here). " +
 			"Says how many frames match; page with skip and limit." + untrustedLine,
 		Annotations: ro,
 	}, s.listPackets)
-	mcp.AddTool(s.mcp, &mcp.Tool{
+	addTool(s.mcp, &mcp.Tool{
 		Name: "get_packet",
 		Description: "One frame in detail: its row, every layer with its fields (Wireshark field names and values, byte ranges) and its bytes as a hex dump." +
 			untrustedLine,
 		Annotations: ro,
 	}, s.getPacket)
-	mcp.AddTool(s.mcp, &mcp.Tool{
+	addTool(s.mcp, &mcp.Tool{
 		Name: "follow_stream",
 		Description: "A TCP or UDP conversation's payload in order, as Wireshark's Follow Stream rebuilds it (retransmissions dropped, out-of-order segments put back), shown as text. " +
 			"Stream numbers are Wireshark's tcp.stream / udp.stream (list_packets rows and the TCP reports give them)." + untrustedLine,

@@ -274,6 +274,40 @@ func (s *Server) addReportTools() error {
 
 func ptr[T any](v T) *T { return &v }
 
+// addTool registers a tool whose structured content is Out, with Out's
+// schema (unless t has one), written by this package's encoder: the SDK's
+// own output path decodes the JSON into float64s to validate it and
+// writes it again, which rounds integers above 2^53 (the reports'
+// nanosecond times). The tests validate every answer against its schema
+// instead.
+func addTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
+	if t.OutputSchema == nil {
+		sc, err := jsonschema.For[Out](nil)
+		if err != nil {
+			panic(fmt.Sprintf("mcpserver: tool %s: %v", t.Name, err))
+		}
+		t.OutputSchema = sc
+	}
+	mcp.AddTool(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, any, error) {
+		res, out, err := h(ctx, req, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := marshal(out)
+		if err != nil {
+			return nil, nil, err
+		}
+		if res == nil {
+			res = &mcp.CallToolResult{}
+		}
+		res.StructuredContent = json.RawMessage(b)
+		if res.Content == nil {
+			res.Content = []mcp.Content{&mcp.TextContent{Text: string(b)}}
+		}
+		return res, nil, nil
+	})
+}
+
 // answerSchema is Answer's schema with the report's own in place of report
 // (any object when the report's type gives no schema).
 func answerSchema(rep any) (*jsonschema.Schema, error) {
@@ -294,7 +328,7 @@ func answerSchema(rep any) (*jsonschema.Schema, error) {
 
 // addReport registers the tool of one engine tool.
 func addReport[In reportArgs](s *Server, t *mcp.Tool, tool string) {
-	mcp.AddTool(s.mcp, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Answer, error) {
+	addTool(s.mcp, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Answer, error) {
 		c := callOf(in)
 		skip, limit, err := pagingOf(c.paging)
 		if err != nil {
@@ -393,7 +427,7 @@ type FindingsAnswer struct {
 var severityRank = map[string]int{"high": 3, "medium": 2, "low": 1, "info": 0}
 
 func (s *Server) addFindingsTool() {
-	mcp.AddTool(s.mcp, &mcp.Tool{
+	addTool(s.mcp, &mcp.Tool{
 		Name: "get_findings",
 		Description: "Everything the analyses flag in the capture, ranked (most deserving of a look first): kind, severity, summary, count, the first frames and, where one exists, a Wireshark display filter that selects the packets (give it to list_packets). " +
 			"The best first call on a capture." + untrustedLine,
