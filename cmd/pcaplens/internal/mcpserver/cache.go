@@ -140,7 +140,9 @@ func (s *Server) capture(ctx context.Context, req *mcp.CallToolRequest, name str
 				return nil, ctx.Err()
 			}
 		}
-		b, v, notModified, err := s.fetch(ctx, src, etag, lastMod)
+		// The download feeds a pass other calls may wait for: it goes on
+		// if this call is cancelled (bounded by --url-timeout).
+		b, v, notModified, err := s.fetch(context.WithoutCancel(ctx), src, etag, lastMod)
 		if err != nil {
 			return nil, err
 		}
@@ -356,11 +358,15 @@ func (s *Server) index(e *entry, f *os.File) {
 			break
 		}
 	}
+	size := e.src.size
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size() // a file still being written has grown
+	}
 	e.rmu.Lock()
 	defer e.rmu.Unlock()
 	e.frames = sc.Index().Frames()
 	if st := sc.State(); st.Complete() && !e.closed {
-		if r, err := packets.NewReplayer(st, sc.Index(), f, e.src.size); err == nil {
+		if r, err := packets.NewReplayer(st, sc.Index(), f, size); err == nil {
 			e.replay, e.file = r, f
 			keep = true
 		}
