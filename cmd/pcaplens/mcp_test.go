@@ -631,6 +631,28 @@ func TestMCPBounded(t *testing.T) {
 	if !found {
 		t.Errorf("lists %v do not say packets: total %d, skip 1, returned 1", got["lists"], total)
 	}
+	// skip for the packets only: the other lists start at their first item.
+	lab := capturePath("chrissanders--dns_lab.pcapng")
+	got, text, isErr := callTool(t, cs, "analyze_dns_packets", map[string]any{"pcap_file": lab, "list": "packets", "skip": 2, "limit": 1})
+	if isErr {
+		t.Fatal(text)
+	}
+	others := 0
+	for _, l := range got["lists"].([]any) {
+		l := l.(map[string]any)
+		if want := map[bool]string{true: "2", false: "0"}[l["path"] == "packets"]; l["skip"] != json.Number(want) {
+			t.Errorf("list packets: %v skips %v, want %s", l["path"], l["skip"], want)
+		}
+		if l["path"] != "packets" {
+			others++
+		}
+	}
+	if others == 0 {
+		t.Errorf("no other list was cut to check: %v", got["lists"])
+	}
+	if _, text, isErr := callTool(t, cs, "analyze_dns_packets", map[string]any{"pcap_file": file, "list": "nope"}); !isErr || !strings.Contains(text, "not a list") {
+		t.Errorf("list nope: %v %q", isErr, text)
+	}
 	// A small bound: the answer fits it and says what it cut.
 	small := connect(t, mcpserver.Config{MaxAnswerBytes: 3000})
 	res, err := small.CallTool(context.Background(), &mcp.CallToolParams{Name: "analyze_overview", Arguments: map[string]any{"pcap_file": capturePath("chrissanders--synscan.pcapng")}})

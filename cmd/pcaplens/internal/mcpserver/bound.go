@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,9 +44,18 @@ type List struct {
 // maps inside the report are cut to their first items, then the page is
 // made smaller, until it fits. It returns the JSON and what was cut; an
 // error when even one item per list does not fit.
-func page(rep any, skip, limit, max int) (json.RawMessage, []List, error) {
+//
+// With list set, skip applies to that top-level list only; the others give
+// their first items.
+func page(rep any, list string, skip, limit, max int) (json.RawMessage, []List, error) {
+	if list != "" {
+		names := topLists(reflect.TypeOf(rep))
+		if !slices.Contains(names, list) {
+			return nil, nil, fmt.Errorf("list %q is not a list of this report (its lists: %s)", list, strings.Join(names, ", "))
+		}
+	}
 	for {
-		v, lists := pageTop(rep, skip, limit)
+		v, lists := pageTop(rep, list, skip, limit)
 		b, err := marshal(v)
 		if err != nil {
 			return nil, nil, err
@@ -93,7 +103,7 @@ func marshal(v any) ([]byte, error) {
 // pageTop returns a shallow copy of the report struct with each top-level
 // slice cut to [skip, skip+limit), and what it cut. A report that is not a
 // struct is returned as it is.
-func pageTop(rep any, skip, limit int) (any, []List) {
+func pageTop(rep any, list string, skip, limit int) (any, []List) {
 	rv := reflect.ValueOf(rep)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
@@ -107,13 +117,13 @@ func pageTop(rep any, skip, limit int) (any, []List) {
 	cp := reflect.New(rv.Type()).Elem()
 	cp.Set(rv)
 	var lists []List
-	pageFields(cp, skip, limit, &lists)
+	pageFields(cp, list, skip, limit, &lists)
 	return cp.Addr().Interface(), lists
 }
 
 // pageFields cuts the slices among v's fields (and its embedded structs'
 // fields, which JSON flattens).
-func pageFields(v reflect.Value, skip, limit int, lists *[]List) {
+func pageFields(v reflect.Value, list string, skip, limit int, lists *[]List) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
@@ -126,7 +136,7 @@ func pageFields(v reflect.Value, skip, limit int, lists *[]List) {
 		}
 		fv := v.Field(i)
 		if sf.Anonymous && name == "" && fv.Kind() == reflect.Struct {
-			pageFields(fv, skip, limit, lists)
+			pageFields(fv, list, skip, limit, lists)
 			continue
 		}
 		if name == "" {
@@ -139,7 +149,11 @@ func pageFields(v reflect.Value, skip, limit int, lists *[]List) {
 		if n == 0 {
 			continue
 		}
-		lo := min(skip, n)
+		sk := skip
+		if list != "" && name != list {
+			sk = 0
+		}
+		lo := min(sk, n)
 		hi := min(lo+limit, n)
 		if lo == 0 && hi == n {
 			continue
@@ -207,6 +221,40 @@ func join(at, k string, isMap bool) string {
 		return k
 	}
 	return at + "." + k
+}
+
+// topLists returns the JSON names of the slices at the top level of the
+// report type t (the lists skip and limit page).
+func topLists(t reflect.Type) []string {
+	var out []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			return
+		}
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if !sf.IsExported() || name == "-" {
+				continue
+			}
+			if sf.Anonymous && name == "" {
+				walk(sf.Type)
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			if sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() != reflect.Uint8 {
+				out = append(out, name)
+			}
+		}
+	}
+	walk(t)
+	return out
 }
 
 // mapPaths returns the JSON paths (as cutNested writes them) where the Go

@@ -99,14 +99,14 @@ func TestPage(t *testing.T) {
 	for range 30 {
 		r.Rows = append(r.Rows, big)
 	}
-	_, lists, err := page(r, 0, 10, 1<<20)
+	_, lists, err := page(r, "", 0, 10, 1<<20)
 	if err != nil || len(lists) != 1 || lists[0] != (List{Path: "rows", Total: 30, Returned: 10}) {
 		t.Fatalf("a roomy bound: %v %v", lists, err)
 	}
 	if len(r.Rows) != 30 {
 		t.Fatal("page changed the report it was given")
 	}
-	b, lists, err := page(r, 5, 10, 8000)
+	b, lists, err := page(r, "", 5, 10, 8000)
 	if err != nil || len(b) > 8000 {
 		t.Fatalf("an 8000-byte bound: %d bytes, %v", len(b), err)
 	}
@@ -128,7 +128,15 @@ func TestPage(t *testing.T) {
 	if l := seen["other"]; l != (List{Path: "other", Total: 3, Skip: 3, Returned: 0}) {
 		t.Errorf("skip applies to every top-level list: other %+v", l)
 	}
-	if _, _, err := page(r, 0, 10, 100); err == nil {
+	if _, _, err := page(r, "", 0, 10, 100); err == nil {
 		t.Error("a bound nothing fits: no error")
+	}
+	// skip for one list only.
+	_, lists, err = page(r, "rows", 5, 2, 1<<20)
+	if err != nil || len(lists) != 2 || lists[0] != (List{Path: "rows", Total: 30, Skip: 5, Returned: 2}) || lists[1] != (List{Path: "other", Total: 3, Returned: 2}) {
+		t.Errorf("list rows: %v %v", lists, err)
+	}
+	if _, _, err := page(r, "stat", 5, 2, 1<<20); err == nil || !strings.Contains(err.Error(), "rows, other") {
+		t.Errorf("a list that is not one: %v", err)
 	}
 }

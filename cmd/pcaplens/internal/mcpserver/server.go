@@ -138,8 +138,9 @@ func ToolName(tool string) string {
 
 // Paging is the skip and limit every report tool takes.
 type Paging struct {
-	Skip  int `json:"skip,omitempty" jsonschema:"items to pass over in each list of the report before the first returned (default 0)"`
-	Limit int `json:"limit,omitempty" jsonschema:"items to return from each list of the report (default 50, at most 1000); the answer says how many each list has"`
+	Skip  int    `json:"skip,omitempty" jsonschema:"items to pass over before the first returned, in the list named by list (default: in every list at the report's top level)"`
+	Limit int    `json:"limit,omitempty" jsonschema:"items to return from each list of the report (default 50, at most 1000); the answer's lists say how many each list has"`
+	List  string `json:"list,omitempty" jsonschema:"the list skip applies to (its path in the answer's lists, e.g. packets); the other lists give their first items"`
 }
 
 // FileArgs are the arguments of a report tool that takes only the capture.
@@ -350,7 +351,7 @@ func addReport[In reportArgs](s *Server, t *mcp.Tool, tool string) {
 		if er, ok := rep.(engine.ErrorReport); ok {
 			return nil, Answer{}, fmt.Errorf("%s: %s", ToolName(tool), er.Error)
 		}
-		b, lists, err := page(rep, skip, limit, s.cfg.MaxAnswerBytes)
+		b, lists, err := page(rep, c.paging.List, skip, limit, s.cfg.MaxAnswerBytes)
 		if err != nil {
 			return nil, Answer{}, fmt.Errorf("%s: %v", ToolName(tool), err)
 		}
