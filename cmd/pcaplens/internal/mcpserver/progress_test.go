@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,5 +61,37 @@ func TestProgress(t *testing.T) {
 	}
 	if got.Load() == 0 {
 		t.Error("no progress notification while the capture was read")
+	}
+}
+
+// TestPanicIsToolError checks that a bug in a tool is a tool error and the
+// server goes on.
+func TestPanicIsToolError(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type in struct {
+		X int `json:"x,omitempty"`
+	}
+	addTool(s.MCP(), &mcp.Tool{Name: "boom"}, func(context.Context, *mcp.CallToolRequest, in) (*mcp.CallToolResult, Answer, error) {
+		panic("a bug")
+	})
+	ct, st := mcp.NewInMemoryTransports()
+	ctx := context.Background()
+	if _, err := s.MCP().Connect(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	r, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "boom", Arguments: map[string]any{}})
+	if err != nil || !r.IsError || !strings.Contains(r.Content[0].(*mcp.TextContent).Text, "internal error in boom") {
+		t.Fatalf("%v %+v", err, r)
+	}
+	if _, err := cs.ListTools(ctx, nil); err != nil {
+		t.Fatalf("the server did not go on: %v", err)
 	}
 }

@@ -276,7 +276,8 @@ func (s *Server) addReportTools() error {
 func ptr[T any](v T) *T { return &v }
 
 // addTool registers a tool whose structured content is Out, with Out's
-// schema (unless t has one), written by this package's encoder: the SDK's
+// schema (unless t has one); a panic in h is a tool error. Out is written
+// by this package's encoder: the SDK's
 // own output path decodes the JSON into float64s to validate it and
 // writes it again, which rounds integers above 2^53 (the reports'
 // nanosecond times). The tests validate every answer against its schema
@@ -289,7 +290,13 @@ func addTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 		}
 		t.OutputSchema = sc
 	}
-	mcp.AddTool(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, any, error) {
+	mcp.AddTool(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (_ *mcp.CallToolResult, _ any, err error) {
+		// A bug is a tool error, never the end of the server.
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("pcaplens: internal error in %s: %v", t.Name, p)
+			}
+		}()
 		res, out, err := h(ctx, req, in)
 		if err != nil {
 			return nil, nil, err
