@@ -13,6 +13,7 @@ import (
 	"pcaplens/analysis/filter"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/packets"
+	"pcaplens/analysis/report"
 )
 
 // Limits of the packet tools.
@@ -279,9 +280,14 @@ func (s *Server) listPackets(ctx context.Context, req *mcp.CallToolRequest, in L
 	}
 	var t strings.Builder
 	if expr != "" {
-		fmt.Fprintf(&t, "%d of %d frames of %s match %q; rows %d to %d:\n", a.Matched, a.Frames, a.File, expr, a.Skip+1, a.Skip+a.Returned)
+		fmt.Fprintf(&t, "%s of %s of %s match %q", report.Count(a.Matched), report.Plural(a.Frames, "frame", "frames"), a.File, expr)
 	} else {
-		fmt.Fprintf(&t, "%d frames in %s; rows %d to %d:\n", a.Frames, a.File, a.Skip+1, a.Skip+a.Returned)
+		fmt.Fprintf(&t, "%s in %s", report.Plural(a.Frames, "frame", "frames"), a.File)
+	}
+	if a.Returned > 0 {
+		fmt.Fprintf(&t, "; rows %s to %s:\n", report.Count(a.Skip+1), report.Count(a.Skip+a.Returned))
+	} else {
+		t.WriteString("; no rows on this page.\n")
 	}
 	for _, r := range a.Rows {
 		fmt.Fprintf(&t, "%d %s %s → %s %s %d %s\n", r.No, r.Time, r.Source, r.Destination, r.Protocol, r.Length, r.Info)
@@ -416,7 +422,7 @@ func (s *Server) getPacket(ctx context.Context, req *mcp.CallToolRequest, in Pac
 	}
 	var t strings.Builder
 	r := a.Row
-	fmt.Fprintf(&t, "Frame %d of %s: %d bytes on wire; %s %s → %s %s %s\n", r.No, a.File, r.Length, r.Time, r.Source, r.Destination, r.Protocol, r.Info)
+	fmt.Fprintf(&t, "Frame %d of %s: %s on wire; %s %s → %s %s %s\n", r.No, a.File, report.Plural(r.Length, "byte", "bytes"), r.Time, r.Source, r.Destination, r.Protocol, r.Info)
 	for _, l := range a.Layers {
 		fmt.Fprintf(&t, "%s [bytes %d-%d]\n", l.Name, l.Off, l.Off+l.Len)
 		for _, f := range l.Fields {
@@ -463,7 +469,7 @@ func (s *Server) followStream(ctx context.Context, req *mcp.CallToolRequest, in 
 	}
 	a := FollowAnswer{File: e.src.displayName(), Protocol: kind, Stream: c.Stream, Nodes: c.Nodes, BytesReturned: c.Bytes, Capped: c.Capped, Chunks: []FollowChunk{}, Note: UntrustedNote}
 	var t strings.Builder
-	fmt.Fprintf(&t, "Follow %s stream %d of %s: %s ⇄ %s, %d and %d bytes", kind, c.Stream, a.File, c.Nodes[0], c.Nodes[1], c.Bytes[0], c.Bytes[1])
+	fmt.Fprintf(&t, "Follow %s stream %d of %s: %s ⇄ %s, %s and %s", kind, c.Stream, a.File, c.Nodes[0], c.Nodes[1], report.Plural(c.Bytes[0], "byte", "bytes"), report.Plural(c.Bytes[1], "byte", "bytes"))
 	if c.Capped {
 		t.WriteString(" (cut at the limit)")
 	}
@@ -471,7 +477,7 @@ func (s *Server) followStream(ctx context.Context, req *mcp.CallToolRequest, in 
 	for _, ch := range c.Chunks {
 		txt := printable(ch.Data)
 		a.Chunks = append(a.Chunks, FollowChunk{Frame: ch.Frame, From: ch.Node, Text: txt, Bytes: len(ch.Data)})
-		fmt.Fprintf(&t, "--- frame %d, from %s (%d bytes)\n%s\n", ch.Frame, c.Nodes[ch.Node], len(ch.Data), txt)
+		fmt.Fprintf(&t, "--- frame %d, from %s (%s)\n%s\n", ch.Frame, c.Nodes[ch.Node], report.Plural(len(ch.Data), "byte", "bytes"), txt)
 	}
 	t.WriteString(UntrustedNote)
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: t.String()}}}, a, nil

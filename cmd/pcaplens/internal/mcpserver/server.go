@@ -33,6 +33,7 @@ import (
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // Config configures a Server. The zero value serves local files and URLs
@@ -396,7 +397,7 @@ func renderReport(a Answer, rep any) string {
 			b.WriteString("Findings:\n")
 			for i, f := range fs {
 				if i == 10 {
-					fmt.Fprintf(&b, "- … and %d more (get_findings)\n", len(fs)-10)
+					fmt.Fprintf(&b, "- … and %s more (get_findings)\n", report.Count(len(fs)-10))
 					break
 				}
 				fmt.Fprintf(&b, "- [%s] %s\n", f.Severity, f.Summary)
@@ -404,7 +405,7 @@ func renderReport(a Answer, rep any) string {
 		}
 	}
 	for _, l := range a.Lists {
-		fmt.Fprintf(&b, "List %s: %d items, %d returned from item %d.\n", l.Path, l.Total, l.Returned, l.Skip)
+		fmt.Fprintf(&b, "List %s: %s, %s returned after skipping %s.\n", l.Path, report.Plural(l.Total, "item", "items"), report.Count(l.Returned), report.Count(l.Skip))
 	}
 	b.WriteString(a.Note)
 	b.WriteString("\nReport (JSON):\n")
@@ -487,7 +488,7 @@ func (s *Server) addFindingsTool() {
 			page = page[:len(page)/2]
 		}
 		var t strings.Builder
-		fmt.Fprintf(&t, "%d findings in %s, %d returned from %d.\n", a.Matched, a.File, a.Returned, a.Skip)
+		fmt.Fprintf(&t, "%s in %s; %s returned after skipping %s.\n", report.Plural(a.Matched, "finding", "findings"), a.File, report.Count(a.Returned), report.Count(a.Skip))
 		for _, f := range a.Findings {
 			fmt.Fprintf(&t, "- [%s] %s: %s", f.Severity, f.Kind, f.Summary)
 			if f.Filter != "" {
