@@ -23,7 +23,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # The WASM module, the bundle and the CLI are rebuilt on every make (go and esbuild
 # caches make that take seconds), so no list of sources can go stale.
 
-.PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
+.PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test mcp-test typecheck webunit e2e \
         bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden clean
 
 help:
@@ -107,6 +107,11 @@ wasmtest:
 bridge-test: cli
 	PCAPLENS_BIN=$(BIN) node --test wasm/test/*.test.mjs
 
+# The MCP server (pcaplens mcp) with the official MCP TypeScript SDK as its
+# client, over stdio and Streamable HTTP: tools, prompts, figures against the CLI's.
+mcp-test: npm cli
+	PCAPLENS_BIN=$(BIN) node --test web/test/mcp/*.test.mjs
+
 typecheck: npm
 	npx tsc --noEmit -p tsconfig.json
 
@@ -117,7 +122,7 @@ webunit: npm
 e2e: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 web/test/e2e/*.test.mjs
 
-test: deps vet typecheck webunit gotest wasmtest bridge-test e2e
+test: deps vet typecheck webunit gotest wasmtest bridge-test mcp-test e2e
 	@echo "make test: all passed"
 
 ## Benchmarks, fuzzing, golden files

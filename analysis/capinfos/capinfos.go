@@ -16,9 +16,10 @@ const Tool = "capinfos"
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:    "capinfos",
-		Tools:   []string{Tool},
-		Reports: map[string]any{Tool: Report{}},
+		Name:         "capinfos",
+		Tools:        []string{Tool},
+		Reports:      map[string]any{Tool: Report{}},
+		Descriptions: map[string]string{Tool: "The capture file itself, as Wireshark's capinfos reports it: format, link types, packet count, size, first and last packet times (UTC), duration, data and packet rates, snap length, hashes, and damage or decoding problems."},
 		New: func(o *engine.Options) engine.Tap {
 			if o == nil {
 				o = &engine.Options{}

@@ -25,10 +25,11 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:    "dhcp",
-		Tools:   []string{"dhcp"},
-		Reports: map[string]any{"dhcp": Report{}},
-		New:     func(o *engine.Options) engine.Tap { return New(o) },
+		Name:         "dhcp",
+		Tools:        []string{"dhcp"},
+		Reports:      map[string]any{"dhcp": Report{}},
+		Descriptions: map[string]string{"dhcp": "DHCP and DHCPv6: message counts by type, transactions (DISCOVER to ACK) with their outcome and timing, clients by MAC with the addresses and options they got, servers with what they hand out (more than one server is flagged), and the messages themselves (capped)."},
+		New:          func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 

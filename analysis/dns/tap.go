@@ -14,7 +14,8 @@ import (
 )
 
 func init() {
-	engine.Register(engine.Factory{Name: "dns", Tools: []string{"dns"}, Reports: map[string]any{"dns": Report{}}, New: New})
+	engine.Register(engine.Factory{Name: "dns", Tools: []string{"dns"}, Reports: map[string]any{"dns": Report{}}, New: New,
+		Descriptions: map[string]string{"dns": "DNS, mDNS and LLMNR: queries matched to their responses (response times, unanswered queries, response codes), top names, clients and servers, observations such as tunnelling-like names or NXDOMAIN bursts, and the messages themselves (capped)."}})
 }
 
 // Well-known ports.
