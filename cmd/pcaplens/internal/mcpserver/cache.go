@@ -268,6 +268,8 @@ func (s *Server) Passes() int64 { return s.passes.Load() }
 // packet tools download it again.
 func (s *Server) pass(e *entry, b io.ReadCloser) {
 	s.passes.Add(1)
+	s.passSem <- struct{}{}
+	defer func() { <-s.passSem }()
 	indexing := false
 	defer func() {
 		if !indexing {
@@ -336,6 +338,8 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 // slowed by it; the packet tools wait for it (entry.indexed).
 func (s *Server) index(e *entry, f *os.File) {
 	defer close(e.indexed)
+	s.passSem <- struct{}{}
+	defer func() { <-s.passSem }()
 	keep := false
 	defer func() {
 		if p := recover(); p != nil {
@@ -414,6 +418,8 @@ func (s *Server) variantReport(ctx context.Context, e *entry, tool string, o eng
 		e.variants[string(k)] = v
 		go func() {
 			defer close(v.done)
+			s.passSem <- struct{}{}
+			defer func() { <-s.passSem }()
 			r, closeFn, err := s.reopen(context.Background(), e)
 			if err != nil {
 				v.err = err
