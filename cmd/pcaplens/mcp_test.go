@@ -888,3 +888,42 @@ func TestMCPConcurrent(t *testing.T) {
 		t.Errorf("%d first passes for concurrent calls on one capture, want 1", n)
 	}
 }
+
+// TestMCPURLRanges reads frames of a URL's capture back with range
+// requests when its server answers them: the packet tools give the CLI's
+// rows and details without downloading the capture again.
+func TestMCPURLRanges(t *testing.T) {
+	local := capturePath("chrissanders--http_espn.pcapng")
+	body, _ := os.ReadFile(local)
+	etag := `"a"`
+	var full, ranged int
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Header.Get("Range") != "":
+			ranged++
+		case r.Header.Get("If-None-Match") != etag:
+			full++ // not a conditional request answered 304
+		}
+		w.Header().Set("ETag", etag)
+		http.ServeContent(w, r, "c.pcapng", time.Time{}, bytes.NewReader(body))
+	}))
+	defer hs.Close()
+	cs := connect(t, mcpserver.Config{MaxAnswerBytes: 64 << 20})
+	url := hs.URL + "/c.pcapng"
+	if _, text, isErr := callTool(t, cs, "analyze_capinfos", map[string]any{"pcap_file": url}); isErr {
+		t.Fatal(text)
+	}
+	rows := cliJSON(t, "packets", "--json", local).([]any)
+	got, text, isErr := callTool(t, cs, "list_packets", map[string]any{"pcap_file": url, "skip": 100, "limit": 5})
+	if isErr || canonFloat(t, got["rows"]) != canonFloat(t, rows[100:105]) || got["matched"] != json.Number(fmt.Sprint(len(rows))) {
+		t.Errorf("list_packets: %v %.300s", isErr, text)
+	}
+	d := cliJSON(t, "packets", "--json", "--detail", "300", local).(map[string]any)
+	got, text, isErr = callTool(t, cs, "get_packet", map[string]any{"pcap_file": url, "frame": 300})
+	if isErr || canon(t, got["layers"]) != canon(t, d["layers"]) {
+		t.Errorf("get_packet: %v %.300s", isErr, text)
+	}
+	if full != 1 || ranged == 0 {
+		t.Errorf("%d full downloads and %d range requests: want 1 and some", full, ranged)
+	}
+}
