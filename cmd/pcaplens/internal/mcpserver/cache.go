@@ -60,6 +60,7 @@ type entry struct {
 	rmu     sync.Mutex
 	replay  *packets.Replayer
 	file    *os.File
+	ranges  *rangeReader // a URL's frames read back (nil for a local file)
 	filters map[string]*selection
 	closed  bool
 
@@ -264,10 +265,13 @@ func (s *Server) Passes() int64 { return s.passes.Load() }
 
 // pass runs every tool over the capture in one read. For a local file,
 // index then builds the frame index and replay state the packet tools
-// need. A URL's body (b) feeds the engine only: it is not kept, and the
-// packet tools download it again.
+// need. A URL's body (b) is not kept: when its server answers byte ranges
+// it also feeds a Scanner beside the engine, and the packet tools read
+// frames back with range requests; otherwise they download it again.
 func (s *Server) pass(e *entry, b io.ReadCloser) {
 	s.passes.Add(1)
+	s.passSem <- struct{}{}
+	defer func() { <-s.passSem }()
 	indexing := false
 	defer func() {
 		if !indexing {
@@ -302,15 +306,71 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 	}
 	if b != nil {
 		defer b.Close()
-		reps, err := engine.Run(ctx, b, &o)
-		if cb, ok := b.(*cappedBody); ok && cb.err != nil {
+		cb, _ := b.(*cappedBody)
+		if cb == nil || cb.size == 0 {
+			reps, err := engine.Run(ctx, b, &o)
+			if cb != nil && cb.err != nil {
+				err = cb.err
+			}
+			if err != nil {
+				fail(captureError(e.src, err))
+				return
+			}
+			e.reports = reps
+			return
+		}
+		// The server answers byte ranges: the body also feeds a Scanner
+		// that indexes the frames, so that the packet tools read them back
+		// by range requests instead of downloading the capture again.
+		pr, pw := io.Pipe()
+		scan := make(chan *packets.Scanner, 1)
+		go func() {
+			var sc *packets.Scanner
+			defer func() {
+				if recover() != nil {
+					sc = nil
+				}
+				io.Copy(io.Discard, pr) // never block the engine
+				scan <- sc
+			}()
+			x, err := packets.NewScanner(pr, 0)
+			if err != nil {
+				return
+			}
+			x.Record()
+			for {
+				if _, err := x.Next(); err != nil {
+					break
+				}
+			}
+			sc = x
+		}()
+		reps, err := engine.Run(ctx, io.TeeReader(b, pw), &o)
+		if cb.err != nil {
 			err = cb.err
 		}
+		pw.CloseWithError(err)
+		sc := <-scan
 		if err != nil {
 			fail(captureError(e.src, err))
 			return
 		}
 		e.reports = reps
+		if sc != nil {
+			etag, lastMod, _ := strings.Cut(e.validators, "\x00")
+			ifRange := etag
+			if ifRange == "" || strings.HasPrefix(ifRange, "W/") {
+				ifRange = lastMod // If-Range takes a strong ETag or a date
+			}
+			if st := sc.State(); st.Complete() && ifRange != "" {
+				rr := &rangeReader{s: s, src: e.src, size: cb.size, ifRange: ifRange}
+				if r, err := packets.NewReplayer(st, sc.Index(), rr, cb.size); err == nil {
+					e.rmu.Lock()
+					e.replay, e.frames, e.ranges = r, sc.Index().Frames(), rr
+					e.rmu.Unlock()
+				}
+			}
+		}
 		return
 	}
 	f, err := os.Open(e.src.path)
@@ -336,6 +396,8 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 // slowed by it; the packet tools wait for it (entry.indexed).
 func (s *Server) index(e *entry, f *os.File) {
 	defer close(e.indexed)
+	s.passSem <- struct{}{}
+	defer func() { <-s.passSem }()
 	keep := false
 	defer func() {
 		if p := recover(); p != nil {
@@ -414,6 +476,8 @@ func (s *Server) variantReport(ctx context.Context, e *entry, tool string, o eng
 		e.variants[string(k)] = v
 		go func() {
 			defer close(v.done)
+			s.passSem <- struct{}{}
+			defer func() { <-s.passSem }()
 			r, closeFn, err := s.reopen(context.Background(), e)
 			if err != nil {
 				v.err = err

@@ -1,7 +1,9 @@
 package mcpserver
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -93,5 +95,34 @@ func TestPanicIsToolError(t *testing.T) {
 	}
 	if _, err := cs.ListTools(ctx, nil); err != nil {
 		t.Fatalf("the server did not go on: %v", err)
+	}
+}
+
+// TestRangeReaderChanged: a capture that changed on its server since its
+// frames were indexed is an error, never bytes of another file.
+func TestRangeReaderChanged(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 100_000)
+	etag := `"a"`
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", etag)
+		http.ServeContent(w, r, "c.pcap", time.Time{}, bytes.NewReader(body))
+	}))
+	defer hs.Close()
+	s, _ := New(Config{})
+	rr := &rangeReader{s: s, src: &source{name: "c.pcap", url: hs.URL}, size: int64(len(body)), ifRange: `"a"`}
+	p := make([]byte, 20)
+	body[rangeBlock-1] = 'x' // the last byte of the first block
+	if n, err := rr.ReadAt(p, rangeBlock-10); err != nil || n != 20 || !bytes.Equal(p, body[rangeBlock-10:rangeBlock+10]) {
+		t.Fatalf("a read across two blocks: %d %v %q", n, err, p)
+	}
+	if n, err := rr.ReadAt(p, int64(len(body))-5); err != io.EOF || n != 5 {
+		t.Errorf("a read past the end: %d %v", n, err)
+	}
+	etag = `"b"`
+	if _, err := rr.ReadAt(p, 2*rangeBlock); err == nil || !strings.Contains(err.Error(), "changed") {
+		t.Errorf("a changed capture: %v", err)
+	}
+	if _, err := rr.ReadAt(p, 0); err != nil {
+		t.Errorf("a kept block: %v", err)
 	}
 }

@@ -215,7 +215,11 @@ func (s *Server) fetch(ctx context.Context, src *source, etag, lastMod string) (
 		return nil, "", false, fmt.Errorf("pcap_file %q: %d bytes, more than this server reads from a URL (%d)", src.name, resp.ContentLength, s.cfg.MaxURLBytes)
 	}
 	v := resp.Header.Get("ETag") + "\x00" + resp.Header.Get("Last-Modified")
-	return &cappedBody{rc: resp.Body, left: s.cfg.MaxURLBytes, max: s.cfg.MaxURLBytes, name: src.name}, v, false, nil
+	cb := &cappedBody{rc: resp.Body, left: s.cfg.MaxURLBytes, max: s.cfg.MaxURLBytes, name: src.name}
+	if resp.Header.Get("Accept-Ranges") == "bytes" && resp.ContentLength > 0 && v != "\x00" {
+		cb.size = resp.ContentLength
+	}
+	return cb, v, false, nil
 }
 
 // cappedBody fails a read past its cap rather than cutting the capture
@@ -229,6 +233,10 @@ type cappedBody struct {
 	name string
 	max  int64
 	err  error
+	// size is the body's length when the server said it answers byte
+	// ranges and gave a validator (0 otherwise): frames can then be read
+	// back with range requests (rangeReader).
+	size int64
 }
 
 func (c *cappedBody) Read(p []byte) (int, error) {
@@ -260,3 +268,83 @@ func (c *cappedBody) read(p []byte) (int, error) {
 }
 
 func (c *cappedBody) Close() error { return c.rc.Close() }
+
+// Blocks of a rangeReader.
+const (
+	rangeBlock  = 256 << 10
+	rangeBlocks = 16 // blocks kept (4 MiB)
+)
+
+// rangeReader reads a URL's capture back with HTTP range requests
+// (io.ReaderAt), in blocks it keeps a few of, for the packet tools. Every
+// request carries the validator of the download the frame index was built
+// from (If-Range): a capture that changed since answers whole (200), which
+// is an error, never frames of another file. Not safe for concurrent use
+// (the Replayer over it is used under entry.rmu).
+type rangeReader struct {
+	s        *Server
+	src      *source
+	size     int64
+	ifRange  string
+	blocks   map[int64][]byte
+	order    []int64 // block numbers, oldest first
+	requests int
+}
+
+func (r *rangeReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("pcap_file %q: negative offset", r.src.name)
+	}
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= r.size {
+			return n, io.EOF
+		}
+		b, err := r.block(at / rangeBlock)
+		if err != nil {
+			return n, err
+		}
+		n += copy(p[n:], b[at%rangeBlock:])
+	}
+	return n, nil
+}
+
+// block returns block i, from the kept ones or by one range request.
+func (r *rangeReader) block(i int64) ([]byte, error) {
+	if b, ok := r.blocks[i]; ok {
+		return b, nil
+	}
+	start := i * rangeBlock
+	end := min(start+rangeBlock, r.size) - 1
+	req, err := http.NewRequest(http.MethodGet, r.src.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", "pcaplens-mcp")
+	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, end))
+	req.Header.Set("If-Range", r.ifRange)
+	r.requests++
+	resp, err := r.s.httpClient().Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("pcap_file %q: reading frames back: %v", r.src.name, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes %d-%d/%d", start, end, r.size) {
+		return nil, fmt.Errorf("pcap_file %q changed since it was analysed, or no longer answers byte ranges (%s): call an analyze tool on it again", r.src.name, resp.Status)
+	}
+	b := make([]byte, end-start+1)
+	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		return nil, fmt.Errorf("pcap_file %q: reading frames back: %v", r.src.name, err)
+	}
+	if r.blocks == nil {
+		r.blocks = map[int64][]byte{}
+	}
+	if len(r.order) >= rangeBlocks {
+		delete(r.blocks, r.order[0])
+		r.order = r.order[1:]
+	}
+	r.blocks[i] = b
+	r.order = append(r.order, i)
+	return b, nil
+}
