@@ -295,12 +295,14 @@ export interface DHCPStatistics {
   unique_clients: number;
   /** UniqueServers counts distinct server identifiers (option 54, tshark dhcp.option.dhcp_server_id). */
   unique_servers: number;
-  /** MessageTypes counts messages by option 53 (tshark dhcp.option.dhcp). */
+  /**
+   * MessageTypes counts messages by option 53 (tshark dhcp.option.dhcp);
+   * messages without it (plain BOOTP) count as TypeBOOTP, so the types add
+   * up to the messages decoded.
+   */
   message_types: Record<string, number>;
   /** Transactions counts distinct transaction IDs (tshark dhcp.id). */
   transactions: number;
-  /** BOOTPOnly counts messages without a DHCP message type (plain BOOTP). */
-  bootp_only: number;
   /** Relayed counts messages with a relay address (giaddr) or relay agent option 82. */
   relayed: number;
   /** TooShort counts messages shorter than the 236-byte BOOTP header (not decoded). */
