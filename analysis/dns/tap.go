@@ -271,12 +271,19 @@ func New(o *engine.Options) engine.Tap {
 	}
 }
 
-// wellKnown returns the DNS service of a port pair, or "".
+// wellKnown returns the DNS service of a port pair, or "": the ports
+// tshark 4.0 hands to DNS by default (tshark -G decodes): UDP 53, 5353
+// (mDNS) and 5355 (LLMNR); TCP 53 and 5353 (as plain DNS; tshark has no
+// LLMNR over TCP).
 func wellKnown(sp, dp uint16, tcp bool) string {
 	switch {
 	case sp == portDNS || dp == portDNS:
 		return "dns"
-	case !tcp && (sp == portMDNS || dp == portMDNS):
+	case tcp && (sp == portMDNS || dp == portMDNS):
+		return "dns"
+	case tcp:
+		return ""
+	case sp == portMDNS || dp == portMDNS:
 		return "mdns"
 	case sp == portLLMNR || dp == portLLMNR:
 		return "llmnr"
@@ -295,7 +302,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 		nonStd := false
 		if svc == "" {
 			// Other ports: only a payload that is DNS beyond doubt.
-			if !quickHeader(f.Payload) || t.msg.Parse(f.Payload) != nil || !t.msg.Plausible() {
+			if !unregistered(f.SrcPort, f.DstPort) || !quickHeader(f.Payload) || t.msg.Parse(f.Payload) != nil || !t.msg.Plausible() {
 				return
 			}
 			svc, nonStd = "dns", true
@@ -312,7 +319,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 		if svc == "" {
 			rk := flowKey{f.DstIP, f.SrcIP, f.DstPort, f.SrcPort, f.TCPStream}
 			if len(t.tcpDNS) == 0 || (!t.tcpDNS[k] && !t.tcpDNS[rk]) {
-				if !t.probeTCP(f.Payload) {
+				if !unregistered(f.SrcPort, f.DstPort) || !t.probeTCP(f.Payload) {
 					return
 				}
 				if len(t.tcpDNS) >= maxTCPFlows {
@@ -339,6 +346,13 @@ func (t *Tap) Packet(f *frame.Frame) {
 		}
 	}
 }
+
+// unregistered tells whether DNS may be looked for by content on a port
+// pair that is not DNS's: both ports must be 1024 or above. A port below
+// 1024 is registered to a protocol of its own, which Wireshark decodes
+// instead (it tries the lower port first): NetBIOS name service on 137
+// has DNS's message format (RFC 1002) but is not DNS.
+func unregistered(sp, dp uint16) bool { return sp >= 1024 && dp >= 1024 }
 
 // probeTCP reports whether a segment on a non-DNS port holds exactly one
 // length-prefixed, plausible DNS message.
@@ -670,16 +684,20 @@ func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, serve
 		return
 	}
 	d := f.TimeNs - tr.reqNs
-	if !malformed {
-		t.addTime(d)
-	}
 	if tr.repFrame != 0 {
+		// A retransmitted response: tshark marks it (dns.retransmit_response_in)
+		// but gives it neither dns.response_to nor dns.time.
 		t.retransResponses++
 		return
 	}
+	if !malformed {
+		t.addTime(d)
+	}
+	// Only the transaction's first query gets dns.response_in: tshark gives
+	// a retransmitted query none, so it stays unanswered in its count.
 	tr.repFrame = f.Number
-	t.unansweredQueries -= 1 + tr.retries
-	t.answeredQueries += 1 + tr.retries
+	t.unansweredQueries--
+	t.answeredQueries++
 	if tr.row >= 0 {
 		rw := &t.rows[tr.row]
 		rw.rFrame = f.Number

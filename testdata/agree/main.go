@@ -51,7 +51,7 @@ var fields = func() []string {
 		f = append(f, "tcp.analysis."+fl)
 	}
 	return append(f,
-		"dns.flags.response", "dns.flags.opcode", "dns.flags.rcode", "dns.resp.ext_rcode", "dns.count.queries",
+		"dns.flags.response", "dns.flags.opcode", "dns.flags.rcode", "dns.resp.ext_rcode", "dns.count.queries", "dns.count.zones",
 		"dns.qry.type", "dns.response_in", "dns.response_to", "dns.time", "dns.retransmit_response", "dns.retransmission",
 		"dhcp.type", "dhcp.id", "dhcp.option.dhcp", "dhcp.hw.mac_addr", "dhcp.option.dhcp_server_id",
 		"dhcpv6.msgtype", "dhcpv6.xid",
@@ -60,7 +60,7 @@ var fields = func() []string {
 		"sip.Method", "sip.Status-Code", "sip.Call-ID")
 }()
 
-const cacheVersion = "1"
+const cacheVersion = "2"
 
 // agg separates the occurrences of a field within a frame.
 const agg = "\x1f"
@@ -564,7 +564,11 @@ func compareDNS(r *result, frames []frame, d *doc) {
 			continue
 		}
 		rc := f["dns.flags.rcode"]
-		counts := f["dns.count.queries"]
+		// The question count of each message: dns.count.zones in an UPDATE.
+		counts := append(append([]string(nil), f["dns.count.queries"]...), f["dns.count.zones"]...)
+		if len(f["dns.flags.response"]) == 1 {
+			counts = []string{strconv.Itoa(len(f["dns.qry.type"]))}
+		}
 		types := f["dns.qry.type"]
 		for i, isResp := range f["dns.flags.response"] {
 			nq := 0

@@ -553,7 +553,17 @@ export interface DNSStatistics {
   responses: number;
   unique_domains_queried: number;
   unique_domains: number;
+  /**
+   * Rcodes counts responses by the header's RCODE (4 bits, tshark's
+   * dns.flags.rcode).
+   */
   rcodes: Record<string, number>;
+  /**
+   * ExtendedRcodes counts responses whose OPT record extends the RCODE
+   * (non-zero upper 8 bits, tshark's dns.resp.ext_rcode) by the whole
+   * 12-bit RCODE of RFC 6891 §6.1.3 (BADVERS, BADCOOKIE).
+   */
+  extended_rcodes: Record<string, number>;
   qtypes: Record<string, number>;
   opcodes: Record<string, number>;
   unanswered_queries: number;
