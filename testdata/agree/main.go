@@ -51,7 +51,7 @@ var fields = func() []string {
 		f = append(f, "tcp.analysis."+fl)
 	}
 	return append(f,
-		"dns.flags.response", "dns.flags.opcode", "dns.flags.rcode", "dns.resp.ext_rcode", "dns.count.queries", "dns.count.zones",
+		"dns.flags.response", "dns.flags.opcode", "dns.flags.rcode", "dns.resp.ext_rcode", "dns.count.queries",
 		"dns.qry.type", "dns.response_in", "dns.response_to", "dns.time", "dns.retransmit_response", "dns.retransmission",
 		"dhcp.type", "dhcp.id", "dhcp.option.dhcp", "dhcp.hw.mac_addr", "dhcp.option.dhcp_server_id",
 		"dhcpv6.msgtype", "dhcpv6.xid",
@@ -60,7 +60,7 @@ var fields = func() []string {
 		"sip.Method", "sip.Status-Code", "sip.Call-ID")
 }()
 
-const cacheVersion = "2"
+const cacheVersion = "1"
 
 // agg separates the occurrences of a field within a frame.
 const agg = "\x1f"
@@ -564,8 +564,9 @@ func compareDNS(r *result, frames []frame, d *doc) {
 			continue
 		}
 		rc := f["dns.flags.rcode"]
-		// The question count of each message: dns.count.zones in an UPDATE.
-		counts := append(append([]string(nil), f["dns.count.queries"]...), f["dns.count.zones"]...)
+		// The question count of each message (an UPDATE has dns.count.zones
+		// instead, not extracted: a frame of one message takes every question).
+		counts := f["dns.count.queries"]
 		if len(f["dns.flags.response"]) == 1 {
 			counts = []string{strconv.Itoa(len(f["dns.qry.type"]))}
 		}
