@@ -144,6 +144,13 @@ func (m *Message) Parse(b []byte) error {
 	m.UDPSize, m.ExtRcode, m.EDNSVersion = 0, 0, 0
 	m.ErrOff = 0
 	if len(b) < HeaderLen {
+		// A header cut short still has its ID and flags from 4 bytes on:
+		// tshark shows them (dns.flags.response), so the message counts.
+		m.ID, m.Flags, m.Counts = 0, 0, [4]uint16{}
+		if len(b) >= 4 {
+			m.ID = binary.BigEndian.Uint16(b)
+			m.Flags = binary.BigEndian.Uint16(b[2:])
+		}
 		m.ErrOff = len(b)
 		return ErrShort
 	}

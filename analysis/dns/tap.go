@@ -391,7 +391,8 @@ func quickHeader(p []byte) bool {
 func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	m := &t.msg
 	err := m.Parse(b)
-	if err != nil && len(b) < HeaderLen {
+	if err != nil && len(b) < 4 {
+		// Not even the flags: tshark does not know a query from a response.
 		t.addMalformed(f.Number, 0, err)
 		return
 	}
@@ -533,11 +534,20 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 				qstat.errors++
 			}
 		}
-		t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
+		if len(b) >= HeaderLen {
+			t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
+		}
 	} else {
 		t.queries++
-		t.query(f, m, tcp, mdns, client, server, cport, qname, qtype, qstat)
+		if len(b) >= HeaderLen {
+			t.query(f, m, tcp, mdns, client, server, cport, qname, qtype, qstat)
+		} else {
+			t.unansweredQueries++ // no dns.response_in
+		}
 	}
+	// A header cut short (under 12 bytes) is counted by its flags but takes
+	// no part in matching: tshark stops at the missing counts, before it
+	// tracks the transaction (so such a query stays unanswered).
 	t.addPacket(f, m, svc, tcp, nonStd, err)
 }
 

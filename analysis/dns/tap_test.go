@@ -437,3 +437,19 @@ func TestNonStandardPortNotNBNS(t *testing.T) {
 		t.Errorf("queries %d qtypes %v non-standard %d", s.Queries, s.Qtypes, s.NonStandardPortPkts)
 	}
 }
+
+// TestShortHeader: a message of 4 to 11 bytes has its ID and flags, which
+// tshark shows, so it counts as a query or response (malformed); it takes no
+// part in matching, as tshark stops before it tracks the transaction (the
+// query has no dns.response_in: unanswered).
+func TestShortHeader(t *testing.T) {
+	fd := newFeeder(nil)
+	fd.udp(0, cli, srv, 40000, 53, []byte{0x30, 0x9f, 0x10, 0x00, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa})
+	fd.udp(1e6, srv, cli, 53, 40000, []byte{0x30, 0x9f, 0x81, 0x83})
+	fd.udp(2e6, cli, srv, 40000, 53, []byte{0x30, 0x9f, 0x10})
+	s := fd.report().Statistics
+	if s.Queries != 1 || s.Responses != 1 || s.Rcodes["NXDOMAIN"] != 1 || s.UnansweredQueries != 1 || s.ResponsesWithoutQry != 0 || s.Malformed != 3 {
+		t.Errorf("queries %d responses %d rcodes %v unanswered %d unsolicited %d malformed %d",
+			s.Queries, s.Responses, s.Rcodes, s.UnansweredQueries, s.ResponsesWithoutQry, s.Malformed)
+	}
+}
