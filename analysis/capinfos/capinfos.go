@@ -170,11 +170,8 @@ func (t *tap) Packet(f *frame.Frame) {
 		t.timed++
 	}
 	t.n++
-	// Lengths as capinfos counts them: without a pseudo-header wiretap strips.
+	// The capture reader has stripped any pseudo-header wiretap strips.
 	capLen, origLen := f.CapLen, f.OrigLen
-	if ph := pseudoHeaderLen(f.LinkType); ph > 0 {
-		capLen, origLen = max(capLen-ph, 0), max(origLen-ph, 0)
-	}
 	t.dataBytes += int64(origLen)
 	if capLen < origLen {
 		if t.inferMin == 0 || capLen < t.inferMin {
