@@ -11,6 +11,10 @@ DNS messages of the opcodes and answers tshark 4.0 matches in its own way:
   12-13 a query and its response whose opcode differs (STATUS, opcode 2)
   14-16 a query, its retransmission 1 s later and the response (tshark: the
         retransmission gets no dns.response_in)
+  17-18 an UPDATE with a prerequisite and deletes whose data is empty (RFC 2136
+        section 2.5, class ANY and NONE) and its response
+  19-24 responses whose A record has no data, whose A record has 5 bytes (both
+        fine for tshark: timed) and whose AAAA record has 4 (malformed: untimed)
 
 Run from anywhere: python3 testdata/make-dns-opcodes.py; tshark's figures
 are then recorded by testdata/tshark/dns.sh like every other capture's.
@@ -92,6 +96,16 @@ msgs = [
     (1700, True, 40007, header(0x7777, flags(0, 0, rd=True), qd=1) + question("slow.example", 1)),
     (1720, False, 40007, header(0x7777, flags(1, 0, rd=True, ra=True), qd=1, an=1)
      + question("slow.example", 1) + rr("slow.example", 1, 1, 300, A)),
+    (2000, True, 40008, header(0x8888, flags(0, 5), qd=1, an=1, ns=3) + question("example.com", 6)
+     + rr("www.example.com", 255, 255, 0, b"") + rr("www.example.com", 1, 255, 0, b"")
+     + rr("old.example.com", 1, 254, 0, A) + rr("new.example.com", 1, 1, 300, A)),
+    (2010, False, 40008, header(0x8888, flags(1, 5)) + b""),
+    (2100, True, 40009, header(0x9999, flags(0, 0), qd=1) + question("x.example", 1)),
+    (2105, False, 40009, header(0x9999, flags(1, 0), qd=1, an=1) + question("x.example", 1) + rr("x.example", 1, 1, 0, b"")),
+    (2200, True, 40010, header(0xAAAA, flags(0, 0), qd=1) + question("y.example", 1)),
+    (2205, False, 40010, header(0xAAAA, flags(1, 0), qd=1, an=1) + question("y.example", 1) + rr("y.example", 1, 1, 0, b"12345")),
+    (2300, True, 40011, header(0xBBBB, flags(0, 0), qd=1) + question("z.example", 28)),
+    (2305, False, 40011, header(0xBBBB, flags(1, 0), qd=1, an=1) + question("z.example", 28) + rr("z.example", 28, 1, 0, b"1234")),
 ]
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "captures", "pcaplens-dns-opcodes.pcap")

@@ -199,14 +199,18 @@ func (m *Message) Parse(b []byte) error {
 				m.ErrOff = off + 8
 				return ErrRR
 			}
+			// An address shorter than its type's is malformed, as in tshark,
+			// which reads the address whole; longer data, whose address
+			// tshark reads from the first bytes, and empty data (RFC 2136
+			// §2.5.2: UPDATE deletes with class ANY or NONE) are not.
 			switch r.Type {
 			case TypeA: // RFC 1035 §3.4.1
-				if r.RDLen != 4 {
+				if r.RDLen != 0 && r.RDLen < 4 {
 					m.ErrOff = off + 8
 					return ErrRDLen
 				}
 			case TypeAAAA: // RFC 3596 §2.2
-				if r.RDLen != 16 {
+				if r.RDLen != 0 && r.RDLen < 16 {
 					m.ErrOff = off + 8
 					return ErrRDLen
 				}

@@ -748,7 +748,7 @@ func answerTexts(m *Message, b []byte, mdns bool) []string {
 			break
 		}
 		fl := m.Record(i, mdns)
-		out = append(out, fl["type"].(string)+" "+fl["data"].(string))
+		out = append(out, strings.TrimSuffix(fl["type"].(string)+" "+fl["data"].(string), " "))
 	}
 	return out
 }
