@@ -230,6 +230,8 @@ type doc struct {
 			Rcodes       map[string]int `json:"rcodes"`
 			Qtypes       map[string]int `json:"qtypes"`
 			Unanswered   int            `json:"unanswered_queries"`
+			RetransQ     int            `json:"retransmitted_queries"`
+			RetransR     int            `json:"retransmitted_responses"`
 			ResponseTime *spread        `json:"response_time"`
 		} `json:"statistics"`
 	} `json:"dns"`
@@ -552,10 +554,12 @@ func byNumber(m map[string]int, names map[string]int) map[string]int {
 
 // dns: messages (dns, mdns, llmnr; several per TCP frame) by
 // dns.flags.response; responses by dns.flags.rcode; questions of queries by
-// dns.qry.type; queries without dns.response_in; dns.time. Frames with ICMP
+// dns.qry.type; queries without dns.response_in; retransmitted queries
+// (dns.retransmission on a query) and responses (dns.retransmit_response);
+// dns.time. Frames with ICMP
 // (DNS quoted in an error) are left out.
 func compareDNS(r *result, frames []frame, d *doc) {
-	q, resp, unans := 0, 0, 0
+	q, resp, unans, retransQ, retransR := 0, 0, 0, 0, 0
 	rcodes, qtypes := map[string]int{}, map[string]int{}
 	var times []float64
 	for _, f := range frames {
@@ -595,6 +599,8 @@ func compareDNS(r *result, frames []frame, d *doc) {
 			}
 		}
 		unans -= len(f["dns.response_in"])
+		retransR += len(f["dns.retransmit_response"])
+		retransQ += len(f["dns.retransmission"]) - len(f["dns.retransmit_response"])
 		for _, t := range f["dns.time"] {
 			if v, err := strconv.ParseFloat(t, 64); err == nil {
 				times = append(times, v)
@@ -618,6 +624,9 @@ func compareDNS(r *result, frames []frame, d *doc) {
 	}
 	if s.Unanswered != unans {
 		r.differ("dns", "unanswered", s.Unanswered, unans)
+	}
+	if s.RetransQ != retransQ || s.RetransR != retransR {
+		r.differ("dns", "retransmitted queries/responses", fmt.Sprintf("%d/%d", s.RetransQ, s.RetransR), fmt.Sprintf("%d/%d", retransQ, retransR))
 	}
 	if want := summarize(times); !sameSpread(s.ResponseTime, want, true) {
 		r.differ("dns", "response times", s.ResponseTime, want)
