@@ -75,6 +75,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: agree [-cache DIR] [-j N] [-area NAME] [-md] DIR|FILE...")
 		os.Exit(2)
 	}
+	for _, tool := range []string{"tshark", "capinfos"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			fmt.Fprintf(os.Stderr, "agree: %s (Wireshark 4.0) is needed: %v\n", tool, err)
+			os.Exit(1)
+		}
+	}
 	if err := os.MkdirAll(*cacheDir, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, "agree:", err)
 		os.Exit(1)
