@@ -24,7 +24,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # caches make that take seconds), so no list of sources can go stale.
 
 .PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test mcp-test typecheck webunit e2e \
-        bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden clean
+        bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden agree clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench    Go benchmarks;  make bench-browser: packets/s in headless Chromium"
 	@echo "make fuzz     a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
 	@echo "make golden   rewrite golden files (review the diff)"
+	@echo "make agree    share of captures agreeing with tshark 4.0, per area (needs tshark, capinfos)"
 
 ## Build
 
@@ -159,6 +160,14 @@ fuzz:
 golden:
 	$(GO) test $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
 		| awk '/pcaplens\/analysis\/golden/ {print $$1}' | grep -v '^pcaplens/analysis/golden$$') -update
+
+# Agreement with tshark/capinfos per area on every capture of testdata/ and of
+# the shared captures (CAPTURES, found beside the checkout or a worktree);
+# tshark's output is cached in testdata/agree/cache/, so re-runs take seconds.
+CAPTURES ?= $(firstword $(wildcard ../shared/captures ../../shared/captures))
+AGREE_FLAGS ?=
+agree:
+	$(GO) run ./testdata/agree $(AGREE_FLAGS) testdata/captures $(addprefix $(CAPTURES)/,real tcpdump-tests ja4)
 
 clean:
 	rm -rf $(DIST) bin

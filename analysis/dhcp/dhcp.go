@@ -281,14 +281,15 @@ func (t *Tap) v4(f *frame.Frame) {
 		t.stats.Malformed++
 		t.malformed.Add(f.Number)
 	}
-	typeName := "BOOTP"
+	// A message without option 53 is plain BOOTP (RFC 951): tshark dissects
+	// it as DHCP ("Boot Request", "Boot Reply"), so it counts as a message
+	// of its own type, and its ID and MAC count above.
+	typeName := TypeBOOTP
 	if hasType {
 		typeName = MessageTypeName(mtype)
 		p.MessageType = &typeName
-		t.stats.MessageTypes[typeName]++
-	} else {
-		t.stats.BOOTPOnly++
 	}
+	t.stats.MessageTypes[typeName]++
 	relayed := m.Giaddr.IsValid() && !m.Giaddr.IsUnspecified() || relayOpt
 	if relayed {
 		t.stats.Relayed++
