@@ -322,7 +322,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		s.EDNS.UDPSizes[strconv.Itoa(int(k))] = v
 	}
 	s.DNSSEC = t.dnssec
-	s.TCPReassembly = TCPReassembly{Gaps: t.tcp.gaps, RetransmittedSegments: t.tcp.retrans}
+	s.TCPReassembly = TCPReassembly{Gaps: t.tcp.gaps, RetransmittedSegments: t.tcp.retransmissions()}
 	for _, ns := range t.names {
 		if ns.inQuery {
 			s.UniqueDomainsQueried++

@@ -200,7 +200,8 @@ type Tap struct {
 	maxPackets int
 	msg        Message
 	tcp        *tcpReassembler
-	tcpDNS     map[flowKey]bool // non-standard-port TCP connections recognised as DNS
+	alt        frame.Frame  // a message's frame when it is not the one fed (tcp.go's source)
+	tcpDNS     map[int]bool // non-standard-port TCP connections (tcp.stream) recognised as DNS
 	tcpDNSCap  bool
 
 	frames, messages, queries, responses int
@@ -259,7 +260,7 @@ func New(o *engine.Options) engine.Tap {
 		opts:       o,
 		maxPackets: report.ListLimit(o.MaxPackets),
 		tcp:        newTCPReassembler(maxTCPFlows),
-		tcpDNS:     map[flowKey]bool{},
+		tcpDNS:     map[int]bool{},
 		qtypes:     map[uint16]int{},
 		udpSizes:   map[uint16]int{},
 		pending:    map[convKey]*txn{},
@@ -315,11 +316,10 @@ func (t *Tap) Packet(f *frame.Frame) {
 		t.message(f, f.Payload, svc, false, nonStd)
 	case frame.TransportTCP:
 		svc := wellKnown(f.SrcPort, f.DstPort, true)
-		k := flowKey{f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, f.TCPStream}
+		k := f.TCPStream
 		nonStd := false
 		if svc == "" {
-			rk := flowKey{f.DstIP, f.SrcIP, f.DstPort, f.SrcPort, f.TCPStream}
-			if len(t.tcpDNS) == 0 || (!t.tcpDNS[k] && !t.tcpDNS[rk]) {
+			if !t.tcpDNS[k] {
 				if !unregistered(f.SrcPort, f.DstPort) || !t.probeTCP(f.Payload) {
 					return
 				}
@@ -327,14 +327,14 @@ func (t *Tap) Packet(f *frame.Frame) {
 					t.tcpDNSCap = true
 					return
 				}
-				t.tcpDNS[k], t.tcpDNS[rk] = true, true
+				t.tcpDNS[k] = true
 			}
 			if f.TCP.FIN || f.TCP.RST {
 				defer delete(t.tcpDNS, k)
 			}
 			svc, nonStd = "dns", true
 		}
-		msgs := t.tcp.segment(k, f.TCP.Seq, f.TCP.SYN, f.TCP.FIN, f.TCP.RST, f.Payload, f.TimeNs)
+		msgs := t.tcp.segment(f)
 		if len(msgs) == 0 {
 			return
 		}
@@ -342,8 +342,8 @@ func (t *Tap) Packet(f *frame.Frame) {
 		if nonStd {
 			t.nonStdFrames++
 		}
-		for _, m := range msgs {
-			t.message(f, m, svc, true, nonStd)
+		for i, m := range msgs {
+			t.message(t.tcp.source(i, &t.alt), m, svc, true, nonStd)
 		}
 	}
 }
