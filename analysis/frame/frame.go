@@ -43,13 +43,23 @@ const (
 	TunnelNone = iota
 	// TunnelIPIP is IP directly in IP (IP protocol 4 or 41).
 	TunnelIPIP
-	// TunnelGRE is GRE version 0 (IP protocol 47) carrying IPv4, IPv6 or
-	// Ethernet (transparent Ethernet bridging).
+	// TunnelGRE is GRE (IP protocol 47, or UDP port 4754), version 0 or 1
+	// (PPTP's enhanced GRE), carrying IPv4, IPv6, Ethernet (transparent
+	// Ethernet bridging, ERSPAN), PPP, MPLS, IPv4 after a WCCP redirect
+	// header, or Aruba's 802.11 frames.
 	TunnelGRE
 	// TunnelVXLAN is VXLAN (RFC 7348, UDP port 4789) carrying Ethernet.
 	TunnelVXLAN
 	// TunnelGeneve is Geneve (RFC 8926, UDP port 6081).
 	TunnelGeneve
+	// TunnelGTP is GTPv1-U (UDP port 2152) carrying IPv4 or IPv6.
+	TunnelGTP
+	// TunnelTeredo is Teredo (RFC 4380, UDP port 3544) carrying IPv6.
+	TunnelTeredo
+	// TunnelAYIYA is AYIYA (UDP port 5072) carrying IPv4 or IPv6.
+	TunnelAYIYA
+	// TunnelMPLS is MPLS in UDP (RFC 7510, UDP port 6635).
+	TunnelMPLS
 )
 
 // MaxTunnels bounds how many nested encapsulations the decoder follows; a
@@ -69,6 +79,14 @@ func TunnelName(kind int) string {
 		return "vxlan"
 	case TunnelGeneve:
 		return "geneve"
+	case TunnelGTP:
+		return "gtp"
+	case TunnelTeredo:
+		return "teredo"
+	case TunnelAYIYA:
+		return "ayiya"
+	case TunnelMPLS:
+		return "mpls"
 	}
 	return ""
 }

@@ -70,7 +70,7 @@ func TestTunnels(t *testing.T) {
 		{"depth cap", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(in4b, in4a, innerTCP(in4a, in4b))))))), frame.TunnelIPIP, 4, outer4a, outer4b, frame.NetIPv4, frame.TransportOther, in4b, in4a, 0, 0},
 		// Not followed: GRE version 1 (PPTP), an unknown GRE protocol, VXLAN on a higher port, a cut Geneve header.
 		{"gre version 1", fraggen.Ethernet(append(fraggen.GRE(outer4a, outer4b, 1, 0x880b, nil), 0, 0, 0, 0)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
-		{"gre unknown protocol", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x88be, make([]byte, 20))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"gre unknown protocol", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x88d2, make([]byte, 20))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
 		{"udp 53 to 4789", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 53, 4789, make([]byte, 60))}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 53, 4789},
 		{"geneve cut", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 60000, 6081, []byte{3, 0, 0x08, 0, 0, 0, 0, 0, 1, 2})}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 60000, 6081},
 	}
@@ -107,8 +107,8 @@ func TestTunnels(t *testing.T) {
 }
 
 // TestTunnelFragments: an outer fragment carries no inner layers until it
-// is reassembled, then the tunnel is followed in the datagram; a fragment
-// inside a tunnel is not reassembled.
+// is reassembled, then the tunnel is followed in the datagram; fragments
+// inside a tunnel are reassembled too.
 func TestTunnelFragments(t *testing.T) {
 	gre := fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x0800, innerDNS(in4a, in4b))
 	outer := fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 47, ID: 9, Payload: gre[20:]}
@@ -137,21 +137,35 @@ func TestTunnelFragments(t *testing.T) {
 		}
 	}
 
-	// A fragment inside a tunnel: no transport, not a Fragment for the reassembler.
+	// Fragments inside a tunnel are reassembled, keyed by the inner
+	// addresses: the last one carries the inner datagram's transport.
 	inner := fraggen.Datagram{Src: in4a, Dst: in4b, Proto: 17, ID: 3, Payload: fraggen.UDP(in4a, in4b, 5353, 53, fraggen.DNSQuery(7, "example.org", 1))}
-	for i, ip := range inner.Split(16) {
+	frags = inner.Split(16)
+	for i, ip := range frags {
 		b := fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, ip))
 		d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 10+i, &f)
+		if !f.Fragment || f.Tunnels != 1 || f.SrcIP != in4a || f.Proto != 17 || f.Transport != frame.TransportNone || f.FragOffset != 16*i {
+			t.Fatalf("inner fragment %d: fragment %v tunnels %d %v proto %d transport %d offset %d", i, f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport, f.FragOffset)
+		}
 		r.Add(&f)
-		if f.Fragment || f.Reassembled || f.Tunnels != 1 || f.SrcIP != in4a || f.Proto != 17 || f.Transport != frame.TransportNone {
-			t.Fatalf("inner fragment %d: fragment %v tunnels %d %v proto %d transport %d", i, f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+		if last := i == len(frags)-1; f.Reassembled != last {
+			t.Fatalf("inner fragment %d: reassembled %v", i, f.Reassembled)
 		}
 	}
+	if f.Transport != frame.TransportUDP || f.DstPort != 53 || f.OuterSrcIP != outer4a || !bytes.Equal(f.Payload, fraggen.DNSQuery(7, "example.org", 1)) {
+		t.Fatalf("inner datagram: transport %d port %d outer %v payload %x", f.Transport, f.DstPort, f.OuterSrcIP, f.Payload)
+	}
 	inner6 := fraggen.Datagram{Src: in6a, Dst: in6b, Proto: 17, ID: 3, Payload: inner.Payload}
-	b := fraggen.Ethernet(fraggen.IPIP(outer6a, outer6b, inner6.Fragment(0, 16, true)))
-	d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 20, &f)
-	if f.Fragment || f.Tunnels != 1 || f.SrcIP != in6a || f.Proto != 17 || f.Transport != frame.TransportNone {
-		t.Fatalf("inner IPv6 fragment: fragment %v tunnels %d %v proto %d transport %d", f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+	for i, ip := range [][]byte{inner6.Fragment(16, -1, false), inner6.Fragment(0, 16, true)} {
+		b := fraggen.Ethernet(fraggen.GRE(outer6a, outer6b, 0, 0x86dd, ip))
+		d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 20+i, &f)
+		if !f.Fragment || f.Tunnels != 1 || f.SrcIP != in6a || f.Proto != 17 || f.Transport != frame.TransportNone {
+			t.Fatalf("inner IPv6 fragment: fragment %v tunnels %d %v proto %d transport %d", f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+		}
+		r.Add(&f)
+	}
+	if !f.Reassembled || f.FirstFragment != 20 || f.Transport != frame.TransportUDP || !bytes.Equal(f.Payload, fraggen.DNSQuery(7, "example.org", 1)) {
+		t.Fatalf("inner IPv6 datagram: reassembled %v first %d transport %d payload %x", f.Reassembled, f.FirstFragment, f.Transport, f.Payload)
 	}
 }
 
@@ -197,4 +211,14 @@ func BenchmarkDecodeTunnel(b *testing.B) {
 		d.Decode(&recs[i&1], i, &f)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}
+
+// TestEncapCaptures keeps the committed encapsulation captures equal to
+// what their generators build (go test -update rewrites them; then rerun
+// the testdata/tshark scripts for them).
+func TestEncapCaptures(t *testing.T) {
+	checkGenerated(t, fraggen.EncapCapturePath, fraggen.EncapCapture())
+	checkGenerated(t, fraggen.CHDLCCapturePath, fraggen.CHDLCCapture())
+	checkGenerated(t, fraggen.PKTAPUserCapturePath, fraggen.PKTAPUserCapture())
+	checkGenerated(t, fraggen.UserCapturePath, fraggen.UserCapture())
 }

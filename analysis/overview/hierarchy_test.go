@@ -115,7 +115,15 @@ func TestHierarchy(t *testing.T) {
 		{name: "empty ethernet", linkType: 1, hex: ``, path: "eth"},
 		{name: "short ipv4", linkType: 228, hex: `4500`, path: "ip"},
 		{name: "bad ihl", linkType: 228, hex: `4f00 0014 0000 0000 4006 0000 0a000001 0a000002`, path: "ip"},
-		{name: "unknown link", linkType: 147, hex: `00`, path: "linktype-147"},
+		{name: "unknown link", linkType: 200, hex: `00`, path: "linktype-200"},
+		// A user link type: Wireshark 4.0 shows its bytes as data.
+		{name: "user link type", linkType: 147, hex: `00`, path: "user_dlt:data"},
+		// Cisco HDLC / SLARP.
+		{name: "chdlc slarp", linkType: 104, hex: `8f00 8035 0000 0000`, path: "chdlc:slarp"},
+		// 802.3 / LLC / SNAP with Cisco's code and CDP's ID: not followed, named.
+		{name: "snap cdp", linkType: 1, hex: `01000ccccccc 000000000001 000c aaaa03 00000c 2000 0000`, path: "eth:llc:cdp"},
+		// 802.3 / LLC / SNAP with Cisco's code and IPv4's ID: data, as in Wireshark.
+		{name: "snap cisco ip", linkType: 1, hex: `01000ccccccc 000000000001 000c aaaa03 00000c 0800 4500`, path: "eth:llc:data"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
