@@ -35,6 +35,18 @@ func innerDNS(a, b netip.Addr) []byte {
 	return d.Whole()
 }
 
+// greIn returns an Ethernet frame carrying IPv4 from outer4a to outer4b,
+// GRE (header hdr) and payload.
+func greIn(hdr, payload []byte) []byte {
+	return fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 47, append(append([]byte(nil), hdr...), payload...)))
+}
+
+// udpIn returns an Ethernet frame carrying IPv4/UDP from outer4a:sport to
+// outer4b:dport with payload.
+func udpIn(sport, dport uint16, payload []byte) []byte {
+	return fraggen.Ethernet(fraggen.UDPPacket(outer4a, outer4b, sport, dport, payload))
+}
+
 // ether returns an Ethernet frame with EtherType et around payload.
 func ether(et uint16, payload []byte) []byte {
 	return append([]byte{2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, byte(et >> 8), byte(et)}, payload...)
@@ -66,11 +78,31 @@ func TestTunnels(t *testing.T) {
 		{"geneve ipv4", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 60000, 0x0800, 0, innerDNS(in4a, in4b))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
 		{"geneve options ethernet", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 60000, 0x6558, 3, ether(0x86dd, innerTCP(in6a, in6b)))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
 		{"vxlan in gre in 6in4", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.GRE(outer6a, outer6b, 0, 0x86dd, fraggen.VXLAN(in6b, in6a, 50000, 1, ether(0x0800, innerDNS(in4a, in4b)))))), frame.TunnelIPIP, 3, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"erspan type I", greIn(fraggen.GREHeader(0, 0x88be, 0), ether(0x0800, innerTCP(in4a, in4b))), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"erspan type II", greIn(fraggen.GREHeader(fraggen.GRESeq, 0x88be, 1), append(fraggen.ERSPAN2(1, 2), ether(0x86dd, innerDNS(in6a, in6b))...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"erspan type III subheader", greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 0, true), ether(0x0800, innerDNS(in4a, in4b))...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"pptp ppp", greIn(fraggen.PPTP(7, 1, 0, fraggen.PPPFrame(innerDNS(in4a, in4b), false)), nil), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"pptp ppp compressed ack", greIn(fraggen.PPTP(7, 1, 1, fraggen.PPPFrame(innerTCP(in6a, in6b), true)), nil), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"wccp", greIn(fraggen.GREHeader(0, 0x883e, 0), append([]byte{0, 0, 0, 0}, innerTCP(in4a, in4b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"mpls in gre", greIn(fraggen.GREHeader(0, 0x8847, 0), append(fraggen.MPLSLabel(5, true), innerDNS(in4a, in4b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"gre in udp", udpIn(50000, 4754, append(fraggen.GREHeader(0, 0x86dd, 0), innerDNS(in6a, in6b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"mpls in udp", udpIn(50000, 6635, append(fraggen.MPLSLabel(5, true), innerTCP(in4a, in4b)...)), frame.TunnelMPLS, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"gtp-u", udpIn(2152, 2152, fraggen.GTPU(1, false, innerDNS(in4a, in4b))), frame.TunnelGTP, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"gtp-u extension ipv6", udpIn(2152, 2152, fraggen.GTPU(1, true, innerTCP(in6a, in6b))), frame.TunnelGTP, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"teredo", udpIn(3544, 40000, innerDNS(in6a, in6b)), frame.TunnelTeredo, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"teredo auth origin", udpIn(40000, 3544, append(append(fraggen.TeredoAuth(3, 5), fraggen.TeredoOrigin(40000, outer4a)...), innerTCP(in6a, in6b)...)), frame.TunnelTeredo, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"ayiya ipv4", udpIn(40000, 5072, append(fraggen.AYIYA(4), innerTCP(in4a, in4b)...)), frame.TunnelAYIYA, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"ayiya ipv6", udpIn(40000, 5072, append(fraggen.AYIYA(41), innerDNS(in6a, in6b)...)), frame.TunnelAYIYA, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
 		// Beyond MaxTunnels (4), the fifth IP-in-IP header is the payload.
 		{"depth cap", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(in4b, in4a, innerTCP(in4a, in4b))))))), frame.TunnelIPIP, 4, outer4a, outer4b, frame.NetIPv4, frame.TransportOther, in4b, in4a, 0, 0},
 		// Not followed: GRE version 1 (PPTP), an unknown GRE protocol, VXLAN on a higher port, a cut Geneve header.
 		{"gre version 1", fraggen.Ethernet(append(fraggen.GRE(outer4a, outer4b, 1, 0x880b, nil), 0, 0, 0, 0)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
 		{"gre unknown protocol", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x88d2, make([]byte, 20))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"erspan type III not ethernet", greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 2, false), innerTCP(in4a, in4b)...)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportNone, outer4a, outer4b, 0, 0},
+		{"gtp-u echo request", udpIn(2152, 2152, []byte{0x32, 1, 0, 4, 0, 0, 0, 0, 0, 1, 0, 0}), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 2152, 2152},
+		{"gtp-u extension cut", udpIn(2152, 2152, []byte{0x34, 0xff, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0x85, 2, 0}), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 2152, 2152},
+		{"teredo not ipv6", udpIn(3544, 40000, innerDNS(in4a, in4b)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 3544, 40000},
+		{"ayiya not forward", udpIn(40000, 5072, append([]byte{0x42, 0x52, 0x22, 41, 0, 0, 0, 0}, make([]byte, 56)...)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 40000, 5072},
 		{"udp 53 to 4789", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 53, 4789, make([]byte, 60))}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 53, 4789},
 		{"geneve cut", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 60000, 6081, []byte{3, 0, 0x08, 0, 0, 0, 0, 0, 1, 2})}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 60000, 6081},
 	}
@@ -176,6 +208,12 @@ func TestTunnelDecodeDoesNotAllocate(t *testing.T) {
 		{Data: fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x6558, ether(0x86dd, innerTCP(in6a, in6b))))},
 		{Data: fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 1, ether(0x0800, innerDNS(in4a, in4b))))},
 		{Data: fraggen.Ethernet(fraggen.Geneve(outer6a, outer6b, 50000, 0x0800, 2, innerTCP(in4a, in4b)))},
+		{Data: greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 0, true), ether(0x0800, innerDNS(in4a, in4b))...))},
+		{Data: greIn(fraggen.PPTP(7, 1, 1, fraggen.PPPFrame(innerTCP(in6a, in6b), true)), nil)},
+		{Data: udpIn(2152, 2152, fraggen.GTPU(1, true, innerTCP(in6a, in6b)))},
+		{Data: udpIn(40000, 3544, append(fraggen.TeredoAuth(3, 5), innerTCP(in6a, in6b)...))},
+		{Data: udpIn(40000, 5072, append(fraggen.AYIYA(4), innerTCP(in4a, in4b)...))},
+		{Data: udpIn(50000, 6635, append(fraggen.MPLSLabel(5, true), innerTCP(in4a, in4b)...))},
 	}
 	d := frame.NewDecoder()
 	var f frame.Frame
