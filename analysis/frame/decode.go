@@ -1102,25 +1102,29 @@ func (d *Decoder) erspan(f *Frame, h []byte, n int, seq bool, et uint16) bool {
 	b := h[n:]
 	hlen := 0
 	if et == EtherERSPAN3 || seq {
-		if len(b) < 8 {
-			return false
+		hlen = 8
+		if et == EtherERSPAN3 {
+			hlen = 12
 		}
-		switch b[0] >> 4 {
-		case 1:
-			hlen = 8
-		case 2:
-			if len(b) < 12 {
+		if len(b) >= 1 {
+			switch b[0] >> 4 {
+			case 1:
+				hlen = 8
+			case 2:
+				hlen = 12
+				if len(b) >= 12 && b[11]&1 != 0 {
+					hlen += 8
+				}
+			default:
 				return false
 			}
-			hlen = 12
-			if b[11]&1 != 0 {
-				hlen += 8
-			}
-		default:
-			return false
 		}
 		if len(b) < hlen {
-			return false
+			// Cut short: Wireshark shows what there is of ERSPAN.
+			d.push(f, LayerGRE, h, n)
+			d.push(f, LayerERSPAN, b, len(b))
+			f.Truncated = true
+			return true
 		}
 	}
 	d.push(f, LayerGRE, h, n)

@@ -211,6 +211,11 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 				return
 			}
 			v.push(name)
+			if p := f.Payload; name == "gre" && len(p) >= 4 {
+				// GRE the decoder does not follow: what its protocol
+				// type names, as Wireshark does.
+				v.push(greNames[binary.BigEndian.Uint16(p[2:4])])
+			}
 		}
 	case f.Network == frame.NetOther && !isIP(last) && (f.EtherType == frame.EtherIPv4 || f.EtherType == frame.EtherIPv6):
 		// An IP header that could not be decoded (cut short, a bad
@@ -221,12 +226,21 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 			v.push("ipv6")
 		}
 	case last == frame.LayerERSPAN:
-		// An ERSPAN type III frame that is not Ethernet.
-		v.push("data")
+		// An ERSPAN type III frame that is not Ethernet (not a header
+		// cut short).
+		if l := path[len(path)-1]; len(f.LayerBytes(l)) > int(l.Len) {
+			v.push("data")
+		}
 	case last == frame.LayerSNAP && !snapFollowed(f.LayerBytes(path[len(path)-1])):
 		v.push(snapName(f.LayerBytes(path[len(path)-1])))
 	case last == frame.LayerCHDLC && f.EtherType == frame.EtherSLARP:
 		v.push("slarp")
+	case last == frame.LayerCHDLC && f.EtherType == chdlcOSI:
+		// OSI network layer; IS-IS by its NLPID (0x83), which may follow
+		// a padding byte.
+		if b := f.LayerBytes(path[len(path)-1]); len(b) > 5 && (b[4] == 0x83 || b[5] == 0x83) {
+			v.push("isis")
+		}
 	case f.Network == frame.NetOther && f.EtherType > 1500 && (last == frame.LayerEthernet || last == frame.LayerVLAN || last == frame.LayerIEEE8021AD || last == frame.LayerPBB || last == frame.LayerVNTag || last == frame.LayerSNAP || last == frame.LayerSLL || last == frame.LayerSLL2 || last == frame.LayerIPoIB || last == frame.LayerCHDLC):
 		if name, ok := etherTypeNames[f.EtherType]; ok {
 			v.push(name)
@@ -235,6 +249,15 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 		v.push("ethertype")
 		v.push("data")
 	}
+}
+
+// chdlcOSI is Cisco HDLC's protocol value for the OSI network layer.
+const chdlcOSI = 0xfefe
+
+// greNames names protocols GRE carries that the decoder does not follow,
+// as Wireshark names them.
+var greNames = map[uint16]string{
+	0x2001: "nhrp", 0x8137: "ipx", 0x894f: "nsh",
 }
 
 // snapFollowed reports whether the decoder follows what a SNAP header (its
@@ -248,7 +271,7 @@ func snapFollowed(b []byte) bool {
 // code and protocol ID the decoder does not follow (Cisco's, Apple's).
 var snapNames = map[uint64]string{
 	0x00000c_2000: "cdp", 0x00000c_2003: "vtp", 0x00000c_2004: "dtp", 0x00000c_0111: "udld",
-	0x00000c_010b: "stp", 0x080007_809b: "ddp", 0x080007_80f3: "aarp",
+	0x00000c_010b: "stp", 0x080007_809b: "ddp", 0x080007_80f3: "aarp", 0x000081_01a1: "ndp", 0x000081_01a2: "ndp",
 }
 
 // snapName names what a SNAP header the decoder does not follow announces,
@@ -355,7 +378,8 @@ var comparable = map[string]bool{
 	// carry is named as outside a tunnel).
 	"gre": true, "erspan": true, "ieee8021ad": true, "ieee8021ah": true, "vntag": true,
 	"chdlc": true, "slarp": true, "user_dlt": true, "pktap": true,
-	"mpls": true, "cdp": true, "ddp": true,
+	"mpls": true, "cdp": true, "ddp": true, "dtp": true, "vtp": true, "udld": true, "ndp": true,
+	"nhrp": true, "isis": true,
 }
 
 // udpComparable lists the applications over UDP whose counts agree with

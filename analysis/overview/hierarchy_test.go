@@ -118,6 +118,12 @@ func TestHierarchy(t *testing.T) {
 		{name: "unknown link", linkType: 200, hex: `00`, path: "linktype-200"},
 		// A user link type: Wireshark 4.0 shows its bytes as data.
 		{name: "user link type", linkType: 147, hex: `00`, path: "user_dlt:data"},
+		// GRE carrying NHRP, not followed: named as Wireshark names it.
+		{name: "gre nhrp", linkType: 101, hex: `4500 001c 0000 0000 402f 0000 c0000201 c0000202 0000 2001 00000000`, path: "raw:ip:gre:nhrp", nip: 1, tp: frame.TransportOther},
+		// ERSPAN type III cut short: what there is of it, no data.
+		{name: "erspan cut", linkType: 101, hex: `4500 0020 0000 0000 402f 0000 c0000201 c0000202 1000 22eb 00000001 20000000`, path: "raw:ip:gre:erspan", nip: 1},
+		// Cisco HDLC / OSI / IS-IS (after a padding byte).
+		{name: "chdlc isis", linkType: 104, hex: `8f00 fefe 74 83 1401 0011 0100`, path: "chdlc:isis"},
 		// Cisco HDLC / SLARP.
 		{name: "chdlc slarp", linkType: 104, hex: `8f00 8035 0000 0000`, path: "chdlc:slarp"},
 		// 802.3 / LLC / SNAP with Cisco's code and CDP's ID: not followed, named.
