@@ -67,6 +67,7 @@ const (
 	EtherERSPAN3   = 0x22eb // ERSPAN type III (in GRE)
 	EtherPPP       = 0x880b // PPP in enhanced GRE (PPTP)
 	EtherWCCP      = 0x883e // WCCP redirect header, then IPv4 (in GRE)
+	EtherCMD       = 0x8909 // Cisco MetaData
 	EtherSLARP     = 0x8035 // Cisco SLARP in Cisco HDLC (RARP's value on Ethernet)
 	etherMaxLength = 1500   // an EtherType field of at most 1500 is an 802.3 length
 )
@@ -1085,6 +1086,10 @@ func (d *Decoder) gre(f *Frame, b []byte) bool {
 	case et == EtherMPLS || et == EtherMPLSMcast:
 	case et&0xfe0f == 0x8200 && et <= 0x8370:
 		// Aruba's 802.11 frames (0x8200 to 0x8370 in steps of 0x10).
+	case et == EtherCMD:
+		if !cmdFollowed(b) {
+			return false
+		}
 	default:
 		return false
 	}
@@ -1167,10 +1172,27 @@ func (d *Decoder) tunnelPayload(f *Frame, kind int, et uint16, b []byte) bool {
 			return false
 		}
 		d.innerDot11(f, b)
+	case et == EtherCMD && cmdFollowed(b):
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.push(f, LayerCMD, b, 8)
+		d.network(f, binary.BigEndian.Uint16(b[0:2]), b[8:])
 	default:
 		return false
 	}
 	return true
+}
+
+// cmdFollowed reports whether b is a Cisco MetaData header as GRE carries
+// it (the protocol type of what follows, version, length, options, SGT: 8
+// bytes) before IPv4 or IPv6.
+func cmdFollowed(b []byte) bool {
+	if len(b) < 8 {
+		return false
+	}
+	et := binary.BigEndian.Uint16(b[0:2])
+	return et == EtherIPv4 || et == EtherIPv6
 }
 
 // innerDot11 decodes an 802.11 frame inside a tunnel, keeping the captured

@@ -66,6 +66,7 @@ const (
 	LayerGTP    // GTPv1-U header with its extension headers (UDP 2152)
 	LayerTeredo // Teredo indications before IPv6 (UDP 3544); length 0 without any
 	LayerAYIYA  // AYIYA header (UDP 5072)
+	LayerCMD    // Cisco MetaData header (in GRE, 0x8909)
 
 	// Transport.
 	LayerTCP
@@ -86,7 +87,7 @@ var layerNames = [nLayerKinds]string{
 	LayerIPv4: "ip", LayerIPv6: "ipv6", LayerIPv6HopByHop: "ipv6.hopopts", LayerIPv6Routing: "ipv6.routing",
 	LayerIPv6Fragment: "ipv6.fraghdr", LayerIPv6Destination: "ipv6.dstopts", LayerAH: "ah",
 	LayerIPv6Extension: "ipv6.ext", LayerGRE: "gre", LayerVXLAN: "vxlan", LayerGeneve: "geneve",
-	LayerERSPAN: "erspan", LayerGTP: "gtp", LayerTeredo: "teredo", LayerAYIYA: "ayiya",
+	LayerERSPAN: "erspan", LayerGTP: "gtp", LayerTeredo: "teredo", LayerAYIYA: "ayiya", LayerCMD: "cmd",
 	LayerTCP: "tcp", LayerUDP: "udp", LayerICMPv4: "icmp", LayerICMPv6: "icmpv6",
 }
 

@@ -84,6 +84,7 @@ func TestTunnels(t *testing.T) {
 		{"pptp ppp", greIn(fraggen.PPTP(7, 1, 0, fraggen.PPPFrame(innerDNS(in4a, in4b), false)), nil), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
 		{"pptp ppp compressed ack", greIn(fraggen.PPTP(7, 1, 1, fraggen.PPPFrame(innerTCP(in6a, in6b), true)), nil), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
 		{"wccp", greIn(fraggen.GREHeader(0, 0x883e, 0), append([]byte{0, 0, 0, 0}, innerTCP(in4a, in4b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"cisco metadata", greIn(fraggen.GREHeader(fraggen.GREKey, 0x8909, 0), append([]byte{0x86, 0xdd, 1, 1, 0, 1, 0, 0}, innerDNS(in6a, in6b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
 		{"mpls in gre", greIn(fraggen.GREHeader(0, 0x8847, 0), append(fraggen.MPLSLabel(5, true), innerDNS(in4a, in4b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
 		{"gre in udp", udpIn(50000, 4754, append(fraggen.GREHeader(0, 0x86dd, 0), innerDNS(in6a, in6b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
 		{"mpls in udp", udpIn(50000, 6635, append(fraggen.MPLSLabel(5, true), innerTCP(in4a, in4b)...)), frame.TunnelMPLS, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},

@@ -257,7 +257,7 @@ const chdlcOSI = 0xfefe
 // greNames names protocols GRE carries that the decoder does not follow,
 // as Wireshark names them.
 var greNames = map[uint16]string{
-	0x2001: "nhrp", 0x8137: "ipx", 0x894f: "nsh",
+	0x2000: "cdp", 0x2001: "nhrp", 0x8137: "ipx", 0x894f: "nsh",
 }
 
 // snapFollowed reports whether the decoder follows what a SNAP header (its
@@ -379,7 +379,7 @@ var comparable = map[string]bool{
 	"gre": true, "erspan": true, "ieee8021ad": true, "ieee8021ah": true, "vntag": true,
 	"chdlc": true, "slarp": true, "user_dlt": true, "pktap": true,
 	"mpls": true, "cdp": true, "ddp": true, "dtp": true, "vtp": true, "udld": true, "ndp": true,
-	"nhrp": true, "isis": true,
+	"nhrp": true, "isis": true, "cmd": true,
 }
 
 // udpComparable lists the applications over UDP whose counts agree with

@@ -202,7 +202,8 @@ func synPair(a, b netip.Addr, sport, dport uint16) (syn, synack []byte) {
 // WCCP, Aruba's 802.11 in GRE, GRE and MPLS in UDP, GTP-U (with extension
 // headers, IPv4 and IPv6), Teredo (with authentication and origin
 // indications), AYIYA, PBB, VN-Tag, 802.1ad, LLC/SNAP variants; then
-// fragments inside tunnels (GRE, 6in4, GTP-U) to reassemble.
+// fragments inside tunnels (GRE, 6in4, GTP-U) to reassemble; Cisco
+// MetaData and CDP in GRE.
 func EncapCapture() []byte {
 	p := NewPcap(1700000000e9)
 	ms := 0
@@ -328,6 +329,13 @@ func EncapCapture() []byte {
 	for _, fr := range dg.Split(48) {
 		frame(udp(r2, r1, 2152, 2152, GTPU(0x22, false, fr)))
 	}
+	// 47-49: Cisco MetaData in GRE (its protocol type first, then version,
+	// length, options, SGT) carrying DNS; CDP in GRE, not followed.
+	q, r = dnsPair(a4, b4, 5418, 0x112, "cmd.example")
+	cmd := []byte{0x08, 0, 1, 1, 0, 1, 0, 0}
+	frame(gre(r1, r2, GREHeader(GREKey, 0x8909, 0), cat(cmd, q)))
+	frame(gre(r2, r1, GREHeader(GREKey, 0x8909, 0), cat(cmd, r)))
+	frame(gre(r1, r2, GREHeader(0, 0x2000, 0), Pattern(40)))
 	return p.Buf
 }
 
