@@ -214,7 +214,7 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 			if p := f.Payload; name == "gre" && len(p) >= 4 {
 				// GRE the decoder does not follow: what its protocol
 				// type names, as Wireshark does.
-				v.push(greNames[binary.BigEndian.Uint16(p[2:4])])
+				v.push(greName(p))
 			}
 		}
 	case f.Network == frame.NetOther && !isIP(last) && (f.EtherType == frame.EtherIPv4 || f.EtherType == frame.EtherIPv6):
@@ -259,6 +259,29 @@ const chdlcOSI = 0xfefe
 var greNames = map[uint16]string{
 	0x2000: "cdp", 0x2001: "nhrp", 0x8137: "ipx", 0x894f: "nsh",
 }
+
+// greName names what a GRE packet p (header first) the decoder does not
+// follow carries: by its protocol type, and the OSI network layer (0x00FE)
+// by its NLPID (IS-IS, 0x83), "" when Wireshark names nothing more.
+func greName(p []byte) string {
+	et := binary.BigEndian.Uint16(p[2:4])
+	if et != greOSI {
+		return greNames[et]
+	}
+	n := 4
+	for _, bit := range []byte{0x80, 0x20, 0x10} { // checksum, key, sequence number
+		if p[0]&bit != 0 {
+			n += 4
+		}
+	}
+	if len(p) > n && p[n] == 0x83 {
+		return "isis"
+	}
+	return ""
+}
+
+// greOSI is GRE's protocol type for the OSI network layer.
+const greOSI = 0x00fe
 
 // snapFollowed reports whether the decoder follows what a SNAP header (its
 // organization code and protocol ID, 5 bytes) announces: an EtherType

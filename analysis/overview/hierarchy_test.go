@@ -120,6 +120,8 @@ func TestHierarchy(t *testing.T) {
 		{name: "user link type", linkType: 147, hex: `00`, path: "user_dlt:data"},
 		// GRE carrying NHRP, not followed: named as Wireshark names it.
 		{name: "gre nhrp", linkType: 101, hex: `4500 001c 0000 0000 402f 0000 c0000201 c0000202 0000 2001 00000000`, path: "raw:ip:gre:nhrp", nip: 1, tp: frame.TransportOther},
+		// GRE (with a key) carrying IS-IS, not followed: named.
+		{name: "gre isis", linkType: 101, hex: `4500 0024 0000 0000 402f 0000 c0000201 c0000202 2000 00fe 00000001 831b 0100 1201 0000`, path: "raw:ip:gre:isis", nip: 1, tp: frame.TransportOther},
 		// ERSPAN type III cut short: what there is of it, no data.
 		{name: "erspan cut", linkType: 101, hex: `4500 0020 0000 0000 402f 0000 c0000201 c0000202 1000 22eb 00000001 20000000`, path: "raw:ip:gre:erspan", nip: 1},
 		// Cisco HDLC / OSI / IS-IS (after a padding byte).
