@@ -153,7 +153,9 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	d.df.truncated = false
 	d.base, d.inDatagram = rec.Data, false
 
-	if !d.link(f, rec.LinkType, rec.Data) {
+	if rec.LinkType == LinkEthernet {
+		d.ethernet(f, rec.Data) // the common case, without the dispatch
+	} else if !d.link(f, rec.LinkType, rec.Data) {
 		f.LinkDecoded = false
 	}
 }
@@ -407,6 +409,10 @@ func (d *Decoder) ethernet(f *Frame, data []byte) {
 func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 	for i := 0; ; i++ {
 		switch {
+		case et == EtherIPv4 || et == EtherIPv6:
+			// IP first: most frames.
+			d.network(f, et, data)
+			return
 		case et <= etherMaxLength:
 			// 802.3 length: LLC, maybe SNAP.
 			if et > 0 && int(et) < len(data) {
