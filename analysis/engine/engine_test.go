@@ -158,7 +158,7 @@ func TestNotDecodedLinkTypeIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := out["count_a"].(map[string]any)["warnings"].([]string)
-	if len(w) != 1 || w[0] != "not decoded: link type 147 (1 packets)" {
+	if len(w) != 1 || w[0] != "not decoded: USER 0 (1 packets)" {
 		t.Errorf("warnings = %q", w)
 	}
 }

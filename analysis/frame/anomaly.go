@@ -17,6 +17,7 @@ const (
 	AnomalyBadUDPHeader           Anomaly = "bad_udp_header"
 	AnomalyTruncated80211         Anomaly = "truncated_80211"
 	AnomalyTruncatedARCNET        Anomaly = "truncated_arcnet"
+	AnomalyTruncatedCHDLC         Anomaly = "truncated_chdlc"
 	AnomalyTruncatedEthernet      Anomaly = "truncated_ethernet"
 	AnomalyTruncatedICMP          Anomaly = "truncated_icmp"
 	AnomalyTruncatedICMPv6        Anomaly = "truncated_icmpv6"

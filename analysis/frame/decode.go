@@ -31,6 +31,13 @@ const (
 	LinkNFLog     = 239
 	LinkIPoIB     = 242
 	LinkPKTAP     = 258
+	LinkCHDLC     = 104
+	// LinkUser0 to LinkUser0+15 are LINKTYPE_USER0 to USER15, private link
+	// types; Wireshark 4.0 maps only USER2 (149) by default, to PKTAP
+	// (LinkUserPKTAP), and shows the others as data: the decoder reads
+	// USER2 as PKTAP and leaves the others not decoded.
+	LinkUser0     = 147
+	LinkUserPKTAP = 149
 )
 
 // EtherType values.
@@ -54,13 +61,26 @@ const (
 	EtherLoopback  = 0x9000
 	EtherMACsec    = 0x88e5
 	EtherIEEE1905  = 0x893a
-	etherMaxLength = 1500 // an EtherType field of at most 1500 is an 802.3 length
+	EtherPBB       = 0x88e7 // IEEE 802.1ah backbone service instance tag
+	EtherVNTag     = 0x8926 // Cisco VN-Tag
+	EtherERSPAN    = 0x88be // ERSPAN type I and II (in GRE)
+	EtherERSPAN3   = 0x22eb // ERSPAN type III (in GRE)
+	EtherPPP       = 0x880b // PPP in enhanced GRE (PPTP)
+	EtherWCCP      = 0x883e // WCCP redirect header, then IPv4 (in GRE)
+	EtherCMD       = 0x8909 // Cisco MetaData
+	EtherSLARP     = 0x8035 // Cisco SLARP in Cisco HDLC (RARP's value on Ethernet)
+	etherMaxLength = 1500   // an EtherType field of at most 1500 is an 802.3 length
 )
 
 // UDP ports of the tunnels the decoder follows.
 const (
-	portVXLAN  = 4789
-	portGeneve = 6081
+	portVXLAN   = 4789
+	portGeneve  = 6081
+	portGREUDP  = 4754 // GRE in UDP (RFC 8086)
+	portMPLSUDP = 6635 // MPLS in UDP (RFC 7510)
+	portGTPU    = 2152 // GTPv1-U
+	portTeredo  = 3544 // Teredo (RFC 4380)
+	portAYIYA   = 5072 // AYIYA (Anything In Anything)
 )
 
 // maxTags bounds how many VLAN/MPLS tags are walked.
@@ -133,8 +153,17 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	d.df.truncated = false
 	d.base, d.inDatagram = rec.Data, false
 
-	data := rec.Data
-	switch rec.LinkType {
+	if rec.LinkType == LinkEthernet {
+		d.ethernet(f, rec.Data) // the common case, without the dispatch
+	} else if !d.link(f, rec.LinkType, rec.Data) {
+		f.LinkDecoded = false
+	}
+}
+
+// link decodes data as a frame of link type lt; false when the link type is
+// not one the decoder reads.
+func (d *Decoder) link(f *Frame, lt uint16, data []byte) bool {
+	switch lt {
 	case LinkEthernet:
 		d.ethernet(f, data)
 	case LinkRaw, LinkRaw12, LinkRaw14:
@@ -170,9 +199,36 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 		d.ipoib(f, data)
 	case LinkPKTAP:
 		d.pktap(f, data)
+	case LinkCHDLC:
+		d.chdlc(f, data)
+	case LinkUserPKTAP:
+		// Wireshark 4.0's default user link type table hands USER2 to PKTAP.
+		d.push(f, LayerUserDLT, data, 0)
+		d.pktap(f, data)
 	default:
-		f.LinkDecoded = false
+		// Not decoded (the other user link types among them: Wireshark
+		// shows their bytes as data).
+		return false
 	}
+	return true
+}
+
+// chdlc decodes a Cisco HDLC header: address, control and a 2-byte
+// protocol (an EtherType; 0x8035 is SLARP, not RARP).
+func (d *Decoder) chdlc(f *Frame, data []byte) {
+	d.pushLink(f, LayerCHDLC, data, 4)
+	if len(data) < 4 {
+		d.anomaly(f, AnomalyTruncatedCHDLC)
+		f.Truncated = true
+		return
+	}
+	proto := binary.BigEndian.Uint16(data[2:4])
+	if proto == EtherSLARP {
+		f.EtherType = proto
+		f.Network = NetOther
+		return
+	}
+	d.etherPayload(f, proto, data[4:])
 }
 
 // arcnet decodes an ARCNET header: source, destination (and a 2-byte offset
@@ -287,33 +343,30 @@ func (d *Decoder) ipoib(f *Frame, data []byte) {
 	d.etherPayload(f, binary.BigEndian.Uint16(data[40:42]), data[44:])
 }
 
-// pktap decodes Apple's PKTAP header (its length and the inner link type,
-// little-endian) and the frame after it.
+// pktapMinLen is the shortest PKTAP header Wireshark dissects (its fields
+// up to the effective command name).
+const pktapMinLen = 108
+
+// pktap decodes Apple's PKTAP header (little-endian: its length, the record
+// type, the link type of the packet after it) and, for a packet record
+// (type 1), the packet, as Wireshark does.
 func (d *Decoder) pktap(f *Frame, data []byte) {
-	d.pushLink(f, LayerPKTAP, data, 8)
-	if len(data) < 8 {
+	d.pushLink(f, LayerPKTAP, data, pktapMinLen)
+	if len(data) < 12 {
 		d.anomaly(f, AnomalyTruncatedPKTAP)
 		f.Truncated = true
 		return
 	}
 	hlen := int(binary.LittleEndian.Uint32(data[0:4]))
-	dlt := binary.LittleEndian.Uint32(data[4:8])
-	if hlen < 8 || hlen > len(data) {
+	rectype := binary.LittleEndian.Uint32(data[4:8])
+	dlt := binary.LittleEndian.Uint32(data[8:12])
+	if hlen < pktapMinLen || hlen > len(data) {
 		d.anomaly(f, AnomalyBadPKTAPLength)
 		f.Network = NetOther
 		return
 	}
 	d.setLen(f, hlen)
-	inner := data[hlen:]
-	switch dlt {
-	case LinkEthernet:
-		d.ethernet(f, inner)
-	case LinkRaw, LinkRaw12, LinkRaw14:
-		d.push(f, LayerRaw, inner, 0)
-		d.rawIP(f, inner)
-	case LinkNull:
-		d.null(f, inner, false)
-	default:
+	if rectype != 1 || dlt > 0xffff || dlt == LinkPKTAP || dlt == LinkUserPKTAP || !d.link(f, uint16(dlt), data[hlen:]) {
 		f.Network = NetOther
 	}
 }
@@ -356,6 +409,10 @@ func (d *Decoder) ethernet(f *Frame, data []byte) {
 func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 	for i := 0; ; i++ {
 		switch {
+		case et == EtherIPv4 || et == EtherIPv6:
+			// IP first: most frames.
+			d.network(f, et, data)
+			return
 		case et <= etherMaxLength:
 			// 802.3 length: LLC, maybe SNAP.
 			if et > 0 && int(et) < len(data) {
@@ -369,7 +426,11 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 				f.Truncated = true
 				return
 			}
-			d.push(f, LayerVLAN, data, 4)
+			if et == EtherQinQ {
+				d.push(f, LayerIEEE8021AD, data, 4)
+			} else {
+				d.push(f, LayerVLAN, data, 4)
+			}
 			if f.NVLAN < len(f.VLANs) {
 				f.VLANs[f.NVLAN] = binary.BigEndian.Uint16(data[0:2]) & 0x0fff
 			}
@@ -388,26 +449,29 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 			d.push(f, LayerPPP, data[6:], 2)
 			d.pppProto(f, binary.BigEndian.Uint16(data[6:8]), data[8:])
 			return
-		case et == EtherMPLS || et == EtherMPLSMcast:
-			for j := 0; ; j++ {
-				if len(data) < 4 {
-					d.anomaly(f, AnomalyTruncatedMPLS)
-					f.Truncated = true
-					return
-				}
-				d.push(f, LayerMPLS, data, 4)
-				bottom := data[2]&1 == 1
-				data = data[4:]
-				if bottom {
-					break
-				}
-				if j >= maxTags {
-					f.Network = NetOther
-					return
-				}
+		case et == EtherPBB:
+			// I-TAG (flags and service instance ID), then the customer
+			// frame's MACs and EtherType: one header, as Wireshark shows it.
+			if len(data) < 18 {
+				d.anomaly(f, AnomalyTruncatedVLAN)
+				f.Truncated = true
+				return
 			}
+			d.push(f, LayerPBB, data, 18)
+			et = binary.BigEndian.Uint16(data[16:18])
+			data = data[18:]
+		case et == EtherVNTag:
+			if len(data) < 6 {
+				d.anomaly(f, AnomalyTruncatedVLAN)
+				f.Truncated = true
+				return
+			}
+			d.push(f, LayerVNTag, data, 6)
+			et = binary.BigEndian.Uint16(data[4:6])
+			data = data[6:]
+		case et == EtherMPLS || et == EtherMPLSMcast:
 			f.EtherType = et
-			d.mplsPayload(f, data)
+			d.mpls(f, data)
 			return
 		default:
 			f.EtherType = et
@@ -421,9 +485,26 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 	}
 }
 
-// mplsPayload decodes what the bottom of an MPLS label stack carries: IPv4
-// or IPv6 by the first nibble, as Wireshark guesses it.
-func (d *Decoder) mplsPayload(f *Frame, data []byte) {
+// mpls decodes an MPLS label stack and what its bottom carries: IPv4 or
+// IPv6 by the first nibble, as Wireshark guesses it.
+func (d *Decoder) mpls(f *Frame, data []byte) {
+	for j := 0; ; j++ {
+		if len(data) < 4 {
+			d.anomaly(f, AnomalyTruncatedMPLS)
+			f.Truncated = true
+			return
+		}
+		d.push(f, LayerMPLS, data, 4)
+		bottom := data[2]&1 == 1
+		data = data[4:]
+		if bottom {
+			break
+		}
+		if j >= maxTags {
+			f.Network = NetOther
+			return
+		}
+	}
 	if len(data) > 0 && (data[0]>>4 == 4 || data[0]>>4 == 6) {
 		d.rawIP(f, data)
 		return
@@ -434,13 +515,22 @@ func (d *Decoder) mplsPayload(f *Frame, data []byte) {
 // LLC service access points.
 const (
 	sapSNAP = 0xaa
+	sapIP   = 0x06
 	sapSTP  = 0x42
 	sapIPX  = 0xe0
 	sapOSI  = 0xfe
 )
 
-// llc decodes an IEEE 802.2 LLC header (RFC 1042 SNAP after AA-AA-03),
-// following SNAP's EtherType; STP, IPX and OSI are named, not decoded.
+// SNAP organization codes whose protocol IDs Wireshark follows.
+const (
+	ouiEncapEther = 0x000000 // RFC 1042: the protocol ID is an EtherType
+	ouiCiscoOld   = 0x0000f8 // IEEE 802.1H bridge tunnel: an EtherType
+	ouiBridged    = 0x0080c2 // IEEE 802.1 bridged frames (RFC 2684)
+)
+
+// llc decodes an IEEE 802.2 LLC header: IPv4 on SAP 6, SNAP after AA-AA-03
+// (an EtherType under organization code 0 or 0000F8, an Ethernet frame
+// bridged under 0080C2); STP, IPX and OSI are named, not decoded.
 func (d *Decoder) llc(f *Frame, data []byte) {
 	f.EtherType = 0
 	f.Network = NetOther
@@ -466,9 +556,18 @@ func (d *Decoder) llc(f *Frame, data []byte) {
 			return
 		}
 		d.push(f, LayerSNAP, data[3:], 5)
-		if et := binary.BigEndian.Uint16(data[6:8]); et > etherMaxLength {
-			d.etherPayload(f, et, data[8:])
+		oui := uint32(data[3])<<16 | uint32(data[4])<<8 | uint32(data[5])
+		pid := binary.BigEndian.Uint16(data[6:8])
+		switch {
+		case (oui == ouiEncapEther || oui == ouiCiscoOld) && pid > etherMaxLength:
+			d.etherPayload(f, pid, data[8:])
+		case oui == ouiBridged && (pid == 0x0001 || pid == 0x0007) && len(data) >= 10:
+			// 802.3/Ethernet with (1) or without (7) its FCS, after 2
+			// bytes of padding. The frame's MACs stay the outer ones.
+			d.innerEthernet(f, data[10:])
 		}
+	case dsap == sapIP && ssap == sapIP:
+		d.network(f, EtherIPv4, data[min(hlen, len(data)):])
 	case dsap == sapSTP && ssap == sapSTP:
 		d.push(f, LayerSTP, data[min(hlen, len(data)):], len(data)-min(hlen, len(data)))
 	case dsap == sapIPX && ssap == sapIPX:
@@ -746,8 +845,8 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			f.Truncated = true
 		}
 		if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
-			if f.Tunnels > 0 {
-				return // a fragment inside a tunnel: not reassembled
+			if d.inDatagram {
+				return // a fragment inside a reassembled datagram: not reassembled
 			}
 			f.Fragment = true
 			f.FragOffset = int(ip.FragOffset) * 8
@@ -804,8 +903,8 @@ func (d *Decoder) network(f *Frame, et uint16, data []byte) {
 			d.push(f, LayerIPv6Fragment, payload, 8)
 			fo := binary.BigEndian.Uint16(payload[2:4])
 			f.Proto = layers.IPProtocol(payload[0])
-			if f.Tunnels > 0 {
-				return // a fragment inside a tunnel: not reassembled
+			if d.inDatagram {
+				return // a fragment inside a reassembled datagram: not reassembled
 			}
 			f.Fragment = true
 			f.FragOffset = int(fo &^ 7)
@@ -863,11 +962,15 @@ func (d *Decoder) ipPayload(f *Frame, proto layers.IPProtocol, data []byte) {
 		return
 	}
 	d.transport(f, proto, data)
-	// Wireshark tries the lower port's dissector first; a VXLAN or Geneve
-	// source port is chosen high (RFC 7348 section 5, RFC 8926 section
-	// 3.3), so the tunnel's port is the lower one.
-	if p := min(f.SrcPort, f.DstPort); (p == portVXLAN || p == portGeneve) && f.Transport == TransportUDP {
-		d.udpTunnel(f, p)
+	// Wireshark tries the lower port's dissector first; a tunnel's source
+	// port is chosen high (RFC 7348 section 5, RFC 8926 section 3.3, RFC
+	// 8086 section 3.2, RFC 7510 section 3), so the tunnel's port is the
+	// lower one.
+	if f.Transport == TransportUDP {
+		switch p := min(f.SrcPort, f.DstPort); p {
+		case portVXLAN, portGeneve, portGREUDP, portMPLSUDP, portGTPU, portTeredo, portAYIYA:
+			d.udpTunnel(f, p)
+		}
 	}
 }
 
@@ -916,60 +1019,194 @@ func (d *Decoder) enter(f *Frame, kind int) bool {
 
 // GRE header (RFC 2784, RFC 2890): flags and version, protocol type, then
 // a checksum and reserved word (C), a key (K) and a sequence number (S).
+// Enhanced GRE (version 1, RFC 2637) has a payload length and call ID in
+// place of the key, then a sequence number (S) and an acknowledgment
+// number (A).
 const (
 	greChecksum = 0x8000
 	greRouting  = 0x4000 // RFC 1701 source routing: not followed
 	greKey      = 0x2000
 	greSeq      = 0x1000
+	greAck      = 0x0080 // version 1
 	greVersion  = 0x0007
 )
 
-// gre follows a GRE version 0 header to the IPv4, IPv6 or Ethernet frame it
-// carries; false when it is not one of those (the payload is then the
-// frame's TransportOther payload).
+// gre follows a GRE header (version 0 or 1) to what it carries; false when
+// it does not (the payload is then the frame's TransportOther payload).
 func (d *Decoder) gre(f *Frame, b []byte) bool {
 	if len(b) < 4 {
 		return false
 	}
 	flags := binary.BigEndian.Uint16(b[0:2])
-	if flags&(greVersion|greRouting) != 0 {
+	if flags&greRouting != 0 {
 		return false
 	}
 	n := 4
-	if flags&greChecksum != 0 {
-		n += 4
-	}
-	if flags&greKey != 0 {
-		n += 4
-	}
-	if flags&greSeq != 0 {
-		n += 4
-	}
-	if len(b) < n {
+	switch flags & greVersion {
+	case 0:
+		if flags&greChecksum != 0 {
+			n += 4
+		}
+		if flags&greKey != 0 {
+			n += 4
+		}
+		if flags&greSeq != 0 {
+			n += 4
+		}
+	case 1:
+		n += 4 // payload length, call ID
+		if flags&greSeq != 0 {
+			n += 4
+		}
+		if flags&greAck != 0 {
+			n += 4
+		}
+	default:
 		return false
 	}
-	d.push(f, LayerGRE, b, n)
-	return d.tunnelPayload(f, TunnelGRE, binary.BigEndian.Uint16(b[2:4]), b[n:])
+	if len(b) < n || f.Tunnels >= MaxTunnels {
+		return false
+	}
+	et := binary.BigEndian.Uint16(b[2:4])
+	h := b
+	b = b[n:]
+	switch {
+	case et == EtherWCCP:
+		// A 4-byte redirect header (version 1 and 2 alike), then IPv4:
+		// Wireshark shows it inside GRE.
+		if len(b) < 4 {
+			return false
+		}
+		n += 4
+		b = b[4:]
+		et = EtherIPv4
+	case et == EtherERSPAN || et == EtherERSPAN3:
+		return d.erspan(f, h, n, flags&greSeq != 0, et)
+	}
+	switch {
+	case et == EtherIPv4 || et == EtherIPv6 || et == EtherTEB:
+	case et == EtherPPP:
+		if len(b) == 0 {
+			return false
+		}
+	case et == EtherMPLS || et == EtherMPLSMcast:
+	case et&0xfe0f == 0x8200 && et <= 0x8370:
+		// Aruba's 802.11 frames (0x8200 to 0x8370 in steps of 0x10).
+	case et == EtherCMD:
+		if !cmdFollowed(b) {
+			return false
+		}
+	default:
+		return false
+	}
+	d.push(f, LayerGRE, h, n)
+	return d.tunnelPayload(f, TunnelGRE, et, b)
 }
 
-// tunnelPayload enters a tunnel carrying et (IPv4, IPv6 or Ethernet) and
-// decodes b; false for another EtherType or beyond MaxTunnels.
+// erspan follows GRE's ERSPAN payload (h is the GRE header of length n):
+// type I (0x88BE without a GRE sequence number) has no header of its own;
+// type II (version 1) an 8-byte header; type III (0x22EB, version 2) a
+// 12-byte header and, with its O flag, an 8-byte platform-specific
+// subheader. Then an Ethernet frame; a type III frame of another frame
+// type is not followed (Wireshark shows it as data).
+func (d *Decoder) erspan(f *Frame, h []byte, n int, seq bool, et uint16) bool {
+	b := h[n:]
+	hlen := 0
+	if et == EtherERSPAN3 || seq {
+		hlen = 8
+		if et == EtherERSPAN3 {
+			hlen = 12
+		}
+		if len(b) >= 1 {
+			switch b[0] >> 4 {
+			case 1:
+				hlen = 8
+			case 2:
+				hlen = 12
+				if len(b) >= 12 && b[11]&1 != 0 {
+					hlen += 8
+				}
+			default:
+				return false
+			}
+		}
+		if len(b) < hlen {
+			// Cut short: Wireshark shows what there is of ERSPAN.
+			d.push(f, LayerGRE, h, n)
+			d.push(f, LayerERSPAN, b, len(b))
+			f.Truncated = true
+			return true
+		}
+	}
+	d.push(f, LayerGRE, h, n)
+	d.push(f, LayerERSPAN, b, hlen)
+	if hlen >= 12 && (b[10]>>2)&0x1f != 0 {
+		return true // not Ethernet: no transport layer, data
+	}
+	d.enter(f, TunnelGRE) // the caller checked MaxTunnels
+	d.innerEthernet(f, b[hlen:])
+	return true
+}
+
+// tunnelPayload enters a tunnel carrying et (IPv4, IPv6, Ethernet, PPP,
+// MPLS or Aruba's 802.11) and decodes b; false for another EtherType or
+// beyond MaxTunnels.
 func (d *Decoder) tunnelPayload(f *Frame, kind int, et uint16, b []byte) bool {
-	switch et {
-	case EtherIPv4, EtherIPv6:
+	switch {
+	case et == EtherIPv4 || et == EtherIPv6:
 		if !d.enter(f, kind) {
 			return false
 		}
 		d.network(f, et, b)
-	case EtherTEB:
+	case et == EtherTEB:
 		if !d.enter(f, kind) {
 			return false
 		}
 		d.innerEthernet(f, b)
+	case et == EtherPPP:
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.ppp(f, b)
+	case et == EtherMPLS || et == EtherMPLSMcast:
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.mpls(f, b)
+	case et&0xfe0f == 0x8200 && et <= 0x8370:
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.innerDot11(f, b)
+	case et == EtherCMD && cmdFollowed(b):
+		if !d.enter(f, kind) {
+			return false
+		}
+		d.push(f, LayerCMD, b, 8)
+		d.network(f, binary.BigEndian.Uint16(b[0:2]), b[8:])
 	default:
 		return false
 	}
 	return true
+}
+
+// cmdFollowed reports whether b is a Cisco MetaData header as GRE carries
+// it (the protocol type of what follows, version, length, options, SGT: 8
+// bytes) before IPv4 or IPv6.
+func cmdFollowed(b []byte) bool {
+	if len(b) < 8 {
+		return false
+	}
+	et := binary.BigEndian.Uint16(b[0:2])
+	return et == EtherIPv4 || et == EtherIPv6
+}
+
+// innerDot11 decodes an 802.11 frame inside a tunnel, keeping the captured
+// frame's MACs.
+func (d *Decoder) innerDot11(f *Frame, b []byte) {
+	has, src, dst := f.HasMAC, f.SrcMAC, f.DstMAC
+	d.dot11(f, b, false)
+	f.HasMAC, f.SrcMAC, f.DstMAC = has, src, dst
 }
 
 // innerEthernet decodes an Ethernet frame inside a tunnel. The frame's MACs
@@ -986,34 +1223,131 @@ func (d *Decoder) innerEthernet(f *Frame, b []byte) {
 	f.NVLAN, f.VLANs = nv, vl
 }
 
-// udpTunnel follows VXLAN (an 8-byte header, then Ethernet) or Geneve (an
-// 8-byte header, options, then the protocol its header names) in the UDP
-// payload of f. A header cut short is not followed: the frame stays UDP.
+// udpTunnel follows the tunnel registered on UDP port port in the UDP
+// payload of f: VXLAN (an 8-byte header, then Ethernet), Geneve (an 8-byte
+// header, options, then the protocol its header names), GRE, MPLS, GTP-U,
+// Teredo or AYIYA. A header cut short, or one carrying what the decoder
+// does not follow, is not followed: the frame stays UDP.
 func (d *Decoder) udpTunnel(f *Frame, port uint16) {
 	b := f.Payload
-	if len(b) < 8 {
-		return
-	}
-	if port == portVXLAN {
-		if d.enter(f, TunnelVXLAN) {
+	switch port {
+	case portVXLAN:
+		if len(b) >= 8 && d.enter(f, TunnelVXLAN) {
 			d.push(f, LayerVXLAN, b, 8)
 			d.innerEthernet(f, b[8:])
 		}
+	case portGeneve:
+		// Geneve (RFC 8926 section 3.4): version (2 bits) and options
+		// length in 4-byte words (6 bits), flags, protocol type, VNI,
+		// reserved.
+		if len(b) < 8 || b[0]>>6 != 0 {
+			return
+		}
+		n := 8 + int(b[0]&0x3f)*4
+		if len(b) < n {
+			return
+		}
+		if et := binary.BigEndian.Uint16(b[2:4]); (et == EtherIPv4 || et == EtherIPv6 || et == EtherTEB) && f.Tunnels < MaxTunnels {
+			d.push(f, LayerGeneve, b, n)
+			d.tunnelPayload(f, TunnelGeneve, et, b[n:])
+		}
+	case portGREUDP:
+		d.gre(f, b)
+	case portMPLSUDP:
+		if len(b) >= 4 && d.enter(f, TunnelMPLS) {
+			d.mpls(f, b)
+		}
+	case portGTPU:
+		d.gtpu(f, b)
+	case portTeredo:
+		d.teredo(f, b)
+	case portAYIYA:
+		d.ayiya(f, b)
+	}
+}
+
+// maxGTPExtensions bounds the GTP extension headers walked.
+const maxGTPExtensions = 16
+
+// gtpu follows a GTPv1-U G-PDU (3GPP TS 29.281 section 5): flags (version
+// 1, protocol type GTP, E, S, PN), message type 255, length, TEID; the
+// sequence number, N-PDU number and next extension type when E, S or PN is
+// set; the extension headers (length in 4-byte units, next type last);
+// then the user's IPv4 or IPv6 packet.
+func (d *Decoder) gtpu(f *Frame, b []byte) {
+	if len(b) < 8 || b[0]>>5 != 1 || b[0]&0x10 == 0 || b[1] != 0xff {
 		return
 	}
-	// Geneve (RFC 8926 section 3.4): version (2 bits) and options length
-	// in 4-byte words (6 bits), flags, protocol type, VNI, reserved.
-	if b[0]>>6 != 0 {
+	n := 8
+	if b[0]&0x07 != 0 {
+		n = 12
+		if len(b) < n {
+			return
+		}
+		next := b[11]
+		if b[0]&0x04 == 0 {
+			next = 0
+		}
+		for i := 0; next != 0; i++ {
+			if i >= maxGTPExtensions || len(b) <= n || b[n] == 0 || len(b) < n+int(b[n])*4 {
+				return
+			}
+			n += int(b[n]) * 4
+			next = b[n-1]
+		}
+	}
+	if len(b) <= n || (b[n]>>4 != 4 && b[n]>>4 != 6) || f.Tunnels >= MaxTunnels {
 		return
 	}
-	n := 8 + int(b[0]&0x3f)*4
-	if len(b) < n {
+	d.push(f, LayerGTP, b, n)
+	d.enter(f, TunnelGTP)
+	d.rawIP(f, b[n:])
+}
+
+// teredo follows Teredo (RFC 4380 section 5.1.1): an authentication
+// indication (0x0001, identifier and authentication lengths, both, an
+// 8-byte nonce, a confirmation byte), an origin indication (0x0000, port,
+// IPv4 address), either optional in that order, then IPv6.
+func (d *Decoder) teredo(f *Frame, b []byte) {
+	n := 0
+	if len(b) >= 4 && b[0] == 0 && b[1] == 1 {
+		n = 4 + int(b[2]) + int(b[3]) + 9
+	}
+	if len(b) >= n+8 && b[n] == 0 && b[n+1] == 0 {
+		n += 8
+	}
+	if len(b) <= n || b[n]>>4 != 6 || f.Tunnels >= MaxTunnels {
 		return
 	}
-	if et := binary.BigEndian.Uint16(b[2:4]); (et == EtherIPv4 || et == EtherIPv6 || et == EtherTEB) && f.Tunnels < MaxTunnels {
-		d.push(f, LayerGeneve, b, n)
-		d.tunnelPayload(f, TunnelGeneve, et, b[n:])
+	d.push(f, LayerTeredo, b, n)
+	d.enter(f, TunnelTeredo)
+	d.network(f, EtherIPv6, b[n:])
+}
+
+// ayiya follows AYIYA: identity length (a power of two) and type,
+// signature length (4-byte words) and hash method, authentication method
+// and opcode, next header, epoch time, identity, signature; a forwarded
+// packet (opcode 1) of IPv4 or IPv6 follows.
+func (d *Decoder) ayiya(f *Frame, b []byte) {
+	if len(b) < 8 || b[2]&0x0f != 1 {
+		return
 	}
+	n := 8 + 1<<(b[0]>>4) + int(b[1]>>4)*4
+	var et uint16
+	switch b[3] {
+	case 4:
+		et = EtherIPv4
+	case 41:
+		et = EtherIPv6
+	default:
+		return
+	}
+	if len(b) <= n || f.Tunnels >= MaxTunnels {
+		return
+	}
+	d.push(f, LayerAYIYA, b, n)
+	d.enter(f, TunnelAYIYA)
+	d.network(f, et, b[n:])
 }
 
 // transport decodes TCP, UDP, ICMPv4 or ICMPv6.

@@ -7,10 +7,13 @@
 // the frame completing a datagram carries all of it (reassemble.go).
 //
 // Tunnels: the decoder follows IP-in-IP (4in4, 6in4, 4in6, 6in6), GRE
-// (version 0), VXLAN (UDP 4789) and Geneve (UDP 6081) up to MaxTunnels
-// levels, as Wireshark does, so the network and transport fields describe
-// the innermost IP packet; Tunnel, Tunnels and OuterSrcIP/OuterDstIP say
-// what carried it.
+// (versions 0 and 1, with ERSPAN, PPP, WCCP, MPLS and Aruba's 802.11),
+// VXLAN (UDP 4789), Geneve (UDP 6081), GRE and MPLS in UDP (4754, 6635),
+// GTP-U (UDP 2152), Teredo (UDP 3544) and AYIYA (UDP 5072) up to
+// MaxTunnels levels, as Wireshark does, so the network and transport fields
+// describe the innermost IP packet; Tunnel, Tunnels and
+// OuterSrcIP/OuterDstIP say what carried it. Fragments inside a tunnel are
+// reassembled.
 package frame
 
 import (
@@ -43,13 +46,23 @@ const (
 	TunnelNone = iota
 	// TunnelIPIP is IP directly in IP (IP protocol 4 or 41).
 	TunnelIPIP
-	// TunnelGRE is GRE version 0 (IP protocol 47) carrying IPv4, IPv6 or
-	// Ethernet (transparent Ethernet bridging).
+	// TunnelGRE is GRE (IP protocol 47, or UDP port 4754), version 0 or 1
+	// (PPTP's enhanced GRE), carrying IPv4, IPv6, Ethernet (transparent
+	// Ethernet bridging, ERSPAN), PPP, MPLS, IPv4 after a WCCP redirect
+	// header, or Aruba's 802.11 frames.
 	TunnelGRE
 	// TunnelVXLAN is VXLAN (RFC 7348, UDP port 4789) carrying Ethernet.
 	TunnelVXLAN
 	// TunnelGeneve is Geneve (RFC 8926, UDP port 6081).
 	TunnelGeneve
+	// TunnelGTP is GTPv1-U (UDP port 2152) carrying IPv4 or IPv6.
+	TunnelGTP
+	// TunnelTeredo is Teredo (RFC 4380, UDP port 3544) carrying IPv6.
+	TunnelTeredo
+	// TunnelAYIYA is AYIYA (UDP port 5072) carrying IPv4 or IPv6.
+	TunnelAYIYA
+	// TunnelMPLS is MPLS in UDP (RFC 7510, UDP port 6635).
+	TunnelMPLS
 )
 
 // MaxTunnels bounds how many nested encapsulations the decoder follows; a
@@ -69,6 +82,14 @@ func TunnelName(kind int) string {
 		return "vxlan"
 	case TunnelGeneve:
 		return "geneve"
+	case TunnelGTP:
+		return "gtp"
+	case TunnelTeredo:
+		return "teredo"
+	case TunnelAYIYA:
+		return "ayiya"
+	case TunnelMPLS:
+		return "mpls"
 	}
 	return ""
 }
@@ -132,15 +153,16 @@ type Frame struct {
 	IPLen int
 	// TTL is the IPv4 TTL or the IPv6 hop limit.
 	TTL uint8
-	// Fragment is true when the outermost IP packet is an IPv4 or IPv6
-	// fragment (an IPv6 atomic fragment,
+	// Fragment is true when the innermost IP packet decoded is an IPv4 or
+	// IPv6 fragment: the outermost one (then no tunnel inside it is
+	// followed), or one inside a tunnel (an IPv6 atomic fragment,
 	// offset 0 without more fragments, is a whole packet: RFC 6946). A
 	// fragment has no transport layer and no tunnel followed, except in two
 	// cases, as in Wireshark: the frame that completes a datagram
 	// (Reassembled), and an IPv4 first fragment captured shorter than its IP
 	// length, which cannot be reassembled and is decoded as far as it goes.
-	// A fragment inside a tunnel is not reassembled: Fragment stays false,
-	// Proto says what it carries and there is no transport layer.
+	// A fragment inside a tunnel is reassembled like an outer one, keyed
+	// by the inner addresses.
 	Fragment bool
 	// FragOffset is a fragment's offset in its datagram in bytes,
 	// MoreFragments its MF (IPv4) or M (IPv6) flag, FragID its

@@ -79,7 +79,9 @@ func FuzzReassemble(f *testing.F) {
 }
 
 // FuzzDecodeTunnels decodes any bytes on a few link types, seeded with
-// tunnelled packets (IP-in-IP, GRE, VXLAN, Geneve, nested), then hands the
+// tunnelled packets (IP-in-IP, GRE, VXLAN, Geneve, nested, ERSPAN, PPTP,
+// Aruba, GRE and MPLS in UDP, GTP-U, Teredo, AYIYA, fragments inside a
+// tunnel, Cisco HDLC with PBB, PKTAP), then hands the
 // frame to a reassembler: nothing may panic, the tunnel depth stays within
 // MaxTunnels and the outer fields are set exactly when a tunnel was followed.
 func FuzzDecodeTunnels(f *testing.F) {
@@ -91,14 +93,35 @@ func FuzzDecodeTunnels(f *testing.F) {
 		fraggen.VXLAN(outer4a, outer4b, 50000, 42, ether(0x0800, innerTCP(in4a, in4b))),
 		fraggen.Geneve(outer4a, outer4b, 60000, 0x6558, 3, ether(0x86dd, innerTCP(in6a, in6b))),
 		fraggen.IPIP(outer4a, outer4b, fraggen.GRE(outer6a, outer6b, 0, 0x86dd, fraggen.VXLAN(in6b, in6a, 50000, 1, ether(0x0800, innerDNS(in4a, in4b))))),
+		greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 0, true), ether(0x0800, innerDNS(in4a, in4b))...))[14:],
+		greIn(fraggen.PPTP(7, 1, 1, fraggen.PPPFrame(innerTCP(in6a, in6b), true)), nil)[14:],
+		greIn(fraggen.GREHeader(0, 0x8200, 0), append([]byte{0x08, 0x01, 0, 0, 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 3, 0, 0, 0xaa, 0xaa, 3, 0, 0, 0, 8, 0}, innerDNS(in4a, in4b)...))[14:],
+		udpIn(2152, 2152, fraggen.GTPU(1, true, innerTCP(in6a, in6b)))[14:],
+		udpIn(40000, 3544, append(append(fraggen.TeredoAuth(3, 5), fraggen.TeredoOrigin(1, outer4a)...), innerTCP(in6a, in6b)...))[14:],
+		udpIn(40000, 5072, append(fraggen.AYIYA(4), innerTCP(in4a, in4b)...))[14:],
+		udpIn(50000, 6635, append(fraggen.MPLSLabel(5, true), innerTCP(in4a, in4b)...))[14:],
+		udpIn(50000, 4754, append(fraggen.GREHeader(0, 0x0800, 0), innerTCP(in4a, in4b)...))[14:],
 	}
 	outer := fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 47, ID: 9, Payload: seeds[2][20:]}
 	seeds = append(seeds, outer.Split(24)...)
+	inner := fraggen.Datagram{Src: in4a, Dst: in4b, Proto: 17, ID: 3, Payload: fraggen.UDP(in4a, in4b, 5353, 53, fraggen.DNSQuery(7, "example.org", 1))}
+	for _, fr := range inner.Split(16) {
+		seeds = append(seeds, fraggen.IPIP(outer4a, outer4b, fr))
+	}
 	for _, s := range seeds {
 		f.Add(uint8(0), s)
 		f.Add(uint8(1), fraggen.Ethernet(s))
 	}
-	links := []uint16{frame.LinkRaw, frame.LinkEthernet, frame.LinkLinuxSLL, frame.LinkNull}
+	for _, s := range [][]byte{
+		append([]byte{0x0f, 0, 0x08, 0}, innerDNS(in4a, in4b)...),
+		append([]byte{0x0f, 0, 0x88, 0xe7, 0, 0, 0, 5}, ether(0x0800, innerDNS(in4a, in4b))...),
+	} {
+		f.Add(uint8(4), s) // Cisco HDLC
+	}
+	pktap := make([]byte, 108)
+	pktap[0], pktap[4], pktap[8] = 108, 1, 1
+	f.Add(uint8(5), append(pktap, fraggen.Ethernet(innerDNS(in4a, in4b))...))
+	links := []uint16{frame.LinkRaw, frame.LinkEthernet, frame.LinkLinuxSLL, frame.LinkNull, frame.LinkCHDLC, frame.LinkUserPKTAP}
 	d := frame.NewDecoder()
 	r := frame.NewReassembler(frame.ReassemblyLimits{MaxPending: 4, MaxBytes: 1 << 16})
 	n := 0
@@ -114,8 +137,8 @@ func FuzzDecodeTunnels(f *testing.F) {
 		if (fr.Tunnels > 0) != (fr.Tunnel != frame.TunnelNone) || (fr.Tunnels > 0) != fr.OuterSrcIP.IsValid() {
 			t.Fatalf("tunnel %d depth %d outer %v", fr.Tunnel, fr.Tunnels, fr.OuterSrcIP)
 		}
-		if fr.Fragment && !fr.Reassembled && fr.Tunnels > 0 && fr.FragOffset != 0 {
-			t.Fatalf("a non-first fragment followed a tunnel")
+		if fr.Fragment && !fr.Reassembled && fr.FragOffset != 0 && fr.Transport != frame.TransportNone {
+			t.Fatalf("a non-first fragment has a transport layer")
 		}
 	})
 }

@@ -30,16 +30,21 @@ const (
 	LayerNFLog     // Linux NFLOG header and TLVs up to the packet
 	LayerIPoIB     // IP over InfiniBand pseudo-header
 	LayerPKTAP     // Apple PKTAP pseudo-header
+	LayerCHDLC     // Cisco HDLC header (address, control, protocol)
+	LayerUserDLT   // LINKTYPE_USER2 (149), length 0: Wireshark's user link type table hands it to PKTAP
 
 	// What a link layer carries before the network layer.
-	LayerVLAN  // IEEE 802.1Q/802.1ad tag
-	LayerMPLS  // one MPLS label stack entry
-	LayerPPPoE // PPPoE session header (followed by LayerPPP for the PPP protocol)
-	LayerLLC   // IEEE 802.2 LLC header
-	LayerSNAP  // SNAP header after LLC AA-AA-03
-	LayerSTP   // spanning tree BPDU (LLC SAP 0x42)
-	LayerIPX   // IPX (LLC SAP 0xE0), not decoded further
-	LayerOSI   // OSI network layer (LLC SAP 0xFE), not decoded further
+	LayerVLAN       // IEEE 802.1Q tag (and the pre-standard 0x9100 QinQ tag)
+	LayerIEEE8021AD // IEEE 802.1ad service tag (EtherType 0x88A8)
+	LayerPBB        // IEEE 802.1ah backbone service instance tag, customer MACs and EtherType
+	LayerVNTag      // Cisco VN-Tag (EtherType 0x8926)
+	LayerMPLS       // one MPLS label stack entry
+	LayerPPPoE      // PPPoE session header (followed by LayerPPP for the PPP protocol)
+	LayerLLC        // IEEE 802.2 LLC header
+	LayerSNAP       // SNAP header after LLC AA-AA-03
+	LayerSTP        // spanning tree BPDU (LLC SAP 0x42)
+	LayerIPX        // IPX (LLC SAP 0xE0), not decoded further
+	LayerOSI        // OSI network layer (LLC SAP 0xFE), not decoded further
 
 	LayerARP // ARP or RARP
 
@@ -53,10 +58,15 @@ const (
 	LayerAH            // IP authentication header (RFC 4302), in IPv4 or IPv6
 	LayerIPv6Extension // another IPv6 extension header (mobility, HIP, shim6)
 
-	// Tunnels (what they carry follows: IPv4, IPv6 or Ethernet).
-	LayerGRE
-	LayerVXLAN
-	LayerGeneve
+	// Tunnels (what they carry follows: IPv4, IPv6, Ethernet, PPP, 802.11).
+	LayerGRE    // GRE version 0 or 1 (enhanced GRE, PPTP)
+	LayerVXLAN  // VXLAN (UDP 4789)
+	LayerGeneve // Geneve (UDP 6081)
+	LayerERSPAN // ERSPAN type II or III header (type I has none: GRE then Ethernet)
+	LayerGTP    // GTPv1-U header with its extension headers (UDP 2152)
+	LayerTeredo // Teredo indications before IPv6 (UDP 3544); length 0 without any
+	LayerAYIYA  // AYIYA header (UDP 5072)
+	LayerCMD    // Cisco MetaData header (in GRE, 0x8909)
 
 	// Transport.
 	LayerTCP
@@ -71,11 +81,13 @@ var layerNames = [nLayerKinds]string{
 	LayerNone: "none", LayerEthernet: "eth", LayerNull: "null", LayerLoop: "loop", LayerRaw: "raw",
 	LayerSLL: "sll", LayerSLL2: "sll2", LayerPPP: "ppp", LayerRadiotap: "radiotap", LayerIEEE80211: "wlan",
 	LayerARCNet: "arcnet", LayerIPNet: "ipnet", LayerNFLog: "nflog", LayerIPoIB: "ipoib", LayerPKTAP: "pktap",
-	LayerVLAN: "vlan", LayerMPLS: "mpls", LayerPPPoE: "pppoes", LayerLLC: "llc", LayerSNAP: "snap",
+	LayerCHDLC: "chdlc", LayerUserDLT: "user_dlt",
+	LayerVLAN: "vlan", LayerIEEE8021AD: "ieee8021ad", LayerPBB: "ieee8021ah", LayerVNTag: "vntag", LayerMPLS: "mpls", LayerPPPoE: "pppoes", LayerLLC: "llc", LayerSNAP: "snap",
 	LayerSTP: "stp", LayerIPX: "ipx", LayerOSI: "osi", LayerARP: "arp",
 	LayerIPv4: "ip", LayerIPv6: "ipv6", LayerIPv6HopByHop: "ipv6.hopopts", LayerIPv6Routing: "ipv6.routing",
 	LayerIPv6Fragment: "ipv6.fraghdr", LayerIPv6Destination: "ipv6.dstopts", LayerAH: "ah",
 	LayerIPv6Extension: "ipv6.ext", LayerGRE: "gre", LayerVXLAN: "vxlan", LayerGeneve: "geneve",
+	LayerERSPAN: "erspan", LayerGTP: "gtp", LayerTeredo: "teredo", LayerAYIYA: "ayiya", LayerCMD: "cmd",
 	LayerTCP: "tcp", LayerUDP: "udp", LayerICMPv4: "icmp", LayerICMPv6: "icmpv6",
 }
 

@@ -25,7 +25,7 @@ var linkTypes = map[uint16]LinkTypeInfo{
 	50:            {Wtap: 4, Short: "ppp", Name: "PPP"},
 	100:           {Wtap: 10, Short: "atm-rfc1483", Name: "RFC 1483 ATM"},
 	LinkRaw:       {Wtap: 7, Short: "rawip", Name: "Raw IP"},
-	104:           {Wtap: 28, Short: "chdlc", Name: "Cisco HDLC"},
+	LinkCHDLC:     {Wtap: 28, Short: "chdlc", Name: "Cisco HDLC"},
 	LinkIEEE80211: {Wtap: 20, Short: "ieee-802-11", Name: "IEEE 802.11 Wireless LAN"},
 	107:           {Wtap: 26, Short: "frelay", Name: "Frame Relay"},
 	LinkLoop:      {Wtap: 17, Short: "loop", Name: "OpenBSD loopback"},
@@ -34,7 +34,6 @@ var linkTypes = map[uint16]LinkTypeInfo{
 	LinkRadiotap:  {Wtap: 23, Short: "ieee-802-11-radiotap", Name: "IEEE 802.11 plus radiotap radio header"},
 	LinkARCNetLnx: {Wtap: 9, Short: "arcnet_linux", Name: "Linux ARCNET"},
 	137:           {Wtap: 67, Short: "juniper-atm1", Name: "Juniper ATM1"},
-	160:           {Wtap: 58, Short: "user13", Name: "USER 13"},
 	178:           {Wtap: 83, Short: "juniper-ether", Name: "Juniper Ethernet"},
 	195:           {Wtap: 104, Short: "wpan", Name: "IEEE 802.15.4 Wireless PAN"},
 	LinkIPNet:     {Wtap: 124, Short: "ipnet", Name: "Solaris IPNET"},
@@ -45,6 +44,14 @@ var linkTypes = map[uint16]LinkTypeInfo{
 	LinkIPoIB:     {Wtap: 180, Short: "ip-ib", Name: "IP over IB"},
 	LinkPKTAP:     {Wtap: 171, Short: "pktap", Name: "Apple PKTAP"},
 	LinkLinuxSLL2: {Wtap: 210, Short: "linux-sll2", Name: "Linux cooked-mode capture v2"},
+}
+
+func init() {
+	// LINKTYPE_USER0 to USER15 (147 to 162): wiretap's USER 0 to USER 15.
+	for i := 0; i < 16; i++ {
+		n := strconv.Itoa(i)
+		linkTypes[uint16(LinkUser0+i)] = LinkTypeInfo{Wtap: 45 + i, Short: "user" + n, Name: "USER " + n}
+	}
 }
 
 // LinkType returns Wireshark's names for a LINKTYPE_ value ("linktype-N"

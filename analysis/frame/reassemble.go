@@ -27,8 +27,9 @@ import (
 //     starts a new datagram.
 //   - Tunnels: a fragment of the outermost IP packet is reassembled and
 //     the tunnel it carries followed in the reassembled datagram (the same
-//     code as for whole packets); a fragment inside a tunnel is not
-//     reassembled (Frame.Fragment stays false for it).
+//     code as for whole packets); fragments inside a tunnel are reassembled
+//     too, keyed by the inner addresses (a fragment inside a datagram that
+//     was itself reassembled is not).
 //   - Caps: MaxPending datagrams in progress and MaxBytes of buffers; when a
 //     cap is hit the oldest datagram in progress is dropped. A datagram
 //     longer than MaxDatagram bytes or of more than MaxDatagramFragments fragments is

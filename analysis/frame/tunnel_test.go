@@ -35,6 +35,18 @@ func innerDNS(a, b netip.Addr) []byte {
 	return d.Whole()
 }
 
+// greIn returns an Ethernet frame carrying IPv4 from outer4a to outer4b,
+// GRE (header hdr) and payload.
+func greIn(hdr, payload []byte) []byte {
+	return fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 47, append(append([]byte(nil), hdr...), payload...)))
+}
+
+// udpIn returns an Ethernet frame carrying IPv4/UDP from outer4a:sport to
+// outer4b:dport with payload.
+func udpIn(sport, dport uint16, payload []byte) []byte {
+	return fraggen.Ethernet(fraggen.UDPPacket(outer4a, outer4b, sport, dport, payload))
+}
+
 // ether returns an Ethernet frame with EtherType et around payload.
 func ether(et uint16, payload []byte) []byte {
 	return append([]byte{2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, byte(et >> 8), byte(et)}, payload...)
@@ -66,11 +78,32 @@ func TestTunnels(t *testing.T) {
 		{"geneve ipv4", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 60000, 0x0800, 0, innerDNS(in4a, in4b))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
 		{"geneve options ethernet", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 60000, 0x6558, 3, ether(0x86dd, innerTCP(in6a, in6b)))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
 		{"vxlan in gre in 6in4", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.GRE(outer6a, outer6b, 0, 0x86dd, fraggen.VXLAN(in6b, in6a, 50000, 1, ether(0x0800, innerDNS(in4a, in4b)))))), frame.TunnelIPIP, 3, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"erspan type I", greIn(fraggen.GREHeader(0, 0x88be, 0), ether(0x0800, innerTCP(in4a, in4b))), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"erspan type II", greIn(fraggen.GREHeader(fraggen.GRESeq, 0x88be, 1), append(fraggen.ERSPAN2(1, 2), ether(0x86dd, innerDNS(in6a, in6b))...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"erspan type III subheader", greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 0, true), ether(0x0800, innerDNS(in4a, in4b))...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"pptp ppp", greIn(fraggen.PPTP(7, 1, 0, fraggen.PPPFrame(innerDNS(in4a, in4b), false)), nil), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"pptp ppp compressed ack", greIn(fraggen.PPTP(7, 1, 1, fraggen.PPPFrame(innerTCP(in6a, in6b), true)), nil), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"wccp", greIn(fraggen.GREHeader(0, 0x883e, 0), append([]byte{0, 0, 0, 0}, innerTCP(in4a, in4b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"cisco metadata", greIn(fraggen.GREHeader(fraggen.GREKey, 0x8909, 0), append([]byte{0x86, 0xdd, 1, 1, 0, 1, 0, 0}, innerDNS(in6a, in6b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"mpls in gre", greIn(fraggen.GREHeader(0, 0x8847, 0), append(fraggen.MPLSLabel(5, true), innerDNS(in4a, in4b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"gre in udp", udpIn(50000, 4754, append(fraggen.GREHeader(0, 0x86dd, 0), innerDNS(in6a, in6b)...)), frame.TunnelGRE, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"mpls in udp", udpIn(50000, 6635, append(fraggen.MPLSLabel(5, true), innerTCP(in4a, in4b)...)), frame.TunnelMPLS, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"gtp-u", udpIn(2152, 2152, fraggen.GTPU(1, false, innerDNS(in4a, in4b))), frame.TunnelGTP, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
+		{"gtp-u extension ipv6", udpIn(2152, 2152, fraggen.GTPU(1, true, innerTCP(in6a, in6b))), frame.TunnelGTP, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"teredo", udpIn(3544, 40000, innerDNS(in6a, in6b)), frame.TunnelTeredo, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"teredo auth origin", udpIn(40000, 3544, append(append(fraggen.TeredoAuth(3, 5), fraggen.TeredoOrigin(40000, outer4a)...), innerTCP(in6a, in6b)...)), frame.TunnelTeredo, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
+		{"ayiya ipv4", udpIn(40000, 5072, append(fraggen.AYIYA(4), innerTCP(in4a, in4b)...)), frame.TunnelAYIYA, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"ayiya ipv6", udpIn(40000, 5072, append(fraggen.AYIYA(41), innerDNS(in6a, in6b)...)), frame.TunnelAYIYA, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
 		// Beyond MaxTunnels (4), the fifth IP-in-IP header is the payload.
 		{"depth cap", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(in4b, in4a, innerTCP(in4a, in4b))))))), frame.TunnelIPIP, 4, outer4a, outer4b, frame.NetIPv4, frame.TransportOther, in4b, in4a, 0, 0},
 		// Not followed: GRE version 1 (PPTP), an unknown GRE protocol, VXLAN on a higher port, a cut Geneve header.
 		{"gre version 1", fraggen.Ethernet(append(fraggen.GRE(outer4a, outer4b, 1, 0x880b, nil), 0, 0, 0, 0)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
-		{"gre unknown protocol", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x88be, make([]byte, 20))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"gre unknown protocol", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x88d2, make([]byte, 20))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"erspan type III not ethernet", greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 2, false), innerTCP(in4a, in4b)...)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportNone, outer4a, outer4b, 0, 0},
+		{"gtp-u echo request", udpIn(2152, 2152, []byte{0x32, 1, 0, 4, 0, 0, 0, 0, 0, 1, 0, 0}), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 2152, 2152},
+		{"gtp-u extension cut", udpIn(2152, 2152, []byte{0x34, 0xff, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0x85, 2, 0}), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 2152, 2152},
+		{"teredo not ipv6", udpIn(3544, 40000, innerDNS(in4a, in4b)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 3544, 40000},
+		{"ayiya not forward", udpIn(40000, 5072, append([]byte{0x42, 0x52, 0x22, 41, 0, 0, 0, 0}, make([]byte, 56)...)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 40000, 5072},
 		{"udp 53 to 4789", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 53, 4789, make([]byte, 60))}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 53, 4789},
 		{"geneve cut", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 60000, 6081, []byte{3, 0, 0x08, 0, 0, 0, 0, 0, 1, 2})}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 60000, 6081},
 	}
@@ -107,8 +140,8 @@ func TestTunnels(t *testing.T) {
 }
 
 // TestTunnelFragments: an outer fragment carries no inner layers until it
-// is reassembled, then the tunnel is followed in the datagram; a fragment
-// inside a tunnel is not reassembled.
+// is reassembled, then the tunnel is followed in the datagram; fragments
+// inside a tunnel are reassembled too.
 func TestTunnelFragments(t *testing.T) {
 	gre := fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x0800, innerDNS(in4a, in4b))
 	outer := fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 47, ID: 9, Payload: gre[20:]}
@@ -137,21 +170,35 @@ func TestTunnelFragments(t *testing.T) {
 		}
 	}
 
-	// A fragment inside a tunnel: no transport, not a Fragment for the reassembler.
+	// Fragments inside a tunnel are reassembled, keyed by the inner
+	// addresses: the last one carries the inner datagram's transport.
 	inner := fraggen.Datagram{Src: in4a, Dst: in4b, Proto: 17, ID: 3, Payload: fraggen.UDP(in4a, in4b, 5353, 53, fraggen.DNSQuery(7, "example.org", 1))}
-	for i, ip := range inner.Split(16) {
+	frags = inner.Split(16)
+	for i, ip := range frags {
 		b := fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, ip))
 		d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 10+i, &f)
+		if !f.Fragment || f.Tunnels != 1 || f.SrcIP != in4a || f.Proto != 17 || f.Transport != frame.TransportNone || f.FragOffset != 16*i {
+			t.Fatalf("inner fragment %d: fragment %v tunnels %d %v proto %d transport %d offset %d", i, f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport, f.FragOffset)
+		}
 		r.Add(&f)
-		if f.Fragment || f.Reassembled || f.Tunnels != 1 || f.SrcIP != in4a || f.Proto != 17 || f.Transport != frame.TransportNone {
-			t.Fatalf("inner fragment %d: fragment %v tunnels %d %v proto %d transport %d", i, f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+		if last := i == len(frags)-1; f.Reassembled != last {
+			t.Fatalf("inner fragment %d: reassembled %v", i, f.Reassembled)
 		}
 	}
+	if f.Transport != frame.TransportUDP || f.DstPort != 53 || f.OuterSrcIP != outer4a || !bytes.Equal(f.Payload, fraggen.DNSQuery(7, "example.org", 1)) {
+		t.Fatalf("inner datagram: transport %d port %d outer %v payload %x", f.Transport, f.DstPort, f.OuterSrcIP, f.Payload)
+	}
 	inner6 := fraggen.Datagram{Src: in6a, Dst: in6b, Proto: 17, ID: 3, Payload: inner.Payload}
-	b := fraggen.Ethernet(fraggen.IPIP(outer6a, outer6b, inner6.Fragment(0, 16, true)))
-	d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 20, &f)
-	if f.Fragment || f.Tunnels != 1 || f.SrcIP != in6a || f.Proto != 17 || f.Transport != frame.TransportNone {
-		t.Fatalf("inner IPv6 fragment: fragment %v tunnels %d %v proto %d transport %d", f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+	for i, ip := range [][]byte{inner6.Fragment(16, -1, false), inner6.Fragment(0, 16, true)} {
+		b := fraggen.Ethernet(fraggen.GRE(outer6a, outer6b, 0, 0x86dd, ip))
+		d.Decode(&capture.Record{Data: b, OrigLen: len(b), LinkType: frame.LinkEthernet}, 20+i, &f)
+		if !f.Fragment || f.Tunnels != 1 || f.SrcIP != in6a || f.Proto != 17 || f.Transport != frame.TransportNone {
+			t.Fatalf("inner IPv6 fragment: fragment %v tunnels %d %v proto %d transport %d", f.Fragment, f.Tunnels, f.SrcIP, f.Proto, f.Transport)
+		}
+		r.Add(&f)
+	}
+	if !f.Reassembled || f.FirstFragment != 20 || f.Transport != frame.TransportUDP || !bytes.Equal(f.Payload, fraggen.DNSQuery(7, "example.org", 1)) {
+		t.Fatalf("inner IPv6 datagram: reassembled %v first %d transport %d payload %x", f.Reassembled, f.FirstFragment, f.Transport, f.Payload)
 	}
 }
 
@@ -162,6 +209,12 @@ func TestTunnelDecodeDoesNotAllocate(t *testing.T) {
 		{Data: fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, fraggen.GREKey, 0x6558, ether(0x86dd, innerTCP(in6a, in6b))))},
 		{Data: fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 1, ether(0x0800, innerDNS(in4a, in4b))))},
 		{Data: fraggen.Ethernet(fraggen.Geneve(outer6a, outer6b, 50000, 0x0800, 2, innerTCP(in4a, in4b)))},
+		{Data: greIn(fraggen.GREHeader(fraggen.GRESeq, 0x22eb, 1), append(fraggen.ERSPAN3(1, 2, 0, true), ether(0x0800, innerDNS(in4a, in4b))...))},
+		{Data: greIn(fraggen.PPTP(7, 1, 1, fraggen.PPPFrame(innerTCP(in6a, in6b), true)), nil)},
+		{Data: udpIn(2152, 2152, fraggen.GTPU(1, true, innerTCP(in6a, in6b)))},
+		{Data: udpIn(40000, 3544, append(fraggen.TeredoAuth(3, 5), innerTCP(in6a, in6b)...))},
+		{Data: udpIn(40000, 5072, append(fraggen.AYIYA(4), innerTCP(in4a, in4b)...))},
+		{Data: udpIn(50000, 6635, append(fraggen.MPLSLabel(5, true), innerTCP(in4a, in4b)...))},
 	}
 	d := frame.NewDecoder()
 	var f frame.Frame
@@ -197,4 +250,14 @@ func BenchmarkDecodeTunnel(b *testing.B) {
 		d.Decode(&recs[i&1], i, &f)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}
+
+// TestEncapCaptures keeps the committed encapsulation captures equal to
+// what their generators build (go test -update rewrites them; then rerun
+// the testdata/tshark scripts for them).
+func TestEncapCaptures(t *testing.T) {
+	checkGenerated(t, fraggen.EncapCapturePath, fraggen.EncapCapture())
+	checkGenerated(t, fraggen.CHDLCCapturePath, fraggen.CHDLCCapture())
+	checkGenerated(t, fraggen.PKTAPUserCapturePath, fraggen.PKTAPUserCapture())
+	checkGenerated(t, fraggen.UserCapturePath, fraggen.UserCapture())
 }

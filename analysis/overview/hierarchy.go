@@ -32,7 +32,8 @@ type ipHdr struct {
 	v6       bool
 }
 
-// udpHdr is a UDP header that carried a tunnel, over the IP header ips[ip].
+// udpHdr is a UDP header that carried a tunnel (VXLAN, Geneve, GRE, MPLS,
+// GTP-U, Teredo, AYIYA), over the IP header ips[ip].
 type udpHdr struct {
 	ip               int
 	srcPort, dstPort uint16
@@ -97,13 +98,33 @@ func (v *view) read(f *frame.Frame) {
 		v.push("pkt_comment")
 	}
 	if !f.LinkDecoded {
+		if f.LinkType >= frame.LinkUser0 && f.LinkType < frame.LinkUser0+16 {
+			// A user link type Wireshark 4.0 has no dissector for by
+			// default: it shows the bytes as data.
+			v.push("user_dlt")
+			v.push("data")
+			return
+		}
 		v.push(linkTypeLayer(f.LinkType))
 		return
 	}
 	path := f.Path()
+	// The innermost IP header: the one a fragment's fields describe.
+	lastIP := -1
+	for i, l := range path {
+		if l.Kind == frame.LayerIPv4 || l.Kind == frame.LayerIPv6 {
+			lastIP = i
+		}
+	}
 	for i, l := range path {
 		last := i == len(path)-1
 		switch l.Kind {
+		case frame.LayerPBB:
+			if i > 0 && path[i-1].Kind == frame.LayerIEEE8021AD {
+				// Wireshark's 802.1ad dissector shows the I-TAG after
+				// a B-TAG inside its own tree.
+				continue
+			}
 		case frame.LayerRadiotap:
 			v.push("radiotap")
 			v.push("wlan_radio")
@@ -136,13 +157,13 @@ func (v *view) read(f *frame.Frame) {
 			v.ipFrame = true
 			// Wireshark's ipv6 tap skips a fragment it shows as data (it
 			// taps the reassembled packet).
-			skip := h.v6 && f.Fragment && !f.Reassembled && v.nip == 0
+			skip := h.v6 && f.Fragment && !f.Reassembled && i == lastIP
 			if !skip && v.nip < maxIPLayers {
 				v.ips[v.nip] = h
 				v.nip++
 			}
 		case frame.LayerUDP:
-			if !last && v.ntun < len(v.tunUDP) && v.nip > 0 && (path[i+1].Kind == frame.LayerVXLAN || path[i+1].Kind == frame.LayerGeneve) {
+			if !last && v.ntun < len(v.tunUDP) && v.nip > 0 {
 				// A UDP header that carried a tunnel counts in the UDP
 				// tables, as Wireshark's udp tap fires once per UDP header.
 				b := f.LayerBytes(l)
@@ -190,6 +211,11 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 				return
 			}
 			v.push(name)
+			if p := f.Payload; name == "gre" && len(p) >= 4 {
+				// GRE the decoder does not follow: what its protocol
+				// type names, as Wireshark does.
+				v.push(greName(p))
+			}
 		}
 	case f.Network == frame.NetOther && !isIP(last) && (f.EtherType == frame.EtherIPv4 || f.EtherType == frame.EtherIPv6):
 		// An IP header that could not be decoded (cut short, a bad
@@ -199,7 +225,23 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 		} else {
 			v.push("ipv6")
 		}
-	case f.Network == frame.NetOther && f.EtherType > 1500 && (last == frame.LayerEthernet || last == frame.LayerVLAN || last == frame.LayerSNAP || last == frame.LayerSLL || last == frame.LayerSLL2 || last == frame.LayerIPoIB):
+	case last == frame.LayerERSPAN:
+		// An ERSPAN type III frame that is not Ethernet (not a header
+		// cut short).
+		if l := path[len(path)-1]; len(f.LayerBytes(l)) > int(l.Len) {
+			v.push("data")
+		}
+	case last == frame.LayerSNAP && !snapFollowed(f.LayerBytes(path[len(path)-1])):
+		v.push(snapName(f.LayerBytes(path[len(path)-1])))
+	case last == frame.LayerCHDLC && f.EtherType == frame.EtherSLARP:
+		v.push("slarp")
+	case last == frame.LayerCHDLC && f.EtherType == chdlcOSI:
+		// OSI network layer; IS-IS by its NLPID (0x83), which may follow
+		// a padding byte.
+		if b := f.LayerBytes(path[len(path)-1]); len(b) > 5 && (b[4] == 0x83 || b[5] == 0x83) {
+			v.push("isis")
+		}
+	case f.Network == frame.NetOther && f.EtherType > 1500 && (last == frame.LayerEthernet || last == frame.LayerVLAN || last == frame.LayerIEEE8021AD || last == frame.LayerPBB || last == frame.LayerVNTag || last == frame.LayerSNAP || last == frame.LayerSLL || last == frame.LayerSLL2 || last == frame.LayerIPoIB || last == frame.LayerCHDLC):
 		if name, ok := etherTypeNames[f.EtherType]; ok {
 			v.push(name)
 			return
@@ -207,6 +249,65 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 		v.push("ethertype")
 		v.push("data")
 	}
+}
+
+// chdlcOSI is Cisco HDLC's protocol value for the OSI network layer.
+const chdlcOSI = 0xfefe
+
+// greNames names protocols GRE carries that the decoder does not follow,
+// as Wireshark names them.
+var greNames = map[uint16]string{
+	0x2000: "cdp", 0x2001: "nhrp", 0x8137: "ipx", 0x894f: "nsh",
+}
+
+// greName names what a GRE packet p (header first) the decoder does not
+// follow carries: by its protocol type, and the OSI network layer (0x00FE)
+// by its NLPID (IS-IS, 0x83), "" when Wireshark names nothing more.
+func greName(p []byte) string {
+	et := binary.BigEndian.Uint16(p[2:4])
+	if et != greOSI {
+		return greNames[et]
+	}
+	n := 4
+	for _, bit := range []byte{0x80, 0x20, 0x10} { // checksum, key, sequence number
+		if p[0]&bit != 0 {
+			n += 4
+		}
+	}
+	if len(p) > n && p[n] == 0x83 {
+		return "isis"
+	}
+	return ""
+}
+
+// greOSI is GRE's protocol type for the OSI network layer.
+const greOSI = 0x00fe
+
+// snapFollowed reports whether the decoder follows what a SNAP header (its
+// organization code and protocol ID, 5 bytes) announces: an EtherType
+// under code 000000 or 0000F8.
+func snapFollowed(b []byte) bool {
+	return len(b) >= 5 && b[0] == 0 && b[1] == 0 && (b[2] == 0 || b[2] == 0xf8)
+}
+
+// snapNames names the protocols Wireshark finds under a SNAP organization
+// code and protocol ID the decoder does not follow (Cisco's, Apple's).
+var snapNames = map[uint64]string{
+	0x00000c_2000: "cdp", 0x00000c_2003: "vtp", 0x00000c_2004: "dtp", 0x00000c_0111: "udld",
+	0x00000c_010b: "stp", 0x080007_809b: "ddp", 0x080007_80f3: "aarp", 0x000081_01a1: "ndp", 0x000081_01a2: "ndp",
+}
+
+// snapName names what a SNAP header the decoder does not follow announces,
+// "data" when Wireshark has no dissector for it.
+func snapName(b []byte) string {
+	if len(b) < 5 {
+		return ""
+	}
+	k := uint64(b[0])<<32 | uint64(b[1])<<24 | uint64(b[2])<<16 | uint64(binary.BigEndian.Uint16(b[3:5]))
+	if n, ok := snapNames[k]; ok {
+		return n
+	}
+	return "data"
 }
 
 // etherTypeNames names EtherTypes the decoder does not follow, as
@@ -239,7 +340,7 @@ var udpApps = map[uint16]string{
 	5060: "sip",
 	500:  "isakmp", 4500: "isakmp",
 	1812: "radius", 1813: "radius",
-	3544: "teredo",
+	3544: "teredo", 5072: "ayiya", 2152: "gtp", 4754: "gre", 6635: "mpls",
 	4789: "vxlan",
 	6081: "geneve",
 	3478: "stun",
@@ -296,9 +397,12 @@ var comparable = map[string]bool{
 	"eth":         true, "null": true, "loop": true, "raw": true, "sll": true, "ppp": true, "ipnet": true, "arcnet": true,
 	"vlan": true, "llc": true, "stp": true, "arp": true,
 	"ip": true, "ipv6": true, "tcp": true, "udp": true, "icmp": true, "icmpv6": true,
-	// Tunnels the walker follows as Wireshark does (what they carry is
-	// named as outside a tunnel).
-	"gre": true,
+	// Tunnels and tags the walker follows as Wireshark does (what they
+	// carry is named as outside a tunnel).
+	"gre": true, "erspan": true, "ieee8021ad": true, "ieee8021ah": true, "vntag": true,
+	"chdlc": true, "slarp": true, "user_dlt": true, "pktap": true,
+	"mpls": true, "cdp": true, "ddp": true, "dtp": true, "vtp": true, "udld": true, "ndp": true,
+	"nhrp": true, "isis": true, "cmd": true,
 }
 
 // udpComparable lists the applications over UDP whose counts agree with
@@ -306,7 +410,7 @@ var comparable = map[string]bool{
 var udpComparable = map[string]bool{
 	"dns": true, "mdns": true, "llmnr": true, "dhcp": true, "dhcpv6": true, "ntp": true,
 	"nbns": true, "snmp": true, "syslog": true, "ssdp": true, "sip": true, "rip": true,
-	"vxlan": true, "geneve": true,
+	"vxlan": true, "geneve": true, "gre": true, "gtp": true, "teredo": true, "ayiya": true, "mpls": true,
 }
 
 // isComparable reports whether a hierarchy node named name under parent is
@@ -318,8 +422,9 @@ func isComparable(parent, name string) bool {
 	case parent == "tcp":
 		return false
 	case name == "data":
-		// The payload of an IP fragment that does not complete its datagram.
-		return parent == "ip" || parent == "ipv6"
+		// The payload of an IP fragment that does not complete its
+		// datagram, of a user link type, of ERSPAN not carrying Ethernet.
+		return parent == "ip" || parent == "ipv6" || parent == "user_dlt" || parent == "erspan"
 	}
 	return comparable[name]
 }

@@ -115,7 +115,23 @@ func TestHierarchy(t *testing.T) {
 		{name: "empty ethernet", linkType: 1, hex: ``, path: "eth"},
 		{name: "short ipv4", linkType: 228, hex: `4500`, path: "ip"},
 		{name: "bad ihl", linkType: 228, hex: `4f00 0014 0000 0000 4006 0000 0a000001 0a000002`, path: "ip"},
-		{name: "unknown link", linkType: 147, hex: `00`, path: "linktype-147"},
+		{name: "unknown link", linkType: 200, hex: `00`, path: "linktype-200"},
+		// A user link type: Wireshark 4.0 shows its bytes as data.
+		{name: "user link type", linkType: 147, hex: `00`, path: "user_dlt:data"},
+		// GRE carrying NHRP, not followed: named as Wireshark names it.
+		{name: "gre nhrp", linkType: 101, hex: `4500 001c 0000 0000 402f 0000 c0000201 c0000202 0000 2001 00000000`, path: "raw:ip:gre:nhrp", nip: 1, tp: frame.TransportOther},
+		// GRE (with a key) carrying IS-IS, not followed: named.
+		{name: "gre isis", linkType: 101, hex: `4500 0024 0000 0000 402f 0000 c0000201 c0000202 2000 00fe 00000001 831b 0100 1201 0000`, path: "raw:ip:gre:isis", nip: 1, tp: frame.TransportOther},
+		// ERSPAN type III cut short: what there is of it, no data.
+		{name: "erspan cut", linkType: 101, hex: `4500 0020 0000 0000 402f 0000 c0000201 c0000202 1000 22eb 00000001 20000000`, path: "raw:ip:gre:erspan", nip: 1},
+		// Cisco HDLC / OSI / IS-IS (after a padding byte).
+		{name: "chdlc isis", linkType: 104, hex: `8f00 fefe 74 83 1401 0011 0100`, path: "chdlc:isis"},
+		// Cisco HDLC / SLARP.
+		{name: "chdlc slarp", linkType: 104, hex: `8f00 8035 0000 0000`, path: "chdlc:slarp"},
+		// 802.3 / LLC / SNAP with Cisco's code and CDP's ID: not followed, named.
+		{name: "snap cdp", linkType: 1, hex: `01000ccccccc 000000000001 000c aaaa03 00000c 2000 0000`, path: "eth:llc:cdp"},
+		// 802.3 / LLC / SNAP with Cisco's code and IPv4's ID: data, as in Wireshark.
+		{name: "snap cisco ip", linkType: 1, hex: `01000ccccccc 000000000001 000c aaaa03 00000c 0800 4500`, path: "eth:llc:data"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
