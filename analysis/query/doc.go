@@ -48,7 +48,13 @@
 //     The Fast Open flags: a SYN with data and a cookie is tfo_syn; its
 //     SYN/ACK is tfo_ack when it acknowledges the data, tfo_ignored when it
 //     acknowledges only the SYN.
-//   - tcp.stream and udp.stream: frame.StreamAssigner's numbers.
+//   - tcp.stream and udp.stream: frame.StreamAssigner's numbers; udp.stream
+//     of every UDP header, outermost first (a VXLAN packet carrying UDP has
+//     two). The RTP, RTCP and T.38 endpoints a SIP message's session
+//     description announces are conversations of their own, as Wireshark's
+//     SDP dissector sets them up (Matcher.SetStreams): each direction of
+//     an RTP stream has its own udp.stream; a filter reading udp.stream
+//     therefore reads SIP too.
 //   - Application protocols are decided as tshark decides: an RTP
 //     conversation SDP set up first, then the lower port's dissector, then
 //     the higher port's, then heuristics. DNS on UDP or TCP port 53 (on TCP,
@@ -74,11 +80,9 @@
 // Where our decoder cannot tell what tshark would, and the agreement test
 // lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's
 // fieldDifferences):
-//   - udp.stream of a UDP header quoted in an ICMP error, and of the outer
-//     UDP header of a UDP tunnel (VXLAN, Geneve) carrying UDP, is not
-//     given: the frame keeps only its innermost UDP header's number; and
-//     the two directions of an SDP-announced RTP stream share one
-//     udp.stream here and have two in tshark.
+//   - SDP's a=rtcp attribute (an RTCP port other than the next one) is
+//     not read, nor SDP in other carriers than SIP (multipart bodies,
+//     RTSP, SAP).
 //   - tcp.analysis is missing where tshark creates the analysis tree
 //     without a flag (an acknowledgement beyond what the other side sent
 //     while duplicate ACKs are counted), and present on a data segment for

@@ -598,8 +598,11 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 			}
 		}
 	case filter.UDPStream:
-		// The frame holds the number of its innermost UDP header (or of
-		// the innermost one carrying a tunnel).
+		// Every UDP header's number, outermost first: the tunnels' and
+		// then the innermost one's (or the one an ICMP error quotes).
+		for _, id := range f.OuterUDPStreams[:min(f.NOuterUDP, len(f.OuterUDPStreams))] {
+			buf = append(buf, filter.Uint(uint64(id)))
+		}
 		if f.UDPStream >= 0 {
 			buf = append(buf, filter.Uint(uint64(f.UDPStream)))
 		}

@@ -39,15 +39,6 @@ var knownDifferences = map[string]map[string]string{
 	"tcp_synthetic.pcap": {
 		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
 	},
-	"pcaplens-tunnels.pcap": {
-		"udp.stream == 1": "frame 9: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
-	},
-	"sip-call-rtp.pcap": {
-		"udp.stream == 1": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
-	"sip-call-rtp-loss.pcap": {
-		"udp.stream == 1": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
 }
 
 // readRanges parses "1-3,7" into frame numbers.
@@ -145,6 +136,11 @@ func runAll(path string, ms []*Matcher) ([][]int, int, error) {
 	dec := frame.NewDecoder()
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	streams := frame.NewStreamAssigner(0)
+	for _, m := range ms {
+		if m != nil {
+			m.SetStreams(streams)
+		}
+	}
 	n := 0
 	for {
 		if err := rd.Next(&rec); err != nil {
