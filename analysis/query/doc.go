@@ -44,7 +44,10 @@
 //     spurious retransmissions; tcp.analysis.duplicate_ack twice, as 4.0
 //     adds it), tcp.analysis.flags when any is set.
 //     tcp.analysis, the SEQ/ACK analysis tree, is present on a frame with a
-//     flag, with data, or acknowledging a segment not acknowledged before.
+//     flag, with data and bytes in flight (tcp.Conn.BytesInFlight), with an
+//     acknowledgement beyond what the other side was to have acknowledged
+//     (whether or not tshark flags it as an ACKed unseen segment), or
+//     acknowledging a segment not acknowledged before.
 //     The Fast Open flags: a SYN with data and a cookie is tfo_syn; its
 //     SYN/ACK is tfo_ack when it acknowledges the data, tfo_ignored when it
 //     acknowledges only the SYN.
@@ -83,10 +86,6 @@
 //   - SDP's a=rtcp attribute (an RTCP port other than the next one) is
 //     not read, nor SDP in other carriers than SIP (multipart bodies,
 //     RTSP, SAP).
-//   - tcp.analysis is missing where tshark creates the analysis tree
-//     without a flag (an acknowledgement beyond what the other side sent
-//     while duplicate ACKs are counted), and present on a data segment for
-//     which tshark computes no bytes in flight.
 //   - Only the ports of the protocols above are known: a datagram whose
 //     lower port belongs to a protocol we do not decode (say 123, NTP,
 //     with 53 on the other side) is DNS here and NTP in tshark. DNS over TCP

@@ -28,9 +28,6 @@ var fieldCapturesSkipped = map[string]string{
 // a listed difference that now agrees fails the test, so the list stays
 // true; a difference not listed fails it.
 var fieldDifferences = map[string]map[string]string{
-	"tcp_synthetic.pcap": {
-		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
-	},
 }
 
 // readFieldsTSV reads one expectation: the field names, then per frame the

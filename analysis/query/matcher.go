@@ -275,9 +275,15 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 		m.tcpWin <<= uint(st.shift[dir])
 	}
 	// tshark shows the SEQ/ACK analysis tree on a frame that has analysis
-	// flags, carries data (bytes in flight), or acknowledges a segment
-	// (data, SYN or FIN) not acknowledged before.
-	m.tcpAnalysis = fl != 0 || seglen > 0
+	// flags, carries data with bytes in flight, acknowledges beyond what the
+	// other side was to have acknowledged (its check for ACKed unseen
+	// segments ran, flag or not), or acknowledges a segment (data, SYN or
+	// FIN) not acknowledged before.
+	m.tcpAnalysis = fl != 0 || c.AckedBeyond()
+	if seglen > 0 {
+		_, ok := c.BytesInFlight(dir)
+		m.tcpAnalysis = m.tcpAnalysis || ok
+	}
 	if st != nil {
 		if rv := 1 - dir; th.ACK && st.pend[rv] && int32(th.Ack-st.lo[rv]) >= 0 {
 			m.tcpAnalysis = true

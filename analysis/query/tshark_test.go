@@ -33,12 +33,6 @@ var knownCaptures = map[string]string{
 // select differ from tshark's, with the reason. Each must still differ: a
 // listed difference that now agrees fails the test, so the list stays true.
 var knownDifferences = map[string]map[string]string{
-	"chrissanders--http_espn.pcapng": {
-		"tcp.analysis": "frame 894: tshark computes no bytes in flight for this data segment and shows no SEQ/ACK analysis tree; we show it on every data segment",
-	},
-	"tcp_synthetic.pcap": {
-		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
-	},
 }
 
 // readRanges parses "1-3,7" into frame numbers.
