@@ -27,8 +27,7 @@ var fieldCapturesSkipped = map[string]string{
 // differs from tshark -T fields, with the reason. Each must still differ:
 // a listed difference that now agrees fails the test, so the list stays
 // true; a difference not listed fails it.
-var fieldDifferences = map[string]map[string]string{
-}
+var fieldDifferences = map[string]map[string]string{}
 
 // readFieldsTSV reads one expectation: the field names, then per frame the
 // tshark text of each field.

@@ -32,8 +32,7 @@ var knownCaptures = map[string]string{
 // knownDifferences lists, by capture and then filter, where the frames we
 // select differ from tshark's, with the reason. Each must still differ: a
 // listed difference that now agrees fails the test, so the list stays true.
-var knownDifferences = map[string]map[string]string{
-}
+var knownDifferences = map[string]map[string]string{}
 
 // readRanges parses "1-3,7" into frame numbers.
 func readRanges(s string) ([]int, error) {
