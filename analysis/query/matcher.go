@@ -281,8 +281,11 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 	// FIN) not acknowledged before.
 	m.tcpAnalysis = fl != 0 || c.AckedBeyond()
 	if seglen > 0 {
+		// A segment the tracker could not analyse (its length unknown
+		// from the IP header) has its data in flight.
 		_, ok := c.BytesInFlight(dir)
-		m.tcpAnalysis = m.tcpAnalysis || ok
+		_, analysed := c.BaseSeq(dir)
+		m.tcpAnalysis = m.tcpAnalysis || ok || !analysed
 	}
 	if st != nil {
 		if rv := 1 - dir; th.ACK && st.pend[rv] && int32(th.Ack-st.lo[rv]) >= 0 {
