@@ -96,9 +96,11 @@ func loadExpectation(t testing.TB, path string) expectation {
 	return e
 }
 
-func readFilters(t testing.TB) []string {
+func readFilters(t testing.TB) []string { return readFilterList(t, filtersFile) }
+
+func readFilterList(t testing.TB, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filtersFile)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,11 +195,23 @@ func diff(got, want []int) string {
 // over every capture with an expectation and requires exactly the frames
 // tshark 4.0 selects (testdata/tshark/filters.sh), or the same refusal.
 func TestFiltersAgainstTshark(t *testing.T) {
-	filters := readFilters(t)
-	if len(filters) < 40 {
+	agreeWithTshark(t, readFilters(t), expectedDir, 40)
+}
+
+// TestLayerFiltersAgainstTshark does the same for the layer operator,
+// slices and functions (testdata/tshark/filters-layers.txt), recorded on
+// the captures of testdata/tshark/filters-layers.list.
+func TestLayerFiltersAgainstTshark(t *testing.T) {
+	agreeWithTshark(t, readFilterList(t, "../../testdata/tshark/filters-layers.txt"), "../../testdata/expected/filters-layers", 40)
+}
+
+// agreeWithTshark runs filters over every capture with an expectation in
+// dir and requires the frames tshark selects, or the same refusal.
+func agreeWithTshark(t *testing.T, filters []string, dir string, min int) {
+	if len(filters) < min {
 		t.Fatalf("only %d filters", len(filters))
 	}
-	files, _ := filepath.Glob(filepath.Join(expectedDir, "*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
 		t.Fatal("no expectations (run testdata/tshark/filters.sh)")
 	}
