@@ -18,9 +18,11 @@
 //   - a bare field or protocol tests its presence;
 //   - slices of byte strings, strings, MAC and IP addresses and the frame:
 //     field[i:j] (j bytes from offset i), [i-j] (i to j), [i], [:j], [i:],
-//     negative offsets from the end (layer.go's syntax, offsets from 0); a
-//     slice is a byte string, compared with byte strings or quoted strings;
-//     an occurrence too short for the slice has none;
+//     negative offsets from the end (layer.go's syntax, offsets from 0),
+//     several ranges joined ([0:2,4]); a slice is a byte string, compared
+//     with byte strings or quoted strings; each occurrence has one, the
+//     bytes of its ranges up to the first that does not fit (so possibly
+//     none: ip.src[4:] == ""), and a slice alone tests for bytes;
 //   - the functions len(), count(), upper() and lower() (function.go);
 //   - the layer operator: field#n reads the field in the n-th header of its
 //     protocol only (ip.src#2, the inner source address of a tunnel; #1
@@ -65,8 +67,8 @@
 // name."), syntax errors ("\"443\" was unexpected in this context."), type
 // errors ("ip.src (type=IPv4 address) cannot participate in contains
 // comparison.") and bad literals; nothing is silently false. Not supported
-// yet, and refused with a message saying so: slices of several ranges
-// (frame[0:2,4]) and of protocols other than frame, the functions
+// yet, and refused with a message saying so: slices of protocols other
+// than frame, the functions
 // string(), max(), min() and abs(), arithmetic (+ - * / %), bitwise and
 // (&), field references (${ip.src}) and raw fields (@ip.src).
 //

@@ -43,6 +43,15 @@ func (f *Filter) eval(n *node, src Source) bool {
 		return !f.eval(n.kids[0], src)
 	case nTest:
 		f.buf = f.operand(src, n.field, n.layers, n.slice, n.fn, 0, f.buf[:0])
+		if n.slice != nil {
+			// A slice is there when it has bytes.
+			for i := range f.buf {
+				if len(f.buf[i].b) > 0 {
+					return true
+				}
+			}
+			return false
+		}
 		return len(f.buf) > 0
 	case nIn:
 		f.buf = f.operand(src, n.field, n.layers, n.slice, n.fn, 0, f.buf[:0])

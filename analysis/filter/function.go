@@ -103,9 +103,17 @@ func (f *Filter) operand(src Source, id FieldID, rs, sl []layerRange, fn uint8, 
 	}
 	typ := fields[id].typ
 	if sl != nil {
-		// Addresses have no bytes of their own: 16 bytes of scratch each,
-		// reserved first so that appending never moves what was written.
-		sc := f.scratch(side, 16*len(buf))
+		// Addresses have no bytes of their own (16 bytes of scratch each)
+		// and several ranges are joined in scratch: all of it reserved
+		// first, so that appending never moves what was written.
+		need := 0
+		for i := range buf {
+			need += 16
+			if len(sl) > 1 {
+				need += len(sl) * max(len(buf[i].b), 16)
+			}
+		}
+		sc := f.scratch(side, need)
 		out := 0
 		for i := range buf {
 			var b []byte
@@ -127,10 +135,25 @@ func (f *Filter) operand(src Source, id FieldID, rs, sl []layerRange, fn uint8, 
 					b = sc[len(sc)-16:]
 				}
 			}
-			if s, ok := sl[0].slice(b); ok {
+			// Every occurrence has a slice: the bytes of its ranges, joined,
+			// up to the first that does not fit (Wireshark stops there),
+			// so possibly none.
+			if len(sl) == 1 {
+				s, _ := sl[0].slice(b)
 				buf[out] = Bytes(s)
 				out++
+				continue
 			}
+			start := len(sc)
+			for _, r := range sl {
+				s, fits := r.slice(b)
+				if !fits {
+					break
+				}
+				sc = append(sc, s...)
+			}
+			buf[out] = Bytes(sc[start:len(sc):len(sc)])
+			out++
 		}
 		buf = buf[:out]
 		typ = TypeBytes

@@ -237,7 +237,8 @@ func (f *Filter) layerValues(src Source, id FieldID, rs []layerRange, buf []Valu
 }
 
 // lexSlice reads a slice at s[i] ('['): byte ranges with the syntax of
-// layer ranges, offsets from 0 (negative from the end of the value).
+// layer ranges, offsets from 0 (negative from the end of the value); the
+// bytes of several ranges ([0:2,4]) are joined.
 func lexSlice(s string, i int) (token, int) {
 	end := strings.IndexByte(s[i:], ']')
 	if end < 0 {
@@ -254,12 +255,12 @@ func lexSlice(s string, i int) (token, int) {
 		if err != nil {
 			return token{kind: tErr, pos: i, err: err}, 0
 		}
+		if len(rs) >= MaxSetMembers {
+			return token{kind: tErr, pos: i, err: errAt(p, q-p, "The slice has more than %d ranges.", MaxSetMembers)}, 0
+		}
 		rs = append(rs, r)
 		if q == end {
 			break
-		}
-		if len(rs) >= 1 {
-			return token{kind: tErr, pos: i, err: errAt(i, end+1-i, `Slices of several ranges ("[a,b]") are not supported yet.`)}, 0
 		}
 		p = q + 1
 	}

@@ -147,6 +147,10 @@ func convertAs(typ Type, f FieldID, t token) (lit, *Error) {
 		}
 		b, ok := parseHexBytes(s)
 		if !ok {
+			// One byte may be written as a number (slice[0] == 0x45).
+			if v, neg, err := parseUint(s); err == nil && !neg && v <= 0xff {
+				return lit{v: Bytes([]byte{byte(v)})}, nil
+			}
 			return bad("\"%s\" is not a valid byte string.", s)
 		}
 		return lit{v: Bytes(b)}, nil

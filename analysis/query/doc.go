@@ -79,6 +79,11 @@
 //     each message a relay message's Relay Message options carry.
 //   - Protocols compared as bytes (tcp contains "GET") are the header and
 //     what it carries, to the end of the packet as its headers claim.
+//   - Layers (the layer operator, ip.src#2): an occurrence is in the layer
+//     of the header it was read from, counted per protocol from the
+//     outermost (the datagram an ICMP error quotes after the frame's own
+//     headers); udp.stream's n-th number is layer n; the fields of the
+//     frame and of the application protocols are in layer 1.
 //
 // Where our decoder cannot tell what tshark would, and the agreement test
 // lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's
