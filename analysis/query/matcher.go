@@ -281,11 +281,8 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 	// FIN) not acknowledged before.
 	m.tcpAnalysis = fl != 0 || c.AckedBeyond()
 	if seglen > 0 {
-		// A segment the tracker could not analyse (its length unknown
-		// from the IP header) has its data in flight.
 		_, ok := c.BytesInFlight(dir)
-		_, analysed := c.BaseSeq(dir)
-		m.tcpAnalysis = m.tcpAnalysis || ok || !analysed
+		m.tcpAnalysis = m.tcpAnalysis || ok
 	}
 	if st != nil {
 		if rv := 1 - dir; th.ACK && st.pend[rv] && int32(th.Ack-st.lo[rv]) >= 0 {
@@ -311,6 +308,13 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 			}
 		}
 		st.shift[0], st.shift[1] = int8(c.WindowShift(0)), int8(c.WindowShift(1))
+	}
+	if tcp.SegmentLen(f) < 0 {
+		// A segment the tracker did not analyse, its length not in the IP
+		// header: a whole one (an IPv6 jumbogram) has its data in flight in
+		// tshark; a first fragment captured short is not analysed there
+		// either.
+		m.tcpAnalysis = seglen > 0 && !f.Truncated
 	}
 	if m.needTFO {
 		m.tcpTFO = m.tfoFlags(f, c.Stream, seglen)
