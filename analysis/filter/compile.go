@@ -53,6 +53,12 @@ type node struct {
 	set   []setLit
 	re    *regexp.Regexp
 	neg   bool // "not in"
+	// layers restricts field to some layers of its protocol (field#2),
+	// slice takes bytes of each occurrence (field[0:2]) and fn applies a
+	// function (len, count, upper, lower); the other* the field on the right.
+	layers, otherLayers []layerRange
+	slice, otherSlice   []layerRange
+	fn, otherFn         uint8
 }
 
 type setLit struct {
@@ -68,6 +74,8 @@ type Filter struct {
 	fields []FieldID
 	buf    []Value
 	buf2   []Value
+	lay    []int32
+	sc     [2][]byte // slices' and functions' scratch, per side
 }
 
 // Compile parses and checks a display filter with Wireshark 4.0's grammar
@@ -167,11 +175,20 @@ func (c *checker) check(a *ast) (*node, *Error) {
 		}
 		return &node{kind: nNot, kids: []*node{k}}, nil
 	case aTest:
+		if a.a.fnTok != nil {
+			return nil, errAt(a.a.fnTok.pos, len(a.a.fnTok.text), "You cannot test whether a function is present.")
+		}
 		id, ok := c.field(a.a)
 		if !ok {
+			if a.a.layers != nil {
+				return nil, notField(a.a)
+			}
 			return nil, errAt(a.a.pos, len(a.a.text), "%s is neither a field nor a protocol name.", a.a.text)
 		}
-		return &node{kind: nTest, field: id}, nil
+		if err := checkOperand(id, a.a); err != nil {
+			return nil, err
+		}
+		return &node{kind: nTest, field: id, layers: a.a.layers, slice: a.a.slice}, nil
 	case aCmp:
 		return c.cmp(a)
 	case aIn:
@@ -216,10 +233,16 @@ func opName(t token) string {
 // take part in it.
 func (c *checker) left(a token, op token) (FieldID, *Error) {
 	id, ok := c.field(a)
+	if !ok && (a.layers != nil || a.slice != nil || a.fnTok != nil) {
+		return 0, notField(a)
+	}
 	if !ok {
 		return 0, errAt(a.pos, len(a.text), "Left side of %s expression must be a field or function, not %s.", opName(op), a.text)
 	}
-	typ := fields[id].typ
+	if err := checkOperand(id, a); err != nil {
+		return 0, err
+	}
+	typ := resultType(id, a)
 	allowed := typ != TypeNone
 	switch op.op {
 	case opContains:
@@ -238,8 +261,11 @@ func (c *checker) cmp(a *ast) (*node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := fields[id].typ
-	n := &node{kind: nCmp, field: id, mode: modeOf(typ), op: a.opTok.op}
+	typ := resultType(id, a.a)
+	n := &node{kind: nCmp, field: id, mode: modeOf(typ), op: a.opTok.op, layers: a.a.layers, slice: a.a.slice, fn: a.a.fn}
+	if _, ok := c.field(a.b); !ok && (a.b.layers != nil || a.b.slice != nil || a.b.fnTok != nil) {
+		return nil, notField(a.b)
+	}
 	if n.op == opMatches {
 		if a.b.kind != tString {
 			return nil, errAt(a.b.pos, len(a.b.text), "Matches requires a double quoted string on the right side.")
@@ -252,11 +278,14 @@ func (c *checker) cmp(a *ast) (*node, *Error) {
 		return n, nil
 	}
 	if other, ok := c.field(a.b); ok {
-		ot := fields[other].typ
+		if err := checkOperand(other, a.b); err != nil {
+			return nil, err
+		}
+		ot := resultType(other, a.b)
 		if modeOf(ot) != n.mode || ot == TypeNone || (n.mode == mAddr && ot != typ) {
 			return nil, errAt(a.b.pos, len(a.b.text), "%s and %s are not of compatible types.", a.a.text, a.b.text)
 		}
-		n.other = other
+		n.other, n.otherLayers, n.otherSlice, n.otherFn = other, a.b.layers, a.b.slice, a.b.fn
 		return n, nil
 	}
 	if n.op == opContains && n.mode == mEther {
@@ -273,7 +302,7 @@ func (c *checker) cmp(a *ast) (*node, *Error) {
 		n.lit = lit{v: Bytes(hb)}
 		return n, nil
 	}
-	l, cerr := convert(id, a.b)
+	l, cerr := convertAs(typ, literalField(id, a.a), a.b)
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -286,16 +315,24 @@ func (c *checker) in(a *ast) (*node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &node{kind: nIn, field: id, mode: modeOf(fields[id].typ), op: opIn, neg: a.neg}
+	if a.a.fnTok != nil || a.a.slice != nil {
+		pos, n := a.a.pos, len(a.a.text)
+		if a.a.fnTok != nil {
+			pos, n = a.a.fnTok.pos, len(a.a.fnTok.text)
+		}
+		return nil, errAt(pos, n, "Only a field may be tested for membership in a set.")
+	}
+	typ, lf := resultType(id, a.a), literalField(id, a.a)
+	n := &node{kind: nIn, field: id, mode: modeOf(typ), op: opIn, neg: a.neg, layers: a.a.layers, slice: a.a.slice, fn: a.a.fn}
 	n.set = make([]setLit, 0, len(a.set))
 	for _, m := range a.set {
-		lo, err := convert(id, m.lo)
+		lo, err := convertAs(typ, lf, m.lo)
 		if err != nil {
 			return nil, err
 		}
 		s := setLit{lo: lo}
 		if m.isRange {
-			hi, err := convert(id, m.hi)
+			hi, err := convertAs(typ, lf, m.hi)
 			if err != nil {
 				return nil, err
 			}
@@ -304,6 +341,11 @@ func (c *checker) in(a *ast) (*node, *Error) {
 		n.set = append(n.set, s)
 	}
 	return n, nil
+}
+
+// notField is the error for a layer operator on what is not a field.
+func notField(t token) *Error {
+	return errAt(t.pos, len(t.text), "%s is not a valid field", t.text)
 }
 
 func compileRegexp(t token) (*regexp.Regexp, *Error) {

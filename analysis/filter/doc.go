@@ -16,6 +16,20 @@
 //     in {a, b, lo..hi} and not in {…}; and/&&, or/||, not/!, parentheses;
 //     "and" binds tighter than "or", as in 4.0;
 //   - a bare field or protocol tests its presence;
+//   - slices of byte strings, strings, MAC and IP addresses and the frame:
+//     field[i:j] (j bytes from offset i), [i-j] (i to j), [i], [:j], [i:],
+//     negative offsets from the end (layer.go's syntax, offsets from 0),
+//     several ranges joined ([0:2,4]); a slice is a byte string, compared
+//     with byte strings or quoted strings; each occurrence has one, the
+//     bytes of its ranges up to the first that does not fit (so possibly
+//     none: ip.src[4:] == ""), and a slice alone tests for bytes;
+//   - the functions len(), count(), upper() and lower() (function.go);
+//   - the layer operator: field#n reads the field in the n-th header of its
+//     protocol only (ip.src#2, the inner source address of a tunnel; #1
+//     the outermost), field#[ranges] in several, with the range syntax of
+//     slices (#[2:], #[1-2], #[-1] for the last, #[1,3]) and Wireshark
+//     4.0's reading of it (layer.go); on either side of a comparison, in
+//     a set test or a presence test;
 //   - chained comparisons: "a == b == c" is "a == b and b == c"; the left
 //     side of each must be a field;
 //   - a field compared with a field of a compatible type (ip.src == ip.dst,
@@ -53,9 +67,10 @@
 // name."), syntax errors ("\"443\" was unexpected in this context."), type
 // errors ("ip.src (type=IPv4 address) cannot participate in contains
 // comparison.") and bad literals; nothing is silently false. Not supported
-// yet, and refused with a message saying so: slices (frame[0:4]), functions
-// (len(), upper(), …), arithmetic (+ - * / %), bitwise and (&), field
-// references (${ip.src}) and raw fields (@ip.src).
+// yet, and refused with a message saying so: slices of protocols other
+// than frame, the functions
+// string(), max(), min() and abs(), arithmetic (+ - * / %), bitwise and
+// (&), field references (${ip.src}) and raw fields (@ip.src).
 //
 // Hostile filters are bounded: MaxLength bytes of text, MaxDepth nested
 // parentheses and nots, MaxSetMembers members per set, and regular

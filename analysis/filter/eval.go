@@ -42,10 +42,19 @@ func (f *Filter) eval(n *node, src Source) bool {
 	case nNot:
 		return !f.eval(n.kids[0], src)
 	case nTest:
-		f.buf = src.Values(n.field, f.buf[:0])
+		f.buf = f.operand(src, n.field, n.layers, n.slice, n.fn, 0, f.buf[:0])
+		if n.slice != nil {
+			// A slice is there when it has bytes.
+			for i := range f.buf {
+				if len(f.buf[i].b) > 0 {
+					return true
+				}
+			}
+			return false
+		}
 		return len(f.buf) > 0
 	case nIn:
-		f.buf = src.Values(n.field, f.buf[:0])
+		f.buf = f.operand(src, n.field, n.layers, n.slice, n.fn, 0, f.buf[:0])
 		in := false
 		for i := range f.buf {
 			if n.inSet(&f.buf[i]) {
@@ -55,17 +64,26 @@ func (f *Filter) eval(n *node, src Source) bool {
 		}
 		return in != n.neg
 	case nCmp:
-		f.buf = src.Values(n.field, f.buf[:0])
+		f.buf = f.operand(src, n.field, n.layers, n.slice, n.fn, 0, f.buf[:0])
 		if len(f.buf) == 0 {
 			return false
 		}
 		if n.other != 0 {
-			f.buf2 = src.Values(n.other, f.buf2[:0])
+			f.buf2 = f.operand(src, n.other, n.otherLayers, n.otherSlice, n.otherFn, 1, f.buf2[:0])
 			return n.cmpFields(f.buf, f.buf2)
 		}
 		return n.cmpLit(f.buf)
 	}
 	return false
+}
+
+// values gives the occurrences of field id, in layers rs when the filter
+// names some.
+func (f *Filter) values(src Source, id FieldID, rs []layerRange, buf []Value) []Value {
+	if rs == nil {
+		return src.Values(id, buf)
+	}
+	return f.layerValues(src, id, rs, buf)
 }
 
 // cmpLit applies n's operator to the occurrences vs of its field and its

@@ -20,6 +20,9 @@ const (
 	tCmp    // a comparison operator; op says which
 	tWord   // an unquoted literal or a field name
 	tString // a quoted string; val is its unescaped content
+	tLayer  // a layer operator (#2, #[1-3]); layers holds its ranges
+	tSlice  // a slice ([0:2]); layers holds its ranges
+	tFunc   // a function name (len, count, upper, lower) before "("
 )
 
 // cmpOp is a comparison operator, with Wireshark 4.0's meaning.
@@ -47,6 +50,14 @@ type token struct {
 	val  string // tString: the unescaped content
 	raw  bool   // tString: r"…"
 	err  *Error // tErr
+	// layers are the ranges of a layer operator: of a tLayer token, and
+	// of the operand it follows once the parser attached it; slice those
+	// of a slice (tSlice, then the operand's).
+	layers, slice []layerRange
+	// fn is the function an operand is the argument of (fnNone for none),
+	// fnTok its name's token.
+	fn    uint8
+	fnTok *token
 }
 
 var keywords = map[string]struct {
@@ -150,9 +161,15 @@ func lexOne(s string, i int) (token, int) {
 			k++
 		}
 		if k < len(s) && s[k] == '(' {
+			if _, ok := functions[w]; ok {
+				return token{kind: tFunc, pos: i, text: w}, j - i
+			}
 			return unsupported(i, j-i, `Functions such as "%s()" are not supported yet.`, w), 0
 		}
 		return token{kind: tWord, pos: i, text: w}, j - i
+	}
+	if c == '#' {
+		return lexLayer(s, i)
 	}
 	for _, sym := range symbols {
 		if strings.HasPrefix(s[i:], sym.s) {
@@ -161,7 +178,7 @@ func lexOne(s string, i int) (token, int) {
 	}
 	switch c {
 	case '[':
-		return unsupported(i, 1, `Slices ("[…]") are not supported yet.`), 0
+		return lexSlice(s, i)
 	case '$':
 		return unsupported(i, 1, `Field references ("${…}") are not supported yet.`), 0
 	case '@':

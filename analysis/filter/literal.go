@@ -17,10 +17,10 @@ type lit struct {
 	never bool // a value no occurrence can have (a negative number for an unsigned field)
 }
 
-// convert reads literal token t as a value of field f, with tshark 4.0's
-// rules and messages.
-func convert(f FieldID, t token) (lit, *Error) {
-	typ := fields[f].typ
+// convertAs reads literal token t as a value of type typ, with tshark
+// 4.0's rules and messages and the value strings of field f (0 for none:
+// the result of a slice or function).
+func convertAs(typ Type, f FieldID, t token) (lit, *Error) {
 	quoted := t.kind == tString
 	s := t.text
 	if quoted {
@@ -147,6 +147,10 @@ func convert(f FieldID, t token) (lit, *Error) {
 		}
 		b, ok := parseHexBytes(s)
 		if !ok {
+			// One byte may be written as a number (slice[0] == 0x45).
+			if v, neg, err := parseUint(s); err == nil && !neg && v <= 0xff {
+				return lit{v: Bytes([]byte{byte(v)})}, nil
+			}
 			return bad("\"%s\" is not a valid byte string.", s)
 		}
 		return lit{v: Bytes(b)}, nil

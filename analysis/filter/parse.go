@@ -51,6 +51,10 @@ func (p *parser) unexpected(t token) *Error {
 		return &Error{Msg: "Unexpected end of filter expression.", Pos: len(p.src)}
 	case tErr:
 		return t.err
+	case tLayer:
+		return errAt(t.pos, 1, "\"#\" was unexpected in this context.")
+	case tSlice:
+		return errAt(t.pos, 1, "\"[\" was unexpected in this context.")
 	}
 	return errAt(t.pos, len(t.text), "\"%s\" was unexpected in this context.", t.text)
 }
@@ -147,9 +151,9 @@ func isOperand(t token) bool { return t.kind == tWord || t.kind == tString }
 // relation is a bare operand (a presence test), a chain of comparisons
 // ("a op b op c" is "a op b and b op c", as in Wireshark 4.0) or a set test.
 func (p *parser) relation() (*ast, *Error) {
-	a := p.next()
-	if !isOperand(a) {
-		return nil, p.unexpected(a)
+	a, err := p.operand()
+	if err != nil {
+		return nil, err
 	}
 	switch t := p.peek(); {
 	case t.kind == tIn:
@@ -165,9 +169,9 @@ func (p *parser) relation() (*ast, *Error) {
 	var out *ast
 	for p.peek().kind == tCmp {
 		op := p.next()
-		b := p.next()
-		if !isOperand(b) {
-			return nil, p.unexpected(b)
+		b, err := p.operand()
+		if err != nil {
+			return nil, err
 		}
 		c := &ast{kind: aCmp, a: a, b: b, opTok: op}
 		if out == nil {
@@ -180,6 +184,50 @@ func (p *parser) relation() (*ast, *Error) {
 	return out, nil
 }
 
+// operand reads an operand: a field or literal with the layer operator
+// and the slice that follow it, if any, or a function of one.
+func (p *parser) operand() (token, *Error) {
+	t := p.next()
+	if t.kind == tFunc {
+		fn := t
+		if c := p.next(); c.kind != tLParen {
+			return t, p.unexpected(c)
+		}
+		a := p.next()
+		if !isOperand(a) {
+			return t, p.unexpected(a)
+		}
+		a, err := p.postfix(a)
+		if err != nil {
+			return a, err
+		}
+		if c := p.next(); c.kind != tRParen {
+			return t, p.unexpected(c)
+		}
+		a.fn, a.fnTok = functions[fn.text], &fn
+		return a, nil
+	}
+	if !isOperand(t) {
+		return t, p.unexpected(t)
+	}
+	return p.postfix(t)
+}
+
+// postfix attaches to operand t the layer operator and the slice that
+// follow it.
+func (p *parser) postfix(t token) (token, *Error) {
+	if l := p.peek(); l.kind == tLayer {
+		if l.err != nil {
+			return t, l.err
+		}
+		t.layers = p.next().layers
+	}
+	if p.peek().kind == tSlice {
+		t.slice = p.next().layers
+	}
+	return t, nil
+}
+
 func (p *parser) set(a, in token, neg bool) (*ast, *Error) {
 	if t := p.next(); t.kind != tLBrace {
 		return nil, p.unexpected(t)
@@ -189,6 +237,9 @@ func (p *parser) set(a, in token, neg bool) (*ast, *Error) {
 		lo := p.next()
 		if !isOperand(lo) {
 			return nil, p.unexpected(lo)
+		}
+		if p.peek().kind == tLayer {
+			return nil, errAt(lo.pos, len(lo.text), "%s is not a valid field", lo.text)
 		}
 		m := member{lo: lo}
 		if p.peek().kind == tDotDot {

@@ -1,6 +1,9 @@
 package filter
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Type is a field's Wireshark type (the FT_* names of tshark -G fields).
 type Type uint8
@@ -387,6 +390,28 @@ var byName = func() map[string]FieldID {
 	}
 	return m
 }()
+
+var protocolOf = func() [numFields]FieldID {
+	var p [numFields]FieldID
+	for id := FieldID(1); id < numFields; id++ {
+		name := fields[id].name
+		if i := strings.IndexByte(name, '.'); i >= 0 {
+			name = name[:i]
+		}
+		p[id] = byName[name]
+	}
+	return p
+}()
+
+// Protocol returns the protocol field id belongs to (the protocol of its
+// name's first part: ip for ip.src), or id itself for a protocol; 0 if id
+// is not a field. The layer operator counts the headers of that protocol.
+func (id FieldID) Protocol() FieldID {
+	if id >= numFields {
+		return 0
+	}
+	return protocolOf[id]
+}
 
 // Lookup returns the registry's field or protocol with the given Wireshark
 // name (case-sensitive, as Wireshark's are).

@@ -224,6 +224,12 @@ type Frame struct {
 	// analyzer sees the frame. Both are -1 when the frame has no such
 	// header, or when the assigner's table was full.
 	TCPStream, UDPStream int
+	// OuterUDPStreams are the udp.stream numbers of the UDP headers that
+	// carried a tunnel (VXLAN, Geneve), outermost first, other than the
+	// one UDPStream holds (Wireshark numbers every UDP header it
+	// dissects); NOuterUDP says how many are set. Set by a StreamAssigner.
+	OuterUDPStreams [MaxTunnels]int32
+	NOuterUDP       int
 
 	// Truncated is true when the packet was captured shorter than its headers say.
 	Truncated bool

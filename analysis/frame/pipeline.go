@@ -41,5 +41,8 @@ func (p *Pipeline) Next() (*Frame, error) {
 	return &p.fr, nil
 }
 
+// Streams returns the pipeline's stream assigner (nil without one).
+func (p *Pipeline) Streams() *StreamAssigner { return p.streams }
+
 // Frames returns how many frames Next has returned.
 func (p *Pipeline) Frames() int { return p.n }

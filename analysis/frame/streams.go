@@ -25,14 +25,17 @@ import (
 //     once per header. The Frame holds the innermost: TCPStream is that of
 //     the frame's TCP segment, UDPStream that of its UDP datagram, or, when
 //     the transport is TCP or something else inside a UDP tunnel, that of
-//     the innermost UDP header that carried the tunnel.
+//     the innermost UDP header that carried the tunnel; OuterUDPStreams
+//     the others, outermost first.
 //   - A UDP header quoted in an ICMP error is numbered too, as Wireshark
 //     does (a pair first seen there takes the next number): UDPStream of
 //     the ICMP frame is its stream. Quoted TCP headers are not numbered
 //     (Wireshark does not either).
-//   - Known difference: Wireshark's SDP dissector sets up the RTP
-//     conversations it announces, one per direction, so the two directions
-//     of an RTP stream get two udp.stream numbers there and one here.
+//   - Conversations announced by a session description (AnnounceUDP, as
+//     Wireshark's SDP dissector sets up RTP, RTCP and T.38 conversations):
+//     a datagram whose pair has no stream yet takes the stream of its
+//     source endpoint's announced conversation, else of its destination's,
+//     so the two directions of an RTP stream get two numbers.
 //
 // The tables are bounded: at most MaxStreams pairs of each protocol are
 // kept, in two generations of at most MaxStreams/2 each. A pair seen again
@@ -62,7 +65,15 @@ type StreamAssigner struct {
 	lastTCP    *tcpStream
 	lastUDPKey streamKey
 	lastUDP    *int32
+
+	// announced are the endpoints of AnnounceUDP with their conversation's
+	// stream (-1 until its first datagram).
+	announced map[netip.AddrPort]int32
 }
+
+// MaxAnnounced bounds the endpoints AnnounceUDP keeps; further ones are
+// ignored.
+const MaxAnnounced = 1 << 14
 
 // MaxStreams is the default cap on the address and port pairs an
 // assigner keeps, per protocol.
@@ -317,8 +328,28 @@ func (t *pairTable[V]) reset() {
 	t.n = 0
 }
 
-// Assign sets f.TCPStream or f.UDPStream.
+// AnnounceUDP sets up, from the next frame on, a conversation for the UDP
+// datagrams to or from endpoint ep whatever the other end, as Wireshark's
+// SDP dissector does for the RTP, RTCP and T.38 endpoints a session
+// description announces: a datagram whose address and port pair has no
+// stream yet takes the stream of its source endpoint's conversation, else
+// of its destination's (numbered at its first datagram), and its pair is
+// not numbered. With renew an endpoint announced before starts a new
+// conversation (Wireshark's RTP and T.38); without, it keeps the one it
+// has (RTCP).
+func (a *StreamAssigner) AnnounceUDP(ep netip.AddrPort, renew bool) {
+	if a.announced == nil {
+		a.announced = map[netip.AddrPort]int32{}
+	}
+	if _, ok := a.announced[ep]; ok && !renew || !ok && len(a.announced) >= MaxAnnounced {
+		return
+	}
+	a.announced[ep] = -1
+}
+
+// Assign sets f.TCPStream, f.UDPStream and f.OuterUDPStreams.
 func (a *StreamAssigner) Assign(f *Frame) {
+	f.NOuterUDP = 0
 	if f.Tunnels > 0 {
 		a.tunnelUDP(f)
 	}
@@ -384,7 +415,20 @@ func (a *StreamAssigner) quotedUDP(f *Frame) {
 	if len(u) < 8 {
 		return
 	}
-	f.UDPStream = a.udpStream(src, dst, binary.BigEndian.Uint16(u[0:2]), binary.BigEndian.Uint16(u[2:4]))
+	setUDP(f, a.udpStream(src, dst, binary.BigEndian.Uint16(u[0:2]), binary.BigEndian.Uint16(u[2:4])))
+}
+
+// setUDP makes id the frame's innermost udp.stream, keeping the one it
+// replaces (a tunnel's) in OuterUDPStreams.
+func setUDP(f *Frame, id int) {
+	if id < 0 {
+		return
+	}
+	if f.UDPStream >= 0 && f.NOuterUDP < len(f.OuterUDPStreams) {
+		f.OuterUDPStreams[f.NOuterUDP] = int32(f.UDPStream)
+		f.NOuterUDP++
+	}
+	f.UDPStream = id
 }
 
 func (a *StreamAssigner) assignTCP(f *Frame) {
@@ -419,9 +463,7 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 }
 
 func (a *StreamAssigner) assignUDP(f *Frame) {
-	if id := a.udpStream(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort); id >= 0 {
-		f.UDPStream = id
-	}
+	setUDP(f, a.udpStream(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort))
 }
 
 // udpStream returns the stream of a UDP header, numbering a new pair.
@@ -432,6 +474,20 @@ func (a *StreamAssigner) udpStream(src, dst netip.Addr, sp, dp uint16) int {
 	}
 	h := a.hash(&k)
 	id := a.udp.lookup(a, &k, h)
+	if id == nil && len(a.announced) > 0 {
+		// A pair without a stream of its own: an announced conversation
+		// of its source, else of its destination, takes it.
+		for _, ep := range [2]netip.AddrPort{netip.AddrPortFrom(src, sp), netip.AddrPortFrom(dst, dp)} {
+			if s, ok := a.announced[ep]; ok {
+				if s < 0 {
+					s = a.nextUDP
+					a.nextUDP++
+					a.announced[ep] = s
+				}
+				return int(s)
+			}
+		}
+	}
 	if id == nil {
 		id = a.udp.add(a, &k, h, a.nextUDP)
 		a.nextUDP++
@@ -466,9 +522,7 @@ func (a *StreamAssigner) tunnelUDP(f *Frame) {
 			}
 		case LayerUDP:
 			if len(b) >= 4 && src.IsValid() {
-				if id := a.udpStream(src, dst, binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])); id >= 0 {
-					f.UDPStream = id
-				}
+				setUDP(f, a.udpStream(src, dst, binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])))
 			}
 		}
 	}

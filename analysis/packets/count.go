@@ -11,6 +11,12 @@ import (
 // numbers (query.Matcher), so a light pass skips the stream assigner.
 type streamsNeeder interface{ NeedsStreams() bool }
 
+// streamsSetter is a Matcher that announces the conversations it learns
+// of (SDP's RTP endpoints) to the stream assigner (query.Matcher).
+type streamsSetter interface {
+	SetStreams(a *frame.StreamAssigner)
+}
+
 // Select runs Matcher m over the capture read from r the light way: the
 // engine's decoder, reassembler and stream assigner, then m, and nothing
 // the rows or the detail need (no TCP tracker of the rows, no field
@@ -27,6 +33,9 @@ func Select(r io.Reader, m Matcher, fn func(f *frame.Frame, matched bool) error)
 	}
 	sn, ok := m.(streamsNeeder)
 	p := frame.NewPipeline(rd, !ok || sn.NeedsStreams())
+	if st, ok := m.(streamsSetter); ok {
+		st.SetStreams(p.Streams())
+	}
 	for {
 		f, err := p.Next()
 		if err != nil {

@@ -83,13 +83,10 @@ func (s *Scanner) detail(texts func(filter.FieldID, []string) []string) *Detail 
 	}
 	d.Layers = append(d.Layers, fr)
 	path := f.Path()
-	lastTCP, lastUDP := -1, -1
+	lastTCP := -1
 	for i, l := range path {
-		switch l.Kind {
-		case frame.LayerTCP:
+		if l.Kind == frame.LayerTCP {
 			lastTCP = i
-		case frame.LayerUDP:
-			lastUDP = i
 		}
 	}
 	// occ counts the headers of each kind so far: the n-th IPv4 header of
@@ -159,9 +156,7 @@ func (s *Scanner) detail(texts func(filter.FieldID, []string) []string) *Detail 
 			x.add(&ly, filter.UDPSrcPort, k, o, 2)
 			x.add(&ly, filter.UDPDstPort, k, o+2, 2)
 			x.add(&ly, filter.UDPLength, k, o+4, 2)
-			if i == lastUDP {
-				x.add(&ly, filter.UDPStream, 0, 0, 0)
-			}
+			x.add(&ly, filter.UDPStream, k, 0, 0)
 		case frame.LayerICMPv4:
 			x.add(&ly, filter.ICMPType, k, o, 1)
 			x.add(&ly, filter.ICMPCode, k, o+1, 1)

@@ -71,6 +71,10 @@ type State struct {
 	// quoted holds, for ICMP errors quoting a UDP header, that header's
 	// udp.stream (the stream assigner numbers it, as tshark does).
 	quoted []link
+	// outer holds, per pair and direction of tunnelled frames, the
+	// changes of the udp.stream numbers of the UDP headers that carried
+	// the tunnel (frame.Frame.OuterUDPStreams).
+	outer map[outerKey][]outerStart
 
 	// The detail's values (see override): the texts kept, the frames whose
 	// application layer is kept, and the pass's scratch.
@@ -117,6 +121,52 @@ type pairKey struct {
 type streamStart struct {
 	frame    uint32
 	tcp, udp int32
+}
+
+// outerKey is a tunnelled frame's pair and direction.
+type outerKey struct {
+	k   pairKey
+	dir uint8
+}
+
+// outerStart is the outer udp.stream numbers of a pair direction from
+// frame on.
+type outerStart struct {
+	frame uint32
+	n     uint8
+	s     [frame.MaxTunnels]int32
+}
+
+// outerAt is what l gives as frame n's outer udp.stream numbers.
+func outerAt(l []outerStart, n int) outerStart {
+	i := sort.Search(len(l), func(i int) bool { return int(l[i].frame) > n })
+	if i == 0 {
+		return outerStart{}
+	}
+	return l[i-1]
+}
+
+// observeOuter records f's outer udp.stream numbers where the State would
+// not give them.
+func (st *State) observeOuter(f *frame.Frame, k *pairKey) bool {
+	ok := outerKey{*k, uint8(dirOf(f, k))}
+	l := st.outer[ok]
+	want := outerStart{n: uint8(f.NOuterUDP), s: f.OuterUDPStreams}
+	clear(want.s[want.n:])
+	got := outerAt(l, f.Number)
+	got.frame = 0
+	if got == want {
+		return true
+	}
+	if !st.grow(24) {
+		return false
+	}
+	if st.outer == nil {
+		st.outer = map[outerKey][]outerStart{}
+	}
+	want.frame = uint32(f.Number)
+	st.outer[ok] = append(l, want)
+	return true
 }
 
 // epoch is a TCP stream's base sequence numbers and window scales (-1:
@@ -263,7 +313,7 @@ func (st *State) grow(n int) bool {
 	if st.bytes > MaxStateBytes {
 		st.full = true
 		st.pairs, st.tcp, st.flagged, st.echo, st.reasm, st.lastSt = nil, nil, nil, nil, nil, nil
-		st.quoted, st.ovr, st.apps = nil, nil, nil
+		st.quoted, st.ovr, st.apps, st.outer = nil, nil, nil, nil
 		st.hasLast = false
 	}
 	return !st.full
@@ -295,6 +345,9 @@ func (st *State) observe(s *Scanner) {
 			l = append(l, streamStart{uint32(n), int32(f.TCPStream), int32(f.UDPStream)})
 			st.pairs[k] = l
 			st.lastKey, st.lastSt, st.hasLast = k, l, true
+		}
+		if f.Tunnels > 0 && !st.observeOuter(f, &k) {
+			return
 		}
 	} else if f.TCPStream == -1 && f.UDPStream >= 0 && (f.Transport == frame.TransportICMPv4 || f.Transport == frame.TransportICMPv6) {
 		if !st.grow(8) {
@@ -407,11 +460,15 @@ func (r *Replayer) load(n int) error {
 		}
 		s.dec.Decode(&r.rec, n, f)
 	}
-	f.TCPStream, f.UDPStream = -1, -1
+	f.TCPStream, f.UDPStream, f.NOuterUDP = -1, -1, 0
 	var k pairKey
 	if keyed(f) {
 		k = keyOfFrame(f)
 		f.TCPStream, f.UDPStream = streamsAt(st.pairs[k], n)
+		if f.Tunnels > 0 {
+			o := outerAt(st.outer[outerKey{k, uint8(dirOf(f, &k))}], n)
+			f.OuterUDPStreams, f.NOuterUDP = o.s, int(o.n)
+		}
 	} else if l, ok := find(st.quoted, n, func(l *link) uint32 { return l.frame }); ok {
 		f.UDPStream = int(l.to)
 	}

@@ -133,6 +133,7 @@ func NewScanner(r io.Reader, every int) (*Scanner, error) {
 	s.tr.OnPacket = s.onTCP
 	s.ext, _ = query.NewMatcher("") // the empty filter compiles
 	s.ext.WantAll()
+	s.ext.SetStreams(s.streams)
 	return s, nil
 }
 

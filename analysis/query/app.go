@@ -530,7 +530,13 @@ func (s *source) dnsTime() {
 }
 
 // rtpState records the RTP endpoints the SDP bodies of the current frame's
-// SIP messages announce.
+// SIP messages announce, and announces the conversations Wireshark's SDP
+// dissector sets up to the stream assigner: for an RTP media line (RTP/AVP,
+// RTP/AVPF, RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVP, UDP/TLS/RTP/SAVPF) one
+// for RTP at its port, renewed by each announcement, and one for RTCP at
+// the next port, kept if there is one; for T.38 (udptl) one at its port,
+// renewed. The port count of "m=audio 6000/2" is ignored, as are a=rtcp
+// and a=rtcp-mux, as by tshark 4.0.
 func (s *source) rtpState() {
 	if !s.app.done {
 		s.classify()
@@ -546,14 +552,25 @@ func (s *source) rtpState() {
 		}
 		sd := sip.ParseSDP(msg.Body)
 		for _, md := range sd.Media {
-			if md.Port <= 0 || md.Port > 65535 || !(md.Proto == "RTP/AVP" || md.Proto == "RTP/AVPF") {
+			rtp, t38 := rtpProto(md.Proto), md.Proto == "udptl" || md.Proto == "UDPTL"
+			if md.Port <= 0 || md.Port > 65535 || !rtp && !t38 {
 				continue
 			}
 			ad, err := netip.ParseAddr(md.Address)
 			if err != nil {
 				continue
 			}
-			ap := netip.AddrPortFrom(ad.Unmap(), uint16(md.Port))
+			ap := netip.AddrPortFrom(ad, uint16(md.Port))
+			if a := s.m.assigner; a != nil {
+				a.AnnounceUDP(ap, true /* renew */)
+				if rtp && md.Port < 65535 {
+					a.AnnounceUDP(netip.AddrPortFrom(ad, uint16(md.Port+1)), false /* renew */)
+				}
+			}
+			if !rtp {
+				continue
+			}
+			ap = netip.AddrPortFrom(ad.Unmap(), uint16(md.Port))
 			if _, ok := s.m.rtp[ap]; !ok {
 				if len(s.m.rtp) >= maxRTPEndpoints {
 					clear(s.m.rtp)
@@ -562,4 +579,14 @@ func (s *source) rtpState() {
 			}
 		}
 	}
+}
+
+// rtpProto reports whether an SDP media line's transport is RTP over UDP,
+// as tshark 4.0 sets up RTP for it (case matters).
+func rtpProto(p string) bool {
+	switch p {
+	case "RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF":
+		return true
+	}
+	return false
 }

@@ -44,11 +44,20 @@
 //     spurious retransmissions; tcp.analysis.duplicate_ack twice, as 4.0
 //     adds it), tcp.analysis.flags when any is set.
 //     tcp.analysis, the SEQ/ACK analysis tree, is present on a frame with a
-//     flag, with data, or acknowledging a segment not acknowledged before.
+//     flag, with data and bytes in flight (tcp.Conn.BytesInFlight), with an
+//     acknowledgement beyond what the other side was to have acknowledged
+//     (whether or not tshark flags it as an ACKed unseen segment), or
+//     acknowledging a segment not acknowledged before.
 //     The Fast Open flags: a SYN with data and a cookie is tfo_syn; its
 //     SYN/ACK is tfo_ack when it acknowledges the data, tfo_ignored when it
 //     acknowledges only the SYN.
-//   - tcp.stream and udp.stream: frame.StreamAssigner's numbers.
+//   - tcp.stream and udp.stream: frame.StreamAssigner's numbers; udp.stream
+//     of every UDP header, outermost first (a VXLAN packet carrying UDP has
+//     two). The RTP, RTCP and T.38 endpoints a SIP message's session
+//     description announces are conversations of their own, as Wireshark's
+//     SDP dissector sets them up (Matcher.SetStreams): each direction of
+//     an RTP stream has its own udp.stream; a filter reading udp.stream
+//     therefore reads SIP too.
 //   - Application protocols are decided as tshark decides: an RTP
 //     conversation SDP set up first, then the lower port's dissector, then
 //     the higher port's, then heuristics. DNS on UDP or TCP port 53 (on TCP,
@@ -70,19 +79,18 @@
 //     each message a relay message's Relay Message options carry.
 //   - Protocols compared as bytes (tcp contains "GET") are the header and
 //     what it carries, to the end of the packet as its headers claim.
+//   - Layers (the layer operator, ip.src#2): an occurrence is in the layer
+//     of the header it was read from, counted per protocol from the
+//     outermost (the datagram an ICMP error quotes after the frame's own
+//     headers); udp.stream's n-th number is layer n; the fields of the
+//     frame and of the application protocols are in layer 1.
 //
 // Where our decoder cannot tell what tshark would, and the agreement test
 // lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's
 // fieldDifferences):
-//   - udp.stream of a UDP header quoted in an ICMP error, and of the outer
-//     UDP header of a UDP tunnel (VXLAN, Geneve) carrying UDP, is not
-//     given: the frame keeps only its innermost UDP header's number; and
-//     the two directions of an SDP-announced RTP stream share one
-//     udp.stream here and have two in tshark.
-//   - tcp.analysis is missing where tshark creates the analysis tree
-//     without a flag (an acknowledgement beyond what the other side sent
-//     while duplicate ACKs are counted), and present on a data segment for
-//     which tshark computes no bytes in flight.
+//   - SDP's a=rtcp attribute (an RTCP port other than the next one) is
+//     not read, nor SDP in other carriers than SIP (multipart bodies,
+//     RTSP, SAP).
 //   - Only the ports of the protocols above are known: a datagram whose
 //     lower port belongs to a protocol we do not decode (say 123, NTP,
 //     with 53 on the other side) is DNS here and NTP in tshark. DNS over TCP

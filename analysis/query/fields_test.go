@@ -27,20 +27,7 @@ var fieldCapturesSkipped = map[string]string{
 // differs from tshark -T fields, with the reason. Each must still differ:
 // a listed difference that now agrees fails the test, so the list stays
 // true; a difference not listed fails it.
-var fieldDifferences = map[string]map[string]string{
-	"tcp_synthetic.pcap": {
-		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
-	},
-	"pcaplens-tunnels.pcap": {
-		"udp.stream": "frames 9-10: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
-	},
-	"sip-call-rtp.pcap": {
-		"udp.stream": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
-	"sip-call-rtp-loss.pcap": {
-		"udp.stream": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
-}
+var fieldDifferences = map[string]map[string]string{}
 
 // readFieldsTSV reads one expectation: the field names, then per frame the
 // tshark text of each field.

@@ -33,6 +33,7 @@ type Matcher struct {
 	needRTP     bool // rtp: the endpoints SIP's SDP announced
 	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
 	needStreams bool // tcp.stream and udp.stream numbers
+	needSDP     bool // udp.stream: the conversations SDP sets up have their own
 
 	tracker *tcp.Tracker
 	// The TCP analysis of the current frame, set by the tracker's
@@ -66,6 +67,9 @@ type Matcher struct {
 	sipFlows map[sipFlowKey]*sipFlow
 	// rtp: the endpoints announced by SDP, with the frame announcing them.
 	rtp map[netip.AddrPort]int
+	// assigner numbers the frames given to Match (SetStreams): the
+	// conversations SDP sets up are announced to it.
+	assigner *frame.StreamAssigner
 }
 
 // streamState is what a Matcher keeps per TCP stream and direction: the
@@ -124,8 +128,12 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 			m.needRTP, m.needSIP = true, true
 		case id == filter.SIP || id >= filter.SIPMethod && id <= filter.SIPCallID:
 			m.needSIP = true
-		case id == filter.TCPStream || id == filter.UDPStream:
+		case id == filter.TCPStream:
 			m.needStreams = true
+		case id == filter.UDPStream:
+			// Wireshark numbers the RTP, RTCP and T.38 conversations SDP
+			// sets up apart: SIP is read for them.
+			m.needStreams, m.needSDP, m.needSIP = true, true, true
 		}
 	}
 	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
@@ -143,7 +151,7 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 	if m.needDNSTime && m.dnsq == nil {
 		m.dnsq = map[dnsKey]dnsTxn{}
 	}
-	if m.needRTP && m.rtp == nil {
+	if (m.needRTP || m.needSDP) && m.rtp == nil {
 		m.rtp = map[netip.AddrPort]int{}
 	}
 	if m.needSIP && m.sipFlows == nil {
@@ -186,6 +194,14 @@ func (m *Matcher) AppendText(dst []byte, id filter.FieldID) []byte {
 // does not; Run does.
 func (m *Matcher) NeedsStreams() bool { return m.needStreams }
 
+// SetStreams tells the Matcher which stream assigner numbers the frames
+// given to Match, so that the RTP, RTCP and T.38 endpoints a SIP
+// message's session description announces are set up as conversations of
+// their own from the next frame on (frame.StreamAssigner.AnnounceUDP), as
+// Wireshark numbers udp.stream. Run does it; a caller running its own
+// assigner calls it before the first frame.
+func (m *Matcher) SetStreams(a *frame.StreamAssigner) { m.assigner = a }
+
 // Filter returns the compiled filter.
 func (m *Matcher) Filter() *filter.Filter { return m.flt }
 
@@ -224,7 +240,7 @@ func (m *Matcher) Match(f *frame.Frame) bool {
 	if m.needDNSTime {
 		s.dnsTime()
 	}
-	if m.needRTP {
+	if m.needRTP || m.needSDP {
 		s.rtpState()
 	}
 	return m.flt.Match(s)
@@ -259,9 +275,15 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 		m.tcpWin <<= uint(st.shift[dir])
 	}
 	// tshark shows the SEQ/ACK analysis tree on a frame that has analysis
-	// flags, carries data (bytes in flight), or acknowledges a segment
-	// (data, SYN or FIN) not acknowledged before.
-	m.tcpAnalysis = fl != 0 || seglen > 0
+	// flags, carries data with bytes in flight, acknowledges beyond what the
+	// other side was to have acknowledged (its check for ACKed unseen
+	// segments ran, flag or not), or acknowledges a segment (data, SYN or
+	// FIN) not acknowledged before.
+	m.tcpAnalysis = fl != 0 || c.AckedBeyond()
+	if seglen > 0 {
+		_, ok := c.BytesInFlight(dir)
+		m.tcpAnalysis = m.tcpAnalysis || ok
+	}
 	if st != nil {
 		if rv := 1 - dir; th.ACK && st.pend[rv] && int32(th.Ack-st.lo[rv]) >= 0 {
 			m.tcpAnalysis = true
@@ -286,6 +308,13 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 			}
 		}
 		st.shift[0], st.shift[1] = int8(c.WindowShift(0)), int8(c.WindowShift(1))
+	}
+	if f.TCPLen() < 0 {
+		// A segment the tracker did not analyse, its length not in the IP
+		// header: a whole one (an IPv6 jumbogram) has its data in flight in
+		// tshark; a first fragment captured short is not analysed there
+		// either.
+		m.tcpAnalysis = seglen > 0 && !f.Truncated
 	}
 	if m.needTFO {
 		m.tcpTFO = m.tfoFlags(f, c.Stream, seglen)
@@ -388,6 +417,7 @@ func (m *Matcher) Run(ctx context.Context, r io.Reader, fn func(f *frame.Frame) 
 		return err
 	}
 	p := frame.NewPipeline(rd, m.needStreams)
+	m.SetStreams(p.Streams())
 	for {
 		if p.Frames()&1023 == 1023 && ctx.Err() != nil {
 			return ctx.Err()

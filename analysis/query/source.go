@@ -58,6 +58,8 @@ type source struct {
 	arp     []byte
 
 	app appState
+
+	lvals []filter.Value // Layers' scratch
 }
 
 func (s *source) reset(f *frame.Frame) {
@@ -598,8 +600,11 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 			}
 		}
 	case filter.UDPStream:
-		// The frame holds the number of its innermost UDP header (or of
-		// the innermost one carrying a tunnel).
+		// Every UDP header's number, outermost first: the tunnels' and
+		// then the innermost one's (or the one an ICMP error quotes).
+		for _, id := range f.OuterUDPStreams[:min(f.NOuterUDP, len(f.OuterUDPStreams))] {
+			buf = append(buf, filter.Uint(uint64(id)))
+		}
 		if f.UDPStream >= 0 {
 			buf = append(buf, filter.Uint(uint64(f.UDPStream)))
 		}
@@ -681,5 +686,42 @@ func (s *source) tfoFlag(buf []filter.Value, fl uint8) []filter.Value {
 	if s.m.tcpFrame == s.f.Number && s.m.tcpTFO&fl != 0 && s.innerTCP() != nil {
 		buf = append(buf, filter.Present())
 	}
+	return buf
+}
+
+// Layers gives the layer of each occurrence of field id (filter.LayerSource,
+// for the layer operator): the position, from 1, of the header of the
+// field's protocol it was read from, in the order of the frame's headers
+// (an ICMP error's quoted header after the others). Fields of other
+// protocols (frame, the application protocols) are in layer 1.
+func (s *source) Layers(id filter.FieldID, buf []int32) []int32 {
+	if !s.scanned {
+		s.scan()
+	}
+	if id == filter.UDPStream {
+		// One number per UDP header, outermost first.
+		for i := range s.Values(id, s.lvals[:0]) {
+			buf = append(buf, int32(i+1))
+		}
+		return buf
+	}
+	l := s.headersOf(id.Protocol())
+	if l == nil || l.n <= 1 {
+		s.lvals = s.Values(id, s.lvals[:0])
+		for range s.lvals {
+			buf = append(buf, 1)
+		}
+		return buf
+	}
+	// Each header alone, in turn: the values read from it are its layer's.
+	saved := *l
+	for i := 0; i < saved.n; i++ {
+		l.h[0], l.n = saved.h[i], 1
+		s.lvals = s.Values(id, s.lvals[:0])
+		for range s.lvals {
+			buf = append(buf, int32(i+1))
+		}
+	}
+	*l = saved
 	return buf
 }

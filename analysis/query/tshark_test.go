@@ -32,23 +32,7 @@ var knownCaptures = map[string]string{
 // knownDifferences lists, by capture and then filter, where the frames we
 // select differ from tshark's, with the reason. Each must still differ: a
 // listed difference that now agrees fails the test, so the list stays true.
-var knownDifferences = map[string]map[string]string{
-	"chrissanders--http_espn.pcapng": {
-		"tcp.analysis": "frame 894: tshark computes no bytes in flight for this data segment and shows no SEQ/ACK analysis tree; we show it on every data segment",
-	},
-	"tcp_synthetic.pcap": {
-		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
-	},
-	"pcaplens-tunnels.pcap": {
-		"udp.stream == 1": "frame 9: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
-	},
-	"sip-call-rtp.pcap": {
-		"udp.stream == 1": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
-	"sip-call-rtp-loss.pcap": {
-		"udp.stream == 1": "tshark's SDP sets up one RTP conversation per direction, so the two directions of an RTP stream have two udp.stream numbers there and one here (frame.StreamAssigner)",
-	},
-}
+var knownDifferences = map[string]map[string]string{}
 
 // readRanges parses "1-3,7" into frame numbers.
 func readRanges(s string) ([]int, error) {
@@ -112,9 +96,11 @@ func loadExpectation(t testing.TB, path string) expectation {
 	return e
 }
 
-func readFilters(t testing.TB) []string {
+func readFilters(t testing.TB) []string { return readFilterList(t, filtersFile) }
+
+func readFilterList(t testing.TB, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filtersFile)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +131,11 @@ func runAll(path string, ms []*Matcher) ([][]int, int, error) {
 	dec := frame.NewDecoder()
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	streams := frame.NewStreamAssigner(0)
+	for _, m := range ms {
+		if m != nil {
+			m.SetStreams(streams)
+		}
+	}
 	n := 0
 	for {
 		if err := rd.Next(&rec); err != nil {
@@ -204,11 +195,23 @@ func diff(got, want []int) string {
 // over every capture with an expectation and requires exactly the frames
 // tshark 4.0 selects (testdata/tshark/filters.sh), or the same refusal.
 func TestFiltersAgainstTshark(t *testing.T) {
-	filters := readFilters(t)
-	if len(filters) < 40 {
+	agreeWithTshark(t, readFilters(t), expectedDir, 40)
+}
+
+// TestLayerFiltersAgainstTshark does the same for the layer operator,
+// slices and functions (testdata/tshark/filters-layers.txt), recorded on
+// the captures of testdata/tshark/filters-layers.list.
+func TestLayerFiltersAgainstTshark(t *testing.T) {
+	agreeWithTshark(t, readFilterList(t, "../../testdata/tshark/filters-layers.txt"), "../../testdata/expected/filters-layers", 40)
+}
+
+// agreeWithTshark runs filters over every capture with an expectation in
+// dir and requires the frames tshark selects, or the same refusal.
+func agreeWithTshark(t *testing.T, filters []string, dir string, min int) {
+	if len(filters) < min {
 		t.Fatalf("only %d filters", len(filters))
 	}
-	files, _ := filepath.Glob(filepath.Join(expectedDir, "*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
 		t.Fatal("no expectations (run testdata/tshark/filters.sh)")
 	}

@@ -109,7 +109,10 @@ type Conn struct {
 	firstFlagged int    // first and last frame carrying any analysis flag
 	lastFlagged  int
 	evicted      bool
-	trace        *trace // first packets, for the time/sequence graph
+	// ackBeyond says the last packet's acknowledgement went beyond what
+	// the other side was to have acknowledged (AckedBeyond).
+	ackBeyond bool
+	trace     *trace // first packets, for the time/sequence graph
 }
 
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
@@ -184,6 +187,7 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	// A first fragment captured short, which cannot be reassembled, has no
 	// known length (-1): it is counted, not analysed.
 	seglen := f.TCPLen()
+	c.ackBeyond = false
 	if seglen >= 0 {
 		flags = c.analyze(dir, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
 	}
@@ -369,6 +373,7 @@ finishedFwd:
 	}
 	// ACKed unseen segment: this ACK covers data never seen going the other way.
 	if rv.maxSeqToBeAcked != 0 && gtSeq(ack, rv.maxSeqToBeAcked) && fl&thACK != 0 {
+		c.ackBeyond = true
 		if rv.maxSeqToBeAcked > rv.nextSeq {
 			rv.maxSeqToBeAcked = rv.nextSeq
 			flags |= FlagACKLostSegment
@@ -436,6 +441,29 @@ finishedRetrans:
 	fw.lastAckNs = now
 	fw.lastSegFlags = flags
 	return flags
+}
+
+// AckedBeyond reports whether the last packet of c analysed acknowledged
+// beyond what the other side was to have acknowledged (Wireshark's check
+// for ACKed unseen segments ran, whether or not it flagged the packet):
+// Wireshark then shows the SEQ/ACK analysis tree (tcp.analysis) on it.
+func (c *Conn) AckedBeyond() bool { return c.ackBeyond }
+
+// BytesInFlight returns Wireshark's bytes in flight after the last
+// segment of direction dir (tcp.analysis.bytes_in_flight): the highest
+// sequence number of dir to be acknowledged less the other side's last
+// acknowledgement, in relative numbers, and whether Wireshark shows it
+// (more than 0, less than 2,000,000,000). Wireshark computes it for a
+// segment with data.
+func (c *Conn) BytesInFlight(dir int) (uint32, bool) {
+	fw, rv := &c.flow[dir], &c.flow[1-dir]
+	base, _ := c.BaseSeq(dir)
+	var ack uint32
+	if rv.lastAck != 0 {
+		ack = rv.lastAck - base
+	}
+	n := fw.maxSeqToBeAcked - base - ack
+	return n, n > 0 && n < 2_000_000_000
 }
 
 // BaseSeq returns the base sequence number of direction dir of c (0: the

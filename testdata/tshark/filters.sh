@@ -14,9 +14,16 @@
 # Usage: testdata/tshark/filters.sh [--check] [capture ...]   (from anywhere)
 # FILTERS_OUT=dir writes the expectations there instead (for captures
 # outside testdata, compared by QUERY_CAPTURES=... go test -run Shared).
+# FILTERS_LIST=file takes the filters from file instead: the layer
+# operator, slices and functions are recorded apart, on the captures where
+# they select something (analysis/query's TestLayerFiltersAgainstTshark):
+#   FILTERS_LIST=testdata/tshark/filters-layers.txt \
+#   FILTERS_OUT=testdata/expected/filters-layers testdata/tshark/filters.sh \
+#     $(sed 's|^|testdata/captures/|' testdata/tshark/filters-layers.list)
 set -eu
 cd "$(dirname "$0")/../.."
 out=${FILTERS_OUT:-testdata/expected/filters}
+list=${FILTERS_LIST:-testdata/tshark/filters.txt}
 mkdir -p "$out"
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
@@ -29,7 +36,7 @@ for f in "$@"; do
 		continue
 	fi
 	tshark -n -q -r "$f" -X lua_script:testdata/tshark/filters.lua \
-		-X lua_script1:testdata/tshark/filters.txt 2>/dev/null >"$out/$name.json"
+		-X lua_script1:"$list" 2>/dev/null >"$out/$name.json"
 	echo "$out/$name.json"
 	if [ $check -eq 1 ]; then
 		while IFS= read -r flt; do
@@ -42,6 +49,6 @@ for f in "$@"; do
 			want=$(FLT="$flt" python3 -c 'import json,os,sys; v=json.load(open(sys.argv[1]))[os.environ["FLT"]]; print(v if isinstance(v, str) else "refused")' "$out/$name.json")
 			[ "$want" != refused ] || continue
 			[ "$got" = "$want" ] || echo "  differs from -Y: $flt: -Y $got, tap $want"
-		done <testdata/tshark/filters.txt
+		done <"$list"
 	fi
 done
