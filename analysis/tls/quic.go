@@ -111,8 +111,9 @@ func readVarint(b []byte) (v uint64, n int, ok bool) {
 type initialHeader struct {
 	version    uint32
 	dcid, scid []byte
-	pnOffset   int // offset of the packet number in the packet
-	end        int // offset just past the packet (Length counts from pnOffset)
+	pnOffset   int  // offset of the packet number in the packet
+	end        int  // offset just past the packet (Length counts from pnOffset)
+	cut        bool // the packet was captured short: end is the end of the bytes
 }
 
 // isInitial says whether a long-header first byte and version make an
@@ -170,10 +171,13 @@ func parseLongHeader(b []byte) (h initialHeader, initial, ok bool) {
 		return h, false, false
 	}
 	i += n
-	if length > uint64(len(b)-i) {
-		return h, false, false
-	}
 	h.pnOffset = i
+	if length > uint64(len(b)-i) {
+		// Cut short by the capture: the header is still read (its
+		// connection IDs give the keys of the packets that follow).
+		h.end, h.cut = len(b), true
+		return h, initial, true
+	}
 	h.end = i + int(length)
 	return h, initial, true
 }

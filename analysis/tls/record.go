@@ -52,8 +52,11 @@ type recordSink interface {
 	handshake(typ byte, body []byte)
 	// alert is called for every plaintext alert (level, description).
 	alert(level, desc byte)
-	// changeCipherSpec is called for a ChangeCipherSpec record.
-	changeCipherSpec()
+	// changeCipherSpec is called for a ChangeCipherSpec record; it says
+	// whether the direction's later records are encrypted (false in TLS
+	// 1.3, whose ChangeCipherSpec is only for middlebox compatibility,
+	// RFC 8446 §D.4).
+	changeCipherSpec() bool
 }
 
 // direction is the record and handshake state of one direction.
@@ -130,7 +133,7 @@ func (d *direction) feed(p []byte, s recordSink) {
 			d.body = d.body[:0]
 			switch d.ctype {
 			case typeHandshake:
-				d.skip = d.encrypted || d.hsDead
+				d.skip = d.hsDead
 			case typeAlert, typeChangeCipherSpec:
 				d.skip = false
 			default:
@@ -177,8 +180,9 @@ func (d *direction) endRecord(s recordSink) {
 func (d *direction) readBody(b []byte, s recordSink) {
 	switch d.ctype {
 	case typeChangeCipherSpec:
-		s.changeCipherSpec()
-		d.encrypted = true
+		if s.changeCipherSpec() {
+			d.encrypted = true
+		}
 	case typeAlert:
 		// A plaintext alert is exactly two bytes (RFC 8446 §6); an
 		// encrypted one is longer, or follows ChangeCipherSpec.
@@ -186,8 +190,16 @@ func (d *direction) readBody(b []byte, s recordSink) {
 			s.alert(b[0], b[1])
 		}
 	case typeHandshake:
-		if !d.encrypted && !d.hsDead {
+		switch {
+		case d.hsDead:
+		case !d.encrypted:
 			d.handshakeBytes(b, s)
+		case len(b) >= 4 && b[0] == hsClientHello && 4+hsLen(b) == len(b):
+			// A ClientHello whole in its record after ChangeCipherSpec:
+			// the client's second hello after a HelloRetryRequest, sent
+			// after a compatibility ChangeCipherSpec (RFC 8446 §D.4).
+			// Ciphertext (a TLS 1.2 Finished) would not be this.
+			s.handshake(b[0], b[4:])
 		}
 	}
 }
