@@ -134,3 +134,60 @@ func TestCryptoStreamOutOfOrder(t *testing.T) {
 		t.Error("cap not hit")
 	}
 }
+
+// FuzzQUICInitial decodes arbitrary datagrams as the tap does: the long
+// headers of coalesced packets, Initial decryption with keys from the
+// packet's own connection ID, the frames and the CRYPTO stream.
+func FuzzQUICInitial(f *testing.F) {
+	f.Add(unhex(f, rfc9001ServerInitial), []byte{0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08})
+	f.Add(unhex(f, "c00000000108000102030405060700004400"), []byte{})
+	f.Fuzz(func(t *testing.T, p, dcid []byte) {
+		var cs cryptoStream
+		var d direction
+		s := &fuzzSink{}
+		for len(p) > 0 {
+			h, initial, ok := parseLongHeader(p)
+			if !ok {
+				return
+			}
+			if h.end > len(p) || h.pnOffset > h.end {
+				t.Fatalf("header %+v beyond %d bytes", h, len(p))
+			}
+			if initial && !h.cut {
+				id := h.dcid
+				if len(dcid) > 0 && len(dcid) <= MaxConnIDLen {
+					id = dcid
+				}
+				c, srv := initialSecrets(h.version, id)
+				for _, secret := range [][]byte{c, srv} {
+					pkt := append([]byte(nil), p[:h.end]...)
+					if payload, ok := openInitial(newQUICKeys(h.version, secret), pkt, h); ok {
+						cryptoFrames(payload, func(off uint64, data []byte) {
+							cs.add(off, data, func(b []byte) { d.handshakeBytes(b, s) })
+						})
+					}
+				}
+			}
+			p = p[h.end:]
+		}
+		if cap(cs.buf) > maxCrypto {
+			t.Fatalf("crypto stream holds %d bytes", cap(cs.buf))
+		}
+	})
+}
+
+// TestCryptoFrames reads ACK, PING, PADDING and CRYPTO frames and stops
+// at a frame an Initial packet cannot carry.
+func TestCryptoFrames(t *testing.T) {
+	p := []byte{0x01, 0x00, 0x02, 0x05, 0x00, 0x01, 0x00, 0x02, 0x01, 0x06, 0x00, 0x03, 'a', 'b', 'c', 0x06, 0x40, 0x03, 0x01, 'd'}
+	var got []byte
+	if !cryptoFrames(p, func(off uint64, data []byte) { got = append(got, data...) }) || string(got) != "abcd" {
+		t.Fatalf("got %q", got)
+	}
+	if cryptoFrames([]byte{0x08, 0x00}, func(uint64, []byte) {}) {
+		t.Error("a STREAM frame was accepted in an Initial")
+	}
+	if cryptoFrames([]byte{0x06, 0x00, 0x10, 'a'}, func(uint64, []byte) { t.Error("a cut frame was delivered") }) {
+		t.Error("a CRYPTO frame longer than the packet was accepted")
+	}
+}
