@@ -475,7 +475,7 @@ func (e *evidence) findings() []finding.Finding {
 	if n := e.noSNI.Count(); n > 0 {
 		out = append(out, finding.Normalize(finding.Finding{
 			Kind: "tls.no_sni", Severity: finding.Info, Tool: "tls", Count: n, Frames: e.noSNI.List(),
-			Summary: report.Plural(n, "ClientHello carries", "ClientHellos carry") + " no server name (SNI): the client asked for an address, not a name.",
+			Summary: report.Plural(n, "ClientHello carries", "ClientHellos carry") + " no server name (SNI).",
 			Filter:  "tls.handshake.type == 1 && !tls.handshake.extensions_server_name",
 		}))
 	}
@@ -503,7 +503,7 @@ func (e *evidence) findings() []finding.Finding {
 		}
 		add(finding.Finding{
 			Kind: "tls.alert_" + name, Severity: sev,
-			Summary: report.Plural(n, "TLS alert", "TLS alerts") + " " + strings.ReplaceAll(name, "_", " ") + " (" + kind + ") in " + report.Plural(len(g.tcp)+len(g.udp), "connection", "connections") + ".",
+			Summary: report.Plural(n, "TLS alert", "TLS alerts") + " \"" + strings.ReplaceAll(name, "_", " ") + "\" (" + kind + ") in " + report.Plural(len(g.tcp)+len(g.udp), "connection", "connections") + ".",
 			Filter:  "tls.alert_message.desc == " + strconv.Itoa(d),
 		}, g)
 	}

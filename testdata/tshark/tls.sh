@@ -1,7 +1,7 @@
 #!/bin/sh
 # tls.sh: write tshark's TLS figures for every capture in testdata/captures and
 # analysis/tls/testdata/captures to testdata/expected/tls/<capture>.json.
-# Run from anywhere: sh testdata/tshark/tls.sh
+# Run from anywhere: sh testdata/tshark/tls.sh [CAPTURE...] (default: every capture)
 #
 # Definitions (analysis/tls's TestTshark compares with exactly these), over
 # every TLS handshake message tshark dissects, over TCP and in QUIC CRYPTO frames
@@ -23,7 +23,10 @@ cd "$(dirname "$0")/../.."
 out=testdata/expected/tls
 mkdir -p "$out"
 ver=$(tshark --version 2>/dev/null | head -1 | sed 's/^TShark (Wireshark) //; s/ (.*//')
-for path in testdata/captures/* analysis/tls/testdata/captures/*; do
+caps="$*"
+[ -n "$caps" ] || caps="testdata/captures/* analysis/tls/testdata/captures/*"
+# shellcheck disable=SC2086
+for path in $caps; do
   cap=$(basename "$path")
   capinfos "$path" >/dev/null 2>&1 || tshark -r "$path" -c 1 >/dev/null 2>&1 || continue
   tshark -r "$path" -T json --no-duplicate-keys -J "tls quic" 2>/dev/null > /tmp/tls.sh.$$.json || true
