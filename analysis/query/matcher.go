@@ -12,6 +12,7 @@ import (
 	"pcaplens/analysis/filter"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/tcp"
+	"pcaplens/analysis/tls"
 )
 
 // Matcher runs one display filter over the frames of a capture, in file
@@ -33,6 +34,7 @@ type Matcher struct {
 	needRTP     bool // rtp: the endpoints SIP's SDP announced
 	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
 	needStreams bool // tcp.stream and udp.stream numbers
+	needTLS     bool // tls, tls.*: TLS over reassembled TCP, QUIC Initials
 
 	tracker *tcp.Tracker
 	// The TCP analysis of the current frame, set by the tracker's
@@ -66,6 +68,9 @@ type Matcher struct {
 	sipFlows map[sipFlowKey]*sipFlow
 	// rtp: the endpoints announced by SDP, with the frame announcing them.
 	rtp map[netip.AddrPort]int
+	// tls: the dissector and the current frame's fields (tls.go).
+	tlsDis  *tls.Dissector
+	tlsVals *tls.FrameValues
 }
 
 // streamState is what a Matcher keeps per TCP stream and direction: the
@@ -126,10 +131,12 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 			m.needSIP = true
 		case id == filter.TCPStream || id == filter.UDPStream:
 			m.needStreams = true
+		case isTLSField(id):
+			m.needTLS = true
 		}
 	}
 	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
-	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP
+	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP || m.needTLS
 	if m.needTracker && m.tracker == nil {
 		m.tracker = tcp.NewTracker(0)
 		m.tracker.OnPacket = m.onTCP
@@ -226,6 +233,9 @@ func (m *Matcher) Match(f *frame.Frame) bool {
 	}
 	if m.needRTP {
 		s.rtpState()
+	}
+	if m.needTLS {
+		m.tlsFrame(f)
 	}
 	return m.flt.Match(s)
 }

@@ -45,7 +45,8 @@ const (
 
 // recordSink receives what a direction's record layer reads.
 type recordSink interface {
-	// record is called for every record header read (body not included).
+	// record is called for every record when its last byte is read
+	// (before its body is handed on), with its header's fields.
 	record(ctype byte, version uint16, length int)
 	// handshake is called for every whole plaintext handshake message
 	// (type, body); body is valid only during the call.
@@ -67,6 +68,9 @@ type direction struct {
 	need  int    // body bytes still to come of the current record
 	skip  bool   // the current record's body is not read (application data, encrypted)
 	ctype byte
+	// version and length are the current record's header fields.
+	version uint16
+	length  int
 
 	hs     []byte // a partial handshake message
 	hsSkip int    // bytes still to skip of a handshake message too long to hold
@@ -77,8 +81,8 @@ type direction struct {
 	encrypted bool
 	// bad is set when the bytes stopped looking like TLS records.
 	bad bool
-	// records counts the records read.
-	records int
+	// records counts the records read, starts the records begun.
+	records, starts int
 }
 
 // plausibleRecord says whether a record header begins a TLS record: a
@@ -115,6 +119,9 @@ func LooksLikeTLS(b []byte) bool {
 func (d *direction) feed(p []byte, s recordSink) {
 	for len(p) > 0 && !d.bad {
 		if d.need == 0 && d.nhdr < RecordHeaderLen {
+			if d.nhdr == 0 {
+				d.starts++
+			}
 			n := copy(d.hdr[d.nhdr:], p)
 			d.nhdr += n
 			p = p[n:]
@@ -128,7 +135,8 @@ func (d *direction) feed(p []byte, s recordSink) {
 			d.records++
 			d.ctype = d.hdr[0]
 			length := int(d.hdr[3])<<8 | int(d.hdr[4])
-			s.record(d.ctype, uint16(d.hdr[1])<<8|uint16(d.hdr[2]), length)
+			d.version = uint16(d.hdr[1])<<8 | uint16(d.hdr[2])
+			d.length = length
 			d.need = length
 			d.body = d.body[:0]
 			switch d.ctype {
@@ -149,6 +157,7 @@ func (d *direction) feed(p []byte, s recordSink) {
 			if len(d.body) == 0 && n == d.need {
 				// The whole body is here: read it in place.
 				d.need = 0
+				s.record(d.ctype, d.version, d.length)
 				d.readBody(p[:n], s)
 				p = p[n:]
 				d.nhdr = 0
@@ -167,6 +176,7 @@ func (d *direction) feed(p []byte, s recordSink) {
 // endRecord finishes the current record.
 func (d *direction) endRecord(s recordSink) {
 	d.nhdr = 0
+	s.record(d.ctype, d.version, d.length)
 	if !d.skip {
 		d.readBody(d.body, s)
 	}

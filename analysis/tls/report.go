@@ -174,17 +174,13 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	limit := report.ListLimit(c.Options.MaxPackets)
 	r := Report{
 		File: c.FileName, TotalPacketsInFile: c.Packets, Statistics: t.stats,
-		Connections: []Connection{}, ConnectionsTotal: len(t.conns), Certificates: []Certificate{},
+		Connections: []Connection{}, ConnectionsTotal: t.connsTotal, Certificates: []Certificate{},
 		Warnings: append([]string{}, c.Warnings...),
 	}
 	sort.SliceStable(t.conns, func(i, j int) bool { return t.conns[i].row.FirstFrame < t.conns[j].row.FirstFrame })
 	for _, cn := range t.conns {
-		if len(r.Connections) >= min(limit, maxRows) {
-			if limit < maxRows {
-				t.caps.Hit("per-packet list (max_packets)", limit)
-			} else {
-				t.caps.Hit(capRows, maxRows)
-			}
+		if len(r.Connections) >= limit {
+			t.caps.Hit("per-packet list (max_packets)", limit)
 			continue
 		}
 		row := cn.row

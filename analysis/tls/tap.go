@@ -44,6 +44,23 @@ const (
 	capQUIC  = "QUIC connections"
 )
 
+// tlsPorts are ports Wireshark 4.0 reads as TLS whatever the bytes: HTTPS,
+// SMTPS, LDAPS, DNS over TLS, FTPS, IMAPS, POP3S, SIPS, MQTT over TLS. A
+// connection there is read from its first segment that begins a record
+// (a capture started in the middle of one still shows its records).
+var tlsPorts = [...]uint16{443, 465, 636, 853, 989, 990, 993, 995, 5061, 8883}
+
+func onTLSPort(f *frame.Frame) bool { return onTLSPortPair(f.SrcPort, f.DstPort) }
+
+func onTLSPortPair(a, b uint16) bool {
+	for _, p := range tlsPorts {
+		if a == p || b == p {
+			return true
+		}
+	}
+	return false
+}
+
 // startTLSPorts are ports where TLS starts after a plaintext exchange
 // (STARTTLS): SMTP, submission, POP3, IMAP, FTP, XMPP, LDAP. A connection
 // that begins with an HTTP CONNECT request (a proxy tunnel) is read too.
@@ -61,6 +78,10 @@ type Tap struct {
 
 	curFrame int
 	curNs    int64
+	// fv collects the display-filter fields of the current frame (Dissector).
+	fv *FrameValues
+
+	connsTotal int
 
 	stats    Statistics
 	certs    map[string]*certEntry
@@ -95,6 +116,7 @@ type conn struct {
 	scanned [2]int
 	cur     int // the direction being read
 	listed  bool
+	tlsPort bool // on one of tlsPorts: any record may start a direction
 
 	// QUIC.
 	dcid   []byte
@@ -138,7 +160,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 // Accept takes a TCP connection whose first data looks like a TLS
 // handshake record, or that runs on a STARTTLS port.
 func (t *Tap) Accept(f *frame.Frame) bool {
-	if LooksLikeTLS(f.Payload) || bytes.HasPrefix(f.Payload, []byte("CONNECT ")) {
+	if LooksLikeTLS(f.Payload) || bytes.HasPrefix(f.Payload, []byte("CONNECT ")) || onTLSPort(f) {
 		return true
 	}
 	for _, p := range startTLSPorts {
@@ -153,7 +175,7 @@ func (t *Tap) Accept(f *frame.Frame) bool {
 func (t *Tap) Data(s *tcpstream.Segment) {
 	c := t.tcp[s.Stream]
 	if c == nil {
-		c = &conn{t: t, stream: s.Stream}
+		c = &conn{t: t, stream: s.Stream, tlsPort: onTLSPortPair(s.Src.Port(), s.Dst.Port())}
 		if s.Dir == 0 {
 			c.client, c.server = s.Src, s.Dst
 		} else {
@@ -162,22 +184,26 @@ func (t *Tap) Data(s *tcpstream.Segment) {
 		t.tcp[s.Stream] = c
 	}
 	d := &c.dir[s.Dir]
-	if d.encrypted && c.dir[1-s.Dir].encrypted || d.bad {
-		return // nothing more can be read
+	if d.bad || d.encrypted && c.dir[1-s.Dir].encrypted && t.fv == nil {
+		return // nothing more can be read (display filters still count the records)
 	}
 	if !c.started[s.Dir] {
 		if c.scanned[s.Dir] >= maxScan {
 			return
 		}
 		c.scanned[s.Dir] += len(s.Data)
-		if !LooksLikeTLS(s.Data) {
+		if !LooksLikeTLS(s.Data) && !(c.tlsPort && plausibleRecord(s.Data)) {
 			return
 		}
 		c.started[s.Dir] = true
 	}
 	t.curFrame, t.curNs = s.Frame, s.TimeNs
 	c.cur = s.Dir
+	starts := d.starts
 	d.feed(s.Data, c)
+	if t.fv != nil && d.starts != starts {
+		t.fv.Present = true // tshark shows tls where a record begins, too
+	}
 }
 
 // Gap drops a direction's partial record: reading resumes at the next
@@ -262,7 +288,12 @@ func (t *Tap) quicInitial(f *frame.Frame, pkt []byte, h initialHeader) {
 }
 
 // record is part of recordSink.
-func (c *conn) record(ctype byte, version uint16, length int) {}
+func (c *conn) record(ctype byte, version uint16, length int) {
+	if fv := c.t.fv; fv != nil && !c.quic {
+		fv.Present = true
+		fv.RecordVersions = append(fv.RecordVersions, version)
+	}
+}
 
 // changeCipherSpec is part of recordSink: in TLS 1.3 (a ServerHello or
 // HelloRetryRequest chose it) encryption starts at the ServerHello
@@ -272,6 +303,9 @@ func (c *conn) changeCipherSpec() bool { return !c.tls13 }
 // alert is part of recordSink.
 func (c *conn) alert(level, desc byte) {
 	t := c.t
+	if fv := t.fv; fv != nil {
+		fv.AlertDescs = append(fv.AlertDescs, desc)
+	}
 	t.stats.bump(t, t.stats.Alerts, AlertName(desc))
 	t.io.At(t.curNs).alerts++
 	from := "client"
@@ -302,6 +336,11 @@ func (c *conn) list() {
 	}
 	c.listed = true
 	t := c.t
+	t.connsTotal++
+	if len(t.conns) >= maxRows {
+		t.caps.Hit(capRows, maxRows)
+		return
+	}
 	c.row.Transport = "tcp"
 	if c.quic {
 		c.row.Transport = "quic"
@@ -321,6 +360,10 @@ func (c *conn) list() {
 // handshake is part of recordSink: one whole plaintext handshake message.
 func (c *conn) handshake(typ byte, body []byte) {
 	t := c.t
+	if fv := t.fv; fv != nil {
+		fv.Present = true
+		fv.HandshakeTypes = append(fv.HandshakeTypes, typ)
+	}
 	t.stats.bump(t, t.stats.HandshakeTypes, HandshakeName(typ))
 	switch typ {
 	case hsClientHello:
@@ -355,6 +398,13 @@ func (c *conn) clientHello(body []byte) {
 	}
 	_, ja3 := JA3(h)
 	ja4 := JA4(h, c.quic)
+	if fv := t.fv; fv != nil {
+		fv.HandshakeVersions = append(fv.HandshakeVersions, h.Version)
+		fv.CipherSuites = append(fv.CipherSuites, h.Ciphers...)
+		fv.ServerNames = append(fv.ServerNames, h.ServerNames...)
+		fv.JA3 = append(fv.JA3, ja3)
+		fv.JA4 = append(fv.JA4, ja4)
+	}
 	t.stats.bump(t, t.stats.JA3, ja3)
 	t.stats.bump(t, t.stats.JA4, ja4)
 	if len(h.ServerNames) == 0 {
@@ -391,6 +441,11 @@ func (c *conn) serverHello(body []byte) {
 	c.list()
 	t.stats.ServerHellos++
 	_, ja3s := JA3S(h)
+	if fv := t.fv; fv != nil {
+		fv.HandshakeVersions = append(fv.HandshakeVersions, h.Version)
+		fv.CipherSuites = append(fv.CipherSuites, h.Ciphers...)
+		fv.JA3S = append(fv.JA3S, ja3s)
+	}
 	t.stats.bump(t, t.stats.JA3S, ja3s)
 	if h.IsRetry() {
 		c.tls13 = true
