@@ -199,8 +199,7 @@ func openInitial(k *quicKeys, pkt []byte, h initialHeader) ([]byte, bool) {
 		pkt[pn+i] ^= mask[1+i]
 		num = num<<8 | uint64(pkt[pn+i])
 	}
-	var nonce [12]byte
-	nonce = k.iv
+	nonce := k.iv
 	for i := 0; i < 8; i++ {
 		nonce[11-i] ^= byte(num >> (8 * i))
 	}

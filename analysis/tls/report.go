@@ -232,7 +232,6 @@ type group struct {
 	tcp, udp []int
 	subjects []string
 	fatal    int
-	what     []string
 }
 
 func (g *group) add(c *conn, frame int, subject string) {
