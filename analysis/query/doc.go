@@ -70,6 +70,14 @@
 //     each message a relay message's Relay Message options carry.
 //   - Protocols compared as bytes (tcp contains "GET") are the header and
 //     what it carries, to the end of the packet as its headers claim.
+//   - tls and tls.*: analysis/tls's Dissector, the analyzer itself (TCP
+//     reassembled by analysis/tcpstream; QUIC Initial packets decrypted): a
+//     record or handshake message belongs to the frame completing it, and
+//     tls is present where a record begins or completes, as in tshark.
+//     Agreement: testdata/tshark/filters-tls.sh and
+//     TestTLSFiltersAgainstTshark, whose known differences are
+//     retransmissions of bytes never captured, TLS in ICMP error quotes and
+//     one-byte keep-alives. tls.handshake.ja4 is Wireshark 4.2's field.
 //
 // Where our decoder cannot tell what tshark would, and the agreement test
 // lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's
