@@ -10,7 +10,7 @@ import { timeSeries } from "../ui/chart";
 import * as fmt from "../ui/format";
 import { columns, isToolError, type Report, type TlsCertificate, type TlsConnection, type View } from "./types";
 import { countBars } from "./bars";
-import { id, plural } from "./text";
+import { id, plural, words } from "./text";
 import { capsNote, filterActions, findingsSection } from "./findinglist";
 
 /** row lays charts or tables side by side, wrapping on narrow screens. */
@@ -64,7 +64,7 @@ const connColumns = (certs: Map<string, TlsCertificate>): Column<TlsConnection>[
         return c ? c.subject || c.sha256 : "";
       },
     },
-    { key: "alerts", title: "Alerts", width: "minmax(10em, 1fr)", value: (r) => (r.alerts ?? []).map((a) => `${a.level} ${a.description}`).join(", ") },
+    { key: "alerts", title: "Alerts", width: "minmax(10em, 1fr)", value: (r) => (r.alerts ?? []).map((a) => `${a.level} ${words(a.description)}`).join(", ") },
   ]);
 
 /** chain shows a connection's certificates as sent, the server's own first. */
