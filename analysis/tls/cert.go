@@ -1,6 +1,7 @@
 package tls
 
 import (
+	"bytes"
 	"crypto/dsa" //lint:ignore SA1019 DSA keys are still met in old certificates
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -73,7 +74,9 @@ func ParseCertificateList(body []byte, max int) ([][]byte, error) {
 func parseCertificate(der []byte) *Certificate {
 	sum := sha256.Sum256(der)
 	c := &Certificate{SHA256: hex.EncodeToString(sum[:]), SANs: []string{}}
-	x, err := x509.ParseCertificate(der)
+	// The parsed certificate aliases its input (Raw*, IP addresses) and is
+	// kept: parse a copy, not the borrowed record bytes.
+	x, err := x509.ParseCertificate(bytes.Clone(der))
 	if err != nil {
 		c.Error = strings.TrimPrefix(err.Error(), "x509: ")
 		return c
