@@ -1,9 +1,16 @@
 package tls
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"math/big"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/golden"
@@ -94,5 +101,27 @@ func TestGolden(t *testing.T) {
 		t.Run(c, func(t *testing.T) {
 			golden.Check(t, filepath.Join("testdata", c+".golden.json"), run(t, capturePath(c), nil))
 		})
+	}
+}
+
+// TestCertificateKeptWhole: a certificate is compared with later server
+// names after the record bytes it came from are reused (crypto/x509's IP
+// addresses alias its input).
+func TestCertificateKeptWhole(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), IPAddresses: []net.IP{net.IPv4(10, 1, 2, 3)},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tap := New(nil).(*Tap)
+	e := tap.cert(der)
+	clear(der) // the buffer is reused for the next record
+	if !e.cert.Covers("10.1.2.3") {
+		t.Error("the certificate's names changed with the buffer")
 	}
 }
