@@ -158,10 +158,15 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 	}
 }
 
-// WantAll makes the Matcher serve every field of the registry (Want).
+// WantAll makes the Matcher serve every field of the registry (Want),
+// except the tls fields: their dissector (TCP reassembly of every
+// connection, QUIC decryption) would cost every frame of every pass, so
+// they are served when the filter reads them or Want names them.
 func (m *Matcher) WantAll() {
 	for _, f := range filter.Registry() {
-		m.Want(f.ID)
+		if !isTLSField(f.ID) {
+			m.Want(f.ID)
+		}
 	}
 }
 
