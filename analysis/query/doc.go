@@ -78,6 +78,8 @@
 //     TestTLSFiltersAgainstTshark, whose known differences are
 //     retransmissions of bytes never captured, TLS in ICMP error quotes and
 //     one-byte keep-alives. tls.handshake.ja4 is Wireshark 4.2's field.
+//     WantAll leaves the tls fields out (their reading costs every frame):
+//     a filter reading them, or Want naming them, turns the dissector on.
 //
 // Where our decoder cannot tell what tshark would, and the agreement test
 // lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's
