@@ -23,8 +23,8 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # The WASM module, the bundle and the CLI are rebuilt on every make (go and esbuild
 # caches make that take seconds), so no list of sources can go stale.
 
-.PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test typecheck webunit e2e \
-        bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden clean
+.PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test mcp-test typecheck webunit e2e \
+        bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden agree clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench    Go benchmarks;  make bench-browser: packets/s in headless Chromium"
 	@echo "make fuzz     a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
 	@echo "make golden   rewrite golden files (review the diff)"
+	@echo "make agree    share of captures agreeing with tshark 4.0, per area (needs tshark, capinfos)"
 
 ## Build
 
@@ -107,6 +108,11 @@ wasmtest:
 bridge-test: cli
 	PCAPLENS_BIN=$(BIN) node --test wasm/test/*.test.mjs
 
+# The MCP server (pcaplens mcp) with the official MCP TypeScript SDK as its
+# client, over stdio and Streamable HTTP: tools, prompts, figures against the CLI's.
+mcp-test: npm cli
+	PCAPLENS_BIN=$(BIN) node --test web/test/mcp/*.test.mjs
+
 typecheck: npm
 	npx tsc --noEmit -p tsconfig.json
 
@@ -117,7 +123,7 @@ webunit: npm
 e2e: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 web/test/e2e/*.test.mjs
 
-test: deps vet typecheck webunit gotest wasmtest bridge-test e2e
+test: deps vet typecheck webunit gotest wasmtest bridge-test mcp-test e2e
 	@echo "make test: all passed"
 
 ## Benchmarks, fuzzing, golden files
@@ -154,6 +160,14 @@ fuzz:
 golden:
 	$(GO) test $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
 		| awk '/pcaplens\/analysis\/golden/ {print $$1}' | grep -v '^pcaplens/analysis/golden$$') -update
+
+# Agreement with tshark/capinfos per area on every capture of testdata/ and of
+# the shared captures (CAPTURES, found beside the checkout or a worktree);
+# tshark's output is cached in testdata/agree/cache/, so re-runs take seconds.
+CAPTURES ?= $(firstword $(wildcard ../shared/captures ../../shared/captures))
+AGREE_FLAGS ?=
+agree:
+	$(GO) run ./testdata/agree $(AGREE_FLAGS) testdata/captures $(addprefix $(CAPTURES)/,real tcpdump-tests ja4)
 
 clean:
 	rm -rf $(DIST) bin

@@ -16,9 +16,10 @@ const Tool = "capinfos"
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:    "capinfos",
-		Tools:   []string{Tool},
-		Reports: map[string]any{Tool: Report{}},
+		Name:         "capinfos",
+		Tools:        []string{Tool},
+		Reports:      map[string]any{Tool: Report{}},
+		Descriptions: map[string]string{Tool: "The capture file itself, as Wireshark's capinfos reports it: format, link types, packet count, size, first and last packet times (UTC), duration, data and packet rates, snap length, hashes, and damage or decoding problems."},
 		New: func(o *engine.Options) engine.Tap {
 			if o == nil {
 				o = &engine.Options{}
@@ -156,22 +157,28 @@ func (t *tap) Packet(f *frame.Frame) {
 		if t.timed == 0 {
 			t.first, t.last, t.strict = f.TimeNs, f.TimeNs, true
 		} else {
-			if f.TimeNs < t.prev {
+			if timeCmp(f.TimeNs, t.prev) < 0 {
 				t.strict = false
 			}
-			t.first = min(t.first, f.TimeNs)
-			t.last = max(t.last, f.TimeNs)
+			if timeCmp(f.TimeNs, t.first) < 0 {
+				t.first = f.TimeNs
+			}
+			if timeCmp(f.TimeNs, t.last) > 0 {
+				t.last = f.TimeNs
+			}
 		}
 		t.prev = f.TimeNs
 		t.timed++
 	}
 	t.n++
-	t.dataBytes += int64(f.OrigLen)
-	if f.CapLen < f.OrigLen {
-		if t.inferMin == 0 || f.CapLen < t.inferMin {
-			t.inferMin = f.CapLen
+	// The capture reader has stripped any pseudo-header wiretap strips.
+	capLen, origLen := f.CapLen, f.OrigLen
+	t.dataBytes += int64(origLen)
+	if capLen < origLen {
+		if t.inferMin == 0 || capLen < t.inferMin {
+			t.inferMin = capLen
 		}
-		t.inferMax = max(t.inferMax, f.CapLen)
+		t.inferMax = max(t.inferMax, capLen)
 	}
 	t.encaps[f.LinkType]++
 	if !f.LinkDecoded {
@@ -354,4 +361,28 @@ func secs(ns int64) float64 {
 		n += 1e9
 	}
 	return float64(s) + float64(n)/1e9
+}
+
+// timeCmp orders two packet times as capinfos 4.0 does (Wireshark's
+// nstime_cmp): by the difference of their seconds truncated to 32 bits,
+// so that two times 2^31 s or more apart (a damaged or far-future
+// timestamp, beyond 2038) compare the wrong way round. capinfos' first and
+// last packet times and its strict time order follow that order; so do
+// ours, to show the same figures.
+func timeCmp(a, b int64) int {
+	as, an := floorDiv(a, 1e9)
+	bs, bn := floorDiv(b, 1e9)
+	if as == bs {
+		return int(an - bn)
+	}
+	return int(int32(as - bs))
+}
+
+// floorDiv splits n into a quotient rounded down and a non-negative remainder.
+func floorDiv(n, d int64) (int64, int64) {
+	q, r := n/d, n%d
+	if r < 0 {
+		q, r = q-1, r+d
+	}
+	return q, r
 }

@@ -27,6 +27,7 @@ type pkt struct {
 	data []byte
 	orig int
 	ns   int64
+	ph   int // the pseudo-header our reader stripped (pcapgo keeps it)
 }
 
 // readAll reads every record with our reader (up to the first error).
@@ -45,7 +46,7 @@ func readAll(t testing.TB, b []byte) ([]pkt, error) {
 			}
 			return out, err
 		}
-		out = append(out, pkt{append([]byte(nil), rec.Data...), rec.OrigLen, rec.TimeNs})
+		out = append(out, pkt{append([]byte(nil), rec.Data...), rec.OrigLen, rec.TimeNs, PseudoHeaderLen(rec.LinkType)})
 	}
 }
 
@@ -75,7 +76,7 @@ func readPcapgo(b []byte) (out []pkt, clean bool, ok bool) {
 		if err != nil {
 			return out, err == io.EOF, true
 		}
-		out = append(out, pkt{append([]byte(nil), data...), ci.Length, ci.Timestamp.UnixNano()})
+		out = append(out, pkt{append([]byte(nil), data...), ci.Length, ci.Timestamp.UnixNano(), 0})
 	}
 }
 
@@ -107,6 +108,7 @@ func TestCrossCheckPcapgo(t *testing.T) {
 		n := min(len(ours), len(theirs))
 		for i := 0; i < n; i++ {
 			o, g := ours[i], theirs[i]
+			g.data, g.orig = g.data[min(o.ph, len(g.data)):], max(g.orig-o.ph, 0)
 			if !bytes.Equal(o.data, g.data) || o.orig != g.orig || (o.ns != g.ns && !inexact) {
 				t.Errorf("%s: packet %d differs: ours len %d/%d t=%d, pcapgo len %d/%d t=%d",
 					f, i+1, len(o.data), o.orig, o.ns, len(g.data), g.orig, g.ns)

@@ -160,6 +160,10 @@ func (r *Reader) Next(rec *Record) error {
 		r.err = err
 		return err
 	}
+	if ph := PseudoHeaderLen(rec.LinkType); ph > 0 {
+		rec.Data = rec.Data[min(ph, len(rec.Data)):]
+		rec.OrigLen = max(rec.OrigLen-ph, 0)
+	}
 	r.packets++
 	return nil
 }

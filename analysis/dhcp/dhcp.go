@@ -25,10 +25,11 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:    "dhcp",
-		Tools:   []string{"dhcp"},
-		Reports: map[string]any{"dhcp": Report{}},
-		New:     func(o *engine.Options) engine.Tap { return New(o) },
+		Name:         "dhcp",
+		Tools:        []string{"dhcp"},
+		Reports:      map[string]any{"dhcp": Report{}},
+		Descriptions: map[string]string{"dhcp": "DHCP and DHCPv6: message counts by type, transactions (DISCOVER to ACK) with their outcome and timing, clients by MAC with the addresses and options they got, servers with what they hand out (more than one server is flagged), and the messages themselves (capped)."},
+		New:          func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 
@@ -280,14 +281,15 @@ func (t *Tap) v4(f *frame.Frame) {
 		t.stats.Malformed++
 		t.malformed.Add(f.Number)
 	}
-	typeName := "BOOTP"
+	// A message without option 53 is plain BOOTP (RFC 951): tshark dissects
+	// it as DHCP ("Boot Request", "Boot Reply"), so it counts as a message
+	// of its own type, and its ID and MAC count above.
+	typeName := TypeBOOTP
 	if hasType {
 		typeName = MessageTypeName(mtype)
 		p.MessageType = &typeName
-		t.stats.MessageTypes[typeName]++
-	} else {
-		t.stats.BOOTPOnly++
 	}
+	t.stats.MessageTypes[typeName]++
 	relayed := m.Giaddr.IsValid() && !m.Giaddr.IsUnspecified() || relayOpt
 	if relayed {
 		t.stats.Relayed++

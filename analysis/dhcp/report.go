@@ -39,12 +39,12 @@ type Statistics struct {
 	UniqueClients int `json:"unique_clients"`
 	// UniqueServers counts distinct server identifiers (option 54, tshark dhcp.option.dhcp_server_id).
 	UniqueServers int `json:"unique_servers"`
-	// MessageTypes counts messages by option 53 (tshark dhcp.option.dhcp).
+	// MessageTypes counts messages by option 53 (tshark dhcp.option.dhcp);
+	// messages without it (plain BOOTP) count as TypeBOOTP, so the types add
+	// up to the messages decoded.
 	MessageTypes map[string]int `json:"message_types"`
 	// Transactions counts distinct transaction IDs (tshark dhcp.id).
 	Transactions int `json:"transactions"`
-	// BOOTPOnly counts messages without a DHCP message type (plain BOOTP).
-	BOOTPOnly int `json:"bootp_only"`
 	// Relayed counts messages with a relay address (giaddr) or relay agent option 82.
 	Relayed int `json:"relayed"`
 	// TooShort counts messages shorter than the 236-byte BOOTP header (not decoded).

@@ -192,6 +192,10 @@ const (
 	TypeTLS              MessageType = 18 // RFC 7724
 )
 
+// TypeBOOTP is the message type name of a message without option 53: plain
+// BOOTP (RFC 951), which tshark shows as "Boot Request" or "Boot Reply".
+const TypeBOOTP = "BOOTP"
+
 // MessageTypeName returns the name of a DHCP message type ("DISCOVER"), or
 // "UNKNOWN(n)".
 func MessageTypeName(t MessageType) string {

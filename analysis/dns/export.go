@@ -12,11 +12,12 @@ func Heuristic(p []byte, m *Message) bool {
 
 // TCPFramer finds the DNS messages carried over TCP (RFC 7766: each after a
 // two-byte length), following each direction of each connection across
-// segments, as the tap does: bounded in flows and bytes, retransmitted
-// bytes dropped, early segments held until the gap fills.
+// segments, as the tap does (over tcpstream): bounded in connections and
+// bytes, retransmitted bytes dropped, early segments held until the hole
+// fills.
 type TCPFramer struct{ r *tcpReassembler }
 
-// NewTCPFramer returns a framer following at most maxFlows directions at once.
+// NewTCPFramer returns a framer following at most maxFlows connections at once.
 func NewTCPFramer(maxFlows int) *TCPFramer {
 	return &TCPFramer{r: newTCPReassembler(maxFlows)}
 }
@@ -24,6 +25,5 @@ func NewTCPFramer(maxFlows int) *TCPFramer {
 // Segment feeds the TCP segment of f and returns the DNS messages it
 // completes. The slices are valid until the next call.
 func (t *TCPFramer) Segment(f *frame.Frame) [][]byte {
-	k := flowKey{f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, f.TCPStream}
-	return t.r.segment(k, f.TCP.Seq, f.TCP.SYN, f.TCP.FIN, f.TCP.RST, f.Payload, f.TimeNs)
+	return t.r.segment(f)
 }

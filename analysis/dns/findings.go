@@ -237,8 +237,14 @@ func (t *Tap) failedAnswers() (finding.Finding, bool) {
 		n int
 	}
 	var byRcode []kv
+	// An extended RCODE whose header bits are 0 (BADVERS) is a failure that
+	// dns.flags.rcode does not show: the filter then asks the OPT record too.
+	filter := "dns.flags.response == 1 && dns.flags.rcode != 0"
 	for rc, n := range t.rcodes {
 		if rc != int(RcodeNOERROR) && n > 0 {
+			if rc&0xf == 0 {
+				filter = "dns.flags.response == 1 && (dns.flags.rcode != 0 || dns.resp.ext_rcode != 0)"
+			}
 			failed += n
 			byRcode = append(byRcode, kv{RcodeName(uint16(rc)), n})
 		}
@@ -317,7 +323,7 @@ func (t *Tap) failedAnswers() (finding.Finding, bool) {
 	return finding.Normalize(finding.Finding{
 		Kind: kindFailedAnswers, Severity: sev, Tool: "dns", Summary: s, Count: failed,
 		Frames: t.failFrames.List(), Subjects: subjects,
-		Filter: "dns.flags.response == 1 && dns.flags.rcode != 0",
+		Filter: filter,
 	}), true
 }
 

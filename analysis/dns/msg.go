@@ -144,6 +144,13 @@ func (m *Message) Parse(b []byte) error {
 	m.UDPSize, m.ExtRcode, m.EDNSVersion = 0, 0, 0
 	m.ErrOff = 0
 	if len(b) < HeaderLen {
+		// A header cut short still has its ID and flags from 4 bytes on:
+		// tshark shows them (dns.flags.response), so the message counts.
+		m.ID, m.Flags, m.Counts = 0, 0, [4]uint16{}
+		if len(b) >= 4 {
+			m.ID = binary.BigEndian.Uint16(b)
+			m.Flags = binary.BigEndian.Uint16(b[2:])
+		}
 		m.ErrOff = len(b)
 		return ErrShort
 	}
@@ -192,14 +199,18 @@ func (m *Message) Parse(b []byte) error {
 				m.ErrOff = off + 8
 				return ErrRR
 			}
+			// An address shorter than its type's is malformed, as in tshark,
+			// which reads the address whole; longer data, whose address
+			// tshark reads from the first bytes, and empty data (RFC 2136
+			// §2.5.2: UPDATE deletes with class ANY or NONE) are not.
 			switch r.Type {
 			case TypeA: // RFC 1035 §3.4.1
-				if r.RDLen != 4 {
+				if r.RDLen != 0 && r.RDLen < 4 {
 					m.ErrOff = off + 8
 					return ErrRDLen
 				}
 			case TypeAAAA: // RFC 3596 §2.2
-				if r.RDLen != 16 {
+				if r.RDLen != 0 && r.RDLen < 16 {
 					m.ErrOff = off + 8
 					return ErrRDLen
 				}

@@ -229,10 +229,21 @@ func TestTruncatedRR(t *testing.T) {
 	if err := m.Parse(full); err != nil {
 		t.Fatal(err)
 	}
-	// A with 5 bytes of data.
-	b := cat(header(1, 0x8000, 1, 1, 0, 0), question("x", 1), rr([]byte{0xc0, 12}, 1, 1, 1, []byte{1, 2, 3, 4, 5}))
+	// A with 3 bytes of data: malformed (tshark reads 4). With 5 bytes or
+	// none (an UPDATE's delete), tshark shows the record without complaint.
+	b := cat(header(1, 0x8000, 1, 1, 0, 0), question("x", 1), rr([]byte{0xc0, 12}, 1, 1, 1, []byte{1, 2, 3}))
 	if err := m.Parse(b); !errors.Is(err, ErrRDLen) {
-		t.Errorf("A with 5 bytes: %v", err)
+		t.Errorf("A with 3 bytes: %v", err)
+	}
+	for _, rd := range [][]byte{{1, 2, 3, 4, 5}, nil} {
+		b := cat(header(1, 0x8000, 1, 1, 0, 0), question("x", 1), rr([]byte{0xc0, 12}, 1, 255, 0, rd))
+		if err := m.Parse(b); err != nil {
+			t.Errorf("A with %d bytes: %v", len(rd), err)
+		}
+	}
+	b = cat(header(1, 0x8000, 1, 1, 0, 0), question("x", 28), rr([]byte{0xc0, 12}, 28, 1, 1, []byte{1, 2, 3, 4}))
+	if err := m.Parse(b); !errors.Is(err, ErrRDLen) {
+		t.Errorf("AAAA with 4 bytes: %v", err)
 	}
 }
 

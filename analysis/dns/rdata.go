@@ -181,7 +181,17 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 	var text string
 	switch rr.Type {
 	case TypeA, TypeAAAA:
-		a, _ := netip.AddrFromSlice(r.rest())
+		// Parse let through only empty data (an UPDATE's delete: no
+		// address) or at least an address, read from the first bytes as
+		// tshark reads it.
+		b, n := r.rest(), 4
+		if rr.Type == TypeAAAA {
+			n = 16
+		}
+		if len(b) == 0 {
+			break
+		}
+		a, _ := netip.AddrFromSlice(b[:min(n, len(b))])
 		f["address"] = a.String()
 		text = a.String()
 	case TypeNS, TypeMD, TypeMF, TypeCNAME, TypeMB, TypeMG, TypeMR, TypePTR, TypeDNAME:

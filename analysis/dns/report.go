@@ -39,11 +39,17 @@ type Report struct {
 
 // Statistics cover every DNS message of the capture.
 type Statistics struct {
-	Queries              int            `json:"queries"`
-	Responses            int            `json:"responses"`
-	UniqueDomainsQueried int            `json:"unique_domains_queried"`
-	UniqueDomains        int            `json:"unique_domains"`
-	Rcodes               map[string]int `json:"rcodes"`
+	Queries              int `json:"queries"`
+	Responses            int `json:"responses"`
+	UniqueDomainsQueried int `json:"unique_domains_queried"`
+	UniqueDomains        int `json:"unique_domains"`
+	// Rcodes counts responses by the header's RCODE (4 bits, tshark's
+	// dns.flags.rcode).
+	Rcodes map[string]int `json:"rcodes"`
+	// ExtendedRcodes counts responses whose OPT record extends the RCODE
+	// (non-zero upper 8 bits, tshark's dns.resp.ext_rcode) by the whole
+	// 12-bit RCODE of RFC 6891 §6.1.3 (BADVERS, BADCOOKIE).
+	ExtendedRcodes       map[string]int `json:"extended_rcodes"`
 	Qtypes               map[string]int `json:"qtypes"`
 	Opcodes              map[string]int `json:"opcodes"`
 	UnansweredQueries    int            `json:"unanswered_queries"`
@@ -266,10 +272,13 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	}
 	s := &r.Statistics
 	s.Queries, s.Responses = t.queries, t.responses
-	s.Rcodes = map[string]int{}
+	s.Rcodes, s.ExtendedRcodes = map[string]int{}, map[string]int{}
 	for k, v := range t.rcodes {
 		if v > 0 {
-			s.Rcodes[RcodeName(uint16(k))] += v
+			s.Rcodes[RcodeName(uint16(k)&0xf)] += v
+			if k > 0xf {
+				s.ExtendedRcodes[RcodeName(uint16(k))] += v
+			}
 		}
 	}
 	s.Qtypes = map[string]int{}
@@ -313,7 +322,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		s.EDNS.UDPSizes[strconv.Itoa(int(k))] = v
 	}
 	s.DNSSEC = t.dnssec
-	s.TCPReassembly = TCPReassembly{Gaps: t.tcp.gaps, RetransmittedSegments: t.tcp.retrans}
+	s.TCPReassembly = TCPReassembly{Gaps: t.tcp.gaps, RetransmittedSegments: t.tcp.retransmissions()}
 	for _, ns := range t.names {
 		if ns.inQuery {
 			s.UniqueDomainsQueried++

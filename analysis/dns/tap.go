@@ -14,7 +14,8 @@ import (
 )
 
 func init() {
-	engine.Register(engine.Factory{Name: "dns", Tools: []string{"dns"}, Reports: map[string]any{"dns": Report{}}, New: New})
+	engine.Register(engine.Factory{Name: "dns", Tools: []string{"dns"}, Reports: map[string]any{"dns": Report{}}, New: New,
+		Descriptions: map[string]string{"dns": "DNS, mDNS and LLMNR: queries matched to their responses (response times, unanswered queries, response codes), top names, clients and servers, observations such as tunnelling-like names or NXDOMAIN bursts, and the messages themselves (capped)."}})
 }
 
 // Well-known ports.
@@ -199,7 +200,8 @@ type Tap struct {
 	maxPackets int
 	msg        Message
 	tcp        *tcpReassembler
-	tcpDNS     map[flowKey]bool // non-standard-port TCP connections recognised as DNS
+	alt        frame.Frame  // a message's frame when it is not the one fed (tcp.go's source)
+	tcpDNS     map[int]bool // non-standard-port TCP connections (tcp.stream) recognised as DNS
 	tcpDNSCap  bool
 
 	frames, messages, queries, responses int
@@ -258,7 +260,7 @@ func New(o *engine.Options) engine.Tap {
 		opts:       o,
 		maxPackets: report.ListLimit(o.MaxPackets),
 		tcp:        newTCPReassembler(maxTCPFlows),
-		tcpDNS:     map[flowKey]bool{},
+		tcpDNS:     map[int]bool{},
 		qtypes:     map[uint16]int{},
 		udpSizes:   map[uint16]int{},
 		pending:    map[convKey]*txn{},
@@ -271,12 +273,19 @@ func New(o *engine.Options) engine.Tap {
 	}
 }
 
-// wellKnown returns the DNS service of a port pair, or "".
+// wellKnown returns the DNS service of a port pair, or "": the ports
+// tshark 4.0 hands to DNS by default (tshark -G decodes): UDP 53, 5353
+// (mDNS) and 5355 (LLMNR); TCP 53 and 5353 (as plain DNS; tshark has no
+// LLMNR over TCP).
 func wellKnown(sp, dp uint16, tcp bool) string {
 	switch {
 	case sp == portDNS || dp == portDNS:
 		return "dns"
-	case !tcp && (sp == portMDNS || dp == portMDNS):
+	case tcp && (sp == portMDNS || dp == portMDNS):
+		return "dns"
+	case tcp:
+		return ""
+	case sp == portMDNS || dp == portMDNS:
 		return "mdns"
 	case sp == portLLMNR || dp == portLLMNR:
 		return "llmnr"
@@ -295,7 +304,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 		nonStd := false
 		if svc == "" {
 			// Other ports: only a payload that is DNS beyond doubt.
-			if !quickHeader(f.Payload) || t.msg.Parse(f.Payload) != nil || !t.msg.Plausible() {
+			if !unregistered(f.SrcPort, f.DstPort) || !quickHeader(f.Payload) || t.msg.Parse(f.Payload) != nil || !t.msg.Plausible() {
 				return
 			}
 			svc, nonStd = "dns", true
@@ -307,26 +316,25 @@ func (t *Tap) Packet(f *frame.Frame) {
 		t.message(f, f.Payload, svc, false, nonStd)
 	case frame.TransportTCP:
 		svc := wellKnown(f.SrcPort, f.DstPort, true)
-		k := flowKey{f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, f.TCPStream}
+		k := f.TCPStream
 		nonStd := false
 		if svc == "" {
-			rk := flowKey{f.DstIP, f.SrcIP, f.DstPort, f.SrcPort, f.TCPStream}
-			if len(t.tcpDNS) == 0 || (!t.tcpDNS[k] && !t.tcpDNS[rk]) {
-				if !t.probeTCP(f.Payload) {
+			if !t.tcpDNS[k] {
+				if !unregistered(f.SrcPort, f.DstPort) || !t.probeTCP(f.Payload) {
 					return
 				}
 				if len(t.tcpDNS) >= maxTCPFlows {
 					t.tcpDNSCap = true
 					return
 				}
-				t.tcpDNS[k], t.tcpDNS[rk] = true, true
+				t.tcpDNS[k] = true
 			}
 			if f.TCP.FIN || f.TCP.RST {
 				defer delete(t.tcpDNS, k)
 			}
 			svc, nonStd = "dns", true
 		}
-		msgs := t.tcp.segment(k, f.TCP.Seq, f.TCP.SYN, f.TCP.FIN, f.TCP.RST, f.Payload, f.TimeNs)
+		msgs := t.tcp.segment(f)
 		if len(msgs) == 0 {
 			return
 		}
@@ -334,11 +342,18 @@ func (t *Tap) Packet(f *frame.Frame) {
 		if nonStd {
 			t.nonStdFrames++
 		}
-		for _, m := range msgs {
-			t.message(f, m, svc, true, nonStd)
+		for i, m := range msgs {
+			t.message(t.tcp.source(i, &t.alt), m, svc, true, nonStd)
 		}
 	}
 }
+
+// unregistered tells whether DNS may be looked for by content on a port
+// pair that is not DNS's: both ports must be 1024 or above. A port below
+// 1024 is registered to a protocol of its own, which Wireshark decodes
+// instead (it tries the lower port first): NetBIOS name service on 137
+// has DNS's message format (RFC 1002) but is not DNS.
+func unregistered(sp, dp uint16) bool { return sp >= 1024 && dp >= 1024 }
 
 // probeTCP reports whether a segment on a non-DNS port holds exactly one
 // length-prefixed, plausible DNS message.
@@ -377,7 +392,8 @@ func quickHeader(p []byte) bool {
 func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	m := &t.msg
 	err := m.Parse(b)
-	if err != nil && len(b) < HeaderLen {
+	if err != nil && len(b) < 4 {
+		// Not even the flags: tshark does not know a query from a response.
 		t.addMalformed(f.Number, 0, err)
 		return
 	}
@@ -519,11 +535,20 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 				qstat.errors++
 			}
 		}
-		t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
+		if len(b) >= HeaderLen {
+			t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
+		}
 	} else {
 		t.queries++
-		t.query(f, m, tcp, mdns, client, server, cport, qname, qtype, qstat)
+		if len(b) >= HeaderLen {
+			t.query(f, m, tcp, mdns, client, server, cport, qname, qtype, qstat)
+		} else {
+			t.unansweredQueries++ // no dns.response_in
+		}
 	}
+	// A header cut short (under 12 bytes) is counted by its flags but takes
+	// no part in matching: tshark stops at the missing counts, before it
+	// tracks the transaction (so such a query stays unanswered).
 	t.addPacket(f, m, svc, tcp, nonStd, err)
 }
 
@@ -670,16 +695,20 @@ func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, serve
 		return
 	}
 	d := f.TimeNs - tr.reqNs
-	if !malformed {
-		t.addTime(d)
-	}
 	if tr.repFrame != 0 {
+		// A retransmitted response: tshark marks it (dns.retransmit_response_in)
+		// but gives it neither dns.response_to nor dns.time.
 		t.retransResponses++
 		return
 	}
+	if !malformed {
+		t.addTime(d)
+	}
+	// Only the transaction's first query gets dns.response_in: tshark gives
+	// a retransmitted query none, so it stays unanswered in its count.
 	tr.repFrame = f.Number
-	t.unansweredQueries -= 1 + tr.retries
-	t.answeredQueries += 1 + tr.retries
+	t.unansweredQueries--
+	t.answeredQueries++
 	if tr.row >= 0 {
 		rw := &t.rows[tr.row]
 		rw.rFrame = f.Number
@@ -720,7 +749,7 @@ func answerTexts(m *Message, b []byte, mdns bool) []string {
 			break
 		}
 		fl := m.Record(i, mdns)
-		out = append(out, fl["type"].(string)+" "+fl["data"].(string))
+		out = append(out, strings.TrimSuffix(fl["type"].(string)+" "+fl["data"].(string), " "))
 	}
 	return out
 }

@@ -3,163 +3,97 @@ package dns
 import (
 	"encoding/binary"
 	"net/netip"
+
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/tcpstream"
 )
 
 // DNS over TCP (RFC 1035 §4.2.2, RFC 7766 §8): each message is preceded by
-// a two-byte length. This is a minimal per-direction reassembler: in-order
-// bytes are appended, bytes already seen (retransmissions) are dropped,
-// segments that arrive early are held (16 segments, 64 KiB per flow) until
-// the gap fills; a gap that does not fill (a segment not captured)
-// discards the partial message and resynchronises on the next segment.
+// a two-byte length. tcpstream gives each direction's bytes in order
+// (retransmissions dropped, early segments held until the hole fills,
+// holes the peer acknowledged given up); this cuts them into messages. A
+// gap discards the partial message, and the bytes after it are taken to
+// start a new one.
 
 // maxTCPBuffered bounds the bytes held in partial messages over all flows.
 const maxTCPBuffered = 8 << 20
 
-// flowKey is one direction of a TCP connection: its addresses and ports,
-// and its tcp.stream (frame.Frame.TCPStream, numbered once by the engine),
-// so that a connection reusing the address and port pair is a new flow.
-type flowKey struct {
-	src, dst     netip.Addr
-	sport, dport uint16
-	stream       int
-}
-
+// tcpFlow is one direction's partial message.
 type tcpFlow struct {
-	next     uint32 // next expected sequence number
-	synced   bool   // next is known
-	buf      []byte // bytes of the current, incomplete message
-	lastNs   int64
-	ooo      []oooSeg // segments ahead of next, held
-	oooBytes int
+	buf []byte
 }
 
-// tcpReassembler tracks DNS-over-TCP flows, bounded in flows and bytes.
+// tcpReassembler frames the DNS messages of the TCP connections it is fed,
+// bounded in connections (tcpstream's generations) and bytes.
 type tcpReassembler struct {
-	flows  map[flowKey]*tcpFlow
-	max    int
+	ra    *tcpstream.Reassembler
+	flows map[[2]int]*tcpFlow // by tcp.stream and direction
+	// capHit is set when a partial message was dropped for the byte bound.
 	capHit bool
-	// buffered is the number of bytes held in all flows' buffers.
+	// buffered is the number of bytes held in all flows' partial messages.
 	buffered int
 	gaps     int
-	retrans  int
 	out      [][]byte
-	scratch  []byte
+	// from is, for each message of out, the segment whose bytes completed
+	// it, when it is not the frame being fed (held bytes of the other
+	// direction given up when the peer acknowledged past a hole).
+	from    []*tcpstream.Segment
+	cur     *frame.Frame
+	scratch []byte
+	segs    []tcpstream.Segment
 }
 
 func newTCPReassembler(max int) *tcpReassembler {
-	return &tcpReassembler{flows: map[flowKey]*tcpFlow{}, max: max}
+	return &tcpReassembler{ra: tcpstream.New(tcpstream.Limits{Streams: max}), flows: map[[2]int]*tcpFlow{}}
 }
 
-// seqLess reports a < b in sequence-number arithmetic (RFC 793 §3.3).
-func seqLess(a, b uint32) bool { return int32(a-b) < 0 }
+// retransmissions counts segments whose bytes were all seen before.
+func (t *tcpReassembler) retransmissions() int { return t.ra.Retransmissions() }
 
-// segment feeds one TCP segment and returns the messages it completes.
-// syn, fin and rst are the segment's flags; the flow's state is dropped
-// on FIN or RST once its data is consumed.
-func (t *tcpReassembler) segment(k flowKey, seq uint32, syn, fin, rst bool, payload []byte, ns int64) [][]byte {
-	t.out = t.out[:0]
+// segment feeds the TCP segment of f and returns the messages it
+// completes, valid until the next call.
+func (t *tcpReassembler) segment(f *frame.Frame) [][]byte {
+	t.out, t.from, t.segs = t.out[:0], t.from[:0], t.segs[:0]
 	t.scratch = t.scratch[:0]
-	fl := t.flows[k]
-	if fl == nil {
-		if len(payload) == 0 && !syn {
-			return nil
-		}
-		if len(t.flows) >= t.max {
-			t.evict(ns)
-			if len(t.flows) >= t.max {
-				t.capHit = true
-				return nil
-			}
-		}
-		fl = &tcpFlow{}
-		t.flows[k] = fl
-	}
-	fl.lastNs = ns
-	if syn {
-		fl.next, fl.synced = seq+1, true
-		t.dropPartial(fl)
-		seq++
-	}
-	if len(payload) > 0 {
-		if !fl.synced {
-			fl.next, fl.synced = seq, true
-		}
-		switch {
-		case seq == fl.next:
-		case seqLess(seq, fl.next):
-			// Overlap with bytes already seen: keep only the new tail.
-			seen := fl.next - seq
-			if uint32(len(payload)) <= seen {
-				t.retrans++
-				payload = nil
-			} else {
-				payload = payload[seen:]
-				seq = fl.next
-			}
-		default:
-			// Ahead of what is expected: hold it for when the gap fills
-			// (reordering), or give up on the partial message when too
-			// much is held (a segment was not captured).
-			if len(fl.ooo) < maxOOOSegments && fl.oooBytes+len(payload) <= maxOOOBytes && t.buffered+len(payload) <= maxTCPBuffered {
-				fl.ooo = append(fl.ooo, oooSeg{seq, append([]byte(nil), payload...)})
-				fl.oooBytes += len(payload)
-				t.buffered += len(payload)
-				payload = nil
-			} else {
-				t.gaps++
-				t.dropPartial(fl)
-				// The new segment is assumed to start a message.
-			}
-		}
-		if len(payload) > 0 {
-			t.feed(fl, seq, payload)
-			// Held segments that now follow on.
-			for again := true; again && len(fl.ooo) > 0; {
-				again = false
-				for i, o := range fl.ooo {
-					if seqLess(fl.next, o.seq) {
-						continue
-					}
-					fl.ooo = append(fl.ooo[:i], fl.ooo[i+1:]...)
-					fl.oooBytes -= len(o.data)
-					t.buffered -= len(o.data)
-					if seen := fl.next - o.seq; uint32(len(o.data)) > seen {
-						t.feed(fl, fl.next, o.data[seen:])
-					} else {
-						t.retrans++
-					}
-					again = true
-					break
-				}
-			}
-		}
-	}
-	if fin || rst {
-		if len(fl.ooo) > 0 {
-			t.gaps++
-		}
-		t.dropPartial(fl)
-		delete(t.flows, k)
-	}
+	t.cur = f
+	t.ra.Packet(f, t)
 	return t.out
 }
 
-// Bounds on segments held out of order, per flow.
-const (
-	maxOOOSegments = 16
-	maxOOOBytes    = 65536
-)
-
-type oooSeg struct {
-	seq  uint32
-	data []byte
+// source returns the frame message i of the last segment call is from: the
+// frame fed, or the one whose held bytes completed it, with its direction's
+// addresses.
+func (t *tcpReassembler) source(i int, alt *frame.Frame) *frame.Frame {
+	s := t.from[i]
+	if s == nil {
+		return t.cur
+	}
+	*alt = frame.Frame{Number: s.Frame, TimeNs: s.TimeNs, Transport: frame.TransportTCP, TCPStream: s.Stream,
+		SrcIP: s.Src.Addr(), DstIP: s.Dst.Addr(), SrcPort: s.Src.Port(), DstPort: s.Dst.Port()}
+	return alt
 }
 
-// feed consumes in-order bytes starting at seq.
-func (t *tcpReassembler) feed(fl *tcpFlow, seq uint32, p []byte) {
-	fl.next = seq + uint32(len(p))
-	before := len(fl.buf)
-	t.consume(fl, p)
+// Accept follows every connection the tap feeds: it feeds only DNS ones.
+func (t *tcpReassembler) Accept(*frame.Frame) bool { return true }
+
+// Data cuts a direction's in-order bytes into messages.
+func (t *tcpReassembler) Data(s *tcpstream.Segment) {
+	k := [2]int{s.Stream, s.Dir}
+	fl := t.flows[k]
+	if fl == nil {
+		fl = &tcpFlow{}
+		t.flows[k] = fl
+	}
+	before, n := len(fl.buf), len(t.out)
+	t.consume(fl, s.Data)
+	var from *tcpstream.Segment
+	if n < len(t.out) && s.Src != netip.AddrPortFrom(t.cur.SrcIP, t.cur.SrcPort) {
+		t.segs = append(t.segs, *s)
+		from = &t.segs[len(t.segs)-1]
+	}
+	for range t.out[n:] {
+		t.from = append(t.from, from)
+	}
 	t.buffered += len(fl.buf) - before
 	if t.buffered > maxTCPBuffered {
 		// Too many partial messages held: drop this one.
@@ -169,41 +103,36 @@ func (t *tcpReassembler) feed(fl *tcpFlow, seq uint32, p []byte) {
 	}
 }
 
-// dropPartial forgets the flow's partial message and held segments.
-func (t *tcpReassembler) dropPartial(fl *tcpFlow) {
-	t.buffered -= len(fl.buf) + fl.oooBytes
-	fl.buf = fl.buf[:0]
-	fl.ooo = fl.ooo[:0]
-	fl.oooBytes = 0
+// Gap drops the direction's partial message.
+func (t *tcpReassembler) Gap(s *tcpstream.Segment) {
+	t.gaps++
+	if fl := t.flows[[2]int{s.Stream, s.Dir}]; fl != nil {
+		t.buffered -= len(fl.buf)
+		fl.buf = fl.buf[:0]
+	}
+}
+
+// End forgets the connection's partial messages.
+func (t *tcpReassembler) End(stream int) {
+	for d := 0; d < 2; d++ {
+		k := [2]int{stream, d}
+		if fl := t.flows[k]; fl != nil {
+			t.buffered -= len(fl.buf)
+			delete(t.flows, k)
+		}
+	}
 }
 
 // consume appends payload to the flow and cuts out complete messages.
 // Messages wholly inside payload are returned without copying.
 func (t *tcpReassembler) consume(fl *tcpFlow, p []byte) {
-	if len(fl.buf) == 0 {
-		for len(p) >= 2 {
-			n := int(binary.BigEndian.Uint16(p))
-			if len(p) < 2+n {
-				break
-			}
-			t.out = append(t.out, p[2:2+n])
-			p = p[2+n:]
-		}
-		if len(p) > 0 {
-			fl.buf = append(fl.buf, p...)
-		}
-		return
-	}
-	// Complete the buffered message first.
-	for len(p) > 0 {
+	for len(fl.buf) > 0 && len(p) > 0 {
+		// Complete the buffered message first.
 		need := 2
 		if len(fl.buf) >= 2 {
 			need = 2 + int(binary.BigEndian.Uint16(fl.buf))
 		}
-		take := need - len(fl.buf)
-		if take > len(p) {
-			take = len(p)
-		}
+		take := min(need-len(fl.buf), len(p))
 		fl.buf = append(fl.buf, p[:take]...)
 		p = p[take:]
 		if len(fl.buf) >= 2 && len(fl.buf) == 2+int(binary.BigEndian.Uint16(fl.buf)) {
@@ -212,14 +141,8 @@ func (t *tcpReassembler) consume(fl *tcpFlow, p []byte) {
 			t.scratch = append(t.scratch, fl.buf[2:]...)
 			t.out = append(t.out, t.scratch[start:])
 			fl.buf = fl.buf[:0]
-			t.consume2(fl, p)
-			return
 		}
 	}
-}
-
-// consume2 handles what follows a completed buffered message.
-func (t *tcpReassembler) consume2(fl *tcpFlow, p []byte) {
 	for len(p) >= 2 {
 		n := int(binary.BigEndian.Uint16(p))
 		if len(p) < 2+n {
@@ -230,15 +153,5 @@ func (t *tcpReassembler) consume2(fl *tcpFlow, p []byte) {
 	}
 	if len(p) > 0 {
 		fl.buf = append(fl.buf, p...)
-	}
-}
-
-// evict drops flows idle for more than two minutes.
-func (t *tcpReassembler) evict(ns int64) {
-	for k, fl := range t.flows {
-		if ns-fl.lastNs > 120e9 {
-			t.dropPartial(fl)
-			delete(t.flows, k)
-		}
 	}
 }

@@ -18,6 +18,7 @@ type expected struct {
 	Queries           int            `json:"queries"`
 	Responses         int            `json:"responses"`
 	Rcodes            map[string]int `json:"rcodes"`
+	ExtendedRcodes    map[string]int `json:"extended_rcodes"`
 	Qtypes            map[string]int `json:"qtypes"`
 	UnansweredQueries int            `json:"unanswered_queries"`
 	ResponseTime      struct {
@@ -106,6 +107,9 @@ func TestTshark(t *testing.T) {
 			}
 			if got := byCode(s.Rcodes, rcodeCode, t); !sameMap(got, want.Rcodes) {
 				t.Errorf("rcodes %v, tshark %v", got, want.Rcodes)
+			}
+			if got := byCode(s.ExtendedRcodes, rcodeCode, t); !sameMap(got, want.ExtendedRcodes) {
+				t.Errorf("extended rcodes %v, tshark %v", got, want.ExtendedRcodes)
 			}
 			if got := byCode(s.Qtypes, typeCode, t); !sameMap(got, want.Qtypes) {
 				t.Errorf("qtypes %v, tshark %v", got, want.Qtypes)

@@ -72,6 +72,10 @@ type Factory struct {
 	// looks like, so the page's types come from these Go types. Besides its
 	// report, any tool may report an ErrorReport.
 	Reports map[string]any
+	// Descriptions gives, for each tool in Tools, a few plain sentences
+	// saying what its report holds and when to read it (the MCP server's
+	// tool descriptions). A tool without one gets a generic description.
+	Descriptions map[string]string
 }
 
 // Capture is what the engine knows about the capture when taps finish.

@@ -29,10 +29,11 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:    "icmp",
-		Tools:   []string{"icmp"},
-		Reports: map[string]any{"icmp": Report{}},
-		New:     func(o *engine.Options) engine.Tap { return New(o) },
+		Name:         "icmp",
+		Tools:        []string{"icmp"},
+		Reports:      map[string]any{"icmp": Report{}},
+		Descriptions: map[string]string{"icmp": "ICMP and ICMPv6: counts by type and code, echo requests paired with their replies (loss and round-trip times per pair of hosts), unreachables and other errors with the connection they quote, path MTU messages, traceroutes, sweeps and floods, and the messages themselves (capped)."},
+		New:          func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 

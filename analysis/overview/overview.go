@@ -30,10 +30,11 @@ import (
 
 func init() {
 	engine.Register(engine.Factory{
-		Name:    "overview",
-		Tools:   []string{"overview"},
-		Reports: map[string]any{"overview": Report{}},
-		New:     func(o *engine.Options) engine.Tap { return New(o) },
+		Name:         "overview",
+		Tools:        []string{"overview"},
+		Reports:      map[string]any{"overview": Report{}},
+		Descriptions: map[string]string{"overview": "What the capture is about: the protocol hierarchy (Wireshark's Statistics > Protocol Hierarchy), the top conversations and endpoints, and an I/O graph of packets and bytes over time. Read it first to see which protocols and hosts matter before drilling into one analysis."},
+		New:          func(o *engine.Options) engine.Tap { return New(o) },
 	})
 }
 

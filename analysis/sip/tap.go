@@ -13,7 +13,8 @@ import (
 )
 
 func init() {
-	engine.Register(engine.Factory{Name: "sip", Tools: []string{"sip"}, Reports: map[string]any{"sip": Report{}}, New: func(o *engine.Options) engine.Tap { return New(o) }})
+	engine.Register(engine.Factory{Name: "sip", Tools: []string{"sip"}, Reports: map[string]any{"sip": Report{}}, New: func(o *engine.Options) engine.Tap { return New(o) },
+		Descriptions: map[string]string{"sip": "SIP (VoIP signalling): methods and response codes, calls with their state, set-up and answer times and who hung up, registrations and authentication failures, the RTP streams the calls set up (loss, jitter), and the messages themselves (capped)."}})
 }
 
 // Caps on tables an attacker can grow.

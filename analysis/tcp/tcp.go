@@ -36,6 +36,12 @@ func init() {
 		Tools:   []string{ToolConnections, ToolAnomalies, ToolRetransmissions, ToolTrafficFlow},
 		Reports: map[string]any{ToolConnections: ConnectionsReport{}, ToolAnomalies: AnomaliesReport{}, ToolRetransmissions: RetransReport{}, ToolTrafficFlow: FlowReport{}},
 		New:     func(o *engine.Options) engine.Tap { return New(o, 0) },
+		Descriptions: map[string]string{
+			ToolConnections:     "TCP connections, as Wireshark's tcp.stream numbers them: per connection its client and server, state (Zeek conn_state and history), handshake, resets and closes, data packets, retransmissions and initial round-trip time; a summary of handshakes and states. Use it for connections that fail, are refused or reset.",
+			ToolAnomalies:       "TCP behaviour in one report: flag counts, where resets come from, handshake completion, retransmission rate and patterns such as port scans, SYN floods, unanswered SYNs and one-sided resets, each with the frames and a Wireshark filter.",
+			ToolRetransmissions: "TCP retransmissions as Wireshark's expert analysis flags them (retransmission, fast and spurious retransmission, out-of-order, duplicate ACKs, lost segments, zero windows): the overall and per-connection rates against a threshold, the worst connections first.",
+			ToolTrafficFlow:     "Traffic to and from one server (server_ip, optionally server_port): packets, bytes, SYNs, resets, FINs, data packets and retransmissions in each direction, and which side sends more and resets more.",
+		},
 	})
 }
 

@@ -96,6 +96,7 @@ type Reassembler struct {
 	curFrame  int     // the frame being fed, for gaps known at it
 	curTimeNs int64
 	caps      report.Caps
+	retrans   int
 }
 
 type held struct {
@@ -141,6 +142,10 @@ func New(l Limits) *Reassembler {
 // given up as gaps because the bytes held reached the limit ("tcp
 // reassembly bytes held").
 func (r *Reassembler) Caps() []report.Cap { return r.caps.List() }
+
+// Retransmissions counts the segments with data whose bytes had all been
+// given already (dropped).
+func (r *Reassembler) Retransmissions() int { return r.retrans }
 
 // lookup finds stream n's state, moving it to the current generation.
 func (r *Reassembler) lookup(n int) *conn {
@@ -299,6 +304,7 @@ func (r *Reassembler) data(c *conn, d int, seq uint32, f *frame.Frame, src, dst 
 	case seqLT(seq, fw.next):
 		skip := fw.next - seq
 		if uint64(skip) >= uint64(len(p)) {
+			r.retrans++
 			return // a retransmission of bytes already given
 		}
 		p = p[skip:]

@@ -1,6 +1,7 @@
 // Command tsgen writes web/src/gen/reports.ts, the TypeScript types of
 // every tool's report, from the Go report types (engine.Factory.Reports) by
-// reflection, with the Go doc comments. Run it from the repository root:
+// reflection, with the Go doc comments; and web/src/gen/guides.ts, the
+// investigation guides of analysis/guide. Run it from the repository root:
 //
 //	go run ./build/tsgen   (make types)
 //
@@ -39,7 +40,19 @@ func write(root string) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(root, filepath.FromSlash(out))
+	if err := writeFile(root, out, b); err != nil {
+		return err
+	}
+	g, err := generateGuides()
+	if err != nil {
+		return err
+	}
+	return writeFile(root, guidesOut, g)
+}
+
+// writeFile writes b to name (relative to root) unless it holds b already.
+func writeFile(root, name string, b []byte) error {
+	path := filepath.Join(root, filepath.FromSlash(name))
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
 		return nil
 	}

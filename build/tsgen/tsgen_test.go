@@ -47,6 +47,23 @@ func TestUpToDate(t *testing.T) {
 	}
 }
 
+// TestGuidesUpToDate fails when the committed web/src/gen/guides.ts is not
+// what analysis/guide's Markdown gives today.
+func TestGuidesUpToDate(t *testing.T) {
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := generateGuides()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(guidesOut)))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s is stale: run `make types` (go run ./build/tsgen) and commit it", guidesOut)
+	}
+}
+
 // TestNoNulls runs every analyzer over the test captures (and an empty
 // capture) and checks that the JSON has null only where the generated types
 // allow it (pointers, interfaces): a nil slice or map, written as null,

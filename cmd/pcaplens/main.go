@@ -2,6 +2,7 @@
 //
 //	pcaplens analyze [flags] FILE…   print the reports as JSON
 //	pcaplens serve [--addr ADDR]     serve the web app
+//	pcaplens mcp [--http ADDR]       serve the analyses over MCP
 package main
 
 import (
@@ -23,6 +24,7 @@ Usage:
   pcaplens packets -Y FILTER -w OUT.pcapng FILE   export the matching frames
   pcaplens follow tcp|udp STREAM [--ascii] FILE   a conversation, as tshark -z follow
   pcaplens serve [--addr 127.0.0.1:8080]   serve the web app
+  pcaplens mcp [--http 127.0.0.1:8765]     serve the analyses to AI assistants (MCP, stdio or HTTP)
   pcaplens tools                     list the tools
   pcaplens version                   print the version
 
@@ -47,6 +49,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return followCmd(args[1:], stdin, stdout, stderr)
 	case "serve":
 		return serve(args[1:], stderr)
+	case "mcp":
+		return mcpCmd(args[1:], stdin, stdout, stderr)
 	case "tools":
 		return tools(stdout)
 	case "version", "--version":

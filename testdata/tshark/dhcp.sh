@@ -5,7 +5,9 @@
 # Definitions (the Go tests in analysis/dhcp compare with exactly these):
 #   packets         frames with a dhcp layer (UDP 67/68), not counting DHCP quoted
 #                   inside an ICMP error (tshark dissects those too; pcaplens does not).
-#   message_types   frames by dhcp.option.dhcp (option 53), by name (DISCOVER, OFFER, …).
+#   message_types   frames by dhcp.option.dhcp (option 53), by name (DISCOVER, OFFER, …);
+#                   a BOOTP message (a dhcp layer with dhcp.id but no option 53, which
+#                   tshark shows as "Boot Request"/"Boot Reply") as "BOOTP".
 #   transactions    distinct dhcp.id.
 #   unique_clients  distinct dhcp.hw.mac_addr (chaddr, and an Ethernet client identifier).
 #   unique_servers  distinct dhcp.option.dhcp_server_id (option 54, in any message).
@@ -43,6 +45,7 @@ for line in sys.stdin:
     if f[0]:
         pk += 1
         ids.update(vals(f[0]))
+        if not vals(f[1]): types["BOOTP"] = types.get("BOOTP", 0) + 1
         for t in vals(f[1]):
             n = v4.get(int(t), "UNKNOWN(%s)" % t); types[n] = types.get(n, 0) + 1
         macs.update(vals(f[2])); srvs.update(vals(f[3]))

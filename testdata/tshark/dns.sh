@@ -1,14 +1,18 @@
 #!/bin/sh
 # dns.sh: write tshark's DNS figures for every capture in testdata/captures
-# to testdata/expected/dns/<capture>.json (zeros where tshark sees no DNS). Run from anywhere: sh testdata/tshark/dns.sh
+# to testdata/expected/dns/<capture>.json (zeros where tshark sees no DNS). Run from the
+# repository root: sh testdata/tshark/dns.sh [testdata/captures/FILE...]
 #
 # Definitions (the Go tests in analysis/dns compare with exactly these):
 #   queries, responses   DNS messages (dns, mdns and llmnr layers; several per
 #                        TCP frame count separately) with dns.flags.response 0 / 1.
-#   rcodes               responses by RCODE: the header's 4 bits combined with the
-#                        OPT record's upper 8 bits (dns.resp.ext_rcode) as
-#                        RFC 6891 §6.1.3 says, keyed by number.
-#   qtypes               every question (dns.qry.type) of every query message, by number.
+#   rcodes               responses by dns.flags.rcode (the header's 4 bits), keyed
+#                        by number.
+#   extended_rcodes      responses whose OPT record has non-zero upper RCODE bits
+#                        (dns.resp.ext_rcode), by the whole 12-bit RCODE (RFC 6891
+#                        §6.1.3: BADVERS 16, BADCOOKIE 23), keyed by number.
+#   qtypes               every question (dns.qry.type) of every query message, by number;
+#                        the zone of an UPDATE (opcode 5) is its question.
 #   unanswered_queries   queries without dns.response_in.
 #   response_time        dns.time of every response that has one (tshark puts it on
 #                        each response matched to a request, retransmitted ones too):
@@ -23,7 +27,9 @@ set -eu
 cd "$(dirname "$0")/../.."
 out=testdata/expected/dns
 mkdir -p "$out"
-for path in testdata/captures/*; do
+# With arguments (capture paths), only those captures are recorded.
+[ $# -gt 0 ] || set -- testdata/captures/*
+for path in "$@"; do
   cap=$(basename "$path")
   # Every capture gets a file: where tshark sees no DNS, pcaplens must not either.
   capinfos "$path" >/dev/null 2>&1 || tshark -r "$path" -c 1 >/dev/null 2>&1 || continue
@@ -54,7 +60,7 @@ def walk(d, key):
         for v in d: out.extend(walk(v, key))
     return out
 q = r = unans = 0
-rcodes, qtypes, times = {}, {}, []
+rcodes, extrc, qtypes, times = {}, {}, {}, []
 for fr in frames:
     layers = fr["_source"]["layers"]
     if "icmp" in layers or "icmpv6" in layers:
@@ -66,14 +72,17 @@ for fr in frames:
             if ft.get("dns.flags.response") == "1":
                 r += 1
                 rc = int(ft.get("dns.flags.rcode", "0"))
-                ext = walk(m.get("Additional records", {}), "dns.resp.ext_rcode")
-                if ext: rc |= int(ext[0], 16) << 4
                 rcodes[str(rc)] = rcodes.get(str(rc), 0) + 1
+                ext = walk(m.get("Additional records", {}), "dns.resp.ext_rcode")
+                if ext and int(ext[0], 16):
+                    full = str(rc | int(ext[0], 16) << 4)
+                    extrc[full] = extrc.get(full, 0) + 1
                 times += [float(t) for t in aslist(m.get("dns.time"))]
             else:
                 q += 1
                 if "dns.response_in" not in m: unans += 1
-                for t in walk(m.get("Queries", {}), "dns.qry.type"):
+                # the question section: "Queries", or "Zone" in an UPDATE (opcode 5)
+                for t in walk([m.get("Queries", {}), m.get("Zone", {})], "dns.qry.type"):
                     qtypes[str(int(t))] = qtypes.get(str(int(t)), 0) + 1
 times.sort()
 rt = {"count": len(times)}
@@ -84,6 +93,7 @@ if times:
     rt.update(min=times[0], median=round(med, 9), p95=times[max(0, math.ceil(0.95*n)-1)], max=times[-1])
 res = {"capture": cap, "tshark": ver, "queries": q, "responses": r,
        "rcodes": dict(sorted(rcodes.items(), key=lambda kv: int(kv[0]))),
+       "extended_rcodes": dict(sorted(extrc.items(), key=lambda kv: int(kv[0]))),
        "qtypes": dict(sorted(qtypes.items(), key=lambda kv: int(kv[0]))),
        "unanswered_queries": unans, "response_time": rt}
 print(json.dumps(res, indent=2))

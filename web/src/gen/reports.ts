@@ -298,12 +298,14 @@ export interface DHCPStatistics {
   unique_clients: number;
   /** UniqueServers counts distinct server identifiers (option 54, tshark dhcp.option.dhcp_server_id). */
   unique_servers: number;
-  /** MessageTypes counts messages by option 53 (tshark dhcp.option.dhcp). */
+  /**
+   * MessageTypes counts messages by option 53 (tshark dhcp.option.dhcp);
+   * messages without it (plain BOOTP) count as TypeBOOTP, so the types add
+   * up to the messages decoded.
+   */
   message_types: Record<string, number>;
   /** Transactions counts distinct transaction IDs (tshark dhcp.id). */
   transactions: number;
-  /** BOOTPOnly counts messages without a DHCP message type (plain BOOTP). */
-  bootp_only: number;
   /** Relayed counts messages with a relay address (giaddr) or relay agent option 82. */
   relayed: number;
   /** TooShort counts messages shorter than the 236-byte BOOTP header (not decoded). */
@@ -554,7 +556,17 @@ export interface DNSStatistics {
   responses: number;
   unique_domains_queried: number;
   unique_domains: number;
+  /**
+   * Rcodes counts responses by the header's RCODE (4 bits, tshark's
+   * dns.flags.rcode).
+   */
   rcodes: Record<string, number>;
+  /**
+   * ExtendedRcodes counts responses whose OPT record extends the RCODE
+   * (non-zero upper 8 bits, tshark's dns.resp.ext_rcode) by the whole
+   * 12-bit RCODE of RFC 6891 §6.1.3 (BADVERS, BADCOOKIE).
+   */
+  extended_rcodes: Record<string, number>;
   qtypes: Record<string, number>;
   opcodes: Record<string, number>;
   unanswered_queries: number;

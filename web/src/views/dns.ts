@@ -114,6 +114,9 @@ function render(root: HTMLElement, report: Report): void {
         "div",
         { class: "dns-row", style: row },
         countChart("Response codes", s.rcodes, ["response", "responses"], "dns-rcodes"),
+        ...(Object.keys(s.extended_rcodes).length > 0
+          ? [countChart("Extended response codes (EDNS)", s.extended_rcodes, ["response", "responses"], "dns-extended-rcodes")]
+          : []),
         countChart("Query types", s.qtypes, ["question", "questions"], "dns-qtypes"),
         countBars({ title: "Response times", entries: hist.map((b) => [b.label, b.count] as const), unit: ["response", "responses"], key: "dns-response-times" }),
       ),
