@@ -22,7 +22,8 @@ import (
 )
 
 func init() {
-	engine.Register(engine.Factory{Name: "tls", Tools: []string{"tls"}, Reports: map[string]any{"tls": Report{}}, New: New})
+	engine.Register(engine.Factory{Name: "tls", Tools: []string{"tls"}, Reports: map[string]any{"tls": Report{}}, New: New,
+		Descriptions: map[string]string{"tls": "TLS and QUIC handshakes: per connection the server name (SNI), offered and chosen versions and cipher suites, ALPN, key-share groups, session resumption, JA3, JA3S and JA4 fingerprints and the certificate chain (TLS 1.2 and earlier); counts by server name, fingerprint, version, cipher suite and ALPN; findings such as deprecated versions, weak cipher suites, expired, self-signed or mismatched certificates and alerts."}})
 }
 
 // Caps on what an attacker can grow; hitting one is said in the report.
