@@ -306,10 +306,12 @@ func (e *evidence) leaf(c *conn, cert *Certificate, frame int, ns int64) {
 		return
 	}
 	name := certName(cert)
-	if ns > cert.notAfter {
+	// A frame without a time (a pcapng simple packet block) says nothing
+	// about validity.
+	if ns != 0 && ns > cert.notAfter {
 		e.expired.add(c, frame, name)
 	}
-	if ns < cert.notBefore {
+	if ns != 0 && ns < cert.notBefore {
 		e.notYet.add(c, frame, name)
 	}
 	if cert.SelfSigned {
