@@ -125,3 +125,21 @@ func TestCertificateKeptWhole(t *testing.T) {
 		t.Error("the certificate's names changed with the buffer")
 	}
 }
+
+// TestValidityWithoutTime: a frame without a timestamp (time 0) raises
+// no expired or not-yet-valid finding; a timed one does.
+func TestValidityWithoutTime(t *testing.T) {
+	msg := certificateMsg(t, "old.example", time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC))
+	ders, _ := ParseCertificateList(msg[4:], maxChain)
+	cert := parseCertificate(ders[0])
+	c := &conn{row: Connection{SNI: "old.example"}}
+	var e evidence
+	e.leaf(c, cert, 7, 0)
+	if e.expired.frames.Count() != 0 || e.notYet.frames.Count() != 0 {
+		t.Error("a frame without a time made a validity finding")
+	}
+	e.leaf(c, cert, 8, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	if e.expired.frames.Count() != 1 {
+		t.Error("an expired certificate was not found")
+	}
+}
