@@ -9,8 +9,9 @@ import (
 
 // TestTLSFiltersAgainstTshark runs the filters of
 // testdata/tshark/filters-tls.txt over the TLS and QUIC captures of
-// analysis/tls/testdata and requires the frames tshark 4.0 selects
-// (testdata/expected/filters-tls, written by filters-tls.sh).
+// analysis/tls/testdata and the captures of testdata/captures, and
+// requires the frames tshark 4.0 selects (testdata/expected/filters-tls,
+// written by filters-tls.sh).
 func TestTLSFiltersAgainstTshark(t *testing.T) {
 	b, err := os.ReadFile("../../testdata/tshark/filters-tls.txt")
 	if err != nil {
@@ -38,7 +39,11 @@ func TestTLSFiltersAgainstTshark(t *testing.T) {
 				}
 				ms[i] = m
 			}
-			got, _, err := runAll(filepath.Join("../tls/testdata/captures", name), ms)
+			path := filepath.Join("../../testdata/captures", name)
+			if _, err := os.Stat(path); err != nil {
+				path = filepath.Join("../tls/testdata/captures", name)
+			}
+			got, _, err := runAll(path, ms)
 			if got == nil {
 				t.Fatal(err)
 			}
