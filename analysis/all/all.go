@@ -10,4 +10,5 @@ import (
 	_ "pcaplens/analysis/overview"
 	_ "pcaplens/analysis/sip"
 	_ "pcaplens/analysis/tcp"
+	_ "pcaplens/analysis/tls"
 )

@@ -252,6 +252,18 @@ const (
 	ARPSrcProtoIPv4
 	ARPDstProtoIPv4
 
+	// tls (analysis/tls: TLS over TCP and in QUIC Initials)
+	TLS
+	TLSRecordVersion
+	TLSHandshakeType
+	TLSHandshakeVersion
+	TLSHandshakeCiphersuite
+	TLSHandshakeExtensionsServerName
+	TLSHandshakeJA3
+	TLSHandshakeJA3S
+	TLSHandshakeJA4
+	TLSAlertMessageDesc
+
 	numFields
 )
 
@@ -381,6 +393,17 @@ var fields = [numFields]struct {
 	ARPOpcode:       {"arp.opcode", TypeUint16},
 	ARPSrcProtoIPv4: {"arp.src.proto_ipv4", TypeIPv4},
 	ARPDstProtoIPv4: {"arp.dst.proto_ipv4", TypeIPv4},
+
+	TLS:                              {"tls", TypeProtocol},
+	TLSRecordVersion:                 {"tls.record.version", TypeUint16},
+	TLSHandshakeType:                 {"tls.handshake.type", TypeUint8},
+	TLSHandshakeVersion:              {"tls.handshake.version", TypeUint16},
+	TLSHandshakeCiphersuite:          {"tls.handshake.ciphersuite", TypeUint16},
+	TLSHandshakeExtensionsServerName: {"tls.handshake.extensions_server_name", TypeString},
+	TLSHandshakeJA3:                  {"tls.handshake.ja3", TypeString},
+	TLSHandshakeJA3S:                 {"tls.handshake.ja3s", TypeString},
+	TLSHandshakeJA4:                  {"tls.handshake.ja4", TypeString}, // Wireshark 4.2+; not in 4.0
+	TLSAlertMessageDesc:              {"tls.alert_message.desc", TypeUint8},
 }
 
 var byName = func() map[string]FieldID {

@@ -15,6 +15,10 @@ var hexBase = [numFields]bool{
 	DNSID:     true,
 	DHCPID:    true,
 	DHCPv6XID: true,
+
+	TLSRecordVersion:        true,
+	TLSHandshakeVersion:     true,
+	TLSHandshakeCiphersuite: true,
 }
 
 // Hex reports whether tshark shows the field's integers in hexadecimal.

@@ -34,3 +34,8 @@ func (s *Scanner) AppendFields(dst []byte, ids []filter.FieldID) []byte {
 	}
 	return dst
 }
+
+// Want makes the Scanner serve fields ids beyond those it serves for
+// every frame (query.Matcher.WantAll leaves out the tls fields, whose
+// reading costs every frame): call it before the first Next.
+func (s *Scanner) Want(ids ...filter.FieldID) { s.ext.Want(ids...) }

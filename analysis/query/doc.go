@@ -84,6 +84,16 @@
 //     outermost (the datagram an ICMP error quotes after the frame's own
 //     headers); udp.stream's n-th number is layer n; the fields of the
 //     frame and of the application protocols are in layer 1.
+//   - tls and tls.*: analysis/tls's Dissector, the analyzer itself (TCP
+//     reassembled by analysis/tcpstream; QUIC Initial packets decrypted): a
+//     record or handshake message belongs to the frame completing it, and
+//     tls is present where a record begins or completes, as in tshark.
+//     Agreement: testdata/tshark/filters-tls.sh and
+//     TestTLSFiltersAgainstTshark, whose known differences are
+//     retransmissions of bytes never captured, TLS in ICMP error quotes and
+//     one-byte keep-alives. tls.handshake.ja4 is Wireshark 4.2's field.
+//     WantAll leaves the tls fields out (their reading costs every frame):
+//     a filter reading them, or Want naming them, turns the dissector on.
 //
 // Where our decoder cannot tell what tshark would, and the agreement test
 // lists it (TestFiltersAgainstTshark's knownDifferences, TestFieldsTshark's

@@ -12,6 +12,7 @@ import (
 	"pcaplens/analysis/filter"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/tcp"
+	"pcaplens/analysis/tls"
 )
 
 // Matcher runs one display filter over the frames of a capture, in file
@@ -34,6 +35,7 @@ type Matcher struct {
 	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
 	needStreams bool // tcp.stream and udp.stream numbers
 	needSDP     bool // udp.stream: the conversations SDP sets up have their own
+	needTLS     bool // tls, tls.*: TLS over reassembled TCP, QUIC Initials
 
 	tracker *tcp.Tracker
 	// The TCP analysis of the current frame, set by the tracker's
@@ -70,6 +72,9 @@ type Matcher struct {
 	// assigner numbers the frames given to Match (SetStreams): the
 	// conversations SDP sets up are announced to it.
 	assigner *frame.StreamAssigner
+	// tls: the dissector and the current frame's fields (tls.go).
+	tlsDis  *tls.Dissector
+	tlsVals *tls.FrameValues
 }
 
 // streamState is what a Matcher keeps per TCP stream and direction: the
@@ -134,10 +139,12 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 			// Wireshark numbers the RTP, RTCP and T.38 conversations SDP
 			// sets up apart: SIP is read for them.
 			m.needStreams, m.needSDP, m.needSIP = true, true, true
+		case isTLSField(id):
+			m.needTLS = true
 		}
 	}
 	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
-	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP
+	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP || m.needTLS
 	if m.needTracker && m.tracker == nil {
 		m.tracker = tcp.NewTracker(0)
 		m.tracker.OnPacket = m.onTCP
@@ -159,10 +166,15 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 	}
 }
 
-// WantAll makes the Matcher serve every field of the registry (Want).
+// WantAll makes the Matcher serve every field of the registry (Want),
+// except the tls fields: their dissector (TCP reassembly of every
+// connection, QUIC decryption) would cost every frame of every pass, so
+// they are served when the filter reads them or Want names them.
 func (m *Matcher) WantAll() {
 	for _, f := range filter.Registry() {
-		m.Want(f.ID)
+		if !isTLSField(f.ID) {
+			m.Want(f.ID)
+		}
 	}
 }
 
@@ -242,6 +254,9 @@ func (m *Matcher) Match(f *frame.Frame) bool {
 	}
 	if m.needRTP || m.needSDP {
 		s.rtpState()
+	}
+	if m.needTLS {
+		m.tlsFrame(f)
 	}
 	return m.flt.Match(s)
 }

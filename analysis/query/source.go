@@ -331,6 +331,9 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 	case filter.FrameTimeDelta:
 		return append(buf, filter.Time(m.deltaNs))
 	}
+	if isTLSField(id) {
+		return s.tlsValues(id, buf)
+	}
 	if !s.scanned {
 		s.scan()
 	}

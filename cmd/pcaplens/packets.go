@@ -102,6 +102,7 @@ func packetsCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pcaplens packets: %s: %v\n", fs.Arg(0), err)
 		return 1
 	}
+	s.Want(ids...)
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	defer w.Flush()
 

@@ -17,6 +17,7 @@ import {
   type SIPReport,
   type TCPConnectionsReport,
   type TCPRetransReport,
+  type TlsReport,
 } from "../views/types";
 import { guideById, guideMarkdown, type Guide } from "../guides";
 import * as fmt from "../ui/format";
@@ -311,6 +312,43 @@ function sipSection(sip: SIPReport): string {
   );
 }
 
+function tlsSection(t: TlsReport): string {
+  const st = t.statistics;
+  if (st.client_hellos + st.server_hellos === 0 && t.connections_total === 0) return "";
+  return block(
+    "TLS and QUIC handshakes",
+    figures([
+      ["connections", t.connections_total],
+      ["ClientHellos", st.client_hellos],
+      ["over QUIC", st.quic_client_hellos || undefined],
+      ["ServerHellos", st.server_hellos],
+      ["versions", counts(st.versions)],
+      ["cipher suites", counts(st.cipher_suites)],
+      ["ALPN offered", counts(st.alpn)],
+      ["JA4", counts(st.ja4)],
+      ["alerts", counts(st.alerts)],
+    ]),
+    sub(
+      "Connections",
+      table(
+        [
+          ["SNI", "sni"],
+          ["server", (r) => `${r.server}:${r.server_port}`],
+          ["over", "transport"],
+          ["version", "version"],
+          ["cipher", "cipher"],
+          ["ALPN", (r) => r.alpn || r.alpn_offered.join(", ")],
+          ["JA4", "ja4"],
+          ["JA3", "ja3"],
+          ["first frame", "first_frame"],
+        ],
+        t.connections,
+        10,
+      ),
+    ),
+  );
+}
+
 /** analysisSections renders each analysis's key figures and most relevant rows (analyses that saw nothing are left out). */
 export function analysisSections(report: Report): string[] {
   const out: string[] = [];
@@ -325,6 +363,8 @@ export function analysisSections(report: Report): string[] {
   if (icmp) out.push(icmpSection(icmp));
   const sip = ok(report.sip);
   if (sip) out.push(sipSection(sip));
+  const tls = ok(report.tls);
+  if (tls) out.push(tlsSection(tls));
   return out.filter((s) => s !== "");
 }
 

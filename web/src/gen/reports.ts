@@ -31,6 +31,8 @@ export interface Report {
   tcp_connections?: TCPConnectionsReport | ErrorReport;
   /** tcp_retransmissions is the report of the tcp analyzer. */
   tcp_retransmissions?: TCPRetransReport | ErrorReport;
+  /** tls is the report of the tls analyzer. */
+  tls?: TlsReport | ErrorReport;
   /** traffic_flow is the report of the tcp analyzer. */
   traffic_flow?: TCPFlowReport | ErrorReport;
 }
@@ -46,6 +48,7 @@ export interface ToolReports {
   tcp_anomalies: TCPAnomaliesReport;
   tcp_connections: TCPConnectionsReport;
   tcp_retransmissions: TCPRetransReport;
+  tls: TlsReport;
   traffic_flow: TCPFlowReport;
 }
 
@@ -53,7 +56,7 @@ export interface ToolReports {
 export type ToolName = keyof ToolReports;
 
 /** toolNames lists every tool, in name order. */
-export const toolNames: readonly ToolName[] = ["capinfos", "dhcp", "dns", "icmp", "overview", "sip", "tcp_anomalies", "tcp_connections", "tcp_retransmissions", "traffic_flow"];
+export const toolNames: readonly ToolName[] = ["capinfos", "dhcp", "dns", "icmp", "overview", "sip", "tcp_anomalies", "tcp_connections", "tcp_retransmissions", "tls", "traffic_flow"];
 
 /**
  * AnalyzeOptions are the options of an analysis in the page: engine.Options under the
@@ -1734,4 +1737,220 @@ export interface TCPTrace {
    * (per-connection or overall cap).
    */
   truncated: boolean;
+}
+
+/** TlsAlert (tls.Alert) is one plaintext TLS alert. */
+export interface TlsAlert {
+  frame: number;
+  from: string;
+  level: string;
+  description: string;
+}
+
+/**
+ * TlsCertificate (tls.Certificate) is a certificate a server (or client) sent in a TLS ≤ 1.2
+ * Certificate message, parsed with crypto/x509.
+ */
+export interface TlsCertificate {
+  /** SHA256 is the fingerprint of the DER bytes (lower-case hex). */
+  sha256: string;
+  /** Subject and Issuer are the distinguished names (RFC 2253 form). */
+  subject: string;
+  issuer: string;
+  /**
+   * SANs are the subject alternative names: DNS names, IP addresses,
+   * e-mail addresses and URIs.
+   */
+  sans: string[];
+  /** NotBefore and NotAfter bound its validity (RFC 3339, UTC). */
+  not_before: string;
+  not_after: string;
+  /**
+   * KeyType is RSA, ECDSA, Ed25519 or DSA; KeyBits the key size (the
+   * curve's for ECDSA).
+   */
+  key_type: string;
+  key_bits: number;
+  /** SignatureAlgorithm is how the issuer signed it. */
+  signature_algorithm: string;
+  /** SerialNumber in hex. */
+  serial_number: string;
+  /** IsCA is true for a CA certificate (basic constraints). */
+  is_ca: boolean;
+  /**
+   * SelfSigned is true when the issuer is the subject and the signature
+   * verifies with the certificate's own key.
+   */
+  self_signed: boolean;
+  /**
+   * Error says why the certificate could not be parsed (the other
+   * fields are then empty).
+   */
+  error?: string;
+}
+
+/** TlsConnection (tls.Connection) is one TLS (over TCP) or QUIC connection's handshake. */
+export interface TlsConnection {
+  /** Transport is "tcp" or "quic"; Stream its tcp.stream or udp.stream. */
+  transport: string;
+  stream: number;
+  client: string;
+  client_port: number;
+  server: string;
+  server_port: number;
+  /** FirstFrame is the frame of the first hello or alert read, at Time. */
+  first_frame: number;
+  timestamp: number;
+  time: string;
+  /**
+   * ClientHelloFrame and ServerHelloFrame are the frames completing
+   * the first ClientHello and ServerHello (0: not seen).
+   */
+  client_hello_frame: number;
+  server_hello_frame: number;
+  /**
+   * HandshakeTime is the time from ClientHello to ServerHello, in
+   * seconds (null without both).
+   */
+  handshake_time: number | null;
+  /** SNI is the first server name of the ClientHello. */
+  sni: string;
+  /** OfferedVersions are supported_versions (else the legacy version). */
+  offered_versions: string[];
+  /** OfferedCiphers counts the cipher suites offered (GREASE left out). */
+  offered_ciphers: number;
+  /** Version and Cipher are what the ServerHello chose. */
+  version: string;
+  cipher: string;
+  /**
+   * ALPNOffered lists the client's protocols; ALPN the server's choice
+   * when it is in the clear (TLS ≤ 1.2).
+   */
+  alpn_offered: string[];
+  alpn: string;
+  /**
+   * KeyShareGroups are the groups of the client's key shares;
+   * KeyShareGroup the one the server answered with (TLS 1.3).
+   */
+  key_share_groups: string[];
+  key_share_group: string;
+  /**
+   * SessionTicket and PSK say the client offered a ticket or a
+   * pre-shared key; Resumed that the server resumed a session.
+   */
+  session_ticket: boolean;
+  psk: boolean;
+  resumed: boolean;
+  /** HelloRetry is true when the server sent a HelloRetryRequest. */
+  hello_retry: boolean;
+  ja3: string;
+  ja3s: string;
+  ja4: string;
+  /**
+   * Certificates are the SHA256 of the certificates of the first
+   * Certificate message, sender's first (the chain as sent), sent at
+   * CertificateFrame.
+   */
+  certificates: string[];
+  certificate_frame: number;
+  /** Alerts are the plaintext alerts, in order (at most 32). */
+  alerts: TlsAlert[];
+}
+
+/** TlsReport (tls.Report) is the "tls" tool's report. */
+export interface TlsReport {
+  file: string;
+  total_packets_in_file: number;
+  statistics: TlsStatistics;
+  /**
+   * Connections lists every TLS connection and QUIC connection with a
+   * hello or an alert read, in order of the first one (at most
+   * --max-packets of them).
+   */
+  connections: TlsConnection[];
+  connections_total: number;
+  /**
+   * Certificates are the distinct certificates of TLS ≤ 1.2 handshakes,
+   * in order of first appearance; connections name them by SHA256.
+   */
+  certificates: TlsCertificate[];
+  /**
+   * HandshakesOverTime counts ClientHellos and plaintext alerts per
+   * bucket of time.
+   */
+  handshakes_over_time: TlsTimeline;
+  findings: Finding[];
+  caps: Cap[];
+  warnings: string[];
+}
+
+/**
+ * TlsStatistics (tls.Statistics) cover every handshake of the capture. The keyed counts are
+ * defined as tshark 4.0's fields (testdata/tshark/tls.sh records them):
+ * one count per occurrence of the field.
+ */
+export interface TlsStatistics {
+  /**
+   * ClientHellos and ServerHellos count the hello messages (TLS and
+   * QUIC; tls.handshake.type 1 and 2, HelloRetryRequests included).
+   */
+  client_hellos: number;
+  server_hellos: number;
+  quic_client_hellos: number;
+  hello_retry_requests: number;
+  /** CertificateMessages counts TLS ≤ 1.2 Certificate messages read. */
+  certificate_messages: number;
+  /**
+   * Resumed counts the ServerHellos that resume a session (TLS 1.3:
+   * pre_shared_key accepted; earlier: the client's session ID echoed).
+   */
+  resumed: number;
+  /** Malformed counts hellos that do not parse. */
+  malformed: number;
+  /** ServerNames: tls.handshake.extensions_server_name → count. */
+  server_names: Record<string, number>;
+  /** JA3 and JA3S: tls.handshake.ja3 / tls.handshake.ja3s → count. */
+  ja3: Record<string, number>;
+  ja3s: Record<string, number>;
+  /** JA4: FoxIO's JA4 of every ClientHello → count. */
+  ja4: Record<string, number>;
+  /**
+   * Versions: negotiated version of every ServerHello that is not a
+   * HelloRetryRequest (supported_versions, else tls.handshake.version).
+   */
+  versions: Record<string, number>;
+  /** CipherSuites: the suite each such ServerHello chose (tls.handshake.ciphersuite). */
+  cipher_suites: Record<string, number>;
+  /** ALPN: every protocol offered in ClientHellos (tls.handshake.extensions_alpn_str). */
+  alpn: Record<string, number>;
+  /**
+   * ALPNChosen: the protocol a TLS ≤ 1.2 ServerHello chose (in TLS 1.3
+   * the choice is encrypted).
+   */
+  alpn_chosen: Record<string, number>;
+  /** HandshakeTypes: every plaintext handshake message by type (tls.handshake.type). */
+  handshake_types: Record<string, number>;
+  /** Alerts: plaintext alerts by description (tls.alert_message.desc). */
+  alerts: Record<string, number>;
+}
+
+/** TlsTimeline (tls.Timeline) is the handshakes_over_time series. */
+export interface TlsTimeline {
+  /**
+   * Start is the start of the first bucket: epoch seconds, RFC 3339 UTC
+   * and epoch nanoseconds. It is aligned on a multiple of the interval.
+   */
+  start: number;
+  start_utc: string;
+  start_ns: number;
+  /**
+   * Interval is the bucket width in seconds (IntervalNs in nanoseconds),
+   * one of BucketLadder.
+   */
+  interval: number;
+  interval_ns: number;
+  /** Buckets is the number of buckets (the length of every series). */
+  buckets: number;
+  client_hellos: number[];
+  alerts: number[];
 }

@@ -10,6 +10,7 @@ import { dnsView } from "./dns";
 import { dhcpView } from "./dhcp";
 import { icmpView } from "./icmp";
 import { sipView } from "./sip";
+import { tlsView } from "./tls";
 import { packetsView } from "./packets";
 
 export type { Report, View } from "./types";
@@ -24,6 +25,7 @@ export const views: View[] = [
   dhcpView,
   icmpView,
   sipView,
+  tlsView,
   packetsView,
 ];
 

@@ -158,3 +158,17 @@ test("findings come from report.findings, with counts, frames and filters", () =
   r.findings = [];
   assert.match(md(r), /## Findings\n\nNo analysis flagged anything: 2 packets: 1 DNS query; nothing unusual\.\n/);
 });
+
+test("TLS: the handshakes block names each connection's server name and JA4", () => {
+  const path = join(root, "analysis", "tls", "testdata", "captures", "ja4--tls-alpn-h2.pcap");
+  const args = ["analyze", "--tools", "tls", path];
+  const out = existsSync(bin) ? execFileSync(bin, args, { encoding: "utf8" }) : execFileSync("go", ["run", "./cmd/pcaplens", ...args], { cwd: root, encoding: "utf8" });
+  const r = JSON.parse(out);
+  const text = md(r, "ja4--tls-alpn-h2.pcap");
+  assert.match(text, /TLS and QUIC handshakes/);
+  const c = r.tls.connections[0];
+  assert.ok(text.includes(`| ${c.sni} |`), "the connection's SNI");
+  assert.ok(text.includes(c.ja4), "the connection's JA4");
+  // No block for a capture without TLS.
+  assert.doesNotMatch(md(reports.get("chrissanders--http_espn.pcapng")), /TLS and QUIC handshakes/);
+});
