@@ -37,10 +37,13 @@ help:
 
 ## Build
 
-node_modules/.package-lock.json: package.json package-lock.json
-	@if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
-
-npm: node_modules/.package-lock.json
+# npm ci runs when node_modules was installed from another package-lock.json
+# (its hash is kept beside it), not when a checkout merely touched the file.
+npm:
+	@want="$$(sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1)"; \
+	if [ "$$(cat node_modules/.pcaplens-lock 2>/dev/null)" != "$$want" ]; then \
+		$(NPM) ci --no-audit --no-fund && echo "$$want" > node_modules/.pcaplens-lock; \
+	fi
 
 wasm:
 	@mkdir -p $(DIST)

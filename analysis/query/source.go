@@ -495,7 +495,7 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 		}
 	case filter.TCPLen:
 		if h := s.innerTCP(); h != nil {
-			n := tcp.SegmentLen(f)
+			n := f.TCPLen()
 			if n < 0 {
 				n = len(f.Payload)
 			}

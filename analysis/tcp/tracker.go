@@ -141,46 +141,6 @@ func NewTracker(maxConns int) *Tracker {
 	return &Tracker{conns: newTable(), maxConns: maxConns}
 }
 
-// segmentLen is the TCP payload length as the IP header claims it
-// (Wireshark's tcp.len), or -1 when it cannot be known.
-func segmentLen(f *frame.Frame) int {
-	hdr := int(f.TCP.DataOffset) * 4
-	var ipPayload int
-	switch f.Network {
-	case frame.NetIPv4:
-		if f.IPv4.Length == 0 { // TSO: no length in the header; use the frame
-			return len(f.TCP.Contents) + len(f.TCP.Payload) - hdr
-		}
-		ipPayload = int(f.IPv4.Length) - int(f.IPv4.IHL)*4
-	case frame.NetIPv6:
-		ipPayload = int(f.IPv6.Length)
-		if f.IPv6.NextHeader != 6 {
-			// Extension headers: their length is the distance from the end of
-			// the fixed header to the TCP header, both slices of f.Data.
-			ipOff := cap(f.Data) - cap(f.IPv6.Contents)
-			tcpOff := cap(f.Data) - cap(f.TCP.Contents)
-			ext := tcpOff - (ipOff + 40)
-			if ext < 0 || ext > ipPayload || len(f.IPv6.Contents) == 0 || len(f.TCP.Contents) == 0 {
-				return -1
-			}
-			ipPayload -= ext
-		}
-	default:
-		return -1
-	}
-	// When the IP header claims more than the frame holds on the wire,
-	// Wireshark uses what is there (packet-ip.c trims to the reported length).
-	if len(f.TCP.Contents) > 0 && cap(f.TCP.Contents) <= cap(f.Data) {
-		if avail := f.OrigLen - (cap(f.Data) - cap(f.TCP.Contents)); avail >= 0 && avail < ipPayload {
-			ipPayload = avail
-		}
-	}
-	if ipPayload < hdr {
-		return -1
-	}
-	return ipPayload - hdr
-}
-
 // Packet processes one frame; frames without a TCP header are ignored, and
 // so are the frames the stream assigner left without a number
 // (f.TCPStream < 0: its table was full; the engine warns). Connections are
@@ -221,16 +181,9 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	} else if fl&(thSYN|thACK) == thSYN|thACK && c.flow[dir].baseSet && th.Seq != c.flow[dir].baseSeq {
 		flags |= FlagReusedPorts
 	}
-	seglen := -1
-	switch {
-	case f.Reassembled:
-		// The segment was reassembled from IP fragments: all of it is there.
-		seglen = len(f.Payload)
-	case !f.Fragment:
-		seglen = segmentLen(f)
-	}
-	// Otherwise a first fragment captured short, which cannot be reassembled:
-	// its length is unknown and it is counted, not analysed.
+	// A first fragment captured short, which cannot be reassembled, has no
+	// known length (-1): it is counted, not analysed.
+	seglen := f.TCPLen()
 	if seglen >= 0 {
 		flags = c.analyze(dir, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
 	}
@@ -483,20 +436,6 @@ finishedRetrans:
 	fw.lastAckNs = now
 	fw.lastSegFlags = flags
 	return flags
-}
-
-// SegmentLen is the TCP payload length tshark gives the frame's TCP segment
-// (tcp.len): the whole payload of a segment reassembled from IP fragments,
-// else what the IP header claims less the TCP header, or -1 when it cannot
-// be known (a first fragment captured short).
-func SegmentLen(f *frame.Frame) int {
-	switch {
-	case f.Reassembled:
-		return len(f.Payload)
-	case f.Fragment:
-		return -1
-	}
-	return segmentLen(f)
 }
 
 // BaseSeq returns the base sequence number of direction dir of c (0: the

@@ -1,0 +1,404 @@
+// Package tcpstream delivers the payload of each direction of a TCP
+// connection in sequence order, for the analyzers that read an application
+// protocol over TCP (HTTP, TLS, …).
+//
+// A connection is Wireshark's tcp.stream (frame.Frame.TCPStream, numbered
+// once by the engine). For each one a consumer accepts, at its first segment
+// with data, the Reassembler tracks the next expected sequence number of
+// each direction and:
+//   - hands in-order bytes to the consumer straight from the frame, without
+//     copying (a segment that overlaps bytes already delivered gives only its
+//     new bytes; a retransmission gives nothing);
+//   - holds a copy of a segment that arrives ahead of a hole, until the hole
+//     fills;
+//   - declares a gap when the bytes cannot come any more: the other side
+//     acknowledged them, the direction holds too much, the connection ends, or
+//     a frame was captured short. The consumer hears Gap, then the bytes that
+//     follow the hole.
+//
+// Memory is bounded: the connections tracked (two generations; the ones idle
+// the longest are dropped first, each with End) and the bytes held ahead of
+// holes (over all connections). What the caps dropped is counted in Caps.
+// Connections the consumer declines cost one small entry each, in the same
+// bounded tables.
+package tcpstream
+
+import (
+	"net/netip"
+
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
+)
+
+// Defaults of Limits.
+const (
+	// DefaultStreams is how many connections are tracked at once.
+	DefaultStreams = 200_000
+	// DefaultHeldBytes bounds the bytes held ahead of holes, over all
+	// connections.
+	DefaultHeldBytes = 32 << 20
+	// maxHeldSegments bounds the segments one direction holds ahead of a
+	// hole; past it the hole is declared a gap.
+	maxHeldSegments = 256
+)
+
+// Limits bound a Reassembler; a zero field takes its default.
+type Limits struct {
+	// Streams is how many connections are tracked at once.
+	Streams int
+	// HeldBytes bounds the bytes held ahead of holes, over all connections.
+	HeldBytes int
+}
+
+// Segment is what a Handler is given: the Reassembler reuses one, so it is
+// valid only during the call.
+type Segment struct {
+	// Stream is the connection's tcp.stream.
+	Stream int
+	// Dir is 0 for the client (the sender of the SYN without ACK; without
+	// one seen, the sender of the first segment with data, or the receiver of
+	// a SYN-ACK), 1 for the server.
+	Dir int
+	// Frame and TimeNs are the frame whose segment carries Data (for a Gap,
+	// the frame at which the hole was known for one).
+	Frame  int
+	TimeNs int64
+	// Src and Dst are the direction's sender and receiver.
+	Src, Dst netip.AddrPort
+	// Data are the in-order bytes, valid only during the call. For a Gap it is
+	// nil.
+	Data []byte
+	// Lost is, for a Gap, how many bytes are missing (0 when not known).
+	Lost int
+}
+
+// Handler consumes the connections it accepts.
+type Handler interface {
+	// Accept is asked once per connection, at its first segment with data
+	// (f is that frame); false ignores the connection for good.
+	Accept(f *frame.Frame) bool
+	// Data is called with a direction's bytes in sequence order.
+	Data(s *Segment)
+	// Gap says bytes of s.Dir are missing before what Data gives next.
+	Gap(s *Segment)
+	// End is called once when an accepted connection is over: both
+	// directions closed (FIN), a reset, or the connection dropped by the
+	// cap. Nothing more comes for that stream number.
+	End(stream int)
+}
+
+// Reassembler reassembles the connections of one pass.
+type Reassembler struct {
+	lim       Limits
+	cur, old  map[int]*conn
+	held      int
+	seg       Segment // the one Segment handed to the Handler
+	curFrame  int     // the frame being fed, for gaps known at it
+	curTimeNs int64
+	caps      report.Caps
+}
+
+type held struct {
+	seq    uint32
+	frame  int
+	timeNs int64
+	data   []byte
+}
+
+type direction struct {
+	next    uint32 // next sequence number expected
+	synced  bool   // next is known
+	fin     bool   // a FIN was seen at finSeq
+	finSeq  uint32
+	closed  bool
+	pending []held // segments ahead of next, by sequence number
+}
+
+type conn struct {
+	ignored  bool
+	decided  bool // Accept was asked
+	client   netip.AddrPort
+	clientOK bool
+	dir      [2]direction
+}
+
+// New returns a Reassembler bounded by l.
+func New(l Limits) *Reassembler {
+	if l.Streams <= 0 {
+		l.Streams = DefaultStreams
+	}
+	if l.Streams < 2 {
+		l.Streams = 2
+	}
+	if l.HeldBytes <= 0 {
+		l.HeldBytes = DefaultHeldBytes
+	}
+	return &Reassembler{lim: l, cur: make(map[int]*conn)}
+}
+
+// Caps says what the bounds dropped: connections forgotten while still open
+// ("tcp reassembly connections"), directions whose held segments were
+// given up as gaps because the bytes held reached the limit ("tcp
+// reassembly bytes held").
+func (r *Reassembler) Caps() []report.Cap { return r.caps.List() }
+
+// lookup finds stream n's state, moving it to the current generation.
+func (r *Reassembler) lookup(n int) *conn {
+	if c := r.cur[n]; c != nil {
+		return c
+	}
+	if c := r.old[n]; c != nil {
+		delete(r.old, n)
+		r.cur[n] = c
+		return c
+	}
+	return nil
+}
+
+// add starts tracking stream n; when the current generation is full, the
+// old one is dropped (its accepted connections get End).
+func (r *Reassembler) add(n int, c *conn, h Handler) {
+	if len(r.cur) >= r.lim.Streams/2 {
+		for k, oc := range r.old {
+			if oc.decided && !oc.ignored {
+				r.caps.Hit("tcp reassembly connections", r.lim.Streams)
+				r.release(oc)
+				h.End(k)
+			}
+		}
+		r.old, r.cur = r.cur, make(map[int]*conn, len(r.cur))
+	}
+	r.cur[n] = c
+}
+
+func (r *Reassembler) drop(n int, c *conn) {
+	r.release(c)
+	delete(r.cur, n)
+	delete(r.old, n)
+}
+
+func (r *Reassembler) release(c *conn) {
+	for d := range c.dir {
+		for _, p := range c.dir[d].pending {
+			r.held -= len(p.data)
+		}
+		c.dir[d].pending = nil
+	}
+}
+
+// Packet feeds one frame, in file order. Frames without a numbered TCP
+// segment cost one comparison.
+func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
+	if f.Transport != frame.TransportTCP || f.TCPStream < 0 {
+		return
+	}
+	th := &f.TCP
+	n := f.TCPStream
+	c := r.lookup(n)
+	if c == nil {
+		if len(f.Payload) == 0 && !th.SYN {
+			return // nothing to learn until a SYN or data
+		}
+		c = &conn{}
+		r.add(n, c, h)
+	}
+	if c.ignored {
+		return
+	}
+	src := netip.AddrPortFrom(f.SrcIP, f.SrcPort)
+	dst := netip.AddrPortFrom(f.DstIP, f.DstPort)
+	if !c.clientOK {
+		switch {
+		case th.SYN && th.ACK:
+			c.client = dst
+		default:
+			c.client = src
+		}
+		c.clientOK = true
+	}
+	d := 0
+	if src != c.client {
+		d = 1
+	}
+	fw := &c.dir[d]
+	seq := th.Seq
+	if th.SYN {
+		if !fw.synced {
+			fw.next, fw.synced = seq+1, true
+		}
+		seq++
+	}
+	if !c.decided && len(f.Payload) > 0 {
+		c.decided = true
+		if !h.Accept(f) {
+			c.ignored = true
+			r.release(c)
+			return
+		}
+	}
+	if !c.decided {
+		return
+	}
+	r.seg.Stream, r.curFrame, r.curTimeNs = n, f.Number, f.TimeNs
+	// An acknowledgment of bytes the other direction never delivered: they
+	// were sent and received, only not captured. Give up the hole.
+	if th.ACK {
+		rv := &c.dir[1-d]
+		if rv.synced && !rv.closed && seqGT(th.Ack, rv.next) {
+			r.flushTo(c, 1-d, th.Ack, dst, src, h)
+		}
+	}
+	if len(f.Payload) > 0 && !fw.closed {
+		r.data(c, d, seq, f, src, dst, h)
+	}
+	if th.FIN && !fw.fin {
+		fw.fin = true
+		fw.finSeq = seq + uint32(len(f.Payload))
+		if l := f.TCPLen(); l > len(f.Payload) {
+			fw.finSeq = seq + uint32(l)
+		}
+		if !fw.synced {
+			fw.next, fw.synced = fw.finSeq, true
+		}
+	}
+	for dd := range c.dir {
+		if x := &c.dir[dd]; x.fin && !seqLT(x.next, x.finSeq) {
+			x.closed = true
+		}
+	}
+	if th.RST || (c.dir[0].closed && c.dir[1].closed) {
+		for dd := range c.dir {
+			if len(c.dir[dd].pending) > 0 {
+				s, t := src, dst
+				if dd != d {
+					s, t = dst, src
+				}
+				r.flushTo(c, dd, c.dir[dd].pending[len(c.dir[dd].pending)-1].seq, s, t, h)
+				r.drain(c, dd, s, t, h)
+			}
+		}
+		r.drop(n, c)
+		h.End(n)
+	}
+}
+
+// data handles the payload of one segment of direction d.
+func (r *Reassembler) data(c *conn, d int, seq uint32, f *frame.Frame, src, dst netip.AddrPort, h Handler) {
+	fw := &c.dir[d]
+	p := f.Payload
+	if !fw.synced {
+		fw.next, fw.synced = seq, true
+	}
+	// Bytes the frame did not capture: the segment's claimed length.
+	short := 0
+	if l := f.TCPLen(); l > len(p) {
+		short = l - len(p)
+	}
+	switch {
+	case seq == fw.next:
+	case seqLT(seq, fw.next):
+		skip := fw.next - seq
+		if uint64(skip) >= uint64(len(p)) {
+			return // a retransmission of bytes already given
+		}
+		p = p[skip:]
+		seq = fw.next
+	default:
+		r.hold(c, d, seq, f, p, src, dst, h)
+		return
+	}
+	r.give(d, f.Number, f.TimeNs, p, src, dst, h)
+	fw.next = seq + uint32(len(p))
+	if short > 0 {
+		r.gap(d, f.Number, f.TimeNs, short, src, dst, h)
+		fw.next += uint32(short)
+	}
+	r.drain(c, d, src, dst, h)
+}
+
+// hold keeps a copy of a segment ahead of the next expected byte.
+func (r *Reassembler) hold(c *conn, d int, seq uint32, f *frame.Frame, p []byte, src, dst netip.AddrPort, h Handler) {
+	fw := &c.dir[d]
+	if r.held+len(p) > r.lim.HeldBytes || len(fw.pending) >= maxHeldSegments {
+		// Too much ahead of this hole: give it up and go on from here.
+		if r.held+len(p) > r.lim.HeldBytes {
+			r.caps.Hit("tcp reassembly bytes held", r.lim.HeldBytes)
+		}
+		r.flushTo(c, d, seq, src, dst, h)
+		r.data(c, d, seq, f, src, dst, h)
+		return
+	}
+	i := len(fw.pending)
+	for i > 0 && seqGT(fw.pending[i-1].seq, seq) {
+		i--
+	}
+	fw.pending = append(fw.pending, held{})
+	copy(fw.pending[i+1:], fw.pending[i:])
+	fw.pending[i] = held{seq: seq, frame: f.Number, timeNs: f.TimeNs, data: append([]byte(nil), p...)}
+	r.held += len(p)
+}
+
+// drain gives the held segments that are now in order.
+func (r *Reassembler) drain(c *conn, d int, src, dst netip.AddrPort, h Handler) {
+	fw := &c.dir[d]
+	k := 0
+	for ; k < len(fw.pending); k++ {
+		p := fw.pending[k]
+		if seqGT(p.seq, fw.next) {
+			break
+		}
+		r.held -= len(p.data)
+		b := p.data
+		if skip := fw.next - p.seq; uint64(skip) < uint64(len(b)) {
+			b = b[skip:]
+			r.give(d, p.frame, p.timeNs, b, src, dst, h)
+			fw.next += uint32(len(b))
+		}
+	}
+	if k > 0 {
+		n := copy(fw.pending, fw.pending[k:])
+		clear(fw.pending[n:])
+		fw.pending = fw.pending[:n]
+	}
+	if len(fw.pending) == 0 && cap(fw.pending) > 16 {
+		fw.pending = nil
+	}
+}
+
+// flushTo declares the bytes of direction d before seq lost: the held
+// segments before seq are given, each after a gap for the hole before it.
+func (r *Reassembler) flushTo(c *conn, d int, seq uint32, src, dst netip.AddrPort, h Handler) {
+	fw := &c.dir[d]
+	for len(fw.pending) > 0 && !seqGT(fw.pending[0].seq, seq) {
+		p := fw.pending[0]
+		if seqGT(p.seq, fw.next) {
+			r.gap(d, p.frame, p.timeNs, int(p.seq-fw.next), src, dst, h)
+			fw.next = p.seq
+		}
+		r.drain(c, d, src, dst, h)
+	}
+	if seqGT(seq, fw.next) {
+		r.gap(d, r.curFrame, r.curTimeNs, int(seq-fw.next), src, dst, h)
+		fw.next = seq
+		r.drain(c, d, src, dst, h)
+	}
+}
+
+func (r *Reassembler) give(d, frameNo int, ts int64, b []byte, src, dst netip.AddrPort, h Handler) {
+	if len(b) == 0 {
+		return
+	}
+	s := &r.seg
+	s.Dir, s.Frame, s.TimeNs, s.Src, s.Dst, s.Data, s.Lost = d, frameNo, ts, src, dst, b, 0
+	h.Data(s)
+	s.Data = nil
+}
+
+func (r *Reassembler) gap(d, frameNo int, ts int64, lost int, src, dst netip.AddrPort, h Handler) {
+	s := &r.seg
+	s.Dir, s.Frame, s.TimeNs, s.Src, s.Dst, s.Data, s.Lost = d, frameNo, ts, src, dst, nil, lost
+	h.Gap(s)
+}
+
+func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
+func seqGT(a, b uint32) bool { return int32(a-b) > 0 }

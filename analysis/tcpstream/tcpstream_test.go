@@ -1,0 +1,332 @@
+package tcpstream_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pcaplens/analysis/frame"
+	"pcaplens/analysis/packets"
+	"pcaplens/analysis/tcpstream"
+)
+
+// recorder keeps what a Reassembler gives, per stream and direction, with
+// gaps written as "<gap N>".
+type recorder struct {
+	accept func(f *frame.Frame) bool
+	got    map[int]*[2]bytes.Buffer
+	gaps   map[int]int
+	ends   []int
+	limit  int
+}
+
+func newRecorder() *recorder {
+	return &recorder{got: map[int]*[2]bytes.Buffer{}, gaps: map[int]int{}, limit: 1 << 20}
+}
+
+func (r *recorder) Accept(f *frame.Frame) bool {
+	if r.accept != nil {
+		return r.accept(f)
+	}
+	return true
+}
+
+func (r *recorder) buf(s *tcpstream.Segment) *bytes.Buffer {
+	b := r.got[s.Stream]
+	if b == nil {
+		b = new([2]bytes.Buffer)
+		r.got[s.Stream] = b
+	}
+	return &b[s.Dir]
+}
+
+func (r *recorder) Data(s *tcpstream.Segment) {
+	if b := r.buf(s); b.Len() < r.limit {
+		b.Write(s.Data)
+	}
+}
+
+func (r *recorder) Gap(s *tcpstream.Segment) {
+	r.gaps[s.Stream]++
+	fmt.Fprintf(r.buf(s), "<gap %d>", s.Lost)
+}
+
+func (r *recorder) End(stream int) { r.ends = append(r.ends, stream) }
+
+var (
+	cli = netip.MustParseAddr("10.0.0.1")
+	srv = netip.MustParseAddr("10.0.0.2")
+)
+
+// seg builds a TCP frame of stream 0: from the client when c2s.
+func seg(n int, c2s bool, flags string, seq, ack uint32, data string) *frame.Frame {
+	f := &frame.Frame{Number: n, Transport: frame.TransportTCP, TCPStream: 0}
+	f.SrcIP, f.DstIP, f.SrcPort, f.DstPort = cli, srv, 40000, 80
+	if !c2s {
+		f.SrcIP, f.DstIP, f.SrcPort, f.DstPort = srv, cli, 80, 40000
+	}
+	f.TCP.Seq, f.TCP.Ack = seq, ack
+	f.TCP.SYN = strings.Contains(flags, "S")
+	f.TCP.ACK = strings.Contains(flags, "A")
+	f.TCP.FIN = strings.Contains(flags, "F")
+	f.TCP.RST = strings.Contains(flags, "R")
+	f.Payload = []byte(data)
+	return f
+}
+
+func run(r *recorder, fs ...*frame.Frame) {
+	ra := tcpstream.New(tcpstream.Limits{})
+	for _, f := range fs {
+		ra.Packet(f, r)
+	}
+}
+
+func TestInOrderRetransmitOverlap(t *testing.T) {
+	r := newRecorder()
+	run(r,
+		seg(1, true, "S", 100, 0, ""),
+		seg(2, false, "SA", 500, 101, ""),
+		seg(3, true, "A", 101, 501, "GET "),
+		seg(4, true, "A", 101, 501, "GET "),  // retransmission
+		seg(5, true, "A", 103, 501, "T /x"),  // overlap: "/x" is new
+		seg(6, false, "A", 501, 107, "HTTP"), // server
+		seg(7, true, "FA", 107, 505, ""),     // client FIN
+		seg(8, false, "FA", 505, 108, ""),    // server FIN
+	)
+	b := r.got[0]
+	if b == nil || b[0].String() != "GET /x" || b[1].String() != "HTTP" {
+		t.Fatalf("got %+v", b)
+	}
+	if len(r.ends) != 1 || r.ends[0] != 0 {
+		t.Fatalf("ends %v, want [0] after both FINs", r.ends)
+	}
+}
+
+func TestOutOfOrderHeldThenFilled(t *testing.T) {
+	r := newRecorder()
+	run(r,
+		seg(1, true, "S", 0, 0, ""),
+		seg(2, true, "A", 1, 1, "aaaa"),
+		seg(3, true, "A", 9, 1, "cccc"), // ahead of a hole
+		seg(4, true, "A", 5, 1, "bbbb"), // fills it
+	)
+	if got := r.got[0][0].String(); got != "aaaabbbbcccc" || r.gaps[0] != 0 {
+		t.Fatalf("got %q, %d gaps", got, r.gaps[0])
+	}
+}
+
+func TestHoleAckedByPeerIsAGap(t *testing.T) {
+	r := newRecorder()
+	run(r,
+		seg(1, true, "S", 0, 0, ""),
+		seg(2, true, "A", 1, 1, "aaaa"),
+		seg(3, true, "A", 9, 1, "cccc"), // bytes 5..8 never captured
+		seg(4, false, "A", 1, 13, "ok"), // the server has all of them
+		seg(5, true, "A", 13, 3, "dd"),
+	)
+	if got := r.got[0][0].String(); got != "aaaa<gap 4>ccccdd" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestUncapturedBytesAckedWithoutHeldData(t *testing.T) {
+	r := newRecorder()
+	run(r,
+		seg(1, true, "A", 1, 1, "aaaa"),
+		seg(2, false, "A", 1, 20, "x"), // acks 15 bytes never seen
+		seg(3, true, "A", 20, 2, "zz"),
+	)
+	if got := r.got[0][0].String(); got != "aaaa<gap 15>zz" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestDeclinedStreamHoldsNothing(t *testing.T) {
+	r := newRecorder()
+	asked := 0
+	r.accept = func(*frame.Frame) bool { asked++; return false }
+	run(r,
+		seg(1, true, "A", 1, 1, "aaaa"),
+		seg(2, true, "A", 9, 1, "cccc"),
+		seg(3, true, "A", 5, 1, "bbbb"),
+	)
+	if asked != 1 || len(r.got) != 0 {
+		t.Fatalf("asked %d times, got %v", asked, r.got)
+	}
+}
+
+func TestResetEndsAndFlushes(t *testing.T) {
+	r := newRecorder()
+	run(r,
+		seg(1, true, "A", 1, 1, "aaaa"),
+		seg(2, true, "A", 9, 1, "cccc"),
+		seg(3, false, "R", 1, 0, ""),
+	)
+	if got := r.got[0][0].String(); got != "aaaa<gap 4>cccc" || len(r.ends) != 1 {
+		t.Fatalf("got %q, ends %v", got, r.ends)
+	}
+}
+
+func TestHeldBytesBounded(t *testing.T) {
+	r := newRecorder()
+	ra := tcpstream.New(tcpstream.Limits{HeldBytes: 10})
+	for _, f := range []*frame.Frame{
+		seg(1, true, "A", 1, 1, "a"),
+		seg(2, true, "A", 10, 1, "bbbbbbbb"),
+		seg(3, true, "A", 30, 1, "cccccccc"), // would hold 16 > 10
+	} {
+		ra.Packet(f, r)
+	}
+	if got := r.got[0][0].String(); got != "a<gap 8>bbbbbbbb<gap 12>cccccccc" {
+		t.Fatalf("got %q", got)
+	}
+	if caps := ra.Caps(); len(caps) != 1 {
+		t.Fatalf("caps %+v", caps)
+	}
+}
+
+func TestStreamsBounded(t *testing.T) {
+	r := newRecorder()
+	ra := tcpstream.New(tcpstream.Limits{Streams: 4})
+	for i := 0; i < 1000; i++ {
+		f := seg(i+1, true, "A", 1, 1, "x")
+		f.TCPStream = i
+		ra.Packet(f, r)
+	}
+	if len(r.ends) < 990 || len(ra.Caps()) != 1 {
+		t.Fatalf("%d ends, caps %+v", len(r.ends), ra.Caps())
+	}
+}
+
+// TestFollowAgreement: on every test capture, each TCP stream's bytes per
+// direction equal what packets.Follow (tshark's follow,tcp,raw, checked
+// against tshark by the packets tests) gives, for every stream the
+// reassembler saw whole (no gap).
+func TestFollowAgreement(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/captures/*")
+	if g := os.Getenv("TCPSTREAM_GLOB"); g != "" {
+		files, _ = filepath.Glob(g)
+	}
+	if testing.Short() && len(files) > 20 {
+		files = files[:20]
+	}
+	streams := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, ".md") {
+			continue
+		}
+		r := newRecorder()
+		r.limit = 1 << 30
+		ra := tcpstream.New(tcpstream.Limits{})
+		if err := scan(path, func(f *frame.Frame) {
+			ra.Packet(f, r)
+		}); err != nil {
+			continue
+		}
+		n := 0
+		for st, got := range r.got {
+			if r.gaps[st] > 0 || n >= 30 || got[0].Len()+got[1].Len() > 4<<20 {
+				continue
+			}
+			n++
+			conv, err := follow(path, st)
+			if err != nil {
+				t.Fatalf("%s stream %d: %v", filepath.Base(path), st, err)
+			}
+			var want [2]bytes.Buffer
+			for _, c := range conv.Chunks {
+				want[c.Node].Write(c.Data)
+			}
+			// Follow's node 0 is the first packet's sender; ours the client.
+			if !bytes.Equal(got[0].Bytes(), want[0].Bytes()) || !bytes.Equal(got[1].Bytes(), want[1].Bytes()) {
+				if bytes.Equal(got[0].Bytes(), want[1].Bytes()) && bytes.Equal(got[1].Bytes(), want[0].Bytes()) {
+					continue
+				}
+				t.Errorf("%s tcp.stream %d: got %d+%d bytes, follow %d+%d", filepath.Base(path), st,
+					got[0].Len(), got[1].Len(), want[0].Len(), want[1].Len())
+			}
+			streams++
+		}
+	}
+	if streams < 50 {
+		t.Fatalf("only %d streams compared", streams)
+	}
+	t.Logf("%d streams agree with Follow", streams)
+}
+
+func scan(path string, fn func(*frame.Frame)) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	s, err := packets.NewScanner(fh, 0)
+	if err != nil {
+		return err
+	}
+	for {
+		f, err := s.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return nil // a damaged capture: what was read
+		}
+		fn(f)
+	}
+}
+
+func follow(path string, stream int) (*packets.Conversation, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	s, err := packets.NewScanner(fh, 0)
+	if err != nil {
+		return nil, err
+	}
+	return packets.Follow(s, packets.FollowTCP, stream, 0)
+}
+
+// FuzzReassembler feeds segments whose numbers, flags and order come from
+// the input: never a panic, and the bytes held stay within the limit.
+func FuzzReassembler(f *testing.F) {
+	f.Add([]byte("\x00\x01\x00\x00\x00\x05abcde\x01\x00\x00\x00\x10\x02"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r := newRecorder()
+		ra := tcpstream.New(tcpstream.Limits{Streams: 8, HeldBytes: 64})
+		for n := 1; len(in) >= 6; n++ {
+			fl, st, seq, l := in[0], int(in[1]%5), uint32(in[2])<<8|uint32(in[3]), int(in[4]%32)
+			in = in[5:]
+			if l > len(in) {
+				l = len(in)
+			}
+			fr := seg(n, fl&1 == 0, "", seq, uint32(in[0])*7, string(in[:l]))
+			in = in[l:]
+			fr.TCPStream = st
+			fr.TCP.SYN, fr.TCP.ACK, fr.TCP.FIN, fr.TCP.RST = fl&2 != 0, fl&4 != 0, fl&8 != 0, fl&16 != 0
+			ra.Packet(fr, r)
+		}
+	})
+}
+
+func BenchmarkInOrder(b *testing.B) {
+	r := newRecorder()
+	r.limit = 0
+	ra := tcpstream.New(tcpstream.Limits{})
+	payload := strings.Repeat("x", 1400)
+	b.ReportAllocs()
+	f := seg(1, true, "A", 1, 1, payload)
+	for i := 0; i < b.N; i++ {
+		ra.Packet(f, r)
+		f.Number++
+		f.TCP.Seq += 1400
+	}
+}
