@@ -583,7 +583,7 @@ func mayStart(b []byte) bool {
 		return knownMethod(b[:sp])
 	}
 	for _, meth := range methods {
-		if len(b) < len(meth) && meth[:len(b)] == string(b) {
+		if len(b) <= len(meth) && meth[:len(b)] == string(b) {
 			return true
 		}
 	}

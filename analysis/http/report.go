@@ -173,7 +173,7 @@ func (t *Tap) count(what string, m map[string]int, k string) {
 }
 
 // message handles one message that s's frame completes.
-func (t *Tap) message(c *conn, s *tcpstream.Segment, m *Message) {
+func (t *Tap) message(c *Conn, s *tcpstream.Segment, m *Message) {
 	if s.Frame != t.lastFrame {
 		t.lastFrame = s.Frame
 		t.nframes++
@@ -222,11 +222,12 @@ func (t *Tap) message(c *conn, s *tcpstream.Segment, m *Message) {
 				}
 			}
 		}
-		if len(c.queue) >= maxQueued {
+		q := t.queues[c.Stream]
+		if len(q) >= maxQueued {
 			t.caps.Hit("requests awaiting a response on one connection", maxQueued)
-			c.queue = c.queue[1:]
+			q = q[1:]
 		}
-		c.queue = append(c.queue, x)
+		t.queues[c.Stream] = append(q, x)
 		return
 	}
 	t.responses++
@@ -238,8 +239,8 @@ func (t *Tap) message(c *conn, s *tcpstream.Segment, m *Message) {
 		t.count("servers", t.st.servers, m.Server)
 	}
 	var x *txn
-	if len(c.queue) > 0 {
-		x = c.queue[0]
+	if q := t.queues[c.Stream]; len(q) > 0 {
+		x = q[0]
 		if m.Code/100 == 1 {
 			// An informational response: a row of its own, the request's
 			// row waits for the final response.
@@ -252,8 +253,8 @@ func (t *Tap) message(c *conn, s *tcpstream.Segment, m *Message) {
 			y.Interim = true
 			x = y
 		} else {
-			c.queue[0] = nil
-			c.queue = c.queue[1:]
+			q[0] = nil
+			t.queues[c.Stream] = q[1:]
 		}
 	} else {
 		t.unpaired++
@@ -282,30 +283,21 @@ func (t *Tap) message(c *conn, s *tcpstream.Segment, m *Message) {
 }
 
 // newTxn starts a transaction row, or returns nil past maxTransactions.
-func (t *Tap) newTxn(c *conn, s *tcpstream.Segment) *txn {
+func (t *Tap) newTxn(c *Conn, s *tcpstream.Segment) *txn {
 	t.txnsTotal++
 	if len(t.txns) >= maxTransactions {
 		t.caps.Hit("transactions", maxTransactions)
 		return nil
 	}
 	x := &txn{}
-	x.TCPStream = c.stream
-	x.Client, x.Server = c.client.String(), c.server.String()
+	x.TCPStream = c.Stream
+	x.Client, x.Server = c.Client.String(), c.Server.String()
 	t.txns = append(t.txns, x)
 	return x
 }
 
 // Finish builds the report.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
-	for _, cn := range t.conns {
-		t.skipped += cn.p[0].Skipped + cn.p[1].Skipped
-		t.overflow += cn.p[0].Overflow + cn.p[1].Overflow
-		for d := range cn.p {
-			if cn.p[d].Pending() {
-				t.gaps++
-			}
-		}
-	}
 	r := &Report{
 		File:               t.opts.FileName,
 		TotalPacketsInFile: c.Packets,
@@ -334,7 +326,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		}
 	}
 	s.Chunked, s.BodyBytes = t.st.chunked, t.st.body
-	s.Skipped, s.IncompleteMessages, s.OversizedHeaders = t.skipped, t.gaps, t.overflow
+	s.Skipped, s.OversizedHeaders, s.IncompleteMessages = t.fl.Totals()
 
 	sort.SliceStable(t.txns, func(i, j int) bool { return firstFrame(t.txns[i]) < firstFrame(t.txns[j]) })
 	limit := report.ListLimit(t.opts.MaxPackets)
@@ -348,7 +340,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	}
 	r.Timeline = t.timelineReport()
 	r.Findings = t.findings()
-	for _, cp := range t.rs.Caps() {
+	for _, cp := range t.fl.Caps() {
 		t.caps.HitN(cp.What, cp.Limit, cp.Dropped)
 	}
 	r.Caps = t.caps.List()
