@@ -30,6 +30,10 @@ type Follower struct {
 	Message func(c *Conn, s *tcpstream.Segment, m *Message)
 	// Closed, when set, is called when a connection ends.
 	Closed func(c *Conn)
+	// Lost, when set, is called when missing bytes cut a message of
+	// direction dir (0: client, 1: server) in progress: a response cut so
+	// answers the oldest request awaiting one, which gets no response.
+	Lost func(c *Conn, dir int)
 	// Continuation, when set, is called for a segment of an HTTP
 	// connection that starts where a message should and is none (what
 	// Wireshark shows as "Continuation": the frame has the http protocol
@@ -171,9 +175,16 @@ func (fl *Follower) emit(c *Conn, s *tcpstream.Segment, m *Message) {
 // Gap drops the message in progress in that direction (tcpstream.Handler).
 func (fl *Follower) Gap(s *tcpstream.Segment) {
 	c := fl.conn(s)
-	p := &c.p[s.Dir&1]
+	d := s.Dir & 1
+	p := &c.p[d]
 	if p.Pending() {
 		fl.incomplete++
+		if d == 1 && len(c.heads) > 0 {
+			c.heads = c.heads[1:]
+		}
+		if fl.Lost != nil {
+			fl.Lost(c, d)
+		}
 	}
 	p.Reset()
 }

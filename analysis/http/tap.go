@@ -57,6 +57,13 @@ func New(o *engine.Options) *Tap {
 	t := &Tap{opts: o, fl: NewFollower(), queues: map[int][]*txn{}, st: newStats()}
 	t.fl.Message = t.message
 	t.fl.Closed = func(c *Conn) { delete(t.queues, c.Stream) }
+	t.fl.Lost = func(c *Conn, dir int) {
+		// The response to the oldest request was cut: it stays unanswered.
+		if q := t.queues[c.Stream]; dir == 1 && len(q) > 0 {
+			q[0] = nil
+			t.queues[c.Stream] = q[1:]
+		}
+	}
 	return t
 }
 
