@@ -109,7 +109,7 @@ func (t *Tap) findings() []finding.Finding {
 			if form > 0 {
 				kinds = append(kinds, "passwords in forms or query strings")
 			}
-			if form == 0 {
+			if filter == "" && form == 0 {
 				filter = `http.authorization matches "(?i)^(basic|digest)\\s" || http.proxy_authorization matches "(?i)^(basic|digest)\\s"`
 			}
 			add(finding.Finding{
