@@ -39,7 +39,7 @@ type Message struct {
 	Reason string
 	// Headers the reports use (the first occurrence of each).
 	Host, UserAgent, Referer, ContentType, Server, Location string
-	ContentEncoding, TransferEncoding                      string
+	ContentEncoding, TransferEncoding                       string
 	// UserAgentSeen is true when a User-Agent header was present (it may be empty).
 	UserAgentSeen bool
 	// AuthScheme is the Authorization header's scheme ("Basic", "Digest",
