@@ -70,7 +70,31 @@ func (fl *Follower) Packet(f *frame.Frame) {
 	}
 	fl.cur = f
 	fl.rs.Packet(f, fl)
+	if f.TCP.FIN {
+		fl.fin(f)
+	}
 	fl.cur = nil
+}
+
+// fin completes, at the FIN of its sender, a response that lasts until the
+// connection closes (tshark completes it there too).
+func (fl *Follower) fin(f *frame.Frame) {
+	c := fl.conns[f.TCPStream]
+	if c == nil {
+		return
+	}
+	d := 0
+	if netip.AddrPortFrom(f.SrcIP, f.SrcPort) != c.Client {
+		d = 1
+	}
+	if c.p[d].state != stUntilEnd {
+		return
+	}
+	s := tcpstream.Segment{Stream: c.Stream, Dir: d, Frame: f.Number, TimeNs: f.TimeNs,
+		Src: netip.AddrPortFrom(f.SrcIP, f.SrcPort), Dst: netip.AddrPortFrom(f.DstIP, f.DstPort)}
+	if m := c.p[d].Close(); m != nil {
+		fl.emit(c, &s, m)
+	}
 }
 
 // Accept decides at a connection's first segment with data whether it is
