@@ -14,6 +14,10 @@ import (
 // WinRM 5985, proxies 3128/3132/8080/8088, HKP 11371, 2710, 2869).
 var Ports = []uint16{80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371}
 
+// ssdpPort is the UDP port Wireshark 4.0 decodes as HTTP (SSDP, HTTP over
+// UDP: udp.port in `tshark -G decodes`).
+const ssdpPort = 1900
+
 // MaxConns is how many HTTP connections a Follower keeps state for at once.
 const MaxConns = 50_000
 
@@ -42,6 +46,7 @@ type Follower struct {
 
 	rs    *tcpstream.Reassembler
 	conns map[int]*Conn
+	udp   Conn // the datagram being read (HTTP over UDP)
 	cur   *frame.Frame
 	caps  report.Caps
 	// Skipped, Overflow and Incomplete add up the parsers' counts of the
@@ -54,9 +59,19 @@ type Conn struct {
 	// Stream is the connection's tcp.stream; Client and Server its ends.
 	Stream         int
 	Client, Server netip.AddrPort
-	p              [2]Parser
-	heads          []bool // for each request awaiting a response: is it HEAD?
+	// UDP is true for HTTP over UDP (SSDP on port 1900): one message per
+	// datagram, no connection, no pairing.
+	UDP    bool
+	p      [2]Parser
+	heads  []uint8 // for each request awaiting a response: reqHead, reqConnect or 0
+	tunnel bool    // a CONNECT was answered with 2xx: the rest is not HTTP
 }
+
+// Requests whose response is read differently.
+const (
+	reqHead    = 1 + iota // HEAD: the response has no body
+	reqConnect            // CONNECT: a 2xx response has no body and opens a tunnel
+)
 
 // NewFollower returns a Follower with tcpstream's default limits.
 func NewFollower() *Follower {
@@ -65,6 +80,10 @@ func NewFollower() *Follower {
 
 // Packet feeds one frame, in file order.
 func (fl *Follower) Packet(f *frame.Frame) {
+	if f.Transport == frame.TransportUDP && (f.SrcPort == ssdpPort || f.DstPort == ssdpPort) && len(f.Payload) > 0 {
+		fl.datagram(f)
+		return
+	}
 	if f.Transport != frame.TransportTCP {
 		return
 	}
@@ -74,6 +93,31 @@ func (fl *Follower) Packet(f *frame.Frame) {
 		fl.fin(f)
 	}
 	fl.cur = nil
+}
+
+// datagram reads HTTP over UDP: the datagram's messages, each complete in it.
+func (fl *Follower) datagram(f *frame.Frame) {
+	c := &fl.udp
+	*c = Conn{Stream: -1, UDP: true, Client: netip.AddrPortFrom(f.SrcIP, f.SrcPort), Server: netip.AddrPortFrom(f.DstIP, f.DstPort), p: [2]Parser{{buf: c.p[0].buf}}}
+	s := tcpstream.Segment{Stream: -1, Frame: f.Number, TimeNs: f.TimeNs, Src: c.Client, Dst: c.Server, Data: f.Payload}
+	p := &c.p[0]
+	p.Segment()
+	data := f.Payload
+	for len(data) > 0 {
+		n, m := p.Feed(data)
+		data = data[n:]
+		if m != nil {
+			fl.emit(c, &s, m)
+		}
+	}
+	if m := p.Close(); m != nil {
+		fl.emit(c, &s, m)
+	}
+	if p.Skipped > 0 && fl.Continuation != nil {
+		fl.Continuation(&s)
+	}
+	fl.skipped += p.Skipped
+	fl.overflow += p.Overflow
 }
 
 // fin completes, at the FIN of its sender, a response that lasts until the
@@ -152,19 +196,28 @@ func (fl *Follower) conn(s *tcpstream.Segment) *Conn {
 		} else {
 			c.Client, c.Server = s.Dst, s.Src
 		}
-		c.p[1].noBody = c.headPending
+		c.p[1].noBody = c.noBody
 		fl.conns[s.Stream] = c
 	}
 	return c
 }
 
-// headPending reports whether the response being read answers a HEAD
-// request (which has no body, RFC 9110 section 9.3.2).
-func (c *Conn) headPending() bool { return len(c.heads) > 0 && c.heads[0] }
+// noBody reports whether the response being read, of status code, has no
+// body because of its request: HEAD (RFC 9110 section 9.3.2) or a 2xx to
+// CONNECT (section 9.3.6).
+func (c *Conn) noBody(code int) bool {
+	if len(c.heads) == 0 {
+		return false
+	}
+	return c.heads[0] == reqHead || (c.heads[0] == reqConnect && code/100 == 2)
+}
 
 // Data reads a direction's bytes (tcpstream.Handler).
 func (fl *Follower) Data(s *tcpstream.Segment) {
 	c := fl.conn(s)
+	if c.tunnel {
+		return
+	}
 	p := &c.p[s.Dir&1]
 	p.Segment()
 	skipped := p.Skipped
@@ -174,6 +227,9 @@ func (fl *Follower) Data(s *tcpstream.Segment) {
 		data = data[n:]
 		if m != nil {
 			fl.emit(c, s, m)
+			if c.tunnel {
+				return
+			}
 		}
 	}
 	if p.Skipped != skipped && fl.Continuation != nil {
@@ -183,12 +239,24 @@ func (fl *Follower) Data(s *tcpstream.Segment) {
 
 // emit keeps the request/response order and hands the message on.
 func (fl *Follower) emit(c *Conn, s *tcpstream.Segment, m *Message) {
-	if m.Request {
+	if c.UDP {
+		// One message per datagram, nothing to pair.
+	} else if m.Request {
 		if len(c.heads) >= maxQueued {
 			c.heads = c.heads[1:]
 		}
-		c.heads = append(c.heads, m.Method == "HEAD")
+		var k uint8
+		switch m.Method {
+		case "HEAD":
+			k = reqHead
+		case "CONNECT":
+			k = reqConnect
+		}
+		c.heads = append(c.heads, k)
 	} else if len(c.heads) > 0 && m.Code/100 != 1 {
+		if c.heads[0] == reqConnect && m.Code/100 == 2 {
+			c.tunnel = true
+		}
 		c.heads = c.heads[1:]
 	}
 	if fl.Message != nil {

@@ -25,6 +25,9 @@ func fileKind(b []byte) string {
 		return "OLE2 document (MSI, Office with macros)"
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		return "ZIP archive (JAR, APK, Office)"
+	case len(b) >= 4 && (b[0] == 'F' || b[0] == 'C' || b[0] == 'Z') && b[1] == 'W' && b[2] == 'S' && b[3] < 0x40:
+		// FWS, CWS (zlib), ZWS (LZMA) and a version byte.
+		return "Flash file (SWF, runs ActionScript)"
 	case hasFoldPrefix(b, "<?php"):
 		return "PHP script"
 	case hasFoldPrefix(b, "@echo off"):

@@ -84,9 +84,10 @@ type Parser struct {
 	buf    []byte // header bytes, or the current chunk or trailer line
 	remain int64  // body or chunk bytes still expected
 	msg    Message
-	// noBody is asked, for a response, whether its request forbids a body
-	// (HEAD). The tap sets it; nil means never.
-	noBody func() bool
+	// noBody is asked, for a response with status code, whether its
+	// request forbids a body (HEAD; a 2xx to CONNECT). The Follower sets
+	// it; nil means never.
+	noBody func(code int) bool
 	// Overflow counts header blocks longer than MaxHeaderBytes.
 	Overflow int
 	// Skipped counts segments that did not start with a message while the
@@ -251,7 +252,7 @@ func (p *Parser) afterHead() *Message {
 	switch {
 	case !m.Request && (m.Code/100 == 1 || m.Code == 204 || m.Code == 304):
 		return p.done()
-	case !m.Request && p.noBody != nil && p.noBody():
+	case !m.Request && p.noBody != nil && p.noBody(m.Code):
 		return p.done()
 	case m.Chunked:
 		p.state = stChunkLine

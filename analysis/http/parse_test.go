@@ -93,7 +93,7 @@ func TestParserResponses(t *testing.T) {
 
 func TestParserHeadResponse(t *testing.T) {
 	var p Parser
-	p.noBody = func() bool { return true }
+	p.noBody = func(int) bool { return true }
 	got := feedAll(&p, []byte("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\nHTTP/1.1 404 No\r\n\r\n"), 1<<20, false)
 	if len(got) != 2 || got[0].Body != 0 || got[1].Code != 404 {
 		t.Fatalf("a response to HEAD has no body: %+v", got)

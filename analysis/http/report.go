@@ -18,7 +18,7 @@ type Report struct {
 	// HTTPFrames counts the frames that complete at least one HTTP message
 	// (the frames tshark shows with http.request or http.response).
 	HTTPFrames int `json:"http_frames"`
-	// Connections counts the TCP connections read as HTTP that carried a message.
+	// Connections counts the TCP connections that carried a message.
 	Connections int        `json:"connections"`
 	Requests    int        `json:"requests"`
 	Responses   int        `json:"responses"`
@@ -82,7 +82,7 @@ type KeyCount struct {
 
 // Transaction is a request and its response.
 type Transaction struct {
-	// TCPStream is the connection's tcp.stream.
+	// TCPStream is the connection's tcp.stream (-1 for HTTP over UDP).
 	TCPStream int `json:"tcp_stream"`
 	// RequestFrame and ResponseFrame complete the request and the response
 	// (0 when there is none).
@@ -222,6 +222,9 @@ func (t *Tap) message(c *Conn, s *tcpstream.Segment, m *Message) {
 				}
 			}
 		}
+		if c.UDP {
+			return
+		}
 		q := t.queues[c.Stream]
 		if len(q) >= maxQueued {
 			t.caps.Hit("requests awaiting a response on one connection", maxQueued)
@@ -239,7 +242,7 @@ func (t *Tap) message(c *Conn, s *tcpstream.Segment, m *Message) {
 		t.count("servers", t.st.servers, m.Server)
 	}
 	var x *txn
-	if q := t.queues[c.Stream]; len(q) > 0 {
+	if q := t.queues[c.Stream]; len(q) > 0 && !c.UDP {
 		x = q[0]
 		if m.Code/100 == 1 {
 			// An informational response: a row of its own, the request's
@@ -309,7 +312,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	}
 	streams := map[int]struct{}{}
 	for _, x := range t.txns {
-		streams[x.TCPStream] = struct{}{}
+		if x.TCPStream >= 0 {
+			streams[x.TCPStream] = struct{}{}
+		}
 	}
 	r.Connections = len(streams)
 	s := &r.Statistics

@@ -663,7 +663,7 @@ export interface HttpReport {
    * (the frames tshark shows with http.request or http.response).
    */
   http_frames: number;
-  /** Connections counts the TCP connections read as HTTP that carried a message. */
+  /** Connections counts the TCP connections that carried a message. */
   connections: number;
   requests: number;
   responses: number;
@@ -750,7 +750,7 @@ export interface HttpTimeline {
 
 /** HttpTransaction (http.Transaction) is a request and its response. */
 export interface HttpTransaction {
-  /** TCPStream is the connection's tcp.stream. */
+  /** TCPStream is the connection's tcp.stream (-1 for HTTP over UDP). */
   tcp_stream: number;
   /**
    * RequestFrame and ResponseFrame complete the request and the response
