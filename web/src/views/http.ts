@@ -58,7 +58,7 @@ const txColumns: Column<HttpTransaction>[] = columns<HttpTransaction>([
   { key: "file", title: "Executable", width: "minmax(8em, 1fr)", tooltip: "what the response body starts like, when it is an executable or a script" },
   { key: "client", title: "Client", width: "minmax(10em, 1fr)" },
   { key: "server", title: "Server", width: "minmax(10em, 1fr)" },
-  { key: "tcp_stream", title: "Stream", numeric: true, width: "5em", tooltip: "tcp.stream", format: (v) => id(v) },
+  { key: "tcp_stream", title: "Stream", numeric: true, width: "5em", tooltip: "tcp.stream (blank: HTTP over UDP)", format: (v) => (n(v) >= 0 ? id(v) : "") },
 ]);
 
 function keyCounts(label: string, title: string, rows: readonly HttpKeyCount[]): HTMLElement {
