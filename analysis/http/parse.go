@@ -90,8 +90,10 @@ type Parser struct {
 	noBody func(code int) bool
 	// Overflow counts header blocks longer than MaxHeaderBytes.
 	Overflow int
-	// Skipped counts segments that did not start with a message while the
-	// parser waited for one (Wireshark's "Continuation").
+	// Skipped counts the times the bytes where a message should start
+	// did not begin with a request or status line once their first line
+	// was whole (Wireshark's "Continuation"): the rest of that segment is
+	// skipped.
 	Skipped int
 }
 
@@ -147,11 +149,8 @@ func (p *Parser) Feed(data []byte) (int, *Message) {
 			}
 			n = i
 			if i < len(data) {
-				if !mayStart(data[i:]) {
-					p.Skipped++
-					p.state = stSkip
-					return used + len(data), nil
-				}
+				// Held until the first line is whole, then judged (head),
+				// as Wireshark asks TCP for more data until a line ends.
 				p.state = stHead
 				p.buf = p.buf[:0]
 			}
@@ -569,29 +568,6 @@ func isVersion(b []byte) bool {
 }
 
 func digit(c byte) bool { return c >= '0' && c <= '9' }
-
-// mayStart reports whether b (the start of a message, maybe cut short) can
-// begin a request or status line: "HTTP/" or a known method and a space.
-func mayStart(b []byte) bool {
-	if len(b) > 24 {
-		b = b[:24]
-	}
-	if hasPrefix(b, "HTTP/") || hasPrefix([]byte("HTTP/"), string(b)) {
-		return true
-	}
-	sp := bytes.IndexByte(b, ' ')
-	if sp > 0 {
-		return knownMethod(b[:sp])
-	}
-	for _, meth := range methods {
-		if len(b) <= len(meth) && meth[:len(b)] == string(b) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasPrefix(b []byte, s string) bool { return len(b) >= len(s) && string(b[:len(s)]) == s }
 
 // methods are the request methods Wireshark 4.0's HTTP dissector
 // recognises in a request line (RFC 9110 section 9, WebDAV, SSDP, GENA,
