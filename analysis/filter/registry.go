@@ -133,6 +133,7 @@ const (
 	DHCP
 	DHCPv6
 	SIP
+	HTTP
 	RTP
 	GRE
 	VXLAN
@@ -244,6 +245,17 @@ const (
 	SIPStatusCode
 	SIPCallID
 
+	// http.*
+	HTTPRequest
+	HTTPResponse
+	HTTPRequestMethod
+	HTTPRequestURI
+	HTTPHost
+	HTTPResponseCode
+	HTTPUserAgent
+	HTTPContentType
+	HTTPServer
+
 	// arp.*
 	ARPOpcode
 	ARPSrcProtoIPv4
@@ -275,6 +287,7 @@ var fields = [numFields]struct {
 	DHCP:   {"dhcp", TypeProtocol},
 	DHCPv6: {"dhcpv6", TypeProtocol},
 	SIP:    {"sip", TypeProtocol},
+	HTTP:   {"http", TypeProtocol},
 	RTP:    {"rtp", TypeProtocol},
 	GRE:    {"gre", TypeProtocol},
 	VXLAN:  {"vxlan", TypeProtocol},
@@ -374,6 +387,16 @@ var fields = [numFields]struct {
 	SIPMethod:     {"sip.Method", TypeString},
 	SIPStatusCode: {"sip.Status-Code", TypeUint32},
 	SIPCallID:     {"sip.Call-ID", TypeString},
+
+	HTTPRequest:       {"http.request", TypeBoolean},
+	HTTPResponse:      {"http.response", TypeBoolean},
+	HTTPRequestMethod: {"http.request.method", TypeString},
+	HTTPRequestURI:    {"http.request.uri", TypeString},
+	HTTPHost:          {"http.host", TypeString},
+	HTTPResponseCode:  {"http.response.code", TypeUint16},
+	HTTPUserAgent:     {"http.user_agent", TypeString},
+	HTTPContentType:   {"http.content_type", TypeString},
+	HTTPServer:        {"http.server", TypeString},
 
 	ARPOpcode:       {"arp.opcode", TypeUint16},
 	ARPSrcProtoIPv4: {"arp.src.proto_ipv4", TypeIPv4},

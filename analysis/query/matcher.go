@@ -32,6 +32,7 @@ type Matcher struct {
 	needDNSTime bool // dns.time
 	needRTP     bool // rtp: the endpoints SIP's SDP announced
 	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
+	needHTTP    bool // http, http.*: HTTP over reassembled TCP (http.go)
 	needStreams bool // tcp.stream and udp.stream numbers
 
 	tracker *tcp.Tracker
@@ -66,6 +67,8 @@ type Matcher struct {
 	sipFlows map[sipFlowKey]*sipFlow
 	// rtp: the endpoints announced by SDP, with the frame announcing them.
 	rtp map[netip.AddrPort]int
+	// http: the messages the current frame completes.
+	http *httpState
 }
 
 // streamState is what a Matcher keeps per TCP stream and direction: the
@@ -126,10 +129,12 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 			m.needSIP = true
 		case id == filter.TCPStream || id == filter.UDPStream:
 			m.needStreams = true
+		case id == filter.HTTP || id >= filter.HTTPRequest && id <= filter.HTTPServer:
+			m.needHTTP = true
 		}
 	}
 	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
-	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP
+	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP || m.needHTTP
 	if m.needTracker && m.tracker == nil {
 		m.tracker = tcp.NewTracker(0)
 		m.tracker.OnPacket = m.onTCP
@@ -145,6 +150,9 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 	}
 	if m.needRTP && m.rtp == nil {
 		m.rtp = map[netip.AddrPort]int{}
+	}
+	if m.needHTTP && m.http == nil {
+		m.http = newHTTPState()
 	}
 	if m.needSIP && m.sipFlows == nil {
 		m.sipFlows = map[sipFlowKey]*sipFlow{}
@@ -220,6 +228,9 @@ func (m *Matcher) Match(f *frame.Frame) bool {
 	// asks for) depends on the SIP messages the segment completes.
 	if m.needSIP && f.Transport == frame.TransportTCP && f.TCPStream >= 0 {
 		s.sipSegment()
+	}
+	if m.needHTTP {
+		s.httpSegment()
 	}
 	if m.needDNSTime {
 		s.dnsTime()

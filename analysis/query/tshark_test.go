@@ -36,6 +36,12 @@ var knownDifferences = map[string]map[string]string{
 	"chrissanders--http_espn.pcapng": {
 		"tcp.analysis": "frame 894: tshark computes no bytes in flight for this data segment and shows no SEQ/ACK analysis tree; we show it on every data segment",
 	},
+	"chrissanders--tcp_dupack.pcapng": {
+		"http": "frames 2 and 4: a capture started mid-connection, binary body data on port 80 ahead of a hole; tshark hands them to HTTP as nothing (they wait for TCP reassembly) and shows the http protocol from frame 6, pcaplens on each segment that starts no message",
+	},
+	"chrissanders--tcp_zerowindowdead.pcapng": {
+		"http": "frame 1: the capture starts mid-connection with body data on port 80; tshark shows no http on it, pcaplens shows http on a segment that starts no message",
+	},
 	"tcp_synthetic.pcap": {
 		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
 	},
