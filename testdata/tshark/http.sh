@@ -13,8 +13,10 @@
 #   methods, status_codes, hosts
 #              every occurrence of http.request.method, http.response.code and
 #              http.host, counted (the http.statistics maps).
-# A capture tshark finds no HTTP message in gets no file, except those listed
-# in NONE below, whose file says that pcaplens must find none either.
+# A capture tshark finds no HTTP message in gets no file (the tests then
+# require pcaplens to find none in the captures of testdata/captures). A
+# capture of ../shared/captures with the name of one in testdata/captures is
+# left to that one. Usage: testdata/tshark/http.sh [capture ...]
 set -eu
 cd "$(dirname "$0")/../.."
 out=testdata/expected/http
@@ -22,9 +24,16 @@ mkdir -p "$out"
 tshark --version | head -1 > "$out/VERSION"
 shared=../shared/captures
 [ -d "$shared" ] || shared=/work/shared/captures
-for path in testdata/captures/* analysis/http/testdata/*.pcapng "$shared"/real/* "$shared"/ja4/* "$shared"/tcpdump-tests/*; do
+if [ $# -eq 0 ]; then
+  set -- testdata/captures/* analysis/http/testdata/*.pcapng "$shared"/real/* "$shared"/ja4/* "$shared"/tcpdump-tests/*
+fi
+for path in "$@"; do
   [ -f "$path" ] || continue
   cap=$(basename "$path")
+  case "$path" in
+    testdata/*|analysis/*) ;;
+    *) [ ! -f "testdata/captures/$cap" ] || continue ;;
+  esac
   tmp=/tmp/http.sh.$$.json
   timeout 120 tshark -r "$path" -Y 'http.request || http.response' -T json \
     -e frame.number -e tcp.stream -e http.request.method -e http.request.uri -e http.host \
