@@ -6,6 +6,7 @@ import (
 	_ "pcaplens/analysis/capinfos"
 	_ "pcaplens/analysis/dhcp"
 	_ "pcaplens/analysis/dns"
+	_ "pcaplens/analysis/http"
 	_ "pcaplens/analysis/icmp"
 	_ "pcaplens/analysis/overview"
 	_ "pcaplens/analysis/sip"

@@ -136,6 +136,7 @@ const (
 	DHCP
 	DHCPv6
 	SIP
+	HTTP
 	RTP
 	GRE
 	VXLAN
@@ -247,6 +248,17 @@ const (
 	SIPStatusCode
 	SIPCallID
 
+	// http.*
+	HTTPRequest
+	HTTPResponse
+	HTTPRequestMethod
+	HTTPRequestURI
+	HTTPHost
+	HTTPResponseCode
+	HTTPUserAgent
+	HTTPContentType
+	HTTPServer
+
 	// arp.*
 	ARPOpcode
 	ARPSrcProtoIPv4
@@ -290,6 +302,7 @@ var fields = [numFields]struct {
 	DHCP:   {"dhcp", TypeProtocol},
 	DHCPv6: {"dhcpv6", TypeProtocol},
 	SIP:    {"sip", TypeProtocol},
+	HTTP:   {"http", TypeProtocol},
 	RTP:    {"rtp", TypeProtocol},
 	GRE:    {"gre", TypeProtocol},
 	VXLAN:  {"vxlan", TypeProtocol},
@@ -389,6 +402,16 @@ var fields = [numFields]struct {
 	SIPMethod:     {"sip.Method", TypeString},
 	SIPStatusCode: {"sip.Status-Code", TypeUint32},
 	SIPCallID:     {"sip.Call-ID", TypeString},
+
+	HTTPRequest:       {"http.request", TypeBoolean},
+	HTTPResponse:      {"http.response", TypeBoolean},
+	HTTPRequestMethod: {"http.request.method", TypeString},
+	HTTPRequestURI:    {"http.request.uri", TypeString},
+	HTTPHost:          {"http.host", TypeString},
+	HTTPResponseCode:  {"http.response.code", TypeUint16},
+	HTTPUserAgent:     {"http.user_agent", TypeString},
+	HTTPContentType:   {"http.content_type", TypeString},
+	HTTPServer:        {"http.server", TypeString},
 
 	ARPOpcode:       {"arp.opcode", TypeUint16},
 	ARPSrcProtoIPv4: {"arp.src.proto_ipv4", TypeIPv4},

@@ -327,6 +327,9 @@ func (s *source) dhcpMessage() bool {
 
 // appValues answers the application-layer fields.
 func (s *source) appValues(id filter.FieldID, buf []filter.Value) []filter.Value {
+	if id >= filter.HTTPRequest && id <= filter.HTTPServer {
+		return s.httpValues(id, buf)
+	}
 	switch id {
 	case filter.DNSID, filter.DNSFlagsResponse, filter.DNSFlagsRcode, filter.DNSQryName,
 		filter.DNSQryType, filter.DNSA, filter.DNSAAAA:

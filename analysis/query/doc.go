@@ -19,9 +19,9 @@
 // analyses a filter uses run: the TCP tracker (analysis/tcp) for
 // tcp.analysis.*, tcp.seq, tcp.ack and tcp.window_size; DNS over TCP
 // framing for dns.*; the query/response table for dns.time; SIP over TCP
-// framing and the SDP-announced endpoints for sip.* and rtp. Match
-// allocates nothing per frame in steady state, except for SIP messages,
-// which the sip package's parser builds.
+// framing and the SDP-announced endpoints for sip.* and rtp; the HTTP
+// reading for http.*. Match allocates nothing per frame in steady state,
+// except for SIP and HTTP messages, which their packages' parsers build.
 //
 // Where the values come from, as tshark 4.0 shows them:
 //   - frame.*: the record; time_relative from the first frame, time_delta
@@ -77,6 +77,13 @@
 //     dhcp.id is the BOOTP transaction ID of a message whose fixed header
 //     the frame holds; dhcpv6.xid the transaction ID of the message, or of
 //     each message a relay message's Relay Message options carry.
+//   - http and http.*: analysis/http's Follower (the http tool's reading)
+//     over analysis/tcpstream: a connection on one of the HTTP dissector's
+//     ports or whose first segment with data has an HTTP/1.x first line;
+//     each message's fields on the frame that completes it (headers and
+//     body), http also on a segment that starts no message where one was
+//     expected (tshark's "Continuation"). The http protocol is present,
+//     not comparable as bytes.
 //   - Protocols compared as bytes (tcp contains "GET") are the header and
 //     what it carries, to the end of the packet as its headers claim.
 //   - Layers (the layer operator, ip.src#2): an occurrence is in the layer

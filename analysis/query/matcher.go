@@ -33,6 +33,7 @@ type Matcher struct {
 	needDNSTime bool // dns.time
 	needRTP     bool // rtp: the endpoints SIP's SDP announced
 	needSIP     bool // sip, sip.*, rtp: SIP over TCP is framed across segments
+	needHTTP    bool // http, http.*: HTTP over reassembled TCP (http.go)
 	needStreams bool // tcp.stream and udp.stream numbers
 	needSDP     bool // udp.stream: the conversations SDP sets up have their own
 	needTLS     bool // tls, tls.*: TLS over reassembled TCP, QUIC Initials
@@ -75,6 +76,8 @@ type Matcher struct {
 	// tls: the dissector and the current frame's fields (tls.go).
 	tlsDis  *tls.Dissector
 	tlsVals *tls.FrameValues
+	// http: the messages the current frame completes.
+	http *httpState
 }
 
 // streamState is what a Matcher keeps per TCP stream and direction: the
@@ -141,10 +144,12 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 			m.needStreams, m.needSDP, m.needSIP = true, true, true
 		case isTLSField(id):
 			m.needTLS = true
+		case id == filter.HTTP || id >= filter.HTTPRequest && id <= filter.HTTPServer:
+			m.needHTTP = true
 		}
 	}
 	// The TCP analysis, DNS and SIP over TCP follow connections by tcp.stream.
-	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP || m.needTLS
+	m.needStreams = m.needStreams || m.needTracker || m.needDNS || m.needSIP || m.needTLS || m.needHTTP
 	if m.needTracker && m.tracker == nil {
 		m.tracker = tcp.NewTracker(0)
 		m.tracker.OnPacket = m.onTCP
@@ -160,6 +165,9 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 	}
 	if (m.needRTP || m.needSDP) && m.rtp == nil {
 		m.rtp = map[netip.AddrPort]int{}
+	}
+	if m.needHTTP && m.http == nil {
+		m.http = newHTTPState()
 	}
 	if m.needSIP && m.sipFlows == nil {
 		m.sipFlows = map[sipFlowKey]*sipFlow{}
@@ -248,6 +256,9 @@ func (m *Matcher) Match(f *frame.Frame) bool {
 	// asks for) depends on the SIP messages the segment completes.
 	if m.needSIP && f.Transport == frame.TransportTCP && f.TCPStream >= 0 {
 		s.sipSegment()
+	}
+	if m.needHTTP {
+		s.httpSegment()
 	}
 	if m.needDNSTime {
 		s.dnsTime()

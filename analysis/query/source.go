@@ -353,6 +353,8 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 		buf = append(buf, filter.Present())
 	case filter.DNS, filter.MDNS, filter.DHCP, filter.DHCPv6, filter.SIP, filter.RTP:
 		return s.appProto(id, buf)
+	case filter.HTTP:
+		return s.httpValues(id, buf)
 	}
 	if id <= filter.Geneve {
 		if len(buf) == n0 {

@@ -10,6 +10,7 @@ import {
   toolNames,
   type DHCPReport,
   type DNSReport,
+  type HttpReport,
   type Finding,
   type ICMPReport,
   type OverviewReport,
@@ -215,6 +216,44 @@ function dnsSection(dns: DNSReport): string {
   );
 }
 
+function httpSection(http: HttpReport): string {
+  if (http.requests + http.responses === 0) return "";
+  const st = http.statistics;
+  const rt = st.response_time;
+  const notable = http.transactions.filter((t) => t.status >= 400 || t.file || (t.request_frame > 0 && t.response_frame === 0 && !t.interim));
+  return block(
+    "HTTP",
+    figures([
+      ["requests", http.requests],
+      ["responses", http.responses],
+      ["connections", http.connections],
+      ["methods", counts(st.methods)],
+      ["status codes", counts(st.status_codes)],
+      ["response time", rt && rt.count > 0 ? `median ${ms(rt.median)}, 95th percentile ${ms(rt.p95)}, max ${ms(rt.max)} (${fmt.plural(rt.count, "response")})` : undefined],
+      ["requests without response", st.requests_without_response || undefined],
+    ]),
+    sub(
+      "Top hosts",
+      table(
+        [["host", "key"], ["requests", (r) => fmt.count(r.count)]],
+        Object.entries(st.hosts)
+          .map(([key, count]) => ({ key, count }))
+          .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
+        8,
+      ),
+    ),
+    sub("Top user agents", table([["user agent", "key"], ["requests", (r) => fmt.count(r.count)]], st.top_user_agents, 5)),
+    sub(
+      "Errors, executables and unanswered requests",
+      table(
+        [["request frame", "request_frame"], ["response frame", "response_frame"], ["method", "method"], ["host", "host"], ["URI", "uri"], ["status", "status"], ["executable", "file"], ["stream", "tcp_stream"]],
+        notable,
+        10,
+      ),
+    ),
+  );
+}
+
 /** leased are the DHCP transaction outcomes that ended in a lease (or needed none). */
 const leased = new Set(["leased", "renewed", "informed", "released"]);
 
@@ -357,6 +396,8 @@ export function analysisSections(report: Report): string[] {
   out.push(tcpSection(ok(report.tcp_retransmissions), ok(report.tcp_connections)));
   const dns = ok(report.dns);
   if (dns) out.push(dnsSection(dns));
+  const http = ok(report.http);
+  if (http) out.push(httpSection(http));
   const dhcp = ok(report.dhcp);
   if (dhcp) out.push(dhcpSection(dhcp));
   const icmp = ok(report.icmp);

@@ -28,6 +28,10 @@ export function tally(viewId: string, report: Report): Tally | null {
       const t = ok(report.dns);
       return t ? { n: t.statistics.queries, one: "DNS query", many: "DNS queries" } : null;
     }
+    case "http": {
+      const t = ok(report.http);
+      return t ? { n: t.requests, one: "HTTP request", many: "HTTP requests" } : null;
+    }
     case "dhcp": {
       const t = ok(report.dhcp);
       return t ? { n: t.dhcp_packets_found, one: "DHCP packet", many: "DHCP packets" } : null;

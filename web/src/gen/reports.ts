@@ -19,6 +19,8 @@ export interface Report {
   dhcp?: DHCPReport | ErrorReport;
   /** dns is the report of the dns analyzer. */
   dns?: DNSReport | ErrorReport;
+  /** http is the report of the http analyzer. */
+  http?: HttpReport | ErrorReport;
   /** icmp is the report of the icmp analyzer. */
   icmp?: ICMPReport | ErrorReport;
   /** overview is the report of the overview analyzer. */
@@ -42,6 +44,7 @@ export interface ToolReports {
   capinfos: CapinfosReport;
   dhcp: DHCPReport;
   dns: DNSReport;
+  http: HttpReport;
   icmp: ICMPReport;
   overview: OverviewReport;
   sip: SIPReport;
@@ -56,7 +59,7 @@ export interface ToolReports {
 export type ToolName = keyof ToolReports;
 
 /** toolNames lists every tool, in name order. */
-export const toolNames: readonly ToolName[] = ["capinfos", "dhcp", "dns", "icmp", "overview", "sip", "tcp_anomalies", "tcp_connections", "tcp_retransmissions", "tls", "traffic_flow"];
+export const toolNames: readonly ToolName[] = ["capinfos", "dhcp", "dns", "http", "icmp", "overview", "sip", "tcp_anomalies", "tcp_connections", "tcp_retransmissions", "tls", "traffic_flow"];
 
 /**
  * AnalyzeOptions are the options of an analysis in the page: engine.Options under the
@@ -658,6 +661,156 @@ export interface Finding {
    * most MaxSubjects, as text.
    */
   subjects?: string[];
+}
+
+/** HttpKeyCount (http.KeyCount) is a value and how many messages had it. */
+export interface HttpKeyCount {
+  key: string;
+  count: number;
+}
+
+/** HttpReport (http.Report) is the "http" tool's report. */
+export interface HttpReport {
+  file: string;
+  total_packets_in_file: number;
+  /**
+   * HTTPFrames counts the frames that complete at least one HTTP message
+   * (the frames tshark shows with http.request or http.response).
+   */
+  http_frames: number;
+  /** Connections counts the TCP connections that carried a message. */
+  connections: number;
+  requests: number;
+  responses: number;
+  statistics: HttpStatistics;
+  /**
+   * Transactions are requests with their responses (and responses
+   * without a request), in the order of their first frame, at most the
+   * run's per-packet list limit.
+   */
+  transactions: HttpTransaction[];
+  transactions_total: number;
+  timeline: HttpTimeline;
+  findings: Finding[];
+  caps: Cap[];
+  message?: string;
+  warnings: string[];
+}
+
+/** HttpStatistics (http.Statistics) cover every HTTP message of the capture. */
+export interface HttpStatistics {
+  /** Methods counts requests by http.request.method. */
+  methods: Record<string, number>;
+  /** StatusCodes counts responses by http.response.code. */
+  status_codes: Record<string, number>;
+  /** Hosts counts requests by http.host (requests without Host are not counted). */
+  hosts: Record<string, number>;
+  /** TopURIs counts requests by http.request.uri, most first. */
+  top_uris: HttpKeyCount[];
+  /** TopUserAgents counts requests by http.user_agent. */
+  top_user_agents: HttpKeyCount[];
+  /** TopContentTypes counts messages (requests and responses) by http.content_type. */
+  top_content_types: HttpKeyCount[];
+  /** TopServers counts responses by http.server. */
+  top_servers: HttpKeyCount[];
+  /**
+   * ResponseTime spreads http.time, in seconds: from the frame completing
+   * a request to the frame completing its response.
+   */
+  response_time: Spread | null;
+  /**
+   * RequestsWithoutResponse and ResponsesWithoutRequest count what could
+   * not be paired.
+   */
+  requests_without_response: number;
+  responses_without_request: number;
+  /** Chunked counts messages whose body used the chunked transfer coding. */
+  chunked: number;
+  /** BodyBytes adds up the bodies read (chunked ones decoded). */
+  body_bytes: number;
+  /**
+   * Skipped counts segments of HTTP connections that did not start a
+   * message where one was expected (Wireshark's "Continuation" or
+   * non-HTTP data); IncompleteMessages counts messages cut by missing
+   * bytes; OversizedHeaders counts header blocks over the parser's limit.
+   */
+  skipped_segments: number;
+  incomplete_messages: number;
+  oversized_headers: number;
+}
+
+/**
+ * HttpTimeline (http.Timeline) is the requests over time: per bucket, requests, and responses
+ * with a 4xx or 5xx status, counted at the frames that complete them.
+ */
+export interface HttpTimeline {
+  /**
+   * Start is the start of the first bucket: epoch seconds, RFC 3339 UTC
+   * and epoch nanoseconds. It is aligned on a multiple of the interval.
+   */
+  start: number;
+  start_utc: string;
+  start_ns: number;
+  /**
+   * Interval is the bucket width in seconds (IntervalNs in nanoseconds),
+   * one of BucketLadder.
+   */
+  interval: number;
+  interval_ns: number;
+  /** Buckets is the number of buckets (the length of every series). */
+  buckets: number;
+  requests: number[];
+  errors: number[];
+}
+
+/** HttpTransaction (http.Transaction) is a request and its response. */
+export interface HttpTransaction {
+  /** TCPStream is the connection's tcp.stream (-1 for HTTP over UDP). */
+  tcp_stream: number;
+  /**
+   * RequestFrame and ResponseFrame complete the request and the response
+   * (0 when there is none).
+   */
+  request_frame: number;
+  response_frame: number;
+  timestamp: number;
+  time: string;
+  client: string;
+  server: string;
+  method?: string;
+  host?: string;
+  uri?: string;
+  version?: string;
+  user_agent?: string;
+  referer?: string;
+  /** RequestContentType and RequestBody describe the request's body. */
+  request_content_type?: string;
+  request_body: number;
+  /** Status and Reason come from the response's status line (0 without response). */
+  status: number;
+  reason?: string;
+  /**
+   * ContentType, ContentLength (null without the header), Body (bytes
+   * read, chunked bodies decoded), TransferEncoding and Server describe
+   * the response.
+   */
+  content_type?: string;
+  content_length: number | null;
+  body: number;
+  transfer_encoding?: string;
+  content_encoding?: string;
+  server_header?: string;
+  location?: string;
+  /** ResponseTime is http.time in seconds (null without a response). */
+  response_time: number | null;
+  /** File names an executable or script the response body starts like. */
+  file?: string;
+  /**
+   * Interim is true for a row holding an informational (1xx) response;
+   * its request is also in the row that holds the final response (the
+   * row before it with the same request frame and connection).
+   */
+  interim?: boolean;
 }
 
 /** ICMPDestination (icmp.Destination) is what ping would print for one source and destination. */

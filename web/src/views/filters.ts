@@ -4,7 +4,7 @@
 // accepted by the Packets tab's filter too). Each filter selects exactly the
 // row's frames; where the report lacks what an exact filter needs, the
 // function returns null rather than a filter that selects something else.
-import type { DHCPTransaction, DHCPV6Transaction, DNSTransaction, ICMPErrorMessage, OverviewConversation, OverviewEndpoint, SIPCall, TCPConnRow } from "./types";
+import type { DHCPTransaction, DHCPV6Transaction, DNSTransaction, HttpTransaction, ICMPErrorMessage, OverviewConversation, OverviewEndpoint, SIPCall, TCPConnRow } from "./types";
 
 /**
  * quote writes s as a display-filter string literal, as analysis/finding.Quote
@@ -152,4 +152,14 @@ export function icmpErrorFilter(r: ICMPErrorMessage): string | null {
 /** sipCallFilter selects a call's SIP messages by Call-ID (its RTP is not SIP: the call's streams are elsewhere). */
 export function sipCallFilter(c: SIPCall): string | null {
   return typeof c.call_id === "string" && c.call_id !== "" ? `sip.Call-ID == ${quote(c.call_id)}` : null;
+}
+
+/**
+ * httpTransactionFilter selects an HTTP request and its response: the frames
+ * that complete them ("frame.number in {12, 15}"), where tshark shows their
+ * http.* fields; the whole connection is "tcp.stream == N".
+ */
+export function httpTransactionFilter(r: HttpTransaction): string | null {
+  const frames = [r.request_frame, r.response_frame].filter((f) => Number.isInteger(f) && f > 0);
+  return frames.length > 0 ? frameNumbers(frames) : null;
 }

@@ -7,6 +7,7 @@ import { captureView } from "./capture";
 import { overviewView } from "./overview";
 import { tcpView } from "./tcp";
 import { dnsView } from "./dns";
+import { httpView } from "./http";
 import { dhcpView } from "./dhcp";
 import { icmpView } from "./icmp";
 import { sipView } from "./sip";
@@ -22,6 +23,7 @@ export const views: View[] = [
   overviewView,
   tcpView,
   dnsView,
+  httpView,
   dhcpView,
   icmpView,
   sipView,

@@ -136,6 +136,18 @@ test("DNS: response codes and response times", () => {
   }
 });
 
+test("HTTP: request and response counts, methods, status codes and top hosts", () => {
+  const r = reports.get("chrissanders--http_espn.pcapng");
+  const m = md(r);
+  assert.match(m, new RegExp(`requests: ${r.http.requests}`));
+  assert.match(m, new RegExp(`responses: ${r.http.responses}`));
+  assert.match(m, /methods: GET \d+/);
+  assert.match(m, /status codes: 200 \d+/);
+  assert.match(m, /Top hosts:\n\| host \| requests \|/);
+  assert.match(m, /a\.espncdn\.com \| 31/);
+  assert.doesNotMatch(md(reports.get("chrissanders--icmp_echo.pcapng")), /HTTP/);
+});
+
 test("a tool that failed or did not run leaves its section out", () => {
   const r = structuredClone(reports.get("chrissanders--dns_query_nonexistent.pcapng"));
   assert.match(md(r), /\n### DNS\n/);
