@@ -365,13 +365,23 @@ func addReport[In reportArgs](s *Server, t *mcp.Tool, tool string) {
 		if er, ok := rep.(engine.ErrorReport); ok {
 			return nil, Answer{}, fmt.Errorf("%s: %s", ToolName(tool), er.Error)
 		}
-		b, lists, err := page(rep, c.paging.List, skip, limit, s.cfg.MaxAnswerBytes)
-		if err != nil {
-			return nil, Answer{}, fmt.Errorf("%s: %v", ToolName(tool), err)
-		}
-		a := Answer{Tool: tool, File: e.src.displayName(), Report: b, Lists: lists, Note: UntrustedNote}
-		if a.Lists == nil {
-			a.Lists = []List{}
+		// The report gets what the answer's other fields leave of the bound.
+		var a Answer
+		for budget := s.cfg.MaxAnswerBytes; ; {
+			b, lists, err := page(rep, c.paging.List, skip, limit, budget)
+			if err != nil {
+				return nil, Answer{}, fmt.Errorf("%s: %v", ToolName(tool), err)
+			}
+			a = Answer{Tool: tool, File: e.src.displayName(), Report: b, Lists: lists, Note: UntrustedNote}
+			if a.Lists == nil {
+				a.Lists = []List{}
+			}
+			whole, _ := marshal(a)
+			over := len(whole) - s.cfg.MaxAnswerBytes
+			if over <= 0 || budget <= over {
+				break
+			}
+			budget -= over + 256
 		}
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: renderReport(a, rep)}}}, a, nil
 	})
