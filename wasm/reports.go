@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"pcaplens/analysis/capinfos"
+	"pcaplens/analysis/engine"
 )
 
 // The page never receives a whole report: the session keeps the reports
@@ -121,8 +123,16 @@ func child(v reflect.Value, name string) (reflect.Value, bool) {
 		}
 	case reflect.Map:
 		if v.Type().Key().Kind() == reflect.String {
-			x := v.MapIndex(reflect.ValueOf(name).Convert(v.Type().Key()))
-			return x, x.IsValid()
+			if v.Type().Key() == reflect.TypeFor[string]() {
+				x := v.MapIndex(reflect.ValueOf(name))
+				return x, x.IsValid()
+			}
+			it := v.MapRange()
+			for it.Next() {
+				if it.Key().String() == name {
+					return it.Value(), true
+				}
+			}
 		}
 	}
 	return reflect.Value{}, false
@@ -291,6 +301,7 @@ func (rs *reportState) names() []string {
 }
 
 // summary writes the summary as JSON text: {"report": {...}, "lists": {path: length}}.
+// The top-level findings are never cut.
 func (rs *reportState) summary() ([]byte, error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
@@ -298,7 +309,10 @@ func (rs *reportState) summary() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"report":{`)
 	for i, name := range rs.names() {
-		v, _ := cut(reflect.ValueOf(rs.reports[name]), "."+name, lists)
+		v := reflect.ValueOf(rs.reports[name])
+		if name != engine.FindingsKey { // the ranked findings go whole
+			v, _ = cut(v, "."+name, lists)
+		}
 		b, err := encodeJSON(v.Interface())
 		if err != nil {
 			return nil, err
@@ -353,14 +367,23 @@ type rowQuery struct {
 	Filter string `json:"filter"`
 	// Where keeps the rows whose field Where[0] equals Where[1] (text).
 	Where []string `json:"where"`
-	Skip  int      `json:"skip"`
-	Limit int      `json:"limit"`
+	// Overlap keeps the rows whose span [From, From+Length] (field paths)
+	// meets [Lo, Hi].
+	Overlap *overlap `json:"overlap"`
+	Skip    int      `json:"skip"`
+	Limit   int      `json:"limit"`
 	// Frames and Subjects ask for the positions of the rows that name them
 	// (Hits), as a finding's evidence; Span for rows whose first_frame …
 	// last_frame holds a frame, when none names one.
 	Frames   []int    `json:"frames"`
 	Subjects []string `json:"subjects"`
 	Span     bool     `json:"span"`
+}
+
+// overlap is a span filter: From and Length are field paths.
+type overlap struct {
+	From, Length string
+	Lo, Hi       float64
 }
 
 // rowPage is the answer of a rows call.
@@ -373,6 +396,8 @@ type rowPage struct {
 	// Hits are positions (in the filtered, sorted list) of the rows the
 	// frames or subjects name, ascending (at most maxHits).
 	Hits []int `json:"hits,omitempty"`
+	// HitIndexes are the same rows' positions in the report's list.
+	HitIndexes []int `json:"hit_indexes,omitempty"`
 	// Indexes are the rows' positions in the report's list (its order).
 	Indexes []int `json:"indexes"`
 }
@@ -381,6 +406,9 @@ type rowPage struct {
 // last view of the same list when it matches.
 func (rs *reportState) view(l reflect.Value, q *rowQuery) []int32 {
 	where := strings.Join(q.Where, "\x00")
+	if o := q.Overlap; o != nil {
+		where += fmt.Sprintf("\x01%s\x00%s\x00%v\x00%v", o.From, o.Length, o.Lo, o.Hi)
+	}
 	if v := rs.views[q.Path]; v != nil && v.sort == q.Sort && v.desc == q.Desc && v.filter == q.Filter && v.where == where {
 		return v.order
 	}
@@ -393,6 +421,22 @@ func (rs *reportState) view(l reflect.Value, q *rowQuery) []int32 {
 		if len(q.Where) == 2 {
 			x, ok := valueAt(row, q.Where[0])
 			if !ok || scalarText(x) != q.Where[1] {
+				continue
+			}
+		}
+		if o := q.Overlap; o != nil {
+			from, ok1 := valueAt(row, o.From)
+			length, ok2 := valueAt(row, o.Length)
+			a, ok3 := number(from)
+			d, ok4 := number(length)
+			// A missing figure reads as 0, as the page's n() does.
+			if !ok1 || !ok3 {
+				a = 0
+			}
+			if !ok2 || !ok4 {
+				d = 0
+			}
+			if a > o.Hi || a+d < o.Lo {
 				continue
 			}
 		}
@@ -439,6 +483,7 @@ func (rs *reportState) rows(q *rowQuery) (*rowPage, error) {
 		for p, i := range order {
 			if m.names(l.Index(int(i)), q.Span) {
 				page.Hits = append(page.Hits, p)
+				page.HitIndexes = append(page.HitIndexes, int(i))
 				if len(page.Hits) == maxHits {
 					break
 				}
@@ -953,32 +998,130 @@ func (s *session) report() (*reportState, error) {
 	return s.rep, nil
 }
 
-// jsonArg reads a JavaScript argument as JSON into dst (JSON.stringify).
-func jsonArg(v safejs.Value, dst any) error {
-	if v.IsUndefined() || v.IsNull() {
-		return nil
+// jsObject reads the fields of a JavaScript object without JSON (the
+// decoder would grow the module): absent fields keep their zero values, a
+// field of the wrong type is an error.
+type jsObject struct {
+	v   safejs.Value
+	err error
+}
+
+func (o *jsObject) get(name string, t safejs.Type) (safejs.Value, bool) {
+	if o.err != nil || o.v.Type() != safejs.TypeObject {
+		return safejs.Value{}, false
 	}
-	j, err := safejs.Global().Get("JSON")
+	x, err := o.v.Get(name)
+	if err != nil || x.IsUndefined() || x.IsNull() {
+		return safejs.Value{}, false
+	}
+	if x.Type() != t {
+		o.err = errorf(codeBadOptions, "pcaplens: %s has the wrong type", name)
+		return safejs.Value{}, false
+	}
+	return x, true
+}
+
+func (o *jsObject) str(name string) string {
+	x, ok := o.get(name, safejs.TypeString)
+	if !ok {
+		return ""
+	}
+	s, _ := x.String()
+	return s
+}
+
+func (o *jsObject) num(name string) float64 {
+	x, ok := o.get(name, safejs.TypeNumber)
+	if !ok {
+		return 0
+	}
+	f, _ := x.Float()
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		o.err = errorf(codeBadOptions, "pcaplens: %s must be a finite number", name)
+		return 0
+	}
+	return f
+}
+
+func (o *jsObject) boolean(name string) bool {
+	x, ok := o.get(name, safejs.TypeBoolean)
+	if !ok {
+		return false
+	}
+	b, _ := x.Bool()
+	return b
+}
+
+// each calls f for each element of an array field (at most max).
+func (o *jsObject) each(name string, max int, f func(safejs.Value)) {
+	x, ok := o.get(name, safejs.TypeObject)
+	if !ok {
+		return
+	}
+	n, err := x.Length()
 	if err != nil {
-		return err
+		o.err = errorf(codeBadOptions, "pcaplens: %s must be an array", name)
+		return
 	}
-	t, err := j.Call("stringify", v)
-	if err != nil || t.Type() != safejs.TypeString {
-		return errorf(codeBadOptions, "pcaplens: the argument is not JSON")
+	for i := 0; i < n && i < max; i++ {
+		e, err := x.Index(i)
+		if err == nil {
+			f(e)
+		}
 	}
-	str, _ := t.String()
-	if err := json.Unmarshal([]byte(str), dst); err != nil {
-		return errorf(codeBadOptions, "pcaplens: bad argument: %v", err)
+}
+
+// parseRowQuery reads a rows or csv query.
+func parseRowQuery(v safejs.Value) (*rowQuery, error) {
+	o := &jsObject{v: v}
+	q := &rowQuery{
+		Path:   o.str("path"),
+		Sort:   o.str("sort"),
+		Desc:   o.boolean("desc"),
+		Filter: o.str("filter"),
+		Skip:   int(min(max(o.num("skip"), 0), math.MaxInt32)),
+		Limit:  int(min(max(o.num("limit"), 0), maxRowsPage)),
+		Span:   o.boolean("span"),
 	}
-	return nil
+	o.each("where", 2, func(e safejs.Value) {
+		s, _ := e.String()
+		q.Where = append(q.Where, s)
+	})
+	if len(q.Where) == 1 {
+		q.Where = nil
+	}
+	o.each("frames", 10000, func(e safejs.Value) {
+		if f, err := e.Float(); err == nil && f >= 0 && f <= math.MaxInt32 {
+			q.Frames = append(q.Frames, int(f))
+		}
+	})
+	o.each("subjects", 10000, func(e safejs.Value) {
+		if s, err := e.String(); err == nil {
+			q.Subjects = append(q.Subjects, s)
+		}
+	})
+	if x, ok := o.get("overlap", safejs.TypeObject); ok {
+		ov := &jsObject{v: x}
+		q.Overlap = &overlap{From: ov.str("from"), Length: ov.str("length"), Lo: ov.num("lo"), Hi: ov.num("hi")}
+		if ov.err != nil {
+			return nil, ov.err
+		}
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	if q.Path == "" {
+		return nil, errorf(codeBadOptions, "pcaplens: rows wants a list's path")
+	}
+	return q, nil
 }
 
 // rows implements session.rows({path, sort, desc, filter, where, skip,
 // limit, frames, subjects, span}) → Promise<{rows, total, matched, skip,
 // indexes, hits?}>: a page of a list of the kept reports.
 func (s *session) rows(args []safejs.Value) (any, error) {
-	var q rowQuery
-	if err := jsonArg(arg(args, 0), &q); err != nil {
+	q, err := parseRowQuery(arg(args, 0))
+	if err != nil {
 		return nil, err
 	}
 	return promise(func() (any, error) {
@@ -986,7 +1129,7 @@ func (s *session) rows(args []safejs.Value) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		page, err := rs.rows(&q)
+		page, err := rs.rows(q)
 		if err != nil {
 			return nil, err
 		}
@@ -1035,37 +1178,51 @@ func (s *session) reportJSON([]safejs.Value) (any, error) {
 // rows of a list in the query's order and filter as CSV, columns
 // [{key, path}] (header, field path), in parts of about 1 MiB.
 func (s *session) csv(args []safejs.Value) (any, error) {
-	var q rowQuery
-	var cols []csvColumn
-	if err := jsonArg(arg(args, 0), &q); err != nil {
+	q, err := parseRowQuery(arg(args, 0))
+	if err != nil {
 		return nil, err
 	}
-	if err := jsonArg(arg(args, 1), &cols); err != nil {
+	var cols []csvColumn
+	holder, err := newObject()
+	if err != nil {
 		return nil, err
+	}
+	_ = holder.Set("columns", arg(args, 1))
+	o := &jsObject{v: holder}
+	o.each("columns", 1000, func(e safejs.Value) {
+		c := &jsObject{v: e}
+		cols = append(cols, csvColumn{Key: c.str("key"), Path: c.str("path")})
+		if c.err != nil {
+			o.err = c.err
+		}
+	})
+	if o.err != nil {
+		return nil, o.err
 	}
 	return promise(func() (any, error) {
 		rs, err := s.report()
 		if err != nil {
 			return nil, err
 		}
-		return parts(func(emit func([]byte) error) error { return rs.csv(&q, cols, emit) })
+		return parts(func(emit func([]byte) error) error { return rs.csv(q, cols, emit) })
 	}), nil
 }
 
 // setDigests implements session.setDigests({sha256, sha1}): the file's
 // digests, for a session closed with closeSummary before they were known.
 func (s *session) setDigests(args []safejs.Value) (any, error) {
-	var d struct{ SHA256, SHA1 string }
-	if err := jsonArg(arg(args, 0), &d); err != nil {
-		return nil, err
+	o := &jsObject{v: arg(args, 0)}
+	sha256, sha1 := o.str("sha256"), o.str("sha1")
+	if o.err != nil {
+		return nil, o.err
 	}
 	rs, err := s.report()
 	if err != nil {
 		return nil, err
 	}
-	rs.setDigests(d.SHA256, d.SHA1)
-	if d.SHA256 == "" || d.SHA1 == "" {
-		rs.setDigests("-", "-") // missing: cleared, with the warning
+	if sha256 == "" || sha1 == "" {
+		sha256, sha1 = "-", "-" // missing: cleared, with the warning
 	}
+	rs.setDigests(sha256, sha1)
 	return nil, nil
 }
