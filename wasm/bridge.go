@@ -356,6 +356,8 @@ type session struct {
 	written atomic.Int64
 	read    atomic.Int64
 	packets atomic.Int64
+	// tcpStreams and udpStreams are the streams numbered so far.
+	tcpStreams, udpStreams atomic.Int64
 
 	mu   sync.Mutex
 	last chan struct{} // done when the previous write (or close) finished: writes apply in call order
@@ -416,6 +418,8 @@ func openSession(args []safejs.Value) (any, error) {
 	o.Progress = func(p engine.Progress) {
 		s.read.Store(p.Bytes)
 		s.packets.Store(int64(p.Packets))
+		s.tcpStreams.Store(int64(p.TCPStreams))
+		s.udpStreams.Store(int64(p.UDPStreams))
 	}
 	go func() {
 		defer close(s.done)
@@ -649,12 +653,15 @@ func (s *session) dispose(a []safejs.Value) (any, error) {
 	return nil, nil
 }
 
-// progress implements session.progress() → {bytes, packets, written}.
+// progress implements session.progress() → {bytes, packets, written,
+// tcpStreams, udpStreams}.
 func (s *session) progress([]safejs.Value) (any, error) {
 	return map[string]any{
-		"bytes":   float64(s.read.Load()),
-		"packets": float64(s.packets.Load()),
-		"written": float64(s.written.Load()),
+		"bytes":      float64(s.read.Load()),
+		"packets":    float64(s.packets.Load()),
+		"written":    float64(s.written.Load()),
+		"tcpStreams": float64(s.tcpStreams.Load()),
+		"udpStreams": float64(s.udpStreams.Load()),
 	}, nil
 }
 

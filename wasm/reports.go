@@ -548,7 +548,9 @@ func (rs *reportState) csv(q *rowQuery, cols []csvColumn, emit func([]byte) erro
 func valueAt(row reflect.Value, path string) (reflect.Value, bool) {
 	if strings.Contains(path, "+") {
 		sum := 0.0
-		for _, p := range strings.Split(path, "+") {
+		for rest := path; rest != ""; {
+			var p string
+			p, rest, _ = strings.Cut(rest, "+")
 			if x, ok := valueAt(row, p); ok {
 				if f, ok := number(x); ok {
 					sum += f
@@ -558,8 +560,10 @@ func valueAt(row reflect.Value, path string) (reflect.Value, bool) {
 		return reflect.ValueOf(sum), true
 	}
 	v := row
-	for _, p := range strings.Split(path, ".") {
+	for rest := path; rest != ""; {
+		var p string
 		var ok bool
+		p, rest, _ = strings.Cut(rest, ".")
 		if v, ok = child(v, p); !ok {
 			return v, false
 		}

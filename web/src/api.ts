@@ -19,6 +19,9 @@ export interface Progress {
   bytes: number;
   total: number;
   packets: number;
+  /** tcpStreams and udpStreams are the TCP and UDP streams seen so far. */
+  tcpStreams?: number;
+  udpStreams?: number;
   /** phase is "building" once the last byte is read and the report is being built. */
   phase?: "reading" | "building";
 }
@@ -114,7 +117,7 @@ export class Analyzer {
           this.failAll(new AnalysisError("failed", m.message));
           break;
         case "progress":
-          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, phase: m.phase ?? "reading" });
+          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, tcpStreams: m.tcpStreams, udpStreams: m.udpStreams, phase: m.phase ?? "reading" });
           break;
         case "result": {
           const p = this.pending.get(m.id);

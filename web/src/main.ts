@@ -132,10 +132,12 @@ function timeLeft(s: FileSession): string {
 }
 
 function progressLine(s: FileSession): string {
-  const { bytes, total, packets } = s.progress;
-  if (s.building) return `Building the report… (${fmt.bytes(bytes)} read · ${fmt.plural(packets, "packet")})`;
+  const { bytes, total, packets, tcpStreams, udpStreams } = s.progress;
+  // The running figures of the pass: packets, then the TCP and UDP streams seen so far.
+  const seen = [fmt.plural(packets, "packet"), tcpStreams ? fmt.plural(tcpStreams, "TCP stream") : "", udpStreams ? fmt.plural(udpStreams, "UDP stream") : ""].filter(Boolean).join(" · ");
+  if (s.building) return `Building the report… (${fmt.bytes(bytes)} read · ${seen})`;
   const of = total > 0 ? ` of ${fmt.bytes(total)}` : " of unknown size";
-  return `${fmt.bytes(bytes)}${of} read · ${fmt.plural(packets, "packet")}${timeLeft(s)}`;
+  return `${fmt.bytes(bytes)}${of} read · ${seen}${timeLeft(s)}`;
 }
 
 function packetsShort(n: number): string {

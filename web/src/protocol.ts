@@ -68,7 +68,7 @@ export type Response =
    * Progress of a request; phase "building" once the last byte is read and the engine is
    * building the report (sent as soon as the input ends, before the report is ready).
    */
-  | { type: "progress"; id: number; bytes: number; total: number; packets: number; phase?: "reading" | "building" }
+  | { type: "progress"; id: number; bytes: number; total: number; packets: number; tcpStreams?: number; udpStreams?: number; phase?: "reading" | "building" }
   /**
    * summary is the report's summary as JSON text, {report, lists}: every report with each list
    * longer than the worker's cut (100 rows) cut to its first rows, and lists the whole lengths

@@ -21,7 +21,7 @@ interface Session {
   /** setDigests gives the report the file's digests after closeSummary ({} when they failed). */
   setDigests(d: Partial<Digests>): void;
   abort(): void;
-  progress(): { bytes: number; packets: number; written: number };
+  progress(): { bytes: number; packets: number; written: number; tcpStreams?: number; udpStreams?: number };
   packets(q: { filter: string; skip: number; limit: number }): Promise<unknown>;
   frame(n: number): Promise<{ bytes: Uint8Array; datagram?: Uint8Array }>;
   follow(kind: string, stream: number, o?: { limit?: number }): Promise<{ chunks: { data: Uint8Array }[] }>;
@@ -259,6 +259,12 @@ async function summarize(session: Session, id: number, digester: Digester | null
   return summary;
 }
 
+/** counts are the session's running figures for a progress message: packets, TCP and UDP streams. */
+function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: number } {
+  const p = s.progress();
+  return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0 };
+}
+
 /** fileSource reads a Blob back in slices for the bridge. */
 function fileSource(file: Blob): Source {
   return {
@@ -290,7 +296,7 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
       const now = Date.now();
       if (now - lastPost > 50 || offset === total) {
         lastPost = now;
-        post({ type: "progress", id, bytes: offset, total, packets: session.progress().packets });
+        post({ type: "progress", id, bytes: offset, total, ...counts(session) });
       }
     }
   } catch (e) {
@@ -299,7 +305,7 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
     throw e;
   }
   // The input has ended: say so now, the report takes a while to build.
-  post({ type: "progress", id, bytes: total, total, packets: session.progress().packets, phase: "building" });
+  post({ type: "progress", id, bytes: total, total, ...counts(session), phase: "building" });
   return summarize(session, id, digester, true);
 }
 
@@ -319,7 +325,7 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
       const now = Date.now();
       if (now - lastPost > 50) {
         lastPost = now;
-        post({ type: "progress", id, bytes, total: Math.max(total, bytes), packets: session.progress().packets });
+        post({ type: "progress", id, bytes, total: Math.max(total, bytes), ...counts(session) });
       }
     }
   } catch (e) {
@@ -328,7 +334,7 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
     void reader.cancel().catch(() => undefined);
     throw e;
   }
-  post({ type: "progress", id, bytes, total: bytes, packets: session.progress().packets, phase: "building" });
+  post({ type: "progress", id, bytes, total: bytes, ...counts(session), phase: "building" });
   return summarize(session, id, digester, false);
 }
 
