@@ -100,6 +100,18 @@ try {
         last = now;
       }, 50);
     });
+    // What the worker hands the page: the summary (or, before issue #13, the whole report's JSON).
+    await page.evaluate(() => {
+      const Base = window.Worker;
+      window.Worker = class extends Base {
+        constructor(url, opts) {
+          super(url, opts);
+          this.addEventListener("message", (e) => {
+            if (e.data?.type === "result") window.__handed = (e.data.summary ?? e.data.json ?? "").length;
+          });
+        }
+      };
+    });
     const base = memory();
     let peak = base;
     const sampler = setInterval(() => {
@@ -127,6 +139,7 @@ try {
     clearInterval(sampler);
     const after = memory();
     const times = await page.evaluate(() => performance.getEntriesByType("measure").map((m) => [m.name, Math.round(m.duration)]));
+    const handed = await page.evaluate(() => window.__handed ?? 0);
     await context.close();
     console.log(
       `run ${i + 1}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms (${(ts[1] / ms).toFixed(2)}× tshark's last run, ${(ms / node).toFixed(2)}× the engine under Node); ` +
@@ -135,7 +148,7 @@ try {
     console.log(
       `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS peak ${fmt(peak.rss / 1e6)} MB`,
     );
-    if (times.length) console.log(`       page measures: ${times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ")}`);
+    console.log(`       handed to the page: ${fmt(handed / 1e6)} MB of JSON text${times.length ? "; " + times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ") : ""}`);
   }
   console.log(`load average at the end ${load()}`);
 } finally {
