@@ -83,15 +83,32 @@ try {
       last = now;
     }, 50);
   });
-  /** act runs an action, waits for its rows on screen and returns [ms, longest stall]. */
-  async function act(what, fn) {
+  /**
+   * act runs an action and waits until its rows are on screen: drawn for the
+   * place scrolled to (not "loading"), and, when given, until want(table) holds
+   * (the count or the sort shown). Returns the longest main-thread stall.
+   */
+  async function act(what, fn, want = {}) {
     await page.evaluate(() => (window.__stall = 0));
     const t = Date.now();
     await fn();
-    await page.waitForFunction((sel) => {
-      const rs = document.querySelectorAll(`${sel} .table-rows .tr`);
-      return rs.length > 0 && document.querySelectorAll(`${sel} .table-rows .tr.loading`).length === 0;
-    }, table);
+    await page.waitForFunction(
+      ([sel, want]) => {
+        const body = document.querySelector(`${sel} .table-body`);
+        const rs = [...document.querySelectorAll(`${sel} .table-rows .tr`)];
+        if (rs.length === 0 || rs.some((r) => r.classList.contains("loading"))) return false;
+        const rh = rs[0].getBoundingClientRect().height || 28;
+        const first = Number(rs[0].dataset.pos);
+        // The rows drawn are those of the place scrolled to (8 rows of margin above).
+        if (Math.abs(first - Math.max(0, Math.floor(body.scrollTop / rh) - 8)) > 2) return false;
+        const t = document.querySelector(sel);
+        if (want.sort && !t.querySelector(`.th[data-key="${want.sort}"][aria-sort]`)) return false;
+        if (want.filtered !== undefined && / of /.test(t.querySelector(".table-count").textContent) !== want.filtered) return false;
+        return true;
+      },
+      [table, want],
+      { timeout: 120_000 },
+    );
     const ms = Date.now() - t;
     const stall = await page.evaluate(() => window.__stall);
     console.log(`${what.padEnd(34)} ${fmt(ms).padStart(6)} ms to rows on screen, longest main-thread stall ${fmt(Math.max(0, stall))} ms`);
@@ -103,10 +120,10 @@ try {
     worst = Math.max(worst, await act(`scroll to ${f * 100}%`, () => page.$eval(body, (b, f) => (b.scrollTop = f * b.scrollHeight), f)));
   }
   for (const k of ["packet_count", "client", "bytes", "stream"]) {
-    worst = Math.max(worst, await act(`sort by ${k}`, () => page.click(`${table} .th[data-key="${k}"] button`)));
+    worst = Math.max(worst, await act(`sort by ${k}`, () => page.click(`${table} .th[data-key="${k}"] button`), { sort: k }));
   }
-  worst = Math.max(worst, await act("filter 10.0.0.5:", () => page.fill(`${table} .table-filter`, "10.0.0.5:")));
-  worst = Math.max(worst, await act("clear the filter", () => page.fill(`${table} .table-filter`, "")));
+  worst = Math.max(worst, await act("filter 10.0.0.5:", () => page.fill(`${table} .table-filter`, "10.0.0.5:"), { filtered: true }));
+  worst = Math.max(worst, await act("clear the filter", () => page.fill(`${table} .table-filter`, ""), { filtered: false }));
   console.log(`longest main-thread stall over every action: ${fmt(worst)} ms`);
   await context.close();
 } finally {
