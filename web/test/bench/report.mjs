@@ -151,7 +151,7 @@ try {
         `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms; longest main-thread stall ${fmt(stall)} ms`,
     );
     console.log(
-      `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS peak ${fmt(peak.rss / 1e6)} MB`,
+      `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB`,
     );
     console.log(`       handed to the page: ${fmt(handed / 1e6)} MB of JSON text${times.length ? "; " + times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ") : ""}`);
   }
