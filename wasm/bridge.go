@@ -687,8 +687,9 @@ func (s *session) release() {
 
 func (s *session) finalProgress() any {
 	read, packets, written := float64(s.read.Load()), float64(s.packets.Load()), float64(s.written.Load())
+	tcp, udp := float64(s.tcpStreams.Load()), float64(s.udpStreams.Load())
 	f, err := fn(false, func([]safejs.Value) (any, error) {
-		return map[string]any{"bytes": read, "packets": packets, "written": written}, nil
+		return map[string]any{"bytes": read, "packets": packets, "written": written, "tcpStreams": tcp, "udpStreams": udp}, nil
 	})
 	if err != nil {
 		return nil

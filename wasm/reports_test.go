@@ -106,6 +106,11 @@ func TestSummaryAndRows(t *testing.T) {
 	if got := sum.Lists["tcp_connections.connections"]; got != len(conns) || got <= summaryRows {
 		t.Fatalf("lists[tcp_connections.connections] = %d, want %d (> %d); lists %v", got, len(conns), summaryRows, sum.Lists)
 	}
+	// The running figures end at the whole capture's: every connection is a tcp.stream.
+	prog, _ := s.Call("progress")
+	if n, _ := prog.Get("tcpStreams"); func() int { v, _ := n.Int(); return v }() != len(conns) {
+		t.Errorf("progress() = %s, want tcpStreams %d", stringify(t, prog), len(conns))
+	}
 	if _, ok := sum.Lists["overview.conversations.tcp"]; !ok {
 		t.Errorf("lists has no overview.conversations.tcp: %v", sum.Lists)
 	}
