@@ -274,6 +274,8 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   let matched = remote ? listTotal : 0;
   let narrow: Pick<ListQuery, "where" | "overlap"> = {};
   let gen = 0;
+  /** pendingClick is the position of a row clicked (or Enter) while its page was on its way. */
+  let pendingClick = -1;
   const pages = new Map<number, { rows: readonly T[]; indexes: readonly number[] }>();
   const loading = new Set<number>();
   if (remote && !opts.sort) pages.set(0, { rows, indexes: rows.map((_, i) => i) });
@@ -589,6 +591,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     setActive(p);
     const at = rowAt(p);
     if (opts.onRowClick && at) opts.onRowClick(at.row, at.index);
+    else if (!at) pendingClick = p; // called when its page comes
   });
 
   function setActive(p: number): void {
@@ -620,6 +623,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       e.preventDefault();
       const at = rowAt(active);
       if (at) opts.onRowClick(at.row, at.index);
+      else pendingClick = active; // called when its page comes
     }
   }
 
@@ -667,6 +671,11 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
           pages.delete(far);
         }
         pages.set(pn, { rows: pg.rows, indexes: pg.indexes });
+        if (pendingClick >= 0 && Math.floor(pendingClick / PAGE) === pn) {
+          const at = rowAt(pendingClick);
+          pendingClick = -1;
+          if (at && opts.onRowClick) opts.onRowClick(at.row, at.index);
+        }
         if (pg.matched !== matched) {
           matched = pg.matched;
           active = Math.min(active, matched - 1);
@@ -705,6 +714,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       gen++;
       pages.clear();
       loading.clear();
+      pendingClick = -1;
       fetchPage(0);
       marks();
       renderRows();
