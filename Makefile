@@ -24,7 +24,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # caches make that take seconds), so no list of sources can go stale.
 
 .PHONY: help run dist wasm web types cli test deps npm chromium staticcheck vet gotest wasmtest bridge-test mcp-test typecheck webunit e2e \
-        bench bench-browser bench-large bench-packets bench-packets-scroll fuzz golden agree clean
+        bench bench-browser bench-large bench-packets bench-packets-scroll bench-table bench-report fuzz golden agree clean
 
 help:
 	@echo "make run      build everything and serve the app on http://$(ADDR)/"
@@ -140,6 +140,14 @@ bench-large: deps cli
 
 # Packets tab on ~1M real frames: tcp.analysis.retransmission's count and
 # frames read back, tshark timed beside it (BENCH_CAPTURE=FILE to reuse one).
+# Report tables of 500,000 rows paged from the worker: scroll, sort, filter and main-thread stalls.
+bench-table: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/table.mjs
+
+# Time to findings and report on screen and Chromium's memory for FILE, beside tshark and the engine under Node.
+bench-report: deps cli
+	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/report.mjs $(FILE)
+
 bench-packets: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/packets.mjs
 

@@ -348,18 +348,26 @@ type session struct {
 	pw     *io.PipeWriter
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the engine has returned
-	result []byte
 	err    error
+	// rep holds the reports once the engine has returned; they stay, for
+	// the report calls (summary, rows, JSON, CSV), until dispose.
+	rep *reportState
 
 	written atomic.Int64
 	read    atomic.Int64
 	packets atomic.Int64
+	// tcpStreams and udpStreams are the streams numbered so far.
+	tcpStreams, udpStreams atomic.Int64
 
 	mu   sync.Mutex
 	last chan struct{} // done when the previous write (or close) finished: writes apply in call order
 	// digests are the input's SHA-256 and SHA-1 given to close, for a session
 	// opened with externalDigests (read by the engine after the input ended).
 	digests [2]string
+	// later is set by closeSummary: digests not given by then come later
+	// (setDigests), and the report does not wait for them.
+	later   bool
+	pending bool // the digests are still to come
 	closed  bool
 	jsObj   safejs.Value
 	funcs   []safejs.Func
@@ -396,6 +404,12 @@ func openSession(args []safejs.Value) (any, error) {
 			o.Digests = func() (string, string) {
 				s.mu.Lock()
 				defer s.mu.Unlock()
+				if s.later && (s.digests[0] == "" || s.digests[1] == "") {
+					// Well-formed stand-ins, taken out of the report when it is
+					// done (clearDigests) and replaced by setDigests.
+					s.pending = true
+					return strings.Repeat("0", 64), strings.Repeat("0", 40)
+				}
 				return s.digests[0], s.digests[1]
 			}
 		}
@@ -404,6 +418,8 @@ func openSession(args []safejs.Value) (any, error) {
 	o.Progress = func(p engine.Progress) {
 		s.read.Store(p.Bytes)
 		s.packets.Store(int64(p.Packets))
+		s.tcpStreams.Store(int64(p.TCPStreams))
+		s.udpStreams.Store(int64(p.UDPStreams))
 	}
 	go func() {
 		defer close(s.done)
@@ -418,7 +434,17 @@ func openSession(args []safejs.Value) (any, error) {
 			pr.CloseWithError(optErr)
 			return
 		}
-		s.result, s.err = reportJSON(ctx, pr, o)
+		var reps map[string]any
+		reps, s.err = engine.Run(ctx, pr, o)
+		if s.err == nil {
+			rep := &reportState{reports: reps, views: map[string]*listView{}}
+			s.mu.Lock()
+			if s.pending {
+				rep.setDigests("", "")
+			}
+			s.rep = rep
+			s.mu.Unlock()
+		}
 		if s.err != nil {
 			pr.CloseWithError(s.err) // pending and later writes fail with the engine's error
 		} else {
@@ -447,8 +473,9 @@ func (s *session) object() (safejs.Value, error) {
 		f     func([]safejs.Value) (any, error)
 	}{
 		{"write", true, s.write},
-		{"close", true, func(a []safejs.Value) (any, error) { return s.close(a, false) }},
-		{"closeJSON", true, func(a []safejs.Value) (any, error) { return s.close(a, true) }},
+		{"close", true, func(a []safejs.Value) (any, error) { return s.close(a, closeReport) }},
+		{"closeJSON", true, func(a []safejs.Value) (any, error) { return s.close(a, closeJSON) }},
+		{"closeSummary", true, func(a []safejs.Value) (any, error) { return s.close(a, closeSummary) }},
 		{"abort", false, s.abort},
 		{"progress", false, s.progress},
 	} {
@@ -467,6 +494,10 @@ func (s *session) object() (safejs.Value, error) {
 		{"follow", true, s.pk.follow},
 		{"export", true, s.pk.export},
 		{"filterProgress", false, s.pk.filterProgress},
+		{"rows", true, s.rows},
+		{"reportJSON", true, s.reportJSON},
+		{"csv", true, s.csv},
+		{"setDigests", false, s.setDigests},
 		{"dispose", false, s.dispose},
 	} {
 		jf, err := fn(m.async, m.f)
@@ -515,10 +546,20 @@ func (s *session) write(args []safejs.Value) (any, error) {
 	}), nil
 }
 
+// What close resolves to.
+const (
+	closeReport  = iota // the report, parsed
+	closeJSON           // the report as JSON text
+	closeSummary        // the summary as JSON text (reportState.summary)
+)
+
 // close implements session.close(digests?) → Promise<report> (closeJSON: the
-// JSON text). digests, {sha256, sha1} in hex, are the input's digests for a
-// session opened with externalDigests; the engine checks them.
-func (s *session) close(args []safejs.Value, text bool) (any, error) {
+// JSON text; closeSummary: the summary's JSON text, and the reports stay
+// for the report calls). digests, {sha256, sha1} in hex, are the input's
+// digests for a session opened with externalDigests; the engine checks
+// them. closeSummary does not wait for digests it was not given: the
+// report leaves them empty until setDigests.
+func (s *session) close(args []safejs.Value, how int) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -532,6 +573,7 @@ func (s *session) close(args []safejs.Value, text bool) (any, error) {
 			}
 		}
 	}
+	s.later = how == closeSummary
 	prev, mine := s.next()
 	return promise(func() (any, error) {
 		defer close(mine)
@@ -542,10 +584,27 @@ func (s *session) close(args []safejs.Value, text bool) (any, error) {
 		if s.err != nil {
 			return nil, s.err
 		}
-		if text {
-			return string(s.result), nil
+		if how == closeSummary {
+			b, err := s.rep.summary()
+			return string(b), err
 		}
-		return parseJSON(s.result)
+		// The whole report, as before: then the reports are not kept.
+		s.mu.Lock()
+		rep := s.rep
+		s.rep = nil
+		s.mu.Unlock()
+		var buf bytes.Buffer
+		err := rep.reportParts(func(b []byte) error {
+			buf.Write(b)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if how == closeJSON {
+			return buf.String(), nil
+		}
+		return parseJSON(buf.Bytes())
 	}), nil
 }
 
@@ -573,13 +632,15 @@ func (s *session) dispose(a []safejs.Value) (any, error) {
 	s.abort(a)
 	s.pk.dispose()
 	s.mu.Lock()
+	s.rep = nil
 	fs := s.pkFuncs
 	s.pkFuncs = nil
 	if s.jsObj.Type() == safejs.TypeObject {
-		for _, name := range []string{"packets", "frame", "follow", "export"} {
+		for _, name := range []string{"packets", "frame", "follow", "export", "rows", "reportJSON", "csv"} {
 			_ = s.jsObj.Set(name, closedFunc.Value())
 		}
 		_ = s.jsObj.Set("filterProgress", closedSync.Value())
+		_ = s.jsObj.Set("setDigests", closedSync.Value())
 		_ = s.jsObj.Set("dispose", noopFunc.Value())
 	}
 	s.mu.Unlock()
@@ -592,12 +653,15 @@ func (s *session) dispose(a []safejs.Value) (any, error) {
 	return nil, nil
 }
 
-// progress implements session.progress() → {bytes, packets, written}.
+// progress implements session.progress() → {bytes, packets, written,
+// tcpStreams, udpStreams}.
 func (s *session) progress([]safejs.Value) (any, error) {
 	return map[string]any{
-		"bytes":   float64(s.read.Load()),
-		"packets": float64(s.packets.Load()),
-		"written": float64(s.written.Load()),
+		"bytes":      float64(s.read.Load()),
+		"packets":    float64(s.packets.Load()),
+		"written":    float64(s.written.Load()),
+		"tcpStreams": float64(s.tcpStreams.Load()),
+		"udpStreams": float64(s.udpStreams.Load()),
 	}, nil
 }
 
@@ -623,8 +687,9 @@ func (s *session) release() {
 
 func (s *session) finalProgress() any {
 	read, packets, written := float64(s.read.Load()), float64(s.packets.Load()), float64(s.written.Load())
+	tcp, udp := float64(s.tcpStreams.Load()), float64(s.udpStreams.Load())
 	f, err := fn(false, func([]safejs.Value) (any, error) {
-		return map[string]any{"bytes": read, "packets": packets, "written": written}, nil
+		return map[string]any{"bytes": read, "packets": packets, "written": written, "tcpStreams": tcp, "udpStreams": udp}, nil
 	})
 	if err != nil {
 		return nil

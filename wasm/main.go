@@ -29,8 +29,21 @@
 //	                                     (the engine then does not hash; missing or malformed
 //	                                     digests are left out of the report, with a warning)
 //	  session.abort()                  stops the analysis; pending promises reject ("aborted")
-//	  session.progress()               → {bytes, packets, written}: bytes and packets the engine
-//	                                     has read, bytes written so far
+//	  session.progress()               → {bytes, packets, written, tcpStreams, udpStreams}: bytes
+//	                                     and packets the engine has read, bytes written so far, TCP
+//	                                     and UDP streams numbered so far
+//	  session.closeSummary(digests?)   → Promise<string>: the summary, {report, lists}: every report
+//	                                     with each list of rows longer than 100 cut to its first 100
+//	                                     rows, lists the cut lists' lengths by path; the reports stay
+//	                                     (until dispose) for the report calls; digests not given are
+//	                                     left out until setDigests (the report does not wait for them)
+//	  session.rows({path, sort, desc, filter, where, overlap, skip, limit, frames, subjects, span})
+//	                                   → Promise<{rows, total, matched, skip, indexes, hits?, hit_indexes?}>:
+//	                                     a page of a kept report's list (wasm/reports.go)
+//	  session.reportJSON()             → Promise<Uint8Array[]>: the report as `pcaplens analyze`
+//	                                     prints it, one part per tool
+//	  session.csv(query, [{key, path}]) → Promise<Uint8Array[]>: a list as CSV, in parts
+//	  session.setDigests({sha256, sha1}) puts the file's digests in the kept capinfos report
 //	  For a session opened with options.source (a Uint8Array, or {size, readAt(offset, length)
 //	  → Promise<Uint8Array>}), these stay after close, until dispose:
 //	  session.packets({filter, skip, limit}) → Promise<{rows, matched, scanned, done}>: a page of

@@ -43,7 +43,11 @@ type Options struct {
 type Progress struct {
 	Bytes   int64 `json:"bytes"`
 	Packets int   `json:"packets"`
-	Done    bool  `json:"done"`
+	// TCPStreams and UDPStreams count the TCP and UDP streams numbered so
+	// far (tcp.stream and udp.stream), a running figure for progress.
+	TCPStreams int  `json:"tcp_streams"`
+	UDPStreams int  `json:"udp_streams"`
+	Done       bool `json:"done"`
 }
 
 // Tap is an analyzer. Packet is called once per frame, in order; it must be

@@ -143,6 +143,12 @@ func TestProgressAndCancel(t *testing.T) {
 	if len(calls) < 3 || !calls[len(calls)-1].Done || calls[len(calls)-1].Packets != 50000 || calls[len(calls)-1].Bytes != int64(len(file)) {
 		t.Errorf("progress calls: %d, last %+v", len(calls), calls[len(calls)-1])
 	}
+	// The running stream counts: every frame is of one UDP pair.
+	for _, p := range calls {
+		if p.UDPStreams != 1 || p.TCPStreams != 0 {
+			t.Fatalf("progress %+v: want 1 UDP stream, no TCP stream", p)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Run(ctx, bytes.NewReader(file), nil); !errors.Is(err, context.Canceled) {

@@ -245,7 +245,8 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		}
 		if o.Progress != nil && cr.n >= nextProgress {
 			nextProgress = cr.n + every
-			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets})
+			st := streams.Stats()
+			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: st.TCP, UDPStreams: st.UDP})
 		}
 	}
 	// Drain so that the size and hashes cover the whole input (a truncated
@@ -292,7 +293,7 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		c.Warnings = append(c.Warnings, "not decoded: "+strings.Join(parts, ", "))
 	}
 	if o.Progress != nil {
-		o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, Done: true})
+		o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: c.Streams.TCP, UDPStreams: c.Streams.UDP, Done: true})
 	}
 
 	out := map[string]any{}

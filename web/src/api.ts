@@ -4,7 +4,8 @@
 // answers settle the matching promise. If the worker fails to start or
 // crashes, every pending request is rejected. cancel() terminates the worker
 // (stopping the analysis at once) and starts a fresh one.
-import type { AnalyzeOptions, Conversation, Detail, FilterCheck, FilterProgress, Page, Request, Response } from "./protocol";
+import type { AnalyzeOptions, Conversation, Detail, FilterCheck, FilterProgress, Page, ReportRequest, Request, Response } from "./protocol";
+import type { ListPage, ListQuery, ListSource } from "./ui/table";
 
 export type { AnalyzeOptions, Conversation, Detail, Field, FilterCheck, FilterProgress, Layer, Page, Row } from "./protocol";
 
@@ -18,6 +19,9 @@ export interface Progress {
   bytes: number;
   total: number;
   packets: number;
+  /** tcpStreams and udpStreams are the TCP and UDP streams seen so far. */
+  tcpStreams?: number;
+  udpStreams?: number;
   /** phase is "building" once the last byte is read and the report is being built. */
   phase?: "reading" | "building";
 }
@@ -37,10 +41,24 @@ export class AnalysisError extends Error {
   }
 }
 
-/** Result is a finished analysis: the parsed report and its JSON text (for download). */
+/** Digests are the file's SHA-256 and SHA-1 (lower-case hex). */
+export interface Digests {
+  sha256: string;
+  sha1: string;
+}
+
+/**
+ * Result is a finished analysis as the page holds it: the report's summary
+ * (every report, each list longer than the worker's cut holding only its first
+ * rows), the whole lengths of the lists cut (by path, "dns.transactions"),
+ * and the file's digests when they come (null: not computed). The whole
+ * report stays in the worker: tables page its lists (rows, ListSource),
+ * reportJSON and csv export it, aiReport writes the Markdown from it.
+ */
 export interface Result {
   report: Report;
-  json: string;
+  lists: Readonly<Record<string, number>>;
+  digests: Promise<Digests | null>;
 }
 
 interface Pending {
@@ -53,8 +71,12 @@ interface Pending {
 export class Analyzer {
   private worker!: Worker;
   private pending = new Map<number, Pending>();
-  /** calls are the packet calls waiting for their reply. */
+  /** calls are the packet and report calls waiting for their reply. */
   private calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  /** digests settle each analysis' Result.digests, by request id. */
+  private digestWaiters = new Map<number, (d: Digests | null) => void>();
+  /** early holds digests that came before their result (the worker sends them as soon as they are ready). */
+  private early = new Map<number, Digests | null>();
   private nextId = 1;
   private readyPromise!: Promise<{ tools: string[]; version: string }>;
 
@@ -95,17 +117,30 @@ export class Analyzer {
           this.failAll(new AnalysisError("failed", m.message));
           break;
         case "progress":
-          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, phase: m.phase ?? "reading" });
+          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, tcpStreams: m.tcpStreams, udpStreams: m.udpStreams, phase: m.phase ?? "reading" });
           break;
         case "result": {
           const p = this.pending.get(m.id);
           if (!p) break;
           this.pending.delete(m.id);
           try {
-            p.resolve({ report: JSON.parse(m.json) as Report, json: m.json });
+            const sum = JSON.parse(m.summary) as { report: Report; lists: Record<string, number> };
+            const digests = new Promise<Digests | null>((resolve) => this.digestWaiters.set(m.id, resolve));
+            // A report without capinfos, or whose digests came with it, has none to wait for.
+            const cap = (sum.report as { capinfos?: { sha256?: unknown } }).capinfos;
+            if (this.early.has(m.id)) this.settleDigests(m.id, this.early.get(m.id)!);
+            else if (!cap || typeof cap.sha256 !== "string" || cap.sha256 !== "") this.settleDigests(m.id, null);
+            this.early.delete(m.id);
+            p.resolve({ report: sum.report, lists: sum.lists ?? {}, digests });
           } catch (e) {
-            p.reject(new AnalysisError("internal", `the report is not valid JSON: ${String(e)}`));
+            p.reject(new AnalysisError("internal", `the report summary is not valid JSON: ${String(e)}`));
           }
+          break;
+        }
+        case "digests": {
+          const d = m.sha256 && m.sha1 ? { sha256: m.sha256, sha1: m.sha1 } : null;
+          if (this.digestWaiters.has(m.id)) this.settleDigests(m.id, d);
+          else if (this.pending.has(m.id)) this.early.set(m.id, d);
           break;
         }
         case "reply": {
@@ -141,14 +176,22 @@ export class Analyzer {
     };
   }
 
+  private settleDigests(id: number, d: Digests | null): void {
+    const w = this.digestWaiters.get(id);
+    this.digestWaiters.delete(id);
+    w?.(d);
+  }
+
   private failAll(err: Error): void {
+    for (const w of this.digestWaiters.values()) w(null);
+    this.digestWaiters.clear();
     const all = [...this.pending.values(), ...this.calls.values()];
     this.pending.clear();
     this.calls.clear();
     for (const p of all) p.reject(err);
   }
 
-  private call<T>(req: Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }>): Promise<T> {
+  private call<T>(req: Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }> | ReportRequest): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.calls.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
       try {
@@ -193,6 +236,38 @@ export class Analyzer {
   /** filterProgress answers how far the current filter pass has gone. */
   filterProgress(): Promise<FilterProgress> {
     return this.call({ type: "filterProgress", id: this.nextId++ });
+  }
+
+  /** rows answers a page of a report list from the reports the worker keeps (see ListQuery). */
+  rows<T>(query: ListQuery): Promise<ListPage<T>> {
+    return this.call({ type: "rows", id: this.nextId++, query });
+  }
+
+  /** reportJSON answers the whole report as `pcaplens analyze` prints it (with the file's digests). */
+  reportJSON(): Promise<Blob> {
+    return this.call({ type: "reportJSON", id: this.nextId++ });
+  }
+
+  /** csv answers a report list as CSV, in the query's order (columns: header key, field path). */
+  csv(query: ListQuery, columns: { key: string; path: string }[]): Promise<Blob> {
+    return this.call({ type: "csv", id: this.nextId++, query, columns });
+  }
+
+  /**
+   * aiReport answers the "Copy for AI" Markdown with a guide ("": the report's default) and the
+   * guide used; labels name the tools as the tabs do, findings are the ones the page shows.
+   */
+  aiReport(name: string, guide: string, labels: Record<string, string>, findings: readonly unknown[]): Promise<{ markdown: string; guide: string }> {
+    return this.call({ type: "aiReport", id: this.nextId++, name, guide, labels, findings: [...findings] });
+  }
+
+  /** listSource is what tables page a report's lists from (lists: the Result's). */
+  listSource(lists: Readonly<Record<string, number>>): ListSource {
+    return {
+      length: (path) => lists[path],
+      rows: (q) => this.rows(q),
+      csv: (q, cols) => this.csv(q, cols),
+    };
   }
 
   private request(req: Exclude<Request, { type: "init" }>, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {

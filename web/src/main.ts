@@ -7,14 +7,13 @@ import "./style.css";
 import { Analyzer, AnalysisError, type Progress, type Result } from "./api";
 import { availableViews, type Report, type View } from "./views";
 import { h, clear, download, note, replace } from "./ui/dom";
-import { ok } from "./views/types";
+import { ok, toolNames } from "./views/types";
 import * as fmt from "./ui/format";
-import { aiReport, defaultGuide } from "./app/aireport";
-import { evidence, findingsOf } from "./views/findings";
-import type { SelectTab } from "./views/findinglist";
+import { evidence } from "./views/findings";
+import { toolLabel, type SelectTab } from "./views/findinglist";
 import { packetCount, tally, tallyText } from "./app/figures";
-import { revealIn, setTimeOrigin } from "./ui/table";
-import { guides, guideById } from "./guides";
+import { revealEvidenceIn, setListSource, setTimeOrigin } from "./ui/table";
+import { guides } from "./guides";
 import { samples } from "./app/samples";
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -88,6 +87,8 @@ interface FileSession {
   started: number;
   /** building is true once the worker has read the last byte and is building the report. */
   building: boolean;
+  /** digestsPending is true while the file's digests are still being computed (the report is on screen). */
+  digestsPending: boolean;
   /** start (re)starts the analysis of this session's input in its current analyzer. */
   start: ((s: FileSession, onProgress: (p: Progress) => void) => Promise<Result>) | null;
   result: Result | null;
@@ -131,10 +132,12 @@ function timeLeft(s: FileSession): string {
 }
 
 function progressLine(s: FileSession): string {
-  const { bytes, total, packets } = s.progress;
-  if (s.building) return `Building the report… (${fmt.bytes(bytes)} read · ${fmt.plural(packets, "packet")})`;
+  const { bytes, total, packets, tcpStreams, udpStreams } = s.progress;
+  // The running figures of the pass: packets, then the TCP and UDP streams seen so far.
+  const seen = [fmt.plural(packets, "packet"), tcpStreams ? fmt.plural(tcpStreams, "TCP stream") : "", udpStreams ? fmt.plural(udpStreams, "UDP stream") : ""].filter(Boolean).join(" · ");
+  if (s.building) return `Building the report… (${fmt.bytes(bytes)} read · ${seen})`;
   const of = total > 0 ? ` of ${fmt.bytes(total)}` : " of unknown size";
-  return `${fmt.bytes(bytes)}${of} read · ${fmt.plural(packets, "packet")}${timeLeft(s)}`;
+  return `${fmt.bytes(bytes)}${of} read · ${seen}${timeLeft(s)}`;
 }
 
 function packetsShort(n: number): string {
@@ -248,6 +251,7 @@ function newSession(name: string): FileSession {
     progress: { bytes: 0, total: 0, packets: 0 },
     started: performance.now(),
     building: false,
+    digestsPending: false,
     start: null,
     result: null,
     views: [],
@@ -281,7 +285,9 @@ function finish(s: FileSession, result: Result | null, err: unknown): void {
     s.result = result;
     s.state = "report";
     s.message = null;
+    s.digestsPending = true;
     buildTabs(s, result.report);
+    void result.digests.then((d) => showDigests(s, result, d));
   } else if (err instanceof AnalysisError && err.code === "aborted") {
     s.state = "cancelled";
     s.message = note(
@@ -299,6 +305,28 @@ function finish(s: FileSession, result: Result | null, err: unknown): void {
   updateFileTab(s);
   if (s === active) render();
   if (result) performance.mark("pcaplens:report"); // for the benchmarks: when a report was drawn
+}
+
+/**
+ * showDigests puts the file's digests in the report the page holds and redraws
+ * the tabs that show them (the Capture card), when they come after the report.
+ */
+function showDigests(s: FileSession, result: Result, d: { sha256: string; sha1: string } | null): void {
+  if (s.result !== result) return;
+  s.digestsPending = false;
+  const cap = ok(result.report.capinfos);
+  if (cap && d) {
+    cap.sha256 = d.sha256;
+    cap.sha1 = d.sha1;
+  }
+  s.views.forEach((v, i) => {
+    const panel = s.panels[i]!;
+    if (v.id !== "capture" || !panel.dataset["rendered"]) return;
+    delete panel.dataset["rendered"];
+    clear(panel);
+    renderPanel(s, i);
+  });
+  performance.mark("pcaplens:digests");
 }
 
 /** run analyses one capture in its own session and worker; start gives the analysis its input. */
@@ -329,11 +357,22 @@ async function begin(s: FileSession): Promise<void> {
     const result = await s.start(s, (p) => {
       if (s.state !== "busy") return;
       s.progress = p;
+      if (p.phase === "building" && !s.building) performance.mark(`pcaplens:${s.id}:read`);
       s.building = p.phase === "building";
       updateFileTab(s);
       if (s === active) showProgress(s);
     });
+    performance.mark(`pcaplens:${s.id}:result`);
     finish(s, result, null);
+    // For the benchmarks, where the time went: reading the file through the engine, building
+    // the summary in the worker and handing it over, drawing the first tab.
+    const at = (m: string) => performance.getEntriesByName(`pcaplens:${s.id}:${m}`).at(-1)?.startTime;
+    const read = at("read"), got = at("result");
+    if (read !== undefined && got !== undefined) {
+      performance.measure("read and analyse", { start: s.started, end: read });
+      performance.measure("build and hand over the summary", { start: read, end: got });
+      performance.measure("draw", { start: got, end: performance.now() });
+    }
   } catch (e) {
     finish(s, null, e);
   }
@@ -360,11 +399,13 @@ function renderPanel(s: FileSession, i: number): void {
   if (panel.dataset["rendered"]) return;
   panel.dataset["rendered"] = "1";
   const v = s.views[i]!;
-  const report = s.result!.report;
-  // Tables count relative time from this capture's first packet.
+  const { report, lists } = s.result!;
+  // Tables count relative time from this capture's first packet, and page the
+  // lists the page holds in part from this capture's worker.
   setTimeOrigin(ok(report.capinfos)?.first_packet_time_utc ?? ok(report.overview)?.first_time_utc ?? null);
+  setListSource(s.analyzer.listSource(lists));
   try {
-    v.render(panel, report, { packets: s.analyzer, fileName: s.name });
+    v.render(panel, report, { packets: s.analyzer, fileName: s.name, lists, digestsPending: s.digestsPending });
   } catch (e) {
     panel.append(note("error", h("strong", null, `The ${v.title} view failed: `), e instanceof Error ? e.message : String(e)));
   }
@@ -424,7 +465,7 @@ function buildTabs(s: FileSession, report: Report): void {
         s.panels[j]!.dispatchEvent(new CustomEvent<string>("pcaplens:apply-filter", { detail: d.filter }));
         return;
       }
-      showEvidence(s.panels[j]!, d.frames ?? [], d.subjects ?? []);
+      void showEvidence(s.panels[j]!, d.frames ?? [], d.subjects ?? []);
     });
     s.tabs.push(tab);
     s.panels.push(panel);
@@ -450,11 +491,13 @@ function tabBadge(v: View, report: Report): HTMLElement | null {
  * them: rows naming one of its frames or subjects, else rows whose frame
  * span holds one of its frames. Says so when no table row matched.
  */
-function showEvidence(panel: HTMLElement, frames: number[], subjects: string[]): void {
+async function showEvidence(panel: HTMLElement, frames: number[], subjects: string[]): Promise<void> {
   panel.querySelector(".evidence-note")?.closest(".note")?.remove();
   if (frames.length === 0 && subjects.length === 0) return;
   const m = evidence(frames, subjects);
-  const n = revealIn(panel, m.exact) || revealIn(panel, m.span);
+  const n =
+    (await revealEvidenceIn(panel, m.exact, { frames, subjects, span: false }).catch(() => 0)) ||
+    (await revealEvidenceIn(panel, m.span, { frames, subjects, span: true }).catch(() => 0));
   if (n === 0) {
     const what = frames.length > 0 ? `frame${frames.length === 1 ? "" : "s"} ${frames.join(", ")}` : subjects.join(", ");
     panel.prepend(note("info", h("span", { class: "evidence-note" }), `No row of this tab names ${what}; the tab's figures hold the evidence.`));
@@ -466,9 +509,14 @@ function baseName(s: FileSession): string {
   return s.name.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, "") || "capture";
 }
 
+// The whole report is written by the worker, part by part, into a Blob.
 downloadBtn.addEventListener("click", () => {
-  if (!active?.result) return;
-  download(`${baseName(active)}.pcaplens.json`, active.result.json, "application/json");
+  const s = active;
+  if (!s?.result) return;
+  s.analyzer.reportJSON().then(
+    (blob) => download(`${baseName(s)}.pcaplens.json`, blob, "application/json"),
+    (e: unknown) => showError(`Download JSON failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
 });
 
 cancelBtn.addEventListener("click", () => {
@@ -479,11 +527,23 @@ cancelBtn.addEventListener("click", () => {
 // when the browser allows it, and always in the text box to select by hand.
 for (const g of guides) aiGuide.append(h("option", { value: g.id }, g.title));
 
-async function fillAI(copy: boolean): Promise<void> {
+async function fillAI(copy: boolean, guide = aiGuide.value): Promise<void> {
   const s = active;
   if (!s?.result) return;
-  const md = aiReport(s.name, s.result.report, guideById(aiGuide.value));
+  // Written by the worker from the whole report.
+  aiStatus.textContent = "Writing the report…";
+  let md: string;
+  try {
+    const labels = Object.fromEntries(toolNames.map((t) => [t, toolLabel(t)]));
+    const r = await s.analyzer.aiReport(s.name, guide, labels, s.result.report.findings ?? []);
+    md = r.markdown;
+    aiGuide.value = r.guide;
+  } catch (e) {
+    aiStatus.textContent = `The report could not be written: ${e instanceof Error ? e.message : String(e)}`;
+    return;
+  }
   aiText.value = md;
+  aiStatus.textContent = "";
   if (!copy) return;
   try {
     if (!navigator.clipboard) throw new Error("no clipboard");
@@ -500,8 +560,7 @@ aiBtn.addEventListener("click", () => {
   const s = active;
   if (!s?.result) return;
   aiPanel.hidden = false;
-  aiGuide.value = defaultGuide(findingsOf(s.result.report), s.result.report).id;
-  void fillAI(true);
+  void fillAI(true, ""); // the report's default guide
 });
 aiGuide.addEventListener("change", () => void fillAI(true));
 byId("ai-close").addEventListener("click", () => {

@@ -2,6 +2,7 @@
 // typed unions keyed by `type`, each request with an id.
 
 import type { AnalyzeOptions } from "./gen/reports";
+import type { ListQuery } from "./ui/table";
 
 /** AnalyzeOptions are engine.Options under the names the bridge reads (generated from Go). */
 export type { AnalyzeOptions } from "./gen/reports";
@@ -38,7 +39,24 @@ export type Request =
   /** Compile a display filter, without reading the capture. */
   | { type: "checkFilter"; id: number; expr: string }
   /** How far the current filter pass has gone. */
-  | { type: "filterProgress"; id: number };
+  | { type: "filterProgress"; id: number }
+  /**
+   * The report calls, answered from the reports the worker keeps after an analysis
+   * (the page holds only their summary): a page of a report list, sorted and filtered.
+   */
+  | { type: "rows"; id: number; query: ListQuery }
+  /** The whole report as `pcaplens analyze` prints it: a Blob of application/json. */
+  | { type: "reportJSON"; id: number }
+  /** A report list as CSV (columns: header key, field path): a Blob of text/csv. */
+  | { type: "csv"; id: number; query: ListQuery; columns: { key: string; path: string }[] }
+  /**
+   * The "Copy for AI" Markdown with a guide ("" for the report's default guide); labels name the
+   * tools as the tabs do; findings are the ones the page shows (the summary holds them whole).
+   */
+  | { type: "aiReport"; id: number; name: string; guide: string; labels: Record<string, string>; findings: unknown[] };
+
+/** ReportRequest is a report call. */
+export type ReportRequest = Extract<Request, { type: "rows" | "reportJSON" | "csv" | "aiReport" }>;
 
 /** Response is a message from the worker. */
 export type Response =
@@ -50,9 +68,20 @@ export type Response =
    * Progress of a request; phase "building" once the last byte is read and the engine is
    * building the report (sent as soon as the input ends, before the report is ready).
    */
-  | { type: "progress"; id: number; bytes: number; total: number; packets: number; phase?: "reading" | "building" }
-  /** json is the report as JSON text, exactly the CLI's document. */
-  | { type: "result"; id: number; json: string }
+  | { type: "progress"; id: number; bytes: number; total: number; packets: number; tcpStreams?: number; udpStreams?: number; phase?: "reading" | "building" }
+  /**
+   * summary is the report's summary as JSON text, {report, lists}: every report with each list
+   * longer than the worker's cut (100 rows) cut to its first rows, and lists the whole lengths
+   * of the lists cut, by path ("tcp_connections.connections"). The rest stays in the worker.
+   */
+  | { type: "result"; id: number; summary: string }
+  /**
+   * The file's SHA-256 and SHA-1 for the analysis id, sent after its result when they were not
+   * ready before (absent when they could not be computed); the worker's report has them from now.
+   */
+  | { type: "digests"; id: number; sha256?: string; sha1?: string }
+  /** Findings known while the pass goes on (the engine's findings so far), for an analysis id. */
+  | { type: "findings"; id: number; findings: unknown[] }
   /** The answer to a packet call (its ArrayBuffers transferred). */
   | { type: "reply"; id: number; value: unknown }
   /** pos and len locate a bad display filter's error (code "bad_filter"; pos -1 when unknown). */

@@ -2,14 +2,26 @@
 // files for the page, streaming each File in slices through the bridge's
 // open/write/close. The first message is "ready" or "failed".
 import { SHA1, SHA256 } from "./digest/sha";
-import type { AnalyzeOptions, Request, Response as Reply } from "./protocol";
+import type { AnalyzeOptions, ReportRequest, Request, Response as Reply } from "./protocol";
+import type { ListQuery } from "./ui/table";
+import type { Report } from "./views/types";
+import { aiReport, defaultGuide } from "./app/aireport";
+import { findingsOf } from "./app/figures";
+import { guideById } from "./guides";
 
 /** The bridge installed by the Go program (wasm/bridge.go). */
 interface Session {
   write(chunk: Uint8Array): Promise<void>;
   closeJSON(digests?: Digests): Promise<string>;
+  /** closeSummary ends the input and resolves to the summary (JSON text); the reports stay in the session. */
+  closeSummary(digests?: Digests): Promise<string>;
+  rows(q: ListQuery): Promise<unknown>;
+  reportJSON(): Promise<Uint8Array[]>;
+  csv(q: ListQuery, columns: { key: string; path: string }[]): Promise<Uint8Array[]>;
+  /** setDigests gives the report the file's digests after closeSummary ({} when they failed). */
+  setDigests(d: Partial<Digests>): void;
   abort(): void;
-  progress(): { bytes: number; packets: number; written: number };
+  progress(): { bytes: number; packets: number; written: number; tcpStreams?: number; udpStreams?: number };
   packets(q: { filter: string; skip: number; limit: number }): Promise<unknown>;
   frame(n: number): Promise<{ bytes: Uint8Array; datagram?: Uint8Array }>;
   follow(kind: string, stream: number, o?: { limit?: number }): Promise<{ chunks: { data: Uint8Array }[] }>;
@@ -214,14 +226,43 @@ function digestMain(): void {
 }
 
 /**
- * kept is the session of the last analysed File: it answers the packet calls,
- * reading the File back through its slices, until the next analysis.
+ * kept is the session of the last analysis: it keeps the reports (the report
+ * calls) and, for a File (readable), answers the packet calls, reading the
+ * File back through its slices, until the next analysis.
  */
 let kept: Session | null = null;
+let readable = false;
+/** digestsDone settles once the kept session's report has its digests (or they failed). */
+let digestsDone: Promise<void> = Promise.resolve();
 
-function keep(s: Session | null): void {
+function keep(s: Session | null, canRead = false): void {
   kept?.dispose();
   kept = s;
+  readable = canRead;
+  digestsDone = Promise.resolve();
+}
+
+/**
+ * summarize ends the input and resolves to the summary without waiting for the
+ * digests: they go to the session and to the page (a "digests" message) when ready.
+ */
+async function summarize(session: Session, id: number, digester: Digester | null, canRead: boolean): Promise<string> {
+  const digests = digester?.digests();
+  const summary = await session.closeSummary();
+  keep(session, canRead);
+  if (digests) {
+    digestsDone = digests.then((d) => {
+      if (kept === session) session.setDigests(d ?? {});
+      post({ type: "digests", id, ...(d ?? {}) });
+    });
+  }
+  return summary;
+}
+
+/** counts are the session's running figures for a progress message: packets, TCP and UDP streams. */
+function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: number } {
+  const p = s.progress();
+  return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0 };
 }
 
 /** fileSource reads a Blob back in slices for the bridge. */
@@ -255,7 +296,7 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
       const now = Date.now();
       if (now - lastPost > 50 || offset === total) {
         lastPost = now;
-        post({ type: "progress", id, bytes: offset, total, packets: session.progress().packets });
+        post({ type: "progress", id, bytes: offset, total, ...counts(session) });
       }
     }
   } catch (e) {
@@ -264,10 +305,8 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
     throw e;
   }
   // The input has ended: say so now, the report takes a while to build.
-  post({ type: "progress", id, bytes: total, total, packets: session.progress().packets, phase: "building" });
-  const json = await session.closeJSON(await digester?.digests());
-  keep(session);
-  return json;
+  post({ type: "progress", id, bytes: total, total, ...counts(session), phase: "building" });
+  return summarize(session, id, digester, true);
 }
 
 async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
@@ -286,7 +325,7 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
       const now = Date.now();
       if (now - lastPost > 50) {
         lastPost = now;
-        post({ type: "progress", id, bytes, total: Math.max(total, bytes), packets: session.progress().packets });
+        post({ type: "progress", id, bytes, total: Math.max(total, bytes), ...counts(session) });
       }
     }
   } catch (e) {
@@ -295,9 +334,8 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
     void reader.cancel().catch(() => undefined);
     throw e;
   }
-  post({ type: "progress", id, bytes, total: bytes, packets: session.progress().packets, phase: "building" });
-  const json = await session.closeJSON(await digester?.digests());
-  return json;
+  post({ type: "progress", id, bytes, total: bytes, ...counts(session), phase: "building" });
+  return summarize(session, id, digester, false);
 }
 
 /** CodedError carries the bridge-style code the page reads ("fetch" for a URL that could not be read). */
@@ -392,7 +430,7 @@ async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promis
       return;
     }
     const s = kept;
-    if (!s) throw new CodedError("unavailable", "the packets of this capture cannot be read back (only a file opened from this computer can be).");
+    if (!s || !readable) throw new CodedError("unavailable", "the packets of this capture cannot be read back (only a file opened from this computer can be).");
     let value: unknown;
     const transfer: Transferable[] = [];
     const own = (u: Uint8Array | undefined) => {
@@ -435,6 +473,44 @@ async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promis
   }
 }
 
+/** blobOf joins the bridge's parts in a Blob (the browser may keep it out of this worker's memory). */
+function blobOf(parts: Uint8Array[], type: string): Blob {
+  return new Blob(parts as BlobPart[], { type });
+}
+
+/** reportCall answers one report call from the kept session's reports. */
+async function reportCall(req: ReportRequest): Promise<void> {
+  try {
+    const s = kept;
+    if (!s) throw new CodedError("unavailable", "no report is kept: analyse a capture first.");
+    let value: unknown;
+    switch (req.type) {
+      case "rows":
+        value = await s.rows(req.query);
+        break;
+      case "csv":
+        value = blobOf(await s.csv(req.query, req.columns), "text/csv");
+        break;
+      case "reportJSON":
+        await digestsDone;
+        value = blobOf(await s.reportJSON(), "application/json");
+        break;
+      case "aiReport": {
+        // The whole report, parsed here for the time it takes to write the Markdown.
+        await digestsDone;
+        const report = JSON.parse(await blobOf(await s.reportJSON(), "application/json").text()) as Report;
+        report.findings = req.findings as Report["findings"]; // the ones the page shows
+        const guide = req.guide ? guideById(req.guide) : defaultGuide(findingsOf(report), report);
+        value = { markdown: aiReport(req.name, report, guide, (t) => req.labels[t] ?? t), guide: guide.id };
+        break;
+      }
+    }
+    post({ type: "reply", id: req.id, value });
+  } catch (e) {
+    post({ type: "error", id: req.id, ...errorOf(e) });
+  }
+}
+
 if (scope.name === DIGEST_WORKER) digestMain();
 else analysisMain();
 
@@ -466,31 +542,37 @@ function analysisMain(): void {
         // Not queued: a packet call runs beside the others (a newer packets call supersedes one still running).
         void packetCall(apiReady, req);
         return;
+      case "rows":
+      case "reportJSON":
+      case "csv":
+      case "aiReport":
+        void reportCall(req);
+        return;
     }
     queue = queue.then(async () => {
       try {
         const api = await apiReady;
-        let json: string;
+        let summary: string;
         switch (req.type) {
           case "analyzeFile":
-            json = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
+            summary = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
             break;
           case "analyzeStream":
-            json = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
+            summary = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
             break;
           case "analyzeURL": {
             post({ type: "progress", id: req.id, bytes: 0, total: 0, packets: 0 });
             const { body, total } = await openURL(req.url);
-            json = await analyzeStream(api, req.id, body, total, req.options ?? {});
+            summary = await analyzeStream(api, req.id, body, total, req.options ?? {});
             break;
           }
           case "analyzeBytes":
-            json = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
+            summary = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
             break;
           default:
             throw new Error(`unknown request ${(req as { type: string }).type}`);
         }
-        post({ type: "result", id: req.id, json });
+        post({ type: "result", id: req.id, summary });
       } catch (e) {
         post({ type: "error", id: req.id, ...errorOf(e) });
       }

@@ -3,8 +3,7 @@
 // key figures and its most relevant rows) followed by an investigation
 // guide, capped in size so a chat accepts it. Sections with nothing to say
 // are left out; text is shortened at a word, never mid-word.
-import { captureLine, findingsOf } from "../views/findings";
-import { framesText, toolLabel } from "../views/findinglist";
+import { framesText } from "../views/text";
 import {
   ok,
   toolNames,
@@ -22,7 +21,7 @@ import {
 } from "../views/types";
 import { guideById, guideMarkdown, type Guide } from "../guides";
 import * as fmt from "../ui/format";
-import { cleanLine } from "./figures";
+import { captureLine, cleanLine, findingsOf } from "./figures";
 
 /** MAX_CHARS caps the report (the guide is always kept whole). */
 export const MAX_CHARS = 12_000;
@@ -409,14 +408,20 @@ export function analysisSections(report: Report): string[] {
   return out.filter((s) => s !== "");
 }
 
+/**
+ * Label names a finding's tool as its tab does ("TCP"): the page passes views/findinglist's
+ * toolLabel (the Markdown is written in the worker, which does not load the views).
+ */
+export type Label = (tool: string) => string;
+
 /** findingLine is one finding as a Markdown list item, with its count, first frames and filter. */
-export function findingLine(x: Finding): string {
+export function findingLine(x: Finding, toolLabel: Label = (t) => t): string {
   const extra = [x.count > 0 ? `count ${fmt.count(x.count)}` : "", x.frames.length ? framesText(x) : "", x.filter ? `Wireshark filter \`${x.filter.replace(/`/g, "'")}\`` : ""].filter(Boolean);
   return `- **${x.severity}** [${toolLabel(x.tool)}] ${one(x.summary)}${extra.length ? ` (${extra.join("; ")})` : ""}`;
 }
 
-/** aiReport builds the Markdown for one capture and a guide, within MAX_CHARS (plus the guide). */
-export function aiReport(name: string, report: Report, guide: Guide): string {
+/** aiReport builds the Markdown for one capture and a guide, within MAX_CHARS (plus the guide); label names the tools. */
+export function aiReport(name: string, report: Report, guide: Guide, label: Label = (t) => t): string {
   const findings = findingsOf(report);
   const warnings = [...new Set(toolNames.flatMap((k) => (ok(report[k])?.warnings ?? []).map(one)))].filter(Boolean);
   let md = `# pcaplens report: ${one(name)}\n\n`;
@@ -426,7 +431,7 @@ export function aiReport(name: string, report: Report, guide: Guide): string {
   if (warnings.length) md += `\nWarnings:\n${warnings.slice(0, 10).map((w) => `- ${clip(w, 300)}`).join("\n")}\n`;
   md += `\n## Findings\n\n`;
   md += findings.length
-    ? findings.slice(0, 40).map(findingLine).join("\n") + (findings.length > 40 ? `\n- (${fmt.plural(findings.length - 40, "more finding")})` : "") + "\n"
+    ? findings.slice(0, 40).map((f) => findingLine(f, label)).join("\n") + (findings.length > 40 ? `\n- (${fmt.plural(findings.length - 40, "more finding")})` : "") + "\n"
     : `No analysis flagged anything: ${cleanLine(report)}\n`;
   md += `\n## Key figures per analysis\n`;
   const guideText = guideMarkdown(guide);

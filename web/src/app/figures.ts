@@ -3,7 +3,7 @@
 // packets: 25 TCP connections, 14 DNS queries; nothing unusual"). Both read
 // the same report fields, here and nowhere else.
 import * as fmt from "../ui/format";
-import { ok, type Report } from "../views/types";
+import { ok, type Finding, type Report } from "../views/types";
 
 /** Tally is how many things an analysis saw, with the noun that names them. */
 export interface Tally {
@@ -73,4 +73,30 @@ export function cleanLine(report: Report): string {
   const head = p === null ? "" : fmt.plural(p, "packet");
   if (parts.length === 0) return `${head ? head + ": " : ""}no TCP, DNS, DHCP, ICMP or SIP traffic; nothing unusual.`;
   return `${head ? head + ": " : ""}${parts.join(", ")}; nothing unusual.`;
+}
+
+/** findingsOf reads the report's findings, in the engine's order (ranked). */
+export function findingsOf(report: Report): Finding[] {
+  return Array.isArray(report.findings) ? report.findings : [];
+}
+
+/** captureLine is the capture in one line: packets, duration, file type. */
+export function captureLine(report: Report): string {
+  const { packets, rest } = captureParts(report);
+  return [`${packets} ${packets === "1" ? "packet" : "packets"}`, ...rest].join(" · ");
+}
+
+/** captureParts gives the packet count (formatted) and the rest of the capture line. */
+export function captureParts(report: Report): { packets: string; rest: string[] } {
+  const cap = ok(report.capinfos) ?? undefined;
+  const ov = ok(report.overview) ?? undefined;
+  const packets = cap?.packet_count ?? ov?.packets;
+  const dur = cap?.capture_duration_seconds ?? ov?.duration;
+  const parts = [`over ${fmt.duration(dur)}`];
+  const type = cap?.file_type || cap?.file_format;
+  const encap = cap?.file_encapsulation_name || cap?.file_encapsulation;
+  if (type) parts.push(type);
+  if (encap) parts.push(encap);
+  if (cap) parts.push(fmt.bytes(cap.file_size_bytes));
+  return { packets: fmt.count(packets), rest: parts };
 }

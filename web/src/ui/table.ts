@@ -14,6 +14,12 @@
 // resized by dragging a header's right edge (or its handle with the arrow
 // keys). reveal() scrolls to and highlights the rows a predicate picks, even
 // rows not rendered yet or hidden by the filter.
+//
+// Rows of a report list (option `list`, the list's path in the report) that
+// the summary the page received holds only in part are not kept here: the
+// table asks the analysis worker for the pages it shows (ListSource, set per
+// capture by main.ts with setListSource), sorted, filtered and exported to
+// CSV there, over the whole list. The page then holds about a screenful.
 import { h, clear, download } from "./dom";
 import * as fmt from "./format";
 
@@ -36,6 +42,13 @@ export interface Column<T> {
   width?: string;
   /** tooltip explains the column. */
   tooltip?: string;
+  /**
+   * path is the field the worker reads for this column in a list it pages
+   * (sort, filter, CSV): a field path ("client_to_server.ip_bytes"), or a sum
+   * ("a+b"); a map of numbers reads as their sum. Default: key. Only for
+   * columns whose value is computed from other fields.
+   */
+  path?: string;
   /**
    * time marks a column of instants (epoch seconds or RFC 3339), shown in the page's time
    * mode (relative, delta or absolute). Default: detected from the key (…time, …timestamp,
@@ -65,7 +78,67 @@ export interface TableOptions<T> {
    * render draws them for a row; hint is shown while no row is selected.
    */
   rowActions?: { render: (row: T) => Node | null; hint: string };
+  /**
+   * list is the path of the report list the rows are ("dns.transactions",
+   * "overview.conversations.tcp"): when the page holds only its first rows,
+   * the table pages the whole list from the worker (see ListSource).
+   */
+  list?: string;
 }
+
+/** ListQuery asks the worker for rows of a report list (the bridge's session.rows). */
+export interface ListQuery {
+  /** path names the list: the tool, then fields and map keys ("tcp_connections.connections"). */
+  path: string;
+  /** sort is a field path (Column.path), desc the direction. */
+  sort?: string;
+  desc?: boolean;
+  /** filter keeps the rows whose values (raw, as in the JSON) hold every word. */
+  filter?: string;
+  /** where keeps the rows whose field (path) reads as the text given. */
+  where?: [string, string];
+  /** overlap keeps the rows whose span [from, from + length] meets [lo, hi] (field paths, numbers). */
+  overlap?: { from: string; length: string; lo: number; hi: number };
+  skip?: number;
+  limit?: number;
+  /** frames and subjects ask for the positions of the rows that name them (hits); span: by first_frame … last_frame. */
+  frames?: readonly number[];
+  subjects?: readonly string[];
+  span?: boolean;
+}
+
+/** ListPage is a page of a list: rows with their positions in the report's list (indexes). */
+export interface ListPage<T> {
+  rows: T[];
+  /** total is the list's length; matched the rows the query keeps; skip the first row's position. */
+  total: number;
+  matched: number;
+  skip: number;
+  indexes: number[];
+  /** hits are positions (in the query's order) of the rows frames or subjects name; hit_indexes theirs in the list. */
+  hits?: number[];
+  hit_indexes?: number[];
+}
+
+/** ListSource answers a capture's list queries (main.ts sets it from the file's Analyzer). */
+export interface ListSource {
+  /** length is a list's whole length when the page holds only its first rows, else undefined. */
+  length(path: string): number | undefined;
+  rows<T>(q: ListQuery): Promise<ListPage<T>>;
+  /** csv is the list's rows in the query's order as CSV (columns: header key, field path). */
+  csv(q: ListQuery, columns: { key: string; path: string }[]): Promise<Blob>;
+}
+
+let listSource: ListSource | null = null;
+
+/** setListSource sets where tables created from now on page their lists from (null: nowhere). */
+export function setListSource(src: ListSource | null): void {
+  listSource = src;
+}
+
+/** PAGE is how many rows one request to the worker brings; CACHED_PAGES how many pages a table keeps. */
+const PAGE = 200;
+const CACHED_PAGES = 16;
 
 /** TableHandle controls a rendered table. */
 export interface TableHandle<T> {
@@ -85,6 +158,19 @@ export interface TableHandle<T> {
   reveal(pred: (row: T) => boolean, scroll?: boolean): number;
   /** highlighted returns the highlighted rows in display order. */
   highlighted(): readonly T[];
+  /**
+   * remote is true when the table pages its list from the worker; then
+   * visibleRows and highlighted hold the rows loaded, and setQuery (not
+   * setRows) narrows the list.
+   */
+  readonly remote: boolean;
+  /** setQuery narrows a remote list (where, overlap), keeping sort and words filter. */
+  setQuery(q: Pick<ListQuery, "where" | "overlap">): void;
+  /**
+   * revealEvidence highlights the rows that name frames or subjects (a finding's
+   * evidence), asking the worker for a remote list; resolves to how many.
+   */
+  revealEvidence(pred: (row: T) => boolean, ev: { frames: readonly number[]; subjects: readonly string[]; span: boolean }, scroll?: boolean): Promise<number>;
 }
 
 /** handles finds a table's handle from its element (revealIn). */
@@ -100,6 +186,21 @@ export function revealIn(root: ParentNode, pred: (row: unknown) => boolean): num
     const t = handles.get(el);
     if (!t) continue;
     total += t.reveal(pred, total === 0);
+  }
+  return total;
+}
+
+/**
+ * revealEvidenceIn is revealIn for a finding's evidence, tables paged from the
+ * worker included: pred picks rows the page holds, frames and subjects (span:
+ * first_frame … last_frame) rows the worker holds.
+ */
+export async function revealEvidenceIn(root: ParentNode, pred: (row: unknown) => boolean, ev: { frames: readonly number[]; subjects: readonly string[]; span: boolean }): Promise<number> {
+  let total = 0;
+  for (const el of Array.from(root.querySelectorAll(".table-wrap"))) {
+    const t = handles.get(el);
+    if (!t) continue;
+    total += await t.revealEvidence(pred, ev, total === 0);
   }
   return total;
 }
@@ -164,6 +265,20 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   const raw = (c: Column<T>, r: T): unknown => (c.value ? c.value(r) : (r as Record<string, unknown>)[c.key]);
   let rows: readonly T[] = opts.rows;
   const origin = timeOrigin;
+  // A list the page holds in part is paged from the worker (remote): pages of
+  // PAGE rows of the current query, by position; the page's first rows seed
+  // the first page while it keeps the list's order.
+  const src = opts.list ? listSource : null;
+  const listTotal = opts.list && src ? src.length(opts.list) : undefined;
+  const remote = listTotal !== undefined && listTotal > rows.length;
+  let matched = remote ? listTotal : 0;
+  let narrow: Pick<ListQuery, "where" | "overlap"> = {};
+  let gen = 0;
+  /** pendingClick is the position of a row clicked (or Enter) while its page was on its way. */
+  let pendingClick = -1;
+  const pages = new Map<number, { rows: readonly T[]; indexes: readonly number[] }>();
+  const loading = new Set<number>();
+  if (remote && !opts.sort) pages.set(0, { rows, indexes: rows.map((_, i) => i) });
   // Time columns: declared, or detected from the key and the first values.
   const isTime = cols.map((c) => {
     if (c.time !== undefined) return c.time;
@@ -177,7 +292,8 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     const c = cols[ci]!;
     const v = raw(c, r);
     if (isTime[ci]) {
-      const prev = timeMode === "delta" && p > 0 ? raw(c, rows[view[p - 1]!]!) : undefined;
+      const above = timeMode === "delta" && p > 0 ? rowAt(p - 1) : undefined;
+      const prev = above ? raw(c, above.row) : undefined;
       return fmt.timeAs(timeMode, v, origin, prev);
     }
     if (isId[ci] && fmt.isNum(v) && Number.isInteger(v)) {
@@ -191,7 +307,24 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   const hasTime = isTime.some(Boolean);
 
   let haystack: string[] | null = null; // lowercased row text, built on first filter
-  let view: number[] = []; // indexes into rows after filter and sort
+  let view: number[] = []; // indexes into rows after filter and sort (local)
+  /** viewLength is the number of rows after filter and sort. */
+  const viewLength = (): number => (remote ? matched : view.length);
+  /**
+   * rowAt is the row at position p after filter and sort, with its index in
+   * the list (remote: undefined until its page comes, which it asks for).
+   */
+  const rowAt = (p: number): { row: T; index: number } | undefined => {
+    if (!remote) {
+      const i = view[p];
+      return i === undefined ? undefined : { row: rows[i]!, index: i };
+    }
+    const pg = pages.get(Math.floor(p / PAGE));
+    const k = p % PAGE;
+    if (pg && k < pg.rows.length) return { row: pg.rows[k]!, index: pg.indexes[k]! };
+    if (p < matched) fetchPage(Math.floor(p / PAGE));
+    return undefined;
+  };
   let sortKey = opts.sort?.key ?? "";
   let sortDesc = opts.sort?.descending ?? false;
   let filter = "";
@@ -347,7 +480,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       onScroll: () => schedule(),
       onKeydown: (e: Event) => onKey(e as KeyboardEvent),
       onFocus: () => {
-        if (active < 0 && view.length > 0) setActive(0);
+        if (active < 0 && viewLength() > 0) setActive(0);
       },
     },
     headGroup,
@@ -369,11 +502,12 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   let actionsFor: T | null | undefined; // the row the bar shows (null: none; undefined: not drawn yet)
   function showActions(): void {
     if (!actionsBar || !opts.rowActions) return;
-    const row = active >= 0 && active < view.length ? rows[view[active]!]! : null;
+    const at = active >= 0 && active < viewLength() ? rowAt(active) : undefined;
+    const row = at ? at.row : null;
     if (row === actionsFor) return;
     actionsFor = row;
     actionsBar.replaceChildren(row === null ? h("span", { class: "muted" }, opts.rowActions.hint) : opts.rowActions.render(row) ?? "");
-    actionsBar.dataset["row"] = row === null ? "" : String(view[active]!);
+    actionsBar.dataset["row"] = at ? String(at.index) : "";
   }
   const el = h(
     "div",
@@ -397,18 +531,23 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
 
   function renderRows(): void {
     rh = rowHeight(grid);
-    spacer.style.height = `${view.length * rh}px`;
+    spacer.style.height = `${viewLength() * rh}px`;
     const top = body.scrollTop;
     const height = body.clientHeight || opts.maxHeight || 480;
     headHeight = headGroup.offsetHeight;
     const first = Math.max(0, Math.floor(top / rh) - OVERSCAN);
-    const last = Math.min(view.length, Math.ceil((top + height) / rh) + OVERSCAN);
+    const last = Math.min(viewLength(), Math.ceil((top + height) / rh) + OVERSCAN);
     clear(rowsLayer);
     rowsLayer.style.transform = `translateY(${first * rh}px)`;
     const frag = document.createDocumentFragment();
     for (let p = first; p < last; p++) {
-      const i = view[p]!;
-      const r = rows[i]!;
+      const at = rowAt(p);
+      if (!at) {
+        // A row of a page still on its way from the worker.
+        frag.appendChild(h("div", { role: "row", class: "tr loading", "aria-rowindex": p + 2, "aria-busy": "true", "data-pos": p }, cols.map(() => h("div", { role: "cell", class: "td" }, ""))));
+        continue;
+      }
+      const { row: r, index: i } = at;
       const tr = h(
         "div",
         {
@@ -450,15 +589,17 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     if (!tr || tr.dataset["pos"] === undefined) return;
     const p = Number(tr.dataset["pos"]);
     setActive(p);
-    if (opts.onRowClick) opts.onRowClick(rows[view[p]!]!, view[p]!);
+    const at = rowAt(p);
+    if (opts.onRowClick && at) opts.onRowClick(at.row, at.index);
+    else if (!at) pendingClick = p; // called when its page comes
   });
 
   function setActive(p: number): void {
-    if (view.length === 0) {
+    if (viewLength() === 0) {
       active = -1;
       return;
     }
-    active = Math.max(0, Math.min(view.length - 1, p));
+    active = Math.max(0, Math.min(viewLength() - 1, p));
     const top = active * rh;
     if (top < body.scrollTop) body.scrollTop = top;
     else if (headHeight + top + rh > body.scrollTop + body.clientHeight) body.scrollTop = headHeight + top + rh - body.clientHeight;
@@ -473,14 +614,16 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       PageDown: active + page,
       PageUp: active - page,
       Home: 0,
-      End: view.length - 1,
+      End: viewLength() - 1,
     };
     if (e.key in moves) {
       e.preventDefault();
       setActive(moves[e.key]!);
     } else if (e.key === "Enter" && active >= 0 && opts.onRowClick) {
       e.preventDefault();
-      opts.onRowClick(rows[view[active]!]!, view[active]!);
+      const at = rowAt(active);
+      if (at) opts.onRowClick(at.row, at.index);
+      else pendingClick = active; // called when its page comes
     }
   }
 
@@ -506,7 +649,77 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     };
   }
 
+  /** query is the worker's query of a remote list: sort, words, narrowing. */
+  function query(): ListQuery {
+    const c = cols.find((x) => x.key === sortKey);
+    return { path: opts.list!, sort: c ? (c.path ?? c.key) : undefined, desc: sortDesc, filter, ...narrow };
+  }
+
+  /** fetchPage asks the worker for page pn of the current query (once at a time). */
+  function fetchPage(pn: number): void {
+    if (!src || loading.has(pn)) return;
+    loading.add(pn);
+    const mine = gen;
+    src.rows<T>({ ...query(), skip: pn * PAGE, limit: PAGE }).then(
+      (pg) => {
+        if (mine !== gen) return;
+        loading.delete(pn);
+        if (pages.size >= CACHED_PAGES) {
+          // Forget the page farthest from this one.
+          let far = -1;
+          for (const k of pages.keys()) if (far < 0 || Math.abs(k - pn) > Math.abs(far - pn)) far = k;
+          pages.delete(far);
+        }
+        pages.set(pn, { rows: pg.rows, indexes: pg.indexes });
+        if (pendingClick >= 0 && Math.floor(pendingClick / PAGE) === pn) {
+          const at = rowAt(pendingClick);
+          pendingClick = -1;
+          if (at && opts.onRowClick) opts.onRowClick(at.row, at.index);
+        }
+        if (pg.matched !== matched) {
+          matched = pg.matched;
+          active = Math.min(active, matched - 1);
+          marks();
+        }
+        schedule();
+      },
+      () => {
+        if (mine === gen) loading.delete(pn);
+      },
+    );
+  }
+
+  /** marks shows the sort on the headers, the row count and the empty note. */
+  function marks(): void {
+    for (const th of headerCells) {
+      const k = th.dataset["key"];
+      const mark = th.querySelector(".sort-mark");
+      if (k === sortKey) {
+        th.setAttribute("aria-sort", sortDesc ? "descending" : "ascending");
+        if (mark) mark.textContent = sortDesc ? " ▼" : " ▲";
+      } else {
+        th.removeAttribute("aria-sort");
+        if (mark) mark.textContent = "";
+      }
+    }
+    const all = remote ? listTotal : rows.length;
+    const n = viewLength();
+    countLabel.textContent = n === all ? `${fmt.count(all)} ${all === 1 ? "row" : "rows"}` : `${fmt.count(n)} of ${fmt.count(all)} rows`;
+    empty.hidden = n > 0;
+  }
+
   function rebuild(): void {
+    if (remote) {
+      // A new query: its pages come from the worker as they are shown.
+      gen++;
+      pages.clear();
+      loading.clear();
+      pendingClick = -1;
+      fetchPage(0);
+      marks();
+      renderRows();
+      return;
+    }
     let idx: number[] = [];
     if (filter) {
       if (!haystack) haystack = rows.map((r) => cols.map((c, ci) => show(ci, r) + (isTime[ci] ? "\u0000" + fmt.utc(raw(c, r)) : "")).join("\u0000").toLowerCase());
@@ -525,22 +738,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     }
     view = idx;
     active = Math.min(active, view.length - 1);
-    for (const th of headerCells) {
-      const k = th.dataset["key"];
-      const mark = th.querySelector(".sort-mark");
-      if (k === sortKey) {
-        th.setAttribute("aria-sort", sortDesc ? "descending" : "ascending");
-        if (mark) mark.textContent = sortDesc ? " ▼" : " ▲";
-      } else {
-        th.removeAttribute("aria-sort");
-        if (mark) mark.textContent = "";
-      }
-    }
-    countLabel.textContent =
-      view.length === rows.length
-        ? `${fmt.count(rows.length)} ${rows.length === 1 ? "row" : "rows"}`
-        : `${fmt.count(view.length)} of ${fmt.count(rows.length)} rows`;
-    empty.hidden = view.length > 0;
+    marks();
     renderRows();
   }
 
@@ -558,6 +756,14 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
 
   function reveal(pred: (row: T) => boolean, scroll = true): number {
     const hits = new Set<number>();
+    if (remote) {
+      // The rows loaded; revealEvidence asks the worker for the others.
+      for (const pg of pages.values()) pg.rows.forEach((r, k) => pred(r) && hits.add(pg.indexes[k]!));
+      highlight = hits;
+      showHighlight();
+      renderRows();
+      return hits.size;
+    }
     rows.forEach((r, i) => {
       if (pred(r)) hits.add(i);
     });
@@ -597,7 +803,40 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
     rebuild();
   }
 
+  /** revealEvidence: see TableHandle. */
+  async function revealEvidence(pred: (row: T) => boolean, ev: { frames: readonly number[]; subjects: readonly string[]; span: boolean }, scroll = true): Promise<number> {
+    if (!remote || !src) return reveal(pred, scroll);
+    if (filter) {
+      filterBox.value = "";
+      filter = "";
+      rebuild();
+    }
+    const pg = await src.rows<T>({ ...query(), skip: 0, limit: 1, frames: ev.frames, subjects: ev.subjects, span: ev.span });
+    const hits = pg.hits ?? [];
+    highlight = new Set(pg.hit_indexes ?? []);
+    showHighlight();
+    if (hits.length === 0) {
+      renderRows();
+      return 0;
+    }
+    for (let d = el.closest("details"); d; d = d.parentElement?.closest("details") ?? null) d.open = true;
+    active = hits[0]!;
+    rh = rowHeight(grid);
+    body.scrollTop = active * rh;
+    renderRows();
+    if (scroll) el.scrollIntoView({ block: "start" });
+    return highlight.size;
+  }
+
   function exportCSV(): void {
+    if (remote && src) {
+      const name = opts.label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "table";
+      src.csv(query(), cols.map((c) => ({ key: c.key, path: c.path ?? c.key }))).then(
+        (blob) => download(`${name}.csv`, blob, "text/csv"),
+        () => undefined,
+      );
+      return;
+    }
     const cell = (v: unknown): string => {
       if (v === null || v === undefined) return "";
       let s = typeof v === "object" ? JSON.stringify(v) : String(v);
@@ -655,12 +894,21 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
       applyFilter(text);
     },
     visibleRows() {
+      if (remote) return [...pages.keys()].sort((a, b) => a - b).flatMap((k) => pages.get(k)!.rows);
       return view.map((i) => rows[i]!);
     },
     reveal,
     highlighted() {
+      if (remote) return [...pages.keys()].sort((a, b) => a - b).flatMap((k) => pages.get(k)!.rows.filter((_, j) => highlight.has(pages.get(k)!.indexes[j]!)));
       return view.filter((i) => highlight.has(i)).map((i) => rows[i]!);
     },
+    remote,
+    setQuery(q) {
+      narrow = { ...q };
+      body.scrollTop = 0;
+      rebuild();
+    },
+    revealEvidence,
   };
   handles.set(el, handle as TableHandle<unknown>);
   return handle;

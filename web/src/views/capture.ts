@@ -3,7 +3,7 @@ import { h, keyValue, note, section, warnings, type Child } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { table, type Column } from "../ui/table";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type CapinfosInterface, type CapinfosPacketComment, type Section, type View } from "./types";
+import { columns, isToolError, listLength, type CapinfosInterface, type CapinfosPacketComment, type Section, type View } from "./types";
 import { id } from "./text";
 
 /** field renders a value with a data-key attribute so tests can read it off the page. */
@@ -63,7 +63,7 @@ function interfacesTable(rows: Record<string, unknown>[]): HTMLElement | null {
     const named = k === "index" || k === "link_type";
     return { key: k, title: title(k), numeric, width, format: named ? (v: unknown) => id(v) : undefined };
   });
-  return table({ label: "Interfaces", columns, rows, maxHeight: 320 });
+  return table({ label: "Interfaces", columns, rows, list: "capinfos.interfaces", maxHeight: 320 });
 }
 
 function sectionsBlock(list: Section[]): HTMLElement | null {
@@ -98,8 +98,10 @@ export const captureView: View = {
   id: "capture",
   title: "Capture",
   tools: ["capinfos"],
-  render(root, report) {
+  render(root, report, ctx) {
     const c = report.capinfos;
+    // The digests may come after the report: the view is drawn again then.
+    const digest = (key: string, v: string): Child => (v ? field(key, h("code", { class: "hash" }, v)) : ctx?.digestsPending ? h("span", { class: "muted", "data-key": `${key}-pending` }, "computing…") : undefined);
     if (isToolError(c) || !c) {
       root.append(note("error", h("strong", null, "capinfos could not run: "), c?.error ?? "no report"));
       return;
@@ -144,8 +146,8 @@ export const captureView: View = {
           snapText ? ["Packet size limit", snapText] : null,
           ["File size", fmt.bytesExact(c.file_size_bytes)],
           ["Data size", fmt.bytesExact(c.data_size_bytes)],
-          str(c.sha256) ? ["SHA256", field("sha256", h("code", { class: "hash" }, String(c.sha256)))] : null,
-          str(c.sha1) ? ["SHA1", field("sha1", h("code", { class: "hash" }, String(c.sha1)))] : null,
+          str(c.sha256) || ctx?.digestsPending ? ["SHA256", digest("sha256", str(c.sha256) ?? "")] : null,
+          str(c.sha1) || ctx?.digestsPending ? ["SHA1", digest("sha1", str(c.sha1) ?? "")] : null,
           str(c.capture_hardware) ? ["Capture hardware", String(c.capture_hardware)] : null,
           str(c.capture_os) ? ["Capture OS", String(c.capture_os)] : null,
           str(c.capture_application) ? ["Capture application", String(c.capture_application)] : null,
@@ -180,7 +182,7 @@ export const captureView: View = {
         return rest;
       }),
     );
-    if (ifaces) root.append(section(`Interfaces (${ifaceList.length})`, ifaces));
+    if (ifaces) root.append(section(`Interfaces (${fmt.count(listLength(ctx, "capinfos.interfaces", ifaceList))})`, ifaces));
 
     const captureComments = c.capture_comments.map((x) => fmt.text(x));
     const ifaceComments = ifaceList.flatMap((x, i) => (x.comments ?? []).map((t) => `Interface #${i}: ${fmt.text(t)}`));
@@ -202,8 +204,9 @@ export const captureView: View = {
               { key: "comment", title: "Comment", width: "minmax(20em, 1fr)" },
             ]),
             rows: packetComments,
+            list: "capinfos.packet_comments",
             maxHeight: 320,
-            note: total > packetComments.length ? `Showing ${fmt.count(packetComments.length)} of ${fmt.count(total)} comments.` : undefined,
+            note: total > listLength(ctx, "capinfos.packet_comments", packetComments) ? `Showing ${fmt.count(listLength(ctx, "capinfos.packet_comments", packetComments))} of ${fmt.count(total)} comments.` : undefined,
           }),
         ),
       );

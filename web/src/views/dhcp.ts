@@ -20,6 +20,8 @@ import {
   type DHCPV6Transaction,
   type Report,
   type View,
+  type ViewContext,
+  listLength,
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
@@ -172,6 +174,7 @@ function v6Block(v: DHCPV6Report): HTMLElement | null {
         { key: "prefixes", title: "Prefixes", width: "minmax(10em, 1fr)", value: (r) => list(r.prefixes) },
       ]),
       rows: v.clients,
+      list: "dhcp.dhcpv6.clients",
       maxHeight: 240,
     }),
     table({
@@ -185,12 +188,13 @@ function v6Block(v: DHCPV6Report): HTMLElement | null {
         { key: "dns_servers", title: "DNS", width: "minmax(10em, 1fr)", value: (r) => list(r.dns_servers) },
       ]),
       rows: v.servers,
+      list: "dhcp.dhcpv6.servers",
       maxHeight: 240,
     }),
   );
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const d = report.dhcp;
   if (isToolError(d) || !d) {
     root.append(note("error", h("strong", null, "dhcp could not run: "), d?.error ?? "no report"));
@@ -207,7 +211,16 @@ function render(root: HTMLElement, report: Report): void {
   if (caps) root.append(caps);
   const txs = d.transactions;
   const types = s.message_types;
-  const unanswered = txs.filter((t) => t.outcome === "no answer").length;
+  // Counted over the whole list: by the worker when the page holds it in part (the card fills in).
+  const txTotal = listLength(ctx, "dhcp.transactions", txs);
+  const unanswered = txTotal > txs.length ? 0 : txs.filter((t) => t.outcome === "no answer").length;
+  const unansweredEl = field("dhcp-unanswered", txTotal > txs.length ? "…" : fmt.count(unanswered));
+  if (txTotal > txs.length && ctx?.packets) {
+    ctx.packets.rows({ path: "dhcp.transactions", where: ["outcome", "no answer"], limit: 1 }).then(
+      (p) => (unansweredEl.textContent = fmt.count(p.matched)),
+      () => (unansweredEl.textContent = "—"),
+    );
+  }
   root.append(
     cards([
       { label: "DHCP messages", value: field("dhcp-messages", fmt.count(d.dhcp_packets_found)), hint: `${fmt.count(s.relayed)} relayed, ${fmt.count(s.malformed)} malformed` },
@@ -215,7 +228,7 @@ function render(root: HTMLElement, report: Report): void {
       { label: "Clients", value: field("dhcp-clients", fmt.count(s.unique_clients)) },
       { label: "Servers", value: field("dhcp-servers", fmt.count(s.unique_servers)), tone: n(s.unique_servers) > 1 ? "warn" : undefined, title: "distinct server identifiers (option 54)" },
       { label: "NAKs", value: field("dhcp-naks", fmt.count(types["NAK"] ?? 0)), tone: n(types["NAK"]) > 0 ? "warn" : undefined },
-      { label: "Unanswered", value: field("dhcp-unanswered", fmt.count(unanswered)), tone: unanswered > 0 ? "warn" : undefined, hint: "transactions without a server answer" },
+      { label: "Unanswered", value: unansweredEl, tone: unanswered > 0 ? "warn" : undefined, hint: "transactions without a server answer" },
     ]),
   );
   const order = ["DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK", "RELEASE", "INFORM"];
@@ -234,15 +247,15 @@ function render(root: HTMLElement, report: Report): void {
     const shown = txs.slice(0, 200);
     root.append(
       section(
-        `Transactions (${fmt.count(txs.length)})`,
-        txs.length > shown.length ? h("p", { class: "muted" }, `Showing the first ${shown.length}; all are in the JSON report.`) : null,
+        `Transactions (${fmt.count(txTotal)})`,
+        txTotal > shown.length ? h("p", { class: "muted" }, `Showing the first ${shown.length}; all are in the JSON report.`) : null,
         h("div", { class: "dhcp-ladders" }, shown.map((t) => ladder(t, t.transaction_id, t.client_mac, txs))),
       ),
     );
   }
   root.append(
-    section(`Clients (${fmt.count(d.clients.length)})`, table({ label: "DHCP clients", columns: clientColumns, rows: d.clients, maxHeight: 320 })),
-    section(`Servers (${fmt.count(d.servers.length)})`, table({ label: "DHCP servers", columns: serverColumns, rows: d.servers, maxHeight: 240 })),
+    section(`Clients (${fmt.count(listLength(ctx, "dhcp.clients", d.clients))})`, table({ label: "DHCP clients", columns: clientColumns, rows: d.clients, list: "dhcp.clients", maxHeight: 320 })),
+    section(`Servers (${fmt.count(listLength(ctx, "dhcp.servers", d.servers))})`, table({ label: "DHCP servers", columns: serverColumns, rows: d.servers, list: "dhcp.servers", maxHeight: 240 })),
   );
   const v6b = v6Block(v6);
   if (v6b) root.append(v6b);
@@ -255,8 +268,9 @@ function render(root: HTMLElement, report: Report): void {
           label: "DHCP messages",
           columns: packetColumns,
           rows: pk,
+          list: "dhcp.packets",
           maxHeight: 360,
-          note: pk.length < d.dhcp_packets_found ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d.dhcp_packets_found)} messages.` : undefined,
+          note: listLength(ctx, "dhcp.packets", pk) < d.dhcp_packets_found ? `Showing ${fmt.count(listLength(ctx, "dhcp.packets", pk))} of ${fmt.count(d.dhcp_packets_found)} messages.` : undefined,
         }),
       ),
     );
@@ -268,9 +282,9 @@ export const dhcpView: View = {
   id: "dhcp",
   title: "DHCP",
   tools: ["dhcp"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The DHCP report could not be shown: ", String(e)));
     }

@@ -6,7 +6,7 @@ import { h, keyValue, note, section, warnings, type Child } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type DNSDomainCount, type DNSHostCount, type DNSMalformed, type DNSNameCount, type DNSTransaction, type Report, type View } from "./types";
+import { columns, isToolError, type DNSDomainCount, type DNSHostCount, type DNSMalformed, type DNSNameCount, type DNSTransaction, type Report, type View, type ViewContext, listLength } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
@@ -56,7 +56,7 @@ const txColumns: Column<DNSTransaction>[] = columns<DNSTransaction>([
   { key: "status", title: "Status", width: "8em", format: (v) => words(v) },
 ]);
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const d = report.dns;
   if (isToolError(d) || !d) {
     root.append(note("error", h("strong", null, "dns could not run: "), d?.error ?? "no report"));
@@ -131,8 +131,9 @@ function render(root: HTMLElement, report: Report): void {
     label: "DNS transactions",
     columns: txColumns,
     rows: txs,
+    list: "dns.transactions",
     rowActions: rowActions(dnsFilter, "transaction"),
-    note: txs.length < total ? `Showing ${fmt.count(txs.length)} of ${fmt.count(total)} transactions.` : undefined,
+    note: listLength(ctx, "dns.transactions", txs) < total ? `Showing ${fmt.count(listLength(ctx, "dns.transactions", txs))} of ${fmt.count(total)} transactions.` : undefined,
     maxHeight: 480,
   });
   root.append(section(`Transactions (${fmt.count(total)})`, handle.el));
@@ -150,6 +151,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "queries", title: "Queries", numeric: true },
           ]),
           rows: d.top_names,
+          list: "dns.top_names",
           maxHeight: 320,
         }),
         table({
@@ -160,6 +162,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "unique_names", title: "Names", numeric: true },
           ]),
           rows: d.top_domains,
+          list: "dns.top_domains",
           maxHeight: 320,
         }),
       ),
@@ -178,6 +181,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "servers", title: "Servers", numeric: true },
           ]),
           rows: d.top_clients,
+          list: "dns.top_clients",
           maxHeight: 320,
         }),
         table({
@@ -190,6 +194,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "servfail", title: "SERVFAIL", numeric: true },
           ]),
           rows: d.top_servers,
+          list: "dns.top_servers",
           maxHeight: 320,
         }),
       ),
@@ -227,6 +232,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "reason", title: "Reason", width: "minmax(20em, 4fr)" },
           ]),
           rows: mal,
+          list: "dns.malformed",
           maxHeight: 240,
         }),
       ),
@@ -239,9 +245,9 @@ export const dnsView: View = {
   id: "dns",
   title: "DNS",
   tools: ["dns"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The DNS report could not be shown: ", String(e)));
     }

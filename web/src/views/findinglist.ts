@@ -8,12 +8,10 @@ import * as fmt from "../ui/format";
 import { views } from "./index";
 import type { Cap, Finding, View } from "./types";
 
-/** framesText names a finding's first frames: "frame 12", "frames 3, 9, 40" and "(first 10)" when there are more. */
-export function framesText(f: Finding): string {
-  const list = f.frames.map(fmt.id).join(", ");
-  const first = f.count > f.frames.length && f.frames.length > 1 ? ` (first ${f.frames.length})` : "";
-  return (f.frames.length === 1 ? `frame ${list}` : `frames ${list}`) + first;
-}
+import { framesText } from "./text";
+
+/** framesText names a finding's first frames (views/text.ts, which needs no views). */
+export { framesText };
 
 /** viewOf is the tab that holds a tool's evidence: the view that reads that tool ("tcp_anomalies" → "tcp"). */
 export function viewOf(tool: string): View | undefined {

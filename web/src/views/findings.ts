@@ -8,35 +8,12 @@
 // listens). A capture without findings says what was seen.
 import { h, note, section } from "../ui/dom";
 import * as fmt from "../ui/format";
-import { cleanLine } from "../app/figures";
+import { captureLine, captureParts, cleanLine, findingsOf } from "../app/figures";
 import { findingItem } from "./findinglist";
-import { isToolError, ok, toolNames, type Finding, type Report, type View } from "./types";
+import { isToolError, ok, toolNames, type Report, type View } from "./types";
 
-/** findingsOf reads the report's findings, in the engine's order (ranked). */
-export function findingsOf(report: Report): Finding[] {
-  return Array.isArray(report.findings) ? report.findings : [];
-}
-
-/** captureLine is the capture in one line: packets, duration, file type. */
-export function captureLine(report: Report): string {
-  const { packets, rest } = captureParts(report);
-  return [`${packets} ${packets === "1" ? "packet" : "packets"}`, ...rest].join(" · ");
-}
-
-/** captureParts gives the packet count (formatted) and the rest of the capture line. */
-function captureParts(report: Report): { packets: string; rest: string[] } {
-  const cap = ok(report.capinfos) ?? undefined;
-  const ov = ok(report.overview) ?? undefined;
-  const packets = cap?.packet_count ?? ov?.packets;
-  const dur = cap?.capture_duration_seconds ?? ov?.duration;
-  const parts = [`over ${fmt.duration(dur)}`];
-  const type = cap?.file_type || cap?.file_format;
-  const encap = cap?.file_encapsulation_name || cap?.file_encapsulation;
-  if (type) parts.push(type);
-  if (encap) parts.push(encap);
-  if (cap) parts.push(fmt.bytes(cap.file_size_bytes));
-  return { packets: fmt.count(packets), rest: parts };
-}
+/** findingsOf and captureLine live in app/figures.ts (which needs no views: the worker uses them too). */
+export { captureLine, findingsOf };
 
 /** fileName is the capture's name as the reports give it. */
 function fileName(report: Report): string {

@@ -24,6 +24,8 @@ import {
   type ICMPV6Section,
   type Report,
   type View,
+  type ViewContext,
+  listLength,
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
@@ -132,10 +134,11 @@ function rttCharts(dests: ICMPDestination[]): HTMLElement | null {
   );
 }
 
-function tracerouteBlock(traces: ICMPTraceroute[]): HTMLElement | null {
+function tracerouteBlock(traces: ICMPTraceroute[], total: number): HTMLElement | null {
   if (traces.length === 0) return null;
   return section(
-    `Traceroute paths (${traces.length})`,
+    `Traceroute paths (${fmt.count(total)})`,
+    total > traces.length ? h("p", { class: "muted" }, `The first ${fmt.count(traces.length)} are drawn; all are in the JSON report.`) : null,
     traces.map((t) =>
       h(
         "div",
@@ -198,6 +201,7 @@ function ndBlock(v6: ICMPV6Section): HTMLElement | null {
             { key: "rdnss", title: "RDNSS", width: "minmax(10em, 1fr)", value: (r) => list(r.rdnss) },
           ]),
           rows: routers,
+          list: "icmp.icmpv6.neighbor_discovery.routers",
           maxHeight: 200,
         })
       : null,
@@ -213,6 +217,7 @@ function ndBlock(v6: ICMPV6Section): HTMLElement | null {
             { key: "dad", title: "DAD", width: "5em" },
           ]),
           rows: nd.neighbors,
+          list: "icmp.icmpv6.neighbor_discovery.neighbors",
           maxHeight: 240,
         })
       : null,
@@ -225,7 +230,7 @@ function typeChart(title: string, counts: Record<string, number>, key: string): 
   return countBars({ title, entries: e, unit: ["message", "messages"], key });
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const d = report.icmp;
   if (isToolError(d) || !d) {
     root.append(note("error", h("strong", null, "icmp could not run: "), d?.error ?? "no report"));
@@ -255,7 +260,7 @@ function render(root: HTMLElement, report: Report): void {
   if (dests.length > 0) {
     root.append(
       section(
-        `Ping summary (${dests.length} ${dests.length === 1 ? "destination" : "destinations"})`,
+        `Ping summary (${plural(listLength(ctx, "icmp.echo.destinations", dests), "destination")})`,
         h(
           "div",
           { class: "icmp-destinations" },
@@ -269,13 +274,13 @@ function render(root: HTMLElement, report: Report): void {
           ),
         ),
         rttCharts(dests),
-        table({ label: "Echo destinations", columns: destColumns, rows: dests, maxHeight: 320 }),
+        table({ label: "Echo destinations", columns: destColumns, rows: dests, list: "icmp.echo.destinations", maxHeight: 320 }),
       ),
     );
   }
   const unreach = d.unreachables;
-  if (unreach.length > 0) root.append(section(`Unreachables (${unreach.length})`, table({ label: "ICMP unreachables", columns: unreachColumns, rows: unreach, maxHeight: 320 })));
-  const tr = tracerouteBlock(d.traceroutes);
+  if (unreach.length > 0) root.append(section(`Unreachables (${fmt.count(listLength(ctx, "icmp.unreachables", unreach))})`, table({ label: "ICMP unreachables", columns: unreachColumns, rows: unreach, list: "icmp.unreachables", maxHeight: 320 })));
+  const tr = tracerouteBlock(d.traceroutes, listLength(ctx, "icmp.traceroutes", d.traceroutes));
   if (tr) root.append(tr);
   const mtu = d.path_mtu;
   const redirects = d.redirects;
@@ -294,6 +299,7 @@ function render(root: HTMLElement, report: Report): void {
                 { key: "mtu", title: "Next-hop MTU", numeric: true, width: "8em" },
               ]),
               rows: mtu,
+              list: "icmp.path_mtu",
               maxHeight: 200,
             })
           : null,
@@ -308,6 +314,7 @@ function render(root: HTMLElement, report: Report): void {
                 { key: "gateway", title: "Use gateway", width: "minmax(9em, 1fr)" },
               ]),
               rows: redirects,
+              list: "icmp.redirects",
               maxHeight: 200,
             })
           : null,
@@ -315,7 +322,7 @@ function render(root: HTMLElement, report: Report): void {
     );
   }
   const errs = d.errors;
-  if (errs.length > 0) root.append(section(`Error messages (${errs.length})`, table({ label: "ICMP errors", columns: errorColumns, rows: errs, maxHeight: 320, rowActions: rowActions(icmpErrorFilter, "error message") })));
+  if (errs.length > 0) root.append(section(`Error messages (${fmt.count(listLength(ctx, "icmp.errors", errs))})`, table({ label: "ICMP errors", columns: errorColumns, rows: errs, list: "icmp.errors", maxHeight: 320, rowActions: rowActions(icmpErrorFilter, "error message") })));
   const nd = ndBlock(v6);
   if (nd) root.append(nd);
   const pk = d.packets;
@@ -326,8 +333,9 @@ function render(root: HTMLElement, report: Report): void {
         label: "ICMP messages",
         columns: packetColumns,
         rows: pk,
+        list: "icmp.packets",
         maxHeight: 360,
-        note: pk.length < d.icmp_packets_found ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d.icmp_packets_found)} messages.` : undefined,
+        note: listLength(ctx, "icmp.packets", pk) < d.icmp_packets_found ? `Showing ${fmt.count(listLength(ctx, "icmp.packets", pk))} of ${fmt.count(d.icmp_packets_found)} messages.` : undefined,
       }),
     ),
   );
@@ -338,9 +346,9 @@ export const icmpView: View = {
   id: "icmp",
   title: "ICMP",
   tools: ["icmp"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The ICMP report could not be shown: ", String(e)));
     }

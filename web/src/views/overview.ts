@@ -12,7 +12,7 @@ import { cards } from "../ui/cards";
 import { createTable, type Column } from "../ui/table";
 import { intervalCharts } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewPHSRow, type Report, type View } from "./types";
+import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewPHSRow, type Report, type View, type ViewContext, listLength } from "./types";
 import { id } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
 import { conversationFilter, endpointFilter } from "./filters";
@@ -102,7 +102,7 @@ function hierarchyBlock(rows: OverviewPHSRow[]): HTMLElement {
   );
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const d = report.overview;
   if (isToolError(d) || !d) {
     root.append(note("error", h("strong", null, "overview could not run: "), d?.error ?? "no report"));
@@ -116,8 +116,8 @@ function render(root: HTMLElement, report: Report): void {
       { label: "Packets", value: field("ov-packets", fmt.count(d.packets)) },
       { label: "Bytes", value: field("ov-bytes", fmt.bytes(d.bytes)), hint: fmt.bytesExact(d.bytes) },
       { label: "Duration", value: field("ov-duration", fmt.duration(d.duration)) },
-      { label: "IPv4 / IPv6 hosts", value: field("ov-hosts", `${fmt.count(eps.ip?.length ?? 0)} / ${fmt.count(eps.ipv6?.length ?? 0)}`) },
-      { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(convs.tcp?.length ?? 0)} / ${fmt.count(convs.udp?.length ?? 0)}`) },
+      { label: "IPv4 / IPv6 hosts", value: field("ov-hosts", `${fmt.count(listLength(ctx, "overview.endpoints.ip", eps.ip))} / ${fmt.count(listLength(ctx, "overview.endpoints.ipv6", eps.ipv6))}`) },
+      { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(listLength(ctx, "overview.conversations.tcp", convs.tcp))} / ${fmt.count(listLength(ctx, "overview.conversations.udp", convs.udp))}`) },
     ]),
   );
   const caps = capsNote(d.caps);
@@ -129,22 +129,26 @@ function render(root: HTMLElement, report: Report): void {
   const firstTime = n(d.first_time);
   const convTables = kinds.map(([k, title]) => {
     const rows = convs[k] ?? [];
+    const total = listLength(ctx, `overview.conversations.${k}`, rows);
     return {
       k,
       title,
       rows,
-      count: h("span", { "data-key": `ov-conv-count-${k}` }, fmt.count(rows.length)),
-      t: createTable<OverviewConversation>({ label: `${title} conversations`, columns: convColumns(k), rows, maxHeight: 320, sort: { key: "frames", descending: true }, rowActions: rowActions((r: OverviewConversation) => conversationFilter(k, r), "conversation") }),
+      total,
+      count: h("span", { "data-key": `ov-conv-count-${k}` }, fmt.count(total)),
+      t: createTable<OverviewConversation>({ label: `${title} conversations`, columns: convColumns(k), rows, list: `overview.conversations.${k}`, maxHeight: 320, sort: { key: "frames", descending: true }, rowActions: rowActions((r: OverviewConversation) => conversationFilter(k, r), "conversation") }),
     };
   });
   const epTables = kinds.map(([k, title]) => {
     const rows = eps[k] ?? [];
+    const total = listLength(ctx, `overview.endpoints.${k}`, rows);
     return {
       k,
       title,
       rows,
-      count: h("span", { "data-key": `ov-ep-count-${k}` }, fmt.count(rows.length)),
-      t: createTable<OverviewEndpoint>({ label: `${title} endpoints`, columns: epColumns(k), rows, maxHeight: 320, sort: { key: "packets", descending: true }, rowActions: rowActions((r: OverviewEndpoint) => endpointFilter(k, r), "endpoint") }),
+      total,
+      count: h("span", { "data-key": `ov-ep-count-${k}` }, fmt.count(total)),
+      t: createTable<OverviewEndpoint>({ label: `${title} endpoints`, columns: epColumns(k), rows, list: `overview.endpoints.${k}`, maxHeight: 320, sort: { key: "packets", descending: true }, rowActions: rowActions((r: OverviewEndpoint) => endpointFilter(k, r), "endpoint") }),
     };
   });
   // The filter shows in two places: under the I/O graph and above the tables.
@@ -156,6 +160,19 @@ function render(root: HTMLElement, report: Report): void {
     const active = (r: OverviewConversation) => rel === null || (n(r.rel_start) <= rel.to && n(r.rel_start) + n(r.duration) >= rel.from);
     const keep = new Map<string, Set<string>>();
     for (const c of convTables) {
+      if (c.t.remote) {
+        // The worker filters the whole list; the endpoints of a list it holds stay whole.
+        const overlap = rel === null ? undefined : { from: "rel_start", length: "duration", lo: rel.from, hi: rel.to };
+        c.t.setQuery({ overlap });
+        c.count.textContent = fmt.count(c.total);
+        if (overlap && ctx?.packets) {
+          ctx.packets.rows({ path: `overview.conversations.${c.k}`, overlap, limit: 1 }).then(
+            (p) => (c.count.textContent = `${fmt.count(p.matched)} of ${fmt.count(c.total)}`),
+            () => undefined,
+          );
+        }
+        continue;
+      }
       const shown = rel === null ? c.rows : c.rows.filter(active);
       c.t.setRows(shown);
       c.count.textContent = rel === null ? fmt.count(c.rows.length) : `${fmt.count(shown.length)} of ${fmt.count(c.rows.length)}`;
@@ -169,6 +186,7 @@ function render(root: HTMLElement, report: Report): void {
     }
     // Endpoints taking part in the shown conversations (their figures stay whole-capture).
     for (const e of epTables) {
+      if (e.t.remote) continue;
       const ends = keep.get(e.k);
       const ported = hasPorts(e.k);
       const shown = rel === null || !ends ? e.rows : e.rows.filter((r) => ends.has(ported ? `${fmt.text(r.address)}|${fmt.text(r.port)}` : fmt.text(r.address)));
@@ -259,9 +277,9 @@ export const overviewView: View = {
   id: "overview",
   title: "Overview",
   tools: ["overview"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The overview could not be shown: ", String(e)));
     }

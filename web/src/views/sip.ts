@@ -7,7 +7,7 @@ import { h, note, section, svg, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { table, type Column } from "../ui/table";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type Report, type SIPCall, type SIPFlowEntry, type SIPMalformed, type SIPMediaSummary, type SIPPacket, type SIPRegistration, type SIPRTPStream, type View } from "./types";
+import { columns, isToolError, type Report, type SIPCall, type SIPFlowEntry, type SIPMalformed, type SIPMediaSummary, type SIPPacket, type SIPRegistration, type SIPRTPStream, type View, type ViewContext, listLength } from "./types";
 import { countBars } from "./bars";
 import { byCode, id, words } from "./text";
 import { capsNote, filterActions, findingsSection, rowActions } from "./findinglist";
@@ -183,7 +183,7 @@ function callBlock(c: SIPCall, streams: SIPRTPStream[]): HTMLElement {
   );
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const d = report.sip;
   if (isToolError(d) || !d) {
     root.append(note("error", h("strong", null, "sip could not run: "), d?.error ?? "no report"));
@@ -242,16 +242,16 @@ function render(root: HTMLElement, report: Report): void {
     calls.slice(0, maxLadders).forEach((c) => detail.append(callBlock(c, streams)));
     root.append(
       section(
-        `Calls (${calls.length})`,
-        table({ label: "SIP calls", columns: callColumns, rows: calls, maxHeight: 320, onRowClick: (r) => show(r), rowActions: rowActions(sipCallFilter, "call") }),
+        `Calls (${fmt.count(listLength(ctx, "sip.calls", calls))})`,
+        table({ label: "SIP calls", columns: callColumns, rows: calls, list: "sip.calls", maxHeight: 320, onRowClick: (r) => show(r), rowActions: rowActions(sipCallFilter, "call") }),
         calls.length > maxLadders ? h("p", { class: "muted" }, `Call flows of the first ${maxLadders} calls are drawn; click a call to draw its flow.`) : null,
         detail,
       ),
     );
   }
   const regs = d.registrations;
-  if (regs.length > 0) root.append(section(`Registrations (${regs.length})`, table({ label: "SIP registrations", columns: regColumns, rows: regs, maxHeight: 280 })));
-  if (streams.length > 0) root.append(section(`RTP streams (${streams.length})`, table({ label: "RTP streams", columns: streamColumns, rows: streams, maxHeight: 280 })));
+  if (regs.length > 0) root.append(section(`Registrations (${fmt.count(listLength(ctx, "sip.registrations", regs))})`, table({ label: "SIP registrations", columns: regColumns, rows: regs, list: "sip.registrations", maxHeight: 280 })));
+  if (streams.length > 0) root.append(section(`RTP streams (${fmt.count(listLength(ctx, "sip.rtp_streams", streams))})`, table({ label: "RTP streams", columns: streamColumns, rows: streams, list: "sip.rtp_streams", maxHeight: 280 })));
   const bad = d.malformed;
   if (bad.length > 0) {
     root.append(
@@ -266,6 +266,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "reason", title: "Reason", width: "minmax(20em, 3fr)" },
           ]),
           rows: bad,
+          list: "sip.malformed",
           maxHeight: 200,
         }),
       ),
@@ -279,8 +280,9 @@ function render(root: HTMLElement, report: Report): void {
         label: "SIP messages",
         columns: packetColumns,
         rows: pk,
+        list: "sip.packets",
         maxHeight: 360,
-        note: pk.length < d.sip_messages ? `Showing ${fmt.count(pk.length)} of ${fmt.count(d.sip_messages)} messages.` : undefined,
+        note: listLength(ctx, "sip.packets", pk) < d.sip_messages ? `Showing ${fmt.count(listLength(ctx, "sip.packets", pk))} of ${fmt.count(d.sip_messages)} messages.` : undefined,
       }),
     ),
   );
@@ -291,9 +293,9 @@ export const sipView: View = {
   id: "sip",
   title: "SIP",
   tools: ["sip"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The SIP report could not be shown: ", String(e)));
     }

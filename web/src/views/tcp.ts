@@ -18,6 +18,8 @@ import {
   type Spread,
   type TCPTrace,
   type View,
+  type ViewContext,
+  listLength,
 } from "./types";
 import { id, plural, words } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
@@ -81,12 +83,13 @@ const connColumns: Column<TCPConnRow>[] = columns<TCPConnRow>([
     numeric: true,
     width: "8em",
     value: (r) => r.client_to_server.ip_bytes + r.server_to_client.ip_bytes,
+    path: "client_to_server.ip_bytes+server_to_client.ip_bytes",
     format: (v) => fmt.bytes(v),
   },
   { key: "retransmissions", title: "Retrans.", numeric: true, width: "7em" },
   { key: "initial_rtt_seconds", title: "Initial RTT", numeric: true, width: "8em", format: (v) => rtt(v) },
   { key: "duration_seconds", title: "Duration", numeric: true, width: "8em", format: (v) => fmt.duration(v) },
-  { key: "flags", title: "Analysis flags", width: "minmax(14em, 3fr)", value: (r) => flagsText(r.analysis_flags) },
+  { key: "flags", title: "Analysis flags", width: "minmax(14em, 3fr)", value: (r) => flagsText(r.analysis_flags), path: "analysis_flags" },
 ]);
 
 /** Bits of the trace's analysis column (FlagNames order in analysis/tcp). */
@@ -358,7 +361,7 @@ function flowBlock(flow: Report["traffic_flow"], servers: TCPServerFlow[]): HTML
   return section("Traffic flow by server", ...parts);
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const conns = report.tcp_connections;
   const anom = report.tcp_anomalies;
   const re = report.tcp_retransmissions;
@@ -379,18 +382,26 @@ function render(root: HTMLElement, report: Report): void {
     return;
   }
   const rows = c.connections;
-  const listed = rows.length;
+  const listed = listLength(ctx, "tcp_connections.connections", rows);
   const byStream = new Map<number, TCPConnRow>();
   for (const x of rows) byStream.set(x.stream, x);
 
   const detailBox = h("div", { class: "tcp-detail-box" }, h("p", { class: "muted" }, "Choose a connection to see its details."));
-  const show = (stream: number) => {
-    const row = byStream.get(stream);
+  const draw = (stream: number, row: TCPConnRow | undefined) => {
     replace(
       detailBox,
       row ? detail(row) : note("info", `Stream ${id(stream)} is not in the listed connections (${fmt.count(listed)} of ${fmt.count(total)} are listed).`),
     );
     detailBox.scrollIntoView({ block: "nearest" });
+  };
+  const show = (stream: number) => {
+    const row = byStream.get(stream);
+    // A connection past the rows the page holds is asked of the worker.
+    if (row || listed <= rows.length || !ctx?.packets) return draw(stream, row);
+    ctx.packets.rows<TCPConnRow>({ path: "tcp_connections.connections", where: ["stream", String(stream)], limit: 1 }).then(
+      (p) => draw(stream, p.rows[0]),
+      () => draw(stream, undefined),
+    );
   };
 
   root.append(
@@ -427,7 +438,8 @@ function render(root: HTMLElement, report: Report): void {
     label: "TCP connections",
     columns: connColumns,
     rows,
-    onRowClick: (row) => show(n(row.stream)),
+    list: "tcp_connections.connections",
+    onRowClick: (row) => draw(n(row.stream), row),
     rowActions: rowActions(tcpConnFilter, "connection"),
     note: listed < total ? `Showing the ${fmt.count(listed)} connections most worth a look of ${fmt.count(total)} (failed, reset, retransmitting, zero window, slow handshake); analyse with "detailed" to list all.` : undefined,
     maxHeight: 420,
@@ -480,6 +492,7 @@ function render(root: HTMLElement, report: Report): void {
             { key: "timeout", title: "Timeout", numeric: true },
           ]),
           rows: byConn,
+          list: "tcp_retransmissions.by_connection",
           onRowClick: (row) => show(row.stream),
           rowActions: rowActions((row: TCPRetransConn) => tcpStreamFilter(row.stream), "connection"),
           maxHeight: 320,
@@ -511,9 +524,9 @@ export const tcpView: View = {
   id: "tcp",
   title: "TCP",
   tools: ["tcp_connections", "tcp_anomalies", "tcp_retransmissions"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The TCP reports could not be shown: ", String(e)));
     }

@@ -28,12 +28,34 @@ export interface View {
   render(root: HTMLElement, report: Report, ctx?: ViewContext): void;
 }
 
-/** ViewContext is what a view may need beside the report. */
+/**
+ * ViewContext is what a view may need beside the report.
+ *
+ * The report a view gets is the summary the worker sent (api.ts Result): every
+ * figure, chart series and map whole, but each list of rows longer than the
+ * worker's cut (100 rows) holding only its first rows; the worker keeps the
+ * rest. So a view that shows a list:
+ *   - passes the list's path to its table (`list: "dns.transactions"`): the
+ *     table then pages, sorts, filters and exports the whole list through the
+ *     worker, and columns computed from other fields say which field to sort
+ *     by (`path: "a.b"`, or "a+b" for a sum);
+ *   - counts the list with `listLength(ctx, path, rows)`, never `rows.length`;
+ *   - computes nothing over the whole list (the first rows are all it has).
+ */
 export interface ViewContext {
   /** packets answers the packet calls for this capture (the analyzer that read it), or null. */
   packets: Analyzer | null;
   /** fileName is the capture's name (for downloads). */
   fileName: string;
+  /** lists are the whole lengths of the lists the summary holds in part, by path ("tcp_connections.connections"). */
+  lists?: Readonly<Record<string, number>>;
+  /** digestsPending is true while the file's digests are being computed (the view is drawn again when they come). */
+  digestsPending?: boolean;
+}
+
+/** listLength is a report list's whole length: the worker's count when the summary holds it in part. */
+export function listLength(ctx: ViewContext | undefined, path: string, rows: readonly unknown[] | undefined): number {
+  return ctx?.lists?.[path] ?? rows?.length ?? 0;
 }
 
 /** ToolError is what a tool reports when it could not run. */

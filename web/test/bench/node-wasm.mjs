@@ -1,19 +1,26 @@
 // The WebAssembly engine under Node (no page, no worker): packets/s per tool
 // selection on a generated capture, to tell engine cost from page cost.
 // Usage: node web/test/bench/node-wasm.mjs [packets]
+//        node web/test/bench/node-wasm.mjs FILE   (every tool only, over that capture)
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
 import { writeCapture } from "../gen.mjs";
 import { dist, tmp } from "../e2e/helpers.mjs";
 
-const packets = Number(process.argv[2] || 300_000);
-const dir = tmp();
-const path = join(dir, "bench.pcap");
-writeCapture(path, packets);
-const bytes = new Uint8Array(readFileSync(path));
-rmSync(dir, { recursive: true, force: true });
+const given = process.argv[2] && existsSync(process.argv[2]) ? process.argv[2] : null;
+let packets = Number((!given && process.argv[2]) || 300_000);
+let bytes;
+if (given) {
+  bytes = new Uint8Array(readFileSync(given));
+} else {
+  const dir = tmp();
+  const path = join(dir, "bench.pcap");
+  writeCapture(path, packets);
+  bytes = new Uint8Array(readFileSync(path));
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
 vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
@@ -23,7 +30,7 @@ const { instance } = await WebAssembly.instantiate(readFileSync(join(dist, "pcap
 go.run(instance);
 const api = await ready;
 
-const sets = [[], ["capinfos"], ...api.tools.filter((t) => t !== "capinfos").map((t) => [t]), []];
+const sets = given ? [[], []] : [[], ["capinfos"], ...api.tools.filter((t) => t !== "capinfos").map((t) => [t]), []];
 // The first run warms the engine up (V8 tiers the module up while it runs).
 for (const [i, tools] of sets.entries()) {
   let best = Infinity;
@@ -32,9 +39,10 @@ for (const [i, tools] of sets.entries()) {
     const s = api.open({ tools });
     for (let off = 0; off < bytes.length; off += 4 << 20) await s.write(bytes.subarray(off, off + (4 << 20)));
     await s.closeJSON();
+    if (given) packets = s.progress().packets;
     best = Math.min(best, performance.now() - t0);
   }
   if (i === 0) continue;
-  console.log(`${(tools.join(",") || "every tool").padEnd(22)} ${Math.round(packets / (best / 1000)).toLocaleString("en-US").padStart(10)} packets/s`);
+  console.log(`${(tools.join(",") || "every tool").padEnd(22)} ${Math.round(packets / (best / 1000)).toLocaleString("en-US").padStart(10)} packets/s ${Math.round(best).toLocaleString("en-US").padStart(8)} ms`);
 }
 process.exit(0);

@@ -95,7 +95,8 @@ describe("app", () => {
       // Both workers make progress at the same time.
       await page.waitForFunction(() => [...document.querySelectorAll(".file-tab-status")].every((e) => /^[1-9]\d?%$/.test(e.textContent)), null, { timeout: 20_000, polling: 50 });
       await page.waitForFunction(() => /left$/.test(document.querySelector("#progress-text").textContent), null, { timeout: 20_000, polling: 100 });
-      assert.match(await text(page, "#progress-text"), /of .* read · [\d,]+ packets · about \d+ (s|min) left/);
+      // The running figures: packets, and the TCP and UDP streams seen so far (the capture has both).
+      assert.match(await text(page, "#progress-text"), /of .* read · [\d,]+ packets · [\d,]+ TCP streams? · [\d,]+ UDP streams? · about \d+ (s|min) left/);
       assert.equal(await text(page, "#file-name"), "big2.pcap");
       await page.click("#cancel");
       await page.waitForSelector('body[data-state="cancelled"]', { state: "attached" });

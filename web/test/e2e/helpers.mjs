@@ -263,9 +263,10 @@ export async function withFindings(page, findings) {
         super(url, opts);
         this.addEventListener("message", (e) => {
           if (!e.data || e.data.type !== "result") return;
-          const report = JSON.parse(e.data.json);
-          report.findings = list;
-          Object.defineProperty(e, "data", { value: { ...e.data, json: JSON.stringify(report) } });
+          // The worker sends the report's summary, {report, lists}.
+          const summary = JSON.parse(e.data.summary);
+          summary.report.findings = list;
+          Object.defineProperty(e, "data", { value: { ...e.data, summary: JSON.stringify(summary) } });
         });
       }
     };

@@ -52,7 +52,8 @@ test("Cancel, then Analyse again on the cancelled tab; Building the report shows
     const { seen, reportAt } = await page.evaluate(() => ({ seen: window.__progressSeen, reportAt: window.__reportAt }));
     const building = seen.filter((s) => s.phase === "building");
     assert.ok(building.length > 0, `never said it was building: ${seen.slice(-3).map((s) => s.text)}`);
-    assert.match(building[0].text, /^Building the report… \([\d.]+ MB read · [\d,]+ packets\)$/);
+    // With the running figures: packets, then the TCP and UDP streams seen.
+    assert.match(building[0].text, /^Building the report… \([\d.]+ MB read · [\d,]+ packets · [\d,]+ TCP streams · [\d,]+ UDP streams\)$/);
     // From the first "building" to the report, the line kept saying so.
     const after = seen.filter((s) => s.t >= building[0].t);
     assert.ok(after.every((s) => s.phase === "building"), "the line went back to reading");

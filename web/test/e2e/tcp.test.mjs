@@ -135,6 +135,8 @@ describe("tcp tab", () => {
       await page.keyboard.press("End");
       await page.keyboard.press("Enter");
       const last = want.streams - 1;
+      // The list is paged from the worker: the row's details come with its page.
+      await page.waitForSelector(`[data-key="tcp-detail"][data-stream="${last}"]`);
       assert.match(await text(page, '[data-key="tcp-detail"]'), new RegExp(`Stream ${last}:`));
       // A click on a row far down the list (rendered once scrolled there).
       await page.click(`${table} .tr[data-pos="${last - 1}"]`);

@@ -24,7 +24,9 @@ async function load() {
       b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export default class {}", loader: "js" }));
     },
   };
-  const out = await build({ entryPoints: [join(root, "web", "src", "app", "aireport.ts")], bundle: true, format: "esm", write: false, logLevel: "silent", plugins: [stub] });
+  // aireport, and the tabs' tool labels the page passes it (the worker, which writes the Markdown, has no views).
+  const stdin = { contents: 'export * from "./app/aireport"; export { toolLabel } from "./views/findinglist";', resolveDir: join(root, "web", "src"), loader: "ts" };
+  const out = await build({ stdin, bundle: true, format: "esm", write: false, logLevel: "silent", plugins: [stub] });
   return import("data:text/javascript;base64," + Buffer.from(out.outputFiles[0].text).toString("base64"));
 }
 
@@ -39,7 +41,7 @@ function analyze(file) {
 
 /** report returns the Markdown before the guide. */
 function md(report, name = "x.pcap") {
-  const all = ai.aiReport(name, report, { id: "general", title: "General triage", suggestFor: [], steps: ["Look."] });
+  const all = ai.aiReport(name, report, { id: "general", title: "General triage", suggestFor: [], steps: ["Look."] }, ai.toolLabel);
   return all.slice(0, all.indexOf("\n---\n"));
 }
 

@@ -1,0 +1,162 @@
+// Report benchmark (issue #13): a capture chosen through the page's file
+// input in headless Chromium, every tool, timed from the file input to
+//   - the first findings on screen ([data-key="findings"] or "findings-clean"),
+//   - the report on screen (body[data-state="report"]),
+// while the memory of every Chromium process this script started is sampled
+// every 100 ms (the sum of their proportional set sizes, PSS, from
+// /proc/PID/smaps_rollup, and the largest single process's RSS), and the
+// page's main thread is sampled every 50 ms for stalls. In the same run:
+// `tshark -q -z conv,tcp -r FILE` (wall time) and the WebAssembly engine
+// under Node over the same bytes (node-wasm.mjs FILE). Prints one block of
+// figures; BENCH_RUNS runs (default 2), each in a fresh browser context.
+// Usage: node web/test/bench/report.mjs FILE  (make bench-report FILE=…)
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, openPage, startServer } from "../e2e/helpers.mjs";
+
+const file = process.argv[2] || process.env.BENCH_FILE || "/tmp/bench/real-1m.pcapng";
+const runs = Number(process.env.BENCH_RUNS || 2);
+const size = statSync(file).size;
+const here = dirname(fileURLToPath(import.meta.url));
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+
+/** descendants lists the processes under pid (from /proc's parent links). */
+function descendants(pid) {
+  const kids = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push({ pid: Number(d), comm });
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const k of kids.get(p) ?? []) {
+      out.push(k);
+      walk(k.pid);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** memory sums PSS over Chromium's processes and finds the largest RSS (bytes). */
+function memory() {
+  let pss = 0;
+  let rss = 0;
+  for (const { pid, comm } of descendants(process.pid)) {
+    if (!/chrom/i.test(comm)) continue;
+    try {
+      const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      pss += Number(/^Pss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024;
+      rss = Math.max(rss, Number(/^Rss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024);
+    } catch {
+      /* gone */
+    }
+  }
+  return { pss, rss };
+}
+
+function tshark() {
+  const t0 = performance.now();
+  const r = spawnSync("tshark", ["-q", "-z", "conv,tcp", "-r", file], { stdio: ["ignore", "ignore", "ignore"] });
+  return r.status === 0 ? performance.now() - t0 : NaN;
+}
+
+function nodeEngine() {
+  const out = execFileSync("node", [join(here, "node-wasm.mjs"), file], { encoding: "utf8" });
+  const m = /every tool\s+([\d,]+) packets\/s\s+([\d,]+) ms/.exec(out);
+  return m ? Number(m[2].replace(/,/g, "")) : NaN;
+}
+
+const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+console.log(`capture:     ${file}, ${fmt(size)} bytes; load average ${load()}`);
+// BENCH_TSHARK=0 skips tshark (memory runs).
+const ts = process.env.BENCH_TSHARK === "0" ? [NaN, NaN] : [tshark(), tshark()];
+if (!Number.isNaN(ts[0])) console.log(`tshark -q -z conv,tcp: ${ts.map(fmt).join(", ")} ms`);
+// BENCH_NODE=0 skips the engine under Node (when another run of the same file measured it).
+const node = process.env.BENCH_NODE === "0" ? NaN : nodeEngine();
+if (!Number.isNaN(node)) console.log(`wasm engine under Node (every tool, 4 MiB writes, report as JSON): ${fmt(node)} ms`);
+
+const server = await startServer();
+const browser = await launch();
+try {
+  for (let i = 0; i < runs; i++) {
+    const { page, context } = await openPage(browser, server.url);
+    await page.waitForFunction(() => document.body.dataset.state === "idle");
+    await page.evaluate(() => {
+      const w = window;
+      w.__stall = 0;
+      let last = performance.now();
+      w.__timer = setInterval(() => {
+        const now = performance.now();
+        w.__stall = Math.max(w.__stall, now - last - 50);
+        last = now;
+      }, 50);
+    });
+    // What the worker hands the page: the summary (or, before issue #13, the whole report's JSON).
+    await page.evaluate(() => {
+      const Base = window.Worker;
+      window.Worker = class extends Base {
+        constructor(url, opts) {
+          super(url, opts);
+          this.addEventListener("message", (e) => {
+            if (e.data?.type === "result") window.__handed = (e.data.summary ?? e.data.json ?? "").length;
+          });
+        }
+      };
+    });
+    // The page's own clock, from the file input's change event: Playwright's polling lags under load.
+    await page.evaluate(() => document.querySelector("#file-input").addEventListener("change", () => (window.__t0 = performance.now()), { capture: true }));
+    const base = memory();
+    let peak = base;
+    const sampler = setInterval(() => {
+      const m = memory();
+      peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss) };
+    }, 100);
+    const t0 = Date.now();
+    let first = NaN;
+    const firstFindings = page
+      .waitForSelector('[data-key="findings"], [data-key="findings-clean"], [data-key="findings-early"]', { state: "attached", timeout: 900_000 })
+      .then(() => (first = Date.now() - t0))
+      .catch(() => undefined);
+    await page.setInputFiles("#file-input", file);
+    await page.waitForSelector('body[data-state="report"], body[data-state="error"]', { state: "attached", timeout: 900_000 });
+    const ms = Date.now() - t0;
+    await firstFindings;
+    const state = await page.evaluate(() => document.body.dataset.state);
+    const shown = (await page.locator('[data-key="packet_count"]').first().textContent())?.replace(/,/g, "");
+    const stall = await page.evaluate(() => {
+      clearInterval(window.__timer);
+      return window.__stall;
+    });
+    // Memory a second after the report is drawn (digests and late work included).
+    await new Promise((r) => setTimeout(r, 1000));
+    clearInterval(sampler);
+    const after = memory();
+    const times = await page.evaluate(() => performance.getEntriesByType("measure").map((m) => [m.name, Math.round(m.duration)]));
+    const handed = await page.evaluate(() => window.__handed ?? 0);
+    const inPage = await page.evaluate(() => (performance.getEntriesByName("pcaplens:report").at(-1)?.startTime ?? NaN) - (window.__t0 ?? NaN));
+    await context.close();
+    console.log(
+      `run ${i + 1}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms (${(ts[1] / ms).toFixed(2)}× tshark's last run, ${(ms / node).toFixed(2)}× the engine under Node); ` +
+        `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms; longest main-thread stall ${fmt(stall)} ms`,
+    );
+    console.log(
+      `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB`,
+    );
+    console.log(`       handed to the page: ${fmt(handed / 1e6)} MB of JSON text${times.length ? "; " + times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ") : ""}`);
+  }
+  console.log(`load average at the end ${load()}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
