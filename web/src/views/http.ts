@@ -8,7 +8,7 @@ import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
 import { intervalCharts } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type HttpKeyCount, type HttpTransaction, type Report, type View } from "./types";
+import { columns, isToolError, listLength, type HttpKeyCount, type HttpTransaction, type Report, type View, type ViewContext } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
@@ -73,7 +73,7 @@ function keyCounts(label: string, title: string, rows: readonly HttpKeyCount[]):
   });
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const d = report.http;
   if (isToolError(d) || !d) {
     root.append(note("error", h("strong", null, "http could not run: "), d?.error ?? "no report"));
@@ -149,14 +149,17 @@ function render(root: HTMLElement, report: Report): void {
 
   root.append(findingsSection(d.findings));
 
-  const txs = d.transactions;
+  // The summary holds the list's first rows; the table pages the rest from
+  // the worker. The report lists at most max-packets of the transactions.
+  const listed = listLength(ctx, "http.transactions", d.transactions);
   const total = d.transactions_total;
   const handle = createTable<HttpTransaction>({
     label: "HTTP requests",
     columns: txColumns,
-    rows: txs,
+    rows: d.transactions,
+    list: "http.transactions",
     rowActions: rowActions(httpTransactionFilter, "request"),
-    note: txs.length < total ? `Showing ${fmt.count(txs.length)} of ${fmt.count(total)} requests.` : undefined,
+    note: listed < total ? `Listing ${fmt.count(listed)} of ${fmt.count(total)} requests (the report's per-packet limit).` : undefined,
     maxHeight: 480,
   });
   root.append(section(`Requests (${fmt.count(total)})`, handle.el));
@@ -190,9 +193,9 @@ export const httpView: View = {
   id: "http",
   title: "HTTP",
   tools: ["http"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The HTTP report could not be shown: ", String(e)));
     }

@@ -8,7 +8,7 @@ import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
 import { timeSeries } from "../ui/chart";
 import * as fmt from "../ui/format";
-import { columns, isToolError, type Report, type TlsCertificate, type TlsConnection, type View } from "./types";
+import { columns, isToolError, listLength, type Report, type TlsCertificate, type TlsConnection, type View, type ViewContext } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
 import { capsNote, filterActions, findingsSection } from "./findinglist";
@@ -93,7 +93,7 @@ function chain(c: TlsConnection, certs: Map<string, TlsCertificate>): HTMLElemen
   );
 }
 
-function render(root: HTMLElement, report: Report): void {
+function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   const r = report.tls;
   if (isToolError(r) || !r) {
     root.append(note("error", h("strong", null, "tls could not run: "), r?.error ?? "no report"));
@@ -113,7 +113,7 @@ function render(root: HTMLElement, report: Report): void {
       { label: "Connections", value: field("tls-connections", fmt.count(r.connections_total)), hint: `${fmt.count(s.quic_client_hellos)} over QUIC` },
       { label: "ClientHellos", value: field("tls-client-hellos", fmt.count(s.client_hellos)), hint: plural(Object.keys(s.server_names).length, "server name") },
       { label: "ServerHellos", value: field("tls-server-hellos", fmt.count(s.server_hellos)), hint: `${plural(s.hello_retry_requests, "HelloRetryRequest")}, ${fmt.count(s.resumed)} resumed` },
-      { label: "Certificates", value: field("tls-certificates", fmt.count(r.certificates.length)), hint: plural(s.certificate_messages, "Certificate message") },
+      { label: "Certificates", value: field("tls-certificates", fmt.count(listLength(ctx, "tls.certificates", r.certificates))), hint: plural(s.certificate_messages, "Certificate message") },
       { label: "Alerts", value: field("tls-alerts", fmt.count(alerts)), tone: alerts > 0 ? "warn" : undefined, title: "plaintext alerts (encrypted ones cannot be read)" },
     ]),
   );
@@ -155,11 +155,14 @@ function render(root: HTMLElement, report: Report): void {
   root.append(findingsSection(r.findings));
 
   const certs = new Map<string, TlsCertificate>(r.certificates.map((c) => [c.sha256, c]));
-  const conns = r.connections;
+  // The summary holds the lists' first rows; the table pages the rest from
+  // the worker (certificates beyond the first rows show by their hash).
+  const listed = listLength(ctx, "tls.connections", r.connections);
   const handle = createTable<TlsConnection>({
     label: "TLS connections",
     columns: connColumns(certs),
-    rows: conns,
+    rows: r.connections,
+    list: "tls.connections",
     rowActions: {
       hint: "Select a connection (click it, or arrow keys in the table) to see its certificate chain and list its packets.",
       render: (c: TlsConnection) => {
@@ -167,7 +170,7 @@ function render(root: HTMLElement, report: Report): void {
         return h("div", null, f ? h("span", { class: "row-actions-line" }, h("span", { class: "muted" }, "This connection's packets: "), filterActions(f)) : "", chain(c, certs));
       },
     },
-    note: conns.length < r.connections_total ? `Showing ${fmt.count(conns.length)} of ${fmt.count(r.connections_total)} connections.` : undefined,
+    note: listed < r.connections_total ? `Listing ${fmt.count(listed)} of ${fmt.count(r.connections_total)} connections (the report's per-packet limit).` : undefined,
     maxHeight: 480,
   });
   root.append(section(`Connections (${fmt.count(r.connections_total)})`, handle.el));
@@ -215,9 +218,9 @@ export const tlsView: View = {
   id: "tls",
   title: "TLS",
   tools: ["tls"],
-  render(root, report) {
+  render(root, report, ctx) {
     try {
-      render(root, report);
+      render(root, report, ctx);
     } catch (e) {
       root.append(note("error", "The TLS report could not be shown: ", String(e)));
     }
