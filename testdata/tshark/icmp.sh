@@ -2,6 +2,9 @@
 # icmp.sh: write tshark's ICMP and ICMPv6 figures for every ICMP capture in
 # testdata/captures to testdata/expected/icmp/<capture>.json.
 # Run from anywhere: sh testdata/tshark/icmp.sh
+# TESTDATA=DIR reads every capture in DIR/captures and writes DIR/expected/icmp instead (a
+# directory laid out like testdata/, as testdata/tshark/agree.sh builds one), one file per
+# capture, with zeros where tshark finds no ICMP.
 #
 # Definitions (the Go tests in analysis/icmp compare with exactly these), per
 # family (icmp: ICMPv4, icmpv6: ICMPv6):
@@ -19,9 +22,13 @@
 # tshark runs two-pass (-2) so that resp_in is set on requests.
 set -eu
 cd "$(dirname "$0")/../.."
-out=testdata/expected/icmp
+td=${TESTDATA:-testdata}
+out=$td/expected/icmp
 mkdir -p "$out"
-for cap in \
+if [ -n "${TESTDATA:-}" ]; then
+  set -- $(cd "$td/captures" && ls)
+else
+  set -- \
   chrissanders--icmp_echo.pcapng chrissanders--icmp_traceroute.pcapng \
   chrissanders--icmpv6_neighbor_solicitation.pcapng chrissanders--ip_ttl_dest.pcapng \
   chrissanders--ip_ttl_source.pcapng chrissanders--ip_frag_source.pcapng \
@@ -30,8 +37,10 @@ for cap in \
   icmp-rfc8335.pcap icmp_inft_name_length_zero.pcap icmpv6-ns-nonce.pcap icmpv6-ra-pref64.pcap \
   icmpv6_opt24.pcap rpl-14-dao.pcap ipv6-bad-version.pcap pcaplens-icmp-edges.pcap \
   pcaplens-ip-fragments.pcap
+fi
+for cap
 do
-  tshark -2 -r "testdata/captures/$cap" -Y 'icmp || icmpv6' -T fields \
+  tshark -2 -r "$td/captures/$cap" -Y 'icmp || icmpv6' -T fields \
     -E occurrence=a -E aggregator=, -E separator=/t \
     -e frame.number -e frame.time_epoch -e frame.protocols \
     -e icmp.type -e icmp.code -e icmp.resp_in -e icmp.resp_to \
@@ -78,5 +87,5 @@ for k, f in fams.items():
     out[k] = f
 json.dump(out, sys.stdout, indent=2, sort_keys=True)
 print()
-' "$cap" > "$out/$cap.json"
+ ' "$cap" > "$out/$cap.json"
 done
