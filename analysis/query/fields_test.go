@@ -28,9 +28,6 @@ var fieldCapturesSkipped = map[string]string{
 // a listed difference that now agrees fails the test, so the list stays
 // true; a difference not listed fails it.
 var fieldDifferences = map[string]map[string]string{
-	"tcp_synthetic.pcap": {
-		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
-	},
 	"pcaplens-tunnels.pcap": {
 		"udp.stream": "frames 9-10: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
 	},

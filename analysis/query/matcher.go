@@ -259,9 +259,10 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 		m.tcpWin <<= uint(st.shift[dir])
 	}
 	// tshark shows the SEQ/ACK analysis tree on a frame that has analysis
-	// flags, carries data (bytes in flight), or acknowledges a segment
+	// flags, carries data (bytes in flight), acknowledges beyond what the
+	// other side was seen sending (flagged or not), or acknowledges a segment
 	// (data, SYN or FIN) not acknowledged before.
-	m.tcpAnalysis = fl != 0 || seglen > 0
+	m.tcpAnalysis = fl != 0 || seglen > 0 || c.AckedBeyond()
 	if st != nil {
 		if rv := 1 - dir; th.ACK && st.pend[rv] && int32(th.Ack-st.lo[rv]) >= 0 {
 			m.tcpAnalysis = true

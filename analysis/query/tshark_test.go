@@ -36,9 +36,6 @@ var knownDifferences = map[string]map[string]string{
 	"chrissanders--http_espn.pcapng": {
 		"tcp.analysis": "frame 894: tshark computes no bytes in flight for this data segment and shows no SEQ/ACK analysis tree; we show it on every data segment",
 	},
-	"tcp_synthetic.pcap": {
-		"tcp.analysis": "frames 40-41 acknowledge beyond what the other side sent while a duplicate ACK count is pending: tshark creates the SEQ/ACK analysis tree without a flag; the tracker does not tell us",
-	},
 	"pcaplens-tunnels.pcap": {
 		"udp.stream == 1": "frame 9: the outer UDP header of a VXLAN packet carrying UDP has its own udp.stream in tshark; the frame keeps only the innermost UDP header's number",
 	},

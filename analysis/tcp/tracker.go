@@ -109,6 +109,7 @@ type Conn struct {
 	firstFlagged int    // first and last frame carrying any analysis flag
 	lastFlagged  int
 	evicted      bool
+	ackedBeyond  bool   // the last packet acknowledged beyond the other side's maxSeqToBeAcked
 	trace        *trace // first packets, for the time/sequence graph
 }
 
@@ -231,6 +232,7 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	}
 	// Otherwise a first fragment captured short, which cannot be reassembled:
 	// its length is unknown and it is counted, not analysed.
+	c.ackedBeyond = false
 	if seglen >= 0 {
 		flags = c.analyze(dir, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
 	}
@@ -414,9 +416,17 @@ finishedFwd:
 	if ack != fw.lastAck {
 		fw.dupAckNum = 0
 	}
-	// ACKed unseen segment: this ACK covers data never seen going the other way.
+	// ACKed unseen segment: this ACK covers data beyond the highest
+	// contiguous sequence number seen going the other way (maxSeqToBeAcked,
+	// 0 while that side has sent nothing: never flagged then). When the other
+	// side has since been seen beyond a gap (maxSeqToBeAcked < nextSeq, in
+	// sequence space), the mark jumps to its nextSeq and the ACK is flagged;
+	// otherwise it is flagged only if the other side's dupAckNum is 0 (its ACK
+	// changed since the last flag), and dupAckNum = -1 keeps later ACKs of the
+	// same unseen data from being flagged again (Wireshark 4.0.17).
 	if rv.maxSeqToBeAcked != 0 && gtSeq(ack, rv.maxSeqToBeAcked) && fl&thACK != 0 {
-		if rv.maxSeqToBeAcked > rv.nextSeq {
+		c.ackedBeyond = true
+		if ltSeq(rv.maxSeqToBeAcked, rv.nextSeq) {
 			rv.maxSeqToBeAcked = rv.nextSeq
 			flags |= FlagACKLostSegment
 		} else {
@@ -443,7 +453,9 @@ finishedFwd:
 		// Wireshark holds the time differences in a guint64: a segment
 		// earlier than the one compared with (time going backwards, as in
 		// merged captures) is a huge difference, never "close".
-		if seqNotAdvanced && rv.dupAckNum >= 2 && rv.lastAck == seq && uint64(now-rv.lastAckNs) < 20_000_000 {
+		// dupacknum is a guint32 in Wireshark: the -1 left by an ACKed unseen
+		// segment counts as at least two duplicate ACKs.
+		if seqNotAdvanced && uint32(rv.dupAckNum) >= 2 && rv.lastAck == seq && uint64(now-rv.lastAckNs) < 20_000_000 {
 			flags |= FlagFastRetransmission
 			goto finishedRetrans
 		}
@@ -498,6 +510,13 @@ func SegmentLen(f *frame.Frame) int {
 	}
 	return segmentLen(f)
 }
+
+// AckedBeyond reports whether the last packet analysed on c (the one
+// OnPacket is called with) acknowledged beyond the highest contiguous
+// sequence number seen from the other side. Wireshark then records a SEQ/ACK
+// analysis for the frame (tcp.analysis is present) even when the ACK is not
+// flagged as covering an unseen segment again.
+func (c *Conn) AckedBeyond() bool { return c.ackedBeyond }
 
 // BaseSeq returns the base sequence number of direction dir of c (0: the
 // direction of the first packet seen), from which tshark counts relative
