@@ -9,7 +9,8 @@
 # comparison test against them (PCAPLENS_TESTDATA) and prints one line per
 # capture that differs, then "AREA: N of M captures agree (K skipped)".
 # Captures tshark finds nothing of the area in count as agreeing when we find
-# nothing either; captures whose link type we do not decode are skipped.
+# nothing either; captures whose link type we do not decode are skipped, and so
+# are empty files.
 # Example: sh testdata/tshark/agree.sh tcp ../shared/captures/real ../shared/captures/tcpdump-tests
 # Needs tshark 4.0, python3 and go. Set KEEP=1 to keep the temporary directory.
 set -eu
@@ -21,7 +22,7 @@ mkdir -p "$work/captures"
 for d; do
   for f in "$d"/*; do
     case "$f" in *.md | *.json | *.txt) continue ;; esac
-    [ -f "$f" ] && ln -sf "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$work/captures/"
+    [ -s "$f" ] && ln -sf "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$work/captures/"
   done
 done
 case "$area" in
