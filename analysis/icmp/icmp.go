@@ -331,7 +331,9 @@ func (t *Tap) Packet(f *frame.Frame) {
 		m.request = m.typ == 128
 	default:
 		// Fragments are counted where their datagram is reassembled.
-		return
+		if !shortHeader(f, &m) {
+			return
+		}
 	}
 	t.found++
 	fi := 0
@@ -373,10 +375,10 @@ func (t *Tap) Packet(f *frame.Frame) {
 		t.echo(f, &m, fam, pktIdx)
 		return
 	}
-	if m.v6 && (m.typ == 128 || m.typ == 129) {
+	if (m.v6 && (m.typ == 128 || m.typ == 129)) || (!m.v6 && (m.typ == 8 || m.typ == 0)) {
 		// Too short for an identifier and sequence number: counted as tshark
 		// counts it (an unanswered request, or a reply), not paired.
-		if m.typ == 128 {
+		if m.request {
 			fam.requests++
 		} else {
 			fam.replies++
@@ -391,6 +393,45 @@ func (t *Tap) Packet(f *frame.Frame) {
 	if m.v6 {
 		t.ndmld(f, &m)
 	}
+}
+
+// shortHeader fills m from an ICMP header too short for the frame decoder
+// (which reads 8 bytes of ICMPv4, 4 of ICMPv6) and reports whether f has
+// one that tshark counts: ICMPv4 from 6 bytes on (Wireshark reads the
+// original-datagram length at byte 5 before anything else; shorter, the
+// message is not selected by the display filter icmp), ICMPv6 from 2 (its
+// type and code). Its identifier, sequence number and body are not read:
+// an echo message counts as an unpaired request or reply.
+func shortHeader(f *frame.Frame, m *msg) bool {
+	if f.Transport != frame.TransportNone {
+		return false
+	}
+	var b []byte
+	need := 6
+	switch f.Anomaly {
+	case frame.AnomalyTruncatedICMP:
+		b = f.IPv4.Payload
+	case frame.AnomalyTruncatedICMPv6:
+		m.v6 = true
+		need = 2
+		if p := f.Path(); len(p) > 0 {
+			if l := p[len(p)-1]; int(l.Len) <= len(f.LayerBytes(l)) {
+				b = f.LayerBytes(l)[l.Len:]
+			}
+		}
+	default:
+		return false
+	}
+	if len(b) < need {
+		return false
+	}
+	m.typ, m.code = b[0], b[1]
+	if m.v6 {
+		m.request = m.typ == 128
+	} else {
+		m.request = m.typ == 8
+	}
+	return true
 }
 
 // badVersion reports an IP header whose version field is wrong: Wireshark

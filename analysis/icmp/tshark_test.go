@@ -66,7 +66,7 @@ func compare(t *testing.T, fam string, got icmp.FamilyStats, want famExpected) {
 // TestTshark compares the figures with tshark's (testdata/expected/icmp) and
 // the whole report with a golden file.
 func TestTshark(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/expected/icmp/*.json")
+	files, _ := filepath.Glob(filepath.Join(testrun.Testdata(), "expected/icmp/*.json"))
 	if len(files) == 0 {
 		t.Fatal("no expectations in testdata/expected/icmp")
 	}
@@ -74,7 +74,7 @@ func TestTshark(t *testing.T) {
 		var want expected
 		golden.Load(t, ef, &want)
 		t.Run(want.Capture, func(t *testing.T) {
-			r := run(t, filepath.Join("../../testdata/captures", want.Capture))
+			r := run(t, filepath.Join(testrun.Testdata(), "captures", want.Capture))
 			for _, w := range r.Warnings {
 				// The frame decoder does not know every link type tshark does
 				// (Solaris IPNET, ARCNET); the comparison starts when it does.
@@ -84,6 +84,9 @@ func TestTshark(t *testing.T) {
 			}
 			compare(t, "icmp", r.Statistics.FamilyStats, want.ICMP)
 			compare(t, "icmpv6", r.ICMPv6.Statistics, want.ICMPv6)
+			if testrun.External() {
+				return
+			}
 			golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(want.Capture, filepath.Ext(want.Capture))+".golden.json"), r)
 		})
 	}

@@ -626,8 +626,10 @@ func sipInfo(p []byte, stream bool) (info, proto string, ok bool) {
 	if !sip.LooksLikeSIP(p, true) {
 		return "", "", false
 	}
-	m, _, err := sip.Parse(p, stream)
-	if err != nil || m == nil {
+	// A message with a damaged Content-Length comes with an error and is
+	// still SIP, as in tshark.
+	m, _, _ := sip.Parse(p, stream)
+	if m == nil {
 		return "", "", false
 	}
 	proto = "SIP"
@@ -643,10 +645,12 @@ func sipInfo(p []byte, stream bool) (info, proto string, ok bool) {
 		}
 	}
 	if m.Method == "REGISTER" || (!m.Request && strings.HasSuffix(info, "(REGISTER)")) {
-		if n := len(m.All("Contact")); n > 0 {
+		switch n := len(m.All("Contact")); {
+		case n > 0 || !m.Request:
+			// tshark: "(0 bindings)" on a 2xx without Contact.
 			info += "  (" + strconv.Itoa(n) + " binding" + plural(n) + ")"
-		} else if !m.Request {
-			info += "  (removed all bindings)"
+		default:
+			info += "  (fetch bindings)"
 		}
 	}
 	info += " | "

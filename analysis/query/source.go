@@ -281,6 +281,17 @@ func (s *source) quoted(b []byte) {
 		s.ip6s.add(b, true)
 		s.protos |= bit(filter.IPv6)
 		proto, l4 = b[6], b[40:]
+		// Its extension headers (AH of zero length included), by the one walker.
+		for i := 0; i < frame.MaxIPv6Extensions; i++ {
+			n, ok := frame.IPv6ExtensionLen(proto, l4)
+			if n == 0 {
+				break
+			}
+			if !ok || proto == 44 && !frame.IPv6AtomicFragment(l4) {
+				return
+			}
+			proto, l4 = l4[0], l4[n:]
+		}
 	default:
 		return
 	}

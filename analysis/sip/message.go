@@ -250,7 +250,9 @@ func headerEnd(b []byte) (int, int) {
 // body is exactly Content-Length bytes (0 when absent) and errIncomplete is
 // returned when b does not yet hold the whole message; otherwise (UDP) the
 // message is the whole datagram, cut to Content-Length when that is shorter.
-// It returns the message and the number of bytes it used.
+// It returns the message and the number of bytes it used. A message read
+// despite a damaged Content-Length (invalid, or longer than the datagram)
+// comes with a *ParseError saying so.
 func Parse(b []byte, stream bool) (*Message, int, error) {
 	he, bodyStart := headerEnd(b)
 	if he < 0 {
@@ -273,10 +275,15 @@ func Parse(b []byte, stream bool) (*Message, int, error) {
 		return nil, bodyStart, err
 	}
 	m.parseHeaders(head[next:])
+	// An invalid Content-Length (not a number, or negative) is reported, and
+	// the message is still read, with no body, as Wireshark reads it (its
+	// value is then 0); so are its method, status code and Call-ID counted.
+	var badLength error
 	if cl := m.Get("Content-Length"); cl != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(cl))
 		if err != nil || n < 0 {
-			return nil, bodyStart, perr("bad Content-Length " + strconv.Quote(cl))
+			badLength = perr("bad Content-Length " + strconv.Quote(cl))
+			n = 0
 		}
 		m.ContentLength = n
 	}
@@ -293,16 +300,17 @@ func Parse(b []byte, stream bool) (*Message, int, error) {
 			return nil, 0, errIncomplete
 		}
 		m.Body = rest[:n]
-		return m, bodyStart + n, nil
+		return m, bodyStart + n, badLength
 	}
 	if m.ContentLength >= 0 && m.ContentLength < len(rest) {
 		rest = rest[:m.ContentLength]
 	} else if m.ContentLength > len(rest) {
+		// A Content-Length longer than the datagram: the body is what is there.
 		m.Body = rest
 		return m, len(b), perr("Content-Length " + strconv.Itoa(m.ContentLength) + " but " + strconv.Itoa(len(rest)) + " body bytes")
 	}
 	m.Body = rest
-	return m, len(b), nil
+	return m, len(b), badLength
 }
 
 func (m *Message) parseStartLine(line []byte) error {

@@ -112,10 +112,12 @@ func (t *Tap) feed(fl *tcpFlow, f *frame.Frame, p []byte) {
 			if errors.As(err, &pe) {
 				t.bad(f, pe.Reason)
 			}
-			// Cannot find the next message boundary: resynchronise on a later start line.
-			data = nil
-			fl.synced = false
-			break
+			if m == nil {
+				// Cannot find the next message boundary: resynchronise on a later start line.
+				data = nil
+				fl.synced = false
+				break
+			}
 		}
 		t.handle(m, f, "TCP")
 		data = data[n:]

@@ -62,7 +62,8 @@ func eqMap(t *testing.T, what string, got, want map[string]int) {
 // TestTshark compares the report with tshark's figures on every test capture:
 // those with SIP have an expected file; the others must show no SIP at all.
 func TestTshark(t *testing.T) {
-	caps, _ := filepath.Glob(filepath.Join(testdata, "captures", "*"))
+	td := testrun.Testdata()
+	caps, _ := filepath.Glob(filepath.Join(td, "captures", "*"))
 	if len(caps) == 0 {
 		t.Skip("no captures")
 	}
@@ -73,7 +74,7 @@ func TestTshark(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			exp := filepath.Join(testdata, "expected", "sip", name+".json")
+			exp := filepath.Join(td, "expected", "sip", name+".json")
 			f, err := os.Open(path)
 			if err != nil {
 				t.Fatal(err)

@@ -11,22 +11,27 @@ import (
 
 const syntheticPath = "../../testdata/captures/tcp_synthetic.pcap"
 
-// TestSyntheticCapture keeps testdata/captures/tcp_synthetic.pcap equal to
-// what pktgen.Synthetic builds (-update rewrites it; then rerun
-// testdata/tshark/tcp.sh for tshark's figures).
+// TestSyntheticCapture keeps the generated captures in testdata/captures
+// (tcp_synthetic.pcap, tcp_acked_unseen.pcap) equal to what pktgen builds
+// (-update rewrites them; then rerun testdata/tshark/tcp.sh for tshark's
+// figures).
 func TestSyntheticCapture(t *testing.T) {
-	b := pktgen.Synthetic().Buf
-	if golden.Updating() {
-		if err := os.WriteFile(syntheticPath, b, 0o644); err != nil {
+	for path, p := range map[string]*pktgen.Pcap{
+		syntheticPath: pktgen.Synthetic(),
+		"../../testdata/captures/tcp_acked_unseen.pcap": pktgen.ACKedUnseen(),
+	} {
+		if golden.Updating() {
+			if err := os.WriteFile(path, p.Buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		old, err := os.ReadFile(path)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	old, err := os.ReadFile(syntheticPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(old, b) {
-		t.Fatal("tcp_synthetic.pcap differs from pktgen.Synthetic(): run go test -update and testdata/tshark/tcp.sh")
+		if !bytes.Equal(old, p.Buf) {
+			t.Fatalf("%s differs from what pktgen builds: run go test -update and testdata/tshark/tcp.sh", path)
+		}
 	}
 }

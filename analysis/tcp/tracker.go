@@ -109,10 +109,8 @@ type Conn struct {
 	firstFlagged int    // first and last frame carrying any analysis flag
 	lastFlagged  int
 	evicted      bool
-	// ackBeyond says the last packet's acknowledgement went beyond what
-	// the other side was to have acknowledged (AckedBeyond).
-	ackBeyond bool
-	trace     *trace // first packets, for the time/sequence graph
+	ackedBeyond  bool   // the last packet acknowledged beyond the other side's maxSeqToBeAcked
+	trace        *trace // first packets, for the time/sequence graph
 }
 
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
@@ -187,7 +185,7 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	// A first fragment captured short, which cannot be reassembled, has no
 	// known length (-1): it is counted, not analysed.
 	seglen := f.TCPLen()
-	c.ackBeyond = false
+	c.ackedBeyond = false
 	if seglen >= 0 {
 		flags = c.analyze(dir, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
 	}
@@ -371,10 +369,17 @@ finishedFwd:
 	if ack != fw.lastAck {
 		fw.dupAckNum = 0
 	}
-	// ACKed unseen segment: this ACK covers data never seen going the other way.
+	// ACKed unseen segment: this ACK covers data beyond the highest
+	// contiguous sequence number seen going the other way (maxSeqToBeAcked,
+	// 0 while that side has sent nothing: never flagged then). When the other
+	// side has since been seen beyond a gap (maxSeqToBeAcked < nextSeq, in
+	// sequence space), the mark jumps to its nextSeq and the ACK is flagged;
+	// otherwise it is flagged only if the other side's dupAckNum is 0 (its ACK
+	// changed since the last flag), and dupAckNum = -1 keeps later ACKs of the
+	// same unseen data from being flagged again (Wireshark 4.0.17).
 	if rv.maxSeqToBeAcked != 0 && gtSeq(ack, rv.maxSeqToBeAcked) && fl&thACK != 0 {
-		c.ackBeyond = true
-		if rv.maxSeqToBeAcked > rv.nextSeq {
+		c.ackedBeyond = true
+		if ltSeq(rv.maxSeqToBeAcked, rv.nextSeq) {
 			rv.maxSeqToBeAcked = rv.nextSeq
 			flags |= FlagACKLostSegment
 		} else {
@@ -401,7 +406,9 @@ finishedFwd:
 		// Wireshark holds the time differences in a guint64: a segment
 		// earlier than the one compared with (time going backwards, as in
 		// merged captures) is a huge difference, never "close".
-		if seqNotAdvanced && rv.dupAckNum >= 2 && rv.lastAck == seq && uint64(now-rv.lastAckNs) < 20_000_000 {
+		// dupacknum is a guint32 in Wireshark: the -1 left by an ACKed unseen
+		// segment counts as at least two duplicate ACKs.
+		if seqNotAdvanced && uint32(rv.dupAckNum) >= 2 && rv.lastAck == seq && uint64(now-rv.lastAckNs) < 20_000_000 {
 			flags |= FlagFastRetransmission
 			goto finishedRetrans
 		}
@@ -443,12 +450,6 @@ finishedRetrans:
 	return flags
 }
 
-// AckedBeyond reports whether the last packet of c analysed acknowledged
-// beyond what the other side was to have acknowledged (Wireshark's check
-// for ACKed unseen segments ran, whether or not it flagged the packet):
-// Wireshark then shows the SEQ/ACK analysis tree (tcp.analysis) on it.
-func (c *Conn) AckedBeyond() bool { return c.ackBeyond }
-
 // BytesInFlight returns Wireshark's bytes in flight after the last
 // segment of direction dir (tcp.analysis.bytes_in_flight): the highest
 // sequence number of dir to be acknowledged less the other side's last
@@ -465,6 +466,13 @@ func (c *Conn) BytesInFlight(dir int) (uint32, bool) {
 	n := fw.maxSeqToBeAcked - base - ack
 	return n, n > 0 && n < 2_000_000_000
 }
+
+// AckedBeyond reports whether the last packet analysed on c (the one
+// OnPacket is called with) acknowledged beyond the highest contiguous
+// sequence number seen from the other side. Wireshark then records a SEQ/ACK
+// analysis for the frame (tcp.analysis is present) even when the ACK is not
+// flagged as covering an unseen segment again.
+func (c *Conn) AckedBeyond() bool { return c.ackedBeyond }
 
 // BaseSeq returns the base sequence number of direction dir of c (0: the
 // direction of the first packet seen), from which tshark counts relative

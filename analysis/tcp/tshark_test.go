@@ -15,6 +15,7 @@ import (
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/golden"
+	"pcaplens/analysis/internal/testrun"
 	"pcaplens/analysis/tcp"
 )
 
@@ -89,14 +90,8 @@ func run(t testing.TB, path string, o *engine.Options) map[string]any {
 	return out
 }
 
-// testdata is the testdata directory; TCP_TESTDATA points the comparison at
-// another one laid out the same way (to try more captures before adding them).
-func testdata() string {
-	if d := os.Getenv("TCP_TESTDATA"); d != "" {
-		return d
-	}
-	return "../../testdata"
-}
+// testdata is the testdata directory, or the one PCAPLENS_TESTDATA names.
+func testdata() string { return testrun.Testdata() }
 
 func TestAgainstTshark(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(testdata(), "expected/tcp/*.json"))

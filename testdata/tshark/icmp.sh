@@ -2,14 +2,18 @@
 # icmp.sh: write tshark's ICMP and ICMPv6 figures for every ICMP capture in
 # testdata/captures to testdata/expected/icmp/<capture>.json.
 # Run from anywhere: sh testdata/tshark/icmp.sh
+# TESTDATA=DIR reads every capture in DIR/captures and writes DIR/expected/icmp instead (a
+# directory laid out like testdata/, as testdata/tshark/agree.sh builds one), one file per
+# capture, with zeros where tshark finds no ICMP.
 #
 # Definitions (the Go tests in analysis/icmp compare with exactly these), per
 # family (icmp: ICMPv4, icmpv6: ICMPv6):
 #   packets             frames whose outer ICMP layer is of that family. Only the outer
 #                       message counts: an ICMP message quoted inside an error is not a
 #                       packet (tshark lists both in icmp.type; the first is the outer).
-#                       ICMP inside a tunnel (a second IP layer before it) is left out.
-#   type_code_counts    packets by "type/code" of the outer message.
+#                       ICMP inside a tunnel counts (the analysis sees the innermost IP).
+#   type_code_counts    packets by "type/code" of the outer message (an ICMPv4 header
+#                       under 6 bytes is not selected by -Y icmp: not a packet).
 #   echo_requests, echo_replies   packets of type 8 / 0 (ICMPv6: 128 / 129).
 #   unanswered_requests echo requests without icmp.resp_in (icmpv6.resp_in).
 #   rtt                 for every reply with icmp.resp_to: its frame time minus the
@@ -19,9 +23,13 @@
 # tshark runs two-pass (-2) so that resp_in is set on requests.
 set -eu
 cd "$(dirname "$0")/../.."
-out=testdata/expected/icmp
+td=${TESTDATA:-testdata}
+out=$td/expected/icmp
 mkdir -p "$out"
-for cap in \
+if [ -n "${TESTDATA:-}" ]; then
+  set -- $(cd "$td/captures" && ls)
+else
+  set -- \
   chrissanders--icmp_echo.pcapng chrissanders--icmp_traceroute.pcapng \
   chrissanders--icmpv6_neighbor_solicitation.pcapng chrissanders--ip_ttl_dest.pcapng \
   chrissanders--ip_ttl_source.pcapng chrissanders--ip_frag_source.pcapng \
@@ -29,9 +37,11 @@ for cap in \
   arcnet-rfc1051-arp-icmp-http.pcap dhcp-rfc4388.pcap e1000g.pcap icmp-cksum-oobr-3.pcapng \
   icmp-rfc8335.pcap icmp_inft_name_length_zero.pcap icmpv6-ns-nonce.pcap icmpv6-ra-pref64.pcap \
   icmpv6_opt24.pcap rpl-14-dao.pcap ipv6-bad-version.pcap pcaplens-icmp-edges.pcap \
-  pcaplens-ip-fragments.pcap
+  pcaplens-ip-fragments.pcap pcaplens-icmp-truncated.pcap
+fi
+for cap
 do
-  tshark -2 -r "testdata/captures/$cap" -Y 'icmp || icmpv6' -T fields \
+  tshark -2 -r "$td/captures/$cap" -Y 'icmp || icmpv6' -T fields \
     -E occurrence=a -E aggregator=, -E separator=/t \
     -e frame.number -e frame.time_epoch -e frame.protocols \
     -e icmp.type -e icmp.code -e icmp.resp_in -e icmp.resp_to \
@@ -51,12 +61,11 @@ for r in rows:
     idx = [i for i, p in enumerate(protos) if p in ("icmp", "icmpv6")]
     if not idx: continue
     i = idx[0]
-    if sum(1 for p in protos[:i] if p in ("ip", "ipv6")) != 1: continue  # tunnelled
     fam = protos[i]
     t, c, rin, rto = (r[3:7] if fam == "icmp" else r[7:11])
-    t, c = int(first(t)), int(first(c))
     f = fams[fam]
     f["packets"] += 1
+    t, c = int(first(t)), int(first(c))
     k = "%d/%d" % (t, c)
     f["type_code_counts"][k] = f["type_code_counts"].get(k, 0) + 1
     req, rep = (8, 0) if fam == "icmp" else (128, 129)
@@ -78,5 +87,5 @@ for k, f in fams.items():
     out[k] = f
 json.dump(out, sys.stdout, indent=2, sort_keys=True)
 print()
-' "$cap" > "$out/$cap.json"
+ ' "$cap" > "$out/$cap.json"
 done

@@ -8,8 +8,10 @@
 #   rtp_streams   tshark -q -z rtp,streams rows: src/dst address and port,
 #                 SSRC, payload, packets, lost, max delta (ms), max and mean jitter (ms)
 # Needs tshark 4.x and python3. Run from anywhere:  sh testdata/tshark/sip.sh
+# TESTDATA=DIR (absolute) reads DIR/captures and writes DIR/expected/sip instead (a
+# directory laid out like testdata/, as testdata/tshark/agree.sh builds one).
 set -eu
-cd "$(dirname "$0")/.."
+cd "${TESTDATA:-$(dirname "$0")/..}"
 mkdir -p expected/sip
 for f in captures/*; do
 	case "$f" in *.json | *.md) continue ;; esac

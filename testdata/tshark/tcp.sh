@@ -2,6 +2,8 @@
 # tcp.sh: write tshark's TCP analysis figures for every capture in
 # testdata/captures that has TCP to testdata/expected/tcp/<capture>.json.
 # Run from anywhere: sh testdata/tshark/tcp.sh
+# TESTDATA=DIR reads DIR/captures and writes DIR/expected/tcp instead (a directory laid
+# out like testdata/, as testdata/tshark/agree.sh builds one for other captures).
 #
 # Definitions (the Go tests in analysis/tcp compare with exactly these):
 #   tcp_packets   frames with a TCP header over an IP header, tunnelled TCP
@@ -20,12 +22,13 @@
 # relative sequence numbers, IP reassembly on).
 set -eu
 cd "$(dirname "$0")/../.."
-out=testdata/expected/tcp
+td=${TESTDATA:-testdata}
+out=$td/expected/tcp
 mkdir -p "$out"
 flags="retransmission fast_retransmission spurious_retransmission out_of_order duplicate_ack lost_segment ack_lost_segment zero_window zero_window_probe zero_window_probe_ack window_full window_update keep_alive keep_alive_ack reused_ports"
 fields=""
 for f in $flags; do fields="$fields -e tcp.analysis.$f"; done
-for path in testdata/captures/*; do
+for path in "$td"/captures/*; do
   cap=$(basename "$path")
   # shellcheck disable=SC2086
   tshark -r "$path" -Y tcp -T fields -E separator=/t -E occurrence=f \

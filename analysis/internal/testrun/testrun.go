@@ -78,3 +78,18 @@ func Frames(tb testing.TB, path string) []frame.Frame {
 	}
 	return frames
 }
+
+// Testdata is the directory the tshark comparisons read captures/ and
+// expected/ from: the repository's testdata, seen from a package two levels
+// down, unless PCAPLENS_TESTDATA names another directory laid out the same
+// way (testdata/tshark/agree.sh builds one to compare other captures).
+func Testdata() string {
+	if d := os.Getenv("PCAPLENS_TESTDATA"); d != "" {
+		return d
+	}
+	return "../../testdata"
+}
+
+// External reports whether PCAPLENS_TESTDATA points the comparisons at
+// captures outside the repository (golden files are then not checked).
+func External() bool { return os.Getenv("PCAPLENS_TESTDATA") != "" }

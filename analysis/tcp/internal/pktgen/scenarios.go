@@ -195,3 +195,102 @@ func Synthetic() *Pcap {
 	c11.Client(RST|ACK, 0)
 	return p
 }
+
+// ACKedUnseen returns a capture of the ways an ACK can cover data the
+// capture never showed going the other way, for Wireshark's "ACKed unseen
+// segment": a receiver acknowledging a sender seen only at its SYN/ACK
+// (asymmetric capture), a gap followed by pure ACKs that keep acknowledging
+// beyond it while the sender is silent, gaps the sender's later data moves
+// past, a FIN the capture missed, a sender the capture never saw at all
+// (one-sided), duplicate ACKs beyond the highest sequence number seen, and a
+// fast retransmission that follows an ACK of unseen data.
+func ACKedUnseen() *Pcap {
+	p := NewPcap()
+	cli := netip.MustParseAddr("192.0.2.1")
+	srv := netip.MustParseAddr("192.0.2.2")
+	t0 := int64(1_700_000_100) * 1e9
+
+	// 1. Asymmetric: the server is seen at its SYN/ACK only; the client
+	// acknowledges ever more server data.
+	c := &Conv{P: p, Now: t0, C: cli, S: srv, CP: 41001, SP: 80, CSeq: 1000, SSeq: 5000, CWin: 8192, SWin: 8192}
+	c.Client(SYN, 0).Wait(1 * ms)
+	c.Server(SYN|ACK, 0).Wait(1 * ms)
+	c.Client(ACK, 0).Wait(1 * ms)
+	c.Client(ACK|PSH, 100).Wait(1 * ms)
+	for i := 0; i < 5; i++ {
+		c.SSeq += 1400 // server data the capture misses
+		c.Client(ACK, 0).Wait(1 * ms)
+	}
+	c.Client(ACK|PSH, 50).Wait(1 * ms)
+	c.SSeq += 1400
+	c.Client(ACK, 0).Wait(1 * ms)
+
+	// 2. A gap, then the receiver's pure ACKs beyond it while the sender
+	// is silent, then the sender's data after the gap and more ACKs.
+	c2 := &Conv{P: p, Now: c.Now, C: cli, S: srv, CP: 41002, SP: 80, CSeq: 70000, SSeq: 90000, CWin: 8192, SWin: 8192}
+	c2.Client(SYN, 0).Wait(1 * ms)
+	c2.Server(SYN|ACK, 0).Wait(1 * ms)
+	c2.Client(ACK, 0).Wait(1 * ms)
+	c2.Server(ACK|PSH, 1000).Wait(1 * ms)
+	c2.SSeq += 1000 // missed
+	c2.Client(ACK, 0).Wait(1 * ms)
+	c2.Client(ACK, 0).Wait(1 * ms) // duplicate ACK beyond the highest seen
+	c2.Client(ACK, 0).Wait(1 * ms)
+	c2.Server(ACK|PSH, 1000).Wait(1 * ms)
+	c2.Client(ACK, 0).Wait(1 * ms)
+	c2.SSeq += 500 // missed
+	c2.Server(ACK|PSH, 500).Wait(1 * ms)
+	c2.Client(ACK, 0).Wait(1 * ms)
+	c2.Client(ACK|PSH, 10).Wait(1 * ms) // the client's data moves its ACK along
+	c2.SSeq += 300                      // missed
+	c2.Client(ACK, 0).Wait(1 * ms)
+	c2.Server(ACK, 0).Wait(1 * ms)
+	c2.SSeq += 300 // missed
+	c2.Client(ACK, 0).Wait(1 * ms)
+
+	// 3. A FIN the capture missed: the ACK of it covers one unseen byte.
+	c3 := &Conv{P: p, Now: c2.Now, C: cli, S: srv, CP: 41003, SP: 80, CSeq: 300, SSeq: 600, CWin: 8192, SWin: 8192}
+	c3.Client(SYN, 0).Wait(1 * ms)
+	c3.Server(SYN|ACK, 0).Wait(1 * ms)
+	c3.Client(ACK|PSH, 20).Wait(1 * ms)
+	c3.Server(ACK|PSH, 40).Wait(1 * ms)
+	c3.SSeq++ // the server's FIN, missed
+	c3.Client(FIN|ACK, 0).Wait(1 * ms)
+	c3.Server(ACK, 0).Wait(1 * ms)
+
+	// 4. One-sided: only the client is seen, acknowledging server data.
+	c4 := &Conv{P: p, Now: c3.Now, C: cli, S: srv, CP: 41004, SP: 80, CSeq: 4000, SSeq: 8000, CWin: 8192, SWin: 8192}
+	for i := 0; i < 4; i++ {
+		c4.SSeq += 1000
+		c4.Client(ACK, 0).Wait(1 * ms)
+	}
+	c4.Client(ACK|PSH, 30).Wait(1 * ms)
+	c4.SSeq += 1000
+	c4.Client(ACK, 0).Wait(1 * ms)
+
+	// 5. Mid-stream start, both sides seen, then the sender's later data
+	// seen while the receiver acknowledges past it each time.
+	c5 := &Conv{P: p, Now: c4.Now, C: cli, S: srv, CP: 41005, SP: 80, CSeq: 123, SSeq: 456, CWin: 8192, SWin: 8192}
+	c5.Server(ACK|PSH, 100).Wait(1 * ms)
+	c5.Client(ACK, 0).Wait(1 * ms)
+	for i := 0; i < 3; i++ {
+		c5.Server(ACK|PSH, 100).Wait(1 * ms)
+		c5.SSeq += 100 // missed
+		c5.Client(ACK, 0).Wait(1 * ms)
+		c5.Client(ACK, 0).Wait(1 * ms)
+	}
+
+	// 6. After an ACK of unseen data, the side whose data was unseen counts
+	// as having sent many duplicate ACKs (Wireshark's dupacknum is unsigned
+	// and holds -1): the other side's prompt retransmission of what that side
+	// last acknowledged is a fast retransmission.
+	c6 := &Conv{P: p, Now: c5.Now, C: cli, S: srv, CP: 41006, SP: 80, CSeq: 10, SSeq: 20, CWin: 8192, SWin: 8192}
+	c6.Client(SYN, 0).Wait(1 * ms)
+	c6.Server(SYN|ACK, 0).Wait(1 * ms)
+	c6.Client(ACK, 0).Wait(1 * ms)
+	c6.Server(ACK|PSH, 100).Wait(1 * ms)
+	c6.CSeq += 50 // client data the capture misses
+	c6.Server(ACK, 0).Wait(1 * ms)
+	c6.ServerAt(c6.SSeq-100, ACK|PSH, 100).Wait(1 * ms)
+	return p
+}
