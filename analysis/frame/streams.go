@@ -405,10 +405,26 @@ func (a *StreamAssigner) quotedUDP(f *Frame) {
 		}
 		src, dst, u = netip.AddrFrom4([4]byte(q[12:16])), netip.AddrFrom4([4]byte(q[16:20])), q[ihl:]
 	case 6:
-		if len(q) < 40 || q[6] != 17 {
+		if len(q) < 40 {
 			return
 		}
-		src, dst, u = netip.AddrFrom16([16]byte(q[8:24])), netip.AddrFrom16([16]byte(q[24:40])), q[40:]
+		// Past the quoted packet's extension headers (AH of zero length
+		// included), as Wireshark's IPv6 dissector walks them.
+		next, p := q[6], q[40:]
+		for range 16 {
+			n, ok := IPv6ExtensionLen(next, p)
+			if n == 0 {
+				break
+			}
+			if !ok || next == 44 && binary.BigEndian.Uint16(p[2:4])&^7 != 0 {
+				return // cut short, or a later fragment
+			}
+			next, p = p[0], p[n:]
+		}
+		if next != 17 {
+			return
+		}
+		src, dst, u = netip.AddrFrom16([16]byte(q[8:24])), netip.AddrFrom16([16]byte(q[24:40])), p
 	default:
 		return
 	}
