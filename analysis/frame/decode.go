@@ -83,6 +83,12 @@ const (
 	portAYIYA   = 5072 // AYIYA (Anything In Anything)
 )
 
+// IP protocols of the tunnels the decoder follows beside IP-in-IP and GRE.
+const (
+	protoPIM      = 103 // PIM (a Register message carries a packet)
+	protoEthernet = 143 // Ethernet (RFC 8986)
+)
+
 // maxTags bounds how many VLAN/MPLS tags are walked.
 const maxTags = 8
 
@@ -469,6 +475,13 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 			d.push(f, LayerVNTag, data, 6)
 			et = binary.BigEndian.Uint16(data[4:6])
 			data = data[6:]
+		case et == EtherMACsec:
+			n, ok := d.macsec(f, data)
+			if !ok {
+				return
+			}
+			et = binary.BigEndian.Uint16(data[n-2 : n])
+			data = data[n : len(data)-macsecICVLen]
 		case et == EtherMPLS || et == EtherMPLSMcast:
 			f.EtherType = et
 			d.mpls(f, data)
@@ -483,6 +496,40 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 			return
 		}
 	}
+}
+
+// macsecICVLen is the length of the integrity check value ending a MACsec
+// frame (the default cipher suites' 16 bytes).
+const macsecICVLen = 16
+
+// macsec reads an IEEE 802.1AE SecTAG: TCI and association number, short
+// length, packet number, and the 8-byte secure channel identifier when the
+// SC bit is set. Wireshark 4.0 takes it as MACsec when the version bit is
+// clear and the frame holds the SecTAG and the ICV; it follows the
+// EtherType after the SecTAG only when neither the E (encrypted) nor the C
+// (changed) bit is set, and shows the rest as data otherwise. It returns
+// the length of the SecTAG with that EtherType, and whether to follow it;
+// when not, the frame's network layer is set.
+func (d *Decoder) macsec(f *Frame, data []byte) (int, bool) {
+	f.EtherType = EtherMACsec
+	f.Network = NetOther
+	if len(data) < 6 || data[0]&0x80 != 0 {
+		return 0, false
+	}
+	n := 6
+	if data[0]&0x20 != 0 {
+		n = 14
+	}
+	if len(data) < n+macsecICVLen {
+		return 0, false
+	}
+	if data[0]&0x0c != 0 || len(data) < n+2+macsecICVLen {
+		d.push(f, LayerMACsec, data, n)
+		return 0, false
+	}
+	d.push(f, LayerMACsec, data, n+2)
+	f.Network = NetNone
+	return n + 2, true
 }
 
 // mpls decodes an MPLS label stack and what its bottom carries: IPv4 or
@@ -958,8 +1005,11 @@ func (d *Decoder) ipv6Extensions(f *Frame, next layers.IPProtocol, payload []byt
 // VXLAN or Geneve over UDP), followed to the innermost IP packet, or the
 // transport layer.
 func (d *Decoder) ipPayload(f *Frame, proto layers.IPProtocol, data []byte) {
-	if (proto == layers.IPProtocolIPv4 || proto == layers.IPProtocolIPv6 || proto == layers.IPProtocolGRE) && d.ipTunnel(f, proto, data) {
-		return
+	switch proto {
+	case layers.IPProtocolIPv4, layers.IPProtocolIPv6, layers.IPProtocolGRE, protoPIM, protoEthernet:
+		if d.ipTunnel(f, proto, data) {
+			return
+		}
 	}
 	d.transport(f, proto, data)
 	// Wireshark tries the lower port's dissector first; a tunnel's source
@@ -990,6 +1040,22 @@ func (d *Decoder) ipTunnel(f *Frame, proto layers.IPProtocol, data []byte) bool 
 		}
 	case layers.IPProtocolGRE:
 		return d.gre(f, data)
+	case protoPIM:
+		// A PIM version 2 Register message: the header (version and
+		// type, reserved, checksum), the border and null-register
+		// flags, then the packet by its version (RFC 7761 section
+		// 4.9.3); Wireshark shows another version (a null register's
+		// zeroed header) as nothing more.
+		if len(data) > 8 && data[0] == 0x21 && (data[8]>>4 == 4 || data[8]>>4 == 6) && d.enter(f, TunnelPIM) {
+			d.push(f, LayerPIM, data, 8)
+			d.rawIP(f, data[8:])
+			return true
+		}
+	case protoEthernet:
+		if d.enter(f, TunnelEthernet) {
+			d.innerEthernet(f, data)
+			return true
+		}
 	}
 	return false
 }
