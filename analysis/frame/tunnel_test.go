@@ -98,6 +98,9 @@ func TestTunnels(t *testing.T) {
 		{"pim register ipv6", fraggen.Ethernet(fraggen.IPProto(outer6a, outer6b, 103, append(pimRegister(), innerDNS(in6a, in6b)...))), frame.TunnelPIM, 1, outer6a, outer6b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
 		{"ethernet in ipv4", fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 143, ether(0x0800, innerTCP(in4a, in4b)))), frame.TunnelEthernet, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
 		{"ethernet after a segment routing header", fraggen.Ethernet(fraggen.IPProto(outer6a, outer6b, 43, append(srh(143), ether(0x86dd, innerDNS(in6a, in6b))...))), frame.TunnelEthernet, 1, outer6a, outer6b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		// A source port below the tunnel's with no dissector in Wireshark:
+		// the tunnel's port is tried next.
+		{"geneve from a lower port", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 5799, 0x0800, 0, innerDNS(in4a, in4b))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
 		// Beyond MaxTunnels (4), the fifth IP-in-IP header is the payload.
 		{"depth cap", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(in4b, in4a, innerTCP(in4a, in4b))))))), frame.TunnelIPIP, 4, outer4a, outer4b, frame.NetIPv4, frame.TransportOther, in4b, in4a, 0, 0},
 		// Not followed: GRE version 1 (PPTP), an unknown GRE protocol, VXLAN on a higher port, a cut Geneve header.
@@ -200,6 +203,53 @@ func TestMACsec(t *testing.T) {
 				}
 			} else if f.EtherType != frame.EtherMACsec {
 				t.Errorf("ethertype %#x", f.EtherType)
+			}
+		})
+	}
+}
+
+// TestUDPBadLength: a UDP length shorter than the header stops Wireshark
+// after the UDP header (no tunnel, no payload, no UDP stream), except a
+// length of 0 over IPv6 (a jumbogram's); one longer than the datagram does
+// not.
+func TestUDPBadLength(t *testing.T) {
+	vx := func(src, dst netip.Addr, ulen int, totalZero bool) []byte {
+		p := fraggen.VXLAN(src, dst, 50000, 1, ether(0x0800, innerTCP(in4a, in4b)))
+		h := 20
+		if src.Is6() {
+			h = 40
+		}
+		if ulen >= 0 {
+			p[h+4], p[h+5] = byte(ulen>>8), byte(ulen)
+		}
+		if totalZero {
+			p[2], p[3] = 0, 0 // BIG TCP / GSO: no IPv4 total length
+		}
+		return fraggen.Ethernet(p)
+	}
+	tests := []struct {
+		name      string
+		data      []byte
+		transport int
+		tunnel    int
+	}{
+		{"length 0 over ipv4", vx(outer4a, outer4b, 0, false), frame.TransportNone, frame.TunnelNone},
+		{"length 0, ipv4 total length 0", vx(outer4a, outer4b, 0, true), frame.TransportNone, frame.TunnelNone},
+		{"length 7", vx(outer4a, outer4b, 7, false), frame.TransportNone, frame.TunnelNone},
+		{"length 0 over ipv6", vx(outer6a, outer6b, 0, false), frame.TransportTCP, frame.TunnelVXLAN},
+		{"ipv4 total length 0", vx(outer4a, outer4b, -1, true), frame.TransportTCP, frame.TunnelVXLAN},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d.Decode(&capture.Record{Data: tc.data, OrigLen: len(tc.data), LinkType: frame.LinkEthernet}, 1, &f)
+			path := f.Path()
+			if f.Transport != tc.transport || f.Tunnel != tc.tunnel {
+				t.Errorf("transport %d tunnel %d, want %d %d", f.Transport, f.Tunnel, tc.transport, tc.tunnel)
+			}
+			if tc.tunnel == frame.TunnelNone && (len(path) != 3 || path[2].Kind != frame.LayerUDP || f.Payload != nil || f.Anomaly != frame.AnomalyBadUDPHeader) {
+				t.Errorf("path %v payload %d anomaly %q", path, len(f.Payload), f.Anomaly)
 			}
 		})
 	}
