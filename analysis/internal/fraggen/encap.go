@@ -347,7 +347,7 @@ func EncapCapture() []byte {
 	frame(EtherFrame(0x88e5, cat([]byte{0x2c, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 0x0a, 0, 1}, Pattern(40), icv)))
 	// 72-74: PIM Register messages carrying DNS over IPv4 and over IPv6;
 	// a null register (its zeroed header: not followed).
-	q, r = dnsPair(a4, b4, 5420, 0x114, "pim.example")
+	q, _ = dnsPair(a4, b4, 5420, 0x114, "pim.example")
 	pim := []byte{0x21, 0, 0, 0, 0, 0, 0, 0}
 	frame(Ethernet(IPProto(r1, r2, 103, cat(pim, q))))
 	q, _ = dnsPair(a6, b6, 5421, 0x115, "pim6.example")
