@@ -145,3 +145,32 @@ func (d *Decoder) push(f *Frame, kind LayerKind, data []byte, hlen int) {
 	f.Layers[f.NLayers] = Layer{Kind: kind, InDatagram: d.inDatagram, Off: int32(cap(d.base) - cap(data)), Len: int32(hlen)}
 	f.NLayers++
 }
+
+// CarrierUDPDstPort returns the destination port of the UDP header that
+// carries the frame's innermost IP packet (a UDP tunnel's: Teredo, GTP-U,
+// VXLAN...), and false when no UDP header does. It is the port Wireshark's
+// dissectors above that packet see as the destination port: its ICMPv6
+// takes an echo request to Teredo's port 3544 for a connectivity test
+// carrying a nonce, not an echo to track.
+func (f *Frame) CarrierUDPDstPort() (uint16, bool) {
+	path := f.Path()
+	inner := -1
+	for i := len(path) - 1; i >= 0; i-- {
+		if k := path[i].Kind; k == LayerIPv4 || k == LayerIPv6 {
+			inner = i
+			break
+		}
+	}
+	for i := inner - 1; i >= 0; i-- {
+		switch path[i].Kind {
+		case LayerUDP:
+			if b := f.LayerBytes(path[i]); len(b) >= 4 {
+				return uint16(b[2])<<8 | uint16(b[3]), true
+			}
+			return 0, false
+		case LayerIPv4, LayerIPv6:
+			return 0, false // carried directly in IP
+		}
+	}
+	return 0, false
+}

@@ -255,6 +255,31 @@ func TestUDPBadLength(t *testing.T) {
 	}
 }
 
+// TestCarrierUDPDstPort: the destination port of the UDP header carrying
+// the innermost IP packet, and none for IP carried otherwise.
+func TestCarrierUDPDstPort(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		port uint16
+		ok   bool
+	}{
+		{"teredo to the server", udpIn(40000, 3544, innerDNS(in6a, in6b)), 3544, true},
+		{"teredo from the server", udpIn(3544, 40000, innerDNS(in6a, in6b)), 40000, true},
+		{"vxlan", fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 42, ether(0x0800, innerTCP(in4a, in4b)))), 4789, true},
+		{"gre", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x0800, innerTCP(in4a, in4b))), 0, false},
+		{"not tunnelled", fraggen.Ethernet(innerDNS(in4a, in4b)), 0, false},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for _, tc := range tests {
+		d.Decode(&capture.Record{Data: tc.data, OrigLen: len(tc.data), LinkType: frame.LinkEthernet}, 1, &f)
+		if p, ok := f.CarrierUDPDstPort(); p != tc.port || ok != tc.ok {
+			t.Errorf("%s: %d %v, want %d %v", tc.name, p, ok, tc.port, tc.ok)
+		}
+	}
+}
+
 // TestTunnelFragments: an outer fragment carries no inner layers until it
 // is reassembled, then the tunnel is followed in the datagram; fragments
 // inside a tunnel are reassembled too.
