@@ -3,6 +3,7 @@ package frame
 import (
 	"encoding/binary"
 	"net/netip"
+	"slices"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -81,6 +82,12 @@ const (
 	portGTPU    = 2152 // GTPv1-U
 	portTeredo  = 3544 // Teredo (RFC 4380)
 	portAYIYA   = 5072 // AYIYA (Anything In Anything)
+)
+
+// IP protocols of the tunnels the decoder follows beside IP-in-IP and GRE.
+const (
+	protoPIM      = 103 // PIM (a Register message carries a packet)
+	protoEthernet = 143 // Ethernet (RFC 8986)
 )
 
 // maxTags bounds how many VLAN/MPLS tags are walked.
@@ -469,6 +476,13 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 			d.push(f, LayerVNTag, data, 6)
 			et = binary.BigEndian.Uint16(data[4:6])
 			data = data[6:]
+		case et == EtherMACsec:
+			n, ok := d.macsec(f, data)
+			if !ok {
+				return
+			}
+			et = binary.BigEndian.Uint16(data[n-2 : n])
+			data = data[n : len(data)-macsecICVLen]
 		case et == EtherMPLS || et == EtherMPLSMcast:
 			f.EtherType = et
 			d.mpls(f, data)
@@ -483,6 +497,40 @@ func (d *Decoder) etherPayload(f *Frame, et uint16, data []byte) {
 			return
 		}
 	}
+}
+
+// macsecICVLen is the length of the integrity check value ending a MACsec
+// frame (the default cipher suites' 16 bytes).
+const macsecICVLen = 16
+
+// macsec reads an IEEE 802.1AE SecTAG: TCI and association number, short
+// length, packet number, and the 8-byte secure channel identifier when the
+// SC bit is set. Wireshark 4.0 takes it as MACsec when the version bit is
+// clear and the frame holds the SecTAG and the ICV; it follows the
+// EtherType after the SecTAG only when neither the E (encrypted) nor the C
+// (changed) bit is set, and shows the rest as data otherwise. It returns
+// the length of the SecTAG with that EtherType, and whether to follow it;
+// when not, the frame's network layer is set.
+func (d *Decoder) macsec(f *Frame, data []byte) (int, bool) {
+	f.EtherType = EtherMACsec
+	f.Network = NetOther
+	if len(data) < 6 || data[0]&0x80 != 0 {
+		return 0, false
+	}
+	n := 6
+	if data[0]&0x20 != 0 {
+		n = 14
+	}
+	if len(data) < n+macsecICVLen {
+		return 0, false
+	}
+	if data[0]&0x0c != 0 || len(data) < n+2+macsecICVLen {
+		d.push(f, LayerMACsec, data, n)
+		return 0, false
+	}
+	d.push(f, LayerMACsec, data, n+2)
+	f.Network = NetNone
+	return n + 2, true
 }
 
 // mpls decodes an MPLS label stack and what its bottom carries: IPv4 or
@@ -958,20 +1006,36 @@ func (d *Decoder) ipv6Extensions(f *Frame, next layers.IPProtocol, payload []byt
 // VXLAN or Geneve over UDP), followed to the innermost IP packet, or the
 // transport layer.
 func (d *Decoder) ipPayload(f *Frame, proto layers.IPProtocol, data []byte) {
-	if (proto == layers.IPProtocolIPv4 || proto == layers.IPProtocolIPv6 || proto == layers.IPProtocolGRE) && d.ipTunnel(f, proto, data) {
-		return
-	}
-	d.transport(f, proto, data)
-	// Wireshark tries the lower port's dissector first; a tunnel's source
-	// port is chosen high (RFC 7348 section 5, RFC 8926 section 3.3, RFC
-	// 8086 section 3.2, RFC 7510 section 3), so the tunnel's port is the
-	// lower one.
-	if f.Transport == TransportUDP {
-		switch p := min(f.SrcPort, f.DstPort); p {
-		case portVXLAN, portGeneve, portGREUDP, portMPLSUDP, portGTPU, portTeredo, portAYIYA:
-			d.udpTunnel(f, p)
+	switch proto {
+	case layers.IPProtocolIPv4, layers.IPProtocolIPv6, layers.IPProtocolGRE, protoPIM, protoEthernet:
+		if d.ipTunnel(f, proto, data) {
+			return
 		}
 	}
+	d.transport(f, proto, data)
+	// Wireshark tries the lower port's dissector first, then the higher
+	// port's when the lower one has none. A tunnel's source port is
+	// usually chosen high (RFC 7348 section 5, RFC 8926 section 3.3, RFC
+	// 8086 section 3.2, RFC 7510 section 3), but a hash can put it below
+	// the tunnel's port.
+	if f.Transport == TransportUDP {
+		lo, hi := min(f.SrcPort, f.DstPort), max(f.SrcPort, f.DstPort)
+		if udpTunnelPort(lo) {
+			d.udpTunnel(f, lo)
+		} else if udpTunnelPort(hi) && !wiresharkUDPPort(lo) {
+			d.udpTunnel(f, hi)
+		}
+	}
+}
+
+// udpTunnelPort reports whether p is the UDP port of a tunnel the decoder
+// follows.
+func udpTunnelPort(p uint16) bool {
+	switch p {
+	case portVXLAN, portGeneve, portGREUDP, portMPLSUDP, portGTPU, portTeredo, portAYIYA:
+		return true
+	}
+	return false
 }
 
 // ipTunnel follows IP-in-IP or GRE; false when it does not (too deep, or a
@@ -990,6 +1054,22 @@ func (d *Decoder) ipTunnel(f *Frame, proto layers.IPProtocol, data []byte) bool 
 		}
 	case layers.IPProtocolGRE:
 		return d.gre(f, data)
+	case protoPIM:
+		// A PIM version 2 Register message: the header (version and
+		// type, reserved, checksum), the border and null-register
+		// flags, then the packet by its version (RFC 7761 section
+		// 4.9.3); Wireshark shows another version (a null register's
+		// zeroed header) as nothing more.
+		if len(data) > 8 && data[0] == 0x21 && (data[8]>>4 == 4 || data[8]>>4 == 6) && d.enter(f, TunnelPIM) {
+			d.push(f, LayerPIM, data, 8)
+			d.rawIP(f, data[8:])
+			return true
+		}
+	case protoEthernet:
+		if d.enter(f, TunnelEthernet) {
+			d.innerEthernet(f, data)
+			return true
+		}
 	}
 	return false
 }
@@ -1350,12 +1430,66 @@ func (d *Decoder) ayiya(f *Frame, b []byte) {
 	d.network(f, et, b[n:])
 }
 
+// tcpCutHeader fills t from a TCP header cut short: its first 16 bytes
+// (through the window) are in b, its data offset is at least 5 words but
+// more than b holds. The fields b lacks are 0, there are no options, the
+// bytes there are its contents and there is no payload. It returns false
+// for another header.
+func tcpCutHeader(t *layers.TCP, b []byte) bool {
+	if len(b) < 16 {
+		return false
+	}
+	off := b[12] >> 4
+	if off < 5 || int(off)*4 <= len(b) {
+		return false
+	}
+	t.SrcPort = layers.TCPPort(binary.BigEndian.Uint16(b[0:2]))
+	t.DstPort = layers.TCPPort(binary.BigEndian.Uint16(b[2:4]))
+	t.Seq = binary.BigEndian.Uint32(b[4:8])
+	t.Ack = binary.BigEndian.Uint32(b[8:12])
+	t.DataOffset = off
+	fl := b[13]
+	t.NS = b[12]&1 != 0
+	t.CWR, t.ECE, t.URG, t.ACK = fl&0x80 != 0, fl&0x40 != 0, fl&0x20 != 0, fl&0x10 != 0
+	t.PSH, t.RST, t.SYN, t.FIN = fl&0x08 != 0, fl&0x04 != 0, fl&0x02 != 0, fl&0x01 != 0
+	t.Window = binary.BigEndian.Uint16(b[14:16])
+	t.Checksum, t.Urgent = 0, 0
+	if len(b) >= 18 {
+		t.Checksum = binary.BigEndian.Uint16(b[16:18])
+	}
+	if len(b) >= 20 {
+		t.Urgent = binary.BigEndian.Uint16(b[18:20])
+	}
+	t.Options = t.Options[:0]
+	t.Padding = nil
+	t.Contents, t.Payload = b, b[len(b):]
+	return true
+}
+
 // transport decodes TCP, UDP, ICMPv4 or ICMPv6.
 func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 	d.df.truncated = false
 	switch proto {
 	case layers.IPProtocolTCP:
 		if err := f.TCP.DecodeFromBytes(data, &d.df); err != nil {
+			if tcpCutHeader(&f.TCP, data) {
+				// A header cut short (by the capture, or by the IP
+				// length): Wireshark dissects what there is of it and
+				// puts the segment in its stream once the window is
+				// there (RFC 9293 section 3.1: ports, numbers, data
+				// offset and flags come first).
+				if f.Truncated {
+					d.anomaly(f, AnomalyTruncatedTCP)
+					f.Truncated = true
+				} else {
+					d.anomaly(f, AnomalyBadTCPHeader)
+				}
+				d.push(f, LayerTCP, data, len(data))
+				f.Transport = TransportTCP
+				f.SrcPort, f.DstPort = uint16(f.TCP.SrcPort), uint16(f.TCP.DstPort)
+				f.Payload = f.TCP.Payload
+				return
+			}
 			if d.df.truncated {
 				d.anomaly(f, AnomalyTruncatedTCP)
 				f.Truncated = true
@@ -1369,6 +1503,16 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 		f.SrcPort, f.DstPort = uint16(f.TCP.SrcPort), uint16(f.TCP.DstPort)
 		f.Payload = f.TCP.Payload
 	case layers.IPProtocolUDP:
+		if len(data) >= 8 {
+			if n := binary.BigEndian.Uint16(data[4:6]); n < 8 && (n != 0 || f.Network != NetIPv6) {
+				// A length shorter than the header (0 is an IPv6
+				// jumbogram's): Wireshark shows the header and
+				// nothing after it, in no UDP stream.
+				d.push(f, LayerUDP, data, 8)
+				d.anomaly(f, AnomalyBadUDPHeader)
+				return
+			}
+		}
 		if err := f.UDP.DecodeFromBytes(data, &d.df); err != nil {
 			if d.df.truncated {
 				d.anomaly(f, AnomalyTruncatedUDP)
@@ -1407,4 +1551,11 @@ func (d *Decoder) transport(f *Frame, proto layers.IPProtocol, data []byte) {
 		f.Transport = TransportOther
 		f.Payload = data
 	}
+}
+
+// wiresharkUDPPort reports whether Wireshark 4.0 has a dissector for UDP
+// port p by default (wiresharkUDPPorts, generated).
+func wiresharkUDPPort(p uint16) bool {
+	_, ok := slices.BinarySearch(wiresharkUDPPorts[:], p)
+	return ok
 }

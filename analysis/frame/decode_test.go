@@ -200,3 +200,54 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
 }
+
+// TestTCPHeaderCut: a TCP header cut short, by the capture or by the IP
+// payload length, is dissected as Wireshark does once its first 16 bytes
+// (through the window) are there: its fixed fields, no payload, in a
+// stream; its segment length is known when the capture cut it. One
+// shorter, or with a data offset under 5 words, is not TCP.
+func TestTCPHeaderCut(t *testing.T) {
+	syn := cat(ipv6TCP[:40], ipv6TCP[48:])
+	syn[6] = 6
+	syn[4], syn[5] = 0, 32 // payload length: 32 (a 32-byte TCP header)
+	syn[40+12] = 0x80      // data offset 8 words: 12 bytes of options
+	syn = cat(syn, []byte{2, 4, 5, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7})
+	short := append([]byte(nil), syn[:64]...)
+	short[5] = 24 // the IP payload holds 24 bytes of the 32-byte header
+	tests := []struct {
+		name    string
+		data    []byte
+		origLen int
+		tcp     bool
+		tcpLen  int
+		anomaly Anomaly
+	}{
+		{"options cut by the capture", syn[:40+24], len(syn), true, 0, AnomalyTruncatedTCP},
+		{"through the window", syn[:40+16], len(syn), true, 0, AnomalyTruncatedTCP},
+		{"ip payload shorter than the header", short, len(short), true, -1, AnomalyBadTCPHeader},
+		{"before the window", syn[:40+15], len(syn), false, 0, AnomalyTruncatedTCP},
+		{"data offset 3", cat(syn[:52], []byte{0x30, 2, 0xfa, 0xf0, 0, 0, 0, 0}), len(syn), false, 0, AnomalyTruncatedTCP},
+	}
+	d := NewDecoder()
+	var f Frame
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d.Decode(&capture.Record{Data: tc.data, OrigLen: tc.origLen, LinkType: LinkIPv6}, 1, &f)
+			if !tc.tcp {
+				if f.Transport == TransportTCP {
+					t.Errorf("decoded as TCP")
+				}
+				return
+			}
+			if f.Transport != TransportTCP || f.SrcPort != 40000 || f.DstPort != 80 || !f.TCP.SYN || f.TCP.ACK || f.TCP.Seq != 1 || f.TCP.Window != 0xfaf0 || f.TCP.DataOffset != 8 {
+				t.Fatalf("transport %d %d → %d %+v", f.Transport, f.SrcPort, f.DstPort, f.TCP)
+			}
+			if len(f.Payload) != 0 || f.Anomaly != tc.anomaly || f.TCPLen() != tc.tcpLen {
+				t.Errorf("payload %d anomaly %q tcp.len %d", len(f.Payload), f.Anomaly, f.TCPLen())
+			}
+			if p := f.Path(); len(p) != 2 || p[1].Kind != LayerTCP {
+				t.Errorf("path %v", p)
+			}
+		})
+	}
+}

@@ -63,6 +63,12 @@ const (
 	TunnelAYIYA
 	// TunnelMPLS is MPLS in UDP (RFC 7510, UDP port 6635).
 	TunnelMPLS
+	// TunnelPIM is a PIM version 2 Register message (IP protocol 103)
+	// carrying IPv4 or IPv6.
+	TunnelPIM
+	// TunnelEthernet is an Ethernet frame directly in IP (IP protocol
+	// 143, as SRv6 carries it: RFC 8986).
+	TunnelEthernet
 )
 
 // MaxTunnels bounds how many nested encapsulations the decoder follows; a
@@ -90,6 +96,10 @@ func TunnelName(kind int) string {
 		return "ayiya"
 	case TunnelMPLS:
 		return "mpls"
+	case TunnelPIM:
+		return "pim"
+	case TunnelEthernet:
+		return "ethernet"
 	}
 	return ""
 }

@@ -38,6 +38,7 @@ const (
 	LayerIEEE8021AD // IEEE 802.1ad service tag (EtherType 0x88A8)
 	LayerPBB        // IEEE 802.1ah backbone service instance tag, customer MACs and EtherType
 	LayerVNTag      // Cisco VN-Tag (EtherType 0x8926)
+	LayerMACsec     // IEEE 802.1AE SecTAG (EtherType 0x88E5), with the EtherType after it when not encrypted
 	LayerMPLS       // one MPLS label stack entry
 	LayerPPPoE      // PPPoE session header (followed by LayerPPP for the PPP protocol)
 	LayerLLC        // IEEE 802.2 LLC header
@@ -67,6 +68,7 @@ const (
 	LayerTeredo // Teredo indications before IPv6 (UDP 3544); length 0 without any
 	LayerAYIYA  // AYIYA header (UDP 5072)
 	LayerCMD    // Cisco MetaData header (in GRE, 0x8909)
+	LayerPIM    // PIM version 2 Register header before the packet it carries (IP protocol 103)
 
 	// Transport.
 	LayerTCP
@@ -82,12 +84,12 @@ var layerNames = [nLayerKinds]string{
 	LayerSLL: "sll", LayerSLL2: "sll2", LayerPPP: "ppp", LayerRadiotap: "radiotap", LayerIEEE80211: "wlan",
 	LayerARCNet: "arcnet", LayerIPNet: "ipnet", LayerNFLog: "nflog", LayerIPoIB: "ipoib", LayerPKTAP: "pktap",
 	LayerCHDLC: "chdlc", LayerUserDLT: "user_dlt",
-	LayerVLAN: "vlan", LayerIEEE8021AD: "ieee8021ad", LayerPBB: "ieee8021ah", LayerVNTag: "vntag", LayerMPLS: "mpls", LayerPPPoE: "pppoes", LayerLLC: "llc", LayerSNAP: "snap",
+	LayerVLAN: "vlan", LayerIEEE8021AD: "ieee8021ad", LayerPBB: "ieee8021ah", LayerVNTag: "vntag", LayerMACsec: "macsec", LayerMPLS: "mpls", LayerPPPoE: "pppoes", LayerLLC: "llc", LayerSNAP: "snap",
 	LayerSTP: "stp", LayerIPX: "ipx", LayerOSI: "osi", LayerARP: "arp",
 	LayerIPv4: "ip", LayerIPv6: "ipv6", LayerIPv6HopByHop: "ipv6.hopopts", LayerIPv6Routing: "ipv6.routing",
 	LayerIPv6Fragment: "ipv6.fraghdr", LayerIPv6Destination: "ipv6.dstopts", LayerAH: "ah",
 	LayerIPv6Extension: "ipv6.ext", LayerGRE: "gre", LayerVXLAN: "vxlan", LayerGeneve: "geneve",
-	LayerERSPAN: "erspan", LayerGTP: "gtp", LayerTeredo: "teredo", LayerAYIYA: "ayiya", LayerCMD: "cmd",
+	LayerERSPAN: "erspan", LayerGTP: "gtp", LayerTeredo: "teredo", LayerAYIYA: "ayiya", LayerCMD: "cmd", LayerPIM: "pim",
 	LayerTCP: "tcp", LayerUDP: "udp", LayerICMPv4: "icmp", LayerICMPv6: "icmpv6",
 }
 
@@ -142,4 +144,33 @@ func (d *Decoder) push(f *Frame, kind LayerKind, data []byte, hlen int) {
 	}
 	f.Layers[f.NLayers] = Layer{Kind: kind, InDatagram: d.inDatagram, Off: int32(cap(d.base) - cap(data)), Len: int32(hlen)}
 	f.NLayers++
+}
+
+// CarrierUDPDstPort returns the destination port of the UDP header that
+// carries the frame's innermost IP packet (a UDP tunnel's: Teredo, GTP-U,
+// VXLAN...), and false when no UDP header does. It is the port Wireshark's
+// dissectors above that packet see as the destination port: its ICMPv6
+// takes an echo request to Teredo's port 3544 for a connectivity test
+// carrying a nonce, not an echo to track.
+func (f *Frame) CarrierUDPDstPort() (uint16, bool) {
+	path := f.Path()
+	inner := -1
+	for i := len(path) - 1; i >= 0; i-- {
+		if k := path[i].Kind; k == LayerIPv4 || k == LayerIPv6 {
+			inner = i
+			break
+		}
+	}
+	for i := inner - 1; i >= 0; i-- {
+		switch path[i].Kind {
+		case LayerUDP:
+			if b := f.LayerBytes(path[i]); len(b) >= 4 {
+				return uint16(b[2])<<8 | uint16(b[3]), true
+			}
+			return 0, false
+		case LayerIPv4, LayerIPv6:
+			return 0, false // carried directly in IP
+		}
+	}
+	return 0, false
 }

@@ -94,6 +94,13 @@ func TestTunnels(t *testing.T) {
 		{"teredo auth origin", udpIn(40000, 3544, append(append(fraggen.TeredoAuth(3, 5), fraggen.TeredoOrigin(40000, outer4a)...), innerTCP(in6a, in6b)...)), frame.TunnelTeredo, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportTCP, in6a, in6b, 40000, 80},
 		{"ayiya ipv4", udpIn(40000, 5072, append(fraggen.AYIYA(4), innerTCP(in4a, in4b)...)), frame.TunnelAYIYA, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
 		{"ayiya ipv6", udpIn(40000, 5072, append(fraggen.AYIYA(41), innerDNS(in6a, in6b)...)), frame.TunnelAYIYA, 1, outer4a, outer4b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"pim register", fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 103, append(pimRegister(), innerTCP(in4a, in4b)...))), frame.TunnelPIM, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"pim register ipv6", fraggen.Ethernet(fraggen.IPProto(outer6a, outer6b, 103, append(pimRegister(), innerDNS(in6a, in6b)...))), frame.TunnelPIM, 1, outer6a, outer6b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		{"ethernet in ipv4", fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 143, ether(0x0800, innerTCP(in4a, in4b)))), frame.TunnelEthernet, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportTCP, in4a, in4b, 40000, 80},
+		{"ethernet after a segment routing header", fraggen.Ethernet(fraggen.IPProto(outer6a, outer6b, 43, append(srh(143), ether(0x86dd, innerDNS(in6a, in6b))...))), frame.TunnelEthernet, 1, outer6a, outer6b, frame.NetIPv6, frame.TransportUDP, in6a, in6b, 5353, 53},
+		// A source port below the tunnel's with no dissector in Wireshark:
+		// the tunnel's port is tried next.
+		{"geneve from a lower port", fraggen.Ethernet(fraggen.Geneve(outer4a, outer4b, 5799, 0x0800, 0, innerDNS(in4a, in4b))), frame.TunnelGeneve, 1, outer4a, outer4b, frame.NetIPv4, frame.TransportUDP, in4a, in4b, 5353, 53},
 		// Beyond MaxTunnels (4), the fifth IP-in-IP header is the payload.
 		{"depth cap", fraggen.Ethernet(fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(outer4a, outer4b, fraggen.IPIP(in4b, in4a, innerTCP(in4a, in4b))))))), frame.TunnelIPIP, 4, outer4a, outer4b, frame.NetIPv4, frame.TransportOther, in4b, in4a, 0, 0},
 		// Not followed: GRE version 1 (PPTP), an unknown GRE protocol, VXLAN on a higher port, a cut Geneve header.
@@ -104,6 +111,8 @@ func TestTunnels(t *testing.T) {
 		{"gtp-u extension cut", udpIn(2152, 2152, []byte{0x34, 0xff, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0x85, 2, 0}), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 2152, 2152},
 		{"teredo not ipv6", udpIn(3544, 40000, innerDNS(in4a, in4b)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 3544, 40000},
 		{"ayiya not forward", udpIn(40000, 5072, append([]byte{0x42, 0x52, 0x22, 41, 0, 0, 0, 0}, make([]byte, 56)...)), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 40000, 5072},
+		{"pim null register", fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 103, append([]byte{0x21, 0, 0, 0, 0x40, 0, 0, 0}, make([]byte, 20)...))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
+		{"pim join", fraggen.Ethernet(fraggen.IPProto(outer4a, outer4b, 103, append([]byte{0x23, 0, 0, 0, 0, 0, 0, 0}, innerTCP(in4a, in4b)...))), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportOther, outer4a, outer4b, 0, 0},
 		{"udp 53 to 4789", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 53, 4789, make([]byte, 60))}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 53, 4789},
 		{"geneve cut", fraggen.Ethernet((&fraggen.Datagram{Src: outer4a, Dst: outer4b, Proto: 17, Payload: fraggen.UDP(outer4a, outer4b, 60000, 6081, []byte{3, 0, 0x08, 0, 0, 0, 0, 0, 1, 2})}).Whole()), frame.TunnelNone, 0, netip.Addr{}, netip.Addr{}, frame.NetIPv4, frame.TransportUDP, outer4a, outer4b, 60000, 6081},
 	}
@@ -136,6 +145,138 @@ func TestTunnels(t *testing.T) {
 				t.Errorf("after a tunnel: %d %d %v %v", f.Tunnel, f.Tunnels, f.OuterSrcIP, f.SrcIP)
 			}
 		})
+	}
+}
+
+// pimRegister is a PIM version 2 Register header (checksum 0) without the
+// border and null-register flags.
+func pimRegister() []byte { return []byte{0x21, 0, 0, 0, 0, 0, 0, 0} }
+
+// srh is an IPv6 segment routing header (routing type 4) with one segment,
+// followed by next.
+func srh(next uint8) []byte {
+	return append([]byte{next, 2, 4, 0, 0, 0, 0, 0}, netip.MustParseAddr("2001:db8::5").AsSlice()...)
+}
+
+func join(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+// TestMACsec: Wireshark 4.0 follows the EtherType after a MACsec SecTAG (8
+// or 16 bytes by the SC bit) when the frame is neither encrypted nor
+// changed, stopping before the 16-byte ICV; it shows the secure data of
+// another frame as data, and a frame with the version bit set or too short
+// for a SecTAG and an ICV as an unknown EtherType.
+func TestMACsec(t *testing.T) {
+	ping := fraggen.IPProto(in4a, in4b, 1, fraggen.Echo(in4a, in4b, true, 1, 1, fraggen.Pattern(16)))
+	icv := bytes.Repeat([]byte{0xee}, 16)
+	sci := []byte{1, 2, 3, 4, 5, 6, 0, 1}
+	tests := []struct {
+		name    string
+		data    []byte
+		network int
+		macsec  bool // a MACsec layer in the path
+	}{
+		{"integrity only, SCI", ether(0x88e5, join([]byte{0x20, 0, 0, 0, 0, 1}, sci, []byte{8, 0}, ping, icv)), frame.NetIPv4, true},
+		{"integrity only", ether(0x88e5, join([]byte{0x00, 0, 0, 0, 0, 1}, []byte{8, 0}, ping, icv)), frame.NetIPv4, true},
+		{"encrypted", ether(0x88e5, join([]byte{0x0c, 0, 0, 0, 0, 1}, []byte{8, 0}, ping, icv)), frame.NetOther, true},
+		{"changed", ether(0x88e5, join([]byte{0x04, 0, 0, 0, 0, 1}, []byte{8, 0}, ping, icv)), frame.NetOther, true},
+		{"version 1", ether(0x88e5, join([]byte{0x80, 0, 0, 0, 0, 1}, []byte{8, 0}, ping, icv)), frame.NetOther, false},
+		{"no room for the ICV", ether(0x88e5, join([]byte{0x00, 0, 0, 0, 0, 1}, []byte{8, 0}, ping[:10])), frame.NetOther, false},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d.Decode(&capture.Record{Data: tc.data, OrigLen: len(tc.data), LinkType: frame.LinkEthernet}, 1, &f)
+			if f.Network != tc.network {
+				t.Errorf("network %d, want %d", f.Network, tc.network)
+			}
+			has := false
+			for _, l := range f.Path() {
+				has = has || l.Kind == frame.LayerMACsec
+			}
+			if has != tc.macsec {
+				t.Errorf("macsec layer %v, path %v", has, f.Path())
+			}
+			if tc.network == frame.NetIPv4 {
+				if f.Transport != frame.TransportICMPv4 || f.SrcIP != in4a || f.Anomaly != "" || f.Truncated || bytes.Contains(f.Payload, icv) {
+					t.Errorf("transport %d src %v anomaly %q truncated %v payload %x", f.Transport, f.SrcIP, f.Anomaly, f.Truncated, f.Payload)
+				}
+			} else if f.EtherType != frame.EtherMACsec {
+				t.Errorf("ethertype %#x", f.EtherType)
+			}
+		})
+	}
+}
+
+// TestUDPBadLength: a UDP length shorter than the header stops Wireshark
+// after the UDP header (no tunnel, no payload, no UDP stream), except a
+// length of 0 over IPv6 (a jumbogram's); one longer than the datagram does
+// not.
+func TestUDPBadLength(t *testing.T) {
+	vx := func(src, dst netip.Addr, ulen int, totalZero bool) []byte {
+		p := fraggen.VXLAN(src, dst, 50000, 1, ether(0x0800, innerTCP(in4a, in4b)))
+		h := 20
+		if src.Is6() {
+			h = 40
+		}
+		if ulen >= 0 {
+			p[h+4], p[h+5] = byte(ulen>>8), byte(ulen)
+		}
+		if totalZero {
+			p[2], p[3] = 0, 0 // BIG TCP / GSO: no IPv4 total length
+		}
+		return fraggen.Ethernet(p)
+	}
+	tests := []struct {
+		name      string
+		data      []byte
+		transport int
+		tunnel    int
+	}{
+		{"length 0 over ipv4", vx(outer4a, outer4b, 0, false), frame.TransportNone, frame.TunnelNone},
+		{"length 0, ipv4 total length 0", vx(outer4a, outer4b, 0, true), frame.TransportNone, frame.TunnelNone},
+		{"length 7", vx(outer4a, outer4b, 7, false), frame.TransportNone, frame.TunnelNone},
+		{"length 0 over ipv6", vx(outer6a, outer6b, 0, false), frame.TransportTCP, frame.TunnelVXLAN},
+		{"ipv4 total length 0", vx(outer4a, outer4b, -1, true), frame.TransportTCP, frame.TunnelVXLAN},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d.Decode(&capture.Record{Data: tc.data, OrigLen: len(tc.data), LinkType: frame.LinkEthernet}, 1, &f)
+			path := f.Path()
+			if f.Transport != tc.transport || f.Tunnel != tc.tunnel {
+				t.Errorf("transport %d tunnel %d, want %d %d", f.Transport, f.Tunnel, tc.transport, tc.tunnel)
+			}
+			if tc.tunnel == frame.TunnelNone && (len(path) != 3 || path[2].Kind != frame.LayerUDP || f.Payload != nil || f.Anomaly != frame.AnomalyBadUDPHeader) {
+				t.Errorf("path %v payload %d anomaly %q", path, len(f.Payload), f.Anomaly)
+			}
+		})
+	}
+}
+
+// TestCarrierUDPDstPort: the destination port of the UDP header carrying
+// the innermost IP packet, and none for IP carried otherwise.
+func TestCarrierUDPDstPort(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		port uint16
+		ok   bool
+	}{
+		{"teredo to the server", udpIn(40000, 3544, innerDNS(in6a, in6b)), 3544, true},
+		{"teredo from the server", udpIn(3544, 40000, innerDNS(in6a, in6b)), 40000, true},
+		{"vxlan", fraggen.Ethernet(fraggen.VXLAN(outer4a, outer4b, 50000, 42, ether(0x0800, innerTCP(in4a, in4b)))), 4789, true},
+		{"gre", fraggen.Ethernet(fraggen.GRE(outer4a, outer4b, 0, 0x0800, innerTCP(in4a, in4b))), 0, false},
+		{"not tunnelled", fraggen.Ethernet(innerDNS(in4a, in4b)), 0, false},
+	}
+	d := frame.NewDecoder()
+	var f frame.Frame
+	for _, tc := range tests {
+		d.Decode(&capture.Record{Data: tc.data, OrigLen: len(tc.data), LinkType: frame.LinkEthernet}, 1, &f)
+		if p, ok := f.CarrierUDPDstPort(); p != tc.port || ok != tc.ok {
+			t.Errorf("%s: %d %v, want %d %v", tc.name, p, ok, tc.port, tc.ok)
+		}
 	}
 }
 

@@ -225,6 +225,11 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 		} else {
 			v.push("ipv6")
 		}
+	case last == frame.LayerMACsec:
+		// Encrypted or changed: Wireshark shows the secure data as data.
+		if l := path[len(path)-1]; len(f.LayerBytes(l)) > int(l.Len) {
+			v.push("data")
+		}
 	case last == frame.LayerERSPAN:
 		// An ERSPAN type III frame that is not Ethernet (not a header
 		// cut short).
@@ -241,7 +246,7 @@ func (v *view) tail(f *frame.Frame, path []frame.Layer) {
 		if b := f.LayerBytes(path[len(path)-1]); len(b) > 5 && (b[4] == 0x83 || b[5] == 0x83) {
 			v.push("isis")
 		}
-	case f.Network == frame.NetOther && f.EtherType > 1500 && (last == frame.LayerEthernet || last == frame.LayerVLAN || last == frame.LayerIEEE8021AD || last == frame.LayerPBB || last == frame.LayerVNTag || last == frame.LayerSNAP || last == frame.LayerSLL || last == frame.LayerSLL2 || last == frame.LayerIPoIB || last == frame.LayerCHDLC):
+	case f.Network == frame.NetOther && f.EtherType > 1500 && (last == frame.LayerEthernet || last == frame.LayerVLAN || last == frame.LayerIEEE8021AD || last == frame.LayerPBB || last == frame.LayerVNTag || last == frame.LayerMACsec || last == frame.LayerSNAP || last == frame.LayerSLL || last == frame.LayerSLL2 || last == frame.LayerIPoIB || last == frame.LayerCHDLC):
 		if name, ok := etherTypeNames[f.EtherType]; ok {
 			v.push(name)
 			return
@@ -320,7 +325,6 @@ var etherTypeNames = map[uint16]string{
 	frame.EtherPTP:       "ptp",
 	frame.EtherSlow:      "slow",
 	frame.EtherLoopback:  "loop",
-	frame.EtherMACsec:    "macsec",
 	frame.EtherIEEE1905:  "ieee1905",
 }
 
@@ -402,7 +406,7 @@ var comparable = map[string]bool{
 	"gre": true, "erspan": true, "ieee8021ad": true, "ieee8021ah": true, "vntag": true,
 	"chdlc": true, "slarp": true, "user_dlt": true, "pktap": true,
 	"mpls": true, "cdp": true, "ddp": true, "dtp": true, "vtp": true, "udld": true, "ndp": true,
-	"nhrp": true, "isis": true, "cmd": true,
+	"nhrp": true, "isis": true, "cmd": true, "macsec": true, "pim": true,
 }
 
 // udpComparable lists the applications over UDP whose counts agree with
@@ -423,8 +427,9 @@ func isComparable(parent, name string) bool {
 		return false
 	case name == "data":
 		// The payload of an IP fragment that does not complete its
-		// datagram, of a user link type, of ERSPAN not carrying Ethernet.
-		return parent == "ip" || parent == "ipv6" || parent == "user_dlt" || parent == "erspan"
+		// datagram, of a user link type, of ERSPAN not carrying Ethernet, of
+		// encrypted MACsec.
+		return parent == "ip" || parent == "ipv6" || parent == "user_dlt" || parent == "erspan" || parent == "macsec"
 	}
 	return comparable[name]
 }

@@ -203,7 +203,8 @@ func synPair(a, b netip.Addr, sport, dport uint16) (syn, synack []byte) {
 // headers, IPv4 and IPv6), Teredo (with authentication and origin
 // indications), AYIYA, PBB, VN-Tag, 802.1ad, LLC/SNAP variants; then
 // fragments inside tunnels (GRE, 6in4, GTP-U) to reassemble; Cisco
-// MetaData and CDP in GRE.
+// MetaData and CDP in GRE; MACsec, PIM Register messages and Ethernet in
+// IP (protocol 143, after an IPv6 segment routing header too).
 func EncapCapture() []byte {
 	p := NewPcap(1700000000e9)
 	ms := 0
@@ -336,6 +337,28 @@ func EncapCapture() []byte {
 	frame(gre(r1, r2, GREHeader(GREKey, 0x8909, 0), cat(cmd, q)))
 	frame(gre(r2, r1, GREHeader(GREKey, 0x8909, 0), cat(cmd, r)))
 	frame(gre(r1, r2, GREHeader(0, 0x2000, 0), Pattern(40)))
+	// 69-71: MACsec (802.1AE) with integrity only, with and without the
+	// secure channel identifier (followed to DNS before the 16-byte ICV);
+	// encrypted (data).
+	q, r = dnsPair(a4, b4, 5419, 0x113, "macsec.example")
+	icv := Pattern(16)
+	frame(EtherFrame(0x88e5, cat([]byte{0x20, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0x0a, 0, 1, 0x08, 0}, q, icv)))
+	frame(EtherFrame(0x88e5, cat([]byte{0x00, 0, 0, 0, 0, 2, 0x08, 0}, r, icv)))
+	frame(EtherFrame(0x88e5, cat([]byte{0x2c, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 0x0a, 0, 1}, Pattern(40), icv)))
+	// 72-74: PIM Register messages carrying DNS over IPv4 and over IPv6;
+	// a null register (its zeroed header: not followed).
+	q, _ = dnsPair(a4, b4, 5420, 0x114, "pim.example")
+	pim := []byte{0x21, 0, 0, 0, 0, 0, 0, 0}
+	frame(Ethernet(IPProto(r1, r2, 103, cat(pim, q))))
+	q, _ = dnsPair(a6, b6, 5421, 0x115, "pim6.example")
+	frame(Ethernet(IPProto(r1, r2, 103, cat(pim, q))))
+	frame(Ethernet(IPProto(r1, r2, 103, cat([]byte{0x21, 0, 0, 0, 0x40, 0, 0, 0}, make([]byte, 20)))))
+	// 75-76: Ethernet in IP (protocol 143): in IPv4, and in IPv6 after a
+	// segment routing header, carrying a DNS exchange.
+	q, r = dnsPair(a4, b4, 5422, 0x116, "etherip.example")
+	frame(Ethernet(IPProto(r1, r2, 143, eth(q))))
+	srh := cat([]byte{143, 2, 4, 0, 0, 0, 0, 0}, encapB6.AsSlice())
+	frame(Ethernet(IPProto(encapA6, encapB6, 43, cat(srh, eth(r)))))
 	return p.Buf
 }
 
