@@ -517,6 +517,22 @@ func TestMCPBench(t *testing.T) {
 	}
 	lap("analyze_traffic_flow " + server)
 	t.Logf("every seed tool: %.3f s", time.Since(start).Seconds())
+	// The other seed options: built from the first pass's state.
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"analyze_tcp_connections", map[string]any{"server_ip": server, "detailed": true}},
+		{"analyze_tcp_anomalies", map[string]any{"server_ip": server, "server_port": 80}},
+		{"analyze_tcp_retransmissions", map[string]any{"server_ip": server, "threshold": 0.01}},
+	} {
+		c.args["pcap_file"] = file
+		if _, text, isErr := callTool(t, cs, c.tool, c.args); isErr {
+			t.Fatalf("%s: %s", c.tool, text)
+		}
+		lap(fmt.Sprint(c.tool, " ", c.args))
+	}
+	t.Logf("every seed tool, then three with other options: %.3f s", time.Since(start).Seconds())
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
