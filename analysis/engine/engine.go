@@ -4,6 +4,11 @@
 // hands that frame to every enabled tap in turn. After the last packet each
 // tap builds its reports. A panic in a tap is recovered: that tap is disabled,
 // its report says why, and the other taps finish.
+//
+// A tap that implements Rebuilder can build its reports again after the
+// pass under other options (a server filter, a threshold) from the state it
+// kept: RunResult keeps those taps, and Result.Rebuild answers without the
+// capture being read again.
 package engine
 
 import (

@@ -193,3 +193,57 @@ func TestRunReassembles(t *testing.T) {
 		t.Errorf("warnings %q", w)
 	}
 }
+
+// rebuildTap reports its packets and the server_ip it was built with; it
+// can rebuild unless server_ip is "never".
+type rebuildTap struct {
+	countTap
+	o *Options
+}
+
+func (r *rebuildTap) Finish(cp *Capture) map[string]any {
+	return map[string]any{"rebuilt": map[string]any{"packets": r.packets, "server": cp.Options.ServerIP, "file": cp.FileName}}
+}
+
+func (r *rebuildTap) Rebuild(o *Options, cp *Capture) map[string]any {
+	if o.ServerIP == "never" {
+		return nil
+	}
+	if o.ServerIP == "panic" {
+		panic("boom")
+	}
+	return r.Finish(cp)
+}
+
+func init() {
+	Register(Factory{Name: "rebuild", Tools: []string{"rebuilt"}, New: func(o *Options) Tap { return &rebuildTap{o: o} }})
+}
+
+func TestResultRebuild(t *testing.T) {
+	file := pcapFile(ethUDP, ethUDP)
+	res, err := RunResult(context.Background(), bytes.NewReader(file), &Options{FileName: "a", MaxPackets: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Reports["rebuilt"].(map[string]any); r["packets"] != 2 || r["server"] != "" {
+		t.Errorf("pass's report %v", r)
+	}
+	out, ok := res.Rebuild(&Options{Tools: []string{"rebuilt"}, ServerIP: "10.0.0.2", FileName: "b", MaxPackets: 5})
+	if r, _ := out["rebuilt"].(map[string]any); !ok || r["packets"] != 2 || r["server"] != "10.0.0.2" || r["file"] != "b" {
+		t.Errorf("rebuilt %v, %v", out, ok)
+	}
+	if _, ok := out[FindingsKey]; !ok || len(out) != 2 {
+		t.Errorf("rebuilt %v: want the tool and the findings only", out)
+	}
+	for _, o := range []Options{
+		{Tools: []string{"count_a"}, MaxPackets: 5},                    // not a Rebuilder
+		{Tools: []string{"rebuilt"}, ServerIP: "never", MaxPackets: 5}, // cannot
+		{Tools: []string{"rebuilt"}, ServerIP: "panic", MaxPackets: 5}, // panics
+		{Tools: []string{"rebuilt"}, MaxPackets: 6},                    // other lists' limit
+		{Tools: []string{"nope"}, MaxPackets: 5},
+	} {
+		if out, ok := res.Rebuild(&o); ok || out != nil {
+			t.Errorf("%+v: rebuilt %v", o, out)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/finding"
@@ -93,7 +94,8 @@ func (a *asyncHash) wait() {
 type running struct {
 	f        Factory
 	tap      Tap
-	disabled string // why the tap was stopped after a panic
+	disabled string         // why the tap was stopped after a panic
+	reps     map[string]any // what Finish or Rebuild returned
 }
 
 // Selected returns the factories that produce at least one of the tools (all when empty),
@@ -139,6 +141,16 @@ func Selected(tools []string) ([]Factory, error) {
 // capture at all, or when ctx is cancelled; damage later in the file becomes
 // a warning and the reports cover what was read before it.
 func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
+	res, err := RunResult(ctx, r, o)
+	if err != nil {
+		return nil, err
+	}
+	return res.Reports, nil
+}
+
+// RunResult is Run, keeping besides the reports the taps that can build
+// theirs again under other options (Rebuilder), for Result.Rebuild.
+func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -296,27 +308,102 @@ func Run(ctx context.Context, r io.Reader, o *Options) (map[string]any, error) {
 		o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: c.Streams.TCP, UDPStreams: c.Streams.UDP, Done: true})
 	}
 
+	res := &Result{capture: c}
+	for _, t := range taps {
+		if t.disabled == "" {
+			t.reps = t.finish(c)
+		}
+		if _, ok := t.tap.(Rebuilder); ok && t.disabled == "" {
+			res.rebuilders = append(res.rebuilders, t)
+		}
+	}
+	res.Reports = gather(taps, want, o.FileName)
+	for _, t := range taps {
+		t.reps = nil
+	}
+	return res, nil
+}
+
+// gather keys the reports of taps by tool, keeping the tools in want
+// (every tool when empty), and adds the ranked findings.
+func gather(taps []*running, want map[string]bool, fileName string) map[string]any {
 	out := map[string]any{}
 	for _, t := range taps {
-		var reps map[string]any
-		if t.disabled == "" {
-			reps = t.finish(c)
-		}
 		for _, name := range t.f.Tools {
 			if len(want) > 0 && !want[name] {
 				continue
 			}
 			if t.disabled != "" {
-				out[name] = ErrorReport{Error: t.disabled, File: o.FileName}
+				out[name] = ErrorReport{Error: t.disabled, File: fileName}
 				continue
 			}
-			if rep, ok := reps[name]; ok {
+			if rep, ok := t.reps[name]; ok {
 				out[name] = rep
 			}
 		}
 	}
 	out[FindingsKey] = Findings(out)
-	return out, nil
+	return out
+}
+
+// Rebuilder is a Tap that can build its reports again after the pass,
+// under other options than the run's (o.Tools and o.MaxPackets aside),
+// from the state it kept, without the capture being read again. Rebuild
+// returns the reports a run with o would have given, or nil when the tap
+// cannot give them (the caller then runs another pass). It is called after
+// Finish, never concurrently with itself.
+type Rebuilder interface {
+	Rebuild(o *Options, c *Capture) map[string]any
+}
+
+// Result is what RunResult returns: the reports, and what can build some
+// of them again under other options.
+type Result struct {
+	// Reports are Run's reports.
+	Reports map[string]any
+
+	capture    *Capture
+	mu         sync.Mutex
+	rebuilders []*running
+}
+
+// Rebuild returns the reports of the tools o.Tools selects under o, built
+// again by their taps (Rebuilder) from the state the run kept, with the
+// ranked findings of those reports; they are what Run(ctx, r, o) on the
+// same capture gives. ok is false when a tool's tap is not a Rebuilder, or
+// cannot rebuild under o: run another pass then. It is safe for
+// concurrent use; o.MaxPackets must be the run's.
+func (r *Result) Rebuild(o *Options) (reports map[string]any, ok bool) {
+	facts, err := Selected(o.Tools)
+	if err != nil || o.MaxPackets != r.capture.Options.MaxPackets {
+		return nil, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := *r.capture
+	c.Options, c.FileName = o, o.FileName
+	var taps []*running
+	for _, f := range facts {
+		var t *running
+		for _, x := range r.rebuilders {
+			if x.f.Name == f.Name {
+				t = x
+			}
+		}
+		if t == nil {
+			return nil, false
+		}
+		reps, failed := t.rebuild(o, &c)
+		if reps == nil || failed {
+			return nil, false
+		}
+		taps = append(taps, &running{f: t.f, reps: reps})
+	}
+	want := map[string]bool{}
+	for _, t := range o.Tools {
+		want[strings.TrimSpace(t)] = true
+	}
+	return gather(taps, want, o.FileName), true
 }
 
 // FindingsKey is the key of the ranked findings in Run's result, beside the tools' reports.
@@ -372,6 +459,16 @@ func (t *running) finish(c *Capture) (reps map[string]any) {
 		}
 	}()
 	return t.tap.Finish(c)
+}
+
+// rebuild calls the tap's Rebuild; failed is set when it panicked.
+func (t *running) rebuild(o *Options, c *Capture) (reps map[string]any, failed bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			reps, failed = nil, true
+		}
+	}()
+	return t.tap.(Rebuilder).Rebuild(o, c), false
 }
 
 // reassemblyWarnings says what IP reassembly could not do.

@@ -8,6 +8,7 @@
 package finding
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -111,6 +112,11 @@ func (fs *Frames) List() []int {
 	out := make([]int, len(fs.first))
 	copy(out, fs.first)
 	return out
+}
+
+// Clone returns a copy of fs that Add leaves fs as it is.
+func (fs *Frames) Clone() Frames {
+	return Frames{first: slices.Clone(fs.first), n: fs.n}
 }
 
 // Count returns how many times Add was called.

@@ -61,7 +61,7 @@ type builder struct {
 }
 
 func (t *Tap) build(c *engine.Capture) *builder {
-	b := &builder{t: t, cap: c, tot: t.evicted, servers: map[netip.Addr]int{}}
+	b := &builder{t: t, cap: c, tot: t.evicted.clone(), servers: map[netip.Addr]int{}}
 	b.filter = Filter{ServerIP: t.opts.ServerIP, ServerPort: t.opts.ServerPort}
 	b.warnings = append([]string{}, c.Warnings...)
 	if t.badFilter != "" {
@@ -94,6 +94,7 @@ func (t *Tap) build(c *engine.Capture) *builder {
 
 func (t *Tap) onEvict(c *Conn) {
 	c.trace = nil
+	c.flagged = nil
 	r := c.summarize()
 	if t.matches(&r) {
 		t.evicted.add(&r)

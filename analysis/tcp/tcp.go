@@ -9,6 +9,13 @@
 // innermost IP header, as Wireshark does; TCP quoted inside ICMP errors is
 // not tracked (Wireshark gives it a stream but does not analyse it). Connections are numbered once per frame by
 // frame.StreamAssigner (Frame.TCPStream), not here.
+//
+// The options (server_ip, server_port, threshold, detailed) only shape the
+// reports: the tap implements engine.Rebuilder, building the four reports
+// again under other options from the connections it kept, with each
+// connection's first frames of every analysis flag. Only when the connection
+// cap closed connections out during the pass can it not rebuild under
+// another server filter.
 package tcp
 
 import (
@@ -86,9 +93,17 @@ func New(o *engine.Options, maxConns int) *Tap {
 	if o == nil {
 		o = &engine.Options{}
 	}
-	t := &Tap{opts: o, tr: NewTracker(maxConns), io: report.NewGrid(mergeIO), evicted: newTotals()}
+	t := &Tap{tr: NewTracker(maxConns), io: report.NewGrid(mergeIO), evicted: newTotals()}
 	t.tr.OnPacket = t.onPacket
 	t.tr.OnEvict = t.onEvict
+	t.setOptions(o)
+	return t
+}
+
+// setOptions sets the options and the server filter they make.
+func (t *Tap) setOptions(o *engine.Options) {
+	t.opts = o
+	t.filterIP, t.filterSet, t.badFilter = netip.Addr{}, false, ""
 	if o.ServerIP != "" {
 		t.filterSet = true
 		a, err := netip.ParseAddr(strings.TrimSpace(o.ServerIP))
@@ -100,7 +115,11 @@ func New(o *engine.Options, maxConns int) *Tap {
 	if o.ServerPort != 0 {
 		t.filterSet = true
 	}
-	return t
+}
+
+// sameFilter reports whether u selects the connections t selects.
+func (t *Tap) sameFilter(u *Tap) bool {
+	return t.filterSet == u.filterSet && t.filterIP == u.filterIP && t.opts.ServerPort == u.opts.ServerPort
 }
 
 // Tracker returns the tap's connection tracker.
@@ -124,6 +143,7 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	if fl == 0 {
 		return
 	}
+	c.keepFlagged(f.Number, fl)
 	if fl&anyRetransmission != 0 {
 		b.retrans++
 	}
@@ -144,6 +164,60 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 			t.flagFrames[i].Add(f.Number)
 		}
 	}
+}
+
+// keepFlagged keeps frame n, given flags fl, among the connection's first
+// frames of each analysis flag (finding.MaxFrames of each), so that the
+// first frames of a flag over any set of connections can be told after the
+// pass (Rebuild). Called after count, so the counts include this frame.
+func (c *Conn) keepFlagged(n int, fl Flag) {
+	if n <= 0 {
+		return
+	}
+	first := func(i int) bool { return c.flow[0].flags[i]+c.flow[1].flags[i] <= finding.MaxFrames }
+	keep := fl&anyRetransmission != 0 && first(0)
+	for i := 1; !keep && fl>>i != 0; i++ {
+		keep = fl&(1<<i) != 0 && first(i)
+	}
+	if keep {
+		c.flagged = append(c.flagged, uint64(n)<<numFlags|uint64(fl))
+	}
+}
+
+// Rebuild implements engine.Rebuilder: the four reports again under other
+// options (server_ip, server_port, threshold, detailed), from the state the
+// pass kept, without reading the capture again. They are the reports a pass
+// run with o would build. It returns nil when the state kept cannot give
+// them: the connection cap closed connections out during the pass (their
+// rows are gone, only totals under the pass's filter are left) and o
+// filters other connections than the pass's options did.
+func (t *Tap) Rebuild(o *engine.Options, c *engine.Capture) map[string]any {
+	u := *t
+	u.setOptions(o)
+	if !t.sameFilter(&u) {
+		if t.tr.evictions > 0 {
+			return nil
+		}
+		u.evicted = newTotals()
+		u.flagFrames = [numFlags]finding.Frames{}
+		for _, cn := range t.tr.all {
+			if u.filterSet && !u.connMatches(cn) {
+				continue
+			}
+			for _, x := range cn.flagged {
+				n, fl := int(x>>numFlags), Flag(x&(1<<numFlags-1))
+				if fl&anyRetransmission != 0 {
+					u.flagFrames[0].Add(n)
+				}
+				for i := 1; i < numFlags; i++ {
+					if fl&(1<<i) != 0 {
+						u.flagFrames[i].Add(n)
+					}
+				}
+			}
+		}
+	}
+	return u.Finish(c)
 }
 
 // Finish implements engine.Tap.

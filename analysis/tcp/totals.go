@@ -1,7 +1,9 @@
 package tcp
 
 import (
+	"maps"
 	"net/netip"
+	"slices"
 
 	"pcaplens/analysis/finding"
 )
@@ -47,6 +49,19 @@ func newTotals() *totals {
 		connStates:   map[string]int{},
 		rstBySource:  map[netip.Addr]int{},
 	}
+}
+
+// clone returns a copy of t that adding to leaves t as it is (reports
+// are built from the pass's totals more than once).
+func (t *totals) clone() *totals {
+	u := *t
+	u.closedStates = maps.Clone(t.closedStates)
+	u.connStates = maps.Clone(t.connStates)
+	u.rstBySource = maps.Clone(t.rstBySource)
+	u.rstFrames = t.rstFrames.Clone()
+	u.failedFrames = t.failedFrames.Clone()
+	u.failedStreams = slices.Clone(t.failedStreams)
+	return &u
 }
 
 func (t *totals) add(r *ConnRow) {

@@ -111,6 +111,9 @@ type Conn struct {
 	evicted      bool
 	ackedBeyond  bool   // the last packet acknowledged beyond the other side's maxSeqToBeAcked
 	trace        *trace // first packets, for the time/sequence graph
+	// flagged are the first frames of each analysis flag (at most
+	// finding.MaxFrames of each), as frame<<numFlags | flags.
+	flagged []uint64
 }
 
 // Tracker follows TCP connections and gives each packet Wireshark's TCP

@@ -234,6 +234,15 @@ func TestConnectionCap(t *testing.T) {
 	if len(rep.Connections) > 20 || len(rep.Warnings) == 0 {
 		t.Errorf("listed %d connections, warnings %v", len(rep.Connections), rep.Warnings)
 	}
+	// The closed-out connections' rows are gone: their totals under another
+	// filter cannot be told, but under the same filter they can.
+	if out := tap.Rebuild(&engine.Options{ServerIP: srv.String()}, &engine.Capture{}); out != nil {
+		t.Errorf("rebuilt under another filter after evictions: %v", out)
+	}
+	out = tap.Rebuild(&engine.Options{Threshold: 0.5}, &engine.Capture{})
+	if rep, ok := out[tcp.ToolConnections].(*tcp.ConnectionsReport); !ok || rep.Summary.TotalConnections != 50 {
+		t.Errorf("rebuilt under the same filter after evictions: %v", out)
+	}
 }
 
 func TestIPv4MappedIsNotIPv4(t *testing.T) {

@@ -51,7 +51,10 @@ type entry struct {
 	read, packets atomic.Int64
 
 	// Set by the pass, read after done.
-	reports    map[string]any
+	reports map[string]any
+	// result builds the TCP reports again under other options (server_ip,
+	// …) from the state the pass kept.
+	result     *engine.Result
 	frames     int
 	validators string // a URL's ETag and Last-Modified
 	use        uint64 // last use, for eviction (guarded by Server.mu)
@@ -263,6 +266,11 @@ func (s *Server) touchLocked(e *entry) {
 // run (the cache's misses).
 func (s *Server) Passes() int64 { return s.passes.Load() }
 
+// OptionPasses returns the number of passes the server has run for a
+// report under other options (server_ip, …) that the first pass's state
+// could not build.
+func (s *Server) OptionPasses() int64 { return s.optionPasses.Load() }
+
 // pass runs every tool over the capture in one read. For a local file,
 // index then builds the frame index and replay state the packet tools
 // need. A URL's body (b) is not kept: when its server answers byte ranges
@@ -308,7 +316,7 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 		defer b.Close()
 		cb, _ := b.(*cappedBody)
 		if cb == nil || cb.size == 0 {
-			reps, err := engine.Run(ctx, b, &o)
+			res, err := engine.RunResult(ctx, b, &o)
 			if cb != nil && cb.err != nil {
 				err = cb.err
 			}
@@ -316,7 +324,7 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 				fail(captureError(e.src, err))
 				return
 			}
-			e.reports = reps
+			e.reports, e.result = res.Reports, res
 			return
 		}
 		// The server answers byte ranges: the body also feeds a Scanner
@@ -345,7 +353,7 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 			}
 			sc = x
 		}()
-		reps, err := engine.Run(ctx, io.TeeReader(b, pw), &o)
+		res, err := engine.RunResult(ctx, io.TeeReader(b, pw), &o)
 		if cb.err != nil {
 			err = cb.err
 		}
@@ -355,7 +363,7 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 			fail(captureError(e.src, err))
 			return
 		}
-		e.reports = reps
+		e.reports, e.result = res.Reports, res
 		if sc != nil {
 			etag, lastMod, _ := strings.Cut(e.validators, "\x00")
 			ifRange := etag
@@ -378,13 +386,13 @@ func (s *Server) pass(e *entry, b io.ReadCloser) {
 		fail(fmt.Errorf("pcap_file %q: %v", e.src.name, plainPathError(err)))
 		return
 	}
-	reps, err := engine.Run(ctx, f, &o)
+	res, err := engine.RunResult(ctx, f, &o)
 	if err != nil {
 		f.Close()
 		fail(captureError(e.src, err))
 		return
 	}
-	e.reports = reps
+	e.reports, e.result = res.Reports, res
 	indexing = true
 	go s.index(e, f)
 }
@@ -449,9 +457,12 @@ func captureError(src *source, err error) error {
 	return fmt.Errorf("pcap_file %q: %v", src.name, err)
 }
 
-// variantReport runs one tool with options other than the defaults (a
-// second pass, of that tool's analyzer only), keeping the report for the
-// next call with the same options.
+// variantReport builds one tool's report under options other than the
+// defaults, keeping it for the next call with the same options: from the
+// state the first pass kept (engine.Result.Rebuild, no reading of the
+// capture), or, when that cannot give it (the TCP connection cap was hit
+// and the options filter other connections), by another pass of that
+// tool's analyzer only.
 func (s *Server) variantReport(ctx context.Context, e *entry, tool string, o engine.Options) (any, error) {
 	o.Tools = []string{tool}
 	o.FileName = e.src.displayName()
@@ -476,6 +487,13 @@ func (s *Server) variantReport(ctx context.Context, e *entry, tool string, o eng
 		e.variants[string(k)] = v
 		go func() {
 			defer close(v.done)
+			if e.result != nil {
+				if reps, ok := e.result.Rebuild(&o); ok {
+					v.rep = reps[tool]
+					return
+				}
+			}
+			s.optionPasses.Add(1)
 			s.passSem <- struct{}{}
 			defer func() { <-s.passSem }()
 			r, closeFn, err := s.reopen(context.Background(), e)

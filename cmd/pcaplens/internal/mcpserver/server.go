@@ -13,6 +13,11 @@
 // the reports (and, for a local file, the frame index and replay state)
 // in a bounded cache keyed by path, size and modification time, or by URL
 // and its validators; later calls on the same capture answer from it.
+// A call with other options (server_ip, server_port, threshold, detailed)
+// gets its report built again from the state that pass kept
+// (engine.Result.Rebuild), without the capture being read again; only
+// when the TCP connection cap was hit and the options filter other
+// connections does it take another pass, of the TCP analyzer only.
 // Every answer is bounded (DefaultMaxAnswerBytes): lists are paged with
 // skip and limit, and the answer says what it cut.
 package mcpserver
@@ -68,6 +73,8 @@ type Server struct {
 	entries map[string]*entry
 	clock   uint64
 	passes  atomic.Int64
+	// optionPasses counts the passes run for reports under other options.
+	optionPasses atomic.Int64
 	// passSem bounds the passes over captures running at once (memory:
 	// each holds its analyzers' tables).
 	passSem chan struct{}
