@@ -463,6 +463,7 @@ function buildTabs(s: FileSession, report: Report): void {
       if (d.filter !== undefined) {
         // The Packets tab applies the filter (it listens on its panel).
         s.panels[j]!.dispatchEvent(new CustomEvent<string>("pcaplens:apply-filter", { detail: d.filter }));
+        if (d.follow) s.panels[j]!.dispatchEvent(new CustomEvent("pcaplens:follow", { detail: d.follow }));
         return;
       }
       void showEvidence(s.panels[j]!, d.frames ?? [], d.subjects ?? []);

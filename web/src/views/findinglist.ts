@@ -31,6 +31,8 @@ export interface SelectTab {
   subjects?: string[];
   /** filter, for the Packets tab: the display filter to apply. */
   filter?: string;
+  /** follow, for the Packets tab: the stream to follow once the filter is applied. */
+  follow?: { kind: "tcp" | "udp"; stream: number };
 }
 
 export function selectTab(from: Element, detail: SelectTab): void {
@@ -88,6 +90,22 @@ export function showPacketsButton(filter: string, title = "List the packets this
   );
 }
 
+/** followButton opens the Packets tab on a TCP or UDP stream and follows it (Wireshark's Follow Stream). */
+export function followButton(kind: "tcp" | "udp", stream: number): HTMLElement {
+  const filter = `${kind}.stream eq ${stream}`;
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "data-key": `follow-${kind}-row`,
+      title: `List this ${kind.toUpperCase()} stream's packets in the Packets tab and show its conversation`,
+      onClick: (e: Event) => selectTab(e.currentTarget as Element, { view: "packets", filter, follow: { kind, stream } }),
+    },
+    `Follow ${kind.toUpperCase()} stream`,
+  );
+}
+
 /** copyFilterButton copies a display filter (also in its data-filter attribute) to the clipboard. */
 export function copyFilterButton(filter: string): HTMLElement {
   return h(
@@ -125,14 +143,16 @@ export function filterActions(filter: string, opts: { class?: string; key?: stri
  * the filter that selects the row's frames and its two actions, or a note when
  * the report lacks what an exact filter needs.
  */
-export function rowActions<T>(filterOf: (row: T) => string | null, what = "row"): { render: (row: T) => Node; hint: string } {
+export function rowActions<T>(filterOf: (row: T) => string | null, what = "row", streamOf?: (row: T) => { kind: "tcp" | "udp"; stream: number } | null): { render: (row: T) => Node; hint: string } {
   return {
-    hint: `Select a ${what} (click it, or arrow keys in the table) to list its packets or copy its Wireshark filter here.`,
+    hint: `Select a ${what} (click it, or arrow keys in the table) to list its packets${streamOf ? ", follow its stream" : ""} or copy its Wireshark filter here.`,
     render: (row: T) => {
       const f = filterOf(row);
+      const st = streamOf?.(row);
+      const follow = st && st.stream >= 0 ? followButton(st.kind, st.stream) : null;
       return f
-        ? h("span", { class: "row-actions-line" }, h("span", { class: "muted" }, `This ${what}'s packets: `), filterActions(f))
-        : h("span", { class: "muted" }, `No display filter selects exactly this ${what}'s packets.`);
+        ? h("span", { class: "row-actions-line" }, h("span", { class: "muted" }, `This ${what}'s packets: `), filterActions(f), follow)
+        : h("span", { class: "muted" }, `No display filter selects exactly this ${what}'s packets.`, follow ? " " : "", follow);
     },
   };
 }

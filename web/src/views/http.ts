@@ -158,7 +158,7 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     columns: txColumns,
     rows: d.transactions,
     list: "http.transactions",
-    rowActions: rowActions(httpTransactionFilter, "request"),
+    rowActions: rowActions(httpTransactionFilter, "request", (t) => (t.tcp_stream >= 0 ? { kind: "tcp", stream: t.tcp_stream } : null)),
     note: listed < total ? `Listing ${fmt.count(listed)} of ${fmt.count(total)} requests (the report's per-packet limit).` : undefined,
     maxHeight: 480,
   });

@@ -642,7 +642,8 @@ class PacketList {
     if (best) this.pick(best.layer, best.f);
   }
 
-  private async follow(kind: "tcp" | "udp", stream: number): Promise<void> {
+  /** follow shows a TCP or UDP conversation (Follow Stream) below the list. */
+  async follow(kind: "tcp" | "udp", stream: number): Promise<void> {
     const box = this.followBox;
     box.hidden = false;
     replace(box, h("p", { class: "muted" }, `Following ${kind.toUpperCase()} stream ${stream}…`));
@@ -730,6 +731,10 @@ export const packetsView: View = {
     const list = new PacketList(ctx.packets, ctx.fileName);
     root.append(list.el);
     root.addEventListener("pcaplens:apply-filter", (e: Event) => void list.apply((e as CustomEvent<string>).detail ?? ""));
+    root.addEventListener("pcaplens:follow", (e: Event) => {
+      const d = (e as CustomEvent<{ kind: "tcp" | "udp"; stream: number }>).detail;
+      if (d) void list.follow(d.kind, d.stream);
+    });
     void list.apply("");
   },
 };

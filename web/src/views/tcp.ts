@@ -440,7 +440,7 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     rows,
     list: "tcp_connections.connections",
     onRowClick: (row) => draw(n(row.stream), row),
-    rowActions: rowActions(tcpConnFilter, "connection"),
+    rowActions: rowActions(tcpConnFilter, "connection", (c) => ({ kind: "tcp", stream: c.stream })),
     note: listed < total ? `Showing the ${fmt.count(listed)} connections most worth a look of ${fmt.count(total)} (failed, reset, retransmitting, zero window, slow handshake); analyse with "detailed" to list all.` : undefined,
     maxHeight: 420,
   });

@@ -11,7 +11,7 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, listLength, type Report, type TlsCertificate, type TlsConnection, type View, type ViewContext } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
-import { capsNote, filterActions, findingsSection } from "./findinglist";
+import { capsNote, filterActions, findingsSection, followButton } from "./findinglist";
 
 /** row lays charts or tables side by side, wrapping on narrow screens. */
 const row = { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 360px), 1fr))", gap: "16px" };
@@ -167,7 +167,8 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
       hint: "Select a connection (click it, or arrow keys in the table) to see its certificate chain and list its packets.",
       render: (c: TlsConnection) => {
         const f = connFilter(c);
-        return h("div", null, f ? h("span", { class: "row-actions-line" }, h("span", { class: "muted" }, "This connection's packets: "), filterActions(f)) : "", chain(c, certs));
+        const follow = c.stream >= 0 ? followButton(c.transport === "quic" ? "udp" : "tcp", c.stream) : null;
+        return h("div", null, f ? h("span", { class: "row-actions-line" }, h("span", { class: "muted" }, "This connection's packets: "), filterActions(f), follow) : "", chain(c, certs));
       },
     },
     note: listed < r.connections_total ? `Listing ${fmt.count(listed)} of ${fmt.count(r.connections_total)} connections (the report's per-packet limit).` : undefined,

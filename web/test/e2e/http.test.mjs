@@ -52,4 +52,27 @@ describe("http tab", () => {
       await context.close();
     }
   });
+
+  test("a request's Follow TCP stream opens the Packets tab on its conversation", async () => {
+    const file = "chrissanders--http_espn.pcapng";
+    const cli = cliReport(join(captures, file), "http");
+    const tx = cli.http.transactions.find((t) => t.tcp_stream >= 0 && t.method === "GET");
+    assert.ok(tx, "no GET request over TCP");
+    const { page, context, problems } = await openPage(env.browser, env.server.url);
+    try {
+      await dropFile(page, join(captures, file));
+      await page.click("#tab-http");
+      const wrap = page.locator("#panel-http .table-wrap", { has: page.locator('.vtable[aria-label="HTTP requests"]') });
+      await wrap.locator(".table-filter").fill(tx.uri);
+      await wrap.locator(".table-rows .tr").first().click();
+      await wrap.locator('[data-key="follow-tcp-row"]').click();
+      // The Packets tab lists the stream and shows its conversation.
+      await page.waitForSelector('#panel-packets:not([hidden]) [data-key="follow-text"] span');
+      const shown = await page.textContent('[data-key="follow-text"]');
+      assert.ok(shown.includes(`GET ${tx.uri}`), `the conversation lacks the request line for ${tx.uri}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

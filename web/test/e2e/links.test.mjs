@@ -127,6 +127,8 @@ describe("links from rows to their packets", () => {
       assert.ok(row, "a row is selected");
       assert.equal(await wrap.locator('[data-key="row-filter"]').textContent(), `tcp.stream == ${row.stream}`);
       await page.keyboard.press("Shift+Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), "follow-tcp-row");
+      await page.keyboard.press("Shift+Tab");
       assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), "show-packets");
       await page.keyboard.press("Shift+Tab");
       assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), "copy-filter");
