@@ -57,10 +57,12 @@ const (
 	maxFrames     = 20
 	probeMaxTTL   = 32
 
-	sweepMinDests    = 10
-	floodMinRate     = 100
-	largePayload     = 1024
-	entropyMinLen    = 128
+	sweepMinDests = 10
+	floodMinRate  = 100
+	largePayload  = 1024
+	entropyMinLen = 128
+	// portTeredo is Teredo's UDP port (RFC 4380).
+	portTeredo       = 3544
 	entropyThreshold = 7.0
 	manyUnreachables = 10
 )
@@ -329,6 +331,13 @@ func (t *Tap) Packet(f *frame.Frame) {
 		}
 		m.echo = (m.typ == 128 || m.typ == 129) && len(body) >= 4
 		m.request = m.typ == 128
+		if p, ok := f.CarrierUDPDstPort(); ok && p == portTeredo && m.request {
+			// Wireshark takes an echo request to Teredo's port for its
+			// direct connectivity test (RFC 4380 section 5.2.9): the data
+			// is a nonce and the request is not tracked, so it stays
+			// unanswered and no reply is paired with it.
+			m.echo = false
+		}
 	default:
 		// Fragments are counted where their datagram is reassembled.
 		if !shortHeader(f, &m) {

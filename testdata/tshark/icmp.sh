@@ -37,7 +37,7 @@ else
   arcnet-rfc1051-arp-icmp-http.pcap dhcp-rfc4388.pcap e1000g.pcap icmp-cksum-oobr-3.pcapng \
   icmp-rfc8335.pcap icmp_inft_name_length_zero.pcap icmpv6-ns-nonce.pcap icmpv6-ra-pref64.pcap \
   icmpv6_opt24.pcap rpl-14-dao.pcap ipv6-bad-version.pcap pcaplens-icmp-edges.pcap \
-  pcaplens-ip-fragments.pcap pcaplens-icmp-truncated.pcap
+  pcaplens-ip-fragments.pcap pcaplens-icmp-truncated.pcap pcaplens-encap.pcap
 fi
 for cap
 do
