@@ -56,7 +56,7 @@ type Tap struct {
 	strOrder  []*stream
 
 	sources map[netip.Addr]*source
-	tcp     map[flowKey]*tcpFlow
+	tcp     *tcpReader
 
 	malformed      []Malformed
 	malformedTotal int
@@ -133,14 +133,6 @@ type source struct {
 	scannerAgent string
 }
 
-// flowKey is one direction of a TCP connection: its endpoints and its
-// tcp.stream (frame.Frame.TCPStream, numbered once by the engine), so that
-// a connection reusing the endpoints is a new flow.
-type flowKey struct {
-	src, dst netip.AddrPort
-	stream   int
-}
-
 // New returns a SIP tap.
 func New(o *engine.Options) *Tap {
 	if o == nil {
@@ -161,7 +153,7 @@ func New(o *engine.Options) *Tap {
 		pairs:     map[apPair]*pairMedia{},
 		streams:   map[streamKey]*stream{},
 		sources:   map[netip.Addr]*source{},
-		tcp:       map[flowKey]*tcpFlow{},
+		tcp:       newTCPReader(),
 		listLimit: report.ListLimit(o.MaxPackets),
 	}
 }
