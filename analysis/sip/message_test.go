@@ -355,3 +355,29 @@ func TestTCPGivenUpHole(t *testing.T) {
 		t.Errorf("malformed %+v", r.Malformed)
 	}
 }
+
+// TestTCPBufferedCap: the bytes held in partial SIP-over-TCP messages are
+// bounded over all connections, and the cap is reported.
+func TestTCPBufferedCap(t *testing.T) {
+	part := append([]byte("INVITE sip:a@b SIP/2.0\r\nContent-Length: 60000\r\n\r\n"), make([]byte, 50000)...)
+	tp := New(nil)
+	n := maxTCPBuffered/len(part) + 10
+	for i := 0; i < n; i++ {
+		f := tcpFrame(i+1, 1, 5060, part)
+		f.TCPStream = i
+		tp.Packet(f)
+		if tp.tcp.buffered > maxTCPBuffered {
+			t.Fatalf("%d bytes buffered", tp.tcp.buffered)
+		}
+	}
+	r := tp.Report(nil)
+	found := false
+	for _, c := range r.Caps {
+		if c.What == "bytes of partial SIP-over-TCP messages" && c.Dropped > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("caps %+v", r.Caps)
+	}
+}

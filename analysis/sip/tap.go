@@ -25,6 +25,7 @@ const (
 	maxEndpoints    = 20000
 	maxStreams      = 10000
 	maxTCPFlows     = 4096
+	maxTCPBuffered  = 16 << 20 // bytes in partial SIP-over-TCP messages, over all flows
 	maxSources      = 10000
 	maxUsersPerSrc  = 1000
 	maxFlow         = 200
@@ -228,6 +229,7 @@ var capNames = map[string]struct {
 	"rtp_streams":                 {"RTP streams", maxStreams},
 	"sources":                     {"sources", maxSources},
 	"tcp_flows":                   {"SIP-over-TCP flows", maxTCPFlows},
+	"tcp_buffered":                {"bytes of partial SIP-over-TCP messages", maxTCPBuffered},
 	"statistics.transports":       {"transports counted", maxStatKeys},
 	"statistics.methods":          {"methods counted", maxStatKeys},
 	"statistics.status_codes":     {"status codes counted", maxStatKeys},

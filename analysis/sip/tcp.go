@@ -44,6 +44,7 @@ type tcpReader struct {
 	flows    map[[2]int]*tcpFlow // by tcp.stream and direction
 	conns    int                 // connections accepted and not ended
 	refused  int                 // connections not followed: maxTCPFlows reached
+	dropped  int                 // partial messages dropped: maxTCPBuffered reached
 	buffered int                 // bytes held in all flows' partial messages
 	out      []tcpItem
 	segs     []tcpstream.Segment
@@ -83,6 +84,9 @@ func (t *tcpReader) caps() []report.Cap {
 	c := t.ra.Caps()
 	if t.refused > 0 {
 		c = append(c, report.Cap{What: capNames["tcp_flows"].what, Limit: maxTCPFlows, Dropped: t.refused})
+	}
+	if t.dropped > 0 {
+		c = append(c, report.Cap{What: capNames["tcp_buffered"].what, Limit: maxTCPBuffered, Dropped: t.dropped})
 	}
 	return c
 }
@@ -221,6 +225,14 @@ func (t *tcpReader) Data(s *tcpstream.Segment) {
 		fl.buf = append(fl.buf[:0], data...)
 	}
 	t.buffered += len(fl.buf) - before
+	if t.buffered > maxTCPBuffered {
+		// Too many partial messages held: drop this one and read on from
+		// the next start line.
+		t.dropped++
+		t.buffered -= len(fl.buf)
+		fl.buf = fl.buf[:0]
+		fl.synced = false
+	}
 }
 
 // TCPFramer finds the SIP messages carried over TCP, following each
