@@ -49,6 +49,7 @@ type tcpReader struct {
 	out      []tcpItem
 	segs     []tcpstream.Segment
 	cur      *frame.Frame
+	alt      frame.Frame // the frame source returns for a message not of cur
 	scratch  []byte
 }
 
@@ -67,13 +68,14 @@ func (t *tcpReader) segment(f *frame.Frame) {
 // source returns the frame item i of the last segment call is from: the
 // frame fed when it carried the data's direction, else the segment's own
 // frame (held bytes given up when the peer acknowledged past a hole), with
-// its direction's addresses.
-func (t *tcpReader) source(i int, alt *frame.Frame) *frame.Frame {
+// its direction's addresses (valid until the next call).
+func (t *tcpReader) source(i int) *frame.Frame {
 	k := t.out[i].from
 	if k < 0 {
 		return t.cur
 	}
 	s := &t.segs[k]
+	alt := &t.alt
 	*alt = frame.Frame{Number: s.Frame, TimeNs: s.TimeNs, Transport: frame.TransportTCP, TCPStream: s.Stream,
 		SrcIP: s.Src.Addr(), DstIP: s.Dst.Addr(), SrcPort: s.Src.Port(), DstPort: s.Dst.Port()}
 	return alt
@@ -265,10 +267,9 @@ func (t *TCPFramer) Segment(f *frame.Frame) []*Message {
 func (t *Tap) segment(f *frame.Frame) {
 	r := t.tcp
 	r.segment(f)
-	var alt frame.Frame
 	counted := -1
 	for i := range r.out {
-		src := r.source(i, &alt)
+		src := r.source(i)
 		it := &r.out[i]
 		if it.stream {
 			t.bad(src, it.reason)
