@@ -11,6 +11,7 @@ import (
 	"pcaplens/analysis/dns"
 	"pcaplens/analysis/filter"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/sip"
 	"pcaplens/analysis/tcp"
 	"pcaplens/analysis/tls"
 )
@@ -67,7 +68,7 @@ type Matcher struct {
 	// dns.time: queries awaiting their response.
 	dnsq map[dnsKey]dnsTxn
 	// SIP over TCP, per direction.
-	sipFlows map[sipFlowKey]*sipFlow
+	sipFramer *sip.TCPFramer
 	// rtp: the endpoints announced by SDP, with the frame announcing them.
 	rtp map[netip.AddrPort]int
 	// assigner numbers the frames given to Match (SetStreams): the
@@ -169,8 +170,8 @@ func (m *Matcher) Want(ids ...filter.FieldID) {
 	if m.needHTTP && m.http == nil {
 		m.http = newHTTPState()
 	}
-	if m.needSIP && m.sipFlows == nil {
-		m.sipFlows = map[sipFlowKey]*sipFlow{}
+	if m.needSIP && m.sipFramer == nil {
+		m.sipFramer = sip.NewTCPFramer()
 	}
 }
 

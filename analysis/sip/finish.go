@@ -120,8 +120,10 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 	if t.frames > 0 && t.listDropped > 0 {
 		t.caps.HitN("per-packet list (max_packets)", t.listLimit, t.listDropped)
 	}
-	r.Caps = t.caps.List()
-	r.Warnings = append(r.Warnings, t.caps.Warnings()...)
+	r.Caps = append(t.caps.List(), t.tcp.caps()...)
+	for _, c := range r.Caps {
+		r.Warnings = append(r.Warnings, c.Warning())
+	}
 	return r
 }
 

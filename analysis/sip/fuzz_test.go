@@ -39,7 +39,7 @@ func FuzzParse(f *testing.F) {
 			tp.Packet(tcpFrame(2, 100, 5060, b[:i+1]))
 			tp.Packet(tcpFrame(3, 100+uint32(i+1), 5060, b[i+1:]))
 		}
-		for _, fl := range tp.tcp {
+		for _, fl := range tp.tcp.flows {
 			if len(fl.buf) > MaxMessageSize+4096+len(b) {
 				t.Fatalf("stream buffer %d bytes", len(fl.buf))
 			}

@@ -304,3 +304,80 @@ func TestOneWayMedia(t *testing.T) {
 		t.Errorf("observations %q, streams %+v", kinds(r), r.RTPStreams)
 	}
 }
+
+// TestTCPOutOfOrder: over TCP a retransmitted message is read once, and a
+// message whose segment arrives before the one ahead of it is read after
+// it, at the frame that fills the hole.
+func TestTCPOutOfOrder(t *testing.T) {
+	m := func(method string, cseq int) string {
+		return crlf(method + " sip:b@x SIP/2.0\nCall-ID: ooo\nCSeq: " + strconv.Itoa(cseq) + " " + method + "\nContent-Length: 0\n\n")
+	}
+	m1, m2, m3 := m("INVITE", 1), m("ACK", 1), m("BYE", 2)
+	s1, s2, s3 := uint32(1000), 1000+uint32(len(m1)), 1000+uint32(len(m1)+len(m2))
+	tp := New(nil)
+	tp.Packet(tcpFrame(1, s1, 5060, []byte(m1)))
+	tp.Packet(tcpFrame(2, s1, 5060, []byte(m1))) // retransmission
+	tp.Packet(tcpFrame(3, s3, 5060, []byte(m3))) // ahead of a hole
+	tp.Packet(tcpFrame(4, s2, 5060, []byte(m2))) // fills it
+	tp.Packet(tcpFrame(5, s3, 5060, []byte(m3))) // retransmission
+	r := tp.Report(nil)
+	if r.SIPMessages != 3 || r.MalformedTotal != 0 {
+		t.Fatalf("%d messages, malformed %v", r.SIPMessages, r.Malformed)
+	}
+	var got []string
+	for _, p := range r.Packets {
+		got = append(got, strconv.Itoa(p.PacketNumber)+" "+p.Method)
+	}
+	if len(got) != 3 || !strings.HasPrefix(got[0], "1 INVITE") || !strings.HasPrefix(got[1], "4 ACK") || !strings.HasPrefix(got[2], "4 BYE") {
+		t.Errorf("packets %q", got)
+	}
+}
+
+// TestTCPGivenUpHole: when the peer acknowledges bytes never captured, the
+// message held after the hole is read, at its own frame and with its own
+// direction, not at the peer's frame that gave the hole up; the partial
+// message before the hole is reported malformed at the segment after it.
+func TestTCPGivenUpHole(t *testing.T) {
+	m1 := crlf("INVITE sip:b@x SIP/2.0\nCall-ID: gap\nCSeq: 1 INVITE\nContent-Length: 0\n\n")
+	m3 := crlf("BYE sip:b@x SIP/2.0\nCall-ID: gap\nCSeq: 2 BYE\nContent-Length: 0\n\n")
+	tp := New(nil)
+	tp.Packet(tcpFrame(1, 1000, 5060, []byte(m1[:20])))
+	tp.Packet(tcpFrame(2, 1000+uint32(len(m1)), 5060, []byte(m3))) // after a hole
+	ack := tcpFrame(3, 1, 40000, nil)
+	ack.SrcPort = 5060
+	ack.TCP.ACK, ack.TCP.Ack = true, 1000+uint32(len(m1)+len(m3))
+	tp.Packet(ack)
+	r := tp.Report(nil)
+	if r.SIPMessages != 1 || len(r.Packets) != 1 || r.Packets[0].PacketNumber != 2 || r.Packets[0].SourcePort != 40000 || r.Packets[0].Method != "BYE" {
+		t.Fatalf("%d messages, packets %+v", r.SIPMessages, r.Packets)
+	}
+	if r.MalformedTotal != 1 || r.Malformed[0].Frame != 2 {
+		t.Errorf("malformed %+v", r.Malformed)
+	}
+}
+
+// TestTCPBufferedCap: the bytes held in partial SIP-over-TCP messages are
+// bounded over all connections, and the cap is reported.
+func TestTCPBufferedCap(t *testing.T) {
+	part := append([]byte("INVITE sip:a@b SIP/2.0\r\nContent-Length: 60000\r\n\r\n"), make([]byte, 50000)...)
+	tp := New(nil)
+	n := maxTCPBuffered/len(part) + 10
+	for i := 0; i < n; i++ {
+		f := tcpFrame(i+1, 1, 5060, part)
+		f.TCPStream = i
+		tp.Packet(f)
+		if tp.tcp.buffered > maxTCPBuffered {
+			t.Fatalf("%d bytes buffered", tp.tcp.buffered)
+		}
+	}
+	r := tp.Report(nil)
+	found := false
+	for _, c := range r.Caps {
+		if c.What == "bytes of partial SIP-over-TCP messages" && c.Dropped > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("caps %+v", r.Caps)
+	}
+}

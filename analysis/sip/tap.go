@@ -25,6 +25,7 @@ const (
 	maxEndpoints    = 20000
 	maxStreams      = 10000
 	maxTCPFlows     = 4096
+	maxTCPBuffered  = 16 << 20 // bytes in partial SIP-over-TCP messages, over all flows
 	maxSources      = 10000
 	maxUsersPerSrc  = 1000
 	maxFlow         = 200
@@ -56,7 +57,7 @@ type Tap struct {
 	strOrder  []*stream
 
 	sources map[netip.Addr]*source
-	tcp     map[flowKey]*tcpFlow
+	tcp     *tcpReader
 
 	malformed      []Malformed
 	malformedTotal int
@@ -133,14 +134,6 @@ type source struct {
 	scannerAgent string
 }
 
-// flowKey is one direction of a TCP connection: its endpoints and its
-// tcp.stream (frame.Frame.TCPStream, numbered once by the engine), so that
-// a connection reusing the endpoints is a new flow.
-type flowKey struct {
-	src, dst netip.AddrPort
-	stream   int
-}
-
 // New returns a SIP tap.
 func New(o *engine.Options) *Tap {
 	if o == nil {
@@ -161,7 +154,7 @@ func New(o *engine.Options) *Tap {
 		pairs:     map[apPair]*pairMedia{},
 		streams:   map[streamKey]*stream{},
 		sources:   map[netip.Addr]*source{},
-		tcp:       map[flowKey]*tcpFlow{},
+		tcp:       newTCPReader(),
 		listLimit: report.ListLimit(o.MaxPackets),
 	}
 }
@@ -236,6 +229,7 @@ var capNames = map[string]struct {
 	"rtp_streams":                 {"RTP streams", maxStreams},
 	"sources":                     {"sources", maxSources},
 	"tcp_flows":                   {"SIP-over-TCP flows", maxTCPFlows},
+	"tcp_buffered":                {"bytes of partial SIP-over-TCP messages", maxTCPBuffered},
 	"statistics.transports":       {"transports counted", maxStatKeys},
 	"statistics.methods":          {"methods counted", maxStatKeys},
 	"statistics.status_codes":     {"status codes counted", maxStatKeys},

@@ -5,92 +5,185 @@ import (
 	"net/netip"
 
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
+	"pcaplens/analysis/tcpstream"
 )
 
-// tcpFlow frames SIP messages in one direction of a TCP connection by
-// Content-Length (RFC 3261 section 18.3). It follows sequence numbers on its
-// own: data already seen (retransmissions) is skipped, and a gap drops the
-// buffer until a segment starts with a SIP start line again.
+// SIP over TCP (RFC 3261 section 18.3): tcpstream gives each direction's
+// bytes in order (retransmissions dropped, early segments held until the
+// hole fills, holes the peer acknowledged given up); this frames them into
+// messages by Content-Length. A connection is followed when its first
+// segment with data is on port 5060 or 5061, or starts a SIP message. A
+// direction is read from a segment that starts a SIP message; a gap drops
+// the partial message, and so does a message that cannot be framed (no
+// start line, no end of headers within 64 KiB, a Content-Length over
+// 64 KiB): the direction then waits for a segment that starts a SIP message
+// again. An invalid Content-Length (not a number, negative) reads as no
+// body: the next message starts after the headers.
+
+// tcpItem is one message (or malformed one) a segment call completed.
+type tcpItem struct {
+	msg    *Message // nil when nothing could be parsed
+	reason string   // why it is malformed, or ""
+	from   int      // index in segs of the segment it came from, or -1: the frame fed
+	// stream is set for a problem of the stream (bytes missing, a message
+	// too large), not of a message: its frame does not count as SIP.
+	stream bool
+}
+
+// tcpFlow is one direction's partial message.
 type tcpFlow struct {
-	next   uint32
-	synced bool
+	synced bool // reading: the direction started a SIP message
 	buf    []byte
 }
 
-// segment handles one TCP segment.
-func (t *Tap) segment(f *frame.Frame) {
+// tcpReader frames the SIP messages of the TCP connections it is fed,
+// bounded in connections and bytes.
+type tcpReader struct {
+	ra       *tcpstream.Reassembler
+	flows    map[[2]int]*tcpFlow // by tcp.stream and direction
+	conns    int                 // connections accepted and not ended
+	refused  int                 // connections not followed: maxTCPFlows reached
+	dropped  int                 // partial messages dropped: maxTCPBuffered reached
+	buffered int                 // bytes held in all flows' partial messages
+	out      []tcpItem
+	segs     []tcpstream.Segment
+	cur      *frame.Frame
+	alt      frame.Frame // the frame source returns for a message not of cur
+	scratch  []byte
+}
+
+func newTCPReader() *tcpReader {
+	return &tcpReader{ra: tcpstream.New(tcpstream.Limits{}), flows: map[[2]int]*tcpFlow{}}
+}
+
+// segment feeds the TCP segment of f; the messages it completes are in
+// t.out, valid until the next call.
+func (t *tcpReader) segment(f *frame.Frame) {
+	t.out, t.segs, t.scratch = t.out[:0], t.segs[:0], t.scratch[:0]
+	t.cur = f
+	t.ra.Packet(f, t)
+}
+
+// source returns the frame item i of the last segment call is from: the
+// frame fed when it carried the data's direction, else the segment's own
+// frame (held bytes given up when the peer acknowledged past a hole), with
+// its direction's addresses (valid until the next call).
+func (t *tcpReader) source(i int) *frame.Frame {
+	k := t.out[i].from
+	if k < 0 {
+		return t.cur
+	}
+	s := &t.segs[k]
+	alt := &t.alt
+	*alt = frame.Frame{Number: s.Frame, TimeNs: s.TimeNs, Transport: frame.TransportTCP, TCPStream: s.Stream,
+		SrcIP: s.Src.Addr(), DstIP: s.Dst.Addr(), SrcPort: s.Src.Port(), DstPort: s.Dst.Port()}
+	return alt
+}
+
+// caps are what the bounds dropped.
+func (t *tcpReader) caps() []report.Cap {
+	c := t.ra.Caps()
+	if t.refused > 0 {
+		c = append(c, report.Cap{What: capNames["tcp_flows"].what, Limit: maxTCPFlows, Dropped: t.refused})
+	}
+	if t.dropped > 0 {
+		c = append(c, report.Cap{What: capNames["tcp_buffered"].what, Limit: maxTCPBuffered, Dropped: t.dropped})
+	}
+	return c
+}
+
+// Accept follows a connection on a SIP port or whose first data starts a
+// SIP message, up to maxTCPFlows at once.
+func (t *tcpReader) Accept(f *frame.Frame) bool {
 	p := f.Payload
-	known := knownPort(f.SrcPort) || knownPort(f.DstPort)
-	k := flowKey{netip.AddrPortFrom(f.SrcIP, f.SrcPort), netip.AddrPortFrom(f.DstIP, f.DstPort), f.TCPStream}
-	fl := t.tcp[k]
-	if f.TCP.SYN {
-		if fl != nil {
-			fl.next, fl.synced, fl.buf = f.TCP.Seq+1, true, fl.buf[:0]
+	if !knownPort(f.SrcPort) && !knownPort(f.DstPort) && !LooksLikeSIP(p, false) && !mayStartSIP(p) {
+		return false
+	}
+	if t.conns >= maxTCPFlows {
+		t.refused++
+		return false
+	}
+	t.conns++
+	return true
+}
+
+// End forgets the connection's partial messages.
+func (t *tcpReader) End(stream int) {
+	t.conns--
+	for d := 0; d < 2; d++ {
+		k := [2]int{stream, d}
+		if fl := t.flows[k]; fl != nil {
+			t.buffered -= len(fl.buf)
+			delete(t.flows, k)
 		}
-		return
 	}
-	if fl != nil && (f.TCP.FIN || f.TCP.RST) {
-		// The direction ends: handle its last data, then forget it.
-		defer delete(t.tcp, k)
-	}
-	if len(p) == 0 {
-		return
-	}
+}
+
+// Gap drops the direction's partial message; the direction waits for a new
+// start line.
+func (t *tcpReader) Gap(s *tcpstream.Segment) {
+	fl := t.flows[[2]int{s.Stream, s.Dir}]
 	if fl == nil {
-		// Follow a direction only once it carries SIP.
-		if !LooksLikeSIP(p, known) && !mayStartSIP(p) {
-			return
-		}
-		if len(t.tcp) >= maxTCPFlows {
-			t.capHit("tcp_flows")
-			return
-		}
-		fl = &tcpFlow{next: f.TCP.Seq, synced: true}
-		t.tcp[k] = fl
+		return
 	}
-	seq := f.TCP.Seq
-	if fl.synced {
-		d := int32(seq - fl.next)
-		switch {
-		case d < 0:
-			// Retransmitted or overlapping data: keep only what is new.
-			if int(-d) >= len(p) {
-				return
-			}
-			p = p[-d:]
-		case d > 0:
-			// Data missing: what is buffered cannot be completed.
-			if len(fl.buf) > 0 {
-				t.bad(f, "TCP data missing before this segment; partial SIP message dropped")
-			}
-			fl.buf = fl.buf[:0]
-			fl.synced = false
-		}
+	if len(fl.buf) > 0 {
+		t.bad(s, "TCP data missing before this segment; partial SIP message dropped")
 	}
+	t.buffered -= len(fl.buf)
+	fl.buf = fl.buf[:0]
+	fl.synced = false
+}
+
+// from returns the item source of a segment: -1 when it is the frame fed's
+// direction, else its index in segs (added once per segment).
+func (t *tcpReader) from(s *tcpstream.Segment) int {
+	if s.Src == netip.AddrPortFrom(t.cur.SrcIP, t.cur.SrcPort) && s.Dst == netip.AddrPortFrom(t.cur.DstIP, t.cur.DstPort) {
+		return -1
+	}
+	if n := len(t.segs); n > 0 && t.segs[n-1].Frame == s.Frame && t.segs[n-1].Src == s.Src {
+		return n - 1
+	}
+	t.segs = append(t.segs, *s)
+	t.segs[len(t.segs)-1].Data = nil
+	return len(t.segs) - 1
+}
+
+func (t *tcpReader) bad(s *tcpstream.Segment, reason string) {
+	t.out = append(t.out, tcpItem{reason: reason, from: t.from(s), stream: true})
+}
+
+// Data frames a direction's in-order bytes.
+func (t *tcpReader) Data(s *tcpstream.Segment) {
+	k := [2]int{s.Stream, s.Dir}
+	fl := t.flows[k]
+	if fl == nil {
+		fl = &tcpFlow{}
+		t.flows[k] = fl
+	}
+	p := s.Data
 	if !fl.synced {
+		known := knownPort(s.Src.Port()) || knownPort(s.Dst.Port())
 		if !LooksLikeSIP(p, known) && !mayStartSIP(p) {
 			return
 		}
 		fl.synced = true
 	}
-	fl.next = seq + uint32(len(f.Payload))
-	t.feed(fl, f, p)
-}
-
-// feed appends p to the flow's buffer and handles every whole message in it.
-func (t *Tap) feed(fl *tcpFlow, f *frame.Frame, p []byte) {
+	before := len(fl.buf)
 	data := p
+	fromBuf := false
 	if len(fl.buf) > 0 {
 		if len(fl.buf)+len(p) > MaxMessageSize+4096 {
-			t.bad(f, "SIP message over TCP larger than 64 KiB; stream skipped")
+			t.bad(s, "SIP message over TCP larger than 64 KiB; stream skipped")
+			t.buffered -= before
 			fl.buf = fl.buf[:0]
 			fl.synced = false
 			return
 		}
 		fl.buf = append(fl.buf, p...)
 		data = fl.buf
+		fromBuf = true
 	}
-	counted := false
 	for len(data) > 0 {
 		// Keep-alives (RFC 5626 section 3.5.1) and stray line ends between messages.
 		for len(data) > 0 && (data[0] == '\r' || data[0] == '\n') {
@@ -103,36 +196,96 @@ func (t *Tap) feed(fl *tcpFlow, f *frame.Frame, p []byte) {
 		if errors.Is(err, errIncomplete) {
 			break
 		}
-		if !counted {
-			t.frames++
-			counted = true
+		it := tcpItem{msg: m, from: t.from(s)}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			it.reason = pe.Reason
 		}
-		if err != nil {
-			var pe *ParseError
-			if errors.As(err, &pe) {
-				t.bad(f, pe.Reason)
-			}
-			if m == nil {
-				// Cannot find the next message boundary: resynchronise on a later start line.
-				data = nil
-				fl.synced = false
-				break
-			}
+		if m == nil {
+			// Cannot find the next message boundary: wait for a later start line.
+			t.out = append(t.out, it)
+			data = nil
+			fl.synced = false
+			break
 		}
-		t.handle(m, f, "TCP")
+		if fromBuf && len(m.Body) > 0 {
+			// The flow's buffer is reused: the body is copied out.
+			start := len(t.scratch)
+			t.scratch = append(t.scratch, m.Body...)
+			m.Body = t.scratch[start:len(t.scratch):len(t.scratch)]
+		}
+		t.out = append(t.out, it)
 		data = data[n:]
 	}
 	// Keep the unparsed rest (copied: data may alias the frame).
-	if len(data) == 0 {
+	switch {
+	case len(data) == 0:
 		fl.buf = fl.buf[:0]
-		return
-	}
-	if len(fl.buf) > 0 && &data[0] != &fl.buf[0] {
-		rest := append([]byte(nil), data...)
-		fl.buf = append(fl.buf[:0], rest...)
-		return
-	}
-	if len(fl.buf) == 0 {
+	case fromBuf:
+		fl.buf = fl.buf[:copy(fl.buf, data)]
+	default:
 		fl.buf = append(fl.buf[:0], data...)
 	}
+	t.buffered += len(fl.buf) - before
+	if t.buffered > maxTCPBuffered {
+		// Too many partial messages held: drop this one and read on from
+		// the next start line.
+		t.dropped++
+		t.buffered -= len(fl.buf)
+		fl.buf = fl.buf[:0]
+		fl.synced = false
+	}
+}
+
+// TCPFramer finds the SIP messages carried over TCP, following each
+// direction of each connection across segments as the tap does (over
+// tcpstream): framed by Content-Length, bounded in connections and bytes,
+// retransmitted bytes dropped, early segments held until the hole fills.
+type TCPFramer struct {
+	r   *tcpReader
+	out []*Message
+}
+
+// NewTCPFramer returns a framer.
+func NewTCPFramer() *TCPFramer { return &TCPFramer{r: newTCPReader()} }
+
+// Segment feeds the TCP segment of f and returns the SIP messages it
+// completes (malformed ones included when they parsed). They are valid until
+// the next call.
+func (t *TCPFramer) Segment(f *frame.Frame) []*Message {
+	t.out = t.out[:0]
+	t.r.segment(f)
+	for _, it := range t.r.out {
+		if it.msg != nil {
+			t.out = append(t.out, it.msg)
+		}
+	}
+	return t.out
+}
+
+// segment handles one TCP segment in the tap.
+func (t *Tap) segment(f *frame.Frame) {
+	r := t.tcp
+	r.segment(f)
+	counted := -1
+	for i := range r.out {
+		src := r.source(i)
+		it := &r.out[i]
+		if it.stream {
+			t.bad(src, it.reason)
+			continue
+		}
+		if src.Number != counted {
+			t.frames++
+			counted = src.Number
+		}
+		if it.reason != "" {
+			t.bad(src, it.reason)
+		}
+		if it.msg != nil {
+			t.cur = src
+			t.handle(it.msg, src, "TCP")
+		}
+	}
+	t.cur = f
 }
