@@ -5,11 +5,7 @@ import { table, type Column } from "../ui/table";
 import * as fmt from "../ui/format";
 import { columns, isToolError, listLength, type CapinfosInterface, type CapinfosPacketComment, type Section, type View } from "./types";
 import { id } from "./text";
-
-/** field renders a value with a data-key attribute so tests can read it off the page. */
-function field(key: string, ...children: Child[]): HTMLElement {
-  return h("span", { "data-key": key }, ...children);
-}
+import { field } from "./parts";
 
 /** time renders an instant in UTC with the local time under it. */
 function time(key: string, rfc: unknown, epoch: unknown, digits?: number): Child {

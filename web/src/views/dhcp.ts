@@ -27,18 +27,11 @@ import { countBars } from "./bars";
 import { id, plural } from "./text";
 import { capsNote, filterActions, findingsSection } from "./findinglist";
 import { dhcpFilter } from "./filters";
-
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
+import { field, n } from "./parts";
 
 function list(v: readonly string[] | undefined): string {
   const a = (v ?? []).map((x) => fmt.text(x));
   return a.length === 0 ? "—" : a.join(", ");
-}
-
-function field(key: string, ...children: (string | Node)[]): HTMLElement {
-  return h("span", { "data-key": key }, ...children);
 }
 
 /** Outcomes that mean trouble, for the tone of a ladder's heading. */

@@ -3,7 +3,7 @@
 // packets and its TCP stream), and the top URIs, user agents, content
 // types and servers. It renders the http report and computes nothing;
 // every string from packets is set as text.
-import { h, keyValue, note, section, warnings, type Child } from "../ui/dom";
+import { h, keyValue, note, section, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
 import { intervalCharts } from "../ui/chart";
@@ -13,30 +13,7 @@ import { countBars } from "./bars";
 import { id, plural } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
 import { httpTransactionFilter } from "./filters";
-
-/** row lays charts or tables side by side, wrapping on narrow screens. */
-const row = { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 360px), 1fr))", gap: "16px" };
-
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
-/** field renders a value with a data-key attribute so tests can read it off the page. */
-function field(key: string, ...children: Child[]): HTMLElement {
-  return h("span", { "data-key": key }, ...children);
-}
-
-/** ms shows seconds as milliseconds. */
-function ms(v: unknown): string {
-  return typeof v === "number" && Number.isFinite(v) ? `${(v * 1000).toFixed(3)} ms` : "—";
-}
-
-/** sortedEntries lists a {name: count} object by count, then name. */
-function sortedEntries(v: Record<string, number>): [string, number][] {
-  return Object.entries(v)
-    .map(([k, c]): [string, number] => [k, n(c)])
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
+import { field, ms, n, row, sortedEntries } from "./parts";
 
 /** bytes shows a body size: blank for none. */
 function size(v: unknown): string {

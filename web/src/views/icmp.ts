@@ -31,19 +31,7 @@ import { countBars } from "./bars";
 import { id, plural } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
 import { icmpErrorFilter } from "./filters";
-
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
-/** ms shows seconds as milliseconds with microsecond precision. */
-function ms(v: unknown): string {
-  return typeof v === "number" && Number.isFinite(v) ? `${(v * 1000).toFixed(3)} ms` : "—";
-}
-
-function field(key: string, text: string): HTMLElement {
-  return h("span", { "data-key": key }, text);
-}
+import { field, ms, n } from "./parts";
 
 function list(v: readonly string[]): string {
   const a = v.map((x) => fmt.text(x));

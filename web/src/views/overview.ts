@@ -16,14 +16,7 @@ import { columns, isToolError, type OverviewConversation, type OverviewEndpoint,
 import { id } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
 import { conversationFilter, endpointFilter } from "./filters";
-
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
-function field(key: string, text: string): HTMLElement {
-  return h("span", { "data-key": key }, text);
-}
+import { field, n } from "./parts";
 
 const kinds = [
   ["ip", "IPv4"],

@@ -12,21 +12,14 @@ import { countBars } from "./bars";
 import { byCode, id, words } from "./text";
 import { capsNote, filterActions, findingsSection, rowActions } from "./findinglist";
 import { sipCallFilter } from "./filters";
+import { field, n } from "./parts";
 
 /** maxLadders is how many calls get a ladder diagram drawn up front. */
 const maxLadders = 20;
 
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
 /** ms shows a millisecond figure (null when not measured). */
 function ms(v: unknown): string {
   return typeof v === "number" && Number.isFinite(v) ? `${v.toFixed(3)} ms` : "—";
-}
-
-function field(key: string, text: string): HTMLElement {
-  return h("span", { "data-key": key }, text);
 }
 
 function stateText(c: SIPCall): string {

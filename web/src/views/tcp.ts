@@ -24,11 +24,7 @@ import {
 import { id, plural, words } from "./text";
 import { capsNote, findingsSection, rowActions } from "./findinglist";
 import { tcpConnFilter, tcpStreamFilter } from "./filters";
-
-/** field renders a value with a data-key attribute so tests can read it off the page. */
-function field(key: string, ...children: Child[]): HTMLElement {
-  return h("span", { "data-key": key }, ...children);
-}
+import { field, n } from "./parts";
 
 /** flagTitles are Wireshark's names of the tcp.analysis.* flags. */
 const flagTitles: Record<string, string> = {
@@ -48,10 +44,6 @@ const flagTitles: Record<string, string> = {
   keep_alive_ack: "Keep-alive ACK",
   reused_ports: "Port numbers reused",
 };
-
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
 
 function errorNote(tool: string, v: unknown): HTMLElement | null {
   return isToolError(v) ? note("error", h("strong", null, `${tool} could not run: `), v.error) : null;

@@ -3,7 +3,7 @@
 // version, cipher, ALPN, JA3/JA4, certificate) and, for the selected
 // connection, its certificate chain as sent. It renders the tls report and
 // computes nothing; every string from packets is set as text.
-import { h, note, section, warnings, type Child } from "../ui/dom";
+import { h, note, section, warnings } from "../ui/dom";
 import { cards } from "../ui/cards";
 import { createTable, table, type Column } from "../ui/table";
 import { timeSeries } from "../ui/chart";
@@ -12,28 +12,7 @@ import { columns, isToolError, listLength, type Report, type TlsCertificate, typ
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
 import { capsNote, filterActions, findingsSection, followButton } from "./findinglist";
-
-/** row lays charts or tables side by side, wrapping on narrow screens. */
-const row = { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 360px), 1fr))", gap: "16px" };
-
-function n(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
-/** field renders a value with a data-key attribute so tests can read it off the page. */
-function field(key: string, ...children: Child[]): HTMLElement {
-  return h("span", { "data-key": key }, ...children);
-}
-
-function ms(v: unknown): string {
-  return typeof v === "number" && Number.isFinite(v) ? `${(v * 1000).toFixed(3)} ms` : "—";
-}
-
-function sortedEntries(v: Record<string, number>): [string, number][] {
-  return Object.entries(v)
-    .map(([k, c]): [string, number] => [k, n(c)])
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
+import { field, ms, n, row, sortedEntries } from "./parts";
 
 /** connFilter selects a connection's packets: its tcp.stream or udp.stream. */
 function connFilter(c: TlsConnection): string | null {
