@@ -556,6 +556,13 @@ func parseStartLine(line []byte, m *Message) bool {
 	return true
 }
 
+// StartLine reads line (without its CRLF) as a request line or a status
+// line, as the parser does; ok is false when it is neither.
+func StartLine(line []byte) (m Message, ok bool) {
+	ok = parseStartLine(line, &m)
+	return m, ok
+}
+
 // isStartLine reports whether line is a request or status line.
 func isStartLine(line []byte) bool {
 	var m Message

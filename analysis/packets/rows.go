@@ -1,6 +1,7 @@
 package packets
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net/netip"
@@ -10,6 +11,7 @@ import (
 	"pcaplens/analysis/dhcp"
 	"pcaplens/analysis/dns"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/http"
 	"pcaplens/analysis/sip"
 	"pcaplens/analysis/tcp"
 )
@@ -218,6 +220,7 @@ func (s *Scanner) tcpRow(f *frame.Frame) (string, string) {
 	if s.tcpSet {
 		s.analysisPrefix(&b)
 	}
+	prefix := b.Len()
 	fmt.Fprintf(&b, "%d → %d [%s]", f.SrcPort, f.DstPort, tcpFlagString(f))
 	th := &f.TCP
 	seq, ack, win := th.Seq, th.Ack, uint32(th.Window)
@@ -236,7 +239,12 @@ func (s *Scanner) tcpRow(f *frame.Frame) (string, string) {
 	s.tcpOptions(&b, f)
 	// Application data in one segment.
 	if len(f.Payload) > 0 {
-		if p, info := appOverTCP(f); p != "" {
+		retrans := s.tcpSet && s.tcpFlags&(tcp.FlagRetransmission|tcp.FlagSpuriousRetransmission|
+			tcp.FlagFastRetransmission|tcp.FlagOutOfOrder) != 0
+		if p, info := appOverTCP(f, retrans); p == "TCP" {
+			// The start of a longer message: TCP's analysis flags stay in front.
+			return p, b.String()[:prefix] + info
+		} else if p != "" {
 			return p, info
 		}
 	}
@@ -371,8 +379,12 @@ func (s *Scanner) tcpOptions(b *strings.Builder, f *frame.Frame) {
 	}
 }
 
-// appOverTCP names DNS and SIP carried whole in one TCP segment.
-func appOverTCP(f *frame.Frame) (string, string) {
+// appOverTCP names DNS, SIP and HTTP carried whole in one TCP segment.
+// A retransmission or an out-of-order segment is not HTTP: tshark does
+// not hand its bytes to HTTP again. Protocol "TCP" is the start of an HTTP
+// message that goes on in later segments, Info without TCP's analysis
+// flags.
+func appOverTCP(f *frame.Frame, retrans bool) (string, string) {
 	p := f.Payload
 	if f.SrcPort == 53 || f.DstPort == 53 {
 		if len(p) >= 2 && int(binary.BigEndian.Uint16(p)) == len(p)-2 {
@@ -386,8 +398,114 @@ func appOverTCP(f *frame.Frame) (string, string) {
 		if info, proto, ok := sipInfo(p, true); ok {
 			return proto, info
 		}
+		return "", ""
+	}
+	if !retrans && (httpPort(f.SrcPort) || httpPort(f.DstPort)) {
+		return httpRow(p)
 	}
 	return "", ""
+}
+
+// httpPort reports whether p is one of the ports Wireshark decodes as HTTP.
+func httpPort(p uint16) bool {
+	for _, q := range http.Ports {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// httpRow is HTTP's Protocol and Info for a segment that starts an
+// HTTP/1.x message at its first byte (read by analysis/http's parser).
+// When the segment holds the whole message: the start line with tshark's
+// trailing space, then what tshark's body dissector adds ("  (text/html)",
+// "  (PNG)"). When the message goes on in later segments, tshark's Protocol
+// stays TCP and its Info is the start line, then "[TCP segment of a
+// reassembled PDU]"; the segment that completes the message is left to
+// TCP's row (tshark shows HTTP there, which needs the connection's state,
+// not kept here).
+func httpRow(p []byte) (string, string) {
+	if len(p) < 5 || !startsHTTP(p) {
+		return "", ""
+	}
+	var ps http.Parser
+	n, m := ps.Feed(p)
+	if m == nil || !m.Complete || n != len(p) {
+		// Not whole here: the start line, when its line is.
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			return "", ""
+		}
+		line := p[:i]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		sl, ok := http.StartLine(line)
+		if !ok || (m != nil && n == len(p)) {
+			return "", ""
+		}
+		first, ok := startLineInfo(&sl)
+		if !ok {
+			return "", ""
+		}
+		return "TCP", first + " [TCP segment of a reassembled PDU]"
+	}
+	first, ok := startLineInfo(m)
+	if !ok {
+		return "", ""
+	}
+	var b strings.Builder
+	b.WriteString(first)
+	proto := "HTTP"
+	if m.Body > 0 && m.ContentType != "" {
+		ct := strings.ToLower(strings.TrimSpace(strings.SplitN(m.ContentType, ";", 2)[0]))
+		switch ct {
+		case "application/xml", "text/xml":
+			proto = "HTTP/XML"
+		case "image/png":
+			b.WriteString(" (PNG)")
+		case "image/jpeg", "image/jpg", "image/pjpeg":
+			b.WriteString(" (JPEG JFIF image)")
+		case "image/gif":
+			if len(m.Sniff) >= 6 {
+				b.WriteString(" (" + printableASCII(m.Sniff[:6]) + ")")
+			}
+		default:
+			b.WriteString(" (" + ct + ")")
+		}
+	}
+	return proto, b.String()
+}
+
+// startLineInfo is the start line as tshark's Info shows it, with a
+// trailing space; false when the URI was cut.
+func startLineInfo(m *http.Message) (string, bool) {
+	if m.Request {
+		if m.URILen != len(m.URI) {
+			return "", false
+		}
+		return m.Method + " " + m.URI + " " + m.Version + " ", true
+	}
+	return m.Version + " " + strconv.Itoa(m.Code) + " " + m.Reason + " ", true
+}
+
+// startsHTTP is a cheap test that p may start a request or status line:
+// an upper-case letter, as every method and "HTTP/" start with.
+func startsHTTP(p []byte) bool {
+	return p[0] >= 'A' && p[0] <= 'Z'
+}
+
+// printableASCII is b with bytes outside printable ASCII as '.'.
+func printableASCII(b []byte) string {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			c = '.'
+		}
+		out[i] = c
+	}
+	return string(out)
 }
 
 // udpRow names what UDP carries, or gives UDP's own Info.
