@@ -2,8 +2,12 @@ package packets
 
 import (
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -458,11 +462,32 @@ func httpRow(p []byte) (string, string) {
 	var b strings.Builder
 	b.WriteString(first)
 	proto := "HTTP"
-	if m.Body > 0 && m.ContentType != "" {
+	body := m.Body > 0
+	if ce := strings.ToLower(m.ContentEncoding); body && ce != "" && ce != "identity" {
+		// tshark names what the decoded body holds; an empty one adds nothing.
+		empty, ok := false, true
+		if m.Chunked {
+			// The chunks' data is not kept: a gzip stream of 20 bytes
+			// (or a zlib one of 8) is the shortest and holds nothing;
+			// longer ones are taken to hold something.
+			if m.Body <= 20 {
+				return "", ""
+			}
+		} else {
+			empty, ok = decodesEmpty(ce, p[len(p)-int(m.Body):])
+		}
+		if !ok {
+			return "", ""
+		}
+		body = !empty
+	}
+	if body && m.ContentType != "" {
 		ct := strings.ToLower(strings.TrimSpace(strings.SplitN(m.ContentType, ";", 2)[0]))
 		switch ct {
 		case "application/xml", "text/xml":
 			proto = "HTTP/XML"
+		case "application/octet-stream":
+			// Plain data: tshark's data dissector adds nothing.
 		case "image/png":
 			b.WriteString(" (PNG)")
 		case "image/jpeg", "image/jpg", "image/pjpeg":
@@ -476,6 +501,30 @@ func httpRow(p []byte) (string, string) {
 		}
 	}
 	return proto, b.String()
+}
+
+// decodesEmpty reports whether a gzip or deflate body decodes to no
+// bytes; ok is false for another coding or a body that does not decode.
+func decodesEmpty(coding string, body []byte) (empty, ok bool) {
+	var r io.Reader
+	var err error
+	switch coding {
+	case "gzip", "x-gzip":
+		r, err = gzip.NewReader(bytes.NewReader(body))
+	case "deflate":
+		r, err = zlib.NewReader(bytes.NewReader(body))
+	default:
+		return false, false
+	}
+	if err != nil {
+		return false, false
+	}
+	var one [1]byte
+	n, err := io.ReadFull(r, one[:])
+	if n == 1 {
+		return false, true
+	}
+	return true, errors.Is(err, io.EOF)
 }
 
 // startLineInfo is the start line as tshark's Info shows it, with a
