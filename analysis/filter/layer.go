@@ -93,12 +93,22 @@ func lexLayer(s string, i int) (token, int) {
 		}
 		return token{kind: tErr, pos: i, err: errAt(j, n, "Expected digit or \"[\", not \"%s\"", s[j:j+n])}, 0
 	}
-	end := strings.IndexByte(s[j:], ']')
+	rs, end, err := lexRanges(s, j, "The layer operator")
+	if err != nil {
+		return token{kind: tErr, pos: i, err: err}, 0
+	}
+	return token{kind: tLayer, pos: i, text: s[i : end+1], layers: rs}, end + 1 - i
+}
+
+// lexRanges reads the bracketed, comma-separated ranges at s[j] ('['), for
+// the layer operator and slices alike; end is the index of the ']'. what
+// names the construct in the message when there are too many ranges.
+func lexRanges(s string, j int, what string) (rs []layerRange, end int, err *Error) {
+	end = strings.IndexByte(s[j:], ']')
 	if end < 0 {
-		return token{kind: tErr, pos: i, err: errAt(len(s), 1, "The right bracket was missing from a slice.")}, 0
+		return nil, 0, errAt(len(s), 1, "The right bracket was missing from a slice.")
 	}
 	end += j
-	var rs []layerRange
 	for p := j + 1; ; {
 		q := p
 		for q < end && s[q] != ',' {
@@ -106,18 +116,17 @@ func lexLayer(s string, i int) (token, int) {
 		}
 		r, err := parseLayerRange(s, p, q)
 		if err != nil {
-			return token{kind: tErr, pos: i, err: err}, 0
+			return nil, 0, err
 		}
 		if len(rs) >= MaxSetMembers {
-			return token{kind: tErr, pos: i, err: errAt(p, q-p, "The layer operator has more than %d ranges.", MaxSetMembers)}, 0
+			return nil, 0, errAt(p, q-p, "%s has more than %d ranges.", what, MaxSetMembers)
 		}
 		rs = append(rs, r)
 		if q == end {
-			break
+			return rs, end, nil
 		}
 		p = q + 1
 	}
-	return token{kind: tLayer, pos: i, text: s[i : end+1], layers: rs}, end + 1 - i
 }
 
 // parseLayerRange reads one range of a layer operator, s[p:q].
@@ -240,29 +249,9 @@ func (f *Filter) layerValues(src Source, id FieldID, rs []layerRange, buf []Valu
 // layer ranges, offsets from 0 (negative from the end of the value); the
 // bytes of several ranges ([0:2,4]) are joined.
 func lexSlice(s string, i int) (token, int) {
-	end := strings.IndexByte(s[i:], ']')
-	if end < 0 {
-		return token{kind: tErr, pos: i, err: errAt(len(s), 1, "The right bracket was missing from a slice.")}, 0
-	}
-	end += i
-	var rs []layerRange
-	for p := i + 1; ; {
-		q := p
-		for q < end && s[q] != ',' {
-			q++
-		}
-		r, err := parseLayerRange(s, p, q)
-		if err != nil {
-			return token{kind: tErr, pos: i, err: err}, 0
-		}
-		if len(rs) >= MaxSetMembers {
-			return token{kind: tErr, pos: i, err: errAt(p, q-p, "The slice has more than %d ranges.", MaxSetMembers)}, 0
-		}
-		rs = append(rs, r)
-		if q == end {
-			break
-		}
-		p = q + 1
+	rs, end, err := lexRanges(s, i, "The slice")
+	if err != nil {
+		return token{kind: tErr, pos: i, err: err}, 0
 	}
 	return token{kind: tSlice, pos: i, text: s[i : end+1], layers: rs}, end + 1 - i
 }
