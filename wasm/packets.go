@@ -175,24 +175,10 @@ func awaitPromise(f safejs.Value, args ...any) (safejs.Value, error) {
 	return r.v, r.err
 }
 
-// ctxReader stops a pass when its call is cancelled: checked once per read
-// block, so cancelling costs nothing per frame.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
 // reader reads the source from its first byte, in blocks of readBlock,
 // until ctx is cancelled.
 func (s *source) reader(ctx context.Context) io.Reader {
-	return ctxReader{ctx, bufio.NewReaderSize(io.NewSectionReader(s, 0, s.size), readBlock)}
+	return capture.ContextReader(ctx, bufio.NewReaderSize(io.NewSectionReader(s, 0, s.size), readBlock))
 }
 
 // scanner starts a pass over the source from its first byte.

@@ -168,7 +168,7 @@ func (s *Server) selectFrames(ctx context.Context, e *entry, expr string, m pack
 	}
 	defer done()
 	sel = &selection{}
-	err = packets.Select(ctxReader{ctx, r}, m, func(f *frame.Frame, ok bool) error {
+	err = packets.Select(capture.ContextReader(ctx, r), m, func(f *frame.Frame, ok bool) error {
 		sel.frames++
 		if ok {
 			sel.bits.Set(f.Number)
@@ -191,19 +191,6 @@ func (s *Server) selectFrames(ctx context.Context, e *entry, expr string, m pack
 	}
 	e.rmu.Unlock()
 	return sel, nil
-}
-
-// ctxReader stops a pass when its call is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 func (s *Server) listPackets(ctx context.Context, req *mcp.CallToolRequest, in ListArgs) (*mcp.CallToolResult, ListAnswer, error) {
@@ -305,7 +292,7 @@ func (s *Server) scanRows(ctx context.Context, e *entry, expr string, m packets.
 		return a, err
 	}
 	defer done()
-	sc, err := packets.NewScanner(ctxReader{ctx, r}, 0)
+	sc, err := packets.NewScanner(capture.ContextReader(ctx, r), 0)
 	if err != nil {
 		return a, captureError(e.src, err)
 	}
@@ -356,7 +343,7 @@ func (s *Server) getPacket(ctx context.Context, req *mcp.CallToolRequest, in Pac
 			return nil, PacketAnswer{}, err
 		}
 		defer done()
-		sc, err := packets.NewScanner(ctxReader{ctx, r}, 0)
+		sc, err := packets.NewScanner(capture.ContextReader(ctx, r), 0)
 		if err != nil {
 			return nil, PacketAnswer{}, captureError(e.src, err)
 		}
@@ -456,7 +443,7 @@ func (s *Server) followStream(ctx context.Context, req *mcp.CallToolRequest, in 
 		return nil, FollowAnswer{}, err
 	}
 	defer done()
-	sc, err := packets.NewScanner(ctxReader{ctx, r}, 0)
+	sc, err := packets.NewScanner(capture.ContextReader(ctx, r), 0)
 	if err != nil {
 		return nil, FollowAnswer{}, captureError(e.src, err)
 	}
