@@ -528,18 +528,25 @@ cancelBtn.addEventListener("click", () => {
 // when the browser allows it, and always in the text box to select by hand.
 for (const g of guides) aiGuide.append(h("option", { value: g.id }, g.title));
 
+let aiWriting = 0; // the latest request; an older one's answer is dropped
+
 async function fillAI(copy: boolean, guide = aiGuide.value): Promise<void> {
   const s = active;
   if (!s?.result) return;
-  // Written by the worker from the whole report.
+  const mine = ++aiWriting;
+  // Written by the worker from the whole report; the box never shows an
+  // earlier file's (or guide's) text while the new one is written.
+  aiText.value = "";
   aiStatus.textContent = "Writing the report…";
   let md: string;
   try {
     const labels = Object.fromEntries(toolNames.map((t) => [t, toolLabel(t)]));
     const r = await s.analyzer.aiReport(s.name, guide, labels, s.result.report.findings ?? []);
+    if (mine !== aiWriting) return;
     md = r.markdown;
     aiGuide.value = r.guide;
   } catch (e) {
+    if (mine !== aiWriting) return;
     aiStatus.textContent = `The report could not be written: ${e instanceof Error ? e.message : String(e)}`;
     return;
   }
