@@ -172,7 +172,9 @@ describe("app", () => {
       assert.match(md, /\*\*high\*\* \[TCP\]/);
       assert.match(md, /## Investigation guide: TCP security/, "a port scan should suggest the TCP security guide");
       assert.ok(md.length < 14_000, `report is ${md.length} characters`);
-      // The clipboard holds the same text (or the page said to copy by hand).
+      // The clipboard holds the same text (or the page said to copy by hand);
+      // the status is written once the clipboard has answered.
+      await page.waitForFunction(() => /^Copied|Ctrl\+C/.test(document.querySelector("#ai-status").textContent));
       const status = await text(page, "#ai-status");
       if (/^Copied/.test(status)) assert.equal(await page.evaluate(() => navigator.clipboard.readText()), md);
       else assert.match(status, /Ctrl\+C/);
