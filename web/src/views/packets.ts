@@ -329,6 +329,7 @@ class PacketList {
     clear(this.bytesPane);
     this.scroller.scrollTop = 0;
     this.status.textContent = "Filtering…";
+    this.status.dataset["done"] = "false"; // until the new filter's count is in
     await this.load(0);
   }
 
@@ -368,6 +369,7 @@ class PacketList {
       : `${fmt.count(matched)} ${this.filter ? "matching" : ""} so far · ${fmt.count(scanned)} read…`.replace("  ", " ");
     this.status.dataset["done"] = String(done);
     this.status.dataset["matched"] = String(matched);
+    this.status.dataset["filter"] = this.filter; // the filter these figures are of
     if (!done) this.watch();
   }
 

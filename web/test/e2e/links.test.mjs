@@ -48,7 +48,7 @@ async function followRow(page, file, { tab, label, narrow, filter, frames }) {
   assert.ok(want.length > 0 && want.length <= 30, `the row's filter selects a few frames (${want.length})`);
   assert.deepEqual(want, [...frames].sort((a, b) => a - b), "the CLI's filter selects the row's frames");
   await actions.locator('[data-key="show-packets"]').click();
-  await page.waitForSelector(`#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"][data-matched="${want.length}"]`);
+  await page.waitForSelector(`#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"][data-matched="${want.length}"][data-filter=${JSON.stringify(filter)}]`);
   assert.equal(await page.inputValue('[data-key="packets-filter"]'), filter);
   await page.waitForSelector(`.pk-body .pk-row[data-no="${want.at(-1)}"]`);
   const listed = await page.$$eval(".pk-body .pk-row:not(.pk-loading)", (rows) => rows.map((r) => Number(r.dataset.no)));
@@ -134,7 +134,7 @@ describe("links from rows to their packets", () => {
       assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), "copy-filter");
       await page.keyboard.press("Tab");
       await page.keyboard.press("Enter");
-      await page.waitForSelector(`#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"]`);
+      await page.waitForSelector(`#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"][data-filter="tcp.stream == ${row.stream}"]`);
       assert.equal(await page.inputValue('[data-key="packets-filter"]'), `tcp.stream == ${row.stream}`);
       assert.deepEqual(problems, []);
     } finally {

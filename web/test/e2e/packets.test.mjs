@@ -37,8 +37,9 @@ async function applyFilter(page, filter) {
   await page.fill('[data-key="packets-filter"]', filter);
   await page.press('[data-key="packets-filter"]', "Enter");
   await page.waitForFunction((f) => {
+    // The status says which filter its figures are of: never the previous filter's.
     const s = document.querySelector('[data-key="packets-status"]');
-    return s?.dataset.done === "true" && document.querySelector('[data-key="packets-filter"]').value === f;
+    return s?.dataset.done === "true" && s.dataset.filter === f.trim() && document.querySelector('[data-key="packets-filter"]').value === f;
   }, filter);
 }
 
