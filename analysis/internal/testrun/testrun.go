@@ -143,5 +143,8 @@ func SoFar(tb testing.TB, path string, o engine.Options, every int64, sameSummar
 			}
 		}
 	}
+	for _, e := range calls[len(calls)-1].FindingsSoFar {
+		tb.Logf("%s: so far %s %s %d: %s", o.FileName, e.Severity, e.Kind, e.Count, e.Summary)
+	}
 	return len(calls[len(calls)-1].FindingsSoFar)
 }
