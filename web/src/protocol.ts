@@ -3,6 +3,7 @@
 
 import type { AnalyzeOptions } from "./gen/reports";
 import type { ListQuery } from "./ui/table";
+import type { SoFar } from "./app/sofar";
 
 /** AnalyzeOptions are engine.Options under the names the bridge reads (generated from Go). */
 export type { AnalyzeOptions } from "./gen/reports";
@@ -68,7 +69,7 @@ export type Response =
    * Progress of a request; phase "building" once the last byte is read and the engine is
    * building the report (sent as soon as the input ends, before the report is ready).
    */
-  | { type: "progress"; id: number; bytes: number; total: number; packets: number; tcpStreams?: number; udpStreams?: number; phase?: "reading" | "building" }
+  | { type: "progress"; id: number; bytes: number; total: number; packets: number; tcpStreams?: number; udpStreams?: number; phase?: "reading" | "building"; findings?: SoFar[] }
   /**
    * summary is the report's summary as JSON text, {report, lists}: every report with each list
    * longer than the worker's cut (100 rows) cut to its first rows, and lists the whole lengths

@@ -4,6 +4,7 @@
 import { SHA1, SHA256 } from "./digest/sha";
 import type { AnalyzeOptions, ReportRequest, Request, Response as Reply } from "./protocol";
 import type { ListQuery } from "./ui/table";
+import type { SoFar } from "./app/sofar";
 import type { Report } from "./views/types";
 import { aiReport, defaultGuide } from "./app/aireport";
 import { findingsOf } from "./app/figures";
@@ -21,7 +22,7 @@ interface Session {
   /** setDigests gives the report the file's digests after closeSummary ({} when they failed). */
   setDigests(d: Partial<Digests>): void;
   abort(): void;
-  progress(): { bytes: number; packets: number; written: number; tcpStreams?: number; udpStreams?: number };
+  progress(): { bytes: number; packets: number; written: number; tcpStreams?: number; udpStreams?: number; findings?: SoFar[] };
   packets(q: { filter: string; skip: number; limit: number }): Promise<unknown>;
   frame(n: number): Promise<{ bytes: Uint8Array; datagram?: Uint8Array }>;
   follow(kind: string, stream: number, o?: { limit?: number }): Promise<{ chunks: { data: Uint8Array }[] }>;
@@ -259,10 +260,10 @@ async function summarize(session: Session, id: number, digester: Digester | null
   return summary;
 }
 
-/** counts are the session's running figures for a progress message: packets, TCP and UDP streams. */
-function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: number } {
+/** counts are the session's running figures for a progress message: packets, TCP and UDP streams, the findings so far. */
+function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: number; findings: SoFar[] } {
   const p = s.progress();
-  return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0 };
+  return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0, findings: p.findings ?? [] };
 }
 
 /** fileSource reads a Blob back in slices for the bridge. */
