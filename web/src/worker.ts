@@ -66,6 +66,8 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 const DEFAULT_CHUNK = 4 << 20;
+/** FIRST_CHUNK caps the first slice of a file: its progress message, with the first findings, comes sooner. */
+const FIRST_CHUNK = 1 << 20;
 
 function post(msg: Reply, transfer?: Transferable[]): void {
   scope.postMessage(msg, transfer ?? []);
@@ -283,11 +285,12 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   let lastPost = 0;
   // The next slice is read while the engine works on this one (the browser
   // reads a Blob off this thread): at most two slices are held at a time.
-  const slice = (from: number) => file.slice(from, Math.min(total, from + chunkSize)).arrayBuffer();
+  const endOf = (from: number) => Math.min(total, from + (from === 0 ? Math.min(chunkSize, FIRST_CHUNK) : chunkSize));
+  const slice = (from: number) => file.slice(from, endOf(from)).arrayBuffer();
   let next: Promise<ArrayBuffer> | null = total > 0 ? slice(0) : null;
   try {
     while (offset < total && next) {
-      const end = Math.min(total, offset + chunkSize);
+      const end = endOf(offset);
       const chunk = new Uint8Array(await next);
       next = end < total ? slice(end) : null;
       const written = session.write(chunk); // the bridge copies the chunk (and the engine reads it) before it returns
