@@ -66,8 +66,8 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 const DEFAULT_CHUNK = 4 << 20;
-/** FIRST_CHUNK caps the first slice of a file: its progress message, with the first findings, comes sooner. */
-const FIRST_CHUNK = 1 << 20;
+/** FIRST_CHUNK caps the first slice of a file (the bridge's progress step): its progress message, with the first findings, comes sooner. */
+const FIRST_CHUNK = 256 << 10;
 
 function post(msg: Reply, transfer?: Transferable[]): void {
   scope.postMessage(msg, transfer ?? []);
