@@ -47,7 +47,7 @@ try {
         if (w.__t.first === undefined && document.querySelector(sel)) {
           w.__t.first = performance.now();
           w.__t.early = !!document.querySelector('[data-key="findings-early"]');
-          w.__t.what = [...document.querySelectorAll('[data-key="findings-early"] li')].map((li) => li.textContent).slice(0, 2);
+          w.__t.what = [...document.querySelectorAll('[data-key="findings-early"] li')].map((li) => [...li.children].map((c) => c.textContent).join(" ")).slice(0, 2);
         }
       }).observe(document.body, { childList: true, subtree: true });
     });

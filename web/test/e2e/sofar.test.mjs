@@ -11,8 +11,8 @@ let server, browser, dir, file;
 
 before(async () => {
   dir = tmp();
-  file = join(dir, "ten.pcap");
-  writeCapture(file, 30_000); // ~10 MB: read in several slices, each followed by a progress message
+  file = join(dir, "four.pcap");
+  writeCapture(file, 12_000); // ~4 MB: read in two slices, each followed by a progress message
   server = await startServer();
   browser = await launch();
 });
