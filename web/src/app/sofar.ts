@@ -28,7 +28,7 @@ export function showSoFar(progress: HTMLElement, findings: readonly SoFar[] | un
   if (shown.get(progress) === key && box) return;
   shown.set(progress, key);
   if (!box) {
-    box = h("div", { class: "so-far", "aria-live": "polite" });
+    box = h("div", { class: "so-far" });
     progress.append(box);
   }
   box.hidden = list.length === 0;
