@@ -93,10 +93,7 @@ func (k *flagKind) summary(n, conns, packets, fast, spurious int, th float64) (s
 // filter the retransmission rate and the filters are left out too: the
 // packets of the connections it selects are counted at Finish.
 func (t *Tap) Early(*engine.Capture) []finding.Finding {
-	th := t.opts.Threshold
-	if th <= 0 {
-		th = DefaultThreshold
-	}
+	th := t.threshold()
 	packets := t.tr.packets
 	if t.filterSet {
 		packets = 0
@@ -210,10 +207,7 @@ func (b *builder) findings() []finding.Finding {
 		}
 		out = append(out, f)
 	}
-	th := b.t.opts.Threshold
-	if th <= 0 {
-		th = DefaultThreshold
-	}
+	th := b.t.threshold()
 
 	for _, k := range flagKinds {
 		n := tot.flags[k.idx]
