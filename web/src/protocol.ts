@@ -15,7 +15,7 @@ export type Request =
    * once for all its workers, or none (the worker then compiles it itself).
    */
   | { type: "init"; module?: WebAssembly.Module }
-  /** Analyze a File or Blob, read in slices of chunkSize bytes. */
+  /** Analyze a File or Blob, read in slices of chunkSize bytes (the first at most 256 KiB). */
   | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number }
   /** Analyze bytes the page already has (the buffer is transferred). */
   | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions }
