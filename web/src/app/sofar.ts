@@ -17,6 +17,22 @@ export interface SoFar {
   count: number;
 }
 
+/** severityRank orders severities as finding.Severity.Rank: high 3 down to info (and unknown) 0. */
+function severityRank(s: string): number {
+  return s === "high" ? 3 : s === "medium" ? 2 : s === "low" ? 1 : 0;
+}
+
+/**
+ * mergeSoFar joins the findings so far of several analyses (one list per
+ * worker, each ranked) into one list ranked as finding.Rank ranks them (by
+ * severity, then count, then tool and kind) and cut to max.
+ */
+export function mergeSoFar(lists: readonly (readonly SoFar[] | undefined)[], max = 5): SoFar[] {
+  const all = lists.flatMap((l) => l ?? []);
+  all.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.count - a.count || (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return all.slice(0, max);
+}
+
 /** shown is the list last drawn, by progress area, so that an unchanged list is not redrawn. */
 const shown = new WeakMap<HTMLElement, string>();
 
