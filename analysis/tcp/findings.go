@@ -87,11 +87,38 @@ func (k *flagKind) summary(n, conns, packets, fast, spurious int, th float64) (s
 	return sum + ".", sev
 }
 
+// resetSummary is the summary of n of conns connections reset, with who
+// reset them when by (connections reset by the client, the server, both)
+// is given.
+func resetSummary(n, conns int, by *[3]int) string {
+	sum := report.Plural(n, "connection was", "connections were") + " reset"
+	if by != nil {
+		who := []string{"by the client", "by the server", "by both sides"}
+		var parts []string
+		for i, k := range by {
+			if k > 0 {
+				parts = append(parts, who[i]+" in "+report.Count(k))
+			}
+		}
+		for i, k := range by {
+			if k == n {
+				sum += " " + who[i] // one side only: the parts are the whole
+				parts = nil
+			}
+		}
+		if len(parts) > 0 {
+			sum += ": " + strings.Join(parts, ", ")
+		}
+	}
+	return sum + fmt.Sprintf(" (%s of %s).", report.Count(n), report.Plural(conns, "connection", "connections"))
+}
+
 // Early implements engine.Early: the findings of the analysis flags seen so
 // far, from the counts kept as the packets go (the number of connections
-// each was seen in is known at Finish only, and left out). Under a server
-// filter the retransmission rate and the filters are left out too: the
-// packets of the connections it selects are counted at Finish.
+// each was seen in is known at Finish only, and left out), and the
+// connections reset so far (who reset them is known at Finish). Under a
+// server filter the retransmission rate, the filters and the resets are
+// left out: the connections it selects are known at Finish.
 func (t *Tap) Early(*engine.Capture) []finding.Finding {
 	th := t.threshold()
 	packets := t.tr.packets
@@ -112,6 +139,11 @@ func (t *Tap) Early(*engine.Capture) []finding.Finding {
 			f.Filter = "tcp.analysis." + FlagNames[k.idx]
 		}
 		out = append(out, f)
+	}
+	if n := t.rstConns.Count(); n > 0 && !t.filterSet {
+		out = append(out, finding.Finding{Kind: "tcp.resets", Severity: finding.Medium, Tool: ToolAnomalies,
+			Summary: resetSummary(n, len(t.tr.all)+t.tr.evictions, nil), Count: n,
+			Frames: t.rstConns.List(), Filter: "tcp.flags.reset == 1"})
 	}
 	return out
 }
@@ -243,26 +275,8 @@ func (b *builder) findings() []finding.Finding {
 	if tot.connsWithRST > 0 {
 		// Connection reset (RST) is a Warning in Wireshark.
 		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.RstCount })
-		who := []string{"by the client", "by the server", "by both sides"}
-		var parts []string
-		for i, n := range tot.resetBy {
-			if n > 0 {
-				parts = append(parts, who[i]+" in "+report.Count(n))
-			}
-		}
-		sum := report.Plural(tot.connsWithRST, "connection was", "connections were") + " reset"
-		for i, n := range tot.resetBy {
-			if n == tot.connsWithRST {
-				sum += " " + who[i] // one side only: the parts are the whole
-				parts = nil
-			}
-		}
-		if len(parts) > 0 {
-			sum += ": " + strings.Join(parts, ", ")
-		}
-		sum += fmt.Sprintf(" (%s of %s)", report.Count(tot.connsWithRST), report.Plural(tot.conns, "connection", "connections"))
 		add(finding.Finding{
-			Kind: "tcp.resets", Severity: finding.Medium, Summary: sum + ".",
+			Kind: "tcp.resets", Severity: finding.Medium, Summary: resetSummary(tot.connsWithRST, tot.conns, &tot.resetBy),
 			Count: tot.connsWithRST, Frames: tot.rstFrames.List(),
 			Filter: b.scope("tcp.flags.reset == 1", streams), Subjects: subj,
 		})

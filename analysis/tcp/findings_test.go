@@ -230,11 +230,15 @@ func TestIOGraphLinesUpWithOverview(t *testing.T) {
 }
 
 // TestFindingsSoFar: during the pass the TCP tap tells the findings of the
-// analysis flags seen so far; at the end of the input they are the
-// report's, their summary less the number of connections (known at Finish).
+// analysis flags and the connections reset so far; at the end of the input
+// they are the report's, their summary less the number of connections of a
+// flag and who reset them (known at Finish).
 func TestFindingsSoFar(t *testing.T) {
 	conns := regexp.MustCompile(` in [0-9,]+ connections`)
-	same := func(soFar, final string) bool { return soFar == conns.ReplaceAllString(final, "") }
+	by := regexp.MustCompile(` reset( by [a-z ]+|: [^(]+) \(`)
+	same := func(soFar, final string) bool {
+		return soFar == conns.ReplaceAllString(final, "") || soFar == by.ReplaceAllString(final, " reset (")
+	}
 	n := 0
 	for _, name := range []string{"chrissanders--tcp_retransmissions.pcapng", "chrissanders--tcp_zerowindowdead.pcapng", "chrissanders--tcp_dupack.pcapng", "chrissanders--http_espn_fail.pcapng", "chrissanders--synscan.pcapng"} {
 		n += testrun.SoFar(t, filepath.Join(testdata(), "captures", name), engine.Options{Tools: []string{tcp.ToolAnomalies}}, 4096, same)
