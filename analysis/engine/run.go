@@ -95,6 +95,7 @@ type running struct {
 	f        Factory
 	tap      Tap
 	disabled string         // why the tap was stopped after a panic
+	noEarly  bool           // Early panicked: it is not called again
 	reps     map[string]any // what Finish or Rebuild returned
 }
 
@@ -444,7 +445,7 @@ func isHex(s string, n int) bool {
 
 // early gathers the findings known so far of the taps that implement
 // Early, ranked and cut to MaxEarly (never nil). A tap that panics in Early
-// is disabled, as in Packet.
+// is not asked again; its report is not lost (Early only reads its state).
 func early(taps []*running, c *Capture, anomalyFrames map[frame.Anomaly]*finding.Frames) []finding.Finding {
 	for k, af := range anomalyFrames {
 		c.AnomalyFrames[string(k)] = af.List()
@@ -464,12 +465,12 @@ func early(taps []*running, c *Capture, anomalyFrames map[frame.Anomaly]*finding
 
 func (t *running) early(c *Capture) (fs []finding.Finding) {
 	e, ok := t.tap.(Early)
-	if !ok {
+	if !ok || t.noEarly {
 		return nil
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			t.disabled = fmt.Sprintf("internal error in analyzer %s while telling its findings so far at packet %d: %v\n%s", t.f.Name, c.Packets, p, debug.Stack())
+			t.noEarly = true
 			fs = nil
 		}
 	}()
