@@ -74,7 +74,7 @@ const MaxEarly = 5
 // Options.ProgressEvery bytes), never after Finish; it must be cheap: its
 // cost grows with the number of kinds of findings, not with the packets or
 // connections; it must only read the tap's state (a panic in it stops the
-// tap's findings so far, not its report). c is what the engine knows so
+// tap's findings so far, with a warning, not its report). c is what the engine knows so
 // far: Packets, Anomalies, AnomalyFrames, NotDecoded and Warnings up to now
 // (the file-level warnings are known in the last call only, once the input
 // has ended).

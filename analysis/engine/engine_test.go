@@ -325,6 +325,9 @@ func TestProgressCarriesFindingsSoFar(t *testing.T) {
 	if out["early_panic"] != 20000 {
 		t.Errorf("early_panic report = %#v, want its report", out["early_panic"])
 	}
+	if w := out["count_a"].(map[string]any)["warnings"].([]string); len(w) != 1 || !strings.HasPrefix(w[0], "internal error in analyzer early_panic while telling its findings so far at packet ") {
+		t.Errorf("warnings = %q", w)
+	}
 	if out["early"] != 20000 {
 		t.Errorf("early report = %v", out["early"])
 	}

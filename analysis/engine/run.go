@@ -445,7 +445,8 @@ func isHex(s string, n int) bool {
 
 // early gathers the findings known so far of the taps that implement
 // Early, ranked and cut to MaxEarly (never nil). A tap that panics in Early
-// is not asked again; its report is not lost (Early only reads its state).
+// is not asked again, and the capture's warnings say so; its report is not
+// lost (Early only reads its state).
 func early(taps []*running, c *Capture, anomalyFrames map[frame.Anomaly]*finding.Frames) []finding.Finding {
 	for k, af := range anomalyFrames {
 		c.AnomalyFrames[string(k)] = af.List()
@@ -471,6 +472,7 @@ func (t *running) early(c *Capture) (fs []finding.Finding) {
 	defer func() {
 		if p := recover(); p != nil {
 			t.noEarly = true
+			c.Warnings = append(c.Warnings, fmt.Sprintf("internal error in analyzer %s while telling its findings so far at packet %d (its report is whole): %v", t.f.Name, c.Packets, p))
 			fs = nil
 		}
 	}()
