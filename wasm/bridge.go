@@ -15,6 +15,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 )
 
 // seedFunctions maps the seed tools' camelCase names to pcaplens tool names.
@@ -358,6 +359,8 @@ type session struct {
 	packets atomic.Int64
 	// tcpStreams and udpStreams are the streams numbered so far.
 	tcpStreams, udpStreams atomic.Int64
+	// soFar are the findings known so far (engine.Progress.FindingsSoFar).
+	soFar atomic.Pointer[[]finding.Finding]
 
 	mu   sync.Mutex
 	last chan struct{} // done when the previous write (or close) finished: writes apply in call order
@@ -420,6 +423,7 @@ func openSession(args []safejs.Value) (any, error) {
 		s.packets.Store(int64(p.Packets))
 		s.tcpStreams.Store(int64(p.TCPStreams))
 		s.udpStreams.Store(int64(p.UDPStreams))
+		s.soFar.Store(&p.FindingsSoFar)
 	}
 	go func() {
 		defer close(s.done)
@@ -654,7 +658,7 @@ func (s *session) dispose(a []safejs.Value) (any, error) {
 }
 
 // progress implements session.progress() → {bytes, packets, written,
-// tcpStreams, udpStreams}.
+// tcpStreams, udpStreams, findings}.
 func (s *session) progress([]safejs.Value) (any, error) {
 	return map[string]any{
 		"bytes":      float64(s.read.Load()),
@@ -662,7 +666,21 @@ func (s *session) progress([]safejs.Value) (any, error) {
 		"written":    float64(s.written.Load()),
 		"tcpStreams": float64(s.tcpStreams.Load()),
 		"udpStreams": float64(s.udpStreams.Load()),
+		"findings":   soFarJS(s.soFar.Load()),
 	}, nil
+}
+
+// soFarJS is the findings known so far as JavaScript values: kind,
+// severity, tool, summary and count of each (an empty array before any).
+func soFarJS(fs *[]finding.Finding) []any {
+	if fs == nil {
+		return []any{}
+	}
+	out := make([]any, len(*fs))
+	for i, f := range *fs {
+		out[i] = map[string]any{"kind": f.Kind, "severity": string(f.Severity), "tool": f.Tool, "summary": f.Summary, "count": float64(f.Count)}
+	}
+	return out
 }
 
 // release frees the session's JavaScript functions after it has ended.
@@ -688,8 +706,9 @@ func (s *session) release() {
 func (s *session) finalProgress() any {
 	read, packets, written := float64(s.read.Load()), float64(s.packets.Load()), float64(s.written.Load())
 	tcp, udp := float64(s.tcpStreams.Load()), float64(s.udpStreams.Load())
+	soFar := s.soFar.Load()
 	f, err := fn(false, func([]safejs.Value) (any, error) {
-		return map[string]any{"bytes": read, "packets": packets, "written": written, "tcpStreams": tcp, "udpStreams": udp}, nil
+		return map[string]any{"bytes": read, "packets": packets, "written": written, "tcpStreams": tcp, "udpStreams": udp, "findings": soFarJS(soFar)}, nil
 	})
 	if err != nil {
 		return nil

@@ -270,3 +270,52 @@ func truthy(v safejs.Value) bool {
 	b, _ := v.Truthy()
 	return b
 }
+
+// TestProgressFindings: session.progress() carries the findings known so
+// far, as the engine's progress gives them: none before the pass, and
+// after it the last call's (kind, severity, tool, summary, count).
+func TestProgressFindings(t *testing.T) {
+	b, err := os.ReadFile("../testdata/captures/chrissanders--http_espn_fail.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last engine.Progress
+	if _, err := engine.Run(context.Background(), bytes.NewReader(b), &engine.Options{Progress: func(p engine.Progress) { last = p }}); err != nil {
+		t.Fatal(err)
+	}
+	if len(last.FindingsSoFar) == 0 {
+		t.Fatal("the engine tells no findings so far for this capture")
+	}
+	var want []map[string]any
+	for _, f := range last.FindingsSoFar {
+		want = append(want, map[string]any{"kind": f.Kind, "severity": string(f.Severity), "tool": f.Tool, "summary": f.Summary, "count": float64(f.Count)})
+	}
+	wantJSON, _ := json.Marshal(want)
+
+	s, err := api(t).Call("open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, _ := s.Call("progress")
+	if got := stringify(t, prog); !strings.Contains(got, `"findings":[]`) {
+		t.Errorf("progress() before the pass = %s, want no findings", got)
+	}
+	for off := 0; off < len(b); off += 64 << 10 {
+		p, _ := s.Call("write", uint8Array(t, b[off:min(off+64<<10, len(b))]))
+		if r := await(t, p); !r.ok {
+			t.Fatal("write rejected")
+		}
+	}
+	if r := await(t, func() safejs.Value { p, _ := s.Call("closeSummary"); return p }()); !r.ok {
+		t.Fatal("closeSummary rejected")
+	}
+	prog, _ = s.Call("progress")
+	fs, _ := prog.Get("findings")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(stringify(t, fs)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if gotJSON, _ := json.Marshal(got); string(gotJSON) != string(wantJSON) {
+		t.Errorf("progress().findings after the pass =\n %s\nwant\n %s", gotJSON, wantJSON)
+	}
+}

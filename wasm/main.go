@@ -29,9 +29,11 @@
 //	                                     (the engine then does not hash; missing or malformed
 //	                                     digests are left out of the report, with a warning)
 //	  session.abort()                  stops the analysis; pending promises reject ("aborted")
-//	  session.progress()               → {bytes, packets, written, tcpStreams, udpStreams}: bytes
-//	                                     and packets the engine has read, bytes written so far, TCP
-//	                                     and UDP streams numbered so far
+//	  session.progress()               → {bytes, packets, written, tcpStreams, udpStreams, findings}:
+//	                                     bytes and packets the engine has read, bytes written so far,
+//	                                     TCP and UDP streams numbered so far, and the findings known so
+//	                                     far (at most 5, ranked: {kind, severity, tool, summary, count},
+//	                                     counts and summaries over the packets read so far)
 //	  session.closeSummary(digests?)   → Promise<string>: the summary, {report, lists}: every report
 //	                                     with each list of rows longer than 100 cut to its first 100
 //	                                     rows, lists the cut lists' lengths by path; the reports stay

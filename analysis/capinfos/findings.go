@@ -128,3 +128,8 @@ func (t *tap) findings(c *engine.Capture) []finding.Finding {
 
 // FindingList implements finding.Lister.
 func (r *Report) FindingList() []finding.Finding { return r.Findings }
+
+// Early implements engine.Early: the decoding anomalies and the link types
+// not decoded so far, as the report words them (the file-level warnings
+// come with the last call, once the input has ended).
+func (t *tap) Early(c *engine.Capture) []finding.Finding { return t.findings(c) }

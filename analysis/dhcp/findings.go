@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/report"
 )
@@ -110,7 +111,7 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		}
 		byCount(from)
 		byCount(to)
-		s := report.Plural(n, "DHCP NAK", "DHCP NAKs") + ": a server refused the address a client asked for (a wrong subnet, or an expired or foreign lease)"
+		s := t.nakFinding().Summary
 		if len(from) > 0 {
 			s += "; from " + from[0].name + " (" + report.Count(from[0].n) + ")"
 			if len(from) > 1 {
@@ -122,8 +123,9 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		}
 		subj := subjectsOf("server ", from[:min(len(from), finding.MaxSubjects/2)])
 		subj = append(subj, subjectsOf("client ", to)...)
-		add(finding.Finding{Kind: kindNak, Severity: finding.Medium, Summary: s, Count: n,
-			Frames: t.naks.List(), Filter: typeIs(TypeNak), Subjects: subj})
+		f := t.nakFinding()
+		f.Summary, f.Subjects = s, subj
+		add(f)
 	}
 	if n := t.declines.Count(); n > 0 {
 		clients := 0
@@ -149,11 +151,8 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 	if f, ok := t.unanswered(); ok {
 		add(f)
 	}
-	if n := t.malformed.Count(); n > 0 {
-		fr := t.malformed.List()
-		add(finding.Finding{Kind: kindMalformed, Severity: finding.Low, Count: n,
-			Summary: report.Plural(n, "DHCP message", "DHCP messages") + " could not be read whole (shorter than the BOOTP header, or an option running past its field)",
-			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
+	if t.malformed.Count() > 0 {
+		add(t.malformedFinding())
 	}
 	if n := t.relayed.Count(); n > 0 {
 		s := report.Plural(n, "DHCP message", "DHCP messages") + " went through a relay agent (relay address or option 82)"
@@ -166,6 +165,40 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		}
 		add(finding.Finding{Kind: kindRelayed, Severity: finding.Info, Summary: s, Count: n,
 			Frames: t.relayed.List(), Filter: "dhcp.ip.relay != 0.0.0.0 || dhcp.option.type == 82", Subjects: subj})
+	}
+	return out
+}
+
+// nakFinding is the DHCP NAKs' finding without the servers and clients,
+// which the report adds to its summary.
+func (t *Tap) nakFinding() finding.Finding {
+	n := t.naks.Count()
+	return finding.Finding{Kind: kindNak, Severity: finding.Medium, Count: n,
+		Summary: report.Plural(n, "DHCP NAK", "DHCP NAKs") + ": a server refused the address a client asked for (a wrong subnet, or an expired or foreign lease)",
+		Frames:  t.naks.List(), Filter: typeIs(TypeNak)}
+}
+
+func (t *Tap) malformedFinding() finding.Finding {
+	n := t.malformed.Count()
+	fr := t.malformed.List()
+	return finding.Finding{Kind: kindMalformed, Severity: finding.Low, Count: n,
+		Summary: report.Plural(n, "DHCP message", "DHCP messages") + " could not be read whole (shorter than the BOOTP header, or an option running past its field)",
+		Frames:  fr, Filter: finding.FrameNumbers(fr, n)}
+}
+
+// Early implements engine.Early: the NAKs (without their servers and
+// clients, gathered at Finish) and the malformed messages seen so far; the
+// kinds found from every client and server seen are told at Finish only.
+func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	var out []finding.Finding
+	if t.naks.Count() > 0 {
+		out = append(out, t.nakFinding())
+	}
+	if t.malformed.Count() > 0 {
+		out = append(out, t.malformedFinding())
+	}
+	for i := range out {
+		out[i].Tool = "dhcp"
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"pcaplens/analysis/dhcp"
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
+	"pcaplens/analysis/internal/testrun"
 )
 
 type capWriter struct {
@@ -164,6 +166,16 @@ func TestScenario(t *testing.T) {
 			Subjects: []string{"relay 10.9.0.1"}},
 	}
 	checkFindings(t, r.Findings, want)
+	// Told so far during the pass: the NAK, its summary without its server
+	// and client (gathered at Finish).
+	path := filepath.Join(t.TempDir(), "scenario4.pcap")
+	if err := os.WriteFile(path, c.buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lead := func(soFar, final string) bool { return strings.HasPrefix(final, soFar+"; from ") }
+	if n := testrun.SoFar(t, path, engine.Options{Tools: []string{"dhcp"}}, 256, lead); n != 1 {
+		t.Errorf("%d findings so far at the end, want the NAK", n)
+	}
 	if len(r.Servers) != 2 || r.Servers[1].ServerID != "10.0.0.66" || r.Servers[1].Routers[0] != "10.0.0.66" || r.Servers[1].MACs[0] != "02:00:00:00:00:bb" {
 		t.Errorf("servers %+v", r.Servers)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/report"
 )
@@ -173,7 +174,7 @@ func some(subjects []string, more int) string {
 func (t *Tap) findings() []finding.Finding {
 	t.noteNames()
 	out := []finding.Finding{}
-	if f, ok := t.failedAnswers(); ok {
+	if f, ok := t.failedAnswers(true); ok {
 		out = append(out, f)
 	}
 	kinds := make([]string, 0, len(t.notes))
@@ -182,55 +183,80 @@ func (t *Tap) findings() []finding.Finding {
 	}
 	sort.Strings(kinds)
 	for _, k := range kinds {
-		n := t.notes[k]
-		f := finding.Finding{
-			Kind: k, Severity: kindSeverity[k], Tool: "dns", Count: n.count,
-			Frames: n.frames.List(), Subjects: n.subjects,
-		}
-		if !n.noFilter {
-			f.Filter = finding.Or(n.terms...)
-		}
-		lead := ""
-		switch k {
-		case kindZoneTransfer:
-			lead = report.Plural(n.count, "zone transfer request (AXFR/IXFR)", "zone transfer requests (AXFR/IXFR)")
-			f.Filter = "dns.flags.response == 0 && dns.qry.type in {251, 252}"
-		case kindUnaskedServer:
-			lead = report.Plural(n.count, "response", "responses") + " from a server the client did not ask"
-		case kindHighEntropy:
-			lead = report.Plural(n.count, "queried name has", "queried names have") + " random-looking labels (DGA-like or encoded data)"
-		case kindManySubdomains:
-			lead = report.Plural(n.count, "domain has", "domains have") + " many distinct names under it (tunnel-like)"
-		case kindTXTHeavy:
-			lead = report.Plural(n.count, "domain gets", "domains get") + " many TXT/NULL queries (tunnel-like)"
-		case kindLongLabel:
-			lead = report.Plural(n.count, "queried name has", "queried names have") + " a label of " + strconv.Itoa(longLabelLen) + " characters or more"
-		case kindLongName:
-			lead = report.Plural(n.count, "queried name is", "queried names are") + " " + strconv.Itoa(longNameLen) + " characters or longer"
-		case kindNXDOMAINBurst:
-			lead = report.Plural(n.count, "NXDOMAIN answer", "NXDOMAIN answers") + " in bursts (" + strconv.Itoa(nxBurstCount) + " or more within 60 s to one client)"
-		case kindPeriodicQueries:
-			lead = report.Plural(n.count, "name is", "names are") + " queried at regular intervals (beacon-like)"
-		case kindNonStandardPort:
-			lead = report.Plural(n.count, "DNS message", "DNS messages") + " on ports not assigned to DNS"
-		case kindManyResolvers:
-			lead = report.Plural(n.count, "client asks", "clients ask") + " " + strconv.Itoa(manyResolvers) + " or more different DNS servers"
-		default:
-			lead = report.Plural(n.count, "occurrence", "occurrences")
-		}
-		if s := some(n.subjects, n.more); s != "" {
-			lead += ": " + s
-		}
-		f.Summary = lead
-		out = append(out, finding.Normalize(f))
+		out = append(out, t.noteFinding(k, t.notes[k]))
 	}
 	return out
 }
 
+// Early implements engine.Early: the failed answers so far (without the
+// servers and names that answered them, gathered at Finish) and the kinds
+// noted as the packets go (those found from the names, domains and clients
+// seen are told at Finish only).
+func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	var out []finding.Finding
+	if f, ok := t.failedAnswers(false); ok {
+		out = append(out, f)
+	}
+	kinds := make([]string, 0, len(t.notes))
+	for k := range t.notes {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		out = append(out, t.noteFinding(k, t.notes[k]))
+	}
+	return out
+}
+
+// noteFinding is the finding of the notes n of kind k.
+func (t *Tap) noteFinding(k string, n *note) finding.Finding {
+	f := finding.Finding{
+		Kind: k, Severity: kindSeverity[k], Tool: "dns", Count: n.count,
+		Frames: n.frames.List(), Subjects: n.subjects,
+	}
+	if !n.noFilter {
+		f.Filter = finding.Or(n.terms...)
+	}
+	lead := ""
+	switch k {
+	case kindZoneTransfer:
+		lead = report.Plural(n.count, "zone transfer request (AXFR/IXFR)", "zone transfer requests (AXFR/IXFR)")
+		f.Filter = "dns.flags.response == 0 && dns.qry.type in {251, 252}"
+	case kindUnaskedServer:
+		lead = report.Plural(n.count, "response", "responses") + " from a server the client did not ask"
+	case kindHighEntropy:
+		lead = report.Plural(n.count, "queried name has", "queried names have") + " random-looking labels (DGA-like or encoded data)"
+	case kindManySubdomains:
+		lead = report.Plural(n.count, "domain has", "domains have") + " many distinct names under it (tunnel-like)"
+	case kindTXTHeavy:
+		lead = report.Plural(n.count, "domain gets", "domains get") + " many TXT/NULL queries (tunnel-like)"
+	case kindLongLabel:
+		lead = report.Plural(n.count, "queried name has", "queried names have") + " a label of " + strconv.Itoa(longLabelLen) + " characters or more"
+	case kindLongName:
+		lead = report.Plural(n.count, "queried name is", "queried names are") + " " + strconv.Itoa(longNameLen) + " characters or longer"
+	case kindNXDOMAINBurst:
+		lead = report.Plural(n.count, "NXDOMAIN answer", "NXDOMAIN answers") + " in bursts (" + strconv.Itoa(nxBurstCount) + " or more within 60 s to one client)"
+	case kindPeriodicQueries:
+		lead = report.Plural(n.count, "name is", "names are") + " queried at regular intervals (beacon-like)"
+	case kindNonStandardPort:
+		lead = report.Plural(n.count, "DNS message", "DNS messages") + " on ports not assigned to DNS"
+	case kindManyResolvers:
+		lead = report.Plural(n.count, "client asks", "clients ask") + " " + strconv.Itoa(manyResolvers) + " or more different DNS servers"
+	default:
+		lead = report.Plural(n.count, "occurrence", "occurrences")
+	}
+	if s := some(n.subjects, n.more); s != "" {
+		lead += ": " + s
+	}
+	f.Summary = lead
+	return finding.Normalize(f)
+}
+
 // failedAnswers is the dns.failed_answers finding: responses whose RCODE
-// is not NOERROR, by RCODE, server and name. Its severity grows with the
-// share of responses that failed.
-func (t *Tap) failedAnswers() (finding.Finding, bool) {
+// is not NOERROR, by RCODE, server and name (by RCODE only unless whole:
+// the servers and names are gathered from every one seen). Its severity
+// grows with the share of responses that failed.
+func (t *Tap) failedAnswers(whole bool) (finding.Finding, bool) {
 	failed := 0
 	type kv struct {
 		k string
@@ -266,18 +292,20 @@ func (t *Tap) failedAnswers() (finding.Finding, bool) {
 		parts[i] = report.Count(r.n) + " " + r.k
 	}
 	var servers, names []kv
-	for a, h := range t.servers {
-		if h.errors > 0 {
-			servers = append(servers, kv{a.String(), h.errors})
+	if whole {
+		for a, h := range t.servers {
+			if h.errors > 0 {
+				servers = append(servers, kv{a.String(), h.errors})
+			}
 		}
-	}
-	desc(servers)
-	for n, ns := range t.names {
-		if ns.errors > 0 {
-			names = append(names, kv{n, ns.errors})
+		desc(servers)
+		for n, ns := range t.names {
+			if ns.errors > 0 {
+				names = append(names, kv{n, ns.errors})
+			}
 		}
+		desc(names)
 	}
-	desc(names)
 	share := float64(failed) / float64(t.responses)
 	sev := finding.Low
 	switch {

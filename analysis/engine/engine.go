@@ -13,6 +13,7 @@ package engine
 
 import (
 	"pcaplens/analysis/capture"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 )
 
@@ -50,9 +51,35 @@ type Progress struct {
 	Packets int   `json:"packets"`
 	// TCPStreams and UDPStreams count the TCP and UDP streams numbered so
 	// far (tcp.stream and udp.stream), a running figure for progress.
-	TCPStreams int  `json:"tcp_streams"`
-	UDPStreams int  `json:"udp_streams"`
-	Done       bool `json:"done"`
+	TCPStreams int `json:"tcp_streams"`
+	UDPStreams int `json:"udp_streams"`
+	// FindingsSoFar are the findings known so far, from the taps that can
+	// tell them during the pass (Early), ranked (finding.Rank), at most
+	// MaxEarly. Their counts and summaries cover the packets read so far
+	// (Packets), not the whole capture: the report's findings replace them.
+	// Never nil.
+	FindingsSoFar []finding.Finding `json:"findings_so_far"`
+	Done          bool              `json:"done"`
+}
+
+// MaxEarly is how many findings Progress.FindingsSoFar holds at most.
+const MaxEarly = 5
+
+// Early is a Tap that can tell during the pass the findings it knows so far:
+// the findings its report would give for the packets read up to now, with
+// the same kind, severity, tool and summary wording where they can be
+// known without the work of Finish (counts kept as the packets go; a figure
+// only Finish can give is left out of the summary). It is called from the
+// engine goroutine between packets, at progress time only (about every
+// Options.ProgressEvery bytes), never after Finish; it must be cheap: its
+// cost grows with the number of kinds of findings, not with the packets or
+// connections; it must only read the tap's state (a panic in it stops the
+// tap's findings so far, with a warning, not its report). c is what the engine knows so
+// far: Packets, Anomalies, AnomalyFrames, NotDecoded and Warnings up to now
+// (the file-level warnings are known in the last call only, once the input
+// has ended).
+type Early interface {
+	Early(c *Capture) []finding.Finding
 }
 
 // Tap is an analyzer. Packet is called once per frame, in order; it must be

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/internal/fraggen"
 )
@@ -245,5 +247,88 @@ func TestResultRebuild(t *testing.T) {
 		if out, ok := res.Rebuild(&o); ok || out != nil {
 			t.Errorf("%+v: rebuilt %v", o, out)
 		}
+	}
+}
+
+// earlyTap tells, during the pass, one finding per kind it counts: "early.udp"
+// (medium, one per UDP packet) and "early.n<i>" (low) for i < kinds; it panics
+// in Early when panicEarly is set.
+type earlyTap struct {
+	udp        int
+	kinds      int
+	panicEarly bool
+}
+
+func (e *earlyTap) Packet(f *frame.Frame) {
+	if f.Transport == frame.TransportUDP {
+		e.udp++
+	}
+}
+
+func (e *earlyTap) Finish(*Capture) map[string]any {
+	return map[string]any{"early": e.udp, "early_panic": e.udp}
+}
+
+func (e *earlyTap) Early(c *Capture) []finding.Finding {
+	if e.panicEarly {
+		panic("boom")
+	}
+	out := []finding.Finding{{Kind: "early.udp", Severity: finding.Medium, Tool: "early", Count: e.udp}}
+	for i := range e.kinds {
+		out = append(out, finding.Finding{Kind: fmt.Sprintf("early.n%d", i), Severity: finding.Low, Tool: "early", Count: i + 1})
+	}
+	return out
+}
+
+func init() {
+	Register(Factory{Name: "early", Tools: []string{"early"}, New: func(o *Options) Tap { return &earlyTap{kinds: 7} }})
+	Register(Factory{Name: "early_panic", Tools: []string{"early_panic"}, New: func(o *Options) Tap { return &earlyTap{panicEarly: true} }})
+}
+
+// TestProgressCarriesFindingsSoFar: every progress call carries the Early
+// taps' findings as they stand, ranked and cut to MaxEarly; a tap without
+// Early adds none; a tap panicking in Early tells none but keeps its
+// report, the others go on.
+func TestProgressCarriesFindingsSoFar(t *testing.T) {
+	recs := make([][]byte, 20000)
+	for i := range recs {
+		recs[i] = ethUDP
+	}
+	file := pcapFile(recs...)
+	var calls []Progress
+	out, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"early", "early_panic", "count_a"}, ProgressEvery: 100000,
+		Progress: func(p Progress) { calls = append(calls, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 3 {
+		t.Fatalf("%d progress calls", len(calls))
+	}
+	last := 0
+	for _, p := range calls {
+		fs := p.FindingsSoFar
+		if len(fs) != MaxEarly {
+			t.Fatalf("progress at %d packets: %d findings so far, want %d: %+v", p.Packets, len(fs), MaxEarly, fs)
+		}
+		// Ranked: the medium finding first, then the low ones by count, most first.
+		if fs[0].Kind != "early.udp" || fs[0].Count != p.Packets || fs[0].Count < last || fs[1].Kind != "early.n6" || fs[4].Kind != "early.n3" {
+			t.Fatalf("progress at %d packets: findings so far %+v", p.Packets, fs)
+		}
+		if fs[0].Frames == nil {
+			t.Errorf("findings so far not normalized: %+v", fs[0])
+		}
+		last = fs[0].Count
+	}
+	if !calls[len(calls)-1].Done || last != 20000 {
+		t.Errorf("last call %+v", calls[len(calls)-1])
+	}
+	if out["early_panic"] != 20000 {
+		t.Errorf("early_panic report = %#v, want its report", out["early_panic"])
+	}
+	if w := out["count_a"].(map[string]any)["warnings"].([]string); len(w) != 1 || !strings.HasPrefix(w[0], "internal error in analyzer early_panic while telling its findings so far at packet ") {
+		t.Errorf("warnings = %q", w)
+	}
+	if out["early"] != 20000 {
+		t.Errorf("early report = %v", out["early"])
 	}
 }

@@ -95,6 +95,7 @@ type running struct {
 	f        Factory
 	tap      Tap
 	disabled string         // why the tap was stopped after a panic
+	noEarly  bool           // Early panicked: it is not called again
 	reps     map[string]any // what Finish or Rebuild returned
 }
 
@@ -258,7 +259,7 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 		if o.Progress != nil && cr.n >= nextProgress {
 			nextProgress = cr.n + every
 			st := streams.Stats()
-			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: st.TCP, UDPStreams: st.UDP})
+			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: st.TCP, UDPStreams: st.UDP, FindingsSoFar: early(taps, c, anomalyFrames)})
 		}
 	}
 	// Drain so that the size and hashes cover the whole input (a truncated
@@ -305,7 +306,7 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 		c.Warnings = append(c.Warnings, "not decoded: "+strings.Join(parts, ", "))
 	}
 	if o.Progress != nil {
-		o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: c.Streams.TCP, UDPStreams: c.Streams.UDP, Done: true})
+		o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: c.Streams.TCP, UDPStreams: c.Streams.UDP, FindingsSoFar: early(taps, c, anomalyFrames), Done: true})
 	}
 
 	res := &Result{capture: c}
@@ -440,6 +441,42 @@ func isHex(s string, n int) bool {
 		}
 	}
 	return true
+}
+
+// early gathers the findings known so far of the taps that implement
+// Early, ranked and cut to MaxEarly (never nil). A tap that panics in Early
+// is not asked again, and the capture's warnings say so; its report is not
+// lost (Early only reads its state).
+func early(taps []*running, c *Capture, anomalyFrames map[frame.Anomaly]*finding.Frames) []finding.Finding {
+	for k, af := range anomalyFrames {
+		c.AnomalyFrames[string(k)] = af.List()
+	}
+	all := []finding.Finding{}
+	for _, t := range taps {
+		if t.disabled == "" {
+			all = append(all, t.early(c)...)
+		}
+	}
+	for i := range all {
+		all[i] = finding.Normalize(all[i])
+	}
+	finding.Rank(all)
+	return all[:min(len(all), MaxEarly)]
+}
+
+func (t *running) early(c *Capture) (fs []finding.Finding) {
+	e, ok := t.tap.(Early)
+	if !ok || t.noEarly {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			t.noEarly = true
+			c.Warnings = append(c.Warnings, fmt.Sprintf("internal error in analyzer %s while telling its findings so far at packet %d (its report is whole): %v", t.f.Name, c.Packets, p))
+			fs = nil
+		}
+	}()
+	return e.Early(c)
 }
 
 func (t *running) packet(f *frame.Frame) {

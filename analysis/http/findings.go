@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/report"
 )
@@ -66,6 +67,72 @@ func (s *subjects) add(v string) {
 	s.list = append(s.list, v)
 }
 
+// credentials tells whether the transaction's request sends credentials in
+// clear text, and whether in an authorization header (basic) rather than a
+// form or query string.
+func (x *txn) credentials() (basic, ok bool) {
+	if x.RequestFrame == 0 || x.Interim {
+		return false, false
+	}
+	basic = strings.EqualFold(x.authScheme, "basic") || strings.EqualFold(x.authScheme, "digest")
+	return basic, basic || x.formCreds
+}
+
+// credentialsFinding is the clear-text credentials' finding of the requests
+// fs (hdr in authorization headers, form in forms or query strings),
+// without the user names, which the report adds to its summary.
+func credentialsFinding(fs *finding.Frames, hdr, form int) finding.Finding {
+	n := fs.Count()
+	var kinds []string
+	filter := finding.FrameNumbers(fs.List(), n)
+	if hdr > 0 {
+		kinds = append(kinds, "authorization headers")
+	}
+	if form > 0 {
+		kinds = append(kinds, "passwords in forms or query strings")
+	}
+	if filter == "" && form == 0 {
+		filter = `http.authorization matches "(?i)^(basic|digest)\\s" || http.proxy_authorization matches "(?i)^(basic|digest)\\s"`
+	}
+	return finding.Finding{
+		Kind: kindCredentials, Severity: finding.High, Count: n,
+		Summary: report.Plural(n, "HTTP request sends", "HTTP requests send") + " credentials in clear text (" + strings.Join(kinds, " and ") + ")",
+		Frames:  fs.List(),
+		Filter:  filter,
+	}
+}
+
+// executableFinding is the finding of the responses fs carrying an
+// executable or a script, without the files, which the report lists after
+// its summary.
+func executableFinding(fs *finding.Frames) finding.Finding {
+	n := fs.Count()
+	return finding.Finding{
+		Kind: kindExecutable, Severity: finding.High, Count: n,
+		Summary: report.Plural(n, "HTTP response carries", "HTTP responses carry") + " an executable or a script (recognised by its first bytes)",
+		Frames:  fs.List(),
+		Filter:  finding.FrameNumbers(fs.List(), n),
+	}
+}
+
+// Early implements engine.Early: the clear-text credentials and the
+// executables seen so far, from the counts kept as the messages come
+// (without their user names and files, listed at Finish); the other kinds
+// are found from every transaction at Finish.
+func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	var out []finding.Finding
+	if t.early.creds.Count() > 0 {
+		out = append(out, credentialsFinding(&t.early.creds, t.early.hdr, t.early.form))
+	}
+	if t.early.exes.Count() > 0 {
+		out = append(out, executableFinding(&t.early.exes))
+	}
+	for i := range out {
+		out[i].Tool = "http"
+	}
+	return out
+}
+
 // findings builds the report's findings from the transactions.
 func (t *Tap) findings() []finding.Finding {
 	var out []finding.Finding
@@ -80,11 +147,8 @@ func (t *Tap) findings() []finding.Finding {
 		var subj subjects
 		hdr, form := 0, 0
 		for _, x := range t.txns {
-			if x.RequestFrame == 0 || x.Interim {
-				continue
-			}
-			basic := strings.EqualFold(x.authScheme, "basic") || strings.EqualFold(x.authScheme, "digest")
-			if !basic && !x.formCreds {
+			basic, ok := x.credentials()
+			if !ok {
 				continue
 			}
 			fs.Add(x.RequestFrame)
@@ -100,25 +164,11 @@ func (t *Tap) findings() []finding.Finding {
 			}
 			subj.add(user + " (" + how + ") to " + hostOf(x))
 		}
-		if n := fs.Count(); n > 0 {
-			var kinds []string
-			filter := finding.FrameNumbers(fs.List(), n)
-			if hdr > 0 {
-				kinds = append(kinds, "authorization headers")
-			}
-			if form > 0 {
-				kinds = append(kinds, "passwords in forms or query strings")
-			}
-			if filter == "" && form == 0 {
-				filter = `http.authorization matches "(?i)^(basic|digest)\\s" || http.proxy_authorization matches "(?i)^(basic|digest)\\s"`
-			}
-			add(finding.Finding{
-				Kind: kindCredentials, Severity: finding.High, Count: n,
-				Summary:  report.Plural(n, "HTTP request sends", "HTTP requests send") + " credentials in clear text (" + strings.Join(kinds, " and ") + "); user names: " + strings.Join(subj.list, ", "),
-				Frames:   fs.List(),
-				Filter:   filter,
-				Subjects: subj.list,
-			})
+		if fs.Count() > 0 {
+			f := credentialsFinding(&fs, hdr, form)
+			f.Summary += "; user names: " + strings.Join(subj.list, ", ")
+			f.Subjects = subj.list
+			add(f)
 		}
 	}
 
@@ -133,14 +183,11 @@ func (t *Tap) findings() []finding.Finding {
 			fs.Add(x.ResponseFrame)
 			subj.add(x.File + ": " + hostOf(x) + x.URI)
 		}
-		if n := fs.Count(); n > 0 {
-			add(finding.Finding{
-				Kind: kindExecutable, Severity: finding.High, Count: n,
-				Summary:  report.Plural(n, "HTTP response carries", "HTTP responses carry") + " an executable or a script (recognised by its first bytes): " + strings.Join(subj.list, ", "),
-				Frames:   fs.List(),
-				Filter:   finding.FrameNumbers(fs.List(), n),
-				Subjects: subj.list,
-			})
+		if fs.Count() > 0 {
+			f := executableFinding(&fs)
+			f.Summary += ": " + strings.Join(subj.list, ", ")
+			f.Subjects = subj.list
+			add(f)
 		}
 	}
 

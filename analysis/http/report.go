@@ -222,6 +222,14 @@ func (t *Tap) message(c *Conn, s *tcpstream.Segment, m *Message) {
 				}
 			}
 		}
+		if basic, ok := x.credentials(); ok {
+			t.early.creds.Add(x.RequestFrame)
+			if basic {
+				t.early.hdr++
+			} else {
+				t.early.form++
+			}
+		}
 		if c.UDP {
 			return
 		}
@@ -282,6 +290,9 @@ func (t *Tap) message(c *Conn, s *tcpstream.Segment, m *Message) {
 	}
 	if m.ContentEncoding == "" || eqFold([]byte(m.ContentEncoding), "identity") {
 		x.File = fileKind(m.Sniff)
+		if x.File != "" {
+			t.early.exes.Add(x.ResponseFrame)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ package http
 
 import (
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/report"
 	"pcaplens/analysis/tcpstream"
@@ -47,6 +48,13 @@ type Tap struct {
 	st       stats
 	timeline *report.Grid[bucket]
 	caps     report.Caps
+	// early counts what Early tells as the messages come: the requests
+	// sending credentials (hdr in authorization headers, form in forms or
+	// query strings) and the responses carrying an executable.
+	early struct {
+		creds, exes finding.Frames
+		hdr, form   int
+	}
 }
 
 // New returns a fresh HTTP tap.

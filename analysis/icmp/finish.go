@@ -279,15 +279,11 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 		return fr
 	}
 	if n := len(t.large); n > 0 {
-		add(finding.Finding{Kind: kindLargePayload, Severity: finding.Medium, Count: n,
-			Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" %s or more of data (pings carry 32 to 56 by default): tunnelling or a path MTU test", report.Plural(largePayload, "byte", "bytes")),
-			Frames:  payloadFrames(t.large), Filter: fmt.Sprintf("(icmp.type == 8 || icmpv6.type == 128) && data.len >= %d", largePayload)})
+		add(largePayloadFinding(n, payloadFrames(t.large)))
 	}
 	if n := len(t.entropic); n > 0 {
 		fr := payloadFrames(t.entropic)
-		add(finding.Finding{Kind: kindHighEntropy, Severity: finding.High, Count: n,
-			Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" random-looking data (%.1f bits per byte or more, no ping filler pattern): a possible ICMP tunnel", entropyThreshold),
-			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
+		add(highEntropyFinding(n, fr))
 	}
 	if n := t.bcastCount; n > 0 {
 		ds := make([]string, 0, len(t.bcastDsts))
@@ -295,9 +291,10 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 			ds = append(ds, d)
 		}
 		sortAddrStrings(ds)
-		add(finding.Finding{Kind: kindEchoToBroadcast, Severity: finding.Medium, Count: n,
-			Summary: report.Plural(n, "echo request was", "echo requests were") + " sent to broadcast or multicast addresses (every host answers: smurf-like amplification if the source is spoofed): " + some(ds),
-			Frames:  t.bcastFrames.List(), Filter: finding.FrameNumbers(t.bcastFrames.List(), n), Subjects: ds})
+		f := t.echoToBroadcastFinding()
+		f.Summary += ": " + some(ds)
+		f.Subjects = ds
+		add(f)
 	}
 	var unr finding.Finding
 	var unrF []string
@@ -333,9 +330,9 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 				subj = append(subj, s)
 			}
 		}
-		add(finding.Finding{Kind: kindPathMTU, Severity: finding.Low, Count: n,
-			Summary: report.Plural(n, "fragmentation-needed or packet-too-big message", "fragmentation-needed or packet-too-big messages") + ": a link on the path has a smaller MTU; if they are filtered, large transfers stall (PMTUD black hole)",
-			Frames:  fr, Subjects: subj, Filter: "(icmp.type == 3 && icmp.code == 4) || icmpv6.type == 2"})
+		f := pathMTUFinding(n, fr)
+		f.Subjects = subj
+		add(f)
 	}
 	if n := t.redirectCount; n > 0 {
 		var fr []int
@@ -346,18 +343,96 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 				subj = append(subj, s)
 			}
 		}
-		add(finding.Finding{Kind: kindRedirect, Severity: finding.Medium, Count: n,
-			Summary: report.Plural(n, "redirect message", "redirect messages") + ": a router told hosts to use another gateway (asymmetric routing, or a spoofed redirect)",
-			Frames:  fr, Subjects: subj, Filter: "icmp.type == 5"})
+		f := redirectFinding(n, fr)
+		f.Subjects = subj
+		add(f)
 	}
 	if n := t.fam[0].dups + t.fam[1].dups; n > 0 {
 		var fr []int
 		for _, e := range r.Echo.DuplicateReplies {
 			fr = append(fr, e.Frame)
 		}
-		add(finding.Finding{Kind: kindDuplicateReplies, Severity: finding.Low, Count: n,
-			Summary: report.Plural(n, "duplicate echo reply", "duplicate echo replies") + ": a duplicating link, a broadcast ping, or a capture seeing both sides twice",
-			Frames:  fr, Filter: finding.FrameNumbers(fr, n)})
+		add(duplicateRepliesFinding(n, fr))
+	}
+	return out
+}
+
+// The findings of one kind each, from their count and frames (the report
+// adds their subjects): the report's and the ones told so far (Early).
+
+func largePayloadFinding(n int, frames []int) finding.Finding {
+	return finding.Finding{Kind: kindLargePayload, Severity: finding.Medium, Count: n,
+		Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" %s or more of data (pings carry 32 to 56 by default): tunnelling or a path MTU test", report.Plural(largePayload, "byte", "bytes")),
+		Frames:  frames, Filter: fmt.Sprintf("(icmp.type == 8 || icmpv6.type == 128) && data.len >= %d", largePayload)}
+}
+
+func highEntropyFinding(n int, frames []int) finding.Finding {
+	return finding.Finding{Kind: kindHighEntropy, Severity: finding.High, Count: n,
+		Summary: report.Plural(n, "echo request carries", "echo requests carry") + fmt.Sprintf(" random-looking data (%.1f bits per byte or more, no ping filler pattern): a possible ICMP tunnel", entropyThreshold),
+		Frames:  frames, Filter: finding.FrameNumbers(frames, n)}
+}
+
+// echoToBroadcastFinding is the finding without its destinations, which
+// the report lists after the summary.
+func (t *Tap) echoToBroadcastFinding() finding.Finding {
+	n := t.bcastCount
+	fr := t.bcastFrames.List()
+	return finding.Finding{Kind: kindEchoToBroadcast, Severity: finding.Medium, Count: n,
+		Summary: report.Plural(n, "echo request was", "echo requests were") + " sent to broadcast or multicast addresses (every host answers: smurf-like amplification if the source is spoofed)",
+		Frames:  fr, Filter: finding.FrameNumbers(fr, n)}
+}
+
+func pathMTUFinding(n int, frames []int) finding.Finding {
+	return finding.Finding{Kind: kindPathMTU, Severity: finding.Low, Count: n,
+		Summary: report.Plural(n, "fragmentation-needed or packet-too-big message", "fragmentation-needed or packet-too-big messages") + ": a link on the path has a smaller MTU; if they are filtered, large transfers stall (PMTUD black hole)",
+		Frames:  frames, Filter: "(icmp.type == 3 && icmp.code == 4) || icmpv6.type == 2"}
+}
+
+func redirectFinding(n int, frames []int) finding.Finding {
+	return finding.Finding{Kind: kindRedirect, Severity: finding.Medium, Count: n,
+		Summary: report.Plural(n, "redirect message", "redirect messages") + ": a router told hosts to use another gateway (asymmetric routing, or a spoofed redirect)",
+		Frames:  frames, Filter: "icmp.type == 5"}
+}
+
+func duplicateRepliesFinding(n int, frames []int) finding.Finding {
+	return finding.Finding{Kind: kindDuplicateReplies, Severity: finding.Low, Count: n,
+		Summary: report.Plural(n, "duplicate echo reply", "duplicate echo replies") + ": a duplicating link, a broadcast ping, or a capture seeing both sides twice",
+		Frames:  frames, Filter: finding.FrameNumbers(frames, n)}
+}
+
+// Early implements engine.Early: the kinds counted as the packets go, from
+// their counts and first frames (their subjects, and the kinds found from
+// every source, reporter or destination seen, are told at Finish only; a
+// filter listing more frames than the first ones is left out).
+func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	var out []finding.Finding
+	first := func(n int, frame func(i int) int) []int {
+		fr := make([]int, 0, min(n, finding.MaxFrames))
+		for i := 0; i < n && i < finding.MaxFrames; i++ {
+			fr = append(fr, frame(i))
+		}
+		return fr
+	}
+	if n := len(t.large); n > 0 {
+		out = append(out, largePayloadFinding(n, first(n, func(i int) int { return t.large[i].frame })))
+	}
+	if n := len(t.entropic); n > 0 {
+		out = append(out, highEntropyFinding(n, first(n, func(i int) int { return t.entropic[i].frame })))
+	}
+	if t.bcastCount > 0 {
+		out = append(out, t.echoToBroadcastFinding())
+	}
+	if n := t.mtuCount; n > 0 {
+		out = append(out, pathMTUFinding(n, first(len(t.mtu), func(i int) int { return t.mtu[i].Frame })))
+	}
+	if n := t.redirectCount; n > 0 {
+		out = append(out, redirectFinding(n, first(len(t.redirects), func(i int) int { return t.redirects[i].Frame })))
+	}
+	if n := t.fam[0].dups + t.fam[1].dups; n > 0 {
+		out = append(out, duplicateRepliesFinding(n, first(len(t.dupReplies), func(i int) int { return t.dupReplies[i].Frame })))
+	}
+	for i := range out {
+		out[i].Tool = "icmp"
 	}
 	return out
 }

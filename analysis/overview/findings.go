@@ -3,6 +3,7 @@ package overview
 import (
 	"fmt"
 
+	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/report"
 )
@@ -30,6 +31,20 @@ const (
 	filterFragments = "ip.flags.mf == 1 || ip.frag_offset > 0 || ipv6.fraghdr.more == 1 || ipv6.fraghdr.offset > 0"
 	filterBackwards = "frame.time_delta < 0"
 )
+
+// Early implements engine.Early: the findings that cannot go away as more
+// packets come (a broadcast storm, time going backwards), as the report
+// words them; those raised by a share of the frames (heavy broadcast,
+// fragments) are told at Finish only.
+func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range t.findings() {
+		if f.Kind == "overview.broadcast_storm" || f.Kind == "overview.time_went_backwards" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // findings returns the overview's own findings, most serious first.
 func (t *Tap) findings() []finding.Finding {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/report"
 )
@@ -51,6 +52,100 @@ var flagKinds = []flagKind{
 	{14, "tcp.reused_ports", finding.Low, "SYN reused the ports of an earlier connection", "SYNs reused the ports of an earlier connection"},
 	// Keep-alives are a Note in Wireshark but are normal traffic: info.
 	{12, "tcp.keep_alives", finding.Info, "keep-alive", "keep-alives"},
+}
+
+// summary is the summary and severity of the finding of k seen in n
+// packets: in conns connections (0: not told), and for retransmissions
+// their share of packets TCP packets, fast and spurious ones among them
+// (not told when packets is 0), the severity raised to medium when the
+// share is over the threshold th.
+func (k *flagKind) summary(n, conns, packets, fast, spurious int, th float64) (string, finding.Severity) {
+	sum := report.Count(n) + " " + k.many
+	if n == 1 {
+		sum = "1 " + k.one
+	}
+	sum += inConns(conns)
+	sev := k.severity
+	if k.idx == 0 && packets > 0 {
+		rate := ratio(n, packets)
+		sum += fmt.Sprintf(" (%.2f %% of %s TCP packets", 100*rate, report.Count(packets))
+		var kinds []string
+		if fast > 0 {
+			kinds = append(kinds, report.Count(fast)+" fast")
+		}
+		if spurious > 0 {
+			kinds = append(kinds, report.Count(spurious)+" spurious")
+		}
+		if len(kinds) > 0 {
+			sum += "; " + strings.Join(kinds, ", ")
+		}
+		sum += ")"
+		if rate > th {
+			sev = finding.Medium
+		}
+	}
+	return sum + ".", sev
+}
+
+// resetSummary is the summary of n of conns connections reset, with who
+// reset them when by (connections reset by the client, the server, both)
+// is given.
+func resetSummary(n, conns int, by *[3]int) string {
+	sum := report.Plural(n, "connection was", "connections were") + " reset"
+	if by != nil {
+		who := []string{"by the client", "by the server", "by both sides"}
+		var parts []string
+		for i, k := range by {
+			if k > 0 {
+				parts = append(parts, who[i]+" in "+report.Count(k))
+			}
+		}
+		for i, k := range by {
+			if k == n {
+				sum += " " + who[i] // one side only: the parts are the whole
+				parts = nil
+			}
+		}
+		if len(parts) > 0 {
+			sum += ": " + strings.Join(parts, ", ")
+		}
+	}
+	return sum + fmt.Sprintf(" (%s of %s).", report.Count(n), report.Plural(conns, "connection", "connections"))
+}
+
+// Early implements engine.Early: the findings of the analysis flags seen so
+// far, from the counts kept as the packets go (the number of connections
+// each was seen in is known at Finish only, and left out), and the
+// connections reset so far (who reset them is known at Finish). Under a
+// server filter the retransmission rate, the filters and the resets are
+// left out: the connections it selects are known at Finish.
+func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	th := t.threshold()
+	packets := t.tr.packets
+	if t.filterSet {
+		packets = 0
+	}
+	var out []finding.Finding
+	for i := range flagKinds {
+		k := &flagKinds[i]
+		fs := &t.flagFrames[k.idx]
+		n := fs.Count()
+		if n == 0 {
+			continue
+		}
+		sum, sev := k.summary(n, 0, packets, t.flagFrames[1].Count(), t.flagFrames[2].Count(), th)
+		f := finding.Finding{Kind: k.kind, Severity: sev, Tool: ToolAnomalies, Summary: sum, Count: n, Frames: fs.List()}
+		if !t.filterSet {
+			f.Filter = "tcp.analysis." + FlagNames[k.idx]
+		}
+		out = append(out, f)
+	}
+	if n := t.rstConns.Count(); n > 0 && !t.filterSet {
+		out = append(out, finding.Finding{Kind: "tcp.resets", Severity: finding.Medium, Tool: ToolAnomalies,
+			Summary: resetSummary(n, len(t.tr.all)+t.tr.evictions, nil), Count: n,
+			Frames: t.rstConns.List(), Filter: "tcp.flags.reset == 1"})
+	}
+	return out
 }
 
 // streamFilter is a display filter selecting the streams, with ranges
@@ -144,10 +239,7 @@ func (b *builder) findings() []finding.Finding {
 		}
 		out = append(out, f)
 	}
-	th := b.t.opts.Threshold
-	if th <= 0 {
-		th = DefaultThreshold
-	}
+	th := b.t.threshold()
 
 	for _, k := range flagKinds {
 		n := tot.flags[k.idx]
@@ -155,33 +247,9 @@ func (b *builder) findings() []finding.Finding {
 			continue
 		}
 		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.fc[k.idx] })
-		nconns := len(streams)
-		sum := report.Count(n) + " " + k.many
-		if n == 1 {
-			sum = "1 " + k.one
-		}
-		sum += inConns(nconns)
-		sev := k.severity
-		if k.idx == 0 {
-			rate := ratio(n, tot.packets)
-			sum += fmt.Sprintf(" (%.2f %% of %s TCP packets", 100*rate, report.Count(tot.packets))
-			var kinds []string
-			if tot.fast > 0 {
-				kinds = append(kinds, report.Count(tot.fast)+" fast")
-			}
-			if tot.spurious > 0 {
-				kinds = append(kinds, report.Count(tot.spurious)+" spurious")
-			}
-			if len(kinds) > 0 {
-				sum += "; " + strings.Join(kinds, ", ")
-			}
-			sum += ")"
-			if rate > th {
-				sev = finding.Medium
-			}
-		}
+		sum, sev := k.summary(n, len(streams), tot.packets, tot.fast, tot.spurious, th)
 		add(finding.Finding{
-			Kind: k.kind, Severity: sev, Summary: sum + ".", Count: n,
+			Kind: k.kind, Severity: sev, Summary: sum, Count: n,
 			Frames:   b.t.flagFrames[k.idx].List(),
 			Filter:   b.scope("tcp.analysis."+FlagNames[k.idx], streams),
 			Subjects: subj,
@@ -207,26 +275,8 @@ func (b *builder) findings() []finding.Finding {
 	if tot.connsWithRST > 0 {
 		// Connection reset (RST) is a Warning in Wireshark.
 		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.RstCount })
-		who := []string{"by the client", "by the server", "by both sides"}
-		var parts []string
-		for i, n := range tot.resetBy {
-			if n > 0 {
-				parts = append(parts, who[i]+" in "+report.Count(n))
-			}
-		}
-		sum := report.Plural(tot.connsWithRST, "connection was", "connections were") + " reset"
-		for i, n := range tot.resetBy {
-			if n == tot.connsWithRST {
-				sum += " " + who[i] // one side only: the parts are the whole
-				parts = nil
-			}
-		}
-		if len(parts) > 0 {
-			sum += ": " + strings.Join(parts, ", ")
-		}
-		sum += fmt.Sprintf(" (%s of %s)", report.Count(tot.connsWithRST), report.Plural(tot.conns, "connection", "connections"))
 		add(finding.Finding{
-			Kind: "tcp.resets", Severity: finding.Medium, Summary: sum + ".",
+			Kind: "tcp.resets", Severity: finding.Medium, Summary: resetSummary(tot.connsWithRST, tot.conns, &tot.resetBy),
 			Count: tot.connsWithRST, Frames: tot.rstFrames.List(),
 			Filter: b.scope("tcp.flags.reset == 1", streams), Subjects: subj,
 		})

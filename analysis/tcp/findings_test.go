@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/golden"
+	"pcaplens/analysis/internal/testrun"
 	_ "pcaplens/analysis/overview"
 	"pcaplens/analysis/report"
 	"pcaplens/analysis/tcp"
@@ -224,5 +226,24 @@ func TestIOGraphLinesUpWithOverview(t *testing.T) {
 		if n != out[tcp.ToolRetransmissions].(*tcp.RetransReport).TotalRetransmissions {
 			t.Errorf("%s: %d retransmissions in the graph", c, n)
 		}
+	}
+}
+
+// TestFindingsSoFar: during the pass the TCP tap tells the findings of the
+// analysis flags and the connections reset so far; at the end of the input
+// they are the report's, their summary less the number of connections of a
+// flag and who reset them (known at Finish).
+func TestFindingsSoFar(t *testing.T) {
+	conns := regexp.MustCompile(` in [0-9,]+ connections`)
+	by := regexp.MustCompile(` reset( by [a-z ]+|: [^(]+) \(`)
+	same := func(soFar, final string) bool {
+		return soFar == conns.ReplaceAllString(final, "") || soFar == by.ReplaceAllString(final, " reset (")
+	}
+	n := 0
+	for _, name := range []string{"chrissanders--tcp_retransmissions.pcapng", "chrissanders--tcp_zerowindowdead.pcapng", "chrissanders--tcp_dupack.pcapng", "chrissanders--http_espn_fail.pcapng", "chrissanders--synscan.pcapng"} {
+		n += testrun.SoFar(t, filepath.Join(testdata(), "captures", name), engine.Options{Tools: []string{tcp.ToolAnomalies}}, 4096, same)
+	}
+	if n < 5 {
+		t.Errorf("%d findings so far at the end of the captures", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"pcaplens/analysis/engine"
@@ -74,14 +75,21 @@ func FuzzCapture(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		o := &engine.Options{Tools: []string{tcp.ToolConnections, tcp.ToolAnomalies, tcp.ToolRetransmissions, tcp.ToolTrafficFlow}, ServerIP: "10.0.0.2"}
-		out, err := engine.Run(context.Background(), bytes.NewReader(data), o)
-		if err != nil {
-			return
-		}
-		for name, rep := range out {
-			if e, ok := rep.(engine.ErrorReport); ok && bytes.Contains([]byte(e.Error), []byte("internal error")) {
-				t.Fatalf("%s: %s", name, e.Error)
+		for _, ip := range []string{"10.0.0.2", ""} {
+			// Findings told so far at every 512 bytes, with a server filter and without.
+			o := &engine.Options{Tools: []string{tcp.ToolConnections, tcp.ToolAnomalies, tcp.ToolRetransmissions, tcp.ToolTrafficFlow}, ServerIP: ip,
+				ProgressEvery: 512, Progress: func(engine.Progress) {}}
+			out, err := engine.Run(context.Background(), bytes.NewReader(data), o)
+			if err != nil {
+				return
+			}
+			for name, rep := range out {
+				if e, ok := rep.(engine.ErrorReport); ok && bytes.Contains([]byte(e.Error), []byte("internal error")) {
+					t.Fatalf("%s: %s", name, e.Error)
+				}
+			}
+			if w := out[tcp.ToolAnomalies].(*tcp.AnomaliesReport).Warnings; len(w) > 0 && strings.Contains(strings.Join(w, "\n"), "internal error") {
+				t.Fatalf("warnings: %q", w)
 			}
 		}
 	})

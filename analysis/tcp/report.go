@@ -411,12 +411,17 @@ type RetransReport struct {
 // DefaultThreshold is the seed's retransmission-rate threshold.
 const DefaultThreshold = 0.02
 
+// threshold is the options' retransmission-rate threshold, DefaultThreshold when unset.
+func (t *Tap) threshold() float64 {
+	if t.opts.Threshold <= 0 {
+		return DefaultThreshold
+	}
+	return t.opts.Threshold
+}
+
 func (b *builder) retransmissions() any {
 	tot := b.tot
-	th := b.t.opts.Threshold
-	if th <= 0 {
-		th = DefaultThreshold
-	}
+	th := b.t.threshold()
 	rep := &RetransReport{
 		File:                      b.cap.FileName,
 		Filter:                    b.filter,

@@ -81,6 +81,8 @@ type Tap struct {
 	// flagFrames are the first frames carrying each analysis flag (index as
 	// FlagNames; 0 is any retransmission), within the filter.
 	flagFrames [numFlags]finding.Frames
+	// rstConns are the first RST of each connection reset (Early).
+	rstConns finding.Frames
 	// tracePoints counts the packets kept in connections' traces.
 	tracePoints int
 	// traceConns counts the connections given a trace.
@@ -140,6 +142,9 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 		b = t.io.At(f.TimeNs)
 	}
 	b.packets++
+	if f.TCP.RST && c.flow[0].rst+c.flow[1].rst == 1 {
+		t.rstConns.Add(f.Number) // the connection's first RST
+	}
 	if fl == 0 {
 		return
 	}

@@ -169,6 +169,11 @@ func sha256sum(b []byte) string {
 	return string(s[:])
 }
 
+// Early implements engine.Early: the findings of the evidence gathered so
+// far (handshakes, certificates and alerts seen), less the certificate
+// findings' filters, which list their connections.
+func (t *Tap) Early(*engine.Capture) []finding.Finding { return t.ev.findings(false) }
+
 // Finish builds the report.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	limit := report.ListLimit(c.Options.MaxPackets)
@@ -204,7 +209,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		tl.Alerts = append(tl.Alerts, b.alerts)
 	}
 	r.HandshakesOverTime = tl
-	r.Findings = t.ev.findings()
+	r.Findings = t.ev.findings(true)
 	for _, cp := range t.re.Caps() {
 		t.caps.HitN("TCP reassembly: "+cp.What, cp.Limit, cp.Dropped)
 	}
@@ -373,7 +378,9 @@ func ints(v []int) []string {
 
 func hex16(v uint16) string { return fmt.Sprintf("0x%04x", v) }
 
-func (e *evidence) findings() []finding.Finding {
+// findings are the findings of the evidence gathered; without whole, the
+// certificate findings have no filter (it lists their connections).
+func (e *evidence) findings(whole bool) []finding.Finding {
 	out := []finding.Finding{}
 	add := func(f finding.Finding, g *group) {
 		f.Tool = "tls"
@@ -456,11 +463,14 @@ func (e *evidence) findings() []finding.Finding {
 			return
 		}
 		n := g.frames.Count()
-		add(finding.Finding{
+		f := finding.Finding{
 			Kind: kind, Severity: sev,
 			Summary: report.Plural(n, "server certificate", "server certificates") + " " + what + ": " + strings.Join(g.subjects, ", ") + ".",
-			Filter:  g.streamFilter(hsCertificate),
-		}, g)
+		}
+		if whole {
+			f.Filter = g.streamFilter(hsCertificate)
+		}
+		add(f, g)
 	}
 	certFinding(&e.expired, "tls.expired_certificate", finding.Medium, "had expired when sent")
 	certFinding(&e.notYet, "tls.certificate_not_yet_valid", finding.Medium, "were not yet valid when sent")

@@ -80,6 +80,23 @@ describe("bridge", () => {
     });
   }
 
+  test("progress() carries the findings known so far; at the end of the input they are the report's", async () => {
+    const bytes = new Uint8Array(readFileSync(join(captures, "chrissanders--http_espn_fail.pcapng")));
+    const s = api.open({});
+    assert.deepEqual(s.progress().findings, []);
+    for (let off = 0; off < bytes.length; off += 65536) await s.write(bytes.subarray(off, off + 65536));
+    const report = JSON.parse(await s.closeJSON());
+    const soFar = s.progress().findings;
+    assert.ok(soFar.length > 0 && soFar.length <= 5, JSON.stringify(soFar));
+    for (const f of soFar) {
+      assert.deepEqual(Object.keys(f).sort(), ["count", "kind", "severity", "summary", "tool"]);
+      const r = report.findings.find((x) => x.kind === f.kind && x.tool === f.tool);
+      assert.ok(r, `${f.kind} is not among the report's findings`);
+      assert.equal(f.severity, r.severity, f.kind);
+      assert.equal(f.count, r.count, f.kind);
+    }
+  });
+
   test("options and per-tool functions", async () => {
     const path = join(captures, samples[0]);
     const bytes = new Uint8Array(readFileSync(path));

@@ -6,6 +6,7 @@
 // (stopping the analysis at once) and starts a fresh one.
 import type { AnalyzeOptions, Conversation, Detail, FilterCheck, FilterProgress, Page, ReportRequest, Request, Response } from "./protocol";
 import type { ListPage, ListQuery, ListSource } from "./ui/table";
+import type { SoFar } from "./app/sofar";
 
 export type { AnalyzeOptions, Conversation, Detail, Field, FilterCheck, FilterProgress, Layer, Page, Row } from "./protocol";
 
@@ -24,6 +25,8 @@ export interface Progress {
   udpStreams?: number;
   /** phase is "building" once the last byte is read and the report is being built. */
   phase?: "reading" | "building";
+  /** findings are the findings known so far (app/sofar.ts). */
+  findings?: readonly SoFar[];
 }
 
 /** AnalysisError is a failed analysis; code is the bridge's code ("bad_input", "aborted", "internal", …). */
@@ -117,7 +120,7 @@ export class Analyzer {
           this.failAll(new AnalysisError("failed", m.message));
           break;
         case "progress":
-          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, tcpStreams: m.tcpStreams, udpStreams: m.udpStreams, phase: m.phase ?? "reading" });
+          this.pending.get(m.id)?.onProgress?.({ bytes: m.bytes, total: m.total, packets: m.packets, tcpStreams: m.tcpStreams, udpStreams: m.udpStreams, phase: m.phase ?? "reading", findings: m.findings });
           break;
         case "result": {
           const p = this.pending.get(m.id);

@@ -15,6 +15,7 @@ import { packetCount, tally, tallyText } from "./app/figures";
 import { revealEvidenceIn, setListSource, setTimeOrigin } from "./ui/table";
 import { guides } from "./guides";
 import { samples } from "./app/samples";
+import { showSoFar } from "./app/sofar";
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -202,6 +203,7 @@ function showProgress(s: FileSession): void {
   if (s.building) progressBar.removeAttribute("value");
   progress.dataset["phase"] = s.building ? "building" : "reading";
   progressText.textContent = progressLine(s);
+  showSoFar(progress, s.progress.findings);
 }
 
 function activate(s: FileSession | null, focus = false): void {

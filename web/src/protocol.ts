@@ -3,6 +3,7 @@
 
 import type { AnalyzeOptions } from "./gen/reports";
 import type { ListQuery } from "./ui/table";
+import type { SoFar } from "./app/sofar";
 
 /** AnalyzeOptions are engine.Options under the names the bridge reads (generated from Go). */
 export type { AnalyzeOptions } from "./gen/reports";
@@ -14,7 +15,7 @@ export type Request =
    * once for all its workers, or none (the worker then compiles it itself).
    */
   | { type: "init"; module?: WebAssembly.Module }
-  /** Analyze a File or Blob, read in slices of chunkSize bytes. */
+  /** Analyze a File or Blob, read in slices of chunkSize bytes (the first at most 256 KiB). */
   | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number }
   /** Analyze bytes the page already has (the buffer is transferred). */
   | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions }
@@ -68,7 +69,7 @@ export type Response =
    * Progress of a request; phase "building" once the last byte is read and the engine is
    * building the report (sent as soon as the input ends, before the report is ready).
    */
-  | { type: "progress"; id: number; bytes: number; total: number; packets: number; tcpStreams?: number; udpStreams?: number; phase?: "reading" | "building" }
+  | { type: "progress"; id: number; bytes: number; total: number; packets: number; tcpStreams?: number; udpStreams?: number; phase?: "reading" | "building"; findings?: SoFar[] }
   /**
    * summary is the report's summary as JSON text, {report, lists}: every report with each list
    * longer than the worker's cut (100 rows) cut to its first rows, and lists the whole lengths

@@ -4,6 +4,7 @@
 import { SHA1, SHA256 } from "./digest/sha";
 import type { AnalyzeOptions, ReportRequest, Request, Response as Reply } from "./protocol";
 import type { ListQuery } from "./ui/table";
+import type { SoFar } from "./app/sofar";
 import type { Report } from "./views/types";
 import { aiReport, defaultGuide } from "./app/aireport";
 import { findingsOf } from "./app/figures";
@@ -21,7 +22,7 @@ interface Session {
   /** setDigests gives the report the file's digests after closeSummary ({} when they failed). */
   setDigests(d: Partial<Digests>): void;
   abort(): void;
-  progress(): { bytes: number; packets: number; written: number; tcpStreams?: number; udpStreams?: number };
+  progress(): { bytes: number; packets: number; written: number; tcpStreams?: number; udpStreams?: number; findings?: SoFar[] };
   packets(q: { filter: string; skip: number; limit: number }): Promise<unknown>;
   frame(n: number): Promise<{ bytes: Uint8Array; datagram?: Uint8Array }>;
   follow(kind: string, stream: number, o?: { limit?: number }): Promise<{ chunks: { data: Uint8Array }[] }>;
@@ -65,6 +66,8 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 const DEFAULT_CHUNK = 4 << 20;
+/** FIRST_CHUNK caps the first slice of a file (the bridge's progress step): its progress message, with the first findings, comes sooner. */
+const FIRST_CHUNK = 256 << 10;
 
 function post(msg: Reply, transfer?: Transferable[]): void {
   scope.postMessage(msg, transfer ?? []);
@@ -259,10 +262,10 @@ async function summarize(session: Session, id: number, digester: Digester | null
   return summary;
 }
 
-/** counts are the session's running figures for a progress message: packets, TCP and UDP streams. */
-function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: number } {
+/** counts are the session's running figures for a progress message: packets, TCP and UDP streams, the findings so far. */
+function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: number; findings: SoFar[] } {
   const p = s.progress();
-  return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0 };
+  return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0, findings: p.findings ?? [] };
 }
 
 /** fileSource reads a Blob back in slices for the bridge. */
@@ -282,11 +285,12 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   let lastPost = 0;
   // The next slice is read while the engine works on this one (the browser
   // reads a Blob off this thread): at most two slices are held at a time.
-  const slice = (from: number) => file.slice(from, Math.min(total, from + chunkSize)).arrayBuffer();
+  const endOf = (from: number) => Math.min(total, from + (from === 0 ? Math.min(chunkSize, FIRST_CHUNK) : chunkSize));
+  const slice = (from: number) => file.slice(from, endOf(from)).arrayBuffer();
   let next: Promise<ArrayBuffer> | null = total > 0 ? slice(0) : null;
   try {
     while (offset < total && next) {
-      const end = Math.min(total, offset + chunkSize);
+      const end = endOf(offset);
       const chunk = new Uint8Array(await next);
       next = end < total ? slice(end) : null;
       const written = session.write(chunk); // the bridge copies the chunk (and the engine reads it) before it returns

@@ -5,10 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 )
 
@@ -93,3 +95,60 @@ func Testdata() string {
 // External reports whether PCAPLENS_TESTDATA points the comparisons at
 // captures outside the repository (golden files are then not checked).
 func External() bool { return os.Getenv("PCAPLENS_TESTDATA") != "" }
+
+// SoFar runs the tools o.Tools over the capture at path, with a progress
+// call every `every` bytes, and checks the findings each call carried
+// (engine.Progress.FindingsSoFar) against the report's findings: each is
+// of a kind the report has, with a count no larger; at the end of the
+// input (the last call) each has the report's severity, count, frames and
+// filter (for the kinds in partial, frames and filter may be left out, not
+// wrong), and a summary that sameSummary accepts (nil: equal). It returns
+// how many findings the last call carried.
+func SoFar(tb testing.TB, path string, o engine.Options, every int64, sameSummary func(soFar, final string) bool, partial ...string) int {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var calls []engine.Progress
+	o.FileName = filepath.Base(path)
+	o.ProgressEvery = every
+	o.Progress = func(p engine.Progress) { calls = append(calls, p) }
+	out, err := engine.Run(context.Background(), f, &o)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	final := map[string]finding.Finding{}
+	for _, x := range out[engine.FindingsKey].([]finding.Finding) {
+		final[x.Tool+" "+x.Kind] = x
+	}
+	if len(calls) == 0 || !calls[len(calls)-1].Done {
+		tb.Fatalf("%s: no last progress call", path)
+	}
+	for i, p := range calls {
+		for _, e := range p.FindingsSoFar {
+			want, ok := final[e.Tool+" "+e.Kind]
+			switch {
+			case !ok:
+				tb.Errorf("%s: after %d packets, %s %s is not among the report's findings", path, p.Packets, e.Tool, e.Kind)
+			case e.Count > want.Count:
+				tb.Errorf("%s: after %d packets, %s counts %d, the report %d", path, p.Packets, e.Kind, e.Count, want.Count)
+			case i == len(calls)-1:
+				part := slices.Contains(partial, e.Kind)
+				sameFrames := slices.Equal(e.Frames, want.Frames) || part && len(e.Frames) == 0
+				sameFilter := e.Filter == want.Filter || part && e.Filter == ""
+				if e.Severity != want.Severity || e.Count != want.Count || !sameFrames || !sameFilter {
+					tb.Errorf("%s: at the end, %s so far\n %+v\nthe report's\n %+v", path, e.Kind, e, want)
+				}
+				if sameSummary == nil && e.Summary != want.Summary || sameSummary != nil && !sameSummary(e.Summary, want.Summary) {
+					tb.Errorf("%s: at the end, %s so far says %q, the report %q", path, e.Kind, e.Summary, want.Summary)
+				}
+			}
+		}
+	}
+	for _, e := range calls[len(calls)-1].FindingsSoFar {
+		tb.Logf("%s: so far %s %s %d: %s", o.FileName, e.Severity, e.Kind, e.Count, e.Summary)
+	}
+	return len(calls[len(calls)-1].FindingsSoFar)
+}
