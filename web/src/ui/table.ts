@@ -709,6 +709,8 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   }
 
   function rebuild(): void {
+    // The words the rows drawn from now on are filtered by (tests wait for it: typing applies a moment later).
+    el.dataset["filter"] = filter;
     if (remote) {
       // A new query: its pages come from the worker as they are shown.
       gen++;

@@ -328,7 +328,11 @@ class PacketList {
     clear(this.tree);
     clear(this.bytesPane);
     this.scroller.scrollTop = 0;
+    // The status speaks for this filter from now on: not done until its pass ends.
     this.status.textContent = "Filtering…";
+    this.status.dataset["done"] = "false";
+    this.status.dataset["filter"] = this.filter;
+    delete this.status.dataset["matched"];
     await this.load(0);
   }
 

@@ -218,6 +218,40 @@ export async function text(page, selector) {
   return (await loc.first().textContent())?.trim() ?? "";
 }
 
+/**
+ * filterTable types words in the filter box of a table (wrap: its .table-wrap
+ * locator) and waits until the table shows the rows they select: the table
+ * says it is filtered by them (data-filter) and its first row has come (a
+ * list paged from the worker draws placeholders until its page arrives). The
+ * filter applies a moment after typing, so a row read or clicked before that
+ * is the unfiltered table's. The words must select at least one row.
+ */
+export async function filterTable(wrap, words) {
+  await wrap.locator(".table-filter").fill(words);
+  const el = await wrap.elementHandle();
+  await wrap.page().waitForFunction(([el, w]) => el.dataset.filter === w, [el, words.trim()]);
+  await el.dispose();
+  await wrap.locator(".table-rows .tr:not(.loading)").first().waitFor();
+}
+
+/**
+ * packetsListed waits until the Packets tab lists what `filter` selects: its
+ * status speaks for that filter (data-filter) and the filter's pass has ended
+ * (data-done). Until then the status and rows may be an earlier filter's.
+ * Returns how many packets matched.
+ */
+export async function packetsListed(page, filter, timeout = 30_000) {
+  const got = await page.waitForFunction(
+    (f) => {
+      const s = document.querySelector('#panel-packets:not([hidden]) [data-key="packets-status"]');
+      return s?.dataset.filter === f && s.dataset.done === "true" ? { matched: Number(s.dataset.matched) } : null;
+    },
+    filter,
+    { timeout },
+  );
+  return (await got.jsonValue()).matched;
+}
+
 /** cliReport is what `pcaplens analyze` prints for a file (parsed); flags are extra flags ("--detailed"). */
 export function cliReport(path, tools = "", flags = []) {
   const args = ["analyze", ...(tools ? ["--tools", tools] : []), ...flags, path];
