@@ -252,6 +252,18 @@ export async function packetsListed(page, filter, timeout = 30_000) {
   return (await got.jsonValue()).matched;
 }
 
+/**
+ * nextFrames waits until the page has drawn n more frames: by the default 3, what
+ * a layout set off has run (the frame lays out and ResizeObservers run; the
+ * next draws what they scheduled with requestAnimationFrame; ours runs after).
+ */
+export async function nextFrames(page, n = 3) {
+  await page.evaluate((n) => new Promise((r) => {
+    const step = (k) => (k === 0 ? r() : requestAnimationFrame(() => step(k - 1)));
+    step(n);
+  }), n);
+}
+
 /** cliReport is what `pcaplens analyze` prints for a file (parsed); flags are extra flags ("--detailed"). */
 export function cliReport(path, tools = "", flags = []) {
   const args = ["analyze", ...(tools ? ["--tools", tools] : []), ...flags, path];
