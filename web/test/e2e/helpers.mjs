@@ -160,6 +160,41 @@ export function launch() {
 }
 
 /**
+ * workerDelay (PCAPLENS_E2E_WORKER_DELAY, milliseconds) makes every message of
+ * the page's workers reach the page that much later, in order: a worker on a
+ * slow, loaded machine; and the file's digests three times as late, after the
+ * report (the digest worker is a thread of its own). A test that reads what a
+ * worker's answer writes without waiting for it fails then: shake races out
+ * with it (make e2e runs with 0).
+ */
+const workerDelay = Number(process.env.PCAPLENS_E2E_WORKER_DELAY) || 0;
+
+/** delayWorkers is the init script of workerDelay. */
+function delayWorkers(ms) {
+  const Base = window.Worker;
+  const ours = new WeakSet();
+  window.Worker = class extends Base {
+    constructor(url, opts) {
+      super(url, opts);
+      let last = 0;
+      // The first listener: hold each message back and hand it on later, in order.
+      this.addEventListener("message", (e) => {
+        if (ours.has(e)) return;
+        e.stopImmediatePropagation();
+        const again = new MessageEvent("message", { data: e.data, ports: [...e.ports] });
+        ours.add(again);
+        if (e.data?.type === "digests") {
+          setTimeout(() => this.dispatchEvent(again), 3 * ms);
+          return;
+        }
+        last = Math.max(performance.now() + ms, last);
+        setTimeout(() => this.dispatchEvent(again), last - performance.now());
+      });
+    }
+  };
+}
+
+/**
  * openPage opens the app and records every request, console error, page error
  * and CSP violation. Returns {page, context, requests, problems}.
  */
@@ -176,6 +211,7 @@ export async function openPage(browser, url, contextOptions = {}) {
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
+  if (workerDelay > 0) await page.addInitScript(delayWorkers, workerDelay);
   await page.goto(url);
   return { page, context, requests, problems };
 }
