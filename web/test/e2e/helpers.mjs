@@ -169,6 +169,12 @@ export function launch() {
  */
 const workerDelay = Number(process.env.PCAPLENS_E2E_WORKER_DELAY) || 0;
 
+/**
+ * cpuSlowdown (PCAPLENS_E2E_CPU_SLOWDOWN, a factor) runs the page's main thread
+ * that many times slower (Chromium's CPU throttling), as on a slow machine.
+ */
+const cpuSlowdown = Number(process.env.PCAPLENS_E2E_CPU_SLOWDOWN) || 1;
+
 /** delayWorkers is the init script of workerDelay. */
 function delayWorkers(ms) {
   const Base = window.Worker;
@@ -212,6 +218,7 @@ export async function openPage(browser, url, contextOptions = {}) {
     document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
   if (workerDelay > 0) await page.addInitScript(delayWorkers, workerDelay);
+  if (cpuSlowdown > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: cpuSlowdown });
   await page.goto(url);
   return { page, context, requests, problems };
 }
