@@ -278,7 +278,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   let pendingClick = -1;
   const pages = new Map<number, { rows: readonly T[]; indexes: readonly number[] }>();
   const loading = new Set<number>();
-  if (remote && !opts.sort) pages.set(0, { rows, indexes: rows.map((_, i) => i) });
+  const seed = remote && !opts.sort ? { rows, indexes: rows.map((_, i) => i) } : null;
   // Time columns: declared, or detected from the key and the first values.
   const isTime = cols.map((c) => {
     if (c.time !== undefined) return c.time;
@@ -709,13 +709,19 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   }
 
   function rebuild(): void {
+    // The words the rows drawn from now on are filtered by (tests wait for it: typing applies a moment later).
+    el.dataset["filter"] = filter;
     if (remote) {
       // A new query: its pages come from the worker as they are shown.
       gen++;
       pages.clear();
       loading.clear();
       pendingClick = -1;
-      fetchPage(0);
+      if (seed && !sortKey && !filter && !narrow.where && !narrow.overlap) {
+        // The whole list in its own order: the page's first rows are drawn at once.
+        pages.set(0, seed);
+        matched = listTotal;
+      } else fetchPage(0);
       marks();
       renderRows();
       return;

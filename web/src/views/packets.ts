@@ -328,8 +328,11 @@ class PacketList {
     clear(this.tree);
     clear(this.bytesPane);
     this.scroller.scrollTop = 0;
+    // The status speaks for this filter from now on: not done until its pass ends.
     this.status.textContent = "Filtering…";
-    this.status.dataset["done"] = "false"; // until the new filter's count is in
+    this.status.dataset["done"] = "false";
+    this.status.dataset["filter"] = this.filter;
+    delete this.status.dataset["matched"];
     await this.load(0);
   }
 
@@ -369,7 +372,6 @@ class PacketList {
       : `${fmt.count(matched)} ${this.filter ? "matching" : ""} so far · ${fmt.count(scanned)} read…`.replace("  ", " ");
     this.status.dataset["done"] = String(done);
     this.status.dataset["matched"] = String(matched);
-    this.status.dataset["filter"] = this.filter; // the filter these figures are of
     if (!done) this.watch();
   }
 

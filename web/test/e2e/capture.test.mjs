@@ -35,7 +35,9 @@ describe("capture tab", () => {
       assert.equal(await text(page, '[data-key="packet_count"]'), want.packets.toLocaleString("en-US"));
       assert.equal(await text(page, '[data-key="first_packet_time"]'), utcText(want.first));
       assert.equal(await text(page, '[data-key="filename"]'), file);
-      // The digests (computed in the worker's digest worker) are capinfos' own.
+      // The digests (computed in the worker's digest worker) are capinfos' own;
+      // they may come after the report ("computing…" until then).
+      await page.waitForSelector('[data-key="sha256"]', { state: "attached" }); // the Capture tab is not shown
       const capinfos = readFileSync(join(root, "testdata", "expected", "capinfos", `${file}.txt`), "utf8");
       assert.equal(await text(page, '[data-key="sha256"]'), /^SHA256:\s+(\S+)$/m.exec(capinfos)[1]);
       assert.equal(await text(page, '[data-key="sha1"]'), /^SHA1:\s+(\S+)$/m.exec(capinfos)[1]);

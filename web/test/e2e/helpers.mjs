@@ -160,6 +160,47 @@ export function launch() {
 }
 
 /**
+ * workerDelay (PCAPLENS_E2E_WORKER_DELAY, milliseconds) makes every message of
+ * the page's workers reach the page that much later, in order: a worker on a
+ * slow, loaded machine; and the file's digests three times as late, after the
+ * report (the digest worker is a thread of its own). A test that reads what a
+ * worker's answer writes without waiting for it fails then: shake races out
+ * with it (make e2e runs with 0).
+ */
+const workerDelay = Number(process.env.PCAPLENS_E2E_WORKER_DELAY) || 0;
+
+/**
+ * cpuSlowdown (PCAPLENS_E2E_CPU_SLOWDOWN, a factor) runs the page's main thread
+ * that many times slower (Chromium's CPU throttling), as on a slow machine.
+ */
+const cpuSlowdown = Number(process.env.PCAPLENS_E2E_CPU_SLOWDOWN) || 1;
+
+/** delayWorkers is the init script of workerDelay. */
+function delayWorkers(ms) {
+  const Base = window.Worker;
+  const ours = new WeakSet();
+  window.Worker = class extends Base {
+    constructor(url, opts) {
+      super(url, opts);
+      let last = 0;
+      // The first listener: hold each message back and hand it on later, in order.
+      this.addEventListener("message", (e) => {
+        if (ours.has(e)) return;
+        e.stopImmediatePropagation();
+        const again = new MessageEvent("message", { data: e.data, ports: [...e.ports] });
+        ours.add(again);
+        if (e.data?.type === "digests") {
+          setTimeout(() => this.dispatchEvent(again), 3 * ms);
+          return;
+        }
+        last = Math.max(performance.now() + ms, last);
+        setTimeout(() => this.dispatchEvent(again), last - performance.now());
+      });
+    }
+  };
+}
+
+/**
  * openPage opens the app and records every request, console error, page error
  * and CSP violation. Returns {page, context, requests, problems}.
  */
@@ -176,6 +217,8 @@ export async function openPage(browser, url, contextOptions = {}) {
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
+  if (workerDelay > 0) await page.addInitScript(delayWorkers, workerDelay);
+  if (cpuSlowdown > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: cpuSlowdown });
   await page.goto(url);
   return { page, context, requests, problems };
 }
@@ -216,6 +259,52 @@ export async function text(page, selector) {
   const loc = page.locator(selector);
   if ((await loc.count()) === 0) return "";
   return (await loc.first().textContent())?.trim() ?? "";
+}
+
+/**
+ * filterTable types words in the filter box of a table (wrap: its .table-wrap
+ * locator) and waits until the table shows the rows they select: the table
+ * says it is filtered by them (data-filter) and its first row has come (a
+ * list paged from the worker draws placeholders until its page arrives). The
+ * filter applies a moment after typing, so a row read or clicked before that
+ * is the unfiltered table's. The words must select at least one row.
+ */
+export async function filterTable(wrap, words) {
+  await wrap.locator(".table-filter").fill(words);
+  const el = await wrap.elementHandle();
+  await wrap.page().waitForFunction(([el, w]) => el.dataset.filter === w, [el, words.trim()]);
+  await el.dispose();
+  await wrap.locator(".table-rows .tr:not(.loading)").first().waitFor();
+}
+
+/**
+ * packetsListed waits until the Packets tab lists what `filter` selects: its
+ * status speaks for that filter (data-filter) and the filter's pass has ended
+ * (data-done). Until then the status and rows may be an earlier filter's.
+ * Returns how many packets matched.
+ */
+export async function packetsListed(page, filter, timeout = 30_000) {
+  const got = await page.waitForFunction(
+    (f) => {
+      const s = document.querySelector('#panel-packets:not([hidden]) [data-key="packets-status"]');
+      return s?.dataset.filter === f && s.dataset.done === "true" ? { matched: Number(s.dataset.matched) } : null;
+    },
+    filter,
+    { timeout },
+  );
+  return (await got.jsonValue()).matched;
+}
+
+/**
+ * nextFrames waits until the page has drawn n more frames: by the default 3, what
+ * a layout set off has run (the frame lays out and ResizeObservers run; the
+ * next draws what they scheduled with requestAnimationFrame; ours runs after).
+ */
+export async function nextFrames(page, n = 3) {
+  await page.evaluate((n) => new Promise((r) => {
+    const step = (k) => (k === 0 ? r() : requestAnimationFrame(() => step(k - 1)));
+    step(n);
+  }), n);
 }
 
 /** cliReport is what `pcaplens analyze` prints for a file (parsed); flags are extra flags ("--detailed"). */

@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, cliReport, dropFile, expected, openPage, root, text, usePage } from "./helpers.mjs";
+import { captures, cliReport, dropFile, expected, filterTable, openPage, root, text, usePage } from "./helpers.mjs";
 
 // The server and Chromium, started before the tests and stopped after.
 const env = usePage();
@@ -63,7 +63,7 @@ describe("http tab", () => {
       await dropFile(page, join(captures, file));
       await page.click("#tab-http");
       const wrap = page.locator("#panel-http .table-wrap", { has: page.locator('.vtable[aria-label="HTTP requests"]') });
-      await wrap.locator(".table-filter").fill(tx.uri);
+      await filterTable(wrap, tx.uri);
       await wrap.locator(".table-rows .tr").first().click();
       await wrap.locator('[data-key="follow-tcp-row"]').click();
       // The Packets tab lists the stream and shows its conversation.

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { bin, captures, cliReport, dropFile, openPage, usePage } from "./helpers.mjs";
+import { bin, captures, cliReport, dropFile, filterTable, openPage, packetsListed, usePage } from "./helpers.mjs";
 
 const env = usePage();
 const web = join(captures, "chrissanders--http_espn.pcapng");
@@ -34,7 +34,7 @@ async function followRow(page, file, { tab, label, narrow, filter, frames }) {
   const wrap = page.locator(`#panel-${tab} .table-wrap`, { has: page.locator(`.vtable[aria-label="${label}"]`) });
   const actions = wrap.locator('[data-key="row-actions"]');
   assert.match(await actions.textContent(), /^Select a /, "the bar says what selecting a row does");
-  await wrap.locator(".table-filter").fill(narrow);
+  await filterTable(wrap, narrow);
   await wrap.locator(".table-rows .tr").first().click();
   await actions.locator('[data-key="row-filter"]').waitFor();
   assert.equal(await actions.locator('[data-key="row-filter"]').textContent(), filter);
@@ -48,7 +48,8 @@ async function followRow(page, file, { tab, label, narrow, filter, frames }) {
   assert.ok(want.length > 0 && want.length <= 30, `the row's filter selects a few frames (${want.length})`);
   assert.deepEqual(want, [...frames].sort((a, b) => a - b), "the CLI's filter selects the row's frames");
   await actions.locator('[data-key="show-packets"]').click();
-  await page.waitForSelector(`#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"][data-matched="${want.length}"][data-filter=${JSON.stringify(filter)}]`);
+  // The Packets tab may still list the previous row's filter: wait for this one's.
+  assert.equal(await packetsListed(page, filter), want.length);
   assert.equal(await page.inputValue('[data-key="packets-filter"]'), filter);
   await page.waitForSelector(`.pk-body .pk-row[data-no="${want.at(-1)}"]`);
   const listed = await page.$$eval(".pk-body .pk-row:not(.pk-loading)", (rows) => rows.map((r) => Number(r.dataset.no)));
@@ -134,7 +135,7 @@ describe("links from rows to their packets", () => {
       assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), "copy-filter");
       await page.keyboard.press("Tab");
       await page.keyboard.press("Enter");
-      await page.waitForSelector(`#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"][data-filter="tcp.stream == ${row.stream}"]`);
+      await packetsListed(page, `tcp.stream == ${row.stream}`);
       assert.equal(await page.inputValue('[data-key="packets-filter"]'), `tcp.stream == ${row.stream}`);
       assert.deepEqual(problems, []);
     } finally {

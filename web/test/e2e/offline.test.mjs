@@ -37,6 +37,7 @@ test("the single-file page analyses a capture opened from file://", async () => 
     assert.ok(await page.isVisible('#panel-findings .finding, #panel-findings [data-key="findings-clean"]'), "the Findings tab is empty");
     // The digests come from the digest worker here too (a nested Blob worker).
     await page.click("#tab-capture");
+    await page.waitForSelector('[data-key="sha256"]'); // "computing…" until the digests come
     assert.equal(await text(page, '[data-key="sha256"]'), cliReport(join(captures, file), "capinfos").capinfos.sha256);
     assert.deepEqual(requests.filter((r) => !/^(file|blob|data):/.test(r)), []);
     assert.deepEqual(problems, []);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bin, captures, dropFile, openPage, tmp, usePage, withFindings } from "./helpers.mjs";
+import { bin, captures, dropFile, openPage, packetsListed, tmp, usePage, withFindings } from "./helpers.mjs";
 
 const env = usePage();
 const sample = join(captures, "chrissanders--http_ip4and6.pcapng");
@@ -30,17 +30,19 @@ async function openPackets(page) {
   await page.evaluate(() => localStorage.setItem("pcaplens.timeMode", "relative"));
   await dropFile(page, sample);
   await page.click("#tab-packets");
-  await page.waitForSelector('[data-key="packets-status"][data-done="true"]');
+  await packetsListed(page, "");
 }
 
+/** applyFilter types a filter, presses Enter and waits until the list is that filter's (the previous one's stays until then). */
 async function applyFilter(page, filter) {
   await page.fill('[data-key="packets-filter"]', filter);
   await page.press('[data-key="packets-filter"]', "Enter");
-  await page.waitForFunction((f) => {
-    // The status says which filter its figures are of: never the previous filter's.
-    const s = document.querySelector('[data-key="packets-status"]');
-    return s?.dataset.done === "true" && s.dataset.filter === f.trim() && document.querySelector('[data-key="packets-filter"]').value === f;
-  }, filter);
+  return packetsListed(page, filter);
+}
+
+/** detailOf waits until the detail pane shows frame no (the previous frame's stays until it comes). */
+async function detailOf(page, no) {
+  await page.waitForFunction((no) => document.querySelector('[data-key="packet-detail"] .pk-tree-tools strong')?.textContent === `Frame ${no}`, no);
 }
 
 describe("packets", () => {
@@ -71,7 +73,7 @@ describe("packets", () => {
       const tcpRow = want.find((r) => r.protocol === "TCP" || r.protocol === "HTTP");
       assert.ok(tcpRow, "a TCP frame in the list");
       await page.click(`.pk-body .pk-row[data-no="${tcpRow.no}"]`);
-      await page.waitForSelector('[data-key="packet-detail"] [data-field="ip.src"], [data-key="packet-detail"] [data-field="ipv6.src"]');
+      await detailOf(page, tcpRow.no);
       const hexBytes = await page.$$eval('[data-key="packet-bytes"] .pk-hex .pk-b', (b) => b.length);
       assert.equal(hexBytes, tcpRow.length > 0 ? Math.min(tcpRow.length, hexBytes) : 0);
       const src = (await page.$('[data-field="ip.src"]')) ? "ip.src" : "ipv6.src";
@@ -81,6 +83,9 @@ describe("packets", () => {
       // Click a byte of the TCP header's ports: the field is selected.
       await page.click('[data-field="tcp.srcport"]');
       const port = await page.$$eval('[data-key="packet-bytes"] .pk-hex .pk-on', (b) => b.map((x) => Number(x.dataset.b)));
+      // Select another field first, so that the byte's click is what selects the port.
+      await page.click(`[data-field="${src}"]`);
+      await page.waitForSelector(`.pk-field.pk-on[data-field="${src}"]`);
       await page.click(`[data-key="packet-bytes"] .pk-ascii .pk-b[data-b="${port[1]}"]`);
       await page.waitForSelector('.pk-field.pk-on[data-field="tcp.srcport"]');
       await page.click(`[data-key="packet-bytes"] .pk-hex .pk-b[data-b="${on[0]}"]`);
@@ -108,11 +113,11 @@ describe("packets", () => {
 
       // Apply as filter on a detail field.
       await page.click(`.pk-body .pk-row[data-no="${want[0].no}"]`);
-      await page.waitForSelector('[data-field="frame.number"]');
+      await detailOf(page, want[0].no);
       await page.click('[data-field="frame.number"]');
       await page.click('[data-key="apply-as-filter"]');
-      await page.waitForFunction((n) => document.querySelector('[data-key="packets-filter"]').value === `frame.number == ${n}`, want[0].no);
-      await page.waitForSelector('[data-key="packets-status"][data-done="true"][data-matched="1"]');
+      assert.equal(await packetsListed(page, `frame.number == ${want[0].no}`), 1);
+      assert.equal(await page.inputValue('[data-key="packets-filter"]'), `frame.number == ${want[0].no}`);
 
       // Keyboard: down moves the selection, Enter opens the detail.
       await applyFilter(page, "");
@@ -133,7 +138,7 @@ describe("packets", () => {
       await withFindings(page, [{ kind: "tcp.test", severity: "medium", tool: "tcp_anomalies", summary: "a test finding", count: 3, frames: [1, 2, 3], filter: "frame.number <= 3" }]);
       await dropFile(page, sample);
       await page.click('#panel-findings [data-key="show-packets"]');
-      await page.waitForSelector('#panel-packets:not([hidden]) [data-key="packets-status"][data-done="true"][data-matched="3"]');
+      assert.equal(await packetsListed(page, "frame.number <= 3"), 3);
       assert.equal(await page.inputValue('[data-key="packets-filter"]'), "frame.number <= 3");
       assert.deepEqual(problems, []);
     } finally {

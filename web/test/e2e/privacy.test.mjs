@@ -28,8 +28,9 @@ test("analysing captures makes no request but for the page's own static files", 
     await chooseFile(page, join(captures, "chrissanders--dns.pcap"));
     await dropFile(page, join(captures, "chrissanders--synscan.pcapng"));
     assert.equal(await text(page, '[data-key="packet_count"]'), "2,011");
-    // Let anything late (the service worker's caching, charts) happen too.
-    await page.waitForTimeout(1500);
+    // Let the service worker finish its caching (its requests are recorded too):
+    // it is active once installed, which is when every asset has been fetched.
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.active, null, { polling: 100 });
     const origin = new URL(env.server.url).origin;
     assert.ok(seen.length > 0, "no request recorded at all: the recorder is broken");
     for (const r of seen) {

@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { captures, chooseFile, cliReport, openPage, usePage } from "./helpers.mjs";
+import { captures, chooseFile, cliReport, nextFrames, openPage, usePage } from "./helpers.mjs";
 
 // The server and Chromium, started before the tests and stopped after.
 const env = usePage();
@@ -127,7 +127,8 @@ describe("tables", () => {
       const over = [];
       for (const id of ["overview", "tcp", "dns"]) {
         await page.click(`#tab-${id}`);
-        await page.waitForTimeout(100);
+        // The tables fit their columns to their width once laid out (a ResizeObserver, then a frame).
+        await nextFrames(page);
         over.push(
           ...(await page.evaluate(
             (id) =>

@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cliReport, dropFile, expected, openPage, root, text, usePage } from "./helpers.mjs";
+import { cliReport, dropFile, expected, filterTable, openPage, root, text, usePage } from "./helpers.mjs";
 
 // The server and Chromium, started before the tests and stopped after.
 const env = usePage();
@@ -30,7 +30,7 @@ describe("tls tab", () => {
       assert.ok(i >= 0);
       const conn = want.connections[i];
       const wrap = page.locator("#panel-tls .table-wrap", { has: page.locator('.vtable[aria-label="TLS connections"]') });
-      await wrap.locator(".table-filter").fill(conn.sni);
+      await filterTable(wrap, conn.sni);
       await wrap.locator(".table-rows .tr").first().click();
       await wrap.locator('[data-key="row-filter"]').waitFor();
       assert.equal(await wrap.locator('[data-key="row-filter"]').textContent(), `tcp.stream == ${conn.stream}`);

@@ -123,7 +123,7 @@ describe("ui kit", () => {
   });
 
   test("charts draw with uPlot and follow the width", async () => {
-    const n = await page.evaluate(async () => {
+    const n = await page.evaluate(() => {
       const { chart } = window.kit;
       const x = Array.from({ length: 1000 }, (_, i) => 1_700_000_000 + i);
       const root = document.getElementById("root");
@@ -132,33 +132,35 @@ describe("ui kit", () => {
         chart.barChart({ title: "Codes", categories: ["NOERROR", "NXDOMAIN"], series: [{ label: "responses", values: [10, 3] }] }),
         chart.histogram({ title: "RTT", bins: [{ start: 0, end: 0.01, count: 4 }, { start: 0.01, end: 0.02, count: 9 }] }),
       );
-      await new Promise((r) => setTimeout(r, 300));
-      return root.querySelectorAll("canvas").length;
+      return root.querySelectorAll(".chart-plot").length;
     });
     assert.equal(n, 3);
+    // A chart draws once it is laid out and knows its width.
+    await page.waitForFunction(() => [...document.querySelectorAll("#root .chart-plot")].every((p) => p.querySelector("canvas")));
+    assert.equal(await page.locator("#root canvas").count(), 3);
     // A series of one second (a short capture) spans seconds, not years.
-    const spans = await page.evaluate(async () => {
+    await page.evaluate(() => {
       const { chart } = window.kit;
       const root = document.getElementById("root");
       root.replaceChildren(
         chart.timeSeries({ title: "one", x: [1_700_000_000], series: [{ label: "packets", values: [9] }], bars: true }),
         chart.timeSeries({ title: "two", x: [1_700_000_000, 1_700_000_010], series: [{ label: "packets", values: [9, 3] }] }),
       );
-      await new Promise((r) => setTimeout(r, 300));
-      return [...root.querySelectorAll(".chart-plot")].map((e) => Number(e.dataset.xSpan));
     });
+    await page.waitForFunction(() => [...document.querySelectorAll("#root .chart-plot")].every((e) => e.dataset.xSpan !== undefined));
+    const spans = await page.$$eval("#root .chart-plot", (els) => els.map((e) => Number(e.dataset.xSpan)));
     assert.deepEqual(spans, [2, 10]);
     // Bars stand on zero: a count of 1 beside 2 is half as tall, not a sliver.
-    const mins = await page.evaluate(async () => {
+    await page.evaluate(() => {
       const { chart } = window.kit;
       const root = document.getElementById("root");
       root.replaceChildren(
         chart.barChart({ title: "Codes", categories: ["NOERROR", "NXDOMAIN"], series: [{ label: "responses", values: [2, 1] }] }),
         chart.histogram({ title: "RTT", bins: [{ start: 0, end: 0.01, count: 40 }, { start: 0.01, end: 0.02, count: 39 }] }),
       );
-      await new Promise((r) => setTimeout(r, 300));
-      return [...root.querySelectorAll(".chart-plot")].map((e) => Number(e.dataset.yMin));
     });
+    await page.waitForFunction(() => [...document.querySelectorAll("#root .chart-plot")].every((e) => e.dataset.yMin !== undefined));
+    const mins = await page.$$eval("#root .chart-plot", (els) => els.map((e) => Number(e.dataset.yMin)));
     assert.deepEqual(mins, [0, 0]);
     // The time axis speaks UTC, 24-hour, ISO dates, with the decimals the step needs.
     const ticks = await page.evaluate(() => {
