@@ -16,7 +16,12 @@ interface Session {
   /** closeSummary ends the input and resolves to the summary (JSON text); the reports stay in the session. */
   closeSummary(digests?: Digests): Promise<string>;
   rows(q: ListQuery): Promise<unknown>;
-  reportJSON(): Promise<Uint8Array[]>;
+  /** reportMembers resolves to each kept report as a member of the CLI's document ("name":value). */
+  reportMembers(): Promise<{ name: string; member: Uint8Array }[]>;
+  /** toolFindings resolves to each kept report's own findings, by tool (for another session's mergeFindings). */
+  toolFindings(): Promise<unknown>;
+  /** mergeFindings ranks the kept reports' findings with other sessions' toolFindings; resolves to them. */
+  mergeFindings(others: unknown[]): Promise<unknown[]>;
   csv(q: ListQuery, columns: { key: string; path: string }[]): Promise<Uint8Array[]>;
   /** setDigests gives the report the file's digests after closeSummary ({} when they failed). */
   setDigests(d: Partial<Digests>): void;
@@ -43,6 +48,8 @@ interface Bridge {
   /** externalDigests: the caller gives the input's digests to closeJSON (see Digester). */
   open(options?: AnalyzeOptions & { externalDigests?: boolean; source?: Source }): Session;
   checkFilter(expr: string): unknown;
+  /** plan splits the options' tools into groups for at most that many workers (by the analyzers' measured costs). */
+  plan(options: AnalyzeOptions, workers: number): string[][];
 }
 /** Go is defined by wasm_exec.js. */
 interface GoRuntime {
@@ -273,10 +280,15 @@ function fileSource(file: Blob): Source {
   };
 }
 
-async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number): Promise<string> {
+/**
+ * analyzeFile analyses a File read in slices. A helper (one of several workers
+ * over the same File, api.ts) keeps no source: the leading worker answers
+ * the packet calls.
+ */
+async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number, helper = false): Promise<string> {
   const digester = Digester.start(api, options);
   keep(null);
-  const session = api.open({ ...options, externalDigests: !!digester, source: fileSource(file) });
+  const session = api.open({ ...options, externalDigests: !!digester, ...(helper ? {} : { source: fileSource(file) }) });
   const total = file.size;
   let offset = 0;
   let lastPost = 0;
@@ -306,7 +318,7 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   }
   // The input has ended: say so now, the report takes a while to build.
   post({ type: "progress", id, bytes: total, total, ...counts(session), phase: "building" });
-  return summarize(session, id, digester, true);
+  return summarize(session, id, digester, !helper);
 }
 
 async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
@@ -419,7 +431,7 @@ async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, option
   return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
 }
 
-type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }>;
+type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" }>;
 
 /** packetCall answers one packet call from the kept session, transferring the bytes. */
 async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promise<void> {
@@ -427,6 +439,12 @@ async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promis
     const api = await apiReady;
     if (req.type === "checkFilter") {
       post({ type: "reply", id: req.id, value: api.checkFilter(req.expr) });
+      return;
+    }
+    if (req.type === "plan") {
+      const groups = api.plan(req.options, req.workers);
+      if (groups instanceof Error) throw groups;
+      post({ type: "reply", id: req.id, value: groups });
       return;
     }
     const s = kept;
@@ -491,14 +509,16 @@ async function reportCall(req: ReportRequest): Promise<void> {
       case "csv":
         value = blobOf(await s.csv(req.query, req.columns), "text/csv");
         break;
-      case "reportJSON":
+      case "reportMembers":
         await digestsDone;
-        value = blobOf(await s.reportJSON(), "application/json");
+        value = (await s.reportMembers()).map((m) => ({ name: m.name, member: blobOf([m.member], "application/json") }));
+        break;
+      case "mergeFindings":
+        value = await s.mergeFindings(req.others);
         break;
       case "aiReport": {
-        // The whole report, parsed here for the time it takes to write the Markdown.
-        await digestsDone;
-        const report = JSON.parse(await blobOf(await s.reportJSON(), "application/json").text()) as Report;
+        // The whole report (every worker's), parsed here for the time it takes to write the Markdown.
+        const report = JSON.parse(await req.report.text()) as Report;
         report.findings = req.findings as Report["findings"]; // the ones the page shows
         const guide = req.guide ? guideById(req.guide) : defaultGuide(findingsOf(report), report);
         value = { markdown: aiReport(req.name, report, guide, (t) => req.labels[t] ?? t), guide: guide.id };
@@ -539,11 +559,13 @@ function analysisMain(): void {
       case "export":
       case "checkFilter":
       case "filterProgress":
+      case "plan":
         // Not queued: a packet call runs beside the others (a newer packets call supersedes one still running).
         void packetCall(apiReady, req);
         return;
       case "rows":
-      case "reportJSON":
+      case "reportMembers":
+      case "mergeFindings":
       case "csv":
       case "aiReport":
         void reportCall(req);
@@ -553,9 +575,11 @@ function analysisMain(): void {
       try {
         const api = await apiReady;
         let summary: string;
+        let toolFindings: unknown;
         switch (req.type) {
           case "analyzeFile":
-            summary = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
+            summary = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK, req.helper);
+            if (req.helper) toolFindings = await kept!.toolFindings();
             break;
           case "analyzeStream":
             summary = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
@@ -572,7 +596,7 @@ function analysisMain(): void {
           default:
             throw new Error(`unknown request ${(req as { type: string }).type}`);
         }
-        post({ type: "result", id: req.id, summary });
+        post({ type: "result", id: req.id, summary, ...(toolFindings === undefined ? {} : { toolFindings }) });
       } catch (e) {
         post({ type: "error", id: req.id, ...errorOf(e) });
       }
