@@ -20,8 +20,6 @@ export type Request =
    * answers no packet calls, and its result carries its reports' findings by tool.
    */
   | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number; helper?: boolean }
-  /** Analyze bytes the page already has (the buffer is transferred). */
-  | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions }
   /** Analyze a byte stream (transferred), e.g. a fetch() body; total is its length when known (else 0). */
   | { type: "analyzeStream"; id: number; stream: ReadableStream<Uint8Array>; total: number; options: AnalyzeOptions }
   /**

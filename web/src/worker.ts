@@ -427,10 +427,6 @@ async function whyNot(url: URL, e: unknown, seen: number): Promise<string> {
   }
 }
 
-async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, options: AnalyzeOptions): Promise<string> {
-  return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
-}
-
 type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" }>;
 
 /** packetCall answers one packet call from the kept session, transferring the bytes. */
@@ -590,9 +586,6 @@ function analysisMain(): void {
             summary = await analyzeStream(api, req.id, body, total, req.options ?? {});
             break;
           }
-          case "analyzeBytes":
-            summary = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
-            break;
           default:
             throw new Error(`unknown request ${(req as { type: string }).type}`);
         }
