@@ -6,7 +6,9 @@
 // every 100 ms (the sum of their proportional set sizes, PSS, from
 // /proc/PID/smaps_rollup, and the largest single process's RSS), and the
 // page's main thread is sampled every 50 ms for stalls, and the CPU time the
-// Chromium processes used is summed (from /proc/PID/stat). In the same run:
+// Chromium processes used is summed (from /proc/PID/stat), with the busiest
+// threads' (an analysis worker's CPU time is the pass's length on an idle
+// machine; on a busy one the wall time says little). In the same run:
 // `tshark -q -z conv,tcp -r FILE` (wall time) and the WebAssembly engine
 // under Node over the same bytes (node-wasm.mjs FILE). Prints one block of
 // figures; BENCH_RUNS runs (default 2), each in a fresh browser context, for
@@ -86,6 +88,39 @@ function cpuTime() {
   return ms;
 }
 
+/** threadTimes maps each thread of Chromium's processes ("pid/tid") to its name and CPU time so far (ms). */
+function threadTimes() {
+  const out = new Map();
+  for (const { pid, comm } of descendants(process.pid)) {
+    if (!/chrom/i.test(comm)) continue;
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(`${pid}/${tid}`, { name, ms: (Number(f[11]) + Number(f[12])) * 10 });
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return out;
+}
+
+/** busiest lists the threads that used the most CPU time between two threadTimes snapshots. */
+function busiest(before, after, n = 3) {
+  return [...after.entries()]
+    .map(([k, t]) => ({ name: t.name, ms: t.ms - (before.get(k)?.ms ?? 0) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n);
+}
+
 function tshark() {
   const t0 = performance.now();
   const r = spawnSync("tshark", ["-q", "-z", "conv,tcp", "-r", file], { stdio: ["ignore", "ignore", "ignore"] });
@@ -144,6 +179,7 @@ try {
       peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss) };
     }, 100);
     const cpu0 = cpuTime();
+    const threads0 = threadTimes();
     const t0 = Date.now();
     let first = NaN;
     const firstFindings = page
@@ -154,6 +190,7 @@ try {
     await page.waitForSelector('body[data-state="report"], body[data-state="error"]', { state: "attached", timeout: 900_000 });
     const ms = Date.now() - t0;
     const cpu = cpuTime() - cpu0;
+    const top = busiest(threads0, threadTimes());
     await firstFindings;
     const state = await page.evaluate(() => document.body.dataset.state);
     const shown = (await page.locator('[data-key="packet_count"]').first().textContent())?.replace(/,/g, "");
@@ -174,7 +211,8 @@ try {
         `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms; longest main-thread stall ${fmt(stall)} ms`,
     );
     console.log(
-      `       CPU time of Chromium's processes until the report was on screen ${fmt(cpu)} ms (${(cpu / ms).toFixed(2)} cores busy)\n` +
+      `       CPU time of Chromium's processes until the report was on screen ${fmt(cpu)} ms (${(cpu / ms).toFixed(2)} cores busy); ` +
+        `busiest threads ${top.map((t) => `${t.name} ${fmt(t.ms)} ms`).join(", ")}\n` +
         `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB`,
     );
     console.log(`       handed to the page: ${fmt(handed / 1e6)} MB of JSON text${times.length ? "; " + times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ") : ""}`);
