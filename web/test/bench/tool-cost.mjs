@@ -5,6 +5,8 @@
 // warm-up pass), in CPU time (the machine may be busy); with F analyzers, the pass alone of analyzer f costs
 // decode + c(f) and the pass with all of them decode + Σ c, so
 // decode = (Σ alone − all) / (F − 1).
+// Then it times the groups of the plan for 2 and 3 workers (the table the
+// module was built with), each alone.
 // Usage: make dist, then node web/test/bench/tool-cost.mjs FILE [RUNS]
 // (the figures committed were measured on /tmp/bench/r120.pcap).
 import { execFileSync } from "node:child_process";
@@ -66,4 +68,11 @@ console.log(`const decodeCost = ${Math.round(perPacket(decode))}`);
 console.log("var analyzerCost = map[string]float64{");
 for (const n of names) console.log(`\t${JSON.stringify(n)}: ${Math.max(0, Math.round(perPacket(alone[n] - decode)))},`);
 console.log("}");
+// How the plan the module holds shares the analyzers out, each group timed alone as above.
+for (const n of [2, 3]) {
+  const groups = api.plan({}, n);
+  const times = [];
+  for (const g of groups) times.push(await best(Array.from(g)));
+  console.log(`// plan for ${n} workers: ${groups.map((g, i) => `[${Array.from(g).join(" ")}] ${Math.round(times[i])} CPU ms`).join("; ")}`);
+}
 process.exit(0);
