@@ -21,22 +21,23 @@ import (
 // (/tmp/bench/r120.pcap, 167,597 packets) by web/test/bench/tool-cost.mjs,
 // which prints these lines: decodeCost is reading and decoding a frame (every
 // worker pays it), analyzerCost what each analyzer (engine.Factory, by name)
-// adds. Only their ratios matter. Measured 2026-12-02 on the 2-core machine
-// busy with other work (load average 10 to 18), so in CPU time, best of 3
-// passes; the figures are the mean of two runs of the script (every analyzer:
-// 2,529 and 1,902 CPU ms).
-const decodeCost = 1246
+// adds, its report and summary built as the page's workers build them. Only
+// their ratios matter. Measured 2026-12-02 on the 2-core machine busy with
+// other work (load average 7 to 16), so in CPU time, best of 3 passes; the
+// figures are the mean of two runs of the script (every analyzer: 1,524 and
+// 1,325 CPU ms).
+const decodeCost = 1097
 
 var analyzerCost = map[string]float64{
-	"capinfos": 275,
-	"dhcp":     364,
-	"dns":      5165,
-	"http":     1312,
-	"icmp":     544,
-	"overview": 2310,
-	"sip":      281,
-	"tcp":      828,
-	"tls":      895,
+	"capinfos": 249,
+	"dhcp":     152,
+	"dns":      2196,
+	"http":     947,
+	"icmp":     351,
+	"overview": 1391,
+	"sip":      258,
+	"tcp":      754,
+	"tls":      1105,
 }
 
 // costOf is an analyzer's cost; one not measured costs as much as the most

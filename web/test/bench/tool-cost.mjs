@@ -1,10 +1,11 @@
 // What each analyzer costs the WebAssembly engine under Node, per packet of a
 // capture: the figures of wasm/plan.go (decodeCost, analyzerCost), by which
 // the page splits the analyzers among its workers. It times a pass with every
-// analyzer and one pass with each analyzer alone (best of RUNS, after a
-// warm-up pass), in CPU time (the machine may be busy); with F analyzers, the pass alone of analyzer f costs
-// decode + c(f) and the pass with all of them decode + Σ c, so
-// decode = (Σ alone − all) / (F − 1).
+// analyzer and one pass with each analyzer alone, each closed with
+// closeSummary as the page's workers close theirs (best of RUNS, after a
+// warm-up pass), in CPU time (the machine may be busy); with F analyzers, the
+// pass alone of analyzer f costs decode + c(f) and the pass with all of them
+// decode + Σ c, so decode = (Σ alone − all) / (F − 1).
 // Then it times the groups of the plan for 2 and 3 workers (the table the
 // module was built with), each alone.
 // Usage: make dist, then node web/test/bench/tool-cost.mjs FILE [RUNS]
@@ -37,8 +38,10 @@ async function pass(tools) {
   const t0 = cpu();
   const s = api.open({ tools, externalDigests: true });
   for (let off = 0; off < bytes.length; off += 4 << 20) await s.write(bytes.subarray(off, off + (4 << 20)));
-  await s.closeJSON({ sha256: "0".repeat(64), sha1: "0".repeat(40) });
+  // As the page's workers: the reports are built, and the summary the page gets.
+  await s.closeSummary({ sha256: "0".repeat(64), sha1: "0".repeat(40) });
   packets = s.progress().packets;
+  s.dispose();
   return cpu() - t0;
 }
 
