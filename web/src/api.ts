@@ -422,19 +422,25 @@ export class Analyzer {
     const lanes = this.lanes.slice(0, groups.length);
     // Progress is as far as the slowest worker has gone.
     const seen: (Progress | null)[] = lanes.map(() => null);
+    let shownKey = "";
     const progress = (i: number) => (p: Progress) => {
       seen[i] = p;
       if (!onProgress || seen.some((q) => q === null)) return;
       const all = seen as Progress[];
       const least = (k: "bytes" | "packets" | "tcpStreams" | "udpStreams") => Math.min(...all.map((q) => q[k] ?? 0));
-      onProgress({
+      const next: Progress = {
         bytes: least("bytes"),
         total: p.total,
         packets: least("packets"),
         tcpStreams: least("tcpStreams"),
         udpStreams: least("udpStreams"),
         phase: all.every((q) => q.phase === "building") ? "building" : "reading",
-      });
+      };
+      // A worker ahead of the slowest changes nothing the page shows.
+      const key = JSON.stringify(next);
+      if (key === shownKey) return;
+      shownKey = key;
+      onProgress(next);
     };
     const parts = lanes.map((l, i) => l.analyze({ type: "analyzeFile", id, file, options: { ...options, tools: groups[i] }, helper: i > 0 }, progress(i)));
     return this.gather(lanes, parts);
