@@ -190,7 +190,7 @@ try {
     await page.waitForSelector('body[data-state="report"], body[data-state="error"]', { state: "attached", timeout: 900_000 });
     const ms = Date.now() - t0;
     const cpu = cpuTime() - cpu0;
-    const top = busiest(threads0, threadTimes());
+    const top = busiest(threads0, threadTimes(), Number(process.env.BENCH_THREADS || 3));
     await firstFindings;
     const state = await page.evaluate(() => document.body.dataset.state);
     const shown = (await page.locator('[data-key="packet_count"]').first().textContent())?.replace(/,/g, "");
