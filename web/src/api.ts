@@ -272,6 +272,8 @@ export class Analyzer {
   /** active are the workers of the last analysis (the first one leads). */
   private active: Lane[] = [];
   private nextId = 1;
+  /** workers is how many workers an analysis of a File may use at most. */
+  private readonly workers: number;
 
   /**
    * module, when given, is the compiled engine shared by every worker of the page:
@@ -287,8 +289,6 @@ export class Analyzer {
     this.workers = Number.isInteger(workers) ? Math.min(Math.max(workers, 1), MAX_WORKERS) : 1;
     this.start();
   }
-
-  private readonly workers: number;
 
   /** ready resolves when the engine is loaded (with its tool names), or rejects if it failed to load. */
   get ready(): Promise<{ tools: string[]; version: string }> {
