@@ -126,7 +126,10 @@ async function load(): Promise<Bridge> {
  * The file's SHA-256 and SHA-1 (capinfos reports them) are computed in a
  * second worker, beside the analysis: under WebAssembly, Go's hashing would
  * run on the analysis' own thread and take as long as the analysis itself.
- * The digest worker is this same script, started with the name below.
+ * The digest worker is this same script, started with the name below. For a
+ * File it reads the file itself, so that hashing (in Chromium slower than the
+ * analysis of a share of the tools) never holds the analysis back; a stream's
+ * chunks are handed to it as the analysis reads them.
  */
 const DIGEST_WORKER = "pcaplens-digest";
 /** Digests are the input's hex digests, as the bridge's close takes them. */
@@ -134,8 +137,8 @@ interface Digests {
   sha256: string;
   sha1: string;
 }
-type DigestRequest = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" };
-type DigestReply = { type: "ack"; bytes: number } | ({ type: "digests" } & Digests);
+type DigestRequest = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" } | { type: "file"; file: Blob };
+type DigestReply = { type: "ack"; bytes: number } | ({ type: "digests" } & Digests) | { type: "failed" };
 
 /** IN_FLIGHT bounds the bytes handed to the digest worker and not yet hashed. */
 const IN_FLIGHT = 32 << 20;
@@ -143,6 +146,8 @@ const IN_FLIGHT = 32 << 20;
 class Digester {
   private inFlight = 0;
   private failed = false;
+  /** whole is set when the digest worker reads the File itself: nothing is fed. */
+  private whole = false;
   private wake: (() => void) | null = null;
   private done!: (d: Digests | undefined) => void;
   private readonly result = new Promise<Digests | undefined>((r) => (this.done = r));
@@ -153,6 +158,8 @@ class Digester {
       if (m.type === "ack") {
         this.inFlight -= m.bytes;
         this.resume();
+      } else if (m.type === "failed") {
+        this.stop();
       } else {
         this.done({ sha256: m.sha256, sha1: m.sha1 });
         worker.terminate();
@@ -167,14 +174,20 @@ class Digester {
   /**
    * start makes a digest worker when the run needs the file's digests (every
    * tool, or one of the bridge's digestTools), or returns null: then the
-   * engine hashes if it must, as natively.
+   * engine hashes if it must, as natively. Given a File, the digest worker
+   * reads it itself.
    */
-  static start(api: Bridge, options: AnalyzeOptions): Digester | null {
+  static start(api: Bridge, options: AnalyzeOptions, file?: Blob): Digester | null {
     const needs = api.digestTools ?? [];
     if (needs.length === 0 || (options.tools?.length && !options.tools.some((t) => needs.includes(t)))) return null;
     if (typeof Worker !== "function") return null;
     try {
-      return new Digester(new Worker(scope.location.href, { name: DIGEST_WORKER }));
+      const d = new Digester(new Worker(scope.location.href, { name: DIGEST_WORKER }));
+      if (file) {
+        d.whole = true;
+        d.worker.postMessage({ type: "file", file } satisfies DigestRequest);
+      }
+      return d;
     } catch {
       return null;
     }
@@ -186,7 +199,7 @@ class Digester {
    * copied otherwise. It waits while too much is still unhashed.
    */
   async feed(chunk: Uint8Array, mayTransfer: boolean): Promise<void> {
-    if (this.failed || chunk.byteLength === 0) return;
+    if (this.whole || this.failed || chunk.byteLength === 0) return;
     const whole = mayTransfer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
     const buffer = whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
     this.inFlight += buffer.byteLength;
@@ -202,7 +215,7 @@ class Digester {
 
   /** digests ends the input and resolves to the digests (undefined if the digest worker failed). */
   digests(): Promise<Digests | undefined> {
-    if (!this.failed) this.worker.postMessage({ type: "end" } satisfies DigestRequest);
+    if (!this.failed && !this.whole) this.worker.postMessage({ type: "end" } satisfies DigestRequest);
     return this.result;
   }
 
@@ -215,19 +228,40 @@ class Digester {
   }
 }
 
-/** digestMain is the digest worker: chunks in, one ack each, the digests at the end. */
+/**
+ * digestMain is the digest worker: chunks in, one ack each, the digests at
+ * the end; or a File, read in slices (the next one read while this one is
+ * hashed), then the digests.
+ */
 function digestMain(): void {
   const a = new SHA256();
   const b = new SHA1();
+  const hash = (bytes: Uint8Array) => {
+    a.update(bytes);
+    b.update(bytes);
+  };
+  const done = () => scope.postMessage({ type: "digests", sha256: a.hex(), sha1: b.hex() });
   scope.addEventListener("message", (ev) => {
     const m = ev.data;
     if (m.type === "chunk") {
       const bytes = new Uint8Array(m.buffer);
-      a.update(bytes);
-      b.update(bytes);
+      hash(bytes);
       scope.postMessage({ type: "ack", bytes: bytes.byteLength });
     } else if (m.type === "end") {
-      scope.postMessage({ type: "digests", sha256: a.hex(), sha1: b.hex() });
+      done();
+    } else if (m.type === "file") {
+      const file = m.file;
+      const slice = (from: number) => file.slice(from, Math.min(file.size, from + DEFAULT_CHUNK)).arrayBuffer();
+      void (async () => {
+        let next: Promise<ArrayBuffer> | null = file.size > 0 ? slice(0) : null;
+        for (let offset = 0; next; ) {
+          const bytes = new Uint8Array(await next);
+          offset += bytes.byteLength;
+          next = offset < file.size && bytes.byteLength > 0 ? slice(offset) : null;
+          hash(bytes);
+        }
+        done();
+      })().catch(() => scope.postMessage({ type: "failed" }));
     }
   });
 }
@@ -286,7 +320,7 @@ function fileSource(file: Blob): Source {
  * the packet calls.
  */
 async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number, helper = false): Promise<string> {
-  const digester = Digester.start(api, options);
+  const digester = Digester.start(api, options, file);
   keep(null);
   const session = api.open({ ...options, externalDigests: !!digester, ...(helper ? {} : { source: fileSource(file) }) });
   const total = file.size;
