@@ -245,12 +245,13 @@ export const MAX_WORKERS = 8;
 
 /**
  * defaultWorkers is how many analysis workers an analysis of a File may use:
- * one per core the browser reports (the digest worker beside them costs
- * little), one when it reports none.
+ * one per core the browser reports but one, which the digest worker takes
+ * while it hashes the file (in JavaScript, it costs a third to a half of one
+ * worker's whole analysis: docs/benchmarks.md), and at least one.
  */
 export function defaultWorkers(): number {
   const n = typeof navigator === "undefined" ? 1 : navigator.hardwareConcurrency;
-  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 1;
+  return Number.isInteger(n) && n > 1 ? Math.min(n - 1, MAX_WORKERS) : 1;
 }
 
 /**

@@ -76,8 +76,8 @@ function sharedModule(): Promise<WebAssembly.Module | undefined> | undefined {
 
 /**
  * workers is how many analysis workers share the analysis of a file: one per
- * core (api.ts defaultWorkers), or the page URL's ?workers=N (tests and
- * benchmarks compare 1 with several).
+ * core but the digest worker's (api.ts defaultWorkers), or the page URL's
+ * ?workers=N (tests and benchmarks compare 1 with several).
  */
 const workers = ((): number => {
   const n = Number(new URLSearchParams(location.search).get("workers"));

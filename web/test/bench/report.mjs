@@ -6,7 +6,8 @@
 // every 100 ms (the sum of their proportional set sizes, PSS, from
 // /proc/PID/smaps_rollup, and the largest single process's RSS), and the
 // page's main thread is sampled every 50 ms for stalls, and the CPU time the
-// Chromium processes used is summed (from /proc/PID/stat), with the busiest
+// Chromium processes' threads used is summed (/proc/PID/task/TID/stat, sampled
+// every 100 ms so that threads that end early count), with the busiest
 // threads' (an analysis worker's CPU time is the pass's length on an idle
 // machine; on a busy one the wall time says little). In the same run:
 // `tshark -q -z conv,tcp -r FILE` (wall time) and the WebAssembly engine
@@ -69,23 +70,6 @@ function memory() {
     }
   }
   return { pss, rss };
-}
-
-/** cpuTime sums the CPU time (user and system, ms) of Chromium's processes so far. */
-function cpuTime() {
-  const tick = 10; // USER_HZ 100
-  let ms = 0;
-  for (const { pid, comm } of descendants(process.pid)) {
-    if (!/chrom/i.test(comm)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ms += (Number(f[11]) + Number(f[12])) * tick; // utime, stime
-    } catch {
-      /* gone */
-    }
-  }
-  return ms;
 }
 
 /** threadTimes maps each thread of Chromium's processes ("pid/tid") to its name and CPU time so far (ms). */
@@ -182,7 +166,6 @@ try {
       const m = memory();
       peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss) };
     }, 100);
-    const cpu0 = cpuTime();
     const t0 = Date.now();
     let first = NaN;
     const firstFindings = page
@@ -192,8 +175,9 @@ try {
     await page.setInputFiles("#file-input", file);
     await page.waitForSelector('body[data-state="report"], body[data-state="error"]', { state: "attached", timeout: 900_000 });
     const ms = Date.now() - t0;
-    const cpu = cpuTime() - cpu0;
     for (const [k, t] of threadTimes()) threadsSeen.set(k, t);
+    // Every thread's CPU time since the file was chosen (threads ended before then are not counted).
+    const cpu = busiest(threads0, threadsSeen, Infinity).reduce((a, t) => a + Math.max(0, t.ms), 0);
     const top = busiest(threads0, threadsSeen, Number(process.env.BENCH_THREADS || 3));
     await firstFindings;
     const state = await page.evaluate(() => document.body.dataset.state);
