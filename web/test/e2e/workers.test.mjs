@@ -104,12 +104,14 @@ describe("several workers", () => {
     }
   });
 
-  test("with two workers, tables page rows and the Packets tab reads frames back", async () => {
-    const { page, context, problems } = await openWith(2);
+  test("with three workers, tables page rows and CSV from the worker holding the list, the Packets tab reads frames back", async () => {
+    const { page, context, problems } = await openWith(3);
     try {
       await chooseFile(page, join(captures, "chrissanders--synscan.pcapng"));
-      const tools = await page.evaluate(() => window.__analyses.map((a) => a.tools));
-      assert.equal(tools.length, 2);
+      const analyses = await page.evaluate(() => window.__analyses);
+      assert.equal(analyses.length, 3);
+      // With three workers the TCP analysis runs in a helper, not in the first worker (which answers the packet calls).
+      assert.ok(analyses.some((a) => a.helper && a.tools.includes("tcp_connections")), `TCP is not in a helper: ${JSON.stringify(analyses)}`);
       // The TCP connections (more than the summary's 100 rows): the last ones come from the worker that holds them.
       const all = cliReport(join(captures, "chrissanders--synscan.pcapng"), "tcp_connections", ["--detailed"]).tcp_connections.connections;
       await page.click("#tab-tcp");
@@ -122,6 +124,10 @@ describe("several workers", () => {
         return Number([...document.querySelectorAll(`${t} .table-rows .tr`)].at(-1).children[i].textContent);
       }, table);
       assert.equal(last, all.at(-1).stream);
+      // Its CSV comes from that worker too: every connection.
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.locator(`${table} .table-csv`).click()]);
+      const lines = readFileSync(await dl.path(), "utf8").trimEnd().split("\r\n");
+      assert.equal(lines.length, all.length + 1);
       // The Packets tab reads the file back in the first worker.
       await page.click("#tab-packets");
       await page.waitForSelector('[data-key="packets-status"][data-done="true"][data-matched="2011"]');
