@@ -145,6 +145,7 @@ bench-table: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/table.mjs
 
 # Time to findings and report on screen and Chromium's memory for FILE, beside tshark and the engine under Node.
+# BENCH_WORKERS=1,2 runs the page with ?workers=1, then ?workers=2 (default: one worker per core).
 bench-report: deps cli
 	PCAPLENS_BIN=$(BIN) CHROMIUM=$(CHROMIUM) node web/test/bench/report.mjs $(FILE)
 

@@ -86,6 +86,12 @@ func install() error {
 	if err := set("checkFilter", false, checkFilter); err != nil {
 		return err
 	}
+	if err := set("plan", false, planFunc); err != nil {
+		return err
+	}
+	if err := api.Set("factories", factoryList()); err != nil {
+		return err
+	}
 	if err := api.Set("tools", tools); err != nil {
 		return err
 	}
@@ -500,6 +506,9 @@ func (s *session) object() (safejs.Value, error) {
 		{"filterProgress", false, s.pk.filterProgress},
 		{"rows", true, s.rows},
 		{"reportJSON", true, s.reportJSON},
+		{"reportMembers", true, s.reportMembers},
+		{"toolFindings", true, s.toolFindingsFunc},
+		{"mergeFindings", true, s.mergeFindingsFunc},
 		{"csv", true, s.csv},
 		{"setDigests", false, s.setDigests},
 		{"dispose", false, s.dispose},
@@ -640,7 +649,7 @@ func (s *session) dispose(a []safejs.Value) (any, error) {
 	fs := s.pkFuncs
 	s.pkFuncs = nil
 	if s.jsObj.Type() == safejs.TypeObject {
-		for _, name := range []string{"packets", "frame", "follow", "export", "rows", "reportJSON", "csv"} {
+		for _, name := range []string{"packets", "frame", "follow", "export", "rows", "reportJSON", "reportMembers", "toolFindings", "mergeFindings", "csv"} {
 			_ = s.jsObj.Set(name, closedFunc.Value())
 		}
 		_ = s.jsObj.Set("filterProgress", closedSync.Value())

@@ -13,6 +13,11 @@
 //	                                   dispatched on globalThis if it is an EventTarget
 //	pcaplens.version, pcaplens.tools   build version; the tool names the engine knows
 //	pcaplens.digestTools               the tools that report the file's SHA256 and SHA1
+//	pcaplens.factories                 [{name, tools, cost}]: the analyzers, the tools each gives
+//	                                   from one pass, and what each costs (wasm/plan.go)
+//	pcaplens.plan(options, workers)    → string[][]: options.tools (every tool when none) split into
+//	                                   groups for at most that many workers over the same file,
+//	                                   cheapest first, by the analyzers' measured costs
 //	pcaplens.analyze(bytes, options?)  → Promise<report>: every tool, or options.tools
 //	pcaplens.analyzeCapinfos(bytes, options?) → Promise<capinfos report>, and likewise
 //	  analyzeDnsPackets (dns), analyzeDhcpPackets (dhcp), analyzeIcmpPackets (icmp),
@@ -44,6 +49,12 @@
 //	                                     a page of a kept report's list (wasm/reports.go)
 //	  session.reportJSON()             → Promise<Uint8Array[]>: the report as `pcaplens analyze`
 //	                                     prints it, one part per tool
+//	  session.reportMembers()          → Promise<{name, member}[]>: each report as a member of that
+//	                                     document ("name":value, a Uint8Array), in name order
+//	  session.toolFindings()           → Promise<{[tool]: Finding[]}>: each report's own findings
+//	  session.mergeFindings(others)    → Promise<Finding[]>: the findings of these reports and of other
+//	                                     sessions' toolFindings over the same capture, ranked as one
+//	                                     run ranks them; the kept report's findings from then on
 //	  session.csv(query, [{key, path}]) → Promise<Uint8Array[]>: a list as CSV, in parts
 //	  session.setDigests({sha256, sha1}) puts the file's digests in the kept capinfos report
 //	  For a session opened with options.source (a Uint8Array, or {size, readAt(offset, length)

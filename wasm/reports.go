@@ -335,25 +335,21 @@ func (rs *reportState) summary() ([]byte, error) {
 }
 
 // reportParts encodes the whole report as `pcaplens analyze` prints it, one
-// part per tool: concatenated, the parts are the CLI's document.
+// part per tool: concatenated, the parts are the CLI's document ("{", the
+// members joined by ",", "}\n").
 func (rs *reportState) reportParts(emit func([]byte) error) error {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	for i, name := range rs.names() {
-		b, err := encodeJSON(rs.reports[name])
-		if err != nil {
-			return err
-		}
+	first := true
+	err := rs.members(func(_ string, member []byte) error {
 		head := ","
-		if i == 0 {
-			head = "{"
+		if first {
+			head, first = "{", false
 		}
-		part := append([]byte(head+strconv.Quote(name)+":"), b...)
-		if err := emit(part); err != nil {
-			return err
-		}
+		return emit(append([]byte(head), member...))
+	})
+	if err != nil {
+		return err
 	}
-	if len(rs.reports) == 0 {
+	if first {
 		return emit([]byte("{}\n"))
 	}
 	return emit([]byte("}\n"))

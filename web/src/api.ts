@@ -1,12 +1,13 @@
 // The one module that talks to the analysis worker.
 //
-// An Analyzer owns one dedicated Worker. Requests carry ids; the worker's
-// answers settle the matching promise. If the worker fails to start or
-// crashes, every pending request is rejected. cancel() terminates the worker
-// (stopping the analysis at once) and starts a fresh one.
+// An Analyzer owns dedicated Workers (one, or several that share an analysis
+// of a File). Requests carry ids; a worker's answers settle the matching
+// promise. If a worker fails to start or crashes, every request pending on it
+// is rejected. cancel() terminates the workers (stopping the analysis at
+// once) and starts fresh ones.
 import type { AnalyzeOptions, Conversation, Detail, FilterCheck, FilterProgress, Page, ReportRequest, Request, Response } from "./protocol";
 import type { ListPage, ListQuery, ListSource } from "./ui/table";
-import type { SoFar } from "./app/sofar";
+import { interleaveSoFar, type SoFar } from "./app/sofar";
 
 export type { AnalyzeOptions, Conversation, Detail, Field, FilterCheck, FilterProgress, Layer, Page, Row } from "./protocol";
 
@@ -64,51 +65,53 @@ export interface Result {
   digests: Promise<Digests | null>;
 }
 
+/** Ready is what a worker says once its engine is loaded. */
+interface Ready {
+  tools: string[];
+  version: string;
+}
+
+/** Part is one worker's share of an analysis: its summary, its reports' own findings when asked, its digests. */
+interface Part {
+  report: Report;
+  lists: Record<string, number>;
+  toolFindings: unknown;
+  digests: Promise<Digests | null>;
+}
+
 interface Pending {
-  resolve(r: Result): void;
+  resolve(r: Part): void;
   reject(e: Error): void;
   onProgress: ((p: Progress) => void) | undefined;
 }
 
-/** Analyzer runs analyses in a dedicated worker. */
-export class Analyzer {
-  private worker!: Worker;
+type Call = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" }> | ReportRequest;
+
+/**
+ * Lane is one analysis worker: the requests sent to it by id, settled by its
+ * answers. If the worker fails to start or crashes, every pending request is
+ * rejected.
+ */
+class Lane {
+  readonly worker: Worker;
+  readonly ready: Promise<Ready>;
   private pending = new Map<number, Pending>();
   /** calls are the packet and report calls waiting for their reply. */
   private calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  /** digests settle each analysis' Result.digests, by request id. */
+  /** digests settle each analysis' digests, by request id. */
   private digestWaiters = new Map<number, (d: Digests | null) => void>();
   /** early holds digests that came before their result (the worker sends them as soon as they are ready). */
   private early = new Map<number, Digests | null>();
-  private nextId = 1;
-  private readyPromise!: Promise<{ tools: string[]; version: string }>;
 
-  /**
-   * module, when given, is the compiled engine shared by every worker of the page:
-   * each worker instantiates it instead of compiling its own copy, and code the
-   * browser has optimised while one file was analysed serves the next.
-   */
-  constructor(
-    private readonly workerURL = "worker.js",
-    private readonly module?: Promise<WebAssembly.Module | undefined>,
-  ) {
-    this.start();
-  }
-
-  /** ready resolves when the engine is loaded (with its tool names), or rejects if it failed to load. */
-  get ready(): Promise<{ tools: string[]; version: string }> {
-    return this.readyPromise;
-  }
-
-  private start(): void {
-    const w = new Worker(this.workerURL);
+  constructor(workerURL: string, module: Promise<WebAssembly.Module | undefined> | undefined) {
+    const w = new Worker(workerURL);
     this.worker = w;
     const init = (module?: WebAssembly.Module) => w.postMessage({ type: "init", module } satisfies Request);
-    if (this.module) this.module.then(init, () => init());
+    if (module) module.then(init, () => init());
     else init();
-    let settle!: { resolve(v: { tools: string[]; version: string }): void; reject(e: Error): void };
-    this.readyPromise = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    this.readyPromise.catch(() => undefined); // observed by callers that care
+    let settle!: { resolve(v: Ready): void; reject(e: Error): void };
+    this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    this.ready.catch(() => undefined); // observed by callers that care
     w.onmessage = (ev: MessageEvent<Response>) => {
       const m = ev.data;
       switch (m.type) {
@@ -134,7 +137,7 @@ export class Analyzer {
             if (this.early.has(m.id)) this.settleDigests(m.id, this.early.get(m.id)!);
             else if (!cap || typeof cap.sha256 !== "string" || cap.sha256 !== "") this.settleDigests(m.id, null);
             this.early.delete(m.id);
-            p.resolve({ report: sum.report, lists: sum.lists ?? {}, digests });
+            p.resolve({ report: sum.report, lists: sum.lists ?? {}, toolFindings: m.toolFindings, digests });
           } catch (e) {
             p.reject(new AnalysisError("internal", `the report summary is not valid JSON: ${String(e)}`));
           }
@@ -185,7 +188,7 @@ export class Analyzer {
     w?.(d);
   }
 
-  private failAll(err: Error): void {
+  failAll(err: Error): void {
     for (const w of this.digestWaiters.values()) w(null);
     this.digestWaiters.clear();
     const all = [...this.pending.values(), ...this.calls.values()];
@@ -194,7 +197,13 @@ export class Analyzer {
     for (const p of all) p.reject(err);
   }
 
-  private call<T>(req: Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }> | ReportRequest): Promise<T> {
+  /** stop terminates the worker; its pending requests reject with err. */
+  stop(err: Error): void {
+    this.worker.terminate();
+    this.failAll(err);
+  }
+
+  call<T>(req: Call): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.calls.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
       try {
@@ -204,6 +213,117 @@ export class Analyzer {
         reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
+  }
+
+  analyze(req: Extract<Request, { type: `analyze${string}` }>, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Part> {
+    return new Promise<Part>((resolve, reject) => {
+      this.pending.set(req.id, { resolve, reject, onProgress });
+      try {
+        this.worker.postMessage(req, transfer);
+      } catch (e) {
+        this.pending.delete(req.id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  /** forget drops an analysis' pending entry without settling it (a request the worker never took). */
+  forget(id: number): void {
+    this.pending.delete(id);
+  }
+}
+
+/** Member is one report of a worker as a member of the CLI's JSON document ("name":value). */
+interface Member {
+  name: string;
+  member: Blob;
+}
+
+/**
+ * MAX_WORKERS bounds the workers of one analysis: each holds a WebAssembly
+ * instance and its share of the reports, and the engine has only so many
+ * analyzers to share out.
+ */
+export const MAX_WORKERS = 8;
+
+/**
+ * defaultWorkers is how many analysis workers an analysis of a File may use:
+ * one per core the browser reports but one, which the digest worker takes
+ * while it hashes the file (in JavaScript, it costs a third to a half of one
+ * worker's whole analysis: docs/benchmarks.md), and at least one.
+ */
+export function defaultWorkers(): number {
+  const n = typeof navigator === "undefined" ? 1 : navigator.hardwareConcurrency;
+  return Number.isInteger(n) && n > 1 ? Math.min(n - 1, MAX_WORKERS) : 1;
+}
+
+/**
+ * Analyzer runs analyses in dedicated workers. An analysis of a File (or of
+ * bytes) may be split among several workers over the same File: the bridge
+ * plans the groups of tools (pcaplens.plan, by the analyzers' measured
+ * costs), each worker reads the whole File and runs its group, and the
+ * Analyzer puts the answer together as one worker's: the summaries side by
+ * side, the findings ranked by the first worker's engine over every
+ * report's (mergeFindings), progress as far as the slowest worker, a list's
+ * rows and CSV from the worker that holds its report, the JSON document from
+ * every worker's members. The first worker also answers the packet calls.
+ * A URL or a stream is read by the first worker alone.
+ */
+export class Analyzer {
+  private lanes: Lane[] = [];
+  /** owner is the worker holding each tool's report, for the last analysis. */
+  private owner = new Map<string, Lane>();
+  /** active are the workers of the last analysis (the first one leads). */
+  private active: Lane[] = [];
+  private nextId = 1;
+  /** workers is how many workers an analysis of a File may use at most. */
+  private readonly workers: number;
+
+  /**
+   * module, when given, is the compiled engine shared by every worker of the page:
+   * each worker instantiates it instead of compiling its own copy, and code the
+   * browser has optimised while one file was analysed serves the next.
+   * workers is how many workers an analysis of a File may use at most (up to MAX_WORKERS).
+   */
+  constructor(
+    private readonly workerURL = "worker.js",
+    private readonly module?: Promise<WebAssembly.Module | undefined>,
+    workers = 1,
+  ) {
+    this.workers = Number.isInteger(workers) ? Math.min(Math.max(workers, 1), MAX_WORKERS) : 1;
+    this.start();
+  }
+
+  /** ready resolves when the engine is loaded (with its tool names), or rejects if it failed to load. */
+  get ready(): Promise<{ tools: string[]; version: string }> {
+    return this.lanes[0]!.ready;
+  }
+
+  /** start starts the workers: all of them at once, so that each has loaded its engine when the analysis starts. */
+  private start(): void {
+    this.lanes = [];
+    for (let i = 0; i < this.workers; i++) this.lanes.push(new Lane(this.workerURL, this.module));
+    this.active = [this.lanes[0]!];
+    this.owner.clear();
+  }
+
+  /** lead is the first worker: it answers the packet calls and ranks the findings. */
+  private get lead(): Lane {
+    return this.lanes[0]!;
+  }
+
+  /** trim stops the workers past the first n (an analysis that needs fewer). */
+  private trim(n: number): void {
+    for (const l of this.lanes.splice(Math.max(1, n))) l.stop(new AnalysisError("aborted", "analysis cancelled"));
+  }
+
+  private call<T>(req: Call, lane = this.lead): Promise<T> {
+    return lane.call<T>(req);
+  }
+
+  /** laneOf is the worker holding the report of a list's path ("dns.transactions"). */
+  private laneOf(path: string): Lane {
+    return this.owner.get(path.split(".")[0] ?? "") ?? this.lead;
   }
 
   /**
@@ -241,27 +361,40 @@ export class Analyzer {
     return this.call({ type: "filterProgress", id: this.nextId++ });
   }
 
-  /** rows answers a page of a report list from the reports the worker keeps (see ListQuery). */
+  /** rows answers a page of a report list from the reports the workers keep (see ListQuery). */
   rows<T>(query: ListQuery): Promise<ListPage<T>> {
-    return this.call({ type: "rows", id: this.nextId++, query });
+    return this.call({ type: "rows", id: this.nextId++, query }, this.laneOf(query.path));
   }
 
-  /** reportJSON answers the whole report as `pcaplens analyze` prints it (with the file's digests). */
-  reportJSON(): Promise<Blob> {
-    return this.call({ type: "reportJSON", id: this.nextId++ });
+  /**
+   * reportJSON answers the whole report as `pcaplens analyze` prints it (with the file's
+   * digests): "{", every worker's members ("name":value, as the engine encodes them) in
+   * name order joined by ",", then "}\n"; the findings are the first worker's (ranked over all).
+   */
+  async reportJSON(): Promise<Blob> {
+    const lanes = this.active;
+    const parts = await Promise.all(lanes.map((l) => this.call<Member[]>({ type: "reportMembers", id: this.nextId++ }, l)));
+    const members = parts.flatMap((ms, i) => (i === 0 ? ms : ms.filter((m) => m.name !== "findings")));
+    members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const doc: BlobPart[] = ["{"];
+    members.forEach((m, i) => doc.push(...(i > 0 ? [","] : []), m.member));
+    doc.push("}\n");
+    return new Blob(doc, { type: "application/json" });
   }
 
   /** csv answers a report list as CSV, in the query's order (columns: header key, field path). */
   csv(query: ListQuery, columns: { key: string; path: string }[]): Promise<Blob> {
-    return this.call({ type: "csv", id: this.nextId++, query, columns });
+    return this.call({ type: "csv", id: this.nextId++, query, columns }, this.laneOf(query.path));
   }
 
   /**
    * aiReport answers the "Copy for AI" Markdown with a guide ("": the report's default) and the
    * guide used; labels name the tools as the tabs do, findings are the ones the page shows.
+   * The first worker writes it from the whole report (reportJSON).
    */
-  aiReport(name: string, guide: string, labels: Record<string, string>, findings: readonly unknown[]): Promise<{ markdown: string; guide: string }> {
-    return this.call({ type: "aiReport", id: this.nextId++, name, guide, labels, findings: [...findings] });
+  async aiReport(name: string, guide: string, labels: Record<string, string>, findings: readonly unknown[]): Promise<{ markdown: string; guide: string }> {
+    const report = await this.reportJSON();
+    return this.call({ type: "aiReport", id: this.nextId++, name, guide, labels, findings: [...findings], report });
   }
 
   /** listSource is what tables page a report's lists from (lists: the Result's). */
@@ -273,26 +406,112 @@ export class Analyzer {
     };
   }
 
-  private request(req: Exclude<Request, { type: "init" }>, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {
-    return new Promise<Result>((resolve, reject) => {
-      this.pending.set(req.id, { resolve, reject, onProgress });
-      try {
-        this.worker.postMessage(req, transfer);
-      } catch (e) {
-        this.pending.delete(req.id);
-        reject(e instanceof Error ? e : new Error(String(e)));
+  /**
+   * split runs one analysis of a Blob in as many workers as the plan asks
+   * (at most this.workers) and puts their parts together.
+   */
+  private async split(file: Blob, options: AnalyzeOptions, onProgress: ((p: Progress) => void) | undefined): Promise<Result> {
+    const id = this.nextId++;
+    let groups: string[][] = [];
+    if (this.workers > 1) {
+      await this.lead.ready;
+      groups = await this.call<string[][]>({ type: "plan", id: this.nextId++, options, workers: this.workers });
+    }
+    if (groups.length <= 1) {
+      this.trim(1);
+      return this.gather([this.lead], [this.lead.analyze({ type: "analyzeFile", id, file, options }, onProgress)]);
+    }
+    this.trim(groups.length);
+    while (this.lanes.length < groups.length) this.lanes.push(new Lane(this.workerURL, this.module));
+    const lanes = this.lanes.slice(0, groups.length);
+    // Progress is as far as the slowest worker has gone.
+    const seen: (Progress | null)[] = lanes.map(() => null);
+    let shownKey = "";
+    const progress = (i: number) => (p: Progress) => {
+      seen[i] = p;
+      if (!onProgress || seen.some((q) => q === null)) return;
+      const all = seen as Progress[];
+      const least = (k: "bytes" | "packets" | "tcpStreams" | "udpStreams") => Math.min(...all.map((q) => q[k] ?? 0));
+      const next: Progress = {
+        bytes: least("bytes"),
+        total: p.total,
+        packets: least("packets"),
+        tcpStreams: least("tcpStreams"),
+        udpStreams: least("udpStreams"),
+        phase: all.every((q) => q.phase === "building") ? "building" : "reading",
+        findings: interleaveSoFar(all.map((q) => q.findings)),
+      };
+      // A worker ahead of the slowest changes nothing the page shows.
+      const key = JSON.stringify(next);
+      if (key === shownKey) return;
+      shownKey = key;
+      onProgress(next);
+    };
+    const parts = lanes.map((l, i) => l.analyze({ type: "analyzeFile", id, file, options: { ...options, tools: groups[i] }, helper: i > 0 }, progress(i)));
+    return this.gather(lanes, parts);
+  }
+
+  /**
+   * gather waits for every worker's part (the first failure fails the analysis
+   * and stops the other workers) and puts them together as one worker's result.
+   */
+  private async gather(lanes: Lane[], running: Promise<Part>[]): Promise<Result> {
+    this.active = lanes;
+    this.owner.clear();
+    let parts: Part[];
+    try {
+      parts = await new Promise<Part[]>((resolve, reject) => {
+        const got: Part[] = [];
+        let left = running.length;
+        running.forEach((p, i) =>
+          p.then((part) => {
+            got[i] = part;
+            if (--left === 0) resolve(got);
+          }, reject),
+        );
+      });
+    } catch (e) {
+      if (lanes.length > 1) this.restart();
+      throw e;
+    }
+    if (parts.length === 1) {
+      const p = parts[0]!;
+      return { report: p.report, lists: p.lists, digests: p.digests };
+    }
+    const findings = await this.call<unknown[]>({ type: "mergeFindings", id: this.nextId++, others: parts.slice(1).map((p) => p.toolFindings) });
+    const entries: [string, unknown][] = [];
+    const lists: Record<string, number> = {};
+    parts.forEach((p, i) => {
+      for (const [k, v] of Object.entries(p.report)) {
+        if (k === "findings") continue;
+        entries.push([k, v]);
+        this.owner.set(k, lanes[i]!);
       }
+      Object.assign(lists, p.lists);
     });
+    entries.push(["findings", findings]);
+    // Keys in name order, as one worker's summary has them.
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const report = Object.fromEntries(entries) as unknown as Report;
+    // The digests are the capinfos worker's (the others have none to wait for).
+    const holder = parts.find((p) => "capinfos" in p.report) ?? parts[0]!;
+    return { report, lists, digests: holder.digests };
   }
 
-  /** analyzeFile streams a File (or Blob) through the engine in slices. */
+  /** analyzeFile streams a File (or Blob) through the engine in slices, in several workers when it may. */
   analyzeFile(file: Blob, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
-    return this.request({ type: "analyzeFile", id: this.nextId++, file, options }, onProgress);
+    return this.split(file, options, onProgress);
   }
 
-  /** analyzeBytes analyses bytes the page holds; the buffer is transferred (unusable afterwards). */
+  /** analyzeBytes analyses bytes the page holds (read as a Blob, in several workers when it may). */
   analyzeBytes(buffer: ArrayBuffer, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
-    return this.request({ type: "analyzeBytes", id: this.nextId++, buffer, options }, onProgress, [buffer]);
+    return this.split(new Blob([buffer]), options, onProgress);
+  }
+
+  /** one runs an analysis of input only the first worker can read (a stream, a URL). */
+  private one(req: Extract<Request, { type: "analyzeStream" | "analyzeURL" }>, onProgress: ((p: Progress) => void) | undefined, transfer: Transferable[] = []): Promise<Result> {
+    this.trim(1);
+    return this.gather([this.lead], [this.lead.analyze(req, onProgress, transfer)]);
   }
 
   /**
@@ -303,10 +522,10 @@ export class Analyzer {
   async analyzeStream(stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
     const id = this.nextId++;
     try {
-      return await this.request({ type: "analyzeStream", id, stream, total, options }, onProgress, [stream as unknown as Transferable]);
+      return await this.one({ type: "analyzeStream", id, stream, total, options }, onProgress, [stream as unknown as Transferable]);
     } catch (e) {
       if (!(e instanceof DOMException) || stream.locked) throw e;
-      this.pending.delete(id);
+      this.lead.forget(id);
       // No transferable streams (older Safari): collect the slices in a Blob, then read it in slices.
       const parts: Uint8Array[] = [];
       const reader = stream.getReader();
@@ -322,19 +541,22 @@ export class Analyzer {
    * cross-origin reading (CORS), could not be reached, or answered an HTTP error.
    */
   analyzeURL(url: string, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
-    return this.request({ type: "analyzeURL", id: this.nextId++, url, options }, onProgress);
+    return this.one({ type: "analyzeURL", id: this.nextId++, url, options }, onProgress);
   }
 
-  /** cancel stops every running analysis (rejected with code "aborted") and starts a fresh worker. */
-  cancel(): void {
-    this.worker.terminate();
-    this.failAll(new AnalysisError("aborted", "analysis cancelled"));
+  /** restart stops every worker (their requests reject with code "aborted") and starts fresh ones. */
+  private restart(): void {
+    for (const l of this.lanes) l.stop(new AnalysisError("aborted", "analysis cancelled"));
     this.start();
   }
 
-  /** dispose stops the worker for good. */
+  /** cancel stops every running analysis (rejected with code "aborted") and starts fresh workers. */
+  cancel(): void {
+    this.restart();
+  }
+
+  /** dispose stops the workers for good. */
   dispose(): void {
-    this.worker.terminate();
-    this.failAll(new AnalysisError("aborted", "analysis cancelled"));
+    for (const l of this.lanes) l.stop(new AnalysisError("aborted", "analysis cancelled"));
   }
 }

@@ -4,7 +4,7 @@
 // registry, and the exports (JSON, Copy for AI, print).
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
-import { Analyzer, AnalysisError, type Progress, type Result } from "./api";
+import { Analyzer, AnalysisError, defaultWorkers, type Progress, type Result } from "./api";
 import { availableViews, type Report, type View } from "./views";
 import { h, clear, download, note, replace } from "./ui/dom";
 import { ok, toolNames } from "./views/types";
@@ -73,6 +73,21 @@ function sharedModule(): Promise<WebAssembly.Module | undefined> | undefined {
     })
     .catch(() => undefined);
   return compiled;
+}
+
+/**
+ * workers is how many analysis workers share the analysis of a file: one per
+ * core but the digest worker's (api.ts defaultWorkers), or the page URL's
+ * ?workers=N (tests and benchmarks compare 1 with several).
+ */
+const workers = ((): number => {
+  const n = Number(new URLSearchParams(location.search).get("workers"));
+  return Number.isInteger(n) && n >= 1 ? n : defaultWorkers();
+})();
+
+/** newAnalyzer starts the workers of one capture. */
+function newAnalyzer(): Analyzer {
+  return new Analyzer(workerURL, sharedModule(), workers);
 }
 
 type State = "idle" | "busy" | "report" | "error" | "cancelled";
@@ -247,7 +262,7 @@ function newSession(name: string): FileSession {
   const s: FileSession = {
     id,
     name,
-    analyzer: new Analyzer(workerURL, sharedModule()),
+    analyzer: newAnalyzer(),
     state: "busy",
     message: null,
     progress: { bytes: 0, total: 0, packets: 0 },
@@ -343,7 +358,7 @@ async function run(name: string, total: number, start: (s: FileSession, onProgre
 async function begin(s: FileSession): Promise<void> {
   if (!s.start || !sessions.includes(s)) return;
   if (s.state !== "busy") {
-    s.analyzer = new Analyzer(workerURL, sharedModule());
+    s.analyzer = newAnalyzer();
     s.analyzer.ready.catch((e: unknown) => {
       if (s.state === "busy") finish(s, null, e);
     });

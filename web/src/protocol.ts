@@ -15,10 +15,12 @@ export type Request =
    * once for all its workers, or none (the worker then compiles it itself).
    */
   | { type: "init"; module?: WebAssembly.Module }
-  /** Analyze a File or Blob, read in slices of chunkSize bytes (the first at most 256 KiB). */
-  | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number }
-  /** Analyze bytes the page already has (the buffer is transferred). */
-  | { type: "analyzeBytes"; id: number; buffer: ArrayBuffer; options: AnalyzeOptions }
+  /**
+   * Analyze a File or Blob, read in slices of chunkSize bytes (the first at most 256 KiB). helper: this worker runs one
+   * group of the tools for another worker that leads the analysis (api.ts Analyzer): it
+   * answers no packet calls, and its result carries its reports' findings by tool.
+   */
+  | { type: "analyzeFile"; id: number; file: Blob; options: AnalyzeOptions; chunkSize?: number; helper?: boolean }
   /** Analyze a byte stream (transferred), e.g. a fetch() body; total is its length when known (else 0). */
   | { type: "analyzeStream"; id: number; stream: ReadableStream<Uint8Array>; total: number; options: AnalyzeOptions }
   /**
@@ -41,23 +43,34 @@ export type Request =
   | { type: "checkFilter"; id: number; expr: string }
   /** How far the current filter pass has gone. */
   | { type: "filterProgress"; id: number }
+  /** The groups of tools for at most that many workers (pcaplens.plan): string[][]. */
+  | { type: "plan"; id: number; options: AnalyzeOptions; workers: number }
   /**
    * The report calls, answered from the reports the worker keeps after an analysis
    * (the page holds only their summary): a page of a report list, sorted and filtered.
    */
   | { type: "rows"; id: number; query: ListQuery }
-  /** The whole report as `pcaplens analyze` prints it: a Blob of application/json. */
-  | { type: "reportJSON"; id: number }
+  /**
+   * The kept reports as members of the JSON document `pcaplens analyze` prints, in name order:
+   * {name, member} with member a Blob of `"name":value` (api.ts joins every worker's).
+   */
+  | { type: "reportMembers"; id: number }
+  /**
+   * Rank the kept reports' findings with the other workers' (their results' toolFindings), as
+   * one run ranks them: answers the findings, which are the kept report's from now on.
+   */
+  | { type: "mergeFindings"; id: number; others: unknown[] }
   /** A report list as CSV (columns: header key, field path): a Blob of text/csv. */
   | { type: "csv"; id: number; query: ListQuery; columns: { key: string; path: string }[] }
   /**
    * The "Copy for AI" Markdown with a guide ("" for the report's default guide); labels name the
-   * tools as the tabs do; findings are the ones the page shows (the summary holds them whole).
+   * tools as the tabs do; findings are the ones the page shows (the summary holds them whole);
+   * report is the whole report (the JSON document), written from every worker's members.
    */
-  | { type: "aiReport"; id: number; name: string; guide: string; labels: Record<string, string>; findings: unknown[] };
+  | { type: "aiReport"; id: number; name: string; guide: string; labels: Record<string, string>; findings: unknown[]; report: Blob };
 
 /** ReportRequest is a report call. */
-export type ReportRequest = Extract<Request, { type: "rows" | "reportJSON" | "csv" | "aiReport" }>;
+export type ReportRequest = Extract<Request, { type: "rows" | "reportMembers" | "mergeFindings" | "csv" | "aiReport" }>;
 
 /** Response is a message from the worker. */
 export type Response =
@@ -74,8 +87,9 @@ export type Response =
    * summary is the report's summary as JSON text, {report, lists}: every report with each list
    * longer than the worker's cut (100 rows) cut to its first rows, and lists the whole lengths
    * of the lists cut, by path ("tcp_connections.connections"). The rest stays in the worker.
+   * toolFindings (a helper's result) are its reports' own findings by tool, for mergeFindings.
    */
-  | { type: "result"; id: number; summary: string }
+  | { type: "result"; id: number; summary: string; toolFindings?: unknown }
   /**
    * The file's SHA-256 and SHA-1 for the analysis id, sent after its result when they were not
    * ready before (absent when they could not be computed); the worker's report has them from now.

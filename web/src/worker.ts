@@ -17,7 +17,12 @@ interface Session {
   /** closeSummary ends the input and resolves to the summary (JSON text); the reports stay in the session. */
   closeSummary(digests?: Digests): Promise<string>;
   rows(q: ListQuery): Promise<unknown>;
-  reportJSON(): Promise<Uint8Array[]>;
+  /** reportMembers resolves to each kept report as a member of the CLI's document ("name":value). */
+  reportMembers(): Promise<{ name: string; member: Uint8Array }[]>;
+  /** toolFindings resolves to each kept report's own findings, by tool (for another session's mergeFindings). */
+  toolFindings(): Promise<unknown>;
+  /** mergeFindings ranks the kept reports' findings with other sessions' toolFindings; resolves to them. */
+  mergeFindings(others: unknown[]): Promise<unknown[]>;
   csv(q: ListQuery, columns: { key: string; path: string }[]): Promise<Uint8Array[]>;
   /** setDigests gives the report the file's digests after closeSummary ({} when they failed). */
   setDigests(d: Partial<Digests>): void;
@@ -44,6 +49,8 @@ interface Bridge {
   /** externalDigests: the caller gives the input's digests to closeJSON (see Digester). */
   open(options?: AnalyzeOptions & { externalDigests?: boolean; source?: Source }): Session;
   checkFilter(expr: string): unknown;
+  /** plan splits the options' tools into groups for at most that many workers (by the analyzers' measured costs). */
+  plan(options: AnalyzeOptions, workers: number): string[][];
 }
 /** Go is defined by wasm_exec.js. */
 interface GoRuntime {
@@ -122,7 +129,10 @@ async function load(): Promise<Bridge> {
  * The file's SHA-256 and SHA-1 (capinfos reports them) are computed in a
  * second worker, beside the analysis: under WebAssembly, Go's hashing would
  * run on the analysis' own thread and take as long as the analysis itself.
- * The digest worker is this same script, started with the name below.
+ * The digest worker is this same script, started with the name below. For a
+ * File it reads the file itself, so that hashing (in Chromium slower than the
+ * analysis of a share of the tools) never holds the analysis back; a stream's
+ * chunks are handed to it as the analysis reads them.
  */
 const DIGEST_WORKER = "pcaplens-digest";
 /** Digests are the input's hex digests, as the bridge's close takes them. */
@@ -130,8 +140,8 @@ interface Digests {
   sha256: string;
   sha1: string;
 }
-type DigestRequest = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" };
-type DigestReply = { type: "ack"; bytes: number } | ({ type: "digests" } & Digests);
+type DigestRequest = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" } | { type: "file"; file: Blob };
+type DigestReply = { type: "ack"; bytes: number } | ({ type: "digests" } & Digests) | { type: "failed" };
 
 /** IN_FLIGHT bounds the bytes handed to the digest worker and not yet hashed. */
 const IN_FLIGHT = 32 << 20;
@@ -139,6 +149,8 @@ const IN_FLIGHT = 32 << 20;
 class Digester {
   private inFlight = 0;
   private failed = false;
+  /** whole is set when the digest worker reads the File itself: nothing is fed. */
+  private whole = false;
   private wake: (() => void) | null = null;
   private done!: (d: Digests | undefined) => void;
   private readonly result = new Promise<Digests | undefined>((r) => (this.done = r));
@@ -149,6 +161,8 @@ class Digester {
       if (m.type === "ack") {
         this.inFlight -= m.bytes;
         this.resume();
+      } else if (m.type === "failed") {
+        this.stop();
       } else {
         this.done({ sha256: m.sha256, sha1: m.sha1 });
         worker.terminate();
@@ -163,14 +177,20 @@ class Digester {
   /**
    * start makes a digest worker when the run needs the file's digests (every
    * tool, or one of the bridge's digestTools), or returns null: then the
-   * engine hashes if it must, as natively.
+   * engine hashes if it must, as natively. Given a File, the digest worker
+   * reads it itself.
    */
-  static start(api: Bridge, options: AnalyzeOptions): Digester | null {
+  static start(api: Bridge, options: AnalyzeOptions, file?: Blob): Digester | null {
     const needs = api.digestTools ?? [];
     if (needs.length === 0 || (options.tools?.length && !options.tools.some((t) => needs.includes(t)))) return null;
     if (typeof Worker !== "function") return null;
     try {
-      return new Digester(new Worker(scope.location.href, { name: DIGEST_WORKER }));
+      const d = new Digester(new Worker(scope.location.href, { name: DIGEST_WORKER }));
+      if (file) {
+        d.whole = true;
+        d.worker.postMessage({ type: "file", file } satisfies DigestRequest);
+      }
+      return d;
     } catch {
       return null;
     }
@@ -182,7 +202,7 @@ class Digester {
    * copied otherwise. It waits while too much is still unhashed.
    */
   async feed(chunk: Uint8Array, mayTransfer: boolean): Promise<void> {
-    if (this.failed || chunk.byteLength === 0) return;
+    if (this.whole || this.failed || chunk.byteLength === 0) return;
     const whole = mayTransfer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
     const buffer = whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
     this.inFlight += buffer.byteLength;
@@ -198,7 +218,7 @@ class Digester {
 
   /** digests ends the input and resolves to the digests (undefined if the digest worker failed). */
   digests(): Promise<Digests | undefined> {
-    if (!this.failed) this.worker.postMessage({ type: "end" } satisfies DigestRequest);
+    if (!this.failed && !this.whole) this.worker.postMessage({ type: "end" } satisfies DigestRequest);
     return this.result;
   }
 
@@ -211,19 +231,40 @@ class Digester {
   }
 }
 
-/** digestMain is the digest worker: chunks in, one ack each, the digests at the end. */
+/**
+ * digestMain is the digest worker: chunks in, one ack each, the digests at
+ * the end; or a File, read in slices (the next one read while this one is
+ * hashed), then the digests.
+ */
 function digestMain(): void {
   const a = new SHA256();
   const b = new SHA1();
+  const hash = (bytes: Uint8Array) => {
+    a.update(bytes);
+    b.update(bytes);
+  };
+  const done = () => scope.postMessage({ type: "digests", sha256: a.hex(), sha1: b.hex() });
   scope.addEventListener("message", (ev) => {
     const m = ev.data;
     if (m.type === "chunk") {
       const bytes = new Uint8Array(m.buffer);
-      a.update(bytes);
-      b.update(bytes);
+      hash(bytes);
       scope.postMessage({ type: "ack", bytes: bytes.byteLength });
     } else if (m.type === "end") {
-      scope.postMessage({ type: "digests", sha256: a.hex(), sha1: b.hex() });
+      done();
+    } else if (m.type === "file") {
+      const file = m.file;
+      const slice = (from: number) => file.slice(from, Math.min(file.size, from + DEFAULT_CHUNK)).arrayBuffer();
+      void (async () => {
+        let next: Promise<ArrayBuffer> | null = file.size > 0 ? slice(0) : null;
+        for (let offset = 0; next; ) {
+          const bytes = new Uint8Array(await next);
+          offset += bytes.byteLength;
+          next = offset < file.size && bytes.byteLength > 0 ? slice(offset) : null;
+          hash(bytes);
+        }
+        done();
+      })().catch(() => scope.postMessage({ type: "failed" }));
     }
   });
 }
@@ -276,10 +317,15 @@ function fileSource(file: Blob): Source {
   };
 }
 
-async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number): Promise<string> {
-  const digester = Digester.start(api, options);
+/**
+ * analyzeFile analyses a File read in slices. A helper (one of several workers
+ * over the same File, api.ts) keeps no source: the leading worker answers
+ * the packet calls.
+ */
+async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number, helper = false): Promise<string> {
+  const digester = Digester.start(api, options, file);
   keep(null);
-  const session = api.open({ ...options, externalDigests: !!digester, source: fileSource(file) });
+  const session = api.open({ ...options, externalDigests: !!digester, ...(helper ? {} : { source: fileSource(file) }) });
   const total = file.size;
   let offset = 0;
   let lastPost = 0;
@@ -310,7 +356,7 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   }
   // The input has ended: say so now, the report takes a while to build.
   post({ type: "progress", id, bytes: total, total, ...counts(session), phase: "building" });
-  return summarize(session, id, digester, true);
+  return summarize(session, id, digester, !helper);
 }
 
 async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uint8Array>, total: number, options: AnalyzeOptions): Promise<string> {
@@ -419,11 +465,7 @@ async function whyNot(url: URL, e: unknown, seen: number): Promise<string> {
   }
 }
 
-async function analyzeBytes(api: Bridge, id: number, buffer: ArrayBuffer, options: AnalyzeOptions): Promise<string> {
-  return analyzeFile(api, id, new Blob([buffer]), options, DEFAULT_CHUNK);
-}
-
-type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" }>;
+type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" }>;
 
 /** packetCall answers one packet call from the kept session, transferring the bytes. */
 async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promise<void> {
@@ -431,6 +473,12 @@ async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promis
     const api = await apiReady;
     if (req.type === "checkFilter") {
       post({ type: "reply", id: req.id, value: api.checkFilter(req.expr) });
+      return;
+    }
+    if (req.type === "plan") {
+      const groups = api.plan(req.options, req.workers);
+      if (groups instanceof Error) throw groups;
+      post({ type: "reply", id: req.id, value: groups });
       return;
     }
     const s = kept;
@@ -495,14 +543,16 @@ async function reportCall(req: ReportRequest): Promise<void> {
       case "csv":
         value = blobOf(await s.csv(req.query, req.columns), "text/csv");
         break;
-      case "reportJSON":
+      case "reportMembers":
         await digestsDone;
-        value = blobOf(await s.reportJSON(), "application/json");
+        value = (await s.reportMembers()).map((m) => ({ name: m.name, member: blobOf([m.member], "application/json") }));
+        break;
+      case "mergeFindings":
+        value = await s.mergeFindings(req.others);
         break;
       case "aiReport": {
-        // The whole report, parsed here for the time it takes to write the Markdown.
-        await digestsDone;
-        const report = JSON.parse(await blobOf(await s.reportJSON(), "application/json").text()) as Report;
+        // The whole report (every worker's), parsed here for the time it takes to write the Markdown.
+        const report = JSON.parse(await req.report.text()) as Report;
         report.findings = req.findings as Report["findings"]; // the ones the page shows
         const guide = req.guide ? guideById(req.guide) : defaultGuide(findingsOf(report), report);
         value = { markdown: aiReport(req.name, report, guide, (t) => req.labels[t] ?? t), guide: guide.id };
@@ -543,11 +593,13 @@ function analysisMain(): void {
       case "export":
       case "checkFilter":
       case "filterProgress":
+      case "plan":
         // Not queued: a packet call runs beside the others (a newer packets call supersedes one still running).
         void packetCall(apiReady, req);
         return;
       case "rows":
-      case "reportJSON":
+      case "reportMembers":
+      case "mergeFindings":
       case "csv":
       case "aiReport":
         void reportCall(req);
@@ -557,9 +609,11 @@ function analysisMain(): void {
       try {
         const api = await apiReady;
         let summary: string;
+        let toolFindings: unknown;
         switch (req.type) {
           case "analyzeFile":
-            summary = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK);
+            summary = await analyzeFile(api, req.id, req.file, req.options ?? {}, req.chunkSize ?? DEFAULT_CHUNK, req.helper);
+            if (req.helper) toolFindings = await kept!.toolFindings();
             break;
           case "analyzeStream":
             summary = await analyzeStream(api, req.id, req.stream, req.total, req.options ?? {});
@@ -570,13 +624,10 @@ function analysisMain(): void {
             summary = await analyzeStream(api, req.id, body, total, req.options ?? {});
             break;
           }
-          case "analyzeBytes":
-            summary = await analyzeBytes(api, req.id, req.buffer, req.options ?? {});
-            break;
           default:
             throw new Error(`unknown request ${(req as { type: string }).type}`);
         }
-        post({ type: "result", id: req.id, summary });
+        post({ type: "result", id: req.id, summary, ...(toolFindings === undefined ? {} : { toolFindings }) });
       } catch (e) {
         post({ type: "error", id: req.id, ...errorOf(e) });
       }

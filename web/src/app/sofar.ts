@@ -17,20 +17,20 @@ export interface SoFar {
   count: number;
 }
 
-/** severityRank orders severities as finding.Severity.Rank: high 3 down to info (and unknown) 0. */
-function severityRank(s: string): number {
-  return s === "high" ? 3 : s === "medium" ? 2 : s === "low" ? 1 : 0;
-}
-
 /**
- * mergeSoFar joins the findings so far of several analyses (one list per
- * worker, each ranked) into one list ranked as finding.Rank ranks them (by
- * severity, then count, then tool and kind) and cut to max.
+ * interleaveSoFar joins the findings so far of several workers (one list per
+ * worker, each ranked by its engine's finding.Rank) without ranking them
+ * again here: each worker's first, then each one's second, and so on, cut to
+ * max. The report's findings, ranked once over every worker, replace them.
  */
-export function mergeSoFar(lists: readonly (readonly SoFar[] | undefined)[], max = 5): SoFar[] {
-  const all = lists.flatMap((l) => l ?? []);
-  all.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.count - a.count || (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  return all.slice(0, max);
+export function interleaveSoFar(lists: readonly (readonly SoFar[] | undefined)[], max = 5): SoFar[] {
+  const out: SoFar[] = [];
+  for (let i = 0; out.length < max; i++) {
+    const row = lists.map((l) => l?.[i]).filter((x): x is SoFar => x !== undefined);
+    if (row.length === 0) break;
+    out.push(...row.slice(0, max - out.length));
+  }
+  return out;
 }
 
 /** shown is the list last drawn, by progress area, so that an unchanged list is not redrawn. */

@@ -5,11 +5,17 @@
 // while the memory of every Chromium process this script started is sampled
 // every 100 ms (the sum of their proportional set sizes, PSS, from
 // /proc/PID/smaps_rollup, and the largest single process's RSS), and the
-// page's main thread is sampled every 50 ms for stalls. In the same run:
+// page's main thread is sampled every 50 ms for stalls, and the CPU time the
+// Chromium processes' threads used is summed (/proc/PID/task/TID/stat, sampled
+// every 100 ms so that threads that end early count), with the busiest
+// threads' (an analysis worker's CPU time is the pass's length on an idle
+// machine; on a busy one the wall time says little). In the same run:
 // `tshark -q -z conv,tcp -r FILE` (wall time) and the WebAssembly engine
 // under Node over the same bytes (node-wasm.mjs FILE). Prints one block of
-// figures; BENCH_RUNS runs (default 2), each in a fresh browser context.
-// Usage: node web/test/bench/report.mjs FILE  (make bench-report FILE=…)
+// figures; BENCH_RUNS runs (default 2), each in a fresh browser context, for
+// each count of analysis workers in BENCH_WORKERS ("1,2": the page opened with
+// ?workers=1, then ?workers=2; default: the page's own choice, one per core).
+// Usage: node web/test/bench/report.mjs FILE  (make bench-report FILE=… [BENCH_WORKERS=1,2])
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,6 +24,7 @@ import { launch, openPage, startServer } from "../e2e/helpers.mjs";
 
 const file = process.argv[2] || process.env.BENCH_FILE || "/tmp/bench/real-1m.pcapng";
 const runs = Number(process.env.BENCH_RUNS || 2);
+const workerCounts = (process.env.BENCH_WORKERS || "").split(",").filter(Boolean).map(Number);
 const size = statSync(file).size;
 const here = dirname(fileURLToPath(import.meta.url));
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -65,6 +72,39 @@ function memory() {
   return { pss, rss };
 }
 
+/** threadTimes maps each thread of Chromium's processes ("pid/tid") to its name and CPU time so far (ms). */
+function threadTimes() {
+  const out = new Map();
+  for (const { pid, comm } of descendants(process.pid)) {
+    if (!/chrom/i.test(comm)) continue;
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(`${pid}/${tid}`, { name, ms: (Number(f[11]) + Number(f[12])) * 10 });
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return out;
+}
+
+/** busiest lists the threads that used the most CPU time between two threadTimes snapshots. */
+function busiest(before, after, n = 3) {
+  return [...after.entries()]
+    .map(([k, t]) => ({ name: t.name, ms: t.ms - (before.get(k)?.ms ?? 0) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n);
+}
+
 function tshark() {
   const t0 = performance.now();
   const r = spawnSync("tshark", ["-q", "-z", "conv,tcp", "-r", file], { stdio: ["ignore", "ignore", "ignore"] });
@@ -89,8 +129,8 @@ if (!Number.isNaN(node)) console.log(`wasm engine under Node (every tool, 4 MiB 
 const server = await startServer();
 const browser = await launch();
 try {
-  for (let i = 0; i < runs; i++) {
-    const { page, context } = await openPage(browser, server.url);
+  for (const [i, workers] of (workerCounts.length ? workerCounts : [0]).flatMap((w) => Array.from({ length: runs }, (_, i) => [i, w]))) {
+    const { page, context } = await openPage(browser, workers ? `${server.url}?workers=${workers}` : server.url);
     await page.waitForFunction(() => document.body.dataset.state === "idle");
     await page.evaluate(() => {
       const w = window;
@@ -102,14 +142,14 @@ try {
         last = now;
       }, 50);
     });
-    // What the worker hands the page: the summary (or, before issue #13, the whole report's JSON).
+    // What the workers hand the page: their summaries (or, before issue #13, the whole report's JSON).
     await page.evaluate(() => {
       const Base = window.Worker;
       window.Worker = class extends Base {
         constructor(url, opts) {
           super(url, opts);
           this.addEventListener("message", (e) => {
-            if (e.data?.type === "result") window.__handed = (e.data.summary ?? e.data.json ?? "").length;
+            if (e.data?.type === "result") window.__handed = (window.__handed ?? 0) + (e.data.summary ?? e.data.json ?? "").length;
           });
         }
       };
@@ -118,7 +158,11 @@ try {
     await page.evaluate(() => document.querySelector("#file-input").addEventListener("change", () => (window.__t0 = performance.now()), { capture: true }));
     const base = memory();
     let peak = base;
+    // Threads are sampled too, so that one that ends before the report (the digest worker) is counted.
+    const threads0 = threadTimes();
+    const threadsSeen = new Map(threads0);
     const sampler = setInterval(() => {
+      for (const [k, t] of threadTimes()) threadsSeen.set(k, t);
       const m = memory();
       peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss) };
     }, 100);
@@ -131,6 +175,10 @@ try {
     await page.setInputFiles("#file-input", file);
     await page.waitForSelector('body[data-state="report"], body[data-state="error"]', { state: "attached", timeout: 900_000 });
     const ms = Date.now() - t0;
+    for (const [k, t] of threadTimes()) threadsSeen.set(k, t);
+    // Every thread's CPU time since the file was chosen (threads ended before then are not counted).
+    const cpu = busiest(threads0, threadsSeen, Infinity).reduce((a, t) => a + Math.max(0, t.ms), 0);
+    const top = busiest(threads0, threadsSeen, Number(process.env.BENCH_THREADS || 3));
     await firstFindings;
     const state = await page.evaluate(() => document.body.dataset.state);
     const shown = (await page.locator('[data-key="packet_count"]').first().textContent())?.replace(/,/g, "");
@@ -147,11 +195,13 @@ try {
     const inPage = await page.evaluate(() => (performance.getEntriesByName("pcaplens:report").at(-1)?.startTime ?? NaN) - (window.__t0 ?? NaN));
     await context.close();
     console.log(
-      `run ${i + 1}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms (${(ts[1] / ms).toFixed(2)}× tshark's last run, ${(ms / node).toFixed(2)}× the engine under Node); ` +
+      `run ${i + 1}${workers ? ` (workers=${workers})` : ""}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms (${(ts[1] / ms).toFixed(2)}× tshark's last run, ${(ms / node).toFixed(2)}× the engine under Node); ` +
         `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms; longest main-thread stall ${fmt(stall)} ms`,
     );
     console.log(
-      `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB`,
+      `       CPU time of Chromium's processes until the report was on screen ${fmt(cpu)} ms (${(cpu / ms).toFixed(2)} cores busy); ` +
+        `busiest threads ${top.map((t) => `${t.name} ${fmt(t.ms)} ms`).join(", ")}\n` +
+        `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB`,
     );
     console.log(`       handed to the page: ${fmt(handed / 1e6)} MB of JSON text${times.length ? "; " + times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ") : ""}`);
   }

@@ -23,7 +23,8 @@ describe("capture tab", () => {
   test("a capture chosen with the file input shows capinfos' packet count and first packet time", async () => {
     const file = "chrissanders--dns.pcap";
     const want = capinfosFigures(file);
-    const { page, context, requests, problems } = await openPage(env.browser, env.server.url);
+    // One analysis worker (?workers=1; with several, each runs a share of the tools: workers.test.mjs).
+    const { page, context, requests, problems } = await openPage(env.browser, `${env.server.url}?workers=1`);
     const workers = [];
     page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
     try {

@@ -340,9 +340,10 @@ export function foreignRequests(requests, url) {
  * withFindings makes the page see `findings` as the report's top-level
  * "findings" list (the engine's ranked analysis/finding.Finding values), so the
  * Findings tab and Copy for AI can be tested against that contract on any
- * capture: it wraps Worker so the result message's JSON gets the list, then
- * reloads the page (build the list in Node, e.g. from cliReport: the page's
- * policy forbids eval).
+ * capture: it wraps Worker so the result message's JSON gets the list (and,
+ * when several workers share the analysis, the first worker's answer to
+ * mergeFindings, the findings of them all), then reloads the page (build the
+ * list in Node, e.g. from cliReport: the page's policy forbids eval).
  */
 export async function withFindings(page, findings) {
   await page.addInitScript((list) => {
@@ -350,7 +351,16 @@ export async function withFindings(page, findings) {
     window.Worker = class extends Base {
       constructor(url, opts) {
         super(url, opts);
+        const merges = new Set();
+        this.postMessage = (m, t) => {
+          if (m?.type === "mergeFindings") merges.add(m.id);
+          return Base.prototype.postMessage.call(this, m, t);
+        };
         this.addEventListener("message", (e) => {
+          if (e.data?.type === "reply" && merges.has(e.data.id)) {
+            Object.defineProperty(e, "data", { value: { ...e.data, value: list } });
+            return;
+          }
           if (!e.data || e.data.type !== "result") return;
           // The worker sends the report's summary, {report, lists}.
           const summary = JSON.parse(e.data.summary);
