@@ -1,0 +1,175 @@
+// Package streamtab maps stream numbers (tcp.stream, udp.stream: small
+// non-negative integers given in order) to per-stream state without a Go
+// map: open addressing with linear probing, kept at most half full, indexed
+// by multiplicative hashing with a random odd multiplier (which streams stay
+// live is up to the capture). A lookup touches one 16-byte slot, where a Go
+// map hashes the key and reads a control word besides.
+package streamtab
+
+import (
+	"math/bits"
+	"math/rand/v2"
+)
+
+// Table maps stream numbers to *T. The zero Table is empty and ready to use.
+// It is not safe for concurrent use.
+type Table[T any] struct {
+	slots []slot[T]
+	n     int
+	shift uint   // 64 - log2(len(slots))
+	mul   uint64 // odd
+}
+
+type slot[T any] struct {
+	s int64 // stream number + 1; 0: empty
+	v *T
+}
+
+// minSlots is the size of a table's first slice.
+const minSlots = 1024
+
+// Len is the number of streams held.
+func (t *Table[T]) Len() int { return t.n }
+
+func (t *Table[T]) home(s int64) uint64 {
+	return (uint64(s) * t.mul) >> t.shift
+}
+
+// Get returns the value of stream, nil when it is not held.
+func (t *Table[T]) Get(stream int) *T {
+	if t.n == 0 {
+		return nil
+	}
+	s := int64(stream) + 1
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(s); ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.s == s {
+			return sl.v
+		}
+		if sl.s == 0 {
+			return nil
+		}
+	}
+}
+
+// Put sets the value of stream (v must not be nil), replacing any.
+func (t *Table[T]) Put(stream int, v *T) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.resize(2 * len(t.slots))
+	}
+	s := int64(stream) + 1
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(s); ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.s == 0 {
+			*sl = slot[T]{s, v}
+			t.n++
+			return
+		}
+		if sl.s == s {
+			sl.v = v
+			return
+		}
+	}
+}
+
+// resize moves the entries to a slice of n slots (at least minSlots, a
+// power of two, more than twice the entries).
+func (t *Table[T]) resize(n int) {
+	if n < minSlots {
+		n = minSlots
+	}
+	for n < 2*(t.n+1) {
+		n *= 2
+	}
+	old := t.slots
+	t.slots = make([]slot[T], n)
+	if t.mul == 0 {
+		t.mul = rand.Uint64() | 1
+	}
+	t.shift = uint(64 - bits.Len(uint(n-1)))
+	mask := uint64(n - 1)
+	for _, sl := range old {
+		if sl.s == 0 {
+			continue
+		}
+		i := t.home(sl.s)
+		for t.slots[i].s != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = sl
+	}
+}
+
+// Delete removes stream, if held.
+func (t *Table[T]) Delete(stream int) {
+	if t.n == 0 {
+		return
+	}
+	s := int64(stream) + 1
+	mask := uint64(len(t.slots) - 1)
+	i := t.home(s)
+	for ; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.s == 0 {
+			return
+		}
+		if sl.s == s {
+			break
+		}
+	}
+	// Backward-shift deletion keeps every probe sequence unbroken: slot j
+	// moves into the hole at i unless its home lies cyclically in (i, j].
+	j := i
+	for {
+		j = (j + 1) & mask
+		if t.slots[j].s == 0 {
+			break
+		}
+		home := t.home(t.slots[j].s)
+		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
+			t.slots[i] = t.slots[j]
+			i = j
+		}
+	}
+	t.slots[i] = slot[T]{}
+	t.n--
+}
+
+// Keep calls keep for every stream held, in no particular order, and keeps
+// only those it returns true for; the slots shrink to fit them. keep must
+// not use t.
+func (t *Table[T]) Keep(keep func(stream int, v *T) bool) {
+	kept := 0
+	for i := range t.slots {
+		sl := &t.slots[i]
+		if sl.s == 0 {
+			continue
+		}
+		if keep(int(sl.s-1), sl.v) {
+			kept++
+		} else {
+			sl.v = nil // marks the slot dropped until the rebuild
+		}
+	}
+	old := t.slots
+	t.slots, t.n = nil, 0
+	n := minSlots
+	for n < 2*(kept+1) {
+		n *= 2
+	}
+	t.resize(n)
+	mask := uint64(len(t.slots) - 1)
+	for _, sl := range old {
+		if sl.s == 0 || sl.v == nil {
+			continue
+		}
+		i := t.home(sl.s)
+		for t.slots[i].s != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = sl
+		t.n++
+	}
+}
