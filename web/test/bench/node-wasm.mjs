@@ -1,7 +1,14 @@
 // The WebAssembly engine under Node (no page, no worker): packets/s per tool
 // selection on a generated capture, to tell engine cost from page cost.
+// It runs what the page runs: the session is opened with externalDigests
+// and closed with closeSummary, so the file's SHA256 and SHA1 are not
+// computed in Go (the page's digest worker computes them beside the
+// analysis) and the full report is not written out (the page asks for the
+// summary, then pages through the lists).
 // Usage: node web/test/bench/node-wasm.mjs [packets]
 //        node web/test/bench/node-wasm.mjs FILE   (every tool only, over that capture)
+// PCAPLENS_WASM=path runs another module than dist's (an unstripped one for
+// node --cpu-prof, say).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -26,19 +33,21 @@ const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim(
 vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
 const go = new globalThis.Go();
 const ready = new Promise((r) => (globalThis.pcaplensReady = r));
-const { instance } = await WebAssembly.instantiate(readFileSync(join(dist, "pcaplens.wasm")), go.importObject);
+const { instance } = await WebAssembly.instantiate(readFileSync(process.env.PCAPLENS_WASM || join(dist, "pcaplens.wasm")), go.importObject);
 go.run(instance);
 const api = await ready;
 
+console.log("wasm engine under Node; digests supplied externally (as the page does), closed with closeSummary");
 const sets = given ? [[], []] : [[], ["capinfos"], ...api.tools.filter((t) => t !== "capinfos").map((t) => [t]), []];
 // The first run warms the engine up (V8 tiers the module up while it runs).
 for (const [i, tools] of sets.entries()) {
   let best = Infinity;
   for (let i = 0; i < 2; i++) {
     const t0 = performance.now();
-    const s = api.open({ tools });
+    const s = api.open({ tools, externalDigests: true });
     for (let off = 0; off < bytes.length; off += 4 << 20) await s.write(bytes.subarray(off, off + (4 << 20)));
-    await s.closeJSON();
+    await s.closeSummary({ sha256: "", sha1: "" });
+    s.dispose();
     if (given) packets = s.progress().packets;
     best = Math.min(best, performance.now() - t0);
   }
