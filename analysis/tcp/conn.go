@@ -108,12 +108,17 @@ func (c *Conn) count(dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) 
 	c.lastNs = f.TimeNs
 	c.lastFrame = f.Number
 	if flags != 0 {
-		if c.firstFlagged == 0 {
-			c.firstFlagged = f.Number
+		fs := c.flags
+		if fs == nil {
+			fs = &flagState{}
+			c.flags = fs
 		}
-		c.lastFlagged = f.Number
+		if fs.first == 0 {
+			fs.first = f.Number
+		}
+		fs.last = f.Number
+		fs.counts[dir].add(flags)
 	}
-	fw.flags.add(flags)
 
 	// Roles: the sender of the first SYN without ACK is the client; else the
 	// sender of a SYN/ACK is the server; else decided at the end by ports.

@@ -29,7 +29,7 @@ func (t *Tap) matches(r *ConnRow) bool {
 // known so far.
 func (t *Tap) connMatches(c *Conn) bool {
 	ci, _ := c.serverSide()
-	return t.matchEnds(c.addr[ci], c.addr[1-ci], c.port[ci], c.port[1-ci])
+	return t.matchEnds(c.addr(ci), c.addr(1-ci), c.port(ci), c.port(1-ci))
 }
 
 func (t *Tap) matchEnds(client, server netip.Addr, cport, sport uint16) bool {
@@ -94,7 +94,9 @@ func (t *Tap) build(c *engine.Capture) *builder {
 
 func (t *Tap) onEvict(c *Conn) {
 	c.trace = nil
-	c.flagged = nil
+	if c.flags != nil {
+		c.flags.frames = nil
+	}
 	r := c.summarize()
 	if t.matches(&r) {
 		t.evicted.add(&r)

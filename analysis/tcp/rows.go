@@ -117,7 +117,7 @@ func (c *Conn) serverSide() (client int, inferred bool) {
 		return int(c.client), false
 	}
 	// No SYN: the side using the well-known or lower port is the server.
-	p0, p1 := c.port[0], c.port[1]
+	p0, p1 := c.port(0), c.port(1)
 	switch {
 	case p0 < 1024 && p1 >= 1024:
 		return 1, true
@@ -136,17 +136,21 @@ func (c *Conn) summarize() ConnRow {
 	ci, inferred := c.serverSide()
 	si := 1 - ci
 	cf, sf := &c.flow[ci], &c.flow[si]
+	var firstFlagged, lastFlagged int
+	if c.flags != nil {
+		firstFlagged, lastFlagged = c.flags.first, c.flags.last
+	}
 	r := ConnRow{
 		Stream:            c.Stream,
-		Client:            hostPort(c.addr[ci], c.port[ci]),
-		Server:            hostPort(c.addr[si], c.port[si]),
-		ClientIP:          c.addr[ci].String(),
-		ClientPort:        c.port[ci],
-		ServerIP:          c.addr[si].String(),
-		ServerPort:        c.port[si],
+		Client:            hostPort(c.addr(ci), c.port(ci)),
+		Server:            hostPort(c.addr(si), c.port(si)),
+		ClientIP:          c.addr(ci).String(),
+		ClientPort:        c.port(ci),
+		ServerIP:          c.addr(si).String(),
+		ServerPort:        c.port(si),
 		RoleInferred:      inferred,
-		client:            c.addr[ci],
-		server:            c.addr[si],
+		client:            c.addr(ci),
+		server:            c.addr(si),
 		FirstFrame:        c.firstFrame,
 		LastFrame:         c.lastFrame,
 		FirstTimeEpoch:    secs(c.firstNs),
@@ -156,8 +160,8 @@ func (c *Conn) summarize() ConnRow {
 		synAckNs:          c.synAckNs,
 		c2sFirst:          cf.firstData,
 		s2cFirst:          sf.firstData,
-		FirstFlaggedFrame: c.firstFlagged,
-		LastFlaggedFrame:  c.lastFlagged,
+		FirstFlaggedFrame: firstFlagged,
+		LastFlaggedFrame:  lastFlagged,
 	}
 	r.SynCount = int(cf.syn) // client SYNs (pure SYN from client side)
 	r.SynAckCount = int(sf.syn)
@@ -169,7 +173,7 @@ func (c *Conn) summarize() ConnRow {
 	r.FinCount = int(cf.fin + sf.fin)
 	r.DataPackets = int(cf.dataPackets + sf.dataPackets)
 	r.PacketCount = int(cf.packets + sf.packets)
-	cfl, sfl := cf.flags.counts(), sf.flags.counts()
+	cfl, sfl := c.flagCounts(ci), c.flagCounts(si)
 	for i := range r.fc {
 		r.fc[i] = cfl[i] + sfl[i]
 	}
@@ -280,10 +284,10 @@ func (r *ConnRow) fill() {
 	}
 	r.filled = true
 	c, ci, si := r.conn, r.ci, r.si
-	r.Client = hostPort(c.addr[ci], c.port[ci])
-	r.Server = hostPort(c.addr[si], c.port[si])
-	r.ClientIP = c.addr[ci].String()
-	r.ServerIP = c.addr[si].String()
+	r.Client = hostPort(c.addr(ci), c.port(ci))
+	r.Server = hostPort(c.addr(si), c.port(si))
+	r.ClientIP = c.addr(ci).String()
+	r.ServerIP = c.addr(si).String()
 	r.FirstTime = report.Time(r.firstNs)
 	r.LastTime = report.Time(r.lastNs)
 	r.AnalysisFlags = map[string]int{}
@@ -333,7 +337,7 @@ func (r *ConnRow) name() string {
 	if c == nil {
 		return r.Name()
 	}
-	return hostPort(c.addr[r.ci], c.port[r.ci]) + " -> " + hostPort(c.addr[r.si], c.port[r.si])
+	return hostPort(c.addr(r.ci), c.port(r.ci)) + " -> " + hostPort(c.addr(r.si), c.port(r.si))
 }
 
 // failedHandshake is a client SYN that never completed the handshake.

@@ -174,13 +174,17 @@ func (c *Conn) keepFlagged(n int, fl Flag) {
 	if n <= 0 {
 		return
 	}
-	first := func(i int) bool { return c.flow[0].flags[i]+c.flow[1].flags[i] <= finding.MaxFrames }
+	fs := c.flags
+	if fs == nil { // count was not given fl
+		return
+	}
+	first := func(i int) bool { return fs.counts[0][i]+fs.counts[1][i] <= finding.MaxFrames }
 	keep := fl&anyRetransmission != 0 && first(0)
 	for i := 1; !keep && fl>>i != 0; i++ {
 		keep = fl&(1<<i) != 0 && first(i)
 	}
 	if keep {
-		c.flagged = append(c.flagged, uint64(n)<<numFlags|uint64(fl))
+		fs.frames = append(fs.frames, uint64(n)<<numFlags|uint64(fl))
 	}
 }
 
@@ -204,7 +208,10 @@ func (t *Tap) Rebuild(o *engine.Options, c *engine.Capture) map[string]any {
 			if u.filterSet && !u.connMatches(cn) {
 				continue
 			}
-			for _, x := range cn.flagged {
+			if cn.flags == nil {
+				continue
+			}
+			for _, x := range cn.flags.frames {
 				n, fl := int(x>>numFlags), Flag(x&(1<<numFlags-1))
 				if fl&anyRetransmission != 0 {
 					u.flagFrames[0].Add(n)
