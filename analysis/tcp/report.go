@@ -67,18 +67,24 @@ func (t *Tap) build(c *engine.Capture) *builder {
 	if t.badFilter != "" {
 		b.warnings = append(b.warnings, t.badFilter)
 	}
-	b.rows = make([]ConnRow, 0, len(t.tr.all))
+	b.rows = make([]ConnRow, len(t.tr.all))
+	n := 0
 	for _, cn := range t.tr.all {
-		r := cn.summarize()
+		// Each row is made in its place: a row is big, and there is one per
+		// connection.
+		r := &b.rows[n]
+		cn.summarize(r)
 		if len(b.servers) < maxSources || b.servers[r.server] > 0 {
 			b.servers[r.server] += r.PacketCount
 		}
-		if !t.matches(&r) {
+		if !t.matches(r) {
 			continue
 		}
-		b.tot.add(&r)
-		b.rows = append(b.rows, r)
+		b.tot.add(r)
+		n++
 	}
+	clear(b.rows[n:])
+	b.rows = b.rows[:n]
 	if t.tr.evictions > 0 {
 		// Closed-out connections are counted in the totals but not listed,
 		// and a later packet on the same ports starts a new connection.
@@ -97,7 +103,8 @@ func (t *Tap) onEvict(c *Conn) {
 	if c.flags != nil {
 		c.flags.frames = nil
 	}
-	r := c.summarize()
+	var r ConnRow
+	c.summarize(&r)
 	if t.matches(&r) {
 		t.evicted.add(&r)
 	}
@@ -159,7 +166,7 @@ func interest(r *ConnRow) int {
 		return 4
 	case r.Retransmissions > 0:
 		return 3
-	case r.fc[7] > 0: // zero window
+	case r.flagCount(7) > 0: // zero window
 		return 2
 	}
 	return 0
@@ -193,14 +200,23 @@ func (b *builder) connections() any {
 			idx = idx[:shortList]
 		}
 	}
-	rows := make([]ConnRow, len(idx))
-	for i, k := range idx {
+	for _, k := range idx {
 		r := &b.rows[k]
-		if tr := r.conn.trace; tr != nil {
+		if tr := r.conn.trace; tr != nil && r.Trace == nil {
 			r.Trace = tr.export(r.ci)
 		}
 		r.fill()
-		rows[i] = *r
+	}
+	var rows []ConnRow
+	if b.t.opts.Detailed {
+		// Every row, in order: the report shares the builder's rows (the
+		// other reports only read them) rather than copying them.
+		rows = b.rows
+	} else {
+		rows = make([]ConnRow, len(idx))
+		for i, k := range idx {
+			rows[i] = b.rows[k]
+		}
 	}
 	tot := b.tot
 	rep := &ConnectionsReport{
@@ -441,10 +457,11 @@ func (b *builder) retransmissions() any {
 		if r.Retransmissions == 0 {
 			continue
 		}
+		fast, spurious := r.flagCount(1), r.flagCount(2)
 		rc := RetransConn{
 			Connection: r.name(), Stream: r.Stream, RetransCount: r.Retransmissions,
 			TotalPackets: r.PacketCount, RetransRate: ratio(r.Retransmissions, r.PacketCount),
-			Fast: r.fc[1], Spurious: r.fc[2], Timeout: r.fc[0] - r.fc[1] - r.fc[2],
+			Fast: fast, Spurious: spurious, Timeout: r.Retransmissions - fast - spurious,
 			DataSegments: r.DataPackets, RetransData: r.retransData,
 		}
 		rep.ByConnection = append(rep.ByConnection, rc)
@@ -609,8 +626,13 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		dirs := [2]*DirStats{&r.ClientToServer, &r.ServerToClient}
 		d[0].s.add(dirs[c2s])
 		d[1].s.add(dirs[s2c])
-		d[0].fc.addCounts(&r.dirFlags[c2s])
-		d[1].fc.addCounts(&r.dirFlags[s2c])
+		if fs := r.conn.flags; fs != nil {
+			// The connection's directions are its endpoints'; the row's
+			// client is endpoint r.ci.
+			ends := [2]int{r.ci, r.si}
+			d[0].fc.add32(&fs.counts[ends[c2s]])
+			d[1].fc.add32(&fs.counts[ends[s2c]])
+		}
 		d[0].syn += r.synCounts[c2s]
 		d[1].syn += r.synCounts[s2c]
 		d[0].rst += r.rstCounts[c2s]

@@ -73,7 +73,6 @@ type ConnRow struct {
 	// (present for the connections seen first, within the trace caps).
 	Trace *Trace `json:"trace,omitempty"`
 
-	fc          FlagCounts
 	server      netip.Addr
 	client      netip.Addr
 	serverRST   int
@@ -81,7 +80,6 @@ type ConnRow struct {
 	rstCounts   [2]int // client, server
 	finCounts   [2]int
 	synCounts   [2]int
-	dirFlags    [2]FlagCounts
 	retransData int
 	firstNs     int64
 	lastNs      int64
@@ -90,12 +88,34 @@ type ConnRow struct {
 	s2cFirst    int64 // first server payload
 	rttNs       int64 // initial RTT, 0 if unknown
 	synAckDelay int64 // SYN to SYN/ACK, -1 if unknown
-	hist        [16]byte
-	nhist       uint8
 	swapHist    bool
-	ci, si      int
-	conn        *Conn
 	filled      bool
+	ci, si      int
+	// conn is the connection the row was made from: its analysis flag
+	// counts and history are read from it (the rows of a big capture add
+	// up, one per connection).
+	conn *Conn
+}
+
+// flagCount is the row's count of packets with analysis flag i (index as
+// FlagNames; 0 is any retransmission), both directions.
+func (r *ConnRow) flagCount(i int) int {
+	fs := r.conn.flags
+	if fs == nil {
+		return 0
+	}
+	return int(fs.counts[0][i]) + int(fs.counts[1][i])
+}
+
+// flagCounts is flagCount of every flag.
+func (r *ConnRow) flagCounts() FlagCounts {
+	var out FlagCounts
+	if fs := r.conn.flags; fs != nil {
+		for i := range out {
+			out[i] = int(fs.counts[0][i]) + int(fs.counts[1][i])
+		}
+	}
+	return out
 }
 
 // Name is "client -> server" as the seed names connections.
@@ -131,8 +151,9 @@ func (c *Conn) serverSide() (client int, inferred bool) {
 	return 0, true
 }
 
-// summarize builds the report row of a connection.
-func (c *Conn) summarize() ConnRow {
+// summarize sets r to the report row of a connection, without the fields
+// fill sets.
+func (c *Conn) summarize(r *ConnRow) {
 	ci, inferred := c.serverSide()
 	si := 1 - ci
 	cf, sf := &c.flow[ci], &c.flow[si]
@@ -140,13 +161,9 @@ func (c *Conn) summarize() ConnRow {
 	if c.flags != nil {
 		firstFlagged, lastFlagged = c.flags.first, c.flags.last
 	}
-	r := ConnRow{
+	*r = ConnRow{
 		Stream:            c.Stream,
-		Client:            hostPort(c.addr(ci), c.port(ci)),
-		Server:            hostPort(c.addr(si), c.port(si)),
-		ClientIP:          c.addr(ci).String(),
 		ClientPort:        c.port(ci),
-		ServerIP:          c.addr(si).String(),
 		ServerPort:        c.port(si),
 		RoleInferred:      inferred,
 		client:            c.addr(ci),
@@ -173,18 +190,17 @@ func (c *Conn) summarize() ConnRow {
 	r.FinCount = int(cf.fin + sf.fin)
 	r.DataPackets = int(cf.dataPackets + sf.dataPackets)
 	r.PacketCount = int(cf.packets + sf.packets)
-	cfl, sfl := c.flagCounts(ci), c.flagCounts(si)
-	for i := range r.fc {
-		r.fc[i] = cfl[i] + sfl[i]
+	var cretr, sretr int
+	if fs := c.flags; fs != nil {
+		cretr, sretr = int(fs.counts[ci][0]), int(fs.counts[si][0])
 	}
-	r.Retransmissions = r.fc[0]
-	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cfl[0]}
-	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sfl[0]}
+	r.Retransmissions = cretr + sretr
+	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cretr}
+	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sretr}
 	r.clientRST, r.serverRST = cf.firstRST, sf.firstRST
 	r.rstCounts = [2]int{int(cf.rst), int(sf.rst)}
 	r.finCounts = [2]int{int(cf.fin), int(sf.fin)}
 	r.synCounts = [2]int{int(cf.syn), int(sf.syn)}
-	r.dirFlags = [2]FlagCounts{cfl, sfl}
 	r.retransData = int(cf.retransData + sf.retransData)
 	r.HandshakeCompleted = cf.sawSYN && sf.sawSYNACK && c.hsAckNs != 0
 	if c.firstRTT > 0 {
@@ -194,7 +210,6 @@ func (c *Conn) summarize() ConnRow {
 	if c.synNs != 0 && c.synAckNs != 0 && c.synAckNs >= c.synNs {
 		r.synAckDelay = c.synAckNs - c.synNs
 	}
-	r.hist, r.nhist = c.hist, c.nhist
 	// Letters were recorded with endpoint 0 as originator when no SYN said otherwise.
 	r.swapHist = c.client < 0 && ci == 1
 	r.ci, r.si, r.conn = ci, si, c
@@ -273,7 +288,6 @@ func (c *Conn) summarize() ConnRow {
 			r.CloseReason = "active"
 		}
 	}
-	return r
 }
 
 // fill sets the fields that cost allocations (text, maps, pointers); it is
@@ -290,10 +304,12 @@ func (r *ConnRow) fill() {
 	r.ServerIP = c.addr(si).String()
 	r.FirstTime = report.Time(r.firstNs)
 	r.LastTime = report.Time(r.lastNs)
-	r.AnalysisFlags = map[string]int{}
-	for i, n := range r.fc {
-		if n > 0 {
-			r.AnalysisFlags[FlagNames[i]] = n
+	if c.flags != nil { // else none, and the key is left out
+		r.AnalysisFlags = map[string]int{}
+		for i, n := range r.flagCounts() {
+			if n > 0 {
+				r.AnalysisFlags[FlagNames[i]] = n
+			}
 		}
 	}
 	if r.rttNs > 0 {
@@ -316,8 +332,8 @@ func (r *ConnRow) fill() {
 	o.SACKSeen = cf.sackSeen || sf.sackSeen
 	o.Timestamps = cf.tsSeen && sf.tsSeen
 	// History, with the originator's letters in upper case.
-	h := make([]byte, r.nhist)
-	copy(h, r.hist[:r.nhist])
+	h := make([]byte, c.nhist)
+	copy(h, c.hist[:c.nhist])
 	if r.swapHist {
 		for i, l := range h {
 			if l >= 'a' {
@@ -328,13 +344,12 @@ func (r *ConnRow) fill() {
 		}
 	}
 	r.History = string(h)
-	r.conn = nil
 }
 
 // name is "client -> server" without filling the row.
 func (r *ConnRow) name() string {
 	c := r.conn
-	if c == nil {
+	if r.filled {
 		return r.Name()
 	}
 	return hostPort(c.addr(r.ci), c.port(r.ci)) + " -> " + hostPort(c.addr(r.si), c.port(r.si))

@@ -114,12 +114,13 @@ func (t *totals) add(r *ConnRow) {
 		t.rstFrames.Add(first)
 	}
 	t.dataSegments += int(r.ClientToServer.DataPackets + r.ServerToClient.DataPackets)
-	for i, n := range r.fc {
+	fc := r.flagCounts()
+	for i, n := range fc {
 		t.flags[i] += n
 	}
-	t.fast += r.fc[1]
-	t.spurious += r.fc[2]
-	t.timeout += r.fc[0] - r.fc[1] - r.fc[2]
+	t.fast += fc[1]
+	t.spurious += fc[2]
+	t.timeout += fc[0] - fc[1] - fc[2]
 	t.rstToServer += r.rstCounts[0]
 	t.rstFromServer += r.rstCounts[1]
 	t.retransData += r.retransData
@@ -147,8 +148,8 @@ func (d *DirStats) add(o *DirStats) {
 	d.Retransmissions += o.Retransmissions
 }
 
-func (c *FlagCounts) addCounts(o *FlagCounts) {
+func (c *FlagCounts) add32(o *flagCounts32) {
 	for i, n := range o {
-		c[i] += n
+		c[i] += int(n)
 	}
 }

@@ -152,14 +152,6 @@ func (c *Conn) port(i int) uint16 {
 	return p
 }
 
-// flagCounts returns the analysis flag counts of endpoint i's direction.
-func (c *Conn) flagCounts(i int) FlagCounts {
-	if c.flags == nil {
-		return FlagCounts{}
-	}
-	return c.flags.counts[i].counts()
-}
-
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
 // analysis flags. It is not safe for concurrent use.
 type Tracker struct {
