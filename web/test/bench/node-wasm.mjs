@@ -4,7 +4,8 @@
 // and closed with closeSummary, so the file's SHA256 and SHA1 are not
 // computed in Go (the page's digest worker computes them beside the
 // analysis) and the full report is not written out (the page asks for the
-// summary, then pages through the lists).
+// summary, then pages through the lists), with the page's options
+// (detailed, max_packets 20,000).
 // Usage: node web/test/bench/node-wasm.mjs [packets]
 //        node web/test/bench/node-wasm.mjs FILE   (every tool only, over that capture)
 // PCAPLENS_WASM=path runs another module than dist's (an unstripped one for
@@ -37,14 +38,14 @@ const { instance } = await WebAssembly.instantiate(readFileSync(process.env.PCAP
 go.run(instance);
 const api = await ready;
 
-console.log("wasm engine under Node; digests supplied externally (as the page does), closed with closeSummary");
+console.log("wasm engine under Node, as the page runs it: page options (detailed, maxPackets 20,000), digests supplied externally, closeSummary");
 const sets = given ? [[], []] : [[], ["capinfos"], ...api.tools.filter((t) => t !== "capinfos").map((t) => [t]), []];
 // The first run warms the engine up (V8 tiers the module up while it runs).
 for (const [i, tools] of sets.entries()) {
   let best = Infinity;
   for (let i = 0; i < 2; i++) {
     const t0 = performance.now();
-    const s = api.open({ tools, externalDigests: true });
+    const s = api.open({ tools, detailed: true, maxPackets: 20_000, externalDigests: true });
     for (let off = 0; off < bytes.length; off += 4 << 20) await s.write(bytes.subarray(off, off + (4 << 20)));
     await s.closeSummary({ sha256: "", sha1: "" });
     s.dispose();
