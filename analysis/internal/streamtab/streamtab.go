@@ -119,8 +119,15 @@ func (t *Table[T]) Delete(stream int) {
 			break
 		}
 	}
-	// Backward-shift deletion keeps every probe sequence unbroken: slot j
-	// moves into the hole at i unless its home lies cyclically in (i, j].
+	t.deleteAt(i)
+}
+
+// deleteAt empties slot i, moving back the entries after it that would
+// otherwise not be found (backward-shift deletion keeps every probe
+// sequence unbroken: slot j moves into the hole at i unless its home lies
+// cyclically in (i, j]).
+func (t *Table[T]) deleteAt(i uint64) {
+	mask := uint64(len(t.slots) - 1)
 	j := i
 	for {
 		j = (j + 1) & mask
@@ -138,38 +145,28 @@ func (t *Table[T]) Delete(stream int) {
 }
 
 // Keep calls keep for every stream held, in no particular order, and keeps
-// only those it returns true for; the slots shrink to fit them. keep must
-// not use t.
+// only those it returns true for, in place (nothing is allocated). keep
+// must not use t.
 func (t *Table[T]) Keep(keep func(stream int, v *T) bool) {
-	kept := 0
-	for i := range t.slots {
-		sl := &t.slots[i]
-		if sl.s == 0 {
-			continue
-		}
-		if keep(int(sl.s-1), sl.v) {
-			kept++
-		} else {
-			sl.v = nil // marks the slot dropped until the rebuild
-		}
+	if t.n == 0 {
+		return
 	}
-	old := t.slots
-	t.slots, t.n = nil, 0
-	n := minSlots
-	for n < 2*(kept+1) {
-		n *= 2
-	}
-	t.resize(n)
 	mask := uint64(len(t.slots) - 1)
-	for _, sl := range old {
-		if sl.s == 0 || sl.v == nil {
-			continue
+	// Start after an empty slot (the table is at most half full): deleting
+	// moves only entries of the same run of full slots back, and a run
+	// never wraps past that slot, so each entry is seen once.
+	e := uint64(0)
+	for t.slots[e].s != 0 {
+		e++
+	}
+	for k := uint64(1); k <= mask; k++ {
+		i := (e + k) & mask
+		for {
+			sl := &t.slots[i]
+			if sl.s == 0 || keep(int(sl.s-1), sl.v) {
+				break
+			}
+			t.deleteAt(i) // another entry may move into i: look again
 		}
-		i := t.home(sl.s)
-		for t.slots[i].s != 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = sl
-		t.n++
 	}
 }

@@ -24,7 +24,12 @@ func TestAgainstMap(t *testing.T) {
 			tb.Delete(s)
 			delete(want, s)
 		case x < 86:
+			before, seen := len(want), map[int]bool{}
 			tb.Keep(func(stream int, v *int) bool {
+				if seen[stream] {
+					t.Fatalf("op %d: Keep was given stream %d twice", op, stream)
+				}
+				seen[stream] = true
 				if want[stream] != v {
 					t.Fatalf("op %d: Keep was given stream %d = %p, want %p", op, stream, v, want[stream])
 				}
@@ -34,6 +39,9 @@ func TestAgainstMap(t *testing.T) {
 				}
 				return true
 			})
+			if len(seen) != before {
+				t.Fatalf("op %d: Keep saw %d streams of %d", op, len(seen), before)
+			}
 		}
 		if got := tb.Get(s); got != want[s] {
 			t.Fatalf("op %d: Get(%d) = %p, want %p", op, s, got, want[s])
