@@ -92,9 +92,10 @@ type Handler interface {
 type Reassembler struct {
 	lim Limits
 	// conns holds the connections of two generations: the current one
-	// (conn.gen == gen), counted in ncur, and the one before. A lookup moves
-	// a connection of the old generation to the current one; when the
-	// current one is full, the old one is dropped.
+	// (marked gen), counted in ncur, and the one before. A lookup moves a
+	// connection of the old generation to the current one; when the
+	// current one is full, the old one is dropped. A connection the
+	// consumer declined is held without state (nil).
 	conns     streamtab.Table[conn]
 	gen       uint32
 	ncur      int
@@ -123,7 +124,6 @@ type direction struct {
 }
 
 type conn struct {
-	gen     uint32 // generation last looked up in
 	ignored bool
 	decided bool // Accept was asked
 	// client is the client's address (As16) and port, without netip.Addr's
@@ -158,12 +158,21 @@ func (r *Reassembler) Caps() []report.Cap { return r.caps.List() }
 // given already (dropped).
 func (r *Reassembler) Retransmissions() int { return r.retrans }
 
+// declined stands for every connection the consumer declined.
+var declined = &conn{ignored: true, decided: true}
+
 // lookup finds stream n's state, moving it to the current generation.
 func (r *Reassembler) lookup(n int) *conn {
-	c := r.conns.Get(n)
-	if c != nil && c.gen != r.gen {
-		c.gen = r.gen
+	c, gen, ok := r.conns.Find(n)
+	if !ok {
+		return nil
+	}
+	if *gen != r.gen {
+		*gen = r.gen
 		r.ncur++
+	}
+	if c == nil {
+		return declined
 	}
 	return c
 }
@@ -172,11 +181,11 @@ func (r *Reassembler) lookup(n int) *conn {
 // old one is dropped (its accepted connections get End).
 func (r *Reassembler) add(n int, c *conn, h Handler) {
 	if r.ncur >= r.lim.Streams/2 {
-		r.conns.Keep(func(k int, oc *conn) bool {
-			if oc.gen == r.gen {
+		r.conns.Keep(func(k int, oc *conn, gen uint32) bool {
+			if gen == r.gen {
 				return true
 			}
-			if oc.decided && !oc.ignored {
+			if oc != nil && oc.decided && !oc.ignored {
 				r.caps.Hit("tcp reassembly connections", r.lim.Streams)
 				r.release(oc)
 				h.End(k)
@@ -186,16 +195,15 @@ func (r *Reassembler) add(n int, c *conn, h Handler) {
 		r.gen++
 		r.ncur = 0
 	}
-	c.gen = r.gen
 	r.ncur++
-	r.conns.Put(n, c)
+	r.conns.Put(n, c, r.gen)
 }
 
+// drop forgets stream n, looked up for the packet being fed (so in the
+// current generation).
 func (r *Reassembler) drop(n int, c *conn) {
 	r.release(c)
-	if c.gen == r.gen {
-		r.ncur--
-	}
+	r.ncur--
 	r.conns.Delete(n)
 }
 
@@ -253,8 +261,9 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 	if !c.decided && len(f.Payload) > 0 {
 		c.decided = true
 		if !h.Accept(f) {
-			c.ignored = true
+			// Held without state from now on (its generation is current).
 			r.release(c)
+			r.conns.Put(n, nil, r.gen)
 			return
 		}
 	}

@@ -246,6 +246,40 @@ func TestStreamGenerations(t *testing.T) {
 	}
 }
 
+// TestDeclinedGenerations: a connection the consumer declined moves
+// between generations like any other, is not asked about again while held,
+// gets no End when the cap drops it, and is asked about again after.
+func TestDeclinedGenerations(t *testing.T) {
+	r := newRecorder()
+	asked := map[int]int{}
+	r.accept = func(f *frame.Frame) bool { asked[f.TCPStream]++; return f.TCPStream != 9 }
+	ra := tcpstream.New(tcpstream.Limits{Streams: 4})
+	n := 0
+	send := func(stream int) {
+		n++
+		f := seg(n, true, "A", uint32(1+n), 1, "x")
+		f.TCPStream = stream
+		ra.Packet(f, r)
+	}
+	send(9) // current {9}
+	send(0) // current {9 0}
+	send(1) // full: current {1}, old {9 0}
+	send(9) // 9 moves: current {1 9}, old {0}
+	if asked[9] != 1 {
+		t.Fatalf("declined stream asked %d times while held", asked[9])
+	}
+	send(2) // full: 0 dropped; current {2}, old {1 9}
+	send(3) // current {2 3}
+	send(4) // full: 1 and 9 dropped; current {4}, old {2 3}
+	if fmt.Sprint(r.ends) != "[0 1]" {
+		t.Fatalf("ends %v, want [0 1]", r.ends)
+	}
+	send(9)
+	if asked[9] != 2 {
+		t.Fatalf("declined stream asked %d times after it was dropped, want 2", asked[9])
+	}
+}
+
 // TestFollowAgreement: on every test capture, each TCP stream's bytes per
 // direction equal what packets.Follow (tshark's follow,tcp,raw, checked
 // against tshark by the packets tests) gives, for every stream the

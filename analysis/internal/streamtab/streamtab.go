@@ -3,7 +3,9 @@
 // map: open addressing with linear probing, kept at most half full, indexed
 // by multiplicative hashing with a random odd multiplier (which streams stay
 // live is up to the capture). A lookup touches one 16-byte slot, where a Go
-// map hashes the key and reads a control word besides.
+// map hashes the key and reads a control word besides. Each slot also holds
+// a 32-bit mark for the caller (a generation, say), and its value may be
+// nil: a stream that needs only a mark costs no allocation.
 package streamtab
 
 import (
@@ -21,8 +23,21 @@ type Table[T any] struct {
 }
 
 type slot[T any] struct {
-	s int64 // stream number + 1; 0: empty
-	v *T
+	s    uint32 // stream number + 1; 0: empty
+	mark uint32
+	v    *T
+}
+
+// MaxStream is the largest stream number a Table holds; Put ignores larger
+// ones (frame.StreamAssigner numbers streams in 31 bits).
+const MaxStream = 1<<32 - 2
+
+// key is the slot key of stream, 0 when out of range.
+func key(stream int) uint32 {
+	if stream < 0 || stream > MaxStream {
+		return 0
+	}
+	return uint32(stream) + 1
 }
 
 // minSlots is the size of a table's first slice.
@@ -31,21 +46,39 @@ const minSlots = 1024
 // Len is the number of streams held.
 func (t *Table[T]) Len() int { return t.n }
 
-func (t *Table[T]) home(s int64) uint64 {
+func (t *Table[T]) home(s uint32) uint64 {
 	return (uint64(s) * t.mul) >> t.shift
 }
 
-// Get returns the value of stream, nil when it is not held.
+// Get returns the value of stream, nil when it is not held (or held with
+// a nil value).
 func (t *Table[T]) Get(stream int) *T {
-	if t.n == 0 {
+	if sl := t.find(stream); sl != nil {
+		return sl.v
+	}
+	return nil
+}
+
+// Find returns the value of stream and its mark, which the caller may set
+// (the pointer is valid until the next Put, Delete or Keep); ok is false
+// when the stream is not held.
+func (t *Table[T]) Find(stream int) (v *T, mark *uint32, ok bool) {
+	if sl := t.find(stream); sl != nil {
+		return sl.v, &sl.mark, true
+	}
+	return nil, nil, false
+}
+
+func (t *Table[T]) find(stream int) *slot[T] {
+	s := key(stream)
+	if t.n == 0 || s == 0 {
 		return nil
 	}
-	s := int64(stream) + 1
 	mask := uint64(len(t.slots) - 1)
 	for i := t.home(s); ; i = (i + 1) & mask {
 		sl := &t.slots[i]
 		if sl.s == s {
-			return sl.v
+			return sl
 		}
 		if sl.s == 0 {
 			return nil
@@ -53,22 +86,26 @@ func (t *Table[T]) Get(stream int) *T {
 	}
 }
 
-// Put sets the value of stream (v must not be nil), replacing any.
-func (t *Table[T]) Put(stream int, v *T) {
+// Put sets the value of stream (nil is a value), replacing any, and sets
+// its mark.
+func (t *Table[T]) Put(stream int, v *T, mark uint32) {
+	s := key(stream)
+	if s == 0 {
+		return
+	}
 	if 2*(t.n+1) > len(t.slots) {
 		t.resize(2 * len(t.slots))
 	}
-	s := int64(stream) + 1
 	mask := uint64(len(t.slots) - 1)
 	for i := t.home(s); ; i = (i + 1) & mask {
 		sl := &t.slots[i]
 		if sl.s == 0 {
-			*sl = slot[T]{s, v}
+			*sl = slot[T]{s, mark, v}
 			t.n++
 			return
 		}
 		if sl.s == s {
-			sl.v = v
+			sl.v, sl.mark = v, mark
 			return
 		}
 	}
@@ -104,10 +141,10 @@ func (t *Table[T]) resize(n int) {
 
 // Delete removes stream, if held.
 func (t *Table[T]) Delete(stream int) {
-	if t.n == 0 {
+	s := key(stream)
+	if t.n == 0 || s == 0 {
 		return
 	}
-	s := int64(stream) + 1
 	mask := uint64(len(t.slots) - 1)
 	i := t.home(s)
 	for ; ; i = (i + 1) & mask {
@@ -144,10 +181,10 @@ func (t *Table[T]) deleteAt(i uint64) {
 	t.n--
 }
 
-// Keep calls keep for every stream held, in no particular order, and keeps
-// only those it returns true for, in place (nothing is allocated). keep
-// must not use t.
-func (t *Table[T]) Keep(keep func(stream int, v *T) bool) {
+// Keep calls keep for every stream held (with its value and mark), in no
+// particular order, and keeps only those it returns true for, in place
+// (nothing is allocated). keep must not use t.
+func (t *Table[T]) Keep(keep func(stream int, v *T, mark uint32) bool) {
 	if t.n == 0 {
 		return
 	}
@@ -163,7 +200,7 @@ func (t *Table[T]) Keep(keep func(stream int, v *T) bool) {
 		i := (e + k) & mask
 		for {
 			sl := &t.slots[i]
-			if sl.s == 0 || keep(int(sl.s-1), sl.v) {
+			if sl.s == 0 || keep(int(sl.s-1), sl.v, sl.mark) {
 				break
 			}
 			t.deleteAt(i) // another entry may move into i: look again
