@@ -8,6 +8,8 @@
 // (detailed, max_packets 20,000).
 // Usage: node web/test/bench/node-wasm.mjs [packets]
 //        node web/test/bench/node-wasm.mjs FILE   (every tool only, over that capture)
+// Each figure is the best of two runs (after a warm-up run): wall time, and
+// the process's CPU time (steadier than wall time on a shared machine).
 // PCAPLENS_WASM=path runs another module than dist's (an unstripped one for
 // node --cpu-prof, say).
 import { execFileSync } from "node:child_process";
@@ -43,16 +45,20 @@ const sets = given ? [[], []] : [[], ["capinfos"], ...api.tools.filter((t) => t 
 // The first run warms the engine up (V8 tiers the module up while it runs).
 for (const [i, tools] of sets.entries()) {
   let best = Infinity;
+  let bestCPU = Infinity;
   for (let i = 0; i < 2; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const s = api.open({ tools, detailed: true, maxPackets: 20_000, externalDigests: true });
     for (let off = 0; off < bytes.length; off += 4 << 20) await s.write(bytes.subarray(off, off + (4 << 20)));
     await s.closeSummary({ sha256: "", sha1: "" });
     s.dispose();
     if (given) packets = s.progress().packets;
     best = Math.min(best, performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    bestCPU = Math.min(bestCPU, (c.user + c.system) / 1000);
   }
   if (i === 0) continue;
-  console.log(`${(tools.join(",") || "every tool").padEnd(22)} ${Math.round(packets / (best / 1000)).toLocaleString("en-US").padStart(10)} packets/s ${Math.round(best).toLocaleString("en-US").padStart(8)} ms`);
+  console.log(`${(tools.join(",") || "every tool").padEnd(22)} ${Math.round(packets / (best / 1000)).toLocaleString("en-US").padStart(10)} packets/s ${Math.round(best).toLocaleString("en-US").padStart(8)} ms ${Math.round(bestCPU).toLocaleString("en-US").padStart(8)} ms CPU`);
 }
 process.exit(0);
