@@ -1,8 +1,10 @@
 // Package streamtab maps stream numbers (tcp.stream, udp.stream: small
 // non-negative integers given in order) to per-stream state without a Go
-// map: open addressing with linear probing, kept at most half full, indexed
-// by multiplicative hashing with a random odd multiplier (which streams stay
-// live is up to the capture). A lookup touches one 16-byte slot, where a Go
+// map: open addressing with linear probing, kept at most half full. Groups
+// of 16 consecutive stream numbers are placed by multiplicative hashing with
+// a random odd multiplier (which streams stay live is up to the capture),
+// the streams of a group side by side (streams open at one time have
+// neighbouring numbers, so their slots share cache lines). A lookup touches one 16-byte slot, where a Go
 // map hashes the key and reads a control word besides. Each slot also holds
 // a 32-bit mark for the caller (a generation, say), and its value may be
 // nil: a stream that needs only a mark costs no allocation.
@@ -46,8 +48,13 @@ const minSlots = 1024
 // Len is the number of streams held.
 func (t *Table[T]) Len() int { return t.n }
 
+// group is how many consecutive stream numbers share a random place: the
+// streams open at one time have neighbouring numbers, so their slots share
+// cache lines, while groups are placed at random.
+const group = 16
+
 func (t *Table[T]) home(s uint32) uint64 {
-	return (uint64(s) * t.mul) >> t.shift
+	return ((uint64(s/group)*t.mul)>>t.shift + uint64(s%group)) & (uint64(len(t.slots)) - 1)
 }
 
 // Get returns the value of stream, nil when it is not held (or held with
