@@ -100,7 +100,7 @@ func (c *Conn) addHist(side, h int) {
 }
 
 // count updates per-connection statistics after analysis.
-func (c *Conn) count(dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) {
+func (c *Conn) count(t *Tracker, dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) {
 	fw := &c.flow[dir]
 	fw.packets++
 	fw.ipBytes += uint64(f.IPLen)
@@ -108,10 +108,11 @@ func (c *Conn) count(dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) 
 	c.lastNs = f.TimeNs
 	c.lastFrame = f.Number
 	if flags != 0 {
-		fs := c.flags
+		s := t.makeSide(c)
+		fs := s.flags
 		if fs == nil {
 			fs = &flagState{}
-			c.flags = fs
+			s.flags = fs
 		}
 		if fs.first == 0 {
 			fs.first = f.Number

@@ -73,7 +73,7 @@ func (t *Tap) build(c *engine.Capture) *builder {
 		// Each row is made in its place: a row is big, and there is one per
 		// connection.
 		r := &b.rows[n]
-		cn.summarize(r)
+		cn.summarize(r, t.tr.sideOf(cn))
 		if len(b.servers) < maxSources || b.servers[r.server] > 0 {
 			b.servers[r.server] += r.PacketCount
 		}
@@ -99,12 +99,8 @@ func (t *Tap) build(c *engine.Capture) *builder {
 }
 
 func (t *Tap) onEvict(c *Conn) {
-	c.trace = nil
-	if c.flags != nil {
-		c.flags.frames = nil
-	}
 	var r ConnRow
-	c.summarize(&r)
+	c.summarize(&r, t.tr.sideOf(c))
 	if t.matches(&r) {
 		t.evicted.add(&r)
 	}
@@ -202,7 +198,7 @@ func (b *builder) connections() any {
 	}
 	for _, k := range idx {
 		r := &b.rows[k]
-		if tr := r.conn.trace; tr != nil && r.Trace == nil {
+		if tr := r.ext.trace; tr != nil && r.Trace == nil {
 			r.Trace = tr.export(r.ci)
 		}
 		r.fill()
@@ -626,7 +622,7 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		dirs := [2]*DirStats{&r.ClientToServer, &r.ServerToClient}
 		d[0].s.add(dirs[c2s])
 		d[1].s.add(dirs[s2c])
-		if fs := r.conn.flags; fs != nil {
+		if fs := r.ext.flags; fs != nil {
 			// The connection's directions are its endpoints'; the row's
 			// client is endpoint r.ci.
 			ends := [2]int{r.ci, r.si}

@@ -91,16 +91,17 @@ type ConnRow struct {
 	swapHist    bool
 	filled      bool
 	ci, si      int
-	// conn is the connection the row was made from: its analysis flag
-	// counts and history are read from it (the rows of a big capture add
-	// up, one per connection).
+	// conn is the connection the row was made from, ext its side: the
+	// analysis flag counts and history are read from them (the rows of a
+	// big capture add up, one per connection).
 	conn *Conn
+	ext  side
 }
 
 // flagCount is the row's count of packets with analysis flag i (index as
 // FlagNames; 0 is any retransmission), both directions.
 func (r *ConnRow) flagCount(i int) int {
-	fs := r.conn.flags
+	fs := r.ext.flags
 	if fs == nil {
 		return 0
 	}
@@ -110,7 +111,7 @@ func (r *ConnRow) flagCount(i int) int {
 // flagCounts is flagCount of every flag.
 func (r *ConnRow) flagCounts() FlagCounts {
 	var out FlagCounts
-	if fs := r.conn.flags; fs != nil {
+	if fs := r.ext.flags; fs != nil {
 		for i := range out {
 			out[i] = int(fs.counts[0][i]) + int(fs.counts[1][i])
 		}
@@ -153,13 +154,13 @@ func (c *Conn) serverSide() (client int, inferred bool) {
 
 // summarize sets r to the report row of a connection, without the fields
 // fill sets.
-func (c *Conn) summarize(r *ConnRow) {
+func (c *Conn) summarize(r *ConnRow, ext side) {
 	ci, inferred := c.serverSide()
 	si := 1 - ci
 	cf, sf := &c.flow[ci], &c.flow[si]
 	var firstFlagged, lastFlagged int
-	if c.flags != nil {
-		firstFlagged, lastFlagged = c.flags.first, c.flags.last
+	if ext.flags != nil {
+		firstFlagged, lastFlagged = ext.flags.first, ext.flags.last
 	}
 	*r = ConnRow{
 		Stream:            c.Stream,
@@ -191,7 +192,7 @@ func (c *Conn) summarize(r *ConnRow) {
 	r.DataPackets = int(cf.dataPackets + sf.dataPackets)
 	r.PacketCount = int(cf.packets + sf.packets)
 	var cretr, sretr int
-	if fs := c.flags; fs != nil {
+	if fs := ext.flags; fs != nil {
 		cretr, sretr = int(fs.counts[ci][0]), int(fs.counts[si][0])
 	}
 	r.Retransmissions = cretr + sretr
@@ -212,7 +213,7 @@ func (c *Conn) summarize(r *ConnRow) {
 	}
 	// Letters were recorded with endpoint 0 as originator when no SYN said otherwise.
 	r.swapHist = c.client < 0 && ci == 1
-	r.ci, r.si, r.conn = ci, si, c
+	r.ci, r.si, r.conn, r.ext = ci, si, c, ext
 
 	origSYN, respSYNACK := cf.sawSYN, sf.sawSYNACK
 	switch {
@@ -304,7 +305,7 @@ func (r *ConnRow) fill() {
 	r.ServerIP = c.addr(si).String()
 	r.FirstTime = report.Time(r.firstNs)
 	r.LastTime = report.Time(r.lastNs)
-	if c.flags != nil { // else none, and the key is left out
+	if r.ext.flags != nil { // else none, and the key is left out
 		r.AnalysisFlags = map[string]int{}
 		for i, n := range r.flagCounts() {
 			if n > 0 {

@@ -132,7 +132,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 }
 
 func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
-	if c.trace != nil || t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal {
+	if t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal || t.tr.sideOf(c).trace != nil {
 		t.record(c, dir, f, seglen, fl)
 	}
 	b := t.cur
@@ -143,7 +143,7 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	if fl == 0 {
 		return
 	}
-	c.keepFlagged(f.Number, fl)
+	t.tr.keepFlagged(c, f.Number, fl)
 	if fl&anyRetransmission != 0 {
 		b.retrans++
 	}
@@ -170,11 +170,11 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 // frames of each analysis flag (finding.MaxFrames of each), so that the
 // first frames of a flag over any set of connections can be told after the
 // pass (Rebuild). Called after count, so the counts include this frame.
-func (c *Conn) keepFlagged(n int, fl Flag) {
+func (t *Tracker) keepFlagged(c *Conn, n int, fl Flag) {
 	if n <= 0 {
 		return
 	}
-	fs := c.flags
+	fs := t.flagsOf(c)
 	if fs == nil { // count was not given fl
 		return
 	}
@@ -208,10 +208,11 @@ func (t *Tap) Rebuild(o *engine.Options, c *engine.Capture) map[string]any {
 			if u.filterSet && !u.connMatches(cn) {
 				continue
 			}
-			if cn.flags == nil {
+			fs := t.tr.flagsOf(cn)
+			if fs == nil {
 				continue
 			}
-			for _, x := range cn.flags.frames {
+			for _, x := range fs.frames {
 				n, fl := int(x>>numFlags), Flag(x&(1<<numFlags-1))
 				if fl&anyRetransmission != 0 {
 					u.flagFrames[0].Add(n)

@@ -100,7 +100,9 @@ type flagState struct {
 
 // Conn is one TCP connection, numbered like tshark's tcp.stream. Its
 // endpoints are those of its key: endpoint 0 (the sender of the first packet
-// seen) is the key's a unless rev.
+// seen) is the key's a unless rev. It holds no pointer (its trace and flag
+// state are in the tracker's sides), so the garbage collector does not scan
+// the connections.
 type Conn struct {
 	k      key
 	rev    bool // endpoint 0 is the key's b
@@ -118,14 +120,46 @@ type Conn struct {
 	lastNs      int64
 	firstFrame  int
 	lastFrame   int
-	synNs       int64      // first SYN (no ACK)
-	synAckNs    int64      // first SYN/ACK
-	hsAckNs     int64      // ACK completing the handshake
-	tsMruSyn    int64      // time of the most recent SYN (Wireshark's ts_mru_syn)
-	firstRTT    int64      // Wireshark's ts_first_rtt (0: unknown)
-	trace       *trace     // first packets, for the time/sequence graph
-	flags       *flagState // nil until a packet has an analysis flag
+	synNs       int64  // first SYN (no ACK)
+	synAckNs    int64  // first SYN/ACK
+	hsAckNs     int64  // ACK completing the handshake
+	tsMruSyn    int64  // time of the most recent SYN (Wireshark's ts_mru_syn)
+	firstRTT    int64  // Wireshark's ts_first_rtt (0: unknown)
+	side        uint32 // index + 1 of the connection's side in Tracker.sides; 0: none
 }
+
+// side is the part of a connection that holds pointers, made for the
+// connections that need it.
+type side struct {
+	trace *trace     // first packets, for the time/sequence graph
+	flags *flagState // nil until a packet has an analysis flag
+}
+
+// sideOf returns c's side, the zero side when it has none.
+func (t *Tracker) sideOf(c *Conn) side {
+	if c.side == 0 {
+		return side{}
+	}
+	return t.sides[c.side-1]
+}
+
+// makeSide returns c's side, making one when it has none (valid until the
+// next makeSide).
+func (t *Tracker) makeSide(c *Conn) *side {
+	if c.side == 0 {
+		if n := len(t.freeSides); n > 0 {
+			c.side = t.freeSides[n-1]
+			t.freeSides = t.freeSides[:n-1]
+		} else {
+			t.sides = append(t.sides, side{})
+			c.side = uint32(len(t.sides))
+		}
+	}
+	return &t.sides[c.side-1]
+}
+
+// flagsOf returns c's flag state, nil when no packet of c had a flag.
+func (t *Tracker) flagsOf(c *Conn) *flagState { return t.sideOf(c).flags }
 
 // endpoint returns the address bytes (As16) and port of endpoint i (0 or
 // 1) of c.
@@ -163,6 +197,10 @@ type Tracker struct {
 	evictions int
 	packets   int // TCP packets
 	flags     FlagCounts
+	// sides are the connections' sides (Conn.side), freeSides the
+	// indexes + 1 of those the connections closed out left.
+	sides     []side
+	freeSides []uint32
 	// OnPacket, when set, is called for every TCP packet after analysis.
 	OnPacket func(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag)
 	// OnEvict, when set, is called for each connection the cap closes out.
@@ -249,7 +287,7 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	if seglen < 0 {
 		seglen = len(f.Payload)
 	}
-	c.count(dir, f, fl, seglen, flags)
+	c.count(t, dir, f, fl, seglen, flags)
 	t.flags.add(flags)
 	if t.OnPacket != nil {
 		t.OnPacket(c, dir, f, seglen, flags)
@@ -313,6 +351,11 @@ func (t *Tracker) evict() {
 			c.evicted = true
 			if t.OnEvict != nil {
 				t.OnEvict(c)
+			}
+			if c.side != 0 {
+				t.sides[c.side-1] = side{}
+				t.freeSides = append(t.freeSides, c.side)
+				c.side = 0
 			}
 			t.conns.del(c, t.conns.hash(&c.k))
 			t.streams.del(c)
