@@ -458,7 +458,7 @@ func (b *builder) retransmissions() any {
 			Connection: r.name(), Stream: r.Stream, RetransCount: r.Retransmissions,
 			TotalPackets: r.PacketCount, RetransRate: ratio(r.Retransmissions, r.PacketCount),
 			Fast: fast, Spurious: spurious, Timeout: r.Retransmissions - fast - spurious,
-			DataSegments: r.DataPackets, RetransData: r.retransData,
+			DataSegments: r.DataPackets, RetransData: r.retransData(),
 		}
 		rep.ByConnection = append(rep.ByConnection, rc)
 		if rc.RetransRate > th {
@@ -629,12 +629,12 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 			d[0].fc.add32(&fs.counts[ends[c2s]])
 			d[1].fc.add32(&fs.counts[ends[s2c]])
 		}
-		d[0].syn += r.synCounts[c2s]
-		d[1].syn += r.synCounts[s2c]
-		d[0].rst += r.rstCounts[c2s]
-		d[1].rst += r.rstCounts[s2c]
-		d[0].fin += r.finCounts[c2s]
-		d[1].fin += r.finCounts[s2c]
+		d[0].syn += r.synCount(c2s)
+		d[1].syn += r.synCount(s2c)
+		d[0].rst += r.rstCount(c2s)
+		d[1].rst += r.rstCount(s2c)
+		d[0].fin += r.finCount(c2s)
+		d[1].fin += r.finCount(s2c)
 		rep.Timing.Connections++
 		if r.HandshakeCompleted {
 			rep.Timing.HandshakesComplete++
@@ -645,8 +645,8 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		if r.synAckDelay >= 0 {
 			synack = append(synack, secs(r.synAckDelay))
 		}
-		if r.c2sFirst != 0 && r.s2cFirst != 0 && r.s2cFirst >= r.c2sFirst {
-			resp = append(resp, secs(r.s2cFirst-r.c2sFirst))
+		if c2s, s2c := r.dir(0).firstData, r.dir(1).firstData; c2s != 0 && s2c != 0 && s2c >= c2s {
+			resp = append(resp, secs(s2c-c2s))
 		}
 	}
 	rep.Timing.InitialRTT = report.Summarize(rtts)

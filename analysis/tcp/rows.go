@@ -75,17 +75,9 @@ type ConnRow struct {
 
 	server      netip.Addr
 	client      netip.Addr
-	serverRST   int
-	clientRST   int
-	rstCounts   [2]int // client, server
-	finCounts   [2]int
-	synCounts   [2]int
-	retransData int
 	firstNs     int64
 	lastNs      int64
 	synAckNs    int64
-	c2sFirst    int64 // first client payload
-	s2cFirst    int64 // first server payload
 	rttNs       int64 // initial RTT, 0 if unknown
 	synAckDelay int64 // SYN to SYN/ACK, -1 if unknown
 	swapHist    bool
@@ -96,6 +88,26 @@ type ConnRow struct {
 	// big capture add up, one per connection).
 	conn *Conn
 	ext  side
+}
+
+// dir is the connection's direction from the client (0) or from the
+// server (1).
+func (r *ConnRow) dir(i int) *flow {
+	if i == 0 {
+		return &r.conn.flow[r.ci]
+	}
+	return &r.conn.flow[r.si]
+}
+
+// rstCount, finCount and synCount are the RSTs, FINs and SYNs (with or
+// without ACK) sent by the client (0) or the server (1).
+func (r *ConnRow) rstCount(i int) int { return int(r.dir(i).rst) }
+func (r *ConnRow) finCount(i int) int { return int(r.dir(i).fin) }
+func (r *ConnRow) synCount(i int) int { return int(r.dir(i).syn) }
+
+// retransData counts the retransmitted data segments, both directions.
+func (r *ConnRow) retransData() int {
+	return int(r.dir(0).retransData + r.dir(1).retransData)
 }
 
 // flagCount is the row's count of packets with analysis flag i (index as
@@ -176,8 +188,6 @@ func (c *Conn) summarize(r *ConnRow, ext side) {
 		firstNs:           c.firstNs,
 		lastNs:            c.lastNs,
 		synAckNs:          c.synAckNs,
-		c2sFirst:          cf.firstData,
-		s2cFirst:          sf.firstData,
 		FirstFlaggedFrame: firstFlagged,
 		LastFlaggedFrame:  lastFlagged,
 	}
@@ -198,11 +208,6 @@ func (c *Conn) summarize(r *ConnRow, ext side) {
 	r.Retransmissions = cretr + sretr
 	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cretr}
 	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sretr}
-	r.clientRST, r.serverRST = cf.firstRST, sf.firstRST
-	r.rstCounts = [2]int{int(cf.rst), int(sf.rst)}
-	r.finCounts = [2]int{int(cf.fin), int(sf.fin)}
-	r.synCounts = [2]int{int(cf.syn), int(sf.syn)}
-	r.retransData = int(cf.retransData + sf.retransData)
 	r.HandshakeCompleted = cf.sawSYN && sf.sawSYNACK && c.hsAckNs != 0
 	if c.firstRTT > 0 {
 		r.rttNs = c.firstRTT
