@@ -2,6 +2,7 @@ package tcp
 
 import (
 	"net/netip"
+	"strconv"
 
 	"pcaplens/analysis/report"
 )
@@ -296,18 +297,51 @@ func (c *Conn) summarize(r *ConnRow, ext side) {
 	}
 }
 
+// addrNames formats each address once for the rows of one build: the
+// connections of a capture share few addresses (a server, a client's
+// many ports).
+type addrNames map[netip.Addr]string
+
+// maxAddrNames bounds the addresses an addrNames keeps.
+const maxAddrNames = 1 << 16
+
+// text is a.String().
+func (n addrNames) text(a netip.Addr) string {
+	if s, ok := n[a]; ok {
+		return s
+	}
+	s := a.String()
+	if len(n) < maxAddrNames {
+		n[a] = s
+	}
+	return s
+}
+
+// hostPort is netip.AddrPortFrom(a, p).String().
+func (n addrNames) hostPort(a netip.Addr, p uint16) string {
+	if !a.IsValid() {
+		return hostPort(a, p)
+	}
+	var buf [5]byte
+	port := strconv.AppendUint(buf[:0], uint64(p), 10)
+	if a.Is4() {
+		return n.text(a) + ":" + string(port)
+	}
+	return "[" + n.text(a) + "]:" + string(port)
+}
+
 // fill sets the fields that cost allocations (text, maps, pointers); it is
 // called only for the rows a report lists.
-func (r *ConnRow) fill() {
+func (r *ConnRow) fill(names addrNames) {
 	if r.filled {
 		return
 	}
 	r.filled = true
 	c, ci, si := r.conn, r.ci, r.si
-	r.Client = hostPort(c.addr(ci), c.port(ci))
-	r.Server = hostPort(c.addr(si), c.port(si))
-	r.ClientIP = c.addr(ci).String()
-	r.ServerIP = c.addr(si).String()
+	r.Client = names.hostPort(r.client, r.ClientPort)
+	r.Server = names.hostPort(r.server, r.ServerPort)
+	r.ClientIP = names.text(r.client)
+	r.ServerIP = names.text(r.server)
 	r.FirstTime = report.Time(r.firstNs)
 	r.LastTime = report.Time(r.lastNs)
 	if r.ext.flags != nil { // else none, and the key is left out
