@@ -237,6 +237,10 @@ type Tap struct {
 	// tcpConv holds the TCP conversation of each tcp.stream once looked up
 	// (nil while unknown or when the table was full): it saves a lookup.
 	tcpConv []*conv
+	// udpConv holds a UDP conversation of each udp.stream once looked up:
+	// one udp.stream may cover several address and port pairs (announced
+	// conversations, ICMP errors), so the pair is checked before use.
+	udpConv []*conv
 	eps     [nKinds]map[epKey]*ep
 	dropped [nKinds * 2]int
 
@@ -309,7 +313,14 @@ func (t *Tap) Packet(f *frame.Frame) {
 				tc = t.tcpConv[f.TCPStream]
 			}
 		case udp:
-			tc = t.convs[kUDP][convKeyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, 0)]
+			if s := f.UDPStream; s >= 0 && s < len(t.udpConv) && t.udpConv[s].is(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort) {
+				tc = t.udpConv[s]
+			} else {
+				tc = t.convs[kUDP][convKeyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, 0)]
+				if tc != nil && s >= 0 {
+					t.setUDPConv(s, tc)
+				}
+			}
 		}
 	}
 	for i := 0; i < v.nip; i++ {
@@ -354,6 +365,9 @@ func (t *Tap) Packet(f *frame.Frame) {
 					t.tcpConv = append(t.tcpConv, nil)
 				}
 				t.tcpConv[f.TCPStream] = tc
+			}
+			if udp && tc != nil && f.UDPStream >= 0 {
+				t.setUDPConv(f.UDPStream, tc)
 			}
 		}
 		if tc != nil && tc.ip == nil {
@@ -424,6 +438,24 @@ func addrLess(a netip.Addr, pa uint16, b netip.Addr, pb uint16) bool {
 		return c < 0
 	}
 	return pa < pb
+}
+
+// is reports whether c is the conversation of src:sp and dst:dp (either
+// way); false for nil.
+func (c *conv) is(src, dst netip.Addr, sp, dp uint16) bool {
+	if c == nil {
+		return false
+	}
+	return c.pa == sp && c.pb == dp && c.a == src && c.b == dst ||
+		c.pa == dp && c.pb == sp && c.a == dst && c.b == src
+}
+
+// setUDPConv remembers c as the conversation of udp.stream s.
+func (t *Tap) setUDPConv(s int, c *conv) {
+	for len(t.udpConv) <= s {
+		t.udpConv = append(t.udpConv, nil)
+	}
+	t.udpConv[s] = c
 }
 
 // convKeyOf is the conversation key of a frame, the same both ways.

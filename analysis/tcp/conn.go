@@ -100,7 +100,7 @@ func (c *Conn) addHist(side, h int) {
 }
 
 // count updates per-connection statistics after analysis.
-func (c *Conn) count(dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) {
+func (c *Conn) count(t *Tracker, dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) {
 	fw := &c.flow[dir]
 	fw.packets++
 	fw.ipBytes += uint64(f.IPLen)
@@ -108,12 +108,18 @@ func (c *Conn) count(dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) 
 	c.lastNs = f.TimeNs
 	c.lastFrame = f.Number
 	if flags != 0 {
-		if c.firstFlagged == 0 {
-			c.firstFlagged = f.Number
+		s := t.makeSide(c)
+		fs := s.flags
+		if fs == nil {
+			fs = &flagState{}
+			s.flags = fs
 		}
-		c.lastFlagged = f.Number
+		if fs.first == 0 {
+			fs.first = f.Number
+		}
+		fs.last = f.Number
+		fs.counts[dir].add(flags)
 	}
-	fw.flags.add(flags)
 
 	// Roles: the sender of the first SYN without ACK is the client; else the
 	// sender of a SYN/ACK is the server; else decided at the end by ports.

@@ -196,29 +196,50 @@ func (b *builder) scope(filter string, streams []int) string {
 	return and(filter, streamFilter(streams))
 }
 
-// subjects names the connections with the most of something, most first.
-func subjects(rows []ConnRow, count func(r *ConnRow) int) (subj []string, streams []int) {
+// subjects names the connections with the most of something, most first
+// (ties by stream number), and counts the connections with any; with
+// wantStreams it also lists their streams. Only the first
+// finding.MaxSubjects are kept while the rows are read: there is one row per
+// connection.
+func subjects(rows []ConnRow, count func(r *ConnRow) int, wantStreams bool) (subj []string, nconns int, streams []int) {
 	type sc struct {
 		r *ConnRow
 		n int
 	}
-	var l []sc
+	before := func(a, b sc) bool {
+		if a.n != b.n {
+			return a.n > b.n
+		}
+		return a.r.Stream < b.r.Stream
+	}
+	var top [finding.MaxSubjects]sc
+	ntop := 0
 	for i := range rows {
-		if n := count(&rows[i]); n > 0 {
-			l = append(l, sc{&rows[i], n})
+		n := count(&rows[i])
+		if n <= 0 {
+			continue
+		}
+		nconns++
+		if wantStreams {
 			streams = append(streams, rows[i].Stream)
 		}
-	}
-	sort.Slice(l, func(i, j int) bool {
-		if l[i].n != l[j].n {
-			return l[i].n > l[j].n
+		x := sc{&rows[i], n}
+		if ntop == len(top) && !before(x, top[ntop-1]) {
+			continue
 		}
-		return l[i].r.Stream < l[j].r.Stream
-	})
-	for i := 0; i < len(l) && i < finding.MaxSubjects; i++ {
-		subj = append(subj, fmt.Sprintf("stream %d (%s)", l[i].r.Stream, l[i].r.name()))
+		if ntop < len(top) {
+			ntop++
+		}
+		j := ntop - 1
+		for ; j > 0 && before(x, top[j-1]); j-- {
+			top[j] = top[j-1]
+		}
+		top[j] = x
 	}
-	return subj, streams
+	for _, t := range top[:ntop] {
+		subj = append(subj, fmt.Sprintf("stream %d (%s)", t.r.Stream, t.r.name()))
+	}
+	return subj, nconns, streams
 }
 
 // inConns says in how many connections, when there are several.
@@ -246,8 +267,8 @@ func (b *builder) findings() []finding.Finding {
 		if n == 0 {
 			continue
 		}
-		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.fc[k.idx] })
-		sum, sev := k.summary(n, len(streams), tot.packets, tot.fast, tot.spurious, th)
+		subj, nconns, streams := subjects(b.rows, func(r *ConnRow) int { return r.flagCount(k.idx) }, b.t.filterSet)
+		sum, sev := k.summary(n, nconns, tot.packets, tot.fast, tot.spurious, th)
 		add(finding.Finding{
 			Kind: k.kind, Severity: sev, Summary: sum, Count: n,
 			Frames:   b.t.flagFrames[k.idx].List(),
@@ -257,12 +278,12 @@ func (b *builder) findings() []finding.Finding {
 	}
 
 	if tot.handshakeFailed > 0 {
-		subj, _ := subjects(b.rows, func(r *ConnRow) int {
+		subj, _, _ := subjects(b.rows, func(r *ConnRow) int {
 			if r.failedHandshake() {
 				return 1
 			}
 			return 0
-		})
+		}, false)
 		add(finding.Finding{
 			Kind: "tcp.failed_handshakes", Severity: finding.Medium,
 			Summary: fmt.Sprintf("%s of %s did not complete the three-way handshake.",
@@ -274,7 +295,7 @@ func (b *builder) findings() []finding.Finding {
 
 	if tot.connsWithRST > 0 {
 		// Connection reset (RST) is a Warning in Wireshark.
-		subj, streams := subjects(b.rows, func(r *ConnRow) int { return r.RstCount })
+		subj, _, streams := subjects(b.rows, func(r *ConnRow) int { return r.RstCount }, b.t.filterSet)
 		add(finding.Finding{
 			Kind: "tcp.resets", Severity: finding.Medium, Summary: resetSummary(tot.connsWithRST, tot.conns, &tot.resetBy),
 			Count: tot.connsWithRST, Frames: tot.rstFrames.List(),

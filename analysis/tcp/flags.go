@@ -82,14 +82,6 @@ func (c *flagCounts32) add(f Flag) {
 	}
 }
 
-func (c *flagCounts32) counts() FlagCounts {
-	var out FlagCounts
-	for i, n := range c {
-		out[i] = int(n)
-	}
-	return out
-}
-
 // Map returns the counts keyed by tshark's field suffix (every flag present).
 func (c *FlagCounts) Map() map[string]int {
 	m := make(map[string]int, numFlags)

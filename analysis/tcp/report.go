@@ -29,7 +29,7 @@ func (t *Tap) matches(r *ConnRow) bool {
 // known so far.
 func (t *Tap) connMatches(c *Conn) bool {
 	ci, _ := c.serverSide()
-	return t.matchEnds(c.addr[ci], c.addr[1-ci], c.port[ci], c.port[1-ci])
+	return t.matchEnds(c.addr(ci), c.addr(1-ci), c.port(ci), c.port(1-ci))
 }
 
 func (t *Tap) matchEnds(client, server netip.Addr, cport, sport uint16) bool {
@@ -67,18 +67,24 @@ func (t *Tap) build(c *engine.Capture) *builder {
 	if t.badFilter != "" {
 		b.warnings = append(b.warnings, t.badFilter)
 	}
-	b.rows = make([]ConnRow, 0, len(t.tr.all))
+	b.rows = make([]ConnRow, len(t.tr.all))
+	n := 0
 	for _, cn := range t.tr.all {
-		r := cn.summarize()
+		// Each row is made in its place: a row is big, and there is one per
+		// connection.
+		r := &b.rows[n]
+		cn.summarize(r, t.tr.sideOf(cn))
 		if len(b.servers) < maxSources || b.servers[r.server] > 0 {
 			b.servers[r.server] += r.PacketCount
 		}
-		if !t.matches(&r) {
+		if !t.matches(r) {
 			continue
 		}
-		b.tot.add(&r)
-		b.rows = append(b.rows, r)
+		b.tot.add(r)
+		n++
 	}
+	clear(b.rows[n:])
+	b.rows = b.rows[:n]
 	if t.tr.evictions > 0 {
 		// Closed-out connections are counted in the totals but not listed,
 		// and a later packet on the same ports starts a new connection.
@@ -93,9 +99,8 @@ func (t *Tap) build(c *engine.Capture) *builder {
 }
 
 func (t *Tap) onEvict(c *Conn) {
-	c.trace = nil
-	c.flagged = nil
-	r := c.summarize()
+	var r ConnRow
+	c.summarize(&r, t.tr.sideOf(c))
 	if t.matches(&r) {
 		t.evicted.add(&r)
 	}
@@ -157,7 +162,7 @@ func interest(r *ConnRow) int {
 		return 4
 	case r.Retransmissions > 0:
 		return 3
-	case r.fc[7] > 0: // zero window
+	case r.flagCount(7) > 0: // zero window
 		return 2
 	}
 	return 0
@@ -191,14 +196,24 @@ func (b *builder) connections() any {
 			idx = idx[:shortList]
 		}
 	}
-	rows := make([]ConnRow, len(idx))
-	for i, k := range idx {
+	names := addrNames{}
+	for _, k := range idx {
 		r := &b.rows[k]
-		if tr := r.conn.trace; tr != nil {
+		if tr := r.ext.trace; tr != nil && r.Trace == nil {
 			r.Trace = tr.export(r.ci)
 		}
-		r.fill()
-		rows[i] = *r
+		r.fill(names)
+	}
+	var rows []ConnRow
+	if b.t.opts.Detailed {
+		// Every row, in order: the report shares the builder's rows (the
+		// other reports only read them) rather than copying them.
+		rows = b.rows
+	} else {
+		rows = make([]ConnRow, len(idx))
+		for i, k := range idx {
+			rows[i] = b.rows[k]
+		}
 	}
 	tot := b.tot
 	rep := &ConnectionsReport{
@@ -444,11 +459,12 @@ func (b *builder) retransmissions() any {
 		if r.Retransmissions == 0 {
 			continue
 		}
+		fast, spurious := r.flagCount(1), r.flagCount(2)
 		rc := RetransConn{
 			Connection: r.name(), Stream: r.Stream, RetransCount: r.Retransmissions,
 			TotalPackets: r.PacketCount, RetransRate: ratio(r.Retransmissions, r.PacketCount),
-			Fast: r.fc[1], Spurious: r.fc[2], Timeout: r.fc[0] - r.fc[1] - r.fc[2],
-			DataSegments: r.DataPackets, RetransData: r.retransData,
+			Fast: fast, Spurious: spurious, Timeout: r.Retransmissions - fast - spurious,
+			DataSegments: r.DataPackets, RetransData: r.retransData(),
 		}
 		rep.ByConnection = append(rep.ByConnection, rc)
 		if rc.RetransRate > th {
@@ -612,14 +628,19 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		dirs := [2]*DirStats{&r.ClientToServer, &r.ServerToClient}
 		d[0].s.add(dirs[c2s])
 		d[1].s.add(dirs[s2c])
-		d[0].fc.addCounts(&r.dirFlags[c2s])
-		d[1].fc.addCounts(&r.dirFlags[s2c])
-		d[0].syn += r.synCounts[c2s]
-		d[1].syn += r.synCounts[s2c]
-		d[0].rst += r.rstCounts[c2s]
-		d[1].rst += r.rstCounts[s2c]
-		d[0].fin += r.finCounts[c2s]
-		d[1].fin += r.finCounts[s2c]
+		if fs := r.ext.flags; fs != nil {
+			// The connection's directions are its endpoints'; the row's
+			// client is endpoint r.ci.
+			ends := [2]int{r.ci, r.si}
+			d[0].fc.add32(&fs.counts[ends[c2s]])
+			d[1].fc.add32(&fs.counts[ends[s2c]])
+		}
+		d[0].syn += r.synCount(c2s)
+		d[1].syn += r.synCount(s2c)
+		d[0].rst += r.rstCount(c2s)
+		d[1].rst += r.rstCount(s2c)
+		d[0].fin += r.finCount(c2s)
+		d[1].fin += r.finCount(s2c)
 		rep.Timing.Connections++
 		if r.HandshakeCompleted {
 			rep.Timing.HandshakesComplete++
@@ -630,8 +651,8 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		if r.synAckDelay >= 0 {
 			synack = append(synack, secs(r.synAckDelay))
 		}
-		if r.c2sFirst != 0 && r.s2cFirst != 0 && r.s2cFirst >= r.c2sFirst {
-			resp = append(resp, secs(r.s2cFirst-r.c2sFirst))
+		if c2s, s2c := r.dir(0).firstData, r.dir(1).firstData; c2s != 0 && s2c != 0 && s2c >= c2s {
+			resp = append(resp, secs(s2c-c2s))
 		}
 	}
 	rep.Timing.InitialRTT = report.Summarize(rtts)

@@ -2,6 +2,7 @@ package tcp
 
 import (
 	"net/netip"
+	"strconv"
 
 	"pcaplens/analysis/report"
 )
@@ -73,29 +74,62 @@ type ConnRow struct {
 	// (present for the connections seen first, within the trace caps).
 	Trace *Trace `json:"trace,omitempty"`
 
-	fc          FlagCounts
 	server      netip.Addr
 	client      netip.Addr
-	serverRST   int
-	clientRST   int
-	rstCounts   [2]int // client, server
-	finCounts   [2]int
-	synCounts   [2]int
-	dirFlags    [2]FlagCounts
-	retransData int
 	firstNs     int64
 	lastNs      int64
 	synAckNs    int64
-	c2sFirst    int64 // first client payload
-	s2cFirst    int64 // first server payload
 	rttNs       int64 // initial RTT, 0 if unknown
 	synAckDelay int64 // SYN to SYN/ACK, -1 if unknown
-	hist        [16]byte
-	nhist       uint8
 	swapHist    bool
-	ci, si      int
-	conn        *Conn
 	filled      bool
+	ci, si      int
+	// conn is the connection the row was made from, ext its side: the
+	// analysis flag counts and history are read from them (the rows of a
+	// big capture add up, one per connection).
+	conn *Conn
+	ext  side
+}
+
+// dir is the connection's direction from the client (0) or from the
+// server (1).
+func (r *ConnRow) dir(i int) *flow {
+	if i == 0 {
+		return &r.conn.flow[r.ci]
+	}
+	return &r.conn.flow[r.si]
+}
+
+// rstCount, finCount and synCount are the RSTs, FINs and SYNs (with or
+// without ACK) sent by the client (0) or the server (1).
+func (r *ConnRow) rstCount(i int) int { return int(r.dir(i).rst) }
+func (r *ConnRow) finCount(i int) int { return int(r.dir(i).fin) }
+func (r *ConnRow) synCount(i int) int { return int(r.dir(i).syn) }
+
+// retransData counts the retransmitted data segments, both directions.
+func (r *ConnRow) retransData() int {
+	return int(r.dir(0).retransData + r.dir(1).retransData)
+}
+
+// flagCount is the row's count of packets with analysis flag i (index as
+// FlagNames; 0 is any retransmission), both directions.
+func (r *ConnRow) flagCount(i int) int {
+	fs := r.ext.flags
+	if fs == nil {
+		return 0
+	}
+	return int(fs.counts[0][i]) + int(fs.counts[1][i])
+}
+
+// flagCounts is flagCount of every flag.
+func (r *ConnRow) flagCounts() FlagCounts {
+	var out FlagCounts
+	if fs := r.ext.flags; fs != nil {
+		for i := range out {
+			out[i] = int(fs.counts[0][i]) + int(fs.counts[1][i])
+		}
+	}
+	return out
 }
 
 // Name is "client -> server" as the seed names connections.
@@ -117,7 +151,7 @@ func (c *Conn) serverSide() (client int, inferred bool) {
 		return int(c.client), false
 	}
 	// No SYN: the side using the well-known or lower port is the server.
-	p0, p1 := c.port[0], c.port[1]
+	p0, p1 := c.port(0), c.port(1)
 	switch {
 	case p0 < 1024 && p1 >= 1024:
 		return 1, true
@@ -131,22 +165,23 @@ func (c *Conn) serverSide() (client int, inferred bool) {
 	return 0, true
 }
 
-// summarize builds the report row of a connection.
-func (c *Conn) summarize() ConnRow {
+// summarize sets r to the report row of a connection, without the fields
+// fill sets.
+func (c *Conn) summarize(r *ConnRow, ext side) {
 	ci, inferred := c.serverSide()
 	si := 1 - ci
 	cf, sf := &c.flow[ci], &c.flow[si]
-	r := ConnRow{
+	var firstFlagged, lastFlagged int
+	if ext.flags != nil {
+		firstFlagged, lastFlagged = ext.flags.first, ext.flags.last
+	}
+	*r = ConnRow{
 		Stream:            c.Stream,
-		Client:            hostPort(c.addr[ci], c.port[ci]),
-		Server:            hostPort(c.addr[si], c.port[si]),
-		ClientIP:          c.addr[ci].String(),
-		ClientPort:        c.port[ci],
-		ServerIP:          c.addr[si].String(),
-		ServerPort:        c.port[si],
+		ClientPort:        c.port(ci),
+		ServerPort:        c.port(si),
 		RoleInferred:      inferred,
-		client:            c.addr[ci],
-		server:            c.addr[si],
+		client:            c.addr(ci),
+		server:            c.addr(si),
 		FirstFrame:        c.firstFrame,
 		LastFrame:         c.lastFrame,
 		FirstTimeEpoch:    secs(c.firstNs),
@@ -154,10 +189,8 @@ func (c *Conn) summarize() ConnRow {
 		firstNs:           c.firstNs,
 		lastNs:            c.lastNs,
 		synAckNs:          c.synAckNs,
-		c2sFirst:          cf.firstData,
-		s2cFirst:          sf.firstData,
-		FirstFlaggedFrame: c.firstFlagged,
-		LastFlaggedFrame:  c.lastFlagged,
+		FirstFlaggedFrame: firstFlagged,
+		LastFlaggedFrame:  lastFlagged,
 	}
 	r.SynCount = int(cf.syn) // client SYNs (pure SYN from client side)
 	r.SynAckCount = int(sf.syn)
@@ -169,19 +202,13 @@ func (c *Conn) summarize() ConnRow {
 	r.FinCount = int(cf.fin + sf.fin)
 	r.DataPackets = int(cf.dataPackets + sf.dataPackets)
 	r.PacketCount = int(cf.packets + sf.packets)
-	cfl, sfl := cf.flags.counts(), sf.flags.counts()
-	for i := range r.fc {
-		r.fc[i] = cfl[i] + sfl[i]
+	var cretr, sretr int
+	if fs := ext.flags; fs != nil {
+		cretr, sretr = int(fs.counts[ci][0]), int(fs.counts[si][0])
 	}
-	r.Retransmissions = r.fc[0]
-	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cfl[0]}
-	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sfl[0]}
-	r.clientRST, r.serverRST = cf.firstRST, sf.firstRST
-	r.rstCounts = [2]int{int(cf.rst), int(sf.rst)}
-	r.finCounts = [2]int{int(cf.fin), int(sf.fin)}
-	r.synCounts = [2]int{int(cf.syn), int(sf.syn)}
-	r.dirFlags = [2]FlagCounts{cfl, sfl}
-	r.retransData = int(cf.retransData + sf.retransData)
+	r.Retransmissions = cretr + sretr
+	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cretr}
+	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sretr}
 	r.HandshakeCompleted = cf.sawSYN && sf.sawSYNACK && c.hsAckNs != 0
 	if c.firstRTT > 0 {
 		r.rttNs = c.firstRTT
@@ -190,10 +217,9 @@ func (c *Conn) summarize() ConnRow {
 	if c.synNs != 0 && c.synAckNs != 0 && c.synAckNs >= c.synNs {
 		r.synAckDelay = c.synAckNs - c.synNs
 	}
-	r.hist, r.nhist = c.hist, c.nhist
 	// Letters were recorded with endpoint 0 as originator when no SYN said otherwise.
 	r.swapHist = c.client < 0 && ci == 1
-	r.ci, r.si, r.conn = ci, si, c
+	r.ci, r.si, r.conn, r.ext = ci, si, c, ext
 
 	origSYN, respSYNACK := cf.sawSYN, sf.sawSYNACK
 	switch {
@@ -269,27 +295,61 @@ func (c *Conn) summarize() ConnRow {
 			r.CloseReason = "active"
 		}
 	}
-	return r
+}
+
+// addrNames formats each address once for the rows of one build: the
+// connections of a capture share few addresses (a server, a client's
+// many ports).
+type addrNames map[netip.Addr]string
+
+// maxAddrNames bounds the addresses an addrNames keeps.
+const maxAddrNames = 1 << 16
+
+// text is a.String().
+func (n addrNames) text(a netip.Addr) string {
+	if s, ok := n[a]; ok {
+		return s
+	}
+	s := a.String()
+	if len(n) < maxAddrNames {
+		n[a] = s
+	}
+	return s
+}
+
+// hostPort is netip.AddrPortFrom(a, p).String().
+func (n addrNames) hostPort(a netip.Addr, p uint16) string {
+	if !a.IsValid() {
+		return hostPort(a, p)
+	}
+	var buf [5]byte
+	port := strconv.AppendUint(buf[:0], uint64(p), 10)
+	if a.Is4() {
+		return n.text(a) + ":" + string(port)
+	}
+	return "[" + n.text(a) + "]:" + string(port)
 }
 
 // fill sets the fields that cost allocations (text, maps, pointers); it is
 // called only for the rows a report lists.
-func (r *ConnRow) fill() {
+func (r *ConnRow) fill(names addrNames) {
 	if r.filled {
 		return
 	}
 	r.filled = true
 	c, ci, si := r.conn, r.ci, r.si
-	r.Client = hostPort(c.addr[ci], c.port[ci])
-	r.Server = hostPort(c.addr[si], c.port[si])
-	r.ClientIP = c.addr[ci].String()
-	r.ServerIP = c.addr[si].String()
+	r.Client = names.hostPort(r.client, r.ClientPort)
+	r.Server = names.hostPort(r.server, r.ServerPort)
+	r.ClientIP = names.text(r.client)
+	r.ServerIP = names.text(r.server)
 	r.FirstTime = report.Time(r.firstNs)
 	r.LastTime = report.Time(r.lastNs)
-	r.AnalysisFlags = map[string]int{}
-	for i, n := range r.fc {
-		if n > 0 {
-			r.AnalysisFlags[FlagNames[i]] = n
+	if r.ext.flags != nil { // else none, and the key is left out
+		r.AnalysisFlags = map[string]int{}
+		for i, n := range r.flagCounts() {
+			if n > 0 {
+				r.AnalysisFlags[FlagNames[i]] = n
+			}
 		}
 	}
 	if r.rttNs > 0 {
@@ -312,8 +372,8 @@ func (r *ConnRow) fill() {
 	o.SACKSeen = cf.sackSeen || sf.sackSeen
 	o.Timestamps = cf.tsSeen && sf.tsSeen
 	// History, with the originator's letters in upper case.
-	h := make([]byte, r.nhist)
-	copy(h, r.hist[:r.nhist])
+	h := make([]byte, c.nhist)
+	copy(h, c.hist[:c.nhist])
 	if r.swapHist {
 		for i, l := range h {
 			if l >= 'a' {
@@ -324,16 +384,15 @@ func (r *ConnRow) fill() {
 		}
 	}
 	r.History = string(h)
-	r.conn = nil
 }
 
 // name is "client -> server" without filling the row.
 func (r *ConnRow) name() string {
 	c := r.conn
-	if c == nil {
+	if r.filled {
 		return r.Name()
 	}
-	return hostPort(c.addr[r.ci], c.port[r.ci]) + " -> " + hostPort(c.addr[r.si], c.port[r.si])
+	return hostPort(c.addr(r.ci), c.port(r.ci)) + " -> " + hostPort(c.addr(r.si), c.port(r.si))
 }
 
 // failedHandshake is a client SYN that never completed the handshake.

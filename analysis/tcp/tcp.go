@@ -134,7 +134,7 @@ func (t *Tap) Packet(f *frame.Frame) {
 }
 
 func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
-	if c.trace != nil || t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal {
+	if t.traceConns < maxTraceConns && t.tracePoints < maxTraceTotal || t.tr.sideOf(c).trace != nil {
 		t.record(c, dir, f, seglen, fl)
 	}
 	b := t.cur
@@ -148,7 +148,7 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 	if fl == 0 {
 		return
 	}
-	c.keepFlagged(f.Number, fl)
+	t.tr.keepFlagged(c, f.Number, fl)
 	if fl&anyRetransmission != 0 {
 		b.retrans++
 	}
@@ -175,17 +175,21 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 // frames of each analysis flag (finding.MaxFrames of each), so that the
 // first frames of a flag over any set of connections can be told after the
 // pass (Rebuild). Called after count, so the counts include this frame.
-func (c *Conn) keepFlagged(n int, fl Flag) {
+func (t *Tracker) keepFlagged(c *Conn, n int, fl Flag) {
 	if n <= 0 {
 		return
 	}
-	first := func(i int) bool { return c.flow[0].flags[i]+c.flow[1].flags[i] <= finding.MaxFrames }
+	fs := t.flagsOf(c)
+	if fs == nil { // count was not given fl
+		return
+	}
+	first := func(i int) bool { return fs.counts[0][i]+fs.counts[1][i] <= finding.MaxFrames }
 	keep := fl&anyRetransmission != 0 && first(0)
 	for i := 1; !keep && fl>>i != 0; i++ {
 		keep = fl&(1<<i) != 0 && first(i)
 	}
 	if keep {
-		c.flagged = append(c.flagged, uint64(n)<<numFlags|uint64(fl))
+		fs.frames = append(fs.frames, uint64(n)<<numFlags|uint64(fl))
 	}
 }
 
@@ -209,7 +213,11 @@ func (t *Tap) Rebuild(o *engine.Options, c *engine.Capture) map[string]any {
 			if u.filterSet && !u.connMatches(cn) {
 				continue
 			}
-			for _, x := range cn.flagged {
+			fs := t.tr.flagsOf(cn)
+			if fs == nil {
+				continue
+			}
+			for _, x := range fs.frames {
 				n, fl := int(x>>numFlags), Flag(x&(1<<numFlags-1))
 				if fl&anyRetransmission != 0 {
 					u.flagFrames[0].Add(n)

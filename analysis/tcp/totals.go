@@ -98,7 +98,7 @@ func (t *totals) add(r *ConnRow) {
 	t.ack += r.AckCount
 	if r.RstCount > 0 {
 		t.connsWithRST++
-		c, s := r.rstCounts[0] > 0, r.rstCounts[1] > 0
+		c, s := r.rstCount(0) > 0, r.rstCount(1) > 0
 		switch {
 		case c && s:
 			t.resetBy[2]++
@@ -107,27 +107,28 @@ func (t *totals) add(r *ConnRow) {
 		default:
 			t.resetBy[1]++
 		}
-		first := r.clientRST
-		if first == 0 || r.serverRST != 0 && r.serverRST < first {
-			first = r.serverRST
+		first, serverRST := r.dir(0).firstRST, r.dir(1).firstRST
+		if first == 0 || serverRST != 0 && serverRST < first {
+			first = serverRST
 		}
 		t.rstFrames.Add(first)
 	}
 	t.dataSegments += int(r.ClientToServer.DataPackets + r.ServerToClient.DataPackets)
-	for i, n := range r.fc {
+	fc := r.flagCounts()
+	for i, n := range fc {
 		t.flags[i] += n
 	}
-	t.fast += r.fc[1]
-	t.spurious += r.fc[2]
-	t.timeout += r.fc[0] - r.fc[1] - r.fc[2]
-	t.rstToServer += r.rstCounts[0]
-	t.rstFromServer += r.rstCounts[1]
-	t.retransData += r.retransData
-	if r.rstCounts[0] > 0 {
-		t.addSource(r.client, r.rstCounts[0])
+	t.fast += fc[1]
+	t.spurious += fc[2]
+	t.timeout += fc[0] - fc[1] - fc[2]
+	t.rstToServer += r.rstCount(0)
+	t.rstFromServer += r.rstCount(1)
+	t.retransData += r.retransData()
+	if n := r.rstCount(0); n > 0 {
+		t.addSource(r.client, n)
 	}
-	if r.rstCounts[1] > 0 {
-		t.addSource(r.server, r.rstCounts[1])
+	if n := r.rstCount(1); n > 0 {
+		t.addSource(r.server, n)
 	}
 }
 
@@ -147,8 +148,8 @@ func (d *DirStats) add(o *DirStats) {
 	d.Retransmissions += o.Retransmissions
 }
 
-func (c *FlagCounts) addCounts(o *FlagCounts) {
+func (c *FlagCounts) add32(o *flagCounts32) {
 	for i, n := range o {
-		c[i] += n
+		c[i] += int(n)
 	}
 }

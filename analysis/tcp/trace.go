@@ -46,13 +46,13 @@ type Trace struct {
 }
 
 func (t *Tap) record(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
-	tr := c.trace
+	tr := t.tr.sideOf(c).trace
 	if tr == nil {
 		if t.tracePoints >= maxTraceTotal || t.traceConns >= maxTraceConns {
 			return
 		}
 		tr = &trace{}
-		c.trace = tr
+		t.tr.makeSide(c).trace = tr
 		t.traceConns++
 	}
 	if len(tr.pts) >= maxTracePoints || t.tracePoints >= maxTraceTotal {

@@ -49,71 +49,141 @@ func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
 }
 
 // flow is one direction of a connection: Wireshark's tcp_flow_t plus its
-// tcp_analyze_seq_flow_info_t, and our counters.
+// tcp_analyze_seq_flow_info_t, and our counters. Fields are ordered by size
+// so that the struct has no padding: every connection holds two.
 type flow struct {
-	baseSeq         uint32
-	nextSeq         uint32 // 0 means not known, as in Wireshark
-	maxSeqToBeAcked uint32
-	lastAck         uint32
-	window          uint32 // last raw (unscaled) window; 2^32-1 before the first
-	nextSeqNs       int64
-	lastAckNs       int64
-	dupAckNum       int32
-	lastSegFlags    Flag
-	winScale        int8
-	baseSet         bool
-	firstAck        bool // window was last taken from a SYN (never scaled)
-	sawSYN          bool
-	sawSYNACK       bool
-	sawFIN          bool
-	sawRST          bool
-	sawData         bool
-
 	packets, ipBytes, payload uint64
-	dataPackets               uint32
-	syn, fin, rst, ack        uint32
-	retransData               uint32 // retransmitted data segments (any kind)
 	retransBytes              uint64
-	flags                     flagCounts32
+	nextSeqNs                 int64
+	lastAckNs                 int64
+	firstData                 int64 // time of first payload, 0 if none
+	firstRST                  int   // frame number of the first RST, 0 if none
+
+	baseSeq            uint32
+	nextSeq            uint32 // 0 means not known, as in Wireshark
+	maxSeqToBeAcked    uint32
+	lastAck            uint32
+	window             uint32 // last raw (unscaled) window; 2^32-1 before the first
+	dupAckNum          int32
+	lastSegFlags       Flag
+	dataPackets        uint32
+	syn, fin, rst, ack uint32
+	retransData        uint32 // retransmitted data segments (any kind)
 
 	mss       uint16
+	winScale  int8
 	wsOpt     int8 // window scale option value, -1 when absent
+	baseSet   bool
+	firstAck  bool // window was last taken from a SYN (never scaled)
+	sawSYN    bool
+	sawSYNACK bool
+	sawFIN    bool
+	sawRST    bool
+	sawData   bool
 	sackPerm  bool
 	sackSeen  bool
 	tsSeen    bool
-	firstRST  int   // frame number of the first RST, 0 if none
-	firstData int64 // time of first payload, 0 if none
 }
 
-// Conn is one TCP connection, numbered like tshark's tcp.stream.
+// flagState is the part of a connection kept only once one of its packets
+// has an analysis flag (most connections never have one).
+type flagState struct {
+	// counts are the packets per analysis flag, per direction (0: the
+	// direction of the first packet seen).
+	counts [2]flagCounts32
+	// first and last are the first and last frames carrying any flag.
+	first, last int
+	// frames are the first frames of each analysis flag (at most
+	// finding.MaxFrames of each), as frame<<numFlags | flags.
+	frames []uint64
+}
+
+// Conn is one TCP connection, numbered like tshark's tcp.stream. Its
+// endpoints are those of its key: endpoint 0 (the sender of the first packet
+// seen) is the key's a unless rev. It holds no pointer (its trace and flag
+// state are in the tracker's sides), so the garbage collector does not scan
+// the connections.
 type Conn struct {
 	k      key
-	Stream int
-	addr   [2]netip.Addr // endpoint 0 sent the first packet seen
-	port   [2]uint16
-	flow   [2]flow
-	// client indexes addr/port; -1 until decided.
-	client       int8
-	firstNs      int64
-	lastNs       int64
-	firstFrame   int
-	lastFrame    int
-	synNs        int64 // first SYN (no ACK)
-	synAckNs     int64 // first SYN/ACK
-	hsAckNs      int64 // ACK completing the handshake
-	tsMruSyn     int64 // time of the most recent SYN (Wireshark's ts_mru_syn)
-	firstRTT     int64 // Wireshark's ts_first_rtt (0: unknown)
-	hist         [16]byte
-	nhist        uint8
-	histSeen     uint32 // bit per history letter per side
-	firstFlagged int    // first and last frame carrying any analysis flag
-	lastFlagged  int
-	evicted      bool
-	ackedBeyond  bool   // the last packet acknowledged beyond the other side's maxSeqToBeAcked
-	trace        *trace // first packets, for the time/sequence graph
-	// flagged are the first frames of each analysis flag (at most
-	// finding.MaxFrames of each), as frame<<numFlags | flags.
-	flagged []uint64
+	rev    bool // endpoint 0 is the key's b
+	client int8 // indexes the endpoints; -1 until decided
+	nhist  uint8
+	// evicted: closed out by the cap. ackedBeyond: the last packet
+	// acknowledged beyond the other side's maxSeqToBeAcked.
+	evicted     bool
+	ackedBeyond bool
+	histSeen    uint32 // bit per history letter per side
+	hist        [16]byte
+	Stream      int
+	flow        [2]flow
+	firstNs     int64
+	lastNs      int64
+	firstFrame  int
+	lastFrame   int
+	synNs       int64  // first SYN (no ACK)
+	synAckNs    int64  // first SYN/ACK
+	hsAckNs     int64  // ACK completing the handshake
+	tsMruSyn    int64  // time of the most recent SYN (Wireshark's ts_mru_syn)
+	firstRTT    int64  // Wireshark's ts_first_rtt (0: unknown)
+	side        uint32 // index + 1 of the connection's side in Tracker.sides; 0: none
+}
+
+// side is the part of a connection that holds pointers, made for the
+// connections that need it.
+type side struct {
+	trace *trace     // first packets, for the time/sequence graph
+	flags *flagState // nil until a packet has an analysis flag
+}
+
+// sideOf returns c's side, the zero side when it has none.
+func (t *Tracker) sideOf(c *Conn) side {
+	if c.side == 0 {
+		return side{}
+	}
+	return t.sides[c.side-1]
+}
+
+// makeSide returns c's side, making one when it has none (valid until the
+// next makeSide).
+func (t *Tracker) makeSide(c *Conn) *side {
+	if c.side == 0 {
+		if n := len(t.freeSides); n > 0 {
+			c.side = t.freeSides[n-1]
+			t.freeSides = t.freeSides[:n-1]
+		} else {
+			t.sides = append(t.sides, side{})
+			c.side = uint32(len(t.sides))
+		}
+	}
+	return &t.sides[c.side-1]
+}
+
+// flagsOf returns c's flag state, nil when no packet of c had a flag.
+func (t *Tracker) flagsOf(c *Conn) *flagState { return t.sideOf(c).flags }
+
+// endpoint returns the address bytes (As16) and port of endpoint i (0 or
+// 1) of c.
+func (c *Conn) endpoint(i int) (*[16]byte, uint16) {
+	if (i == 1) != c.rev {
+		return &c.k.b, c.k.pb
+	}
+	return &c.k.a, c.k.pa
+}
+
+// addr returns the address of endpoint i of c.
+func (c *Conn) addr(i int) netip.Addr {
+	a, _ := c.endpoint(i)
+	ad := netip.AddrFrom16(*a)
+	if !c.k.v6 {
+		ad = ad.Unmap()
+	}
+	return ad
+}
+
+// port returns the port of endpoint i of c.
+func (c *Conn) port(i int) uint16 {
+	_, p := c.endpoint(i)
+	return p
 }
 
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
@@ -127,6 +197,10 @@ type Tracker struct {
 	evictions int
 	packets   int // TCP packets
 	flags     FlagCounts
+	// sides are the connections' sides (Conn.side), freeSides the
+	// indexes + 1 of those the connections closed out left.
+	sides     []side
+	freeSides []uint32
 	// OnPacket, when set, is called for every TCP packet after analysis.
 	OnPacket func(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag)
 	// OnEvict, when set, is called for each connection the cap closes out.
@@ -213,7 +287,7 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	if seglen < 0 {
 		seglen = len(f.Payload)
 	}
-	c.count(dir, f, fl, seglen, flags)
+	c.count(t, dir, f, fl, seglen, flags)
 	t.flags.add(flags)
 	if t.OnPacket != nil {
 		t.OnPacket(c, dir, f, seglen, flags)
@@ -244,8 +318,9 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 		t.evict()
 	}
 	c := &Conn{k: k, Stream: f.TCPStream, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
-	c.addr[0], c.addr[1] = f.SrcIP, f.DstIP
-	c.port[0], c.port[1] = f.SrcPort, f.DstPort
+	// makeKey puts the endpoint that sorts first in a: the source when it
+	// does, and the source is endpoint 0.
+	c.rev = !less(f.SrcIP.As16(), f.SrcPort, f.DstIP.As16(), f.DstPort)
 	for i := range c.flow {
 		c.flow[i].winScale = wsUnknown
 		c.flow[i].window = 0xFFFFFFFF // as Wireshark's init_tcp_conversation_data
@@ -277,6 +352,11 @@ func (t *Tracker) evict() {
 			if t.OnEvict != nil {
 				t.OnEvict(c)
 			}
+			if c.side != 0 {
+				t.sides[c.side-1] = side{}
+				t.freeSides = append(t.freeSides, c.side)
+				c.side = 0
+			}
 			t.conns.del(c, t.conns.hash(&c.k))
 			t.streams.del(c)
 			continue
@@ -291,7 +371,7 @@ func (t *Tracker) evict() {
 }
 
 func (c *Conn) dir(f *frame.Frame) int {
-	if f.SrcPort == c.port[0] && f.SrcIP == c.addr[0] {
+	if a, p := c.endpoint(0); f.SrcPort == p && f.SrcIP.As16() == *a {
 		return 0
 	}
 	return 1

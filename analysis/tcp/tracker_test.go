@@ -245,6 +245,39 @@ func TestConnectionCap(t *testing.T) {
 	}
 }
 
+// TestConnectionCapSides: a connection opened after others were closed out
+// by the cap gets a trace and flag counts of its own (the closed-out
+// connections' sides are reused, never their contents).
+func TestConnectionCapSides(t *testing.T) {
+	p := pktgen.NewPcap()
+	for i := 0; i < 50; i++ {
+		c := &pktgen.Conv{P: p, Now: 1e18 + int64(i)*ms, C: cli, S: srv, CP: uint16(2000 + i), SP: 80, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
+		c.Client(pktgen.SYN, 0).ClientAt(1, pktgen.SYN, 0).Server(pktgen.RST|pktgen.ACK, 0)
+	}
+	tap := tcp.New(&engine.Options{Detailed: true}, 20)
+	rd, _ := capture.Open(bytes.NewReader(p.Buf))
+	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
+	var rec capture.Record
+	var fr frame.Frame
+	for n := 1; rd.Next(&rec) == nil; n++ {
+		dec.Decode(&rec, n, &fr)
+		streams.Assign(&fr)
+		tap.Packet(&fr)
+	}
+	rep := tap.Finish(&engine.Capture{})[tcp.ToolConnections].(*tcp.ConnectionsReport)
+	if len(rep.Connections) == 0 || len(rep.Connections) > 20 {
+		t.Fatalf("listed %d connections", len(rep.Connections))
+	}
+	for _, r := range rep.Connections {
+		if r.AnalysisFlags["retransmission"] != 1 || r.Retransmissions != 1 || r.FirstFlaggedFrame != 3*r.Stream+2 {
+			t.Errorf("stream %d: flags %v, %d retransmissions, first flagged frame %d", r.Stream, r.AnalysisFlags, r.Retransmissions, r.FirstFlaggedFrame)
+		}
+		if r.Trace == nil || len(r.Trace.T) != 3 {
+			t.Errorf("stream %d: trace %+v, want its 3 packets", r.Stream, r.Trace)
+		}
+	}
+}
+
 func TestIPv4MappedIsNotIPv4(t *testing.T) {
 	p := pktgen.NewPcap()
 	v4 := &pktgen.Conv{P: p, Now: 1e18, C: cli, S: srv, CP: 1234, SP: 80, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}

@@ -27,6 +27,7 @@ import (
 	"net/netip"
 
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/streamtab"
 	"pcaplens/analysis/report"
 )
 
@@ -89,8 +90,15 @@ type Handler interface {
 
 // Reassembler reassembles the connections of one pass.
 type Reassembler struct {
-	lim       Limits
-	cur, old  map[int]*conn
+	lim Limits
+	// conns holds the connections of two generations: the current one
+	// (marked gen), counted in ncur, and the one before. A lookup moves a
+	// connection of the old generation to the current one; when the
+	// current one is full, the old one is dropped. A connection the
+	// consumer declined is held without state (nil).
+	conns     streamtab.Table[conn]
+	gen       uint32
+	ncur      int
 	held      int
 	seg       Segment // the one Segment handed to the Handler
 	curFrame  int     // the frame being fed, for gaps known at it
@@ -116,11 +124,14 @@ type direction struct {
 }
 
 type conn struct {
-	ignored  bool
-	decided  bool // Accept was asked
-	client   netip.AddrPort
-	clientOK bool
-	dir      [2]direction
+	ignored bool
+	decided bool // Accept was asked
+	// client is the client's address (As16) and port, without netip.Addr's
+	// pointer: the state is scanned by the garbage collector.
+	client     [16]byte
+	clientPort uint16
+	clientOK   bool
+	dir        [2]direction
 }
 
 // New returns a Reassembler bounded by l.
@@ -134,7 +145,7 @@ func New(l Limits) *Reassembler {
 	if l.HeldBytes <= 0 {
 		l.HeldBytes = DefaultHeldBytes
 	}
-	return &Reassembler{lim: l, cur: make(map[int]*conn)}
+	return &Reassembler{lim: l}
 }
 
 // Caps says what the bounds dropped: connections forgotten while still open
@@ -147,39 +158,53 @@ func (r *Reassembler) Caps() []report.Cap { return r.caps.List() }
 // given already (dropped).
 func (r *Reassembler) Retransmissions() int { return r.retrans }
 
+// declined stands for every connection the consumer declined.
+var declined = &conn{ignored: true, decided: true}
+
 // lookup finds stream n's state, moving it to the current generation.
 func (r *Reassembler) lookup(n int) *conn {
-	if c := r.cur[n]; c != nil {
-		return c
+	c, gen, ok := r.conns.Find(n)
+	if !ok {
+		return nil
 	}
-	if c := r.old[n]; c != nil {
-		delete(r.old, n)
-		r.cur[n] = c
-		return c
+	if *gen != r.gen {
+		*gen = r.gen
+		r.ncur++
 	}
-	return nil
+	if c == nil {
+		return declined
+	}
+	return c
 }
 
 // add starts tracking stream n; when the current generation is full, the
 // old one is dropped (its accepted connections get End).
 func (r *Reassembler) add(n int, c *conn, h Handler) {
-	if len(r.cur) >= r.lim.Streams/2 {
-		for k, oc := range r.old {
-			if oc.decided && !oc.ignored {
+	if r.ncur >= r.lim.Streams/2 {
+		r.conns.Keep(func(k int, oc *conn, gen uint32) bool {
+			if gen == r.gen {
+				return true
+			}
+			if oc != nil && oc.decided && !oc.ignored {
 				r.caps.Hit("tcp reassembly connections", r.lim.Streams)
 				r.release(oc)
 				h.End(k)
 			}
-		}
-		r.old, r.cur = r.cur, make(map[int]*conn, len(r.cur))
+			return false
+		})
+		r.gen++
+		r.ncur = 0
 	}
-	r.cur[n] = c
+	r.ncur++
+	r.conns.Put(n, c, r.gen)
 }
 
+// drop forgets stream n, looked up for the packet being fed (so in the
+// current generation).
 func (r *Reassembler) drop(n int, c *conn) {
 	r.release(c)
-	delete(r.cur, n)
-	delete(r.old, n)
+	r.ncur--
+	r.conns.Delete(n)
 }
 
 func (r *Reassembler) release(c *conn) {
@@ -215,14 +240,14 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 	if !c.clientOK {
 		switch {
 		case th.SYN && th.ACK:
-			c.client = dst
+			c.client, c.clientPort = f.DstIP.As16(), f.DstPort
 		default:
-			c.client = src
+			c.client, c.clientPort = f.SrcIP.As16(), f.SrcPort
 		}
 		c.clientOK = true
 	}
 	d := 0
-	if src != c.client {
+	if f.SrcPort != c.clientPort || f.SrcIP.As16() != c.client {
 		d = 1
 	}
 	fw := &c.dir[d]
@@ -236,8 +261,9 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 	if !c.decided && len(f.Payload) > 0 {
 		c.decided = true
 		if !h.Accept(f) {
-			c.ignored = true
+			// Held without state from now on (its generation is current).
 			r.release(c)
+			r.conns.Put(n, nil, r.gen)
 			return
 		}
 	}

@@ -204,6 +204,82 @@ func TestStreamsBounded(t *testing.T) {
 	}
 }
 
+// TestStreamGenerations pins which connections the cap drops: with room
+// for 4 (two generations of 2), a connection looked up again moves to the
+// current generation and survives; the one left in the old generation when
+// the current one fills is dropped (End, one cap hit) and, when it sends
+// again, is a new connection (Accept asked again).
+func TestStreamGenerations(t *testing.T) {
+	r := newRecorder()
+	accepted := map[int]int{}
+	r.accept = func(f *frame.Frame) bool { accepted[f.TCPStream]++; return true }
+	ra := tcpstream.New(tcpstream.Limits{Streams: 4})
+	n, next := 0, map[int]uint32{}
+	send := func(stream int, data string) {
+		n++
+		f := seg(n, true, "A", 1+next[stream], 1, data)
+		next[stream] += uint32(len(data))
+		f.TCPStream = stream
+		ra.Packet(f, r)
+	}
+	send(0, "a") // current {0}
+	send(1, "b") // current {0 1}
+	send(2, "c") // full: current {2}, old {0 1}
+	send(0, "d") // 0 moves: current {2 0}, old {1}
+	if len(r.ends) != 0 {
+		t.Fatalf("ends %v before the second rotation", r.ends)
+	}
+	send(3, "e") // full: 1 dropped; current {3}, old {2 0}
+	if fmt.Sprint(r.ends) != "[1]" {
+		t.Fatalf("ends %v, want [1]", r.ends)
+	}
+	if caps := ra.Caps(); len(caps) != 1 || caps[0].Dropped != 1 {
+		t.Fatalf("caps %+v, want one connection dropped", caps)
+	}
+	send(2, "f") // 2 moves: current {3 2}, old {0}
+	send(1, "g") // 1 is new; full: 0 dropped; current {1}, old {3 2}
+	if fmt.Sprint(r.ends) != "[1 0]" || accepted[1] != 2 || accepted[0] != 1 || accepted[2] != 1 {
+		t.Fatalf("ends %v, accepted %v", r.ends, accepted)
+	}
+	if got := r.got[2][0].String(); got != "cf" {
+		t.Fatalf("stream 2 got %q", got)
+	}
+}
+
+// TestDeclinedGenerations: a connection the consumer declined moves
+// between generations like any other, is not asked about again while held,
+// gets no End when the cap drops it, and is asked about again after.
+func TestDeclinedGenerations(t *testing.T) {
+	r := newRecorder()
+	asked := map[int]int{}
+	r.accept = func(f *frame.Frame) bool { asked[f.TCPStream]++; return f.TCPStream != 9 }
+	ra := tcpstream.New(tcpstream.Limits{Streams: 4})
+	n := 0
+	send := func(stream int) {
+		n++
+		f := seg(n, true, "A", uint32(1+n), 1, "x")
+		f.TCPStream = stream
+		ra.Packet(f, r)
+	}
+	send(9) // current {9}
+	send(0) // current {9 0}
+	send(1) // full: current {1}, old {9 0}
+	send(9) // 9 moves: current {1 9}, old {0}
+	if asked[9] != 1 {
+		t.Fatalf("declined stream asked %d times while held", asked[9])
+	}
+	send(2) // full: 0 dropped; current {2}, old {1 9}
+	send(3) // current {2 3}
+	send(4) // full: 1 and 9 dropped; current {4}, old {2 3}
+	if fmt.Sprint(r.ends) != "[0 1]" {
+		t.Fatalf("ends %v, want [0 1]", r.ends)
+	}
+	send(9)
+	if asked[9] != 2 {
+		t.Fatalf("declined stream asked %d times after it was dropped, want 2", asked[9])
+	}
+}
+
 // TestFollowAgreement: on every test capture, each TCP stream's bytes per
 // direction equal what packets.Follow (tshark's follow,tcp,raw, checked
 // against tshark by the packets tests) gives, for every stream the
@@ -328,5 +404,41 @@ func BenchmarkInOrder(b *testing.B) {
 		ra.Packet(f, r)
 		f.Number++
 		f.TCP.Seq += 1400
+	}
+}
+
+// nullHandler accepts every connection and counts what it is given.
+type nullHandler struct{ bytes, gaps, ends int }
+
+func (h *nullHandler) Accept(*frame.Frame) bool  { return true }
+func (h *nullHandler) Data(s *tcpstream.Segment) { h.bytes += len(s.Data) }
+func (h *nullHandler) Gap(*tcpstream.Segment)    { h.gaps++ }
+func (h *nullHandler) End(int)                   { h.ends++ }
+
+// BenchmarkManyStreams is one packet per op over 80,000 interleaved
+// connections (a SYN, then segments of 100 bytes in order, each round
+// visiting every connection): the cost of finding a stream's state among
+// many.
+func BenchmarkManyStreams(b *testing.B) {
+	const streams = 80_000
+	h := &nullHandler{}
+	ra := tcpstream.New(tcpstream.Limits{})
+	f := seg(1, true, "", 0, 0, strings.Repeat("x", 100))
+	data := f.Payload
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s, round := i%streams, i/streams
+		f.Number, f.TCPStream = i+1, s
+		f.SrcPort = uint16(1024 + s%60000)
+		f.SrcIP = netip.AddrFrom4([4]byte{10, byte(s >> 16), byte(s >> 8), byte(s)})
+		f.TCP.SYN = round == 0
+		f.TCP.Seq = uint32(s) + uint32(round-1)*100
+		if round == 0 {
+			f.TCP.Seq = uint32(s) - 1
+			f.Payload = nil
+		} else {
+			f.Payload = data
+		}
+		ra.Packet(f, h)
 	}
 }
