@@ -143,6 +143,8 @@ try {
   for (const [i, workers] of (workerCounts.length ? workerCounts : [0]).flatMap((w) => Array.from({ length: runs }, (_, i) => [i, w]))) {
     const { page, context } = await openPage(browser, workers ? `${server.url}?workers=${workers}` : server.url);
     await page.waitForFunction(() => document.body.dataset.state === "idle");
+    // A person opens the page before choosing a file: the engine is compiled by then.
+    await page.waitForSelector('body[data-engine="compiled"]', { state: "attached", timeout: 60_000 });
     await page.evaluate(() => {
       const w = window;
       w.__stall = 0;

@@ -202,14 +202,21 @@ function delayWorkers(ms) {
 
 /**
  * openPage opens the app and records every request, console error, page error
- * and CSP violation. Returns {page, context, requests, problems}.
+ * and CSP violation. Returns {page, context, requests, pageRequests, problems}
+ * (pageRequests: without the service worker's). beforeGoto(context, page), when
+ * given, runs before the page loads (to watch what the page does while loading:
+ * it compiles the engine while idle).
  */
-export async function openPage(browser, url, contextOptions = {}) {
+export async function openPage(browser, url, contextOptions = {}, beforeGoto = undefined) {
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const requests = [];
+  const pageRequests = []; // the page's and its workers' own, not the service worker's (it caches the app's files)
   const problems = [];
-  context.on("request", (r) => requests.push(r.url()));
+  context.on("request", (r) => {
+    requests.push(r.url());
+    if (!r.serviceWorker()) pageRequests.push(r.url());
+  });
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
@@ -219,8 +226,9 @@ export async function openPage(browser, url, contextOptions = {}) {
   });
   if (workerDelay > 0) await page.addInitScript(delayWorkers, workerDelay);
   if (cpuSlowdown > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: cpuSlowdown });
+  await beforeGoto?.(context, page);
   await page.goto(url);
-  return { page, context, requests, problems };
+  return { page, context, requests, pageRequests, problems };
 }
 
 /** settled waits until the page shows a report, or an error message. */

@@ -12,11 +12,13 @@ const env = usePage();
 describe("pcaplens serve", () => {
   test("the module is sent gzip-compressed and the page analyses with it", async (t) => {
     if (env.server.kind !== "pcaplens") return t.skip("the Node stand-in serves web/dist, not pcaplens serve");
-    const { page, context } = await openPage(env.browser, env.server.url);
+    // Watched from before the page loads: it compiles the engine while idle.
     const modules = [];
-    context.on("response", (r) => {
-      if (r.url().endsWith("/pcaplens.wasm") && !r.request().serviceWorker()) modules.push(r);
-    });
+    const { page, context } = await openPage(env.browser, env.server.url, {}, (context) =>
+      context.on("response", (r) => {
+        if (r.url().endsWith("/pcaplens.wasm") && !r.request().serviceWorker()) modules.push(r);
+      }),
+    );
     try {
       const file = join(captures, "chrissanders--dns.pcap");
       await chooseFile(page, file);
