@@ -173,19 +173,7 @@ func some(subjects []string, more int) string {
 // findings turns the notes into the report's findings, by kind.
 func (t *Tap) findings() []finding.Finding {
 	t.noteNames()
-	out := []finding.Finding{}
-	if f, ok := t.failedAnswers(true); ok {
-		out = append(out, f)
-	}
-	kinds := make([]string, 0, len(t.notes))
-	for k := range t.notes {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
-		out = append(out, t.noteFinding(k, t.notes[k]))
-	}
-	return out
+	return append([]finding.Finding{}, t.told(true)...)
 }
 
 // Early implements engine.Early: the failed answers so far (without the
@@ -193,8 +181,14 @@ func (t *Tap) findings() []finding.Finding {
 // noted as the packets go (those found from the names, domains and clients
 // seen are told at Finish only).
 func (t *Tap) Early(*engine.Capture) []finding.Finding {
+	return t.told(false)
+}
+
+// told is the failed answers (with their servers and names when whole) and
+// the findings of the kinds noted so far, by kind.
+func (t *Tap) told(whole bool) []finding.Finding {
 	var out []finding.Finding
-	if f, ok := t.failedAnswers(false); ok {
+	if f, ok := t.failedAnswers(whole); ok {
 		out = append(out, f)
 	}
 	kinds := make([]string, 0, len(t.notes))
