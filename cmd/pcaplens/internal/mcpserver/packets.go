@@ -26,10 +26,10 @@ const (
 
 // ListArgs are list_packets' arguments.
 type ListArgs struct {
-	PcapFile string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
-	Filter   string `json:"filter,omitempty" jsonschema:"a Wireshark display filter (tcp.analysis.retransmission, dns.flags.rcode != 0, ip.addr == 10.0.0.0/8, …); default every frame"`
-	Skip     int    `json:"skip,omitempty" jsonschema:"matching frames to pass over before the first returned"`
-	Limit    int    `json:"limit,omitempty" jsonschema:"rows to return (default 50, at most 1000)"`
+	CaptureArg
+	Filter string `json:"filter,omitempty" jsonschema:"a Wireshark display filter (tcp.analysis.retransmission, dns.flags.rcode != 0, ip.addr == 10.0.0.0/8, …); default every frame"`
+	Skip   int    `json:"skip,omitempty" jsonschema:"matching frames to pass over before the first returned"`
+	Limit  int    `json:"limit,omitempty" jsonschema:"rows to return (default 50, at most 1000)"`
 }
 
 // ListAnswer is list_packets' answer.
@@ -48,8 +48,8 @@ type ListAnswer struct {
 
 // PacketArgs are get_packet's arguments.
 type PacketArgs struct {
-	PcapFile string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
-	Frame    int    `json:"frame" jsonschema:"the frame number (1 is the first frame, as in Wireshark)"`
+	CaptureArg
+	Frame int `json:"frame" jsonschema:"the frame number (1 is the first frame, as in Wireshark)"`
 }
 
 // PacketAnswer is get_packet's answer.
@@ -68,7 +68,7 @@ type PacketAnswer struct {
 
 // FollowArgs are follow_stream's arguments.
 type FollowArgs struct {
-	PcapFile string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	Protocol string `json:"protocol" jsonschema:"tcp or udp"`
 	Stream   int    `json:"stream" jsonschema:"the stream number (Wireshark's tcp.stream or udp.stream)"`
 	Limit    int    `json:"limit,omitempty" jsonschema:"payload bytes to return (default 16384, at most 65536)"`

@@ -157,15 +157,20 @@ type Paging struct {
 	List  string `json:"list,omitempty" jsonschema:"the list skip applies to (its path in the answer's lists, e.g. packets); the other lists give their first items"`
 }
 
+// CaptureArg is the capture every tool reads, the first argument of each.
+type CaptureArg struct {
+	PcapFile string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+}
+
 // FileArgs are the arguments of a report tool that takes only the capture.
 type FileArgs struct {
-	PcapFile string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	Paging
 }
 
 // ConnectionsArgs are analyze_tcp_connections' arguments (the seed's).
 type ConnectionsArgs struct {
-	PcapFile   string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	ServerIP   string `json:"server_ip,omitempty" jsonschema:"only connections with this server address"`
 	ServerPort int    `json:"server_port,omitempty" jsonschema:"only connections to this server port"`
 	Detailed   bool   `json:"detailed,omitempty" jsonschema:"list every connection, not only the most interesting ones"`
@@ -174,7 +179,7 @@ type ConnectionsArgs struct {
 
 // AnomaliesArgs are analyze_tcp_anomalies' arguments (the seed's).
 type AnomaliesArgs struct {
-	PcapFile   string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	ServerIP   string `json:"server_ip,omitempty" jsonschema:"only connections with this server address"`
 	ServerPort int    `json:"server_port,omitempty" jsonschema:"only connections to this server port"`
 	Paging
@@ -182,7 +187,7 @@ type AnomaliesArgs struct {
 
 // RetransmissionsArgs are analyze_tcp_retransmissions' arguments (the seed's).
 type RetransmissionsArgs struct {
-	PcapFile  string  `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	ServerIP  string  `json:"server_ip,omitempty" jsonschema:"only connections with this server address"`
 	Threshold float64 `json:"threshold,omitempty" jsonschema:"retransmission rate above which a connection is flagged (default 0.02)"`
 	Paging
@@ -190,7 +195,7 @@ type RetransmissionsArgs struct {
 
 // FlowArgs are analyze_traffic_flow's arguments (the seed's).
 type FlowArgs struct {
-	PcapFile   string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	ServerIP   string `json:"server_ip" jsonschema:"the server whose traffic is counted"`
 	ServerPort int    `json:"server_port,omitempty" jsonschema:"only traffic to and from this server port"`
 	Paging
@@ -438,7 +443,7 @@ func renderReport(a Answer, rep any) string {
 
 // FindingsArgs are get_findings' arguments.
 type FindingsArgs struct {
-	PcapFile string `json:"pcap_file" jsonschema:"the capture: a local path or an http(s) URL of a pcap, pcapng or gzip-compressed file"`
+	CaptureArg
 	Severity string `json:"severity,omitempty" jsonschema:"only findings of this severity or higher: high, medium, low or info (default: all)"`
 	Tool     string `json:"tool,omitempty" jsonschema:"only the findings of this report (capinfos, dns, tcp_anomalies, …)"`
 	Skip     int    `json:"skip,omitempty" jsonschema:"findings to pass over before the first returned"`
