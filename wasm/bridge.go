@@ -89,6 +89,9 @@ func install() error {
 	if err := set("plan", false, planFunc); err != nil {
 		return err
 	}
+	if err := set("warmupCapture", false, warmupCapture); err != nil {
+		return err
+	}
 	if err := api.Set("factories", factoryList()); err != nil {
 		return err
 	}

@@ -18,6 +18,10 @@
 //	pcaplens.plan(options, workers)    → string[][]: options.tools (every tool when none) split into
 //	                                   groups for at most that many workers over the same file,
 //	                                   cheapest first, by the analyzers' measured costs
+//	pcaplens.warmupCapture(conversations?) → Uint8Array: a synthetic pcap of that many conversations
+//	                                   (default 200, about 5,000 frames, every analyzer's protocols;
+//	                                   analysis/synth), which the page analyses while idle
+//	                                   so that the engine's code is optimised before a file comes
 //	pcaplens.analyze(bytes, options?)  → Promise<report>: every tool, or options.tools
 //	pcaplens.analyzeCapinfos(bytes, options?) → Promise<capinfos report>, and likewise
 //	  analyzeDnsPackets (dns), analyzeDhcpPackets (dhcp), analyzeIcmpPackets (icmp),

@@ -85,7 +85,7 @@ interface Pending {
   onProgress: ((p: Progress) => void) | undefined;
 }
 
-type Call = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" }> | ReportRequest;
+type Call = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" | "warmupCapture" }> | ReportRequest;
 
 /**
  * Lane is one analysis worker: the requests sent to it by id, settled by its
@@ -501,6 +501,21 @@ export class Analyzer {
   /** analyzeFile streams a File (or Blob) through the engine in slices, in several workers when it may. */
   analyzeFile(file: Blob, options: AnalyzeOptions = {}, onProgress?: (p: Progress) => void): Promise<Result> {
     return this.split(file, options, onProgress);
+  }
+
+  /**
+   * warmUp analyses the engine's synthetic capture (pcaplens.warmupCapture, about
+   * 5,000 frames of every analyzer's protocols) as a file would be, with the page's
+   * options: the browser optimises the engine's code as it runs, and that code is the
+   * shared module's, so every later analysis in any worker of the page runs it from
+   * its first packet (a fresh engine's first pass is about twice as slow:
+   * docs/benchmarks.md). It resolves when done; the workers are then ready and keep
+   * that analysis until the next.
+   */
+  async warmUp(options: AnalyzeOptions): Promise<void> {
+    await this.lead.ready;
+    const bytes = await this.call<Uint8Array>({ type: "warmupCapture", id: this.nextId++ });
+    await this.split(new Blob([bytes as BlobPart]), options, undefined);
   }
 
   /** analyzeBytes analyses bytes the page holds (read as a Blob, in several workers when it may). */

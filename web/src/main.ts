@@ -85,8 +85,24 @@ const workers = ((): number => {
   return Number.isInteger(n) && n >= 1 ? n : defaultWorkers();
 })();
 
-/** newAnalyzer starts the workers of one capture. */
+/**
+ * spare is the first file's analyzer, started while the page is idle (see
+ * warmEngine): its workers have loaded the engine and analysed the engine's
+ * warm-up capture, so the first file's analysis starts at once, in code the
+ * browser has already optimised.
+ */
+let spare: { analyzer: Analyzer; ready: boolean } | null = null;
+
+/**
+ * newAnalyzer starts the workers of one capture, or hands over the spare
+ * when it is ready. A spare still warming up is stopped: it would only
+ * compete with the file's analysis for the processor.
+ */
 function newAnalyzer(): Analyzer {
+  const s = spare;
+  spare = null;
+  if (s?.ready) return s.analyzer;
+  s?.analyzer.dispose();
   return new Analyzer(workerURL, sharedModule(), workers);
 }
 
@@ -702,6 +718,39 @@ render();
 // otherwise fall in the first second of the analysis (the progress and the
 // first findings stall behind them).
 // body[data-engine="compiled"] says it is done (benchmarks wait for it).
-const compileEngine = () => void sharedModule()?.then((m) => m && (document.body.dataset["engine"] = "compiled"));
-if ("requestIdleCallback" in window) window.requestIdleCallback(compileEngine, { timeout: 2000 });
-else setTimeout(compileEngine, 0);
+//
+// Then the spare analyzer starts and analyses the engine's warm-up capture
+// (about 5,000 synthetic frames, Analyzer.warmUp, 0.5–2 s of one core): a
+// fresh engine's first pass runs in the browser's baseline code and took
+// twice as long as the next one (docs/benchmarks.md). Only the first file
+// chosen after the page loads needs it: the optimised code is the shared
+// module's, and serves every later worker. body[data-engine="warm"] says
+// the spare is ready.
+// ?warmup=0 skips it (benchmarks compare).
+const warmup = new URLSearchParams(location.search).get("warmup") !== "0";
+const warmEngine = (): void => {
+  if (!warmup || spare || sessions.length > 0) return;
+  const analyzer = new Analyzer(workerURL, sharedModule(), workers);
+  const s = { analyzer, ready: false };
+  spare = s;
+  analyzer.warmUp(pageOptions).then(
+    () => {
+      if (spare !== s) return;
+      s.ready = true;
+      document.body.dataset["engine"] = "warm";
+    },
+    () => {
+      if (spare !== s) return;
+      spare = null;
+      analyzer.dispose();
+    },
+  );
+};
+const whenIdle = (f: () => void) => ("requestIdleCallback" in window ? window.requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 0));
+// The single-file build has no shared module: its spare's worker compiles its own.
+const compileEngine = () =>
+  void (sharedModule() ?? Promise.resolve(undefined)).then((m) => {
+    if (m) document.body.dataset["engine"] = "compiled";
+    whenIdle(warmEngine);
+  });
+whenIdle(compileEngine);

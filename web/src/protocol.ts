@@ -45,6 +45,8 @@ export type Request =
   | { type: "filterProgress"; id: number }
   /** The groups of tools for at most that many workers (pcaplens.plan): string[][]. */
   | { type: "plan"; id: number; options: AnalyzeOptions; workers: number }
+  /** The engine's synthetic warm-up capture (pcaplens.warmupCapture): a Uint8Array of pcap bytes. */
+  | { type: "warmupCapture"; id: number }
   /**
    * The report calls, answered from the reports the worker keeps after an analysis
    * (the page holds only their summary): a page of a report list, sorted and filtered.

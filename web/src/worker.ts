@@ -51,6 +51,8 @@ interface Bridge {
   checkFilter(expr: string): unknown;
   /** plan splits the options' tools into groups for at most that many workers (by the analyzers' measured costs). */
   plan(options: AnalyzeOptions, workers: number): string[][];
+  /** warmupCapture is a synthetic capture of everyday traffic (pcap bytes), analysed while the page is idle. */
+  warmupCapture(conversations?: number): Uint8Array;
 }
 /** Go is defined by wasm_exec.js. */
 interface GoRuntime {
@@ -465,7 +467,7 @@ async function whyNot(url: URL, e: unknown, seen: number): Promise<string> {
   }
 }
 
-type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" }>;
+type PacketRequest = Extract<Request, { type: "packets" | "frame" | "follow" | "export" | "checkFilter" | "filterProgress" | "plan" | "warmupCapture" }>;
 
 /** packetCall answers one packet call from the kept session, transferring the bytes. */
 async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promise<void> {
@@ -479,6 +481,12 @@ async function packetCall(apiReady: Promise<Bridge>, req: PacketRequest): Promis
       const groups = api.plan(req.options, req.workers);
       if (groups instanceof Error) throw groups;
       post({ type: "reply", id: req.id, value: groups });
+      return;
+    }
+    if (req.type === "warmupCapture") {
+      const b = api.warmupCapture();
+      if (b instanceof Error) throw b;
+      post({ type: "reply", id: req.id, value: b }, [b.buffer]);
       return;
     }
     const s = kept;
@@ -594,6 +602,7 @@ function analysisMain(): void {
       case "checkFilter":
       case "filterProgress":
       case "plan":
+      case "warmupCapture":
         // Not queued: a packet call runs beside the others (a newer packets call supersedes one still running).
         void packetCall(apiReady, req);
         return;

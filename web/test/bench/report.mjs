@@ -19,7 +19,10 @@
 // by earlier runs) and a fresh one's first run, which is what a page's worker
 // does; the ratio printed is to the warm one. BENCH_NOMEM=1 skips the memory
 // sampling: reading every process's smaps_rollup ten times a second slowed
-// the page by about a tenth on this machine, so time runs without it.
+// the page by about a tenth on this machine, so time runs without it. Each
+// page is given its time to warm the engine up (body[data-engine="warm"], as a
+// person opening the page before choosing a file); BENCH_WARMUP=0 opens it
+// with ?warmup=0 (the engine compiled, not warmed up).
 // Usage: node web/test/bench/report.mjs FILE  (make bench-report FILE=… [BENCH_WORKERS=1,2])
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -29,6 +32,7 @@ import { launch, openPage, startServer } from "../e2e/helpers.mjs";
 
 const file = process.argv[2] || process.env.BENCH_FILE || "/tmp/bench/real-1m.pcapng";
 const runs = Number(process.env.BENCH_RUNS || 2);
+const cold = process.env.BENCH_WARMUP === "0";
 const workerCounts = (process.env.BENCH_WORKERS || "").split(",").filter(Boolean).map(Number);
 const size = statSync(file).size;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -141,10 +145,12 @@ const server = await startServer();
 const browser = await launch();
 try {
   for (const [i, workers] of (workerCounts.length ? workerCounts : [0]).flatMap((w) => Array.from({ length: runs }, (_, i) => [i, w]))) {
-    const { page, context } = await openPage(browser, workers ? `${server.url}?workers=${workers}` : server.url);
+    const query = [...(workers ? [`workers=${workers}`] : []), ...(cold ? ["warmup=0"] : [])].join("&");
+    const { page, context } = await openPage(browser, query ? `${server.url}?${query}` : server.url);
     await page.waitForFunction(() => document.body.dataset.state === "idle");
-    // A person opens the page before choosing a file: the engine is compiled by then.
-    await page.waitForSelector('body[data-engine="compiled"]', { state: "attached", timeout: 60_000 });
+    // A person opens the page before choosing a file: the engine is compiled and warmed up
+    // by then (BENCH_WARMUP=0: compiled only, the page's warm-up turned off).
+    await page.waitForSelector(`body[data-engine="${cold ? "compiled" : "warm"}"]`, { state: "attached", timeout: 60_000 });
     await page.evaluate(() => {
       const w = window;
       w.__stall = 0;
