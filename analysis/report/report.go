@@ -168,3 +168,12 @@ func Plural(n int, singular, plural string) string {
 	}
 	return Count(n) + " " + plural
 }
+
+// NonNil returns s, or an empty slice when s is nil, so that JSON writes
+// [] rather than null.
+func NonNil[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
+}
