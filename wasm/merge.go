@@ -12,6 +12,7 @@ import (
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // When the page splits the tools among several workers (plan), each worker's
@@ -239,12 +240,12 @@ func fromJS(v safejs.Value, dst reflect.Value, depth int) error {
 		if v.Type() != safejs.TypeObject {
 			return bad()
 		}
-		for _, f := range fieldsOf(dst.Type()) {
-			x, err := v.Get(f.name)
+		for _, f := range report.Fields(dst.Type()) {
+			x, err := v.Get(f.Name)
 			if err != nil {
 				return err
 			}
-			if err := fromJS(x, dst.FieldByIndex(f.index), depth+1); err != nil {
+			if err := fromJS(x, dst.FieldByIndex(f.Index), depth+1); err != nil {
 				return err
 			}
 		}

@@ -19,6 +19,7 @@ import (
 
 	"pcaplens/analysis/capinfos"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/report"
 )
 
 // The page never receives a whole report: the session keeps the reports
@@ -62,40 +63,6 @@ type listView struct {
 	order  []int32
 }
 
-// fieldInfo is one JSON field of a struct type.
-type fieldInfo struct {
-	name      string
-	index     []int
-	omitEmpty bool
-}
-
-var fieldCache sync.Map // reflect.Type → []fieldInfo
-
-// fieldsOf lists the JSON fields of a struct type, in declaration order
-// (embedded structs' fields promoted as encoding/json does).
-func fieldsOf(t reflect.Type) []fieldInfo {
-	if v, ok := fieldCache.Load(t); ok {
-		return v.([]fieldInfo)
-	}
-	var out []fieldInfo
-	for _, f := range reflect.VisibleFields(t) {
-		if !f.IsExported() || f.Anonymous && f.Type.Kind() == reflect.Struct {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = f.Name
-		}
-		out = append(out, fieldInfo{name: name, index: f.Index, omitEmpty: strings.Contains(opts, "omitempty")})
-	}
-	fieldCache.Store(t, out)
-	return out
-}
-
 // deref follows pointers and interfaces; ok is false at a nil.
 func deref(v reflect.Value) (reflect.Value, bool) {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
@@ -115,9 +82,9 @@ func child(v reflect.Value, name string) (reflect.Value, bool) {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		for _, f := range fieldsOf(v.Type()) {
-			if f.name == name {
-				fv, err := v.FieldByIndexErr(f.index)
+		for _, f := range report.Fields(v.Type()) {
+			if f.Name == name {
+				fv, err := v.FieldByIndexErr(f.Index)
 				return fv, err == nil
 			}
 		}
@@ -197,18 +164,18 @@ func cut(v reflect.Value, path string, lists map[string]int) (out reflect.Value,
 		p.Elem().Set(e)
 		return p, true
 	case reflect.Struct:
-		for _, f := range fieldsOf(v.Type()) {
-			fv, err := v.FieldByIndexErr(f.index)
+		for _, f := range report.Fields(v.Type()) {
+			fv, err := v.FieldByIndexErr(f.Index)
 			if err != nil || !interesting(fv.Type()) {
 				continue
 			}
-			if c, ok := cut(fv, path+"."+f.name, lists); ok {
+			if c, ok := cut(fv, path+"."+f.Name, lists); ok {
 				if !changed {
 					out = reflect.New(v.Type()).Elem()
 					out.Set(v)
 					changed = true
 				}
-				out.FieldByIndex(f.index).Set(c)
+				out.FieldByIndex(f.Index).Set(c)
 			}
 		}
 		if changed {
@@ -267,8 +234,8 @@ func interesting(t reflect.Type) bool {
 	case reflect.Map:
 		r = interesting(t.Elem())
 	case reflect.Struct:
-		for _, f := range fieldsOf(t) {
-			if interesting(t.FieldByIndex(f.index).Type) {
+		for _, f := range report.Fields(t) {
+			if interesting(f.Type) {
 				r = true
 				break
 			}
@@ -669,8 +636,8 @@ func appendText(buf []byte, v reflect.Value, depth int) []byte {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		for _, f := range fieldsOf(v.Type()) {
-			if fv, err := v.FieldByIndexErr(f.index); err == nil {
+		for _, f := range report.Fields(v.Type()) {
+			if fv, err := v.FieldByIndexErr(f.Index); err == nil {
 				buf = appendText(buf, fv, depth+1)
 			}
 		}
@@ -889,8 +856,8 @@ func (e *evidence) names(row reflect.Value, span bool) bool {
 		}
 		return false
 	}
-	for _, f := range fieldsOf(row.Type()) {
-		fv, err := row.FieldByIndexErr(f.index)
+	for _, f := range report.Fields(row.Type()) {
+		fv, err := row.FieldByIndexErr(f.Index)
 		if err != nil {
 			continue
 		}
@@ -898,7 +865,7 @@ func (e *evidence) names(row reflect.Value, span bool) bool {
 		if !ok {
 			continue
 		}
-		if f.omitEmpty && fv.IsZero() {
+		if f.OmitEmpty && fv.IsZero() {
 			continue
 		}
 		switch fv.Kind() {
@@ -911,7 +878,7 @@ func (e *evidence) names(row reflect.Value, span bool) bool {
 				return true
 			}
 		case reflect.Slice, reflect.Array:
-			if f.name == "frames" {
+			if f.Name == "frames" {
 				for i := 0; i < fv.Len(); i++ {
 					if n, ok := number(fv.Index(i)); ok && e.frames[int(n)] {
 						return true
@@ -923,10 +890,10 @@ func (e *evidence) names(row reflect.Value, span bool) bool {
 			if !ok || fv.Kind() == reflect.Map {
 				continue
 			}
-			if e.frames[int(n)] && float64(int(n)) == n && (f.name == "frame" || strings.HasSuffix(f.name, "_frame")) {
+			if e.frames[int(n)] && float64(int(n)) == n && (f.Name == "frame" || strings.HasSuffix(f.Name, "_frame")) {
 				return true
 			}
-			if f.name == "stream" && e.streams[int(n)] {
+			if f.Name == "stream" && e.streams[int(n)] {
 				return true
 			}
 			if e.subjects[scalarText(fv)] {

@@ -213,12 +213,8 @@ func (t *tap) Finish(c *engine.Capture) map[string]any {
 		Warnings:           append([]string{}, c.Warnings...),
 		Encapsulations:     map[string]int{},
 	}
-	if r.PacketComments == nil {
-		r.PacketComments = []PacketComment{}
-	}
-	if r.Sections == nil {
-		r.Sections = []capture.Section{}
-	}
+	r.PacketComments = report.NonNil(r.PacketComments)
+	r.Sections = report.NonNil(r.Sections)
 	var caps report.Caps
 	if t.commentCount > len(t.comments) {
 		caps.HitN("packet comments", len(t.comments), t.commentCount-len(t.comments))
@@ -271,9 +267,7 @@ func (t *tap) Finish(c *engine.Capture) map[string]any {
 			Comments: ifc.Comments, Packets: ifc.Packets, Dropped: ifc.Dropped, Received: ifc.Received,
 		})
 	}
-	if r.Interfaces == nil {
-		r.Interfaces = []Interface{}
-	}
+	r.Interfaces = report.NonNil(r.Interfaces)
 	if t.untimed == 0 {
 		strict := t.strict || t.n == 0
 		r.StrictTimeOrder = &strict

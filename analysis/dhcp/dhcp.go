@@ -560,9 +560,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		Packets:             t.packets,
 		Warnings:            append([]string{}, c.Warnings...),
 	}
-	if r.Packets == nil {
-		r.Packets = []Packet{}
-	}
+	r.Packets = report.NonNil(r.Packets)
 	r.Statistics.Transactions = len(t.xids)
 	r.Statistics.UniqueClients = len(t.macs)
 	r.Statistics.UniqueServers = len(t.serverIDs)

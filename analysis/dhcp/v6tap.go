@@ -252,12 +252,8 @@ func (s *v6State) report(t *Tap) V6Report {
 			Outcome: x.outcome, Messages: x.msgs, Addresses: x.addrs, Prefixes: x.prefixes,
 			Server: x.server, Status: x.status,
 		}
-		if tr.Addresses == nil {
-			tr.Addresses = []V6Lease{}
-		}
-		if tr.Prefixes == nil {
-			tr.Prefixes = []V6Lease{}
-		}
+		tr.Addresses = report.NonNil(tr.Addresses)
+		tr.Prefixes = report.NonNil(tr.Prefixes)
 		if x.hasSol && x.hasReply && x.replyNs >= x.solicitNs {
 			d := float64(x.replyNs-x.solicitNs) / 1e9
 			tr.SolicitToReply = &d

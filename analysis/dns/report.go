@@ -258,15 +258,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		Malformed:          t.malformed,
 		Warnings:           append([]string{}, c.Warnings...),
 	}
-	if r.Packets == nil {
-		r.Packets = []Packet{}
-	}
-	if r.Transactions == nil {
-		r.Transactions = []Transaction{}
-	}
-	if r.Malformed == nil {
-		r.Malformed = []Malformed{}
-	}
+	r.Packets = report.NonNil(r.Packets)
+	r.Transactions = report.NonNil(r.Transactions)
+	r.Malformed = report.NonNil(r.Malformed)
 	if t.messages == 0 {
 		r.Message = "no DNS packets found"
 	}

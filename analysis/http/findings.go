@@ -330,10 +330,7 @@ func (t *Tap) findings() []finding.Finding {
 		}
 	}
 	finding.Rank(out)
-	if out == nil {
-		out = []finding.Finding{}
-	}
-	return out
+	return report.NonNil(out)
 }
 
 // hostOf names a transaction's server: its Host header, or its address.

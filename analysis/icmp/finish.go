@@ -23,18 +23,10 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		Packets: t.packets, Warnings: append([]string{}, c.Warnings...),
 		Unreachables: []Unreachable{}, Traceroutes: []Traceroute{},
 	}
-	if r.Errors == nil {
-		r.Errors = []ErrorMessage{}
-	}
-	if r.PathMTU == nil {
-		r.PathMTU = []MTUEvent{}
-	}
-	if r.Redirects == nil {
-		r.Redirects = []Redirect{}
-	}
-	if r.Packets == nil {
-		r.Packets = []Packet{}
-	}
+	r.Errors = report.NonNil(r.Errors)
+	r.PathMTU = report.NonNil(r.PathMTU)
+	r.Redirects = report.NonNil(r.Redirects)
+	r.Packets = report.NonNil(r.Packets)
 	if t.found == 0 {
 		r.Message = "No ICMP packets found"
 	}
@@ -76,15 +68,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	// Ping summaries.
 	sort.Slice(t.errAnswered, func(i, j int) bool { return t.errAnswered[i].Frame < t.errAnswered[j].Frame })
 	r.Echo = EchoSection{Destinations: []Destination{}, Unanswered: t.unanswered, AnsweredByError: t.errAnswered, DuplicateReplies: t.dupReplies}
-	if r.Echo.Unanswered == nil {
-		r.Echo.Unanswered = []EchoRef{}
-	}
-	if r.Echo.AnsweredByError == nil {
-		r.Echo.AnsweredByError = []EchoRef{}
-	}
-	if r.Echo.DuplicateReplies == nil {
-		r.Echo.DuplicateReplies = []EchoRef{}
-	}
+	r.Echo.Unanswered = report.NonNil(r.Echo.Unanswered)
+	r.Echo.AnsweredByError = report.NonNil(r.Echo.AnsweredByError)
+	r.Echo.DuplicateReplies = report.NonNil(r.Echo.DuplicateReplies)
 	keys := append([]pairKey(nil), t.destOrder...)
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].src != keys[j].src {
@@ -100,9 +86,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		for k, n := range d.errKinds {
 			ds.ErrorAnswers[k] = n
 		}
-		if ds.Samples == nil {
-			ds.Samples = []RTTSample{}
-		}
+		ds.Samples = report.NonNil(ds.Samples)
 		if d.tx > 0 {
 			// Lost: neither a reply nor an ICMP error answered it.
 			lost := max(d.tx-d.rx-d.errAnswered, 0)

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/report"
 )
 
 type ndState struct {
@@ -236,12 +237,8 @@ func (t *Tap) ndReport() NeighborDiscovery {
 	}
 	for _, a := range sortedAddrs(nd.routers) {
 		ra := *nd.routers[a]
-		if ra.Prefixes == nil {
-			ra.Prefixes = []Prefix{}
-		}
-		if ra.RDNSS == nil {
-			ra.RDNSS = []string{}
-		}
+		ra.Prefixes = report.NonNil(ra.Prefixes)
+		ra.RDNSS = report.NonNil(ra.RDNSS)
 		r.Routers = append(r.Routers, ra)
 	}
 	for _, a := range sortedAddrs(nd.neighbors) {

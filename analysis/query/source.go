@@ -496,17 +496,11 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 
 	// tcp.*
 	case filter.TCPSrcPort:
-		for _, h := range s.tcps.all() {
-			buf = append(buf, filter.Uint(be16(h.b)))
-		}
+		buf = ports(buf, &s.tcps, true /* src */, false /* dst */)
 	case filter.TCPDstPort:
-		for _, h := range s.tcps.all() {
-			buf = append(buf, filter.Uint(be16(h.b[2:])))
-		}
+		buf = ports(buf, &s.tcps, false /* src */, true /* dst */)
 	case filter.TCPPort:
-		for _, h := range s.tcps.all() {
-			buf = append(buf, filter.Uint(be16(h.b)), filter.Uint(be16(h.b[2:])))
-		}
+		buf = ports(buf, &s.tcps, true /* src */, true /* dst */)
 	case filter.TCPStream:
 		if h := s.innerTCP(); h != nil && f.TCPStream >= 0 {
 			buf = append(buf, filter.Uint(uint64(f.TCPStream)))
@@ -598,17 +592,11 @@ func (s *source) Values(id filter.FieldID, buf []filter.Value) []filter.Value {
 
 	// udp.*
 	case filter.UDPSrcPort:
-		for _, h := range s.udps.all() {
-			buf = append(buf, filter.Uint(be16(h.b)))
-		}
+		buf = ports(buf, &s.udps, true /* src */, false /* dst */)
 	case filter.UDPDstPort:
-		for _, h := range s.udps.all() {
-			buf = append(buf, filter.Uint(be16(h.b[2:])))
-		}
+		buf = ports(buf, &s.udps, false /* src */, true /* dst */)
 	case filter.UDPPort:
-		for _, h := range s.udps.all() {
-			buf = append(buf, filter.Uint(be16(h.b)), filter.Uint(be16(h.b[2:])))
-		}
+		buf = ports(buf, &s.udps, true /* src */, true /* dst */)
 	case filter.UDPLength:
 		for _, h := range s.udps.all() {
 			if len(h.b) >= 6 {
@@ -679,6 +667,20 @@ func (s *source) innerTCP() *hdr {
 		}
 	}
 	return nil
+}
+
+// ports gives the source port, the destination port or both of each
+// header in l: TCP and UDP headers both begin with the two ports.
+func ports(buf []filter.Value, l *hdrs, src, dst bool) []filter.Value {
+	for _, h := range l.all() {
+		if src {
+			buf = append(buf, filter.Uint(be16(h.b)))
+		}
+		if dst {
+			buf = append(buf, filter.Uint(be16(h.b[2:])))
+		}
+	}
+	return buf
 }
 
 // tcpFlag gives a flag bit of every TCP header long enough to hold it.

@@ -1,7 +1,8 @@
 // Package report holds the helpers every analyzer's report shares, so that
 // each fact is computed and shaped in one place: the per-packet list limit,
-// how a cap that was hit is reported, quantile summaries, and how a time is
-// written.
+// how a cap that was hit is reported, quantile summaries, how a time is
+// written, empty lists that JSON writes as [] (NonNil), and a report type's
+// JSON members read by reflection (Fields, Lists).
 package report
 
 import (
@@ -167,4 +168,13 @@ func Plural(n int, singular, plural string) string {
 		return "1 " + singular
 	}
 	return Count(n) + " " + plural
+}
+
+// NonNil returns s, or an empty slice when s is nil, so that JSON writes
+// [] rather than null.
+func NonNil[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 )
@@ -56,5 +57,21 @@ func TestCountAndPlural(t *testing.T) {
 func TestTime(t *testing.T) {
 	if got := Time(1_500_000_000_120_000_000); got != "2017-07-14T02:40:00.12Z" {
 		t.Fatal(got)
+	}
+}
+
+func TestNonNil(t *testing.T) {
+	type rows []string
+	var none rows
+	got := NonNil(none)
+	if got == nil || len(got) != 0 {
+		t.Fatalf("NonNil(nil) = %#v, want an empty slice", got)
+	}
+	if b, _ := json.Marshal(got); string(b) != "[]" {
+		t.Errorf("NonNil(nil) writes %s, want []", b)
+	}
+	some := rows{"a"}
+	if got := NonNil(some); &got[0] != &some[0] {
+		t.Error("NonNil must return a non-nil slice as it is")
 	}
 }

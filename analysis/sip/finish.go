@@ -44,12 +44,8 @@ func (t *Tap) Report(c *engine.Capture) *Report {
 	r.SIPMessages = t.messages
 	r.SIPPacketsAnalyzed = len(t.packets)
 	r.MalformedTotal = t.malformedTotal
-	if r.Malformed == nil {
-		r.Malformed = []Malformed{}
-	}
-	if r.Packets == nil {
-		r.Packets = []Packet{}
-	}
+	r.Malformed = report.NonNil(r.Malformed)
+	r.Packets = report.NonNil(r.Packets)
 	r.Statistics.CallIDs = len(t.callIDs)
 	if t.messages == 0 {
 		r.Message = "no SIP packets found"

@@ -635,12 +635,8 @@ func (t *Tap) packet(m *Message, f *frame.Frame, transport string, sdp *SDP) {
 		BodyLength: len(m.Body), KnownSIPPort: knownPort(f.SrcPort) || knownPort(f.DstPort),
 		Headers: m.Headers, SDP: sdp,
 	}
-	if p.Via == nil {
-		p.Via = []string{}
-	}
-	if p.Headers == nil {
-		p.Headers = []Header{}
-	}
+	p.Via = report.NonNil(p.Via)
+	p.Headers = report.NonNil(p.Headers)
 	if m.Request {
 		p.MessageType, p.Method, p.RequestURI = "request", m.Method, m.RequestURI
 	} else {

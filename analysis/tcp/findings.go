@@ -255,9 +255,7 @@ func (b *builder) findings() []finding.Finding {
 	out := []finding.Finding{}
 	add := func(f finding.Finding) {
 		f.Tool = ToolAnomalies
-		if f.Frames == nil {
-			f.Frames = []int{}
-		}
+		f.Frames = report.NonNil(f.Frames)
 		out = append(out, f)
 	}
 	th := b.t.threshold()

@@ -50,29 +50,21 @@ const anyRetransmission = FlagRetransmission | FlagFastRetransmission | FlagSpur
 // FlagCounts counts packets per analysis flag, in FlagNames order.
 type FlagCounts [numFlags]int
 
-func (c *FlagCounts) add(f Flag) {
+func (c *FlagCounts) add(f Flag) { countFlags((*[numFlags]int)(c), f) }
+
+// flagCounts32 is FlagCounts in the per-connection state (half the size).
+type flagCounts32 [numFlags]uint32
+
+func (c *flagCounts32) add(f Flag) { countFlags((*[numFlags]uint32)(c), f) }
+
+// countFlags counts a packet's flags f: one for each flag set, and
+// tcp.analysis.retransmission's for every kind of retransmission.
+func countFlags[E int | uint32](c *[numFlags]E, f Flag) {
 	if f == 0 {
 		return
 	}
 	if f&anyRetransmission != 0 {
 		// tcp.analysis.retransmission is present on every kind.
-		c[0]++
-	}
-	for i := 1; f>>i != 0; i++ {
-		if f&(1<<i) != 0 {
-			c[i]++
-		}
-	}
-}
-
-// flagCounts32 is FlagCounts in the per-connection state (half the size).
-type flagCounts32 [numFlags]uint32
-
-func (c *flagCounts32) add(f Flag) {
-	if f == 0 {
-		return
-	}
-	if f&anyRetransmission != 0 {
 		c[0]++
 	}
 	for i := 1; f>>i != 0; i++ {

@@ -238,9 +238,7 @@ func (b *builder) connections() any {
 		Caps:        b.caps.List(),
 		Warnings:    b.warnings,
 	}
-	if rep.Connections == nil {
-		rep.Connections = []ConnRow{}
-	}
+	rep.Connections = report.NonNil(rep.Connections)
 	return rep
 }
 

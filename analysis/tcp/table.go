@@ -2,8 +2,8 @@ package tcp
 
 import (
 	"hash/maphash"
-	"math/bits"
-	"math/rand/v2"
+
+	"pcaplens/analysis/internal/streamtab"
 )
 
 // table maps 4-tuples to connections: open addressing with linear probing,
@@ -123,7 +123,7 @@ func (t *table) del(c *Conn, h uint64) {
 type streams struct {
 	ring   []*Conn // len a power of two; slot s&mask holds at most stream s
 	inRing int
-	over   streamTable
+	over   streamtab.Table[Conn]
 }
 
 func (x *streams) get(stream int) *Conn {
@@ -132,7 +132,7 @@ func (x *streams) get(stream int) *Conn {
 			return c
 		}
 	}
-	return x.over.get(stream)
+	return x.over.Get(stream)
 }
 
 // put adds c, whose stream must not be held yet.
@@ -151,9 +151,9 @@ func (x *streams) place(c *Conn) {
 	case o == nil:
 		x.inRing++
 	case o.Stream < c.Stream:
-		x.over.put(o)
+		x.over.Put(o.Stream, o, 0)
 	default:
-		x.over.put(c)
+		x.over.Put(c.Stream, c, 0)
 		return
 	}
 	*p = c
@@ -181,123 +181,7 @@ func (x *streams) del(c *Conn) {
 			return
 		}
 	}
-	x.over.del(c)
-}
-
-// streamTable maps stream numbers to connections: open addressing with
-// linear probing, kept at most half full, indexed by multiplicative hashing
-// with a random odd multiplier (which streams stay live is up to the
-// capture).
-type streamTable struct {
-	slots []streamSlot
-	n     int
-	shift uint   // 64 - log2(len(slots))
-	mul   uint64 // odd
-}
-
-type streamSlot struct {
-	s int64 // stream number + 1; 0: empty
-	c *Conn
-}
-
-func (t *streamTable) home(s int64) uint64 {
-	return (uint64(s) * t.mul) >> t.shift
-}
-func (t *streamTable) get(stream int) *Conn {
-	if t.n == 0 {
-		return nil
+	if x.over.Get(c.Stream) == c {
+		x.over.Delete(c.Stream)
 	}
-	s := int64(stream) + 1
-	mask := uint64(len(t.slots) - 1)
-	for i := t.home(s); ; i = (i + 1) & mask {
-		sl := &t.slots[i]
-		if sl.s == s {
-			return sl.c
-		}
-		if sl.s == 0 {
-			return nil
-		}
-	}
-}
-
-// put inserts or replaces the connection of c.Stream.
-func (t *streamTable) put(c *Conn) {
-	if 2*(t.n+1) > len(t.slots) {
-		t.grow()
-	}
-	s := int64(c.Stream) + 1
-	mask := uint64(len(t.slots) - 1)
-	for i := t.home(s); ; i = (i + 1) & mask {
-		sl := &t.slots[i]
-		if sl.s == 0 {
-			*sl = streamSlot{s, c}
-			t.n++
-			return
-		}
-		if sl.s == s {
-			sl.c = c
-			return
-		}
-	}
-}
-
-func (t *streamTable) grow() {
-	old := t.slots
-	n := 2 * len(old)
-	if n < 1024 {
-		n = 1024
-	}
-	t.slots = make([]streamSlot, n)
-	if t.mul == 0 {
-		t.mul = rand.Uint64() | 1
-	}
-	t.shift = uint(64 - bits.Len(uint(n-1)))
-	mask := uint64(n - 1)
-	for _, sl := range old {
-		if sl.s == 0 {
-			continue
-		}
-		i := t.home(sl.s)
-		for t.slots[i].s != 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = sl
-	}
-}
-
-// del removes c if it is the connection stored for its stream.
-func (t *streamTable) del(c *Conn) {
-	if t.n == 0 {
-		return
-	}
-	s := int64(c.Stream) + 1
-	mask := uint64(len(t.slots) - 1)
-	i := t.home(s)
-	for ; ; i = (i + 1) & mask {
-		sl := &t.slots[i]
-		if sl.s == 0 {
-			return
-		}
-		if sl.s == s {
-			if sl.c != c {
-				return
-			}
-			break
-		}
-	}
-	// Backward-shift deletion, as table.del.
-	j := i
-	for {
-		j = (j + 1) & mask
-		if t.slots[j].s == 0 {
-			break
-		}
-		ideal := t.home(t.slots[j].s)
-		if (j > i && (ideal <= i || ideal > j)) || (j < i && ideal <= i && ideal > j) {
-			t.slots[i] = t.slots[j]
-			i = j
-		}
-	}
-	t.slots[i] = streamSlot{}
-	t.n--
 }

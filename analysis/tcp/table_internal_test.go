@@ -46,7 +46,7 @@ func TestStreamsIndex(t *testing.T) {
 					t.Fatalf("step %d: stream %d found after its eviction", step, s)
 				}
 			}
-			if n := x.inRing + x.over.n; n != len(want) {
+			if n := x.inRing + x.over.Len(); n != len(want) {
 				t.Fatalf("step %d: %d held, want %d", step, n, len(want))
 			}
 		}

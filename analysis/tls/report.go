@@ -189,15 +189,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 			continue
 		}
 		row := cn.row
-		if row.OfferedVersions == nil {
-			row.OfferedVersions = []string{}
-		}
-		if row.ALPNOffered == nil {
-			row.ALPNOffered = []string{}
-		}
-		if row.KeyShareGroups == nil {
-			row.KeyShareGroups = []string{}
-		}
+		row.OfferedVersions = report.NonNil(row.OfferedVersions)
+		row.ALPNOffered = report.NonNil(row.ALPNOffered)
+		row.KeyShareGroups = report.NonNil(row.KeyShareGroups)
 		r.Connections = append(r.Connections, row)
 	}
 	for _, e := range t.certList {

@@ -18,6 +18,7 @@ import (
 	_ "pcaplens/analysis/all" // every analyzer registers its Factory
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // module is the Go module path; a package's directory is its import path
@@ -189,18 +190,13 @@ func (g *gen) options(t reflect.Type) (string, error) {
 	b.WriteString("/**\n * AnalyzeOptions are the options of an analysis in the page: engine.Options under the\n" +
 		" * names the WebAssembly bridge reads (its JSON names in camelCase); absent means the default.\n */\n")
 	b.WriteString("export interface AnalyzeOptions {\n")
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, skip := jsonName(f)
-		if skip || !f.IsExported() {
-			continue
-		}
+	for _, f := range report.Fields(t) {
 		ts, err := g.ref(f.Type)
 		if err != nil {
-			return "", fmt.Errorf("tsgen: %v.%s: %w", t, f.Name, err)
+			return "", fmt.Errorf("tsgen: %v.%s: %w", t, f.GoName, err)
 		}
-		g.comment(&b, "  ", g.fieldDoc(t, f.Name))
-		fmt.Fprintf(&b, "  %s?: %s;\n", prop(camel(name)), strings.TrimSuffix(ts, " | null"))
+		g.comment(&b, "  ", g.fieldDoc(f.Owner, f.GoName))
+		fmt.Fprintf(&b, "  %s?: %s;\n", prop(camel(f.Name)), strings.TrimSuffix(ts, " | null"))
 	}
 	b.WriteString("}\n\n")
 	return b.String(), nil
@@ -353,145 +349,15 @@ func (g *gen) declare(t reflect.Type) error {
 	return nil
 }
 
-// field is one JSON member of a struct, as encoding/json resolves them.
-type field struct {
-	name     string
-	tagged   bool
-	optional bool
-	depth    int
-	index    []int
-	typ      reflect.Type
-	owner    reflect.Type // the struct declaring it, for its doc comment
-	goName   string
-}
-
-// fields lists the JSON members of struct t, embedded structs flattened by
-// the rules of encoding/json: the shallowest name wins, then the tagged
-// one; names still in conflict are dropped.
-func fields(t reflect.Type) []field {
-	var all []field
-	type level struct {
-		t        reflect.Type
-		index    []int
-		optional bool // reached through an embedded pointer: absent when nil
+// optional tells whether the member f may be absent from the object:
+// omitted when empty or zero (omitempty never leaves out a struct, nor an
+// array of non-zero length), or promoted through an embedded pointer.
+func optional(f report.Field) bool {
+	t := f.Type
+	if f.OmitEmpty && !f.OmitZero && (t.Kind() == reflect.Struct || t.Kind() == reflect.Array && t.Len() > 0) {
+		return f.ViaPointer
 	}
-	cur := []level{{t: t}}
-	visited := map[reflect.Type]bool{}
-	for depth := 0; len(cur) > 0; depth++ {
-		var next []level
-		for _, l := range cur {
-			if visited[l.t] {
-				continue
-			}
-			visited[l.t] = true
-			for i := 0; i < l.t.NumField(); i++ {
-				sf := l.t.Field(i)
-				idx := append(append([]int(nil), l.index...), i)
-				name, omit, skip := jsonName(sf)
-				if skip {
-					continue
-				}
-				ft := sf.Type
-				if sf.Anonymous {
-					et := ft
-					if et.Kind() == reflect.Pointer {
-						et = et.Elem()
-					}
-					if !sf.IsExported() && et.Kind() != reflect.Struct {
-						continue
-					}
-					if !hasTagName(sf) && et.Kind() == reflect.Struct {
-						next = append(next, level{t: et, index: idx, optional: l.optional || ft.Kind() == reflect.Pointer})
-						continue
-					}
-				} else if !sf.IsExported() {
-					continue
-				}
-				// omitempty leaves out empty values: never a struct, nor an array of non-zero length.
-				if omit == "omitempty" && (ft.Kind() == reflect.Struct || ft.Kind() == reflect.Array && ft.Len() > 0) {
-					omit = ""
-				}
-				all = append(all, field{
-					name: name, tagged: hasTagName(sf), optional: omit != "" || l.optional,
-					depth: depth, index: idx, typ: ft, owner: l.t, goName: sf.Name,
-				})
-			}
-		}
-		cur = next
-	}
-	// Dominance, as encoding/json's typeFields.
-	byName := map[string][]field{}
-	var order []string
-	for _, f := range all {
-		if _, ok := byName[f.name]; !ok {
-			order = append(order, f.name)
-		}
-		byName[f.name] = append(byName[f.name], f)
-	}
-	var out []field
-	for _, name := range order {
-		fs := byName[name]
-		min := fs[0].depth
-		for _, f := range fs {
-			if f.depth < min {
-				min = f.depth
-			}
-		}
-		var top []field
-		for _, f := range fs {
-			if f.depth == min {
-				top = append(top, f)
-			}
-		}
-		if len(top) > 1 {
-			var tagged []field
-			for _, f := range top {
-				if f.tagged {
-					tagged = append(tagged, f)
-				}
-			}
-			if len(tagged) != 1 {
-				continue
-			}
-			top = tagged
-		}
-		out = append(out, top[0])
-	}
-	sort.SliceStable(out, func(i, j int) bool { return lessIndex(out[i].index, out[j].index) })
-	return out
-}
-
-func lessIndex(a, b []int) bool {
-	for k := 0; k < len(a) && k < len(b); k++ {
-		if a[k] != b[k] {
-			return a[k] < b[k]
-		}
-	}
-	return len(a) < len(b)
-}
-
-// jsonName returns a struct field's JSON name, its "omitzero" or
-// "omitempty" option ("" when none) and whether encoding/json skips it.
-func jsonName(sf reflect.StructField) (name, omit string, skip bool) {
-	tag := sf.Tag.Get("json")
-	if tag == "-" {
-		return "", "", true
-	}
-	name, opts, _ := strings.Cut(tag, ",")
-	if name == "" {
-		name = sf.Name
-	}
-	for _, o := range strings.Split(opts, ",") {
-		if o == "omitzero" || o == "omitempty" && omit == "" {
-			omit = o
-		}
-	}
-	return name, omit, false
-}
-
-func hasTagName(sf reflect.StructField) bool {
-	name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-	return name != "" && name != "-"
+	return f.OmitEmpty || f.OmitZero || f.ViaPointer
 }
 
 // stringOpt reports whether a field has the ",string" option.
@@ -507,7 +373,7 @@ func stringOpt(sf reflect.StructField) bool {
 
 // object returns the body of struct t's interface, indented by indent.
 func (g *gen) object(t reflect.Type, indent string) (string, error) {
-	fs := fields(t)
+	fs := report.Fields(t)
 	if len(fs) == 0 {
 		return "{}", nil
 	}
@@ -516,28 +382,29 @@ func (g *gen) object(t reflect.Type, indent string) (string, error) {
 	for _, f := range fs {
 		var ts string
 		var err error
-		sf := t.FieldByIndex(f.index)
+		sf := t.FieldByIndex(f.Index)
 		switch {
-		case stringOpt(sf) && isScalar(f.typ):
+		case stringOpt(sf) && isScalar(f.Type):
 			ts = "string"
-		case f.typ.Kind() == reflect.Struct && f.typ.Name() == "":
-			ts, err = g.object(f.typ, indent+"  ")
+		case f.Type.Kind() == reflect.Struct && f.Type.Name() == "":
+			ts, err = g.object(f.Type, indent+"  ")
 		default:
-			ts, err = g.ref(f.typ)
+			ts, err = g.ref(f.Type)
 		}
 		if err != nil {
-			return "", fmt.Errorf("%v.%s: %w", t, f.goName, err)
+			return "", fmt.Errorf("%v.%s: %w", t, f.GoName, err)
 		}
-		if f.optional {
+		opt := optional(f)
+		if opt {
 			// Omitted when empty: a nil pointer is absent, not null.
 			ts = strings.TrimSuffix(ts, " | null")
 		}
-		g.comment(&b, indent+"  ", g.fieldDoc(f.owner, f.goName))
+		g.comment(&b, indent+"  ", g.fieldDoc(f.Owner, f.GoName))
 		q := ""
-		if f.optional {
+		if opt {
 			q = "?"
 		}
-		fmt.Fprintf(&b, "%s  %s%s: %s;\n", indent, prop(f.name), q, ts)
+		fmt.Fprintf(&b, "%s  %s%s: %s;\n", indent, prop(f.Name), q, ts)
 	}
 	b.WriteString(indent + "}")
 	return b.String(), nil

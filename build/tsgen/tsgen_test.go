@@ -14,6 +14,7 @@ import (
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // TestUpToDate fails when the committed web/src/gen/reports.ts is not what
@@ -179,9 +180,9 @@ func walkNulls(v any, t reflect.Type, path string, bad func(string)) {
 		if !ok {
 			return
 		}
-		for _, f := range fields(t) {
-			if e, ok := m[f.name]; ok {
-				walkNulls(e, f.typ, path+"."+f.name, bad)
+		for _, f := range report.Fields(t) {
+			if e, ok := m[f.Name]; ok {
+				walkNulls(e, f.Type, path+"."+f.Name, bad)
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"pcaplens/analysis/filter"
 	"pcaplens/analysis/packets"
+	"pcaplens/analysis/report"
 )
 
 // permute moves flags in front of the positional arguments, so that
@@ -203,10 +204,7 @@ func packetsCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		if rows == nil {
-			rows = []packets.Row{}
-		}
-		return check(json.NewEncoder(w).Encode(rows), stderr)
+		return check(json.NewEncoder(w).Encode(report.NonNil(rows)), stderr)
 	}
 	return 0
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"pcaplens/analysis/report"
 )
 
 // Bounds of an answer.
@@ -49,7 +51,7 @@ type List struct {
 // their first items.
 func page(rep any, list string, skip, limit, max int) (json.RawMessage, []List, error) {
 	if list != "" {
-		names := topLists(reflect.TypeOf(rep))
+		names := report.Lists(reflect.TypeOf(rep))
 		if !slices.Contains(names, list) {
 			return nil, nil, fmt.Errorf("list %q is not a list of this report (its lists: %s)", list, strings.Join(names, ", "))
 		}
@@ -121,36 +123,21 @@ func pageTop(rep any, list string, skip, limit int) (any, []List) {
 	return cp.Addr().Interface(), lists
 }
 
-// pageFields cuts the slices among v's fields (and its embedded structs'
-// fields, which JSON flattens).
+// pageFields cuts the lists among the struct v's JSON members (those of
+// its embedded structs too, which JSON flattens; not those behind an
+// embedded pointer, which the copy shares with the report).
 func pageFields(v reflect.Value, list string, skip, limit int, lists *[]List) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		if !sf.IsExported() {
+	for _, f := range report.Fields(v.Type()) {
+		if f.ViaPointer || !report.IsList(f.Type) {
 			continue
 		}
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		fv := v.Field(i)
-		if sf.Anonymous && name == "" && fv.Kind() == reflect.Struct {
-			pageFields(fv, list, skip, limit, lists)
-			continue
-		}
-		if name == "" {
-			name = sf.Name
-		}
-		if fv.Kind() != reflect.Slice || sf.Type.Elem().Kind() == reflect.Uint8 {
-			continue
-		}
+		fv := v.FieldByIndex(f.Index)
 		n := fv.Len()
 		if n == 0 {
 			continue
 		}
 		sk := skip
-		if list != "" && name != list {
+		if list != "" && f.Name != list {
 			sk = 0
 		}
 		lo := min(sk, n)
@@ -159,7 +146,7 @@ func pageFields(v reflect.Value, list string, skip, limit int, lists *[]List) {
 			continue
 		}
 		fv.Set(fv.Slice(lo, hi))
-		*lists = append(*lists, List{Path: name, Total: n, Skip: lo, Returned: hi - lo})
+		*lists = append(*lists, List{Path: f.Name, Total: n, Skip: lo, Returned: hi - lo})
 	}
 }
 
@@ -223,40 +210,6 @@ func join(at, k string, isMap bool) string {
 	return at + "." + k
 }
 
-// topLists returns the JSON names of the slices at the top level of the
-// report type t (the lists skip and limit page).
-func topLists(t reflect.Type) []string {
-	var out []string
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for t != nil && t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if t == nil || t.Kind() != reflect.Struct {
-			return
-		}
-		for i := 0; i < t.NumField(); i++ {
-			sf := t.Field(i)
-			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if !sf.IsExported() || name == "-" {
-				continue
-			}
-			if sf.Anonymous && name == "" {
-				walk(sf.Type)
-				continue
-			}
-			if name == "" {
-				name = sf.Name
-			}
-			if sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() != reflect.Uint8 {
-				out = append(out, name)
-			}
-		}
-	}
-	walk(t)
-	return out
-}
-
 // mapPaths returns the JSON paths (as cutNested writes them) where the Go
 // type t has a map.
 func mapPaths(t reflect.Type) map[string]bool {
@@ -276,23 +229,8 @@ func mapPaths(t reflect.Type) map[string]bool {
 		case reflect.Slice, reflect.Array:
 			walk(t.Elem(), at+"[]", depth+1)
 		case reflect.Struct:
-			for i := 0; i < t.NumField(); i++ {
-				sf := t.Field(i)
-				if !sf.IsExported() {
-					continue
-				}
-				name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-				if name == "-" {
-					continue
-				}
-				if sf.Anonymous && name == "" {
-					walk(sf.Type, at, depth+1)
-					continue
-				}
-				if name == "" {
-					name = sf.Name
-				}
-				walk(sf.Type, join(at, name, false), depth+1)
+			for _, f := range report.Fields(t) {
+				walk(f.Type, join(at, f.Name, false), depth+1)
 			}
 		}
 	}

@@ -256,9 +256,7 @@ func (s *Server) listPackets(ctx context.Context, req *mcp.CallToolRequest, in L
 	// Bounded: rows carry packet text (Info); halve the page until it fits.
 	for {
 		a.Returned = len(a.Rows)
-		if a.Rows == nil {
-			a.Rows = []packets.Row{}
-		}
+		a.Rows = report.NonNil(a.Rows)
 		b, _ := marshal(a)
 		if len(b) <= s.cfg.MaxAnswerBytes || len(a.Rows) <= 1 {
 			break

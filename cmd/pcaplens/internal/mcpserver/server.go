@@ -385,9 +385,7 @@ func addReport[In reportArgs](s *Server, t *mcp.Tool, tool string) {
 				return nil, Answer{}, fmt.Errorf("%s: %v", ToolName(tool), err)
 			}
 			a = Answer{Tool: tool, File: e.src.displayName(), Report: b, Lists: lists, Note: UntrustedNote}
-			if a.Lists == nil {
-				a.Lists = []List{}
-			}
+			a.Lists = report.NonNil(a.Lists)
 			whole, _ := marshal(a)
 			over := len(whole) - s.cfg.MaxAnswerBytes
 			if over <= 0 || budget <= over {
@@ -506,9 +504,7 @@ func (s *Server) addFindingsTool() {
 		page := sel[a.Skip:min0(a.Skip+limit, len(sel))]
 		for {
 			a.Findings, a.Returned = page, len(page)
-			if a.Findings == nil {
-				a.Findings = []finding.Finding{}
-			}
+			a.Findings = report.NonNil(a.Findings)
 			b, _ := marshal(a)
 			if len(b) <= s.cfg.MaxAnswerBytes || len(page) <= 1 {
 				break
