@@ -146,7 +146,19 @@ const browser = await launch();
 try {
   for (const [i, workers] of (workerCounts.length ? workerCounts : [0]).flatMap((w) => Array.from({ length: runs }, (_, i) => [i, w]))) {
     const query = [...(workers ? [`workers=${workers}`] : []), ...(cold ? ["warmup=0"] : [])].join("&");
-    const { page, context } = await openPage(browser, query ? `${server.url}?${query}` : server.url);
+    const { page, context } = await openPage(browser, query ? `${server.url}?${query}` : server.url, {}, (ctx) =>
+      ctx.addInitScript(() => {
+        const Base = window.Worker;
+        window.Worker = class extends Base {
+          constructor(url, opts) {
+            super(url, opts);
+            this.addEventListener("message", (e) => {
+              if (e.data?.type === "result") window.__handed = (window.__handed ?? 0) + (e.data.summary ?? e.data.json ?? "").length;
+            });
+          }
+        };
+      }),
+    );
     await page.waitForFunction(() => document.body.dataset.state === "idle");
     // A person opens the page before choosing a file: the engine is compiled and warmed up
     // by then (BENCH_WARMUP=0: compiled only, the page's warm-up turned off).
@@ -161,18 +173,9 @@ try {
         last = now;
       }, 50);
     });
-    // What the workers hand the page: their summaries (or, before issue #13, the whole report's JSON).
-    await page.evaluate(() => {
-      const Base = window.Worker;
-      window.Worker = class extends Base {
-        constructor(url, opts) {
-          super(url, opts);
-          this.addEventListener("message", (e) => {
-            if (e.data?.type === "result") window.__handed = (window.__handed ?? 0) + (e.data.summary ?? e.data.json ?? "").length;
-          });
-        }
-      };
-    });
+    // What the workers hand the page (their summaries) is counted from the file's choice
+    // (the Worker wrap is installed before the page loads: the warm-up's worker analyses the file).
+    await page.evaluate(() => (window.__handed = 0));
     // The page's own clock, from the file input's change event: Playwright's polling lags under load.
     await page.evaluate(() => document.querySelector("#file-input").addEventListener("change", () => (window.__t0 = performance.now()), { capture: true }));
     const base = memory();
