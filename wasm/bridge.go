@@ -144,6 +144,11 @@ func newObject() (safejs.Value, error) {
 
 // copyBytes copies a Uint8Array (or ArrayBuffer) into Go memory: the one copy per chunk.
 func copyBytes(v safejs.Value, what string) ([]byte, error) {
+	return copyBytesInto(v, what, func(n int) []byte { return make([]byte, n) })
+}
+
+// copyBytesInto is copyBytes into the buffer of n bytes alloc returns.
+func copyBytesInto(v safejs.Value, what string, alloc func(n int) []byte) ([]byte, error) {
 	g := safejs.Global()
 	u8, err := g.Get("Uint8Array")
 	if err != nil {
@@ -165,7 +170,7 @@ func copyBytes(v safejs.Value, what string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, n)
+	buf := alloc(n)
 	if _, err := safejs.CopyBytesToGo(buf, v); err != nil {
 		return nil, err
 	}
@@ -376,6 +381,8 @@ type session struct {
 	// digests are the input's SHA-256 and SHA-1 given to close, for a session
 	// opened with externalDigests (read by the engine after the input ended).
 	digests [2]string
+	// free are buffers of earlier writes, for later ones (chunk).
+	free [][]byte
 	// later is set by closeSummary: digests not given by then come later
 	// (setDigests), and the report does not wait for them.
 	later   bool
@@ -543,7 +550,7 @@ func (s *session) write(args []safejs.Value) (any, error) {
 	if s.closed {
 		return nil, errorf(codeClosed, "pcaplens: write after close")
 	}
-	buf, err := copyBytes(arg(args, 0), "chunk")
+	buf, err := copyBytesInto(arg(args, 0), "chunk", s.chunk)
 	if err != nil {
 		return nil, err
 	}
@@ -551,7 +558,15 @@ func (s *session) write(args []safejs.Value) (any, error) {
 	return promise(func() (any, error) {
 		defer close(mine)
 		<-prev
-		if _, err := s.pw.Write(buf); err != nil {
+		_, err := s.pw.Write(buf)
+		// The engine has read the chunk (a pipe's Write returns once its
+		// reader has copied every byte): its buffer serves a later write.
+		s.mu.Lock()
+		if len(s.free) < maxFreeChunks {
+			s.free = append(s.free, buf)
+		}
+		s.mu.Unlock()
+		if err != nil {
 			if err == io.ErrClosedPipe {
 				return nil, errorf(codeClosed, "pcaplens: write after close")
 			}
@@ -560,6 +575,26 @@ func (s *session) write(args []safejs.Value) (any, error) {
 		s.written.Add(int64(len(buf)))
 		return nil, nil
 	}), nil
+}
+
+// maxFreeChunks bounds the buffers of earlier writes a session keeps for
+// later ones (the page's worker has one write in flight at a time, its
+// first slice smaller than the rest).
+const maxFreeChunks = 2
+
+// chunk returns a buffer of n bytes for a write's copy: an earlier write's,
+// when one is free and large enough. Without it every 4 MiB slice of a file
+// was a new allocation, about as many bytes as the analyses allocate in
+// all, and the collector ran twice as often (docs/benchmarks.md).
+// Called with s.mu held.
+func (s *session) chunk(n int) []byte {
+	for i := len(s.free) - 1; i >= 0; i-- {
+		if b := s.free[i]; cap(b) >= n {
+			s.free = append(s.free[:i], s.free[i+1:]...)
+			return b[:n]
+		}
+	}
+	return make([]byte, n)
 }
 
 // What close resolves to.
