@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/synth"
 )
 
 // These tests run under Node through Go's wasm_exec:
@@ -371,5 +373,38 @@ func TestWritesReuseBuffers(t *testing.T) {
 	if r := await(t, p); !r.ok {
 		_, msg := errorText(r.err)
 		t.Fatalf("close rejected: %s", msg)
+	}
+}
+
+// TestWarmupCapture checks pcaplens.warmupCapture: a pcap (analysis/synth)
+// of the default size, or of the size asked when it is a number in range.
+func TestWarmupCapture(t *testing.T) {
+	bytesOf := func(args ...any) []byte {
+		t.Helper()
+		v, err := api(t).Call("warmupCapture", args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := v.Length()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, n)
+		if _, err := safejs.CopyBytesToGo(b, v); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	def := bytesOf()
+	if !bytes.Equal(def, synth.Capture(warmupConversations)) {
+		t.Fatalf("warmupCapture() is %d bytes, want synth.Capture(%d)'s", len(def), warmupConversations)
+	}
+	if got := bytesOf(3); !bytes.Equal(got, synth.Capture(3)) {
+		t.Errorf("warmupCapture(3) is %d bytes, want synth.Capture(3)'s", len(got))
+	}
+	for _, bad := range []any{"many", -1, 0, 1e9, math.NaN()} {
+		if got := bytesOf(bad); !bytes.Equal(got, def) {
+			t.Errorf("warmupCapture(%v) is %d bytes, want the default's %d", bad, len(got), len(def))
+		}
 	}
 }
