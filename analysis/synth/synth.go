@@ -14,15 +14,17 @@ package synth
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
+
+	"pcaplens/analysis/internal/fraggen"
 )
 
 // Capture returns a pcap file (Ethernet, microsecond timestamps) of about
 // 25 frames per conversation, conversations at the most 10,000.
 func Capture(conversations int) []byte {
 	conversations = max(0, min(conversations, 10_000))
-	w := &writer{buf: make([]byte, 0, 24+conversations*25*400)}
-	w.header()
-	w.ts = 1_700_000_000 * 1_000_000
+	w := &writer{p: fraggen.NewPcap(1_700_000_000 * 1e9)}
+	w.p.Buf = slices.Grow(w.p.Buf, conversations*25*400)
 	for i := range conversations {
 		c := newConv(i)
 		w.dns(c, i)
@@ -41,7 +43,7 @@ func Capture(conversations int) []byte {
 			w.dhcp(i)
 		}
 	}
-	return w.buf
+	return w.p.Buf
 }
 
 // conv is one client and its servers.
@@ -75,26 +77,16 @@ func newConv(i int) *conv {
 }
 
 type writer struct {
-	buf []byte
-	ts  int64 // microseconds
+	p   *fraggen.Pcap
+	ms  int // the last frame's time, in milliseconds from the first
 	pkt []byte
-}
-
-func (w *writer) header() {
-	var h [24]byte
-	binary.LittleEndian.PutUint32(h[0:], 0xa1b2c3d4)
-	binary.LittleEndian.PutUint16(h[4:], 2)
-	binary.LittleEndian.PutUint16(h[6:], 4)
-	binary.LittleEndian.PutUint32(h[16:], 262144)
-	binary.LittleEndian.PutUint32(h[20:], 1)
-	w.buf = append(w.buf, h[:]...)
 }
 
 // frame writes one record: Ethernet, then IP (v4 or v6 by the address
 // length) carrying l4 with protocol proto. Each frame is a millisecond after
 // the one before it.
 func (w *writer) frame(srcMAC, dstMAC, src, dst []byte, proto byte, l4 []byte) {
-	w.ts += 1000
+	w.ms++
 	p := w.pkt[:0]
 	p = append(p, dstMAC...)
 	p = append(p, srcMAC...)
@@ -110,7 +102,7 @@ func (w *writer) frame(srcMAC, dstMAC, src, dst []byte, proto byte, l4 []byte) {
 		ip := len(p)
 		p = append(p, 0x45, 0)
 		p = binary.BigEndian.AppendUint16(p, uint16(20+len(l4)))
-		p = binary.BigEndian.AppendUint16(p, uint16(w.ts/1000))
+		p = binary.BigEndian.AppendUint16(p, uint16(w.ms))
 		p = append(p, 0x40, 0, 64, proto, 0, 0)
 		p = append(p, src...)
 		p = append(p, dst...)
@@ -118,13 +110,7 @@ func (w *writer) frame(srcMAC, dstMAC, src, dst []byte, proto byte, l4 []byte) {
 	}
 	p = append(p, l4...)
 	w.pkt = p
-	var rec [16]byte
-	binary.LittleEndian.PutUint32(rec[0:], uint32(w.ts/1_000_000))
-	binary.LittleEndian.PutUint32(rec[4:], uint32(w.ts%1_000_000))
-	binary.LittleEndian.PutUint32(rec[8:], uint32(len(p)))
-	binary.LittleEndian.PutUint32(rec[12:], uint32(len(p)))
-	w.buf = append(w.buf, rec[:]...)
-	w.buf = append(w.buf, p...)
+	w.p.Frame(w.ms, p)
 }
 
 func checksum(b []byte) uint16 {
