@@ -25,23 +25,29 @@ const browser = await launch();
 const firsts = [];
 try {
   for (let i = 0; i < runs; i++) {
-    const { page, context } = await openPage(browser, server.url);
+    // The workers' messages are watched from before the page loads (a page
+    // left open long enough starts the first file's worker while idle).
+    const { page, context } = await openPage(browser, server.url, {}, (ctx) =>
+      ctx.addInitScript(() => {
+        const w = window;
+        w.__t = {};
+        const Base = window.Worker;
+        window.Worker = class extends Base {
+          constructor(url, opts) {
+            super(url, opts);
+            this.addEventListener("message", (e) => {
+              const m = e.data;
+              if (m?.type === "ready") w.__t.ready = performance.now(); // the last worker started (the spare, if the file went to it)
+              if (m?.type === "progress" && w.__t.chosen !== undefined) w.__t.progress ??= performance.now();
+            });
+          }
+        };
+      }),
+    );
     await page.waitForFunction(() => document.body.dataset.state === "idle");
     await page.evaluate(() => {
       const w = window;
-      w.__t = {};
       document.querySelector("#file-input").addEventListener("change", () => (w.__t.chosen = performance.now()), { capture: true });
-      const Base = window.Worker;
-      window.Worker = class extends Base {
-        constructor(url, opts) {
-          super(url, opts);
-          this.addEventListener("message", (e) => {
-            const m = e.data;
-            if (m?.type === "ready") w.__t.ready ??= performance.now();
-            if (m?.type === "progress") w.__t.progress ??= performance.now();
-          });
-        }
-      };
       const sel = '[data-key="findings-early"], [data-key="findings"], [data-key="findings-clean"]';
       new MutationObserver(() => {
         if (w.__t.first === undefined && document.querySelector(sel)) {
