@@ -15,9 +15,9 @@
 package overview
 
 import (
+	"cmp"
 	"math"
 	"net/netip"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -632,19 +632,19 @@ func (t *Tap) convRows(k int) []Conversation {
 		}
 		rows = append(rows, row)
 	}
-	sort.Slice(rows, func(i, j int) bool {
+	report.Permute(rows, report.Order(len(rows), func(i, j int) int {
 		a, b := &rows[i], &rows[j]
 		if a.Frames != b.Frames {
-			return a.Frames > b.Frames
+			return cmp.Compare(b.Frames, a.Frames)
 		}
 		if a.Bytes != b.Bytes {
-			return a.Bytes > b.Bytes
+			return cmp.Compare(b.Bytes, a.Bytes)
 		}
 		if a.RelStartNs != b.RelStartNs {
-			return a.RelStartNs < b.RelStartNs
+			return cmp.Compare(a.RelStartNs, b.RelStartNs)
 		}
-		return convSortKey(a) < convSortKey(b)
-	})
+		return strings.Compare(convSortKey(a), convSortKey(b))
+	}))
 	return rows
 }
 
@@ -664,11 +664,7 @@ func convSortKey(c *Conversation) string {
 func (t *Tap) epRows(k int) []Endpoint {
 	rows := make([]Endpoint, 0, len(t.eps[k]))
 	ported := k == kTCP || k == kUDP
-	type kv struct {
-		k epKey
-		e Endpoint
-	}
-	tmp := make([]kv, 0, len(t.eps[k]))
+	keys := make([]epKey, 0, len(t.eps[k]))
 	for key, e := range t.eps[k] {
 		row := Endpoint{
 			Address: key.addr.String(),
@@ -678,21 +674,26 @@ func (t *Tap) epRows(k int) []Endpoint {
 		if ported {
 			row.Port = portPtr(key.port)
 		}
-		tmp = append(tmp, kv{key, row})
+		rows = append(rows, row)
+		keys = append(keys, key)
 	}
-	sort.Slice(tmp, func(i, j int) bool {
-		a, b := &tmp[i], &tmp[j]
-		if a.e.Packets != b.e.Packets {
-			return a.e.Packets > b.e.Packets
+	report.Permute(rows, report.Order(len(rows), func(i, j int) int {
+		a, b := &rows[i], &rows[j]
+		if a.Packets != b.Packets {
+			return cmp.Compare(b.Packets, a.Packets)
 		}
-		if a.e.Bytes != b.e.Bytes {
-			return a.e.Bytes > b.e.Bytes
+		if a.Bytes != b.Bytes {
+			return cmp.Compare(b.Bytes, a.Bytes)
 		}
-		return addrLess(a.k.addr, a.k.port, b.k.addr, b.k.port)
-	})
-	for _, x := range tmp {
-		rows = append(rows, x.e)
-	}
+		ka, kb := &keys[i], &keys[j]
+		switch {
+		case addrLess(ka.addr, ka.port, kb.addr, kb.port):
+			return -1
+		case addrLess(kb.addr, kb.port, ka.addr, ka.port):
+			return 1
+		}
+		return 0
+	}))
 	return rows
 }
 
