@@ -19,7 +19,7 @@ func TestOrderPermute(t *testing.T) {
 	for n := 0; n <= 300; n++ {
 		rows := make([]row, n)
 		for i := range rows {
-			rows[i] = row{key: r.IntN(n/3 + 1), name: string(rune('a' + i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))}
+			rows[i] = row{key: r.IntN(n/3 + 1), name: string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))}
 		}
 		by := func(a, b *row) int {
 			if c := cmp.Compare(a.key, b.key); c != 0 {
