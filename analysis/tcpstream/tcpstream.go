@@ -115,11 +115,11 @@ type held struct {
 }
 
 type direction struct {
-	next    uint32 // next sequence number expected
-	synced  bool   // next is known
-	fin     bool   // a FIN was seen at finSeq
-	finSeq  uint32
-	closed  bool
+	next   uint32 // next sequence number expected
+	synced bool   // next is known
+	fin    bool   // a FIN was seen at finSeq
+	finSeq uint32
+	closed bool
 }
 
 type conn struct {
