@@ -19,12 +19,17 @@ type Fields map[string]any
 // data that does not fit its type is reported in "error" with the bytes in
 // hex; it never fails.
 func (m *Message) Record(i int, mdns bool) Fields {
+	return m.recordInto(i, mdns, Fields{})
+}
+
+// recordInto is Record into f (emptied first): a caller that reads one
+// record after another through the same map allocates none per record.
+func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
+	clear(f)
 	r := &m.RRs[i]
-	f := Fields{
-		"name":      string(m.RRName(i)),
-		"type":      TypeName(r.Type),
-		"type_code": r.Type,
-	}
+	f["name"] = string(m.RRName(i))
+	f["type"] = TypeName(r.Type)
+	f["type_code"] = r.Type
 	if r.Type == TypeOPT {
 		m.optFields(r, f)
 		return f

@@ -441,6 +441,7 @@ func topHosts(m map[netip.Addr]*hostStat, clients bool) []HostCount {
 func (t *Tap) transactions() []Transaction {
 	out := make([]Transaction, len(t.rows))
 	var m Message
+	fl := Fields{}
 	for i := range t.rows {
 		rw := &t.rows[i]
 		tx := Transaction{
@@ -463,7 +464,7 @@ func (t *Tap) transactions() []Transaction {
 			tx.Rcode = RcodeName(rw.rcode)
 		}
 		if rw.ansLen > 0 {
-			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], rw.mdns)
+			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], rw.mdns, fl)
 		}
 		out[i] = tx
 	}

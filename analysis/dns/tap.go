@@ -734,8 +734,10 @@ func (t *Tap) keep(m *Message) (int32, int32) {
 	return int32(off), int32(len(m.Data))
 }
 
-// answerTexts lists the answers of a kept response ("A 192.0.2.1").
-func answerTexts(m *Message, b []byte, mdns bool) []string {
+// answerTexts lists the answers of a kept response ("A 192.0.2.1"),
+// reading each record through fl (emptied and refilled: the caller's one
+// map serves every response).
+func answerTexts(m *Message, b []byte, mdns bool, fl Fields) []string {
 	if m.Parse(b) != nil && len(m.RRs) == 0 {
 		return nil
 	}
@@ -748,7 +750,7 @@ func answerTexts(m *Message, b []byte, mdns bool) []string {
 			out = append(out, "…")
 			break
 		}
-		fl := m.Record(i, mdns)
+		fl = m.recordInto(i, mdns, fl)
 		out = append(out, strings.TrimSuffix(fl["type"].(string)+" "+fl["data"].(string), " "))
 	}
 	return out
