@@ -634,11 +634,8 @@ func (t *Tap) convRows(k int) []Conversation {
 	}
 	report.Permute(rows, report.Order(len(rows), func(i, j int) int {
 		a, b := &rows[i], &rows[j]
-		if a.Frames != b.Frames {
-			return cmp.Compare(b.Frames, a.Frames)
-		}
-		if a.Bytes != b.Bytes {
-			return cmp.Compare(b.Bytes, a.Bytes)
+		if c := busier(a.Frames, b.Frames, a.Bytes, b.Bytes); c != 0 {
+			return c
 		}
 		if a.RelStartNs != b.RelStartNs {
 			return cmp.Compare(a.RelStartNs, b.RelStartNs)
@@ -646,6 +643,15 @@ func (t *Tap) convRows(k int) []Conversation {
 		return strings.Compare(convSortKey(a), convSortKey(b))
 	}))
 	return rows
+}
+
+// busier orders the tables' rows: more packets first, then more bytes; 0
+// when both are equal.
+func busier[P, B cmp.Ordered](pa, pb P, ba, bb B) int {
+	if c := cmp.Compare(pb, pa); c != 0 {
+		return c
+	}
+	return cmp.Compare(bb, ba)
 }
 
 func convSortKey(c *Conversation) string {
@@ -678,12 +684,8 @@ func (t *Tap) epRows(k int) []Endpoint {
 		keys = append(keys, key)
 	}
 	report.Permute(rows, report.Order(len(rows), func(i, j int) int {
-		a, b := &rows[i], &rows[j]
-		if a.Packets != b.Packets {
-			return cmp.Compare(b.Packets, a.Packets)
-		}
-		if a.Bytes != b.Bytes {
-			return cmp.Compare(b.Bytes, a.Bytes)
+		if c := busier(rows[i].Packets, rows[j].Packets, rows[i].Bytes, rows[j].Bytes); c != 0 {
+			return c
 		}
 		ka, kb := &keys[i], &keys[j]
 		switch {
