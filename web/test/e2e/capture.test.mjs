@@ -23,8 +23,9 @@ describe("capture tab", () => {
   test("a capture chosen with the file input shows capinfos' packet count and first packet time", async () => {
     const file = "chrissanders--dns.pcap";
     const want = capinfosFigures(file);
-    // One analysis worker (?workers=1; with several, each runs a share of the tools: workers.test.mjs).
-    const { page, context, requests, problems } = await openPage(env.browser, `${env.server.url}?workers=1`);
+    // One analysis worker (?workers=1; with several, each runs a share of the tools: workers.test.mjs),
+    // and no warm-up (?warmup=0: it starts workers of its own while the page is idle, warmup.test.mjs).
+    const { page, context, requests, problems } = await openPage(env.browser, `${env.server.url}?workers=1&warmup=0`);
     const workers = [];
     page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
     try {
