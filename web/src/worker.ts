@@ -341,6 +341,25 @@ function counts(s: Session): { packets: number; tcpStreams: number; udpStreams: 
   return { packets: p.packets, tcpStreams: p.tcpStreams ?? 0, udpStreams: p.udpStreams ?? 0, findings: p.findings ?? [] };
 }
 
+/**
+ * stager returns a function that copies a chunk into one staging buffer and
+ * gives a view of it, for session.write. The bridge copies what it is handed
+ * before write returns, but Go's reference to the JavaScript object lasts
+ * until Go's next collection (its finalizer lets it go): handed the slices
+ * themselves, their 4 MiB buffers piled up in the worker meanwhile, about
+ * 450 MB of a 1 GB file's (docs/benchmarks.md). Handed views of one buffer,
+ * only the small views wait. Each view is valid until the next call.
+ */
+function stager(): (chunk: Uint8Array) => Uint8Array {
+  let staging: Uint8Array | null = null;
+  return (chunk) => {
+    if (!staging || staging.byteLength < chunk.byteLength) staging = new Uint8Array(chunk.byteLength);
+    const view = staging.subarray(0, chunk.byteLength);
+    view.set(chunk);
+    return view;
+  };
+}
+
 /** fileSource reads a Blob back in slices for the bridge. */
 function fileSource(file: Blob): Source {
   return {
@@ -366,12 +385,13 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   const endOf = (from: number) => Math.min(total, from + (from === 0 ? Math.min(chunkSize, FIRST_CHUNK) : chunkSize));
   const slice = (from: number) => file.slice(from, endOf(from)).arrayBuffer();
   let next: Promise<ArrayBuffer> | null = total > 0 ? slice(0) : null;
+  const stage = stager();
   try {
     while (offset < total && next) {
       const end = endOf(offset);
       const chunk = new Uint8Array(await next);
       next = end < total ? slice(end) : null;
-      const written = session.write(chunk); // the bridge copies the chunk (and the engine reads it) before it returns
+      const written = session.write(stage(chunk)); // the bridge copies the chunk (and the engine reads it) before it returns
       await digester?.feed(chunk, true);
       await written;
       offset = end;
@@ -397,11 +417,12 @@ async function analyzeStream(api: Bridge, id: number, stream: ReadableStream<Uin
   keep(null); // a stream cannot be read back: no packet calls
   const session = api.open({ ...options, externalDigests: !!digester });
   const reader = stream.getReader();
+  const stage = stager();
   let bytes = 0;
   let lastPost = 0;
   try {
     for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      const written = session.write(r.value);
+      const written = session.write(stage(r.value));
       await digester?.feed(r.value, false);
       await written;
       bytes += r.value.byteLength;
