@@ -61,8 +61,9 @@
 //	                                     run ranks them; the kept report's findings from then on
 //	  session.csv(query, [{key, path}]) → Promise<Uint8Array[]>: a list as CSV, in parts
 //	  session.setDigests({sha256, sha1}) puts the file's digests in the kept capinfos report
-//	  For a session opened with options.source (a Uint8Array, or {size, readAt(offset, length)
-//	  → Promise<Uint8Array>}), these stay after close, until dispose:
+//	  For a session opened with options.source (a Uint8Array, or {size, readAt(offset, length,
+//	  into) → Promise<Uint8Array>}; into is an array of at least length bytes, reused by the
+//	  bridge, that readAt may fill and answer a view of), these stay after close, until dispose:
 //	  session.packets({filter, skip, limit}) → Promise<{rows, matched, scanned, done}>: a page of
 //	                                     the rows the display filter selects (pcaplens packets --json);
 //	                                     resolves when its page is found; a newer call supersedes it

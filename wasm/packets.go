@@ -42,12 +42,53 @@ const (
 )
 
 // source reads the capture back: a Uint8Array (Node tests, bytes the page
-// holds) or a JavaScript function readAt(offset, length) → Promise<Uint8Array>
-// (the worker's File.slice).
+// holds) or a JavaScript function readAt(offset, length, into) →
+// Promise<Uint8Array> (the worker's File.slice).
+//
+// readAt is given, as into, a Uint8Array of at least length bytes that it
+// may fill and answer a view of: the source reuses those (free). Go holds
+// every JavaScript object it is answered until its next collection, so an
+// array made afresh for each read (8 MiB during a pass) piles up meanwhile;
+// a readAt that ignores into still works.
 type source struct {
 	size   int64
 	u8     safejs.Value // a Uint8Array, or
 	readAt safejs.Value // a function
+
+	mu   sync.Mutex
+	free []safejs.Value // into arrays no read is using
+}
+
+// maxFreeInto bounds the into arrays a source keeps (a pass and a frame's
+// read may run at once).
+const maxFreeInto = 2
+
+// into returns a Uint8Array of at least n bytes for a read to fill.
+func (s *source) into(n int64) (safejs.Value, error) {
+	s.mu.Lock()
+	for i := len(s.free) - 1; i >= 0; i-- {
+		if l, err := s.free[i].Length(); err == nil && int64(l) >= n {
+			v := s.free[i]
+			s.free = append(s.free[:i], s.free[i+1:]...)
+			s.mu.Unlock()
+			return v, nil
+		}
+	}
+	s.mu.Unlock()
+	u8, err := safejs.Global().Get("Uint8Array")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return u8.New(int(n))
+}
+
+// done gives an into array back once its read has been copied.
+func (s *source) done(v safejs.Value) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.free) < maxFreeInto {
+		s.free = append(s.free, v)
+	}
 }
 
 // parseSource reads options.source: a Uint8Array or ArrayBuffer, or
@@ -109,17 +150,23 @@ func (s *source) ReadAt(p []byte, off int64) (int, error) {
 	if off+want > s.size {
 		want = s.size - off
 	}
-	var chunk safejs.Value
+	var chunk, into safejs.Value
 	var err error
 	if s.readAt.IsUndefined() {
 		chunk, err = s.u8.Call("subarray", off, off+want)
 	} else {
-		chunk, err = awaitPromise(s.readAt, float64(off), float64(want))
+		if into, err = s.into(want); err != nil {
+			return 0, err
+		}
+		chunk, err = awaitPromise(s.readAt, float64(off), float64(want), into)
 	}
 	if err != nil {
 		return 0, err
 	}
 	n, err := safejs.CopyBytesToGo(p[:want], chunk)
+	if !into.IsUndefined() {
+		s.done(into)
+	}
 	if err != nil {
 		return n, err
 	}

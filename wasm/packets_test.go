@@ -393,3 +393,63 @@ func TestSessionFilterSelects(t *testing.T) {
 		t.Errorf("the filter's pass was not a selecting pass")
 	}
 }
+
+// TestSourceReusesInto checks that a readAt function is given arrays to
+// fill, and the same few again and again, not one per read: Go holds what
+// it is answered until its next collection.
+func TestSourceReusesInto(t *testing.T) {
+	b, _ := os.ReadFile(httpSample)
+	eval, _ := safejs.Global().Get("eval")
+	mk, err := eval.Invoke(`(u8) => {
+		const seen = new Set();
+		let reads = 0;
+		return {size: u8.length, seen, count: () => reads, readAt: (off, n, into) => {
+			reads++;
+			if (!into || into.length < n) return Promise.reject(new Error("no array of " + n + " bytes given"));
+			seen.add(into);
+			const part = u8.subarray(off, off + n);
+			into.set(part);
+			return Promise.resolve(into.subarray(0, part.length));
+		}};
+	}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := mk.Invoke(uint8Array(t, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openedSession(t, b, src)
+	ns, _ := packets.NewScanner(bytes.NewReader(b), 0)
+	var want [][]byte
+	for {
+		f, err := ns.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Number > 8 {
+			break
+		}
+		want = append(want, ns.Detail().Bytes)
+	}
+	for n := 1; n <= 8; n++ {
+		r := await(t, mustCall(t, s, "frame", n))
+		if !r.ok {
+			_, msg := errorText(r.err)
+			t.Fatalf("frame(%d) rejected: %s", n, msg)
+		}
+		bv, _ := r.v.Get("bytes")
+		got := make([]byte, len(want[n-1]))
+		if k, err := safejs.CopyBytesToGo(got, bv); err != nil || k != len(got) || !bytes.Equal(got, want[n-1]) {
+			t.Errorf("frame(%d).bytes differ", n)
+		}
+	}
+	reads, _ := src.Call("count")
+	seen, _ := src.Get("seen")
+	nr, _ := reads.Int()
+	size, _ := seen.Get("size")
+	ns2, _ := size.Int()
+	if nr < 2 || ns2 > maxFreeInto {
+		t.Errorf("%d reads used %d arrays, want at least 2 reads and at most %d arrays", nr, ns2, maxFreeInto)
+	}
+}

@@ -38,7 +38,8 @@ interface Session {
 /** Source is what the session reads the capture back from (a File's slices). */
 interface Source {
   size: number;
-  readAt(offset: number, length: number): Promise<Uint8Array>;
+  /** into, when given, is an array of at least length bytes to fill and answer a view of (the bridge reuses it). */
+  readAt(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
 }
 interface Bridge {
   ready: boolean;
@@ -360,11 +361,20 @@ function stager(): (chunk: Uint8Array) => Uint8Array {
   };
 }
 
-/** fileSource reads a Blob back in slices for the bridge. */
+/**
+ * fileSource reads a Blob back in slices for the bridge: into the array the
+ * bridge gives (it reuses them: an array made afresh for each read would be
+ * held by Go until its next collection, as stager says), answering a view.
+ */
 function fileSource(file: Blob): Source {
   return {
     size: file.size,
-    readAt: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+    readAt: async (offset, length, into) => {
+      const b = new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+      if (!into || into.byteLength < b.byteLength) return b;
+      into.set(b);
+      return into.subarray(0, b.byteLength);
+    },
   };
 }
 
