@@ -48,6 +48,22 @@ func mustCall(t *testing.T, v safejs.Value, name string, args ...any) safejs.Val
 	return p
 }
 
+// jsSource is the source object the JavaScript function maker (its text)
+// makes of b's bytes: {size, readAt, …}, as the worker gives one.
+func jsSource(t *testing.T, b []byte, maker string) safejs.Value {
+	t.Helper()
+	eval, _ := safejs.Global().Get("eval")
+	mk, err := eval.Invoke(maker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := mk.Invoke(uint8Array(t, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
 // nativeRows are the rows the CLI prints for the frames m selects.
 func nativeRows(t *testing.T, b []byte, m packets.Matcher) []packets.Row {
 	t.Helper()
@@ -158,9 +174,7 @@ func TestSessionBadFilter(t *testing.T) {
 func TestSessionSupersede(t *testing.T) {
 	b, _ := os.ReadFile(httpSample)
 	// A slow source: the first call is still waiting when the second comes.
-	eval, _ := safejs.Global().Get("eval")
-	mk, _ := eval.Invoke("(u8) => ({size: u8.length, readAt: (off, n) => new Promise((r) => setTimeout(() => r(u8.slice(off, off + n)), 50))})")
-	src, _ := mk.Invoke(uint8Array(t, b))
+	src := jsSource(t, b, "(u8) => ({size: u8.length, readAt: (off, n) => new Promise((r) => setTimeout(() => r(u8.slice(off, off + n)), 50))})")
 	s := openedSession(t, b, src)
 	o, _ := safejs.ValueOf(map[string]any{"filter": "frame.number > 1", "skip": 0, "limit": 5})
 	first := mustCall(t, s, "packets", o)
@@ -178,15 +192,7 @@ func TestSessionSupersede(t *testing.T) {
 func TestSessionFrameFollowExport(t *testing.T) {
 	b, _ := os.ReadFile(httpSample)
 	// A readAt function returning promises, as the worker gives.
-	eval, _ := safejs.Global().Get("eval")
-	mk, err := eval.Invoke("(u8) => ({size: u8.length, readAt: (off, n) => Promise.resolve(u8.slice(off, off + n))})")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := mk.Invoke(uint8Array(t, b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := jsSource(t, b, "(u8) => ({size: u8.length, readAt: (off, n) => Promise.resolve(u8.slice(off, off + n))})")
 	s := openedSession(t, b, src)
 
 	ns, _ := packets.NewScanner(bytes.NewReader(b), 0)
@@ -399,8 +405,7 @@ func TestSessionFilterSelects(t *testing.T) {
 // it is answered until its next collection.
 func TestSourceReusesInto(t *testing.T) {
 	b, _ := os.ReadFile(httpSample)
-	eval, _ := safejs.Global().Get("eval")
-	mk, err := eval.Invoke(`(u8) => {
+	src := jsSource(t, b, `(u8) => {
 		const seen = new Set();
 		let reads = 0;
 		return {size: u8.length, seen, count: () => reads, readAt: (off, n, into) => {
@@ -412,13 +417,6 @@ func TestSourceReusesInto(t *testing.T) {
 			return Promise.resolve(into.subarray(0, part.length));
 		}};
 	}`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := mk.Invoke(uint8Array(t, b))
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := openedSession(t, b, src)
 	ns, _ := packets.NewScanner(bytes.NewReader(b), 0)
 	var want [][]byte
