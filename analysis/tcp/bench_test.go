@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/tcp"
@@ -89,18 +88,7 @@ func BenchmarkTracker(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		tr := tcp.NewTracker(0)
-		rd, err := capture.Open(bytes.NewReader(data))
-		if err != nil {
-			b.Fatal(err)
-		}
-		dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
-		var rec capture.Record
-		var fr frame.Frame
-		for n := 1; rd.Next(&rec) == nil; n++ {
-			dec.Decode(&rec, n, &fr)
-			streams.Assign(&fr)
-			tr.Packet(&fr)
-		}
+		eachFrame(b, bytes.NewReader(data), false, tr.Packet)
 		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&after)
@@ -119,17 +107,7 @@ func BenchmarkDecodeOnly(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		rd, err := capture.Open(bytes.NewReader(data))
-		if err != nil {
-			b.Fatal(err)
-		}
-		dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
-		var rec capture.Record
-		var fr frame.Frame
-		for n := 1; rd.Next(&rec) == nil; n++ {
-			dec.Decode(&rec, n, &fr)
-			streams.Assign(&fr)
-		}
+		eachFrame(b, bytes.NewReader(data), false, func(*frame.Frame) {})
 	}
 	b.ReportMetric(float64(benchConns*benchPerConn*b.N)/b.Elapsed().Seconds(), "packets/s")
 	b.ReportMetric(float64(benchConns*benchPerConn*b.N)/(cpuTime()-cpu0).Seconds(), "packets/cpu-s")

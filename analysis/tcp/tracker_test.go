@@ -3,6 +3,7 @@ package tcp_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/netip"
 	"path/filepath"
 	"testing"
@@ -26,26 +27,38 @@ func runPcap(t *testing.T, p *pktgen.Pcap, o engine.Options) map[string]any {
 	return out
 }
 
-// flagsOf runs the tracker alone and returns each frame's flags (index: frame number).
-func flagsOf(t *testing.T, p *pktgen.Pcap) []tcp.Flag {
-	t.Helper()
-	rd, err := capture.Open(bytes.NewReader(p.Buf))
+// eachFrame decodes r's frames and numbers their streams as the engine does
+// (reassembling IP fragments too when reasm is set), handing each to f.
+func eachFrame(tb testing.TB, r io.Reader, reasm bool, f func(*frame.Frame)) {
+	tb.Helper()
+	rd, err := capture.Open(r)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	tr := tcp.NewTracker(0)
-	out := []tcp.Flag{0}
-	tr.OnPacket = func(_ *tcp.Conn, _ int, fr *frame.Frame, _ int, fl tcp.Flag) { out = append(out, fl) }
 	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
-	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
+	var ra *frame.Reassembler
+	if reasm {
+		ra = frame.NewReassembler(frame.ReassemblyLimits{})
+	}
 	var rec capture.Record
 	var fr frame.Frame
 	for n := 1; rd.Next(&rec) == nil; n++ {
 		dec.Decode(&rec, n, &fr)
-		reasm.Add(&fr) // as the engine does
+		if ra != nil {
+			ra.Add(&fr)
+		}
 		streams.Assign(&fr)
-		tr.Packet(&fr)
+		f(&fr)
 	}
+}
+
+// flagsOf runs the tracker alone and returns each frame's flags (index: frame number).
+func flagsOf(t *testing.T, p *pktgen.Pcap) []tcp.Flag {
+	t.Helper()
+	tr := tcp.NewTracker(0)
+	out := []tcp.Flag{0}
+	tr.OnPacket = func(_ *tcp.Conn, _ int, fr *frame.Frame, _ int, fl tcp.Flag) { out = append(out, fl) }
+	eachFrame(t, bytes.NewReader(p.Buf), true, tr.Packet)
 	return out
 }
 
@@ -217,15 +230,7 @@ func TestConnectionCap(t *testing.T) {
 		c.Client(pktgen.SYN, 0).Server(pktgen.RST|pktgen.ACK, 0)
 	}
 	tap := tcp.New(&engine.Options{Detailed: true}, 20)
-	rd, _ := capture.Open(bytes.NewReader(p.Buf))
-	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
-	var rec capture.Record
-	var fr frame.Frame
-	for n := 1; rd.Next(&rec) == nil; n++ {
-		dec.Decode(&rec, n, &fr)
-		streams.Assign(&fr)
-		tap.Packet(&fr)
-	}
+	eachFrame(t, bytes.NewReader(p.Buf), false, tap.Packet)
 	out := tap.Finish(&engine.Capture{})
 	rep := out[tcp.ToolConnections].(*tcp.ConnectionsReport)
 	if rep.Summary.TotalConnections != 50 || rep.Summary.ConnStates["REJ"] != 50 {
@@ -255,15 +260,7 @@ func TestConnectionCapSides(t *testing.T) {
 		c.Client(pktgen.SYN, 0).ClientAt(1, pktgen.SYN, 0).Server(pktgen.RST|pktgen.ACK, 0)
 	}
 	tap := tcp.New(&engine.Options{Detailed: true}, 20)
-	rd, _ := capture.Open(bytes.NewReader(p.Buf))
-	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
-	var rec capture.Record
-	var fr frame.Frame
-	for n := 1; rd.Next(&rec) == nil; n++ {
-		dec.Decode(&rec, n, &fr)
-		streams.Assign(&fr)
-		tap.Packet(&fr)
-	}
+	eachFrame(t, bytes.NewReader(p.Buf), false, tap.Packet)
 	rep := tap.Finish(&engine.Capture{})[tcp.ToolConnections].(*tcp.ConnectionsReport)
 	if len(rep.Connections) == 0 || len(rep.Connections) > 20 {
 		t.Fatalf("listed %d connections", len(rep.Connections))

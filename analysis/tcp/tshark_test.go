@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	_ "pcaplens/analysis/capinfos"
-	"pcaplens/analysis/capture"
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/golden"
@@ -40,10 +39,6 @@ func frameFlags(t testing.TB, path string) map[string]string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rd, err := capture.Open(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	tr := tcp.NewTracker(0)
 	out := map[string]string{}
 	tr.OnPacket = func(_ *tcp.Conn, _ int, fr *frame.Frame, _ int, fl tcp.Flag) {
@@ -51,19 +46,7 @@ func frameFlags(t testing.TB, path string) map[string]string {
 			out[strconv.Itoa(fr.Number)] = strings.Join(fl.Names(), ",")
 		}
 	}
-	dec, streams := frame.NewDecoder(), frame.NewStreamAssigner(0)
-	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
-	var rec capture.Record
-	var fr frame.Frame
-	for n := 1; ; n++ {
-		if err := rd.Next(&rec); err != nil {
-			break
-		}
-		dec.Decode(&rec, n, &fr)
-		reasm.Add(&fr) // as the engine does
-		streams.Assign(&fr)
-		tr.Packet(&fr)
-	}
+	eachFrame(t, f, true, tr.Packet)
 	return out
 }
 
