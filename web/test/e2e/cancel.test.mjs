@@ -1,29 +1,18 @@
 // Progress and Cancel on a large generated capture.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeCapture } from "../gen.mjs";
-import { captures, chooseFile, launch, openPage, startServer, text, tmp } from "./helpers.mjs";
+import { captures, chooseFile, openPage, text, usePage } from "./helpers.mjs";
 
-let server, browser, dir, big;
-
-before(async () => {
-  dir = tmp();
+let big;
+const env = usePage((dir) => {
   big = join(dir, "big.pcap");
   writeCapture(big, 400_000); // ~130 MB: takes seconds to analyse, so Cancel finds it running
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("a large capture shows progress and Cancel stops it; the next file works", async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   try {
     await page.setInputFiles("#file-input", big);
     await page.waitForSelector("#progress:not([hidden])");

@@ -7,7 +7,7 @@
 // that the page can be tested before the CLI is finished.
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, readFileSync, statSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -384,17 +384,24 @@ export async function withFindings(page, findings) {
 /**
  * usePage starts the page's server and headless Chromium before the file's
  * tests and stops them after: `const env = usePage();` then `env.server.url`
- * and `openPage(env.browser, env.server.url)`.
+ * and `openPage(env.browser, env.server.url)`. With setup, the tests also
+ * get a temporary folder, env.dir (removed after them), which setup(dir) is
+ * given first to write the captures they need in.
  */
-export function usePage() {
-  const env = { server: null, browser: null };
+export function usePage(setup = undefined) {
+  const env = { server: null, browser: null, dir: null };
   before(async () => {
+    if (setup) {
+      env.dir = tmp();
+      await setup(env.dir);
+    }
     env.server = await startServer();
     env.browser = await launch();
   });
   after(async () => {
     await env.browser?.close();
     await env.server?.close();
+    if (env.dir) rmSync(env.dir, { recursive: true, force: true });
   });
   return env;
 }

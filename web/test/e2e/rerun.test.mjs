@@ -1,32 +1,21 @@
 // After Cancel, "Analyse again" analyses the same file in a fresh worker;
 // from the last byte read until the report arrives the page says
 // "Building the report…" (defect 12).
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeCapture } from "../gen.mjs";
-import { launch, openPage, startServer, text, tmp } from "./helpers.mjs";
+import { openPage, text, usePage } from "./helpers.mjs";
 
-let server, browser, dir, file;
+let file;
 const PACKETS = 150_000;
-
-before(async () => {
-  dir = tmp();
+const env = usePage((dir) => {
   file = join(dir, "medium.pcap");
   writeCapture(file, PACKETS); // ~50 MB: long enough to cancel, short enough to analyse again
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("Cancel, then Analyse again on the cancelled tab; Building the report shows until the report arrives", async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   try {
     await page.setInputFiles("#file-input", file);
     await page.waitForFunction(() => document.querySelector("#progress-bar").value > 0);

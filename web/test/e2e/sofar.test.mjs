@@ -1,30 +1,19 @@
 // The findings known so far: shown in the progress area while the capture is
 // read, before the report, then replaced by the report's findings.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeCapture } from "../gen.mjs";
-import { launch, openPage, settled, startServer, tmp } from "./helpers.mjs";
+import { openPage, settled, usePage } from "./helpers.mjs";
 
-let server, browser, dir, file;
-
-before(async () => {
-  dir = tmp();
+let file;
+const env = usePage((dir) => {
   file = join(dir, "four.pcap");
   writeCapture(file, 12_000); // ~4 MB: read in two slices, each followed by a progress message
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("findings so far are on screen before the report, then the report's findings replace them", async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   try {
     await page.waitForFunction(() => document.body.dataset.state === "idle");
     // Record, as the page draws it, the first list of findings so far and the

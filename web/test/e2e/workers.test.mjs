@@ -2,13 +2,13 @@
 // ?workers=N): the report is the same as one worker's (the JSON download byte
 // for byte, the findings on screen in the same order), and Cancel and errors
 // still end the analysis.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeCapture } from "../gen.mjs";
-import { bin, captures, chooseFile, cliReport, launch, openPage, startServer, text, tmp } from "./helpers.mjs";
+import { bin, captures, chooseFile, cliReport, openPage, text, usePage } from "./helpers.mjs";
 
 const shared = "/work/shared/captures";
 /** files are real captures with findings of several analyses (and one without any). */
@@ -24,19 +24,8 @@ const files = [
   join(shared, "ja4", "latest.pcapng"),
 ].filter((f) => existsSync(f));
 
-let server, browser, dir;
-
-before(async () => {
-  dir = tmp();
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+// The tests write captures of their own in env.dir.
+const env = usePage(() => {});
 
 /**
  * openWith opens the page with ?workers=n, recording in window.__analyses the
@@ -44,7 +33,7 @@ after(async () => {
  * the engine's warm-up, an analysis too, is not recorded among them).
  */
 async function openWith(n, options = {}) {
-  const opened = await openPage(browser, `${server.url}?workers=${n}&warmup=0`, { acceptDownloads: true, ...options });
+  const opened = await openPage(env.browser, `${env.server.url}?workers=${n}&warmup=0`, { acceptDownloads: true, ...options });
   await opened.page.addInitScript(() => {
     window.__analyses = [];
     const post = Worker.prototype.postMessage;
@@ -140,7 +129,7 @@ describe("several workers", () => {
   });
 
   test("Cancel stops every worker; an error in one worker is reported", async () => {
-    const big = join(dir, "big.pcap");
+    const big = join(env.dir, "big.pcap");
     writeCapture(big, 300_000);
     const { page, context, problems } = await openWith(2);
     try {
@@ -152,7 +141,7 @@ describe("several workers", () => {
       await page.waitForSelector('body[data-state="cancelled"]', { state: "attached" });
       assert.match(await text(page, "#status"), /cancelled/i);
       // A file that is not a capture fails in both workers: one error, said once.
-      const junk = join(dir, "junk.pcap");
+      const junk = join(env.dir, "junk.pcap");
       writeFileSync(junk, "this is not a capture file at all, just some text\n".repeat(20));
       await chooseFile(page, junk);
       assert.equal(await page.evaluate(() => document.body.dataset.state), "error");
