@@ -136,9 +136,76 @@ func NearestRank(n int, q float64) int {
 }
 
 // Time writes a time in nanoseconds since the epoch as reports do: RFC 3339
-// in UTC with nanoseconds, trailing zeros dropped.
+// in UTC with nanoseconds, trailing zeros dropped (time.RFC3339Nano). It is
+// written out by hand: reports write a time or two per row, hundreds of
+// thousands of them, and time.Format took a quarter of the TCP report's
+// building under WebAssembly (docs/benchmarks.md).
 func Time(ns int64) string {
-	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+	sec, frac := ns/1e9, ns%1e9
+	if frac < 0 {
+		sec, frac = sec-1, frac+1e9
+	}
+	days, rem := sec/86400, sec%86400
+	if rem < 0 {
+		days, rem = days-1, rem+86400
+	}
+	y, m, d := civil(days)
+	if y < 0 || y > 9999 { // never for an int64 of nanoseconds (1677 to 2262)
+		return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+	}
+	var b [len("2006-01-02T15:04:05.999999999Z")]byte
+	two := func(i int, v int64) {
+		b[i], b[i+1] = byte('0'+v/10), byte('0'+v%10)
+	}
+	two(0, y/100)
+	two(2, y%100)
+	b[4] = '-'
+	two(5, m)
+	b[7] = '-'
+	two(8, d)
+	b[10] = 'T'
+	two(11, rem/3600)
+	b[13] = ':'
+	two(14, rem/60%60)
+	b[16] = ':'
+	two(17, rem%60)
+	n := 19
+	if frac != 0 {
+		b[n] = '.'
+		for i := 9; i > 0; i-- {
+			b[n+i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		n += 10
+		for b[n-1] == '0' {
+			n--
+		}
+	}
+	b[n] = 'Z'
+	return string(b[:n+1])
+}
+
+// civil converts days since 1970-01-01 to a proleptic Gregorian date.
+func civil(days int64) (y, m, d int64) {
+	z := days + 719468 // days since 0000-03-01
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // day of the 400-year era
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // year of the era
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // day of the year, from March 1
+	mp := (5*doy + 2) / 153                                // month, from March
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if mp >= 10 {
+		m = mp - 9
+	}
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }
 
 // Count writes a count with thousands separators ("41,835"): for counts

@@ -3,7 +3,9 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func TestListLimit(t *testing.T) {
@@ -57,6 +59,44 @@ func TestCountAndPlural(t *testing.T) {
 func TestTime(t *testing.T) {
 	if got := Time(1_500_000_000_120_000_000); got != "2017-07-14T02:40:00.12Z" {
 		t.Fatal(got)
+	}
+	// Time writes what time.Format does, for every int64: the edges, the
+	// days around leap days and centuries, and random instants.
+	want := func(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+	check := func(ns int64) {
+		if got := Time(ns); got != want(ns) {
+			t.Fatalf("Time(%d) = %q, want %q", ns, got, want(ns))
+		}
+	}
+	for _, ns := range []int64{0, 1, -1, 999_999_999, -999_999_999, 1e9, -1e9, math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1} {
+		check(ns)
+	}
+	for _, day := range []string{"1678-01-01", "1700-02-28", "1800-03-01", "1900-02-28", "1969-12-31", "1970-01-01", "2000-02-29", "2000-03-01", "2100-02-28", "2100-03-01", "2200-12-31", "2262-04-11"} {
+		d, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, off := range []int64{-1, 0, 1, 86399e9 + 120_000_000, 86400e9 - 1} {
+			if ns := d.UnixNano() + off; (off >= 0) == (ns >= d.UnixNano()) {
+				check(ns)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		ns := int64(r.Uint64())
+		check(ns)
+		check(ns / 1000 * 1000)
+		check(ns / 1e9 * 1e9)
+	}
+}
+
+func BenchmarkTime(b *testing.B) {
+	b.ReportAllocs()
+	ns := int64(1_700_000_000_123_456_000)
+	for b.Loop() {
+		ns += 1_234_567
+		_ = Time(ns)
 	}
 }
 
