@@ -285,6 +285,47 @@ func init() {
 	Register(Factory{Name: "early_panic", Tools: []string{"early_panic"}, New: func(o *Options) Tap { return &earlyTap{panicEarly: true} }})
 }
 
+// TestFindingsEvery: with FindingsEvery, the findings so far are worked out
+// afresh when the bytes read have doubled since the last time or grown by
+// FindingsEvery, whichever is less; the progress calls between carry the
+// last ones; the last call has them afresh.
+func TestFindingsEvery(t *testing.T) {
+	recs := make([][]byte, 200000)
+	for i := range recs {
+		recs[i] = ethUDP
+	}
+	file := pcapFile(recs...)
+	const every = 1 << 20
+	var calls []Progress
+	_, err := Run(context.Background(), bytes.NewReader(file), &Options{Tools: []string{"early"}, ProgressEvery: 10000, FindingsEvery: every,
+		Progress: func(p Progress) { calls = append(calls, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, fresh, stale := int64(0), 0, 0
+	last := -1
+	for i, p := range calls {
+		got := p.FindingsSoFar[0].Count // early.udp: the packets when worked out
+		switch {
+		case p.Done || p.Bytes >= next:
+			fresh++
+			if got != p.Packets {
+				t.Fatalf("call %d at %d bytes: findings of %d packets, want them afresh (%d)", i, p.Bytes, got, p.Packets)
+			}
+			next = p.Bytes + min(p.Bytes, every)
+		default:
+			stale++
+			if got != last {
+				t.Fatalf("call %d at %d bytes: findings of %d packets, want the last ones (%d) until %d bytes", i, p.Bytes, got, last, next)
+			}
+		}
+		last = got
+	}
+	if !calls[len(calls)-1].Done || fresh < 5 || stale < 5*fresh {
+		t.Errorf("%d calls: %d afresh, %d carried over; want most carried over and the last done", len(calls), fresh, stale)
+	}
+}
+
 // TestProgressCarriesFindingsSoFar: every progress call carries the Early
 // taps' findings as they stand, ranked and cut to MaxEarly; a tap without
 // Early adds none; a tap panicking in Early tells none but keeps its

@@ -203,6 +203,11 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 		every = 1 << 20
 	}
 	nextProgress := every
+	// The findings so far are worked out again once the bytes read have
+	// doubled, and at least every FindingsEvery bytes; the progress calls
+	// between carry the last (Options.FindingsEvery).
+	var soFar []finding.Finding
+	nextEarly := int64(0)
 
 	anomalyFrames := map[frame.Anomaly]*finding.Frames{}
 	var rec capture.Record
@@ -258,8 +263,12 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 		}
 		if o.Progress != nil && cr.n >= nextProgress {
 			nextProgress = cr.n + every
+			if cr.n >= nextEarly {
+				soFar = early(taps, c, anomalyFrames)
+				nextEarly = cr.n + max(0, min(cr.n, o.FindingsEvery))
+			}
 			st := streams.Stats()
-			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: st.TCP, UDPStreams: st.UDP, FindingsSoFar: early(taps, c, anomalyFrames)})
+			o.Progress(Progress{Bytes: cr.n, Packets: c.Packets, TCPStreams: st.TCP, UDPStreams: st.UDP, FindingsSoFar: soFar})
 		}
 	}
 	// Drain so that the size and hashes cover the whole input (a truncated
