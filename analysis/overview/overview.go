@@ -235,7 +235,8 @@ type Tap struct {
 
 	convs [nKinds]map[convKey]*conv
 	// tcpConv holds the TCP conversation of each tcp.stream once looked up
-	// (nil while unknown or when the table was full): it saves a lookup.
+	// (nil while unknown, droppedConv when the table was full): it saves a
+	// lookup.
 	tcpConv []*conv
 	// udpConv holds a UDP conversation of each udp.stream once looked up:
 	// one udp.stream may cover several address and port pairs (announced
@@ -306,11 +307,15 @@ func (t *Tap) Packet(f *frame.Frame) {
 	tcp := f.Transport == frame.TransportTCP && f.TCPStream >= 0
 	udp := f.Transport == frame.TransportUDP
 	var tc, inner *conv
+	tcpDropped := false
 	if v.nip > 0 {
 		switch {
 		case tcp:
 			if f.TCPStream < len(t.tcpConv) {
 				tc = t.tcpConv[f.TCPStream]
+			}
+			if tc == droppedConv {
+				tc, tcpDropped = nil, true
 			}
 		case udp:
 			if s := f.UDPStream; s >= 0 && s < len(t.udpConv) && t.udpConv[s].is(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort) {
@@ -352,19 +357,22 @@ func (t *Tap) Packet(f *frame.Frame) {
 		if udp {
 			k = kUDP
 		}
-		if tc != nil {
+		switch {
+		case tc != nil:
 			t.addFrame(k, tc, f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, ts, length, true /* lookup */)
-		} else {
+		case tcpDropped:
+			t.countDropped(k, f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, length)
+		default:
 			stream := 0
 			if tcp {
 				stream = f.TCPStream
 			}
 			tc = t.count(k, f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, stream, ts, length)
-			if tcp && tc != nil {
+			if tcp {
 				for len(t.tcpConv) <= f.TCPStream {
 					t.tcpConv = append(t.tcpConv, nil)
 				}
-				t.tcpConv[f.TCPStream] = tc
+				t.tcpConv[f.TCPStream] = cmp.Or(tc, droppedConv)
 			}
 			if udp && tc != nil && f.UDPStream >= 0 {
 				t.setUDPConv(f.UDPStream, tc)
@@ -473,16 +481,7 @@ func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, stream int, ts, l
 	c := t.convs[k][key]
 	if c == nil {
 		if len(t.convs[k]) >= MaxConversations {
-			t.dropped[k]++
-			// Without a conversation, each frame looks its endpoints up.
-			if e := t.endpoint(k, src, sp); e != nil {
-				e.txP++
-				e.txB += length
-			}
-			if e := t.endpoint(k, dst, dp); e != nil {
-				e.rxP++
-				e.rxB += length
-			}
+			t.countDropped(k, src, dst, sp, dp, length)
 			return nil
 		}
 		c = &conv{a: src, b: dst, pa: sp, pb: dp, first: ts, last: ts}
@@ -494,6 +493,27 @@ func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, stream int, ts, l
 	}
 	t.addFrame(k, c, src, dst, sp, dp, ts, length, true /* lookup */)
 	return c
+}
+
+// droppedConv stands, in tcpConv, for a TCP conversation the full table
+// had no room for: its later frames skip a lookup that would fail again
+// (the table never shrinks during the pass, and a TCP conversation's key
+// holds its tcp.stream). On a capture of 213,621 TCP connections, most are
+// past the table's cap.
+var droppedConv = &conv{}
+
+// countDropped counts a frame of a conversation the full table had no room
+// for: without a conversation, each frame looks its endpoints up.
+func (t *Tap) countDropped(k int, src, dst netip.Addr, sp, dp uint16, length int64) {
+	t.dropped[k]++
+	if e := t.endpoint(k, src, sp); e != nil {
+		e.txP++
+		e.txB += length
+	}
+	if e := t.endpoint(k, dst, dp); e != nil {
+		e.rxP++
+		e.rxB += length
+	}
 }
 
 // addFrame adds one frame from src:sp to dst:dp to conversation c and its
