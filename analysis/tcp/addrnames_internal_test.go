@@ -10,18 +10,10 @@ func TestAddrNames(t *testing.T) {
 	names := addrNames{}
 	for _, s := range []string{"192.0.2.1", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::", "::ffff:192.0.2.1", "fe80::1%eth0", "2001:db8:1:2:3:4:5:6"} {
 		a := netip.MustParseAddr(s)
-		for _, p := range []uint16{0, 7, 80, 443, 8080, 65535} {
-			for round := 0; round < 2; round++ { // formatted, then cached
-				if got, want := names.hostPort(a, p), netip.AddrPortFrom(a, p).String(); got != want {
-					t.Errorf("hostPort(%s, %d) = %q, want %q", s, p, got, want)
-				}
-				if got, want := names.text(a), a.String(); got != want {
-					t.Errorf("text(%s) = %q, want %q", s, got, want)
-				}
+		for round := 0; round < 2; round++ { // formatted, then cached
+			if got, want := names.text(a), a.String(); got != want {
+				t.Errorf("text(%s) = %q, want %q", s, got, want)
 			}
 		}
-	}
-	if got, want := names.hostPort(netip.Addr{}, 80), netip.AddrPortFrom(netip.Addr{}, 80).String(); got != want {
-		t.Errorf("hostPort(invalid) = %q, want %q", got, want)
 	}
 }
