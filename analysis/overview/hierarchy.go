@@ -392,11 +392,11 @@ func appName(src, dst uint16, tcp bool) string {
 	return "data"
 }
 
-// comparable lists the hierarchy names whose figures agree with tshark's (on
+// agreeing lists the hierarchy names whose figures agree with tshark's (on
 // the testdata captures) when every layer above them is comparable too. TCP
 // application protocols are not in it: Wireshark counts a TCP PDU in the frame
 // that completes its reassembly, pcaplens counts every segment with payload.
-var comparable = map[string]bool{
+var agreeing = map[string]bool{
 	"pkt_comment": true,
 	"eth":         true, "null": true, "loop": true, "raw": true, "sll": true, "ppp": true, "ipnet": true, "arcnet": true,
 	"vlan": true, "llc": true, "stp": true, "arp": true,
@@ -431,5 +431,5 @@ func isComparable(parent, name string) bool {
 		// encrypted MACsec.
 		return parent == "ip" || parent == "ipv6" || parent == "user_dlt" || parent == "erspan" || parent == "macsec"
 	}
-	return comparable[name]
+	return agreeing[name]
 }

@@ -233,7 +233,7 @@ type Tap struct {
 	root     phsNode
 	phsNodes int
 
-	convs [nKinds]map[convKey]*conv
+	convs [nKinds]table[convKey, conv]
 	// tcpConv holds the TCP conversation of each tcp.stream once looked up
 	// (nil while unknown, droppedConv when the table was full): it saves a
 	// lookup.
@@ -242,7 +242,9 @@ type Tap struct {
 	// one udp.stream may cover several address and port pairs (announced
 	// conversations, ICMP errors), so the pair is checked before use.
 	udpConv []*conv
-	eps     [nKinds]map[epKey]*ep
+	eps     [nKinds]table[epKey, ep]
+	// hash hashes the keys of convs and eps.
+	hash    hasher
 	dropped [nKinds * 2]int
 
 	io *report.Grid[bucket]
@@ -264,10 +266,7 @@ type Tap struct {
 // New returns a fresh overview tap.
 func New(o *engine.Options) *Tap {
 	t := &Tap{io: report.NewGrid(mergeBuckets), bcastSecond: math.MinInt64}
-	for k := range t.convs {
-		t.convs[k] = map[convKey]*conv{}
-		t.eps[k] = map[epKey]*ep{}
-	}
+	t.hash = newHasher()
 	return t
 }
 
@@ -321,7 +320,8 @@ func (t *Tap) Packet(f *frame.Frame) {
 			if s := f.UDPStream; s >= 0 && s < len(t.udpConv) && t.udpConv[s].is(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort) {
 				tc = t.udpConv[s]
 			} else {
-				tc = t.convs[kUDP][convKeyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, 0)]
+				key := convKeyOf(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, 0)
+				tc = t.convs[kUDP].get(&key, t.hash.conv(&key))
 				if tc != nil && s >= 0 {
 					t.setUDPConv(s, tc)
 				}
@@ -478,14 +478,15 @@ func convKeyOf(src, dst netip.Addr, sp, dp uint16, stream int) convKey {
 // and returns its conversation (nil when the table is full).
 func (t *Tap) count(k int, src, dst netip.Addr, sp, dp uint16, stream int, ts, length int64) *conv {
 	key := convKeyOf(src, dst, sp, dp, stream)
-	c := t.convs[k][key]
+	h := t.hash.conv(&key)
+	c := t.convs[k].get(&key, h)
 	if c == nil {
-		if len(t.convs[k]) >= MaxConversations {
+		if t.convs[k].len() >= MaxConversations {
 			t.countDropped(k, src, dst, sp, dp, length)
 			return nil
 		}
 		c = &conv{a: src, b: dst, pa: sp, pb: dp, first: ts, last: ts}
-		t.convs[k][key] = c
+		t.convs[k].put(&key, h, c)
 		c.epA = t.endpoint(k, src, sp)
 		c.epB = t.endpoint(k, dst, dp)
 		t.addFrame(k, c, src, dst, sp, dp, ts, length, false /* lookup */)
@@ -555,14 +556,15 @@ func (t *Tap) addFrame(k int, c *conv, src, dst netip.Addr, sp, dp uint16, ts, l
 
 func (t *Tap) endpoint(k int, a netip.Addr, p uint16) *ep {
 	key := epKey{a, p}
-	e := t.eps[k][key]
+	h := t.hash.ep(&key)
+	e := t.eps[k].get(&key, h)
 	if e == nil {
-		if len(t.eps[k]) >= MaxEndpoints {
+		if t.eps[k].len() >= MaxEndpoints {
 			t.dropped[nKinds+k]++
 			return nil
 		}
 		e = &ep{}
-		t.eps[k][key] = e
+		t.eps[k].put(&key, h, e)
 	}
 	return e
 }
@@ -635,9 +637,10 @@ func (t *Tap) hierarchy(r *Report) {
 func portPtr(p uint16) *uint16 { return &p }
 
 func (t *Tap) convRows(k int) []Conversation {
-	rows := make([]Conversation, 0, len(t.convs[k]))
+	rows := make([]Conversation, 0, t.convs[k].len())
 	ported := k == kTCP || k == kUDP
-	for _, c := range t.convs[k] {
+	for i := range t.convs[k].ents {
+		c := t.convs[k].ents[i].v
 		row := Conversation{
 			A: c.a.String(), B: c.b.String(),
 			FramesAB: c.framesAB, BytesAB: c.bytesAB,
@@ -688,10 +691,11 @@ func convSortKey(c *Conversation) string {
 }
 
 func (t *Tap) epRows(k int) []Endpoint {
-	rows := make([]Endpoint, 0, len(t.eps[k]))
+	rows := make([]Endpoint, 0, t.eps[k].len())
 	ported := k == kTCP || k == kUDP
-	keys := make([]epKey, 0, len(t.eps[k]))
-	for key, e := range t.eps[k] {
+	keys := make([]epKey, 0, t.eps[k].len())
+	for i := range t.eps[k].ents {
+		key, e := t.eps[k].ents[i].k, t.eps[k].ents[i].v
 		row := Endpoint{
 			Address: key.addr.String(),
 			Packets: e.txP + e.rxP, Bytes: e.txB + e.rxB,
