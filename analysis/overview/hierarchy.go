@@ -3,6 +3,7 @@ package overview
 import (
 	"encoding/binary"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"pcaplens/analysis/frame"
@@ -373,21 +374,43 @@ var tcpApps = map[uint16]string{
 	6379: "resp",
 }
 
+// appPorts indexes the port tables by port (a table's name index + 1; 0:
+// none), for appName: two lookups a frame in a map of uint16 were, under
+// WebAssembly, a sixth of the overview's protocol hierarchy.
+var appPorts = func() (idx [2][65536]uint8) {
+	for i, apps := range []map[uint16]string{udpApps, tcpApps} {
+		names := appNames[i][:0]
+		for port, name := range apps {
+			n := slices.Index(names, name)
+			if n < 0 {
+				n = len(names)
+				names = append(names, name)
+			}
+			idx[i][port] = uint8(n + 1)
+		}
+		appNames[i] = names
+	}
+	return idx
+}()
+
+// appNames are the names appPorts indexes (UDP's, TCP's).
+var appNames [2][]string
+
 // appName names a transport payload by its ports, or "data".
 func appName(src, dst uint16, tcp bool) string {
 	lo, hi := src, dst
 	if lo > hi {
 		lo, hi = hi, lo
 	}
-	apps := udpApps
+	i := 0
 	if tcp {
-		apps = tcpApps
+		i = 1
 	}
-	if n, ok := apps[lo]; ok {
-		return n
+	if n := appPorts[i][lo]; n != 0 {
+		return appNames[i][n-1]
 	}
-	if n, ok := apps[hi]; ok {
-		return n
+	if n := appPorts[i][hi]; n != 0 {
+		return appNames[i][n-1]
 	}
 	return "data"
 }

@@ -264,3 +264,26 @@ func goldenCheck(t *testing.T, path string, v any) {
 	t.Helper()
 	golden.Check(t, path, v)
 }
+
+// TestAppName: the port index names what the port tables name, the lower
+// port first, and "data" for ports in neither.
+func TestAppName(t *testing.T) {
+	for i, apps := range []map[uint16]string{udpApps, tcpApps} {
+		tcp := i == 1
+		for p := range 65536 {
+			want, ok := apps[uint16(p)]
+			if !ok {
+				want = "data"
+			}
+			if got := appName(uint16(p), 0, tcp); got != want {
+				t.Fatalf("appName(%d, 0, %v) = %q, want %q", p, tcp, got, want)
+			}
+		}
+	}
+	if got := appName(5060, 53, false); got != "dns" {
+		t.Errorf("appName(5060, 53, udp) = %q, want the lower port's dns", got)
+	}
+	if got := appName(40000, 443, true); got != "tls" {
+		t.Errorf("appName(40000, 443, tcp) = %q, want tls", got)
+	}
+}
