@@ -130,17 +130,22 @@ type Report struct {
 }
 
 type tap struct {
-	opts         *engine.Options
-	n            int
-	dataBytes    int64
-	first, last  int64
-	prev         int64
-	strict       bool
-	timed        int
-	untimed      int
-	inferMin     int
-	inferMax     int
-	encaps       map[uint16]int
+	opts        *engine.Options
+	n           int
+	dataBytes   int64
+	first, last int64
+	prev        int64
+	strict      bool
+	timed       int
+	untimed     int
+	inferMin    int
+	inferMax    int
+	encaps      map[uint16]int
+	// runLT and runN are the link type of the frames since the last one of
+	// another type, and their count, not yet in encaps (one map update per
+	// run of frames, not per frame).
+	runLT        uint16
+	runN         int
 	comments     []PacketComment
 	commentCount int
 	// undecoded are the first frames of a link type not decoded.
@@ -180,7 +185,12 @@ func (t *tap) Packet(f *frame.Frame) {
 		}
 		t.inferMax = max(t.inferMax, capLen)
 	}
-	t.encaps[f.LinkType]++
+	if t.runN > 0 && f.LinkType != t.runLT {
+		t.encaps[t.runLT] += t.runN
+		t.runN = 0
+	}
+	t.runLT = f.LinkType
+	t.runN++
 	if !f.LinkDecoded {
 		t.undecoded.Add(f.Number)
 	}
@@ -233,6 +243,10 @@ func (t *tap) Finish(c *engine.Capture) map[string]any {
 	linkTypes := map[uint16]bool{}
 	for _, ifc := range c.File.Interfaces {
 		linkTypes[ifc.LinkType] = true
+	}
+	if t.runN > 0 {
+		t.encaps[t.runLT] += t.runN
+		t.runN = 0
 	}
 	for lt, n := range t.encaps {
 		r.Encapsulations[Encap(lt).Short] += n
