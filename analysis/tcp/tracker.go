@@ -189,10 +189,16 @@ func (c *Conn) port(i int) uint16 {
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
 // analysis flags. It is not safe for concurrent use.
 type Tracker struct {
-	conns     *table  // by 4-tuple: consulted when a stream starts
-	streams   streams // by stream number: every packet's lookup
-	last      *Conn   // the connection of the previous packet
-	all       []*Conn // every connection, by stream number
+	conns   *table  // by 4-tuple: consulted when a stream starts
+	streams streams // by stream number: every packet's lookup
+	last    *Conn   // the connection of the previous packet
+	all     []*Conn // every connection, by stream number
+	// slab is where the next connections are made: allocated a slab at a
+	// time (connections hold no pointer, so the collector marks one object
+	// for each slab, and a capture of 213,621 connections made 213,621
+	// allocations of 448 bytes, a third of the tracker's time under
+	// WebAssembly).
+	slab      []Conn
 	maxConns  int
 	evictions int
 	packets   int // TCP packets
@@ -317,7 +323,13 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 	if len(t.all) >= t.maxConns {
 		t.evict()
 	}
-	c := &Conn{k: k, Stream: f.TCPStream, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
+	if len(t.slab) == 0 {
+		// 16 connections first, then twice as many each time up to 256.
+		t.slab = make([]Conn, min(max(16, len(t.all)), 256))
+	}
+	c := &t.slab[0]
+	t.slab = t.slab[1:]
+	*c = Conn{k: k, Stream: f.TCPStream, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
 	// makeKey puts the endpoint that sorts first in a: the source when it
 	// does, and the source is endpoint 0.
 	c.rev = !less(f.SrcIP.As16(), f.SrcPort, f.DstIP.As16(), f.DstPort)
