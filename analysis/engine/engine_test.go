@@ -65,7 +65,14 @@ func (c *countTap) Finish(cp *Capture) map[string]any {
 func init() {
 	Register(Factory{Name: "count", Tools: []string{"count_a", "count_b"}, New: func(o *Options) Tap { return &countTap{} }})
 	Register(Factory{Name: "panicky", Tools: []string{"panicky"}, New: func(o *Options) Tap { return &countTap{panicAt: 2} }})
+	// recount runs after panicky (taps run in name order).
+	Register(Factory{Name: "recount", Tools: []string{"recount"}, New: func(o *Options) Tap { return &recountTap{} }})
 }
+
+type recountTap struct{ packets int }
+
+func (c *recountTap) Packet(*frame.Frame)            { c.packets++ }
+func (c *recountTap) Finish(*Capture) map[string]any { return map[string]any{"recount": c.packets} }
 
 func TestRunEveryTapSeesEveryPacket(t *testing.T) {
 	file := pcapFile(ethUDP, ethUDP, ethUDP)
@@ -97,6 +104,10 @@ func TestPanicDisablesOnlyThatTap(t *testing.T) {
 	}
 	if out["count_b"] != 3 {
 		t.Errorf("count_b = %v", out["count_b"])
+	}
+	// A tap after the one that panicked gets that frame too.
+	if out["recount"] != 3 {
+		t.Errorf("recount = %v, want every frame", out["recount"])
 	}
 }
 
