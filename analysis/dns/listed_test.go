@@ -1,0 +1,99 @@
+package dns
+
+import (
+	"net/netip"
+	"path/filepath"
+	"testing"
+
+	"pcaplens/analysis/engine"
+	"pcaplens/analysis/golden"
+)
+
+// listedMessages are messages of every kind the per-packet list shows:
+// well-formed ones of many record types, mDNS with the cache-flush and
+// unicast-response bits, and malformed ones that stop at each kind of
+// error (a header cut short, bad names, records past the end, data that
+// does not fit its type, a bad OPT).
+func listedMessages() [][]byte {
+	opts := cat(u16(8), u16(7), u16(1), []byte{24, 0, 192, 0, 2}, u16(10), u16(8), mustHex("0102030405060708"))
+	rich := cat(header(7, 0x8580, 1, 3, 1, 1), question("www.example.com", 1),
+		rr([]byte{0xc0, 12}, 5, 1, 60, cat(str("web"), []byte{0xc0, 16})),
+		rr([]byte{0xc0, 33}, 1, 1, 60, []byte{192, 0, 2, 7}),
+		rr([]byte{0xc0, 33}, 28, 1, 60, mustHex("20010db8000000000000000000000007")),
+		rr([]byte{0xc0, 16}, 6, 1, 3600, cat(wireName("ns.example.com"), wireName("admin.example.com"), u32(1), u32(2), u32(3), u32(4), u32(5))),
+		rr([]byte{0}, 41, 1232, 0x00008000, opts))
+	q := header(1, 0, 1, 0, 0, 0)
+	out := [][]byte{
+		query(1, "a.example", 1),
+		reply(1, "a.example", 1, 0, 192, 0, 2, 1),
+		reply(2, "nx.example", 1, 3),
+		rich,
+		answer(15, cat(u16(10), wireName("mail.example.com"))),
+		answer(16, cat(str("v=spf1 -all"), str("a \"quoted\" string"))),
+		answer(33, cat(u16(1), u16(2), u16(443), wireName("srv.example.com"))),
+		answer(65, cat(u16(1), wireName(""), u16(1), u16(3), str("h2"))),
+		answer(46, cat(u16(1), []byte{8, 2}, u32(3600), u32(1), u32(2), u16(3), wireName("example.com"))),
+		answer(50, cat([]byte{1, 0}, u16(10), []byte{2, 0xab, 0xcd}, []byte{2, 0xff, 0xff}, []byte{0, 1, 0x40})),
+		answer(99, []byte{1, 2, 3}),
+		answer(15, []byte{0}),                    // MX data too short for its fields
+		answer(5, []byte{0xc0, 200}),             // CNAME pointing past the message
+		answer(1, []byte{192, 0, 2, 1, 5}),       // A with 5 bytes
+		cat(header(3, 0x8400, 1, 1, 0, 0), question("x", 1), rr([]byte{0xc0, 12}, 1, 255, 0, nil)), // UPDATE-style empty A
+		// mDNS: a question asking for a unicast response and an answer with cache-flush.
+		cat(header(0, 0, 1, 0, 0, 0), wireName("_http._tcp.local"), u16(12), u16(0x8001)),
+		cat(header(0, 0x8400, 0, 1, 0, 0), rr(wireName("host.local"), 1, 0x8001, 120, []byte{169, 254, 0, 1})),
+		// Malformed.
+		{1, 2, 3, 4},
+		{1, 2, 0x81, 0x83, 0, 1, 0},
+		cat(q, []byte{0xc0, 12}, u16(1), u16(1)),
+		cat(q, []byte{1, 'a', 0xc0, 16, 0xc0, 12}, u16(1), u16(1)),
+		cat(q, []byte{0xc0, 200}, u16(1), u16(1)),
+		cat(q, []byte{10, 'a', 'b'}),
+		cat(q, []byte{0x40, 0}, u16(1), u16(1)),
+		cat(q, wireName("a.example"), []byte{0}),
+		cat(header(1, 0x8000, 1, 1, 0, 0), question("x", 1), rr([]byte{0xc0, 12}, 1, 1, 1, []byte{1, 2, 3})),
+		cat(header(1, 0x8000, 1, 1, 0, 0), question("x", 28), rr([]byte{0xc0, 12}, 28, 1, 1, []byte{1, 2, 3, 4})),
+		cat(header(1, 0x8000, 1, 0, 0, 1), question("example.com", 1), rr([]byte{0}, 41, 512, 0, cat(u16(8), u16(9), []byte{1}))),
+		cat(query(9, "trailing.example", 1), []byte{0xde, 0xad}),
+	}
+	// The rich response cut short at many lengths: each stops somewhere else.
+	for n := 4; n < len(rich); n += 7 {
+		out = append(out, rich[:n])
+	}
+	return out
+}
+
+// TestListedPackets: the per-packet list of messages of every kind (and
+// of the DNS test captures' payloads), over UDP on DNS's, mDNS's, LLMNR's
+// and another port, over TCP on port 53 and another, and over IPv6, is the
+// one recorded in testdata/listed.golden.json (recorded when each Packet
+// was built as its message was met; they are now built at Finish).
+func TestListedPackets(t *testing.T) {
+	fd := newFeeder(&engine.Options{MaxPackets: 0})
+	c6, s6 := netip.MustParseAddr("2001:db8::2"), netip.MustParseAddr("fe80::53")
+	ns := int64(1_700_000_000_123_456_789)
+	seq := uint32(1000)
+	msgs := listedMessages()
+	for i, b := range capturePayloads(t) {
+		if i%8 == 0 {
+			msgs = append(msgs, b)
+		}
+	}
+	for _, b := range msgs {
+		ns += 1_000_001
+		fd.udp(ns, cli, srv, 40000, 53, b)
+		fd.udp(ns+1, srv, cli, 5353, 5353, b)
+		fd.udp(ns+2, c6, s6, 5355, 40001, b)
+		fd.udp(ns+3, cli, srv, 40002, 9999, b)
+		m := cat(u16(uint16(len(b))), b)
+		fd.tcp(ns+4, c6, s6, 50000, 53, seq, false, false, m)
+		fd.tcp(ns+5, cli, srv, 50001, 8053, seq, false, false, m)
+		seq += uint32(len(m))
+	}
+	r := fd.report()
+	if len(r.Packets) < 300 || r.Statistics.Malformed < 40 || r.Statistics.Services["mdns"] == 0 || r.Statistics.Services["llmnr"] == 0 ||
+		r.Statistics.Transports["tcp"] == 0 || r.Statistics.NonStandardPortPkts == 0 {
+		t.Fatalf("%d packets listed, statistics %+v", len(r.Packets), r.Statistics)
+	}
+	golden.Check(t, filepath.Join("testdata", "listed.golden.json"), r.Packets)
+}
