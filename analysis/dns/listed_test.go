@@ -35,9 +35,9 @@ func listedMessages() [][]byte {
 		answer(46, cat(u16(1), []byte{8, 2}, u32(3600), u32(1), u32(2), u16(3), wireName("example.com"))),
 		answer(50, cat([]byte{1, 0}, u16(10), []byte{2, 0xab, 0xcd}, []byte{2, 0xff, 0xff}, []byte{0, 1, 0x40})),
 		answer(99, []byte{1, 2, 3}),
-		answer(15, []byte{0}),                    // MX data too short for its fields
-		answer(5, []byte{0xc0, 200}),             // CNAME pointing past the message
-		answer(1, []byte{192, 0, 2, 1, 5}),       // A with 5 bytes
+		answer(15, []byte{0}),              // MX data too short for its fields
+		answer(5, []byte{0xc0, 200}),       // CNAME pointing past the message
+		answer(1, []byte{192, 0, 2, 1, 5}), // A with 5 bytes
 		cat(header(3, 0x8400, 1, 1, 0, 0), question("x", 1), rr([]byte{0xc0, 12}, 1, 255, 0, nil)), // UPDATE-style empty A
 		// mDNS: a question asking for a unicast response and an answer with cache-flush.
 		cat(header(0, 0, 1, 0, 0, 0), wireName("_http._tcp.local"), u16(12), u16(0x8001)),
