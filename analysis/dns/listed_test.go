@@ -7,6 +7,7 @@ import (
 
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/golden"
+	"pcaplens/analysis/report"
 )
 
 // listedMessages are messages of every kind the per-packet list shows:
@@ -96,4 +97,54 @@ func TestListedPackets(t *testing.T) {
 		t.Fatalf("%d packets listed, statistics %+v", len(r.Packets), r.Statistics)
 	}
 	golden.Check(t, filepath.Join("testdata", "listed.golden.json"), r.Packets)
+}
+
+// TestListingAllocatesNothingPerPacket: listing a message during the pass
+// allocates nothing of its own (its Packet is built at Finish), and a
+// response kept for its transaction's answers is not copied again for the
+// list.
+func TestListingAllocatesNothingPerPacket(t *testing.T) {
+	fs := benchFrames(10000)
+	var arena, payloads int
+	feed := func(maxPackets int) float64 {
+		return testing.AllocsPerRun(1, func() {
+			tap := New(&engine.Options{MaxPackets: maxPackets}).(*Tap)
+			for i := range fs {
+				tap.Packet(&fs[i])
+			}
+			arena = len(tap.arena)
+		})
+	}
+	for i := range fs {
+		payloads += len(fs[i].Payload)
+	}
+	unlisted := feed(1)
+	listed := feed(len(fs))
+	if per := (listed - unlisted) / float64(len(fs)); per > 0.01 {
+		t.Errorf("%.2f allocations per listed message (%.0f listing all, %.0f listing one)", per, listed, unlisted)
+	}
+	if arena != payloads {
+		t.Errorf("arena %d bytes, the messages %d", arena, payloads)
+	}
+}
+
+// TestListBytesBound: the copies of the listed messages are bounded; the
+// list ends at the first message that would pass the bound, and the cap
+// says how many were left out.
+func TestListBytesBound(t *testing.T) {
+	fd := newFeeder(&engine.Options{MaxPackets: 0})
+	big := cat(query(1, "big.example", 1), make([]byte, 60000))
+	fit := maxListBytes / len(big)
+	for i := 0; i < fit+3; i++ {
+		fd.udp(int64(i), cli, srv, 40000, 53, big)
+	}
+	fd.udp(int64(fit+3), cli, srv, 40000, 53, query(2, "small.example", 1))
+	r := fd.report()
+	if len(r.Packets) != fit || r.Statistics.Queries != fit+4 || len(r.Caps) != 1 ||
+		r.Caps[0] != (report.Cap{What: capListBytes, Limit: maxListBytes, Dropped: 4}) {
+		t.Errorf("%d listed of %d, caps %+v", len(r.Packets), r.Statistics.Queries, r.Caps)
+	}
+	if n := len(fd.tap.arena); n > maxListBytes {
+		t.Errorf("arena %d bytes", n)
+	}
 }

@@ -201,17 +201,52 @@ type PacketFlags struct {
 	CheckingDisabled   bool `json:"checking_disabled"`
 }
 
-func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool, err error) {
-	if len(t.packets) >= t.maxPackets {
+// addPacket lists a message, compactly: its Packet is built at Finish.
+func (t *Tap) addPacket(f *frame.Frame, m *Message, service uint8, tcp, nonStd bool) {
+	if len(t.listed) >= t.maxPackets {
 		t.caps.Hit(capPackets, t.maxPackets)
 		return
 	}
-	mdns := svc == "mdns"
+	n := len(m.Data)
+	if t.listFull || t.listBytes+n > maxListBytes {
+		t.listFull = true
+		t.caps.Hit(capListBytes, maxListBytes)
+		return
+	}
+	t.listBytes += n
+	off := int32(len(t.arena))
+	if k := t.kept; k.message == t.messages && int(k.n) == n {
+		off = k.off // keep copied this message for its row's answers
+	} else {
+		t.arena = append(t.arena, m.Data...)
+	}
+	t.listed = append(t.listed, listed{
+		number: f.Number, ns: f.TimeNs, src: f.SrcIP, dst: f.DstIP, sport: f.SrcPort, dport: f.DstPort,
+		service: service, tcp: tcp, nonStd: nonStd, off: off, n: int32(n),
+	})
+}
+
+// packets builds the list's Packets, each from its message parsed again.
+func (t *Tap) packets() []Packet {
+	out := make([]Packet, len(t.listed))
+	var m Message
+	for i := range t.listed {
+		l := &t.listed[i]
+		err := m.Parse(t.arena[l.off : l.off+l.n])
+		out[i] = l.packet(&m, err)
+	}
+	return out
+}
+
+// packet is the listed message's Packet; m is the message parsed, err
+// what Parse returned.
+func (l *listed) packet(m *Message, err error) Packet {
+	mdns := services[l.service] == "mdns"
 	p := Packet{
-		PacketNumber: f.Number, Timestamp: epoch(f.TimeNs), Time: rfc3339(f.TimeNs),
-		SourceIP: f.SrcIP.String(), DestinationIP: f.DstIP.String(),
-		SourcePort: f.SrcPort, DestinationPort: f.DstPort,
-		Protocol: transport(tcp), Service: svc, NonStandardPort: nonStd,
+		PacketNumber: l.number, Timestamp: epoch(l.ns), Time: rfc3339(l.ns),
+		SourceIP: l.src.String(), DestinationIP: l.dst.String(),
+		SourcePort: l.sport, DestinationPort: l.dport,
+		Protocol: transport(l.tcp), Service: services[l.service], NonStandardPort: l.nonStd,
 		DNSID: m.ID, Opcode: OpcodeName(m.Opcode()), Rcode: RcodeName(m.Rcode()),
 		Flags: PacketFlags{
 			IsResponse: m.Response(), Authoritative: m.Flags&FlagAA != 0, Truncated: m.Flags&FlagTC != 0,
@@ -226,8 +261,7 @@ func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool
 	for i := range m.Questions {
 		p.Questions = append(p.Questions, m.QuestionFields(i, mdns))
 	}
-	nrr := len(m.RRs)
-	for i := 0; i < nrr; i++ {
+	for i := range m.RRs {
 		fl := m.Record(i, mdns)
 		switch m.RRs[i].Section {
 		case SectionAnswer:
@@ -238,7 +272,7 @@ func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool
 			p.Additional = append(p.Additional, fl)
 		}
 	}
-	t.packets = append(t.packets, p)
+	return p
 }
 
 // FindingList returns the report's findings (finding.Lister).
@@ -250,9 +284,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		File:               t.opts.FileName,
 		TotalPacketsInFile: c.Packets,
 		DNSPacketsFound:    t.frames,
-		DNSPacketsAnalyzed: len(t.packets),
+		DNSPacketsAnalyzed: len(t.listed),
 		DNSMessages:        t.messages,
-		Packets:            t.packets,
+		Packets:            t.packets(),
 		Transactions:       t.transactions(),
 		TransactionsTotal:  t.txnTotal + t.unsolicited,
 		Malformed:          t.malformed,
@@ -303,7 +337,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	s.TruncatedResponses, s.TCPFallbacks = t.truncated, t.tcpFallbacks
 	s.Transports = map[string]int{"udp": t.udpMsgs, "tcp": t.tcpMsgs}
 	s.Services = map[string]int{}
-	for i, name := range []string{"dns", "mdns", "llmnr"} {
+	for i, name := range services {
 		if t.services[i] > 0 {
 			s.Services[name] = t.services[i]
 		}

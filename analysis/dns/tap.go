@@ -57,6 +57,7 @@ const (
 	capRows      = "transactions"
 	capPending   = "query matching table"
 	capArena     = "responses kept to list answers (bytes)"
+	capListBytes = "per-packet list (bytes of messages)"
 	capTimes     = "exact response times (quantiles approximate beyond)"
 	capTCP       = "DNS-over-TCP flows"
 	capMalformed = "malformed list"
@@ -108,6 +109,39 @@ type row struct {
 
 // maxArena bounds the copies of responses kept to list their answers.
 const maxArena = 32 << 20
+
+// maxListBytes bounds the copies of the messages of the per-packet list,
+// kept until Finish builds their Packets: the list ends at the first
+// message that would pass it.
+const maxListBytes = 32 << 20
+
+// services are the services a message is decoded as, by index (Tap.services).
+var services = [...]string{"dns", "mdns", "llmnr"}
+
+// serviceIndex returns svc's index in services.
+func serviceIndex(svc string) uint8 {
+	switch svc {
+	case "dns":
+		return 0
+	case "mdns":
+		return 1
+	}
+	return 2
+}
+
+// listed is a message of the per-packet list, compact until Finish builds
+// its Packet: what the Packet shows that the message's bytes do not give
+// back, and the bytes, in the arena (parsed again at Finish, they give
+// the same fields, error and offset).
+type listed struct {
+	number       int
+	ns           int64
+	src, dst     netip.Addr
+	sport, dport uint16
+	service      uint8 // index in services
+	tcp, nonStd  bool
+	off, n       int32 // the message's bytes in the arena
+}
 
 // askedSlots is the size of the cache of recent queries by client, port
 // and ID, used to notice answers from a server that was not asked. A
@@ -228,7 +262,11 @@ type Tap struct {
 	asked       []asked // direct-mapped cache indexed by askedSlot
 	sweepAt     int64
 	rows        []row
-	arena       []byte
+	arena       []byte // kept responses (rows' answers) and listed messages
+	answerBytes int    // bytes of the arena kept for rows' answers (maxArena)
+	listBytes   int    // bytes of the listed messages (maxListBytes)
+	listFull    bool   // a message passed maxListBytes: the list ends there
+	kept        keptMsg
 	txnTotal    int
 	times       []int64
 	timeHist    [histBuckets]int
@@ -248,7 +286,14 @@ type Tap struct {
 	notes      map[string]*note
 	failFrames finding.Frames // responses other than NOERROR
 
-	packets []Packet
+	listed []listed
+}
+
+// keptMsg is the message keep copied last: message is its number in
+// Tap.messages, so that the list can share its copy.
+type keptMsg struct {
+	message int
+	off, n  int32
 }
 
 // New returns a DNS tap for one run.
@@ -399,14 +444,8 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	}
 	t.messages++
 	t.lastFrame = f.Number
-	switch svc {
-	case "dns":
-		t.services[0]++
-	case "mdns":
-		t.services[1]++
-	default:
-		t.services[2]++
-	}
+	si := serviceIndex(svc)
+	t.services[si]++
 	if tcp {
 		t.tcpMsgs++
 	} else {
@@ -549,7 +588,7 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	// A header cut short (under 12 bytes) is counted by its flags but takes
 	// no part in matching: tshark stops at the missing counts, before it
 	// tracks the transaction (so such a query stays unanswered).
-	t.addPacket(f, m, svc, tcp, nonStd, err)
+	t.addPacket(f, m, si, tcp, nonStd)
 }
 
 // name returns the statistics of a name, creating them under the cap.
@@ -725,12 +764,14 @@ func (t *Tap) keep(m *Message) (int32, int32) {
 	if m.Counts[1] == 0 || len(m.Data) == 0 {
 		return 0, 0
 	}
-	if len(t.arena)+len(m.Data) > maxArena {
+	if t.answerBytes+len(m.Data) > maxArena {
 		t.caps.Hit(capArena, maxArena)
 		return 0, 0
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, m.Data...)
+	t.answerBytes += len(m.Data)
+	t.kept = keptMsg{t.messages, int32(off), int32(len(m.Data))}
 	return int32(off), int32(len(m.Data))
 }
 
