@@ -15,6 +15,41 @@ import (
 // (presentation form, as in a zone file) and the type's own fields.
 type Fields map[string]any
 
+// typeValues and classValues hold the names of the known types and of
+// classes 0-255 as Fields values made once, so that filling a record's
+// Fields does not make a value of each anew.
+var (
+	typeValues = func() map[uint16]any {
+		m := make(map[uint16]any, len(typeNames))
+		for t := range typeNames {
+			m[t] = TypeName(t)
+		}
+		return m
+	}()
+	classValues = func() (v [256]any) {
+		for c := range v {
+			v[c] = ClassName(uint16(c))
+		}
+		return v
+	}()
+)
+
+// typeValue is TypeName(t) as a Fields value.
+func typeValue(t uint16) any {
+	if v, ok := typeValues[t]; ok {
+		return v
+	}
+	return TypeName(t)
+}
+
+// classValue is ClassName(c) as a Fields value.
+func classValue(c uint16) any {
+	if c < uint16(len(classValues)) {
+		return classValues[c]
+	}
+	return ClassName(c)
+}
+
 // Record decodes record i of the last parsed message into Fields. Record
 // data that does not fit its type is reported in "error" with the bytes in
 // hex; it never fails.
@@ -28,7 +63,7 @@ func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 	clear(f)
 	r := &m.RRs[i]
 	f["name"] = string(m.RRName(i))
-	f["type"] = TypeName(r.Type)
+	f["type"] = typeValue(r.Type)
 	f["type_code"] = r.Type
 	if r.Type == TypeOPT {
 		m.optFields(r, f)
@@ -40,7 +75,7 @@ func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 		class &^= 0x8000
 		f["cache_flush"] = true
 	}
-	f["class"] = ClassName(class)
+	f["class"] = classValue(class)
 	f["ttl"] = r.TTL
 	text, err := m.rdata(r, f)
 	if err != "" {
@@ -54,14 +89,14 @@ func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 // QuestionFields decodes question i for reports.
 func (m *Message) QuestionFields(i int, mdns bool) Fields {
 	q := &m.Questions[i]
-	f := Fields{"name": string(m.QName(i)), "type": TypeName(q.Type), "type_code": q.Type}
+	f := Fields{"name": string(m.QName(i)), "type": typeValue(q.Type), "type_code": q.Type}
 	class := q.Class
 	if mdns && class&0x8000 != 0 {
 		// RFC 6762 §5.4: the top bit of an mDNS question's class asks for a unicast response.
 		class &^= 0x8000
 		f["unicast_response"] = true
 	}
-	f["class"] = ClassName(class)
+	f["class"] = classValue(class)
 	return f
 }
 
