@@ -226,25 +226,41 @@ func (t *Tap) addPacket(f *frame.Frame, m *Message, service uint8, tcp, nonStd b
 	})
 }
 
+// addrTexts gives the text of addresses at Finish, making each once.
+type addrTexts map[netip.Addr]string
+
+func (at addrTexts) text(a netip.Addr) string {
+	s, ok := at[a]
+	if !ok {
+		s = a.String()
+		at[a] = s
+	}
+	return s
+}
+
 // packets builds the list's Packets, each from its message parsed again.
-func (t *Tap) packets() []Packet {
+func (t *Tap) packets(at addrTexts) []Packet {
 	out := make([]Packet, len(t.listed))
 	var m Message
 	for i := range t.listed {
 		l := &t.listed[i]
 		err := m.Parse(t.arena[l.off : l.off+l.n])
-		out[i] = l.packet(&m, err)
+		out[i] = l.packet(&m, err, at)
 	}
 	return out
 }
 
 // packet is the listed message's Packet; m is the message parsed, err
 // what Parse returned.
-func (l *listed) packet(m *Message, err error) Packet {
+func (l *listed) packet(m *Message, err error, at addrTexts) Packet {
 	mdns := services[l.service] == "mdns"
+	var sections [4]int // records by section
+	for i := range m.RRs {
+		sections[m.RRs[i].Section]++
+	}
 	p := Packet{
 		PacketNumber: l.number, Timestamp: epoch(l.ns), Time: rfc3339(l.ns),
-		SourceIP: l.src.String(), DestinationIP: l.dst.String(),
+		SourceIP: at.text(l.src), DestinationIP: at.text(l.dst),
 		SourcePort: l.sport, DestinationPort: l.dport,
 		Protocol: transport(l.tcp), Service: services[l.service], NonStandardPort: l.nonStd,
 		DNSID: m.ID, Opcode: OpcodeName(m.Opcode()), Rcode: RcodeName(m.Rcode()),
@@ -253,7 +269,8 @@ func (l *listed) packet(m *Message, err error) Packet {
 			RecursionDesired: m.Flags&FlagRD != 0, RecursionAvailable: m.Flags&FlagRA != 0,
 			AuthenticatedData: m.Flags&FlagAD != 0, CheckingDisabled: m.Flags&FlagCD != 0,
 		},
-		Questions: []Fields{}, Answers: []Fields{}, Authority: []Fields{}, Additional: []Fields{},
+		Questions: make([]Fields, 0, len(m.Questions)), Answers: make([]Fields, 0, sections[SectionAnswer]),
+		Authority: make([]Fields, 0, sections[SectionAuthority]), Additional: make([]Fields, 0, sections[SectionAdditional]),
 	}
 	if err != nil {
 		p.Error = err.Error() + " at offset " + itoa(m.ErrOff)
@@ -280,14 +297,15 @@ func (r *Report) FindingList() []finding.Finding { return r.Findings }
 
 // Finish builds the report.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
+	at := addrTexts{}
 	r := &Report{
 		File:               t.opts.FileName,
 		TotalPacketsInFile: c.Packets,
 		DNSPacketsFound:    t.frames,
 		DNSPacketsAnalyzed: len(t.listed),
 		DNSMessages:        t.messages,
-		Packets:            t.packets(),
-		Transactions:       t.transactions(),
+		Packets:            t.packets(at),
+		Transactions:       t.transactions(at),
 		TransactionsTotal:  t.txnTotal + t.unsolicited,
 		Malformed:          t.malformed,
 		Warnings:           append([]string{}, c.Warnings...),
@@ -472,16 +490,17 @@ func topHosts(m map[netip.Addr]*hostStat, clients bool) []HostCount {
 }
 
 // transactions turns the kept rows into the report's table.
-func (t *Tap) transactions() []Transaction {
+func (t *Tap) transactions(at addrTexts) []Transaction {
 	out := make([]Transaction, len(t.rows))
+	var times []float64 // the response times, pointed to by the rows
 	var m Message
 	fl := Fields{}
 	for i := range t.rows {
 		rw := &t.rows[i]
 		tx := Transaction{
 			QueryFrame: rw.qFrame, ResponseFrame: rw.rFrame, Timestamp: epoch(rw.ns), Time: rfc3339(rw.ns),
-			Transport: transport(rw.tcp), Client: rw.client.String(), ClientPort: rw.cport,
-			Server: rw.server.String(), ServerPort: rw.sport, ID: rw.id, Name: rw.name, Type: TypeName(rw.qtype),
+			Transport: transport(rw.tcp), Client: at.text(rw.client), ClientPort: rw.cport,
+			Server: at.text(rw.server), ServerPort: rw.sport, ID: rw.id, Name: rw.name, Type: TypeName(rw.qtype),
 			Retries: rw.retries, RetryFrames: rw.retryFrames, QuestionMismatch: rw.mismatch,
 		}
 		switch {
@@ -491,8 +510,11 @@ func (t *Tap) transactions() []Transaction {
 			tx.Status = "unanswered"
 		default:
 			tx.Status = "answered"
-			sec := float64(rw.rttNs) / 1e9
-			tx.ResponseTime = &sec
+			if len(times) == cap(times) {
+				times = make([]float64, 0, len(t.rows)-i)
+			}
+			times = append(times, float64(rw.rttNs)/1e9)
+			tx.ResponseTime = &times[len(times)-1]
 		}
 		if rw.rFrame != 0 {
 			tx.Rcode = RcodeName(rw.rcode)

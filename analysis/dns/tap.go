@@ -782,7 +782,16 @@ func answerTexts(m *Message, b []byte, mdns bool, fl Fields) []string {
 	if m.Parse(b) != nil && len(m.RRs) == 0 {
 		return nil
 	}
-	var out []string
+	n := 0
+	for i := range m.RRs {
+		if m.RRs[i].Section == SectionAnswer {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, min(n, 9))
 	for i := range m.RRs {
 		if m.RRs[i].Section != SectionAnswer {
 			continue
