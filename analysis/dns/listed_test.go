@@ -1,8 +1,11 @@
 package dns
 
 import (
+	"fmt"
 	"net/netip"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"pcaplens/analysis/engine"
@@ -97,6 +100,7 @@ func TestListedPackets(t *testing.T) {
 		t.Fatalf("%d packets listed, statistics %+v", len(r.Packets), r.Statistics)
 	}
 	golden.Check(t, filepath.Join("testdata", "listed.golden.json"), r.Packets)
+	errorsAgree(t, r)
 }
 
 // TestListingAllocatesNothingPerPacket: listing a message during the pass
@@ -146,5 +150,33 @@ func TestListBytesBound(t *testing.T) {
 	}
 	if n := len(fd.tap.arena); n > maxListBytes {
 		t.Errorf("arena %d bytes", n)
+	}
+}
+
+// errorsAgree checks that the errors of the listed messages, found when
+// their Packets are built at Finish, are those met during the pass (the
+// malformed list, which also holds the messages too short to list, and
+// only the first ones).
+func errorsAgree(t *testing.T, r *Report) {
+	t.Helper()
+	if r.DNSPacketsAnalyzed < r.DNSMessages {
+		return
+	}
+	var pass, finish []string
+	for _, m := range r.Malformed {
+		if m.Reason != ErrShort.Error() || m.Offset >= 4 {
+			pass = append(pass, fmt.Sprintf("frame %d: %s at offset %d", m.Frame, m.Reason, m.Offset))
+		}
+	}
+	for _, p := range r.Packets {
+		if p.Error != "" {
+			finish = append(finish, fmt.Sprintf("frame %d: %s", p.PacketNumber, p.Error))
+		}
+	}
+	if r.Statistics.Malformed > maxMalformed && len(finish) > len(pass) {
+		finish = finish[:len(pass)] // the malformed list holds the first ones
+	}
+	if !slices.Equal(pass, finish) {
+		t.Errorf("errors met during the pass:\n%s\nerrors of the Packets:\n%s", strings.Join(pass, "\n"), strings.Join(finish, "\n"))
 	}
 }
