@@ -34,6 +34,24 @@ var (
 	}()
 )
 
+// typeKeys are the known types' names in lower case, the Fields key of
+// the name a record of the type holds (an MX record's "mx").
+var typeKeys = func() map[uint16]string {
+	m := make(map[uint16]string, len(typeNames))
+	for t, n := range typeNames {
+		m[t] = strings.ToLower(n)
+	}
+	return m
+}()
+
+// typeKey is type t's name in lower case.
+func typeKey(t uint16) string {
+	if k, ok := typeKeys[t]; ok {
+		return k
+	}
+	return strings.ToLower(TypeName(t))
+}
+
 // typeValue is TypeName(t) as a Fields value.
 func typeValue(t uint16) any {
 	if v, ok := typeValues[t]; ok {
@@ -232,17 +250,17 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 			break
 		}
 		a, _ := netip.AddrFromSlice(b[:min(n, len(b))])
-		f["address"] = a.String()
 		text = a.String()
+		f["address"] = text
 	case TypeNS, TypeMD, TypeMF, TypeCNAME, TypeMB, TypeMG, TypeMR, TypePTR, TypeDNAME:
 		n := m.nameAt(r, base)
-		f[strings.ToLower(TypeName(rr.Type))] = n
+		f[typeKey(rr.Type)] = n
 		text = n
 	case TypeMX, TypeAFSDB, TypeRT, TypeKX: // preference + name
 		p := r.u16()
 		n := m.nameAt(r, base)
 		f["preference"] = p
-		f[strings.ToLower(TypeName(rr.Type))] = n
+		f[typeKey(rr.Type)] = n
 		text = u(uint32(p)) + " " + n
 	case TypeSOA: // RFC 1035 §3.3.13
 		mn := m.nameAt(r, base)
