@@ -52,6 +52,25 @@ func typeKey(t uint16) string {
 	return strings.ToLower(TypeName(t))
 }
 
+// maxNameValues bounds Message.values.
+const maxNameValues = 1 << 16
+
+// nameValue is the name b as a Fields value, made once per name when
+// m.values is set.
+func (m *Message) nameValue(b []byte) any {
+	if m.values == nil {
+		return string(b)
+	}
+	if v, ok := m.values[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if len(m.values) < maxNameValues {
+		m.values[s] = s
+	}
+	return s
+}
+
 // typeValue is TypeName(t) as a Fields value.
 func typeValue(t uint16) any {
 	if v, ok := typeValues[t]; ok {
@@ -80,7 +99,7 @@ func (m *Message) Record(i int, mdns bool) Fields {
 func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 	clear(f)
 	r := &m.RRs[i]
-	f["name"] = string(m.RRName(i))
+	f["name"] = m.nameValue(m.RRName(i))
 	f["type"] = typeValue(r.Type)
 	f["type_code"] = r.Type
 	if r.Type == TypeOPT {
@@ -107,7 +126,7 @@ func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 // QuestionFields decodes question i for reports.
 func (m *Message) QuestionFields(i int, mdns bool) Fields {
 	q := &m.Questions[i]
-	f := Fields{"name": string(m.QName(i)), "type": typeValue(q.Type), "type_code": q.Type}
+	f := Fields{"name": m.nameValue(m.QName(i)), "type": typeValue(q.Type), "type_code": q.Type}
 	class := q.Class
 	if mdns && class&0x8000 != 0 {
 		// RFC 6762 §5.4: the top bit of an mDNS question's class asks for a unicast response.

@@ -241,7 +241,7 @@ func (at addrTexts) text(a netip.Addr) string {
 // packets builds the list's Packets, each from its message parsed again.
 func (t *Tap) packets(at addrTexts) []Packet {
 	out := make([]Packet, len(t.listed))
-	var m Message
+	m := Message{values: map[string]any{}} // names recur from packet to packet
 	for i := range t.listed {
 		l := &t.listed[i]
 		err := m.Parse(t.arena[l.off : l.off+l.n])
@@ -493,7 +493,7 @@ func topHosts(m map[netip.Addr]*hostStat, clients bool) []HostCount {
 func (t *Tap) transactions(at addrTexts) []Transaction {
 	out := make([]Transaction, len(t.rows))
 	var times []float64 // the response times, pointed to by the rows
-	var m Message
+	m := Message{values: map[string]any{}}
 	fl := Fields{}
 	for i := range t.rows {
 		rw := &t.rows[i]
