@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -178,5 +179,42 @@ func errorsAgree(t *testing.T, r *Report) {
 	}
 	if !slices.Equal(pass, finish) {
 		t.Errorf("errors met during the pass:\n%s\nerrors of the Packets:\n%s", strings.Join(pass, "\n"), strings.Join(finish, "\n"))
+	}
+}
+
+// TestAnswerTexts: a transaction's answers are each answer record's type
+// and data as its Fields give them, for every kind of record the list
+// shows (OPT and data that does not fit its type included), 8 at most.
+func TestAnswerTexts(t *testing.T) {
+	opt := rr([]byte{0}, 41, 1232, 0x00008000, cat(u16(10), u16(8), mustHex("0102030405060708")))
+	msgs := append(listedMessages(),
+		cat(header(5, 0x8180, 1, 2, 0, 0), question("x", 1), opt, rr([]byte{0xc0, 12}, 15, 1, 60, []byte{0})),
+		cat(header(6, 0x8180, 1, 10, 0, 0), question("x", 1), bytes.Repeat(rr([]byte{0xc0, 12}, 1, 1, 60, []byte{192, 0, 2, 1}), 10)))
+	var m, rec Message
+	fl := Fields{}
+	n := 0
+	for _, b := range msgs {
+		got := answerTexts(&m, b, fl)
+		var want []string
+		if rec.Parse(b) == nil || len(rec.RRs) > 0 {
+			for i := range rec.RRs {
+				if rec.RRs[i].Section != SectionAnswer {
+					continue
+				}
+				if len(want) == 8 {
+					want = append(want, "…")
+					break
+				}
+				f := rec.Record(i, true)
+				want = append(want, strings.TrimSuffix(f["type"].(string)+" "+f["data"].(string), " "))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%x: answers %q, want %q", b, got, want)
+		}
+		n += len(got)
+	}
+	if n < 40 {
+		t.Errorf("%d answers in all", n)
 	}
 }

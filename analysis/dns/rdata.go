@@ -114,13 +114,20 @@ func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 	}
 	f["class"] = classValue(class)
 	f["ttl"] = r.TTL
+	f["data"] = m.data(r, f)
+	return f
+}
+
+// data decodes the data of record r (not OPT) into f and returns its
+// presentation text, the record's "data": data that does not fit its
+// type is reported in f's "error", its text then the bytes in hex.
+func (m *Message) data(r *RR, f Fields) string {
 	text, err := m.rdata(r, f)
 	if err != "" {
 		f["error"] = err
 		text = unknownText(m.Data[r.RDOff : r.RDOff+r.RDLen])
 	}
-	f["data"] = text
-	return f
+	return text
 }
 
 // QuestionFields decodes question i for reports.

@@ -520,7 +520,7 @@ func (t *Tap) transactions(at addrTexts) []Transaction {
 			tx.Rcode = RcodeName(rw.rcode)
 		}
 		if rw.ansLen > 0 {
-			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], rw.mdns, fl)
+			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], fl)
 		}
 		out[i] = tx
 	}

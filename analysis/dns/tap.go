@@ -97,7 +97,7 @@ type row struct {
 	client, server netip.Addr
 	cport, sport   uint16
 	id             uint16
-	tcp, mdns      bool
+	tcp            bool
 	name           string
 	qtype, rcode   uint16
 	retries        int
@@ -575,7 +575,7 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 			}
 		}
 		if len(b) >= HeaderLen {
-			t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
+			t.response(f, m, tcp, client, server, cport, qname, qtype, rc, err != nil)
 		}
 	} else {
 		t.queries++
@@ -647,7 +647,7 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 		tr.row = len(t.rows)
 		t.rows = append(t.rows, row{
 			qFrame: f.Number, ns: f.TimeNs, rttNs: -1, client: client, server: server,
-			cport: cport, sport: f.DstPort, id: m.ID, tcp: tcp, mdns: mdns, name: qname, qtype: qtype,
+			cport: cport, sport: f.DstPort, id: m.ID, tcp: tcp, name: qname, qtype: qtype,
 		})
 	} else {
 		t.caps.Hit(capRows, maxRows)
@@ -704,7 +704,7 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 // A malformed response (typically cut short by the snapshot length) is
 // matched but its response time is left out of the statistics, as tshark's
 // dissector stops before it adds dns.time.
-func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, server netip.Addr, cport uint16, qname string, qtype uint16, rc uint16, malformed bool) {
+func (t *Tap) response(f *frame.Frame, m *Message, tcp bool, client, server netip.Addr, cport uint16, qname string, qtype uint16, rc uint16, malformed bool) {
 	k := makeConvKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, tcp, m.ID)
 	h := t.host(t.servers, server)
 	if h != nil {
@@ -775,10 +775,10 @@ func (t *Tap) keep(m *Message) (int32, int32) {
 	return int32(off), int32(len(m.Data))
 }
 
-// answerTexts lists the answers of a kept response ("A 192.0.2.1"),
-// reading each record through fl (emptied and refilled: the caller's one
-// map serves every response).
-func answerTexts(m *Message, b []byte, mdns bool, fl Fields) []string {
+// answerTexts lists the answers of a kept response ("A 192.0.2.1"): each
+// record's type and data as its Fields give them, the data decoded through
+// fl (emptied and refilled: the caller's one map serves every record).
+func answerTexts(m *Message, b []byte, fl Fields) []string {
 	if m.Parse(b) != nil && len(m.RRs) == 0 {
 		return nil
 	}
@@ -800,8 +800,16 @@ func answerTexts(m *Message, b []byte, mdns bool, fl Fields) []string {
 			out = append(out, "…")
 			break
 		}
-		fl = m.recordInto(i, mdns, fl)
-		out = append(out, strings.TrimSuffix(fl["type"].(string)+" "+fl["data"].(string), " "))
+		r := &m.RRs[i]
+		clear(fl)
+		var data string
+		if r.Type == TypeOPT {
+			m.optFields(r, fl)
+			data = fl["data"].(string)
+		} else {
+			data = m.data(r, fl)
+		}
+		out = append(out, strings.TrimSuffix(TypeName(r.Type)+" "+data, " "))
 	}
 	return out
 }
@@ -819,7 +827,7 @@ func (t *Tap) unsolicitedResponse(f *frame.Frame, m *Message, tcp bool, client, 
 		off, n := t.keep(m)
 		t.rows = append(t.rows, row{
 			rFrame: f.Number, ns: f.TimeNs, rttNs: -1, client: client, server: server,
-			cport: cport, sport: f.SrcPort, id: m.ID, tcp: tcp, mdns: f.SrcPort == portMDNS || f.DstPort == portMDNS,
+			cport: cport, sport: f.SrcPort, id: m.ID, tcp: tcp,
 			name: qname, qtype: qtype, rcode: rc, noQuery: true, ansOff: off, ansLen: n,
 		})
 	} else {
