@@ -492,8 +492,8 @@ func topHosts(m map[netip.Addr]*hostStat, clients bool) []HostCount {
 // transactions turns the kept rows into the report's table.
 func (t *Tap) transactions(at addrTexts) []Transaction {
 	out := make([]Transaction, len(t.rows))
-	var times []float64 // the response times, pointed to by the rows
-	m := Message{values: map[string]any{}}
+	var times []float64 // the response times, pointed to by the rows: made once, room for every row left
+	var m Message
 	fl := Fields{}
 	for i := range t.rows {
 		rw := &t.rows[i]
