@@ -106,6 +106,9 @@ type Message struct {
 	ErrOff int
 
 	names []byte
+	// values, when set, holds names already made into Fields values
+	// (nameValue), for a caller that reads many messages in a row.
+	values map[string]any
 }
 
 // Response reports whether the QR bit is set.

@@ -15,6 +15,78 @@ import (
 // (presentation form, as in a zone file) and the type's own fields.
 type Fields map[string]any
 
+// typeValues and classValues hold the names of the known types and of
+// classes 0-255 as Fields values made once, so that filling a record's
+// Fields does not make a value of each anew.
+var (
+	typeValues = func() map[uint16]any {
+		m := make(map[uint16]any, len(typeNames))
+		for t := range typeNames {
+			m[t] = TypeName(t)
+		}
+		return m
+	}()
+	classValues = func() (v [256]any) {
+		for c := range v {
+			v[c] = ClassName(uint16(c))
+		}
+		return v
+	}()
+)
+
+// typeKeys are the known types' names in lower case, the Fields key of
+// the name a record of the type holds (an MX record's "mx").
+var typeKeys = func() map[uint16]string {
+	m := make(map[uint16]string, len(typeNames))
+	for t, n := range typeNames {
+		m[t] = strings.ToLower(n)
+	}
+	return m
+}()
+
+// typeKey is type t's name in lower case.
+func typeKey(t uint16) string {
+	if k, ok := typeKeys[t]; ok {
+		return k
+	}
+	return strings.ToLower(TypeName(t))
+}
+
+// maxNameValues bounds Message.values.
+const maxNameValues = 1 << 16
+
+// nameValue is the name b as a Fields value, made once per name when
+// m.values is set.
+func (m *Message) nameValue(b []byte) any {
+	if m.values == nil {
+		return string(b)
+	}
+	if v, ok := m.values[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if len(m.values) < maxNameValues {
+		m.values[s] = s
+	}
+	return s
+}
+
+// typeValue is TypeName(t) as a Fields value.
+func typeValue(t uint16) any {
+	if v, ok := typeValues[t]; ok {
+		return v
+	}
+	return TypeName(t)
+}
+
+// classValue is ClassName(c) as a Fields value.
+func classValue(c uint16) any {
+	if c < uint16(len(classValues)) {
+		return classValues[c]
+	}
+	return ClassName(c)
+}
+
 // Record decodes record i of the last parsed message into Fields. Record
 // data that does not fit its type is reported in "error" with the bytes in
 // hex; it never fails.
@@ -27,8 +99,8 @@ func (m *Message) Record(i int, mdns bool) Fields {
 func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 	clear(f)
 	r := &m.RRs[i]
-	f["name"] = string(m.RRName(i))
-	f["type"] = TypeName(r.Type)
+	f["name"] = m.nameValue(m.RRName(i))
+	f["type"] = typeValue(r.Type)
 	f["type_code"] = r.Type
 	if r.Type == TypeOPT {
 		m.optFields(r, f)
@@ -40,28 +112,35 @@ func (m *Message) recordInto(i int, mdns bool, f Fields) Fields {
 		class &^= 0x8000
 		f["cache_flush"] = true
 	}
-	f["class"] = ClassName(class)
+	f["class"] = classValue(class)
 	f["ttl"] = r.TTL
+	f["data"] = m.data(r, f)
+	return f
+}
+
+// data decodes the data of record r (not OPT) into f and returns its
+// presentation text, the record's "data": data that does not fit its
+// type is reported in f's "error", its text then the bytes in hex.
+func (m *Message) data(r *RR, f Fields) string {
 	text, err := m.rdata(r, f)
 	if err != "" {
 		f["error"] = err
 		text = unknownText(m.Data[r.RDOff : r.RDOff+r.RDLen])
 	}
-	f["data"] = text
-	return f
+	return text
 }
 
 // QuestionFields decodes question i for reports.
 func (m *Message) QuestionFields(i int, mdns bool) Fields {
 	q := &m.Questions[i]
-	f := Fields{"name": string(m.QName(i)), "type": TypeName(q.Type), "type_code": q.Type}
+	f := Fields{"name": m.nameValue(m.QName(i)), "type": typeValue(q.Type), "type_code": q.Type}
 	class := q.Class
 	if mdns && class&0x8000 != 0 {
 		// RFC 6762 §5.4: the top bit of an mDNS question's class asks for a unicast response.
 		class &^= 0x8000
 		f["unicast_response"] = true
 	}
-	f["class"] = ClassName(class)
+	f["class"] = classValue(class)
 	return f
 }
 
@@ -197,17 +276,17 @@ func (m *Message) rdata(rr *RR, f Fields) (string, string) {
 			break
 		}
 		a, _ := netip.AddrFromSlice(b[:min(n, len(b))])
-		f["address"] = a.String()
 		text = a.String()
+		f["address"] = text
 	case TypeNS, TypeMD, TypeMF, TypeCNAME, TypeMB, TypeMG, TypeMR, TypePTR, TypeDNAME:
 		n := m.nameAt(r, base)
-		f[strings.ToLower(TypeName(rr.Type))] = n
+		f[typeKey(rr.Type)] = n
 		text = n
 	case TypeMX, TypeAFSDB, TypeRT, TypeKX: // preference + name
 		p := r.u16()
 		n := m.nameAt(r, base)
 		f["preference"] = p
-		f[strings.ToLower(TypeName(rr.Type))] = n
+		f[typeKey(rr.Type)] = n
 		text = u(uint32(p)) + " " + n
 	case TypeSOA: // RFC 1035 §3.3.13
 		mn := m.nameAt(r, base)

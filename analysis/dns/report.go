@@ -201,24 +201,76 @@ type PacketFlags struct {
 	CheckingDisabled   bool `json:"checking_disabled"`
 }
 
-func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool, err error) {
-	if len(t.packets) >= t.maxPackets {
+// addPacket lists a message, compactly: its Packet is built at Finish.
+func (t *Tap) addPacket(f *frame.Frame, m *Message, service uint8, tcp, nonStd bool) {
+	if len(t.listed) >= t.maxPackets {
 		t.caps.Hit(capPackets, t.maxPackets)
 		return
 	}
-	mdns := svc == "mdns"
+	n := len(m.Data)
+	if t.listFull || t.listBytes+n > maxListBytes {
+		t.listFull = true
+		t.caps.Hit(capListBytes, maxListBytes)
+		return
+	}
+	t.listBytes += n
+	off := int32(len(t.arena))
+	if k := t.kept; k.message == t.messages && int(k.n) == n {
+		off = k.off // keep copied this message for its row's answers
+	} else {
+		t.arena = append(t.arena, m.Data...)
+	}
+	t.listed = append(t.listed, listed{
+		number: f.Number, ns: f.TimeNs, src: f.SrcIP, dst: f.DstIP, sport: f.SrcPort, dport: f.DstPort,
+		service: service, tcp: tcp, nonStd: nonStd, off: off, n: int32(n),
+	})
+}
+
+// addrTexts gives the text of addresses at Finish, making each once.
+type addrTexts map[netip.Addr]string
+
+func (at addrTexts) text(a netip.Addr) string {
+	s, ok := at[a]
+	if !ok {
+		s = a.String()
+		at[a] = s
+	}
+	return s
+}
+
+// packets builds the list's Packets, each from its message parsed again.
+func (t *Tap) packets(at addrTexts) []Packet {
+	out := make([]Packet, len(t.listed))
+	m := Message{values: map[string]any{}} // names recur from packet to packet
+	for i := range t.listed {
+		l := &t.listed[i]
+		err := m.Parse(t.arena[l.off : l.off+l.n])
+		out[i] = l.packet(&m, err, at)
+	}
+	return out
+}
+
+// packet is the listed message's Packet; m is the message parsed, err
+// what Parse returned.
+func (l *listed) packet(m *Message, err error, at addrTexts) Packet {
+	mdns := services[l.service] == "mdns"
+	var sections [4]int // records by section
+	for i := range m.RRs {
+		sections[m.RRs[i].Section]++
+	}
 	p := Packet{
-		PacketNumber: f.Number, Timestamp: epoch(f.TimeNs), Time: rfc3339(f.TimeNs),
-		SourceIP: f.SrcIP.String(), DestinationIP: f.DstIP.String(),
-		SourcePort: f.SrcPort, DestinationPort: f.DstPort,
-		Protocol: transport(tcp), Service: svc, NonStandardPort: nonStd,
+		PacketNumber: l.number, Timestamp: epoch(l.ns), Time: rfc3339(l.ns),
+		SourceIP: at.text(l.src), DestinationIP: at.text(l.dst),
+		SourcePort: l.sport, DestinationPort: l.dport,
+		Protocol: transport(l.tcp), Service: services[l.service], NonStandardPort: l.nonStd,
 		DNSID: m.ID, Opcode: OpcodeName(m.Opcode()), Rcode: RcodeName(m.Rcode()),
 		Flags: PacketFlags{
 			IsResponse: m.Response(), Authoritative: m.Flags&FlagAA != 0, Truncated: m.Flags&FlagTC != 0,
 			RecursionDesired: m.Flags&FlagRD != 0, RecursionAvailable: m.Flags&FlagRA != 0,
 			AuthenticatedData: m.Flags&FlagAD != 0, CheckingDisabled: m.Flags&FlagCD != 0,
 		},
-		Questions: []Fields{}, Answers: []Fields{}, Authority: []Fields{}, Additional: []Fields{},
+		Questions: make([]Fields, 0, len(m.Questions)), Answers: make([]Fields, 0, sections[SectionAnswer]),
+		Authority: make([]Fields, 0, sections[SectionAuthority]), Additional: make([]Fields, 0, sections[SectionAdditional]),
 	}
 	if err != nil {
 		p.Error = err.Error() + " at offset " + itoa(m.ErrOff)
@@ -226,8 +278,7 @@ func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool
 	for i := range m.Questions {
 		p.Questions = append(p.Questions, m.QuestionFields(i, mdns))
 	}
-	nrr := len(m.RRs)
-	for i := 0; i < nrr; i++ {
+	for i := range m.RRs {
 		fl := m.Record(i, mdns)
 		switch m.RRs[i].Section {
 		case SectionAnswer:
@@ -238,7 +289,7 @@ func (t *Tap) addPacket(f *frame.Frame, m *Message, svc string, tcp, nonStd bool
 			p.Additional = append(p.Additional, fl)
 		}
 	}
-	t.packets = append(t.packets, p)
+	return p
 }
 
 // FindingList returns the report's findings (finding.Lister).
@@ -246,14 +297,15 @@ func (r *Report) FindingList() []finding.Finding { return r.Findings }
 
 // Finish builds the report.
 func (t *Tap) Finish(c *engine.Capture) map[string]any {
+	at := addrTexts{}
 	r := &Report{
 		File:               t.opts.FileName,
 		TotalPacketsInFile: c.Packets,
 		DNSPacketsFound:    t.frames,
-		DNSPacketsAnalyzed: len(t.packets),
+		DNSPacketsAnalyzed: len(t.listed),
 		DNSMessages:        t.messages,
-		Packets:            t.packets,
-		Transactions:       t.transactions(),
+		Packets:            t.packets(at),
+		Transactions:       t.transactions(at),
 		TransactionsTotal:  t.txnTotal + t.unsolicited,
 		Malformed:          t.malformed,
 		Warnings:           append([]string{}, c.Warnings...),
@@ -303,7 +355,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	s.TruncatedResponses, s.TCPFallbacks = t.truncated, t.tcpFallbacks
 	s.Transports = map[string]int{"udp": t.udpMsgs, "tcp": t.tcpMsgs}
 	s.Services = map[string]int{}
-	for i, name := range []string{"dns", "mdns", "llmnr"} {
+	for i, name := range services {
 		if t.services[i] > 0 {
 			s.Services[name] = t.services[i]
 		}
@@ -438,16 +490,17 @@ func topHosts(m map[netip.Addr]*hostStat, clients bool) []HostCount {
 }
 
 // transactions turns the kept rows into the report's table.
-func (t *Tap) transactions() []Transaction {
+func (t *Tap) transactions(at addrTexts) []Transaction {
 	out := make([]Transaction, len(t.rows))
+	var times []float64 // the response times, pointed to by the rows: made once, room for every row left
 	var m Message
 	fl := Fields{}
 	for i := range t.rows {
 		rw := &t.rows[i]
 		tx := Transaction{
 			QueryFrame: rw.qFrame, ResponseFrame: rw.rFrame, Timestamp: epoch(rw.ns), Time: rfc3339(rw.ns),
-			Transport: transport(rw.tcp), Client: rw.client.String(), ClientPort: rw.cport,
-			Server: rw.server.String(), ServerPort: rw.sport, ID: rw.id, Name: rw.name, Type: TypeName(rw.qtype),
+			Transport: transport(rw.tcp), Client: at.text(rw.client), ClientPort: rw.cport,
+			Server: at.text(rw.server), ServerPort: rw.sport, ID: rw.id, Name: rw.name, Type: TypeName(rw.qtype),
 			Retries: rw.retries, RetryFrames: rw.retryFrames, QuestionMismatch: rw.mismatch,
 		}
 		switch {
@@ -457,14 +510,17 @@ func (t *Tap) transactions() []Transaction {
 			tx.Status = "unanswered"
 		default:
 			tx.Status = "answered"
-			sec := float64(rw.rttNs) / 1e9
-			tx.ResponseTime = &sec
+			if len(times) == cap(times) {
+				times = make([]float64, 0, len(t.rows)-i)
+			}
+			times = append(times, float64(rw.rttNs)/1e9)
+			tx.ResponseTime = &times[len(times)-1]
 		}
 		if rw.rFrame != 0 {
 			tx.Rcode = RcodeName(rw.rcode)
 		}
 		if rw.ansLen > 0 {
-			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], rw.mdns, fl)
+			tx.Answers = answerTexts(&m, t.arena[rw.ansOff:rw.ansOff+rw.ansLen], fl)
 		}
 		out[i] = tx
 	}

@@ -57,6 +57,7 @@ const (
 	capRows      = "transactions"
 	capPending   = "query matching table"
 	capArena     = "responses kept to list answers (bytes)"
+	capListBytes = "per-packet list (bytes of messages)"
 	capTimes     = "exact response times (quantiles approximate beyond)"
 	capTCP       = "DNS-over-TCP flows"
 	capMalformed = "malformed list"
@@ -96,7 +97,7 @@ type row struct {
 	client, server netip.Addr
 	cport, sport   uint16
 	id             uint16
-	tcp, mdns      bool
+	tcp            bool
 	name           string
 	qtype, rcode   uint16
 	retries        int
@@ -108,6 +109,39 @@ type row struct {
 
 // maxArena bounds the copies of responses kept to list their answers.
 const maxArena = 32 << 20
+
+// maxListBytes bounds the copies of the messages of the per-packet list,
+// kept until Finish builds their Packets: the list ends at the first
+// message that would pass it.
+const maxListBytes = 32 << 20
+
+// services are the services a message is decoded as, by index (Tap.services).
+var services = [...]string{"dns", "mdns", "llmnr"}
+
+// serviceIndex returns svc's index in services.
+func serviceIndex(svc string) uint8 {
+	switch svc {
+	case "dns":
+		return 0
+	case "mdns":
+		return 1
+	}
+	return 2
+}
+
+// listed is a message of the per-packet list, compact until Finish builds
+// its Packet: what the Packet shows that the message's bytes do not give
+// back, and the bytes, in the arena (parsed again at Finish, they give
+// the same fields, error and offset).
+type listed struct {
+	number       int
+	ns           int64
+	src, dst     netip.Addr
+	sport, dport uint16
+	service      uint8 // index in services
+	tcp, nonStd  bool
+	off, n       int32 // the message's bytes in the arena
+}
 
 // askedSlots is the size of the cache of recent queries by client, port
 // and ID, used to notice answers from a server that was not asked. A
@@ -228,7 +262,11 @@ type Tap struct {
 	asked       []asked // direct-mapped cache indexed by askedSlot
 	sweepAt     int64
 	rows        []row
-	arena       []byte
+	arena       []byte // kept responses (rows' answers) and listed messages
+	answerBytes int    // bytes of the arena kept for rows' answers (maxArena)
+	listBytes   int    // bytes of the listed messages (maxListBytes)
+	listFull    bool   // a message passed maxListBytes: the list ends there
+	kept        keptMsg
 	txnTotal    int
 	times       []int64
 	timeHist    [histBuckets]int
@@ -248,7 +286,14 @@ type Tap struct {
 	notes      map[string]*note
 	failFrames finding.Frames // responses other than NOERROR
 
-	packets []Packet
+	listed []listed
+}
+
+// keptMsg is the message keep copied last: message is its number in
+// Tap.messages, so that the list can share its copy.
+type keptMsg struct {
+	message int
+	off, n  int32
 }
 
 // New returns a DNS tap for one run.
@@ -399,14 +444,8 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	}
 	t.messages++
 	t.lastFrame = f.Number
-	switch svc {
-	case "dns":
-		t.services[0]++
-	case "mdns":
-		t.services[1]++
-	default:
-		t.services[2]++
-	}
+	si := serviceIndex(svc)
+	t.services[si]++
 	if tcp {
 		t.tcpMsgs++
 	} else {
@@ -536,7 +575,7 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 			}
 		}
 		if len(b) >= HeaderLen {
-			t.response(f, m, tcp, mdns, client, server, cport, qname, qtype, rc, err != nil)
+			t.response(f, m, tcp, client, server, cport, qname, qtype, rc, err != nil)
 		}
 	} else {
 		t.queries++
@@ -549,7 +588,7 @@ func (t *Tap) message(f *frame.Frame, b []byte, svc string, tcp, nonStd bool) {
 	// A header cut short (under 12 bytes) is counted by its flags but takes
 	// no part in matching: tshark stops at the missing counts, before it
 	// tracks the transaction (so such a query stays unanswered).
-	t.addPacket(f, m, svc, tcp, nonStd, err)
+	t.addPacket(f, m, si, tcp, nonStd)
 }
 
 // name returns the statistics of a name, creating them under the cap.
@@ -608,7 +647,7 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 		tr.row = len(t.rows)
 		t.rows = append(t.rows, row{
 			qFrame: f.Number, ns: f.TimeNs, rttNs: -1, client: client, server: server,
-			cport: cport, sport: f.DstPort, id: m.ID, tcp: tcp, mdns: mdns, name: qname, qtype: qtype,
+			cport: cport, sport: f.DstPort, id: m.ID, tcp: tcp, name: qname, qtype: qtype,
 		})
 	} else {
 		t.caps.Hit(capRows, maxRows)
@@ -665,7 +704,7 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 // A malformed response (typically cut short by the snapshot length) is
 // matched but its response time is left out of the statistics, as tshark's
 // dissector stops before it adds dns.time.
-func (t *Tap) response(f *frame.Frame, m *Message, tcp, mdns bool, client, server netip.Addr, cport uint16, qname string, qtype uint16, rc uint16, malformed bool) {
+func (t *Tap) response(f *frame.Frame, m *Message, tcp bool, client, server netip.Addr, cport uint16, qname string, qtype uint16, rc uint16, malformed bool) {
 	k := makeConvKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort, tcp, m.ID)
 	h := t.host(t.servers, server)
 	if h != nil {
@@ -725,23 +764,34 @@ func (t *Tap) keep(m *Message) (int32, int32) {
 	if m.Counts[1] == 0 || len(m.Data) == 0 {
 		return 0, 0
 	}
-	if len(t.arena)+len(m.Data) > maxArena {
+	if t.answerBytes+len(m.Data) > maxArena {
 		t.caps.Hit(capArena, maxArena)
 		return 0, 0
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, m.Data...)
+	t.answerBytes += len(m.Data)
+	t.kept = keptMsg{t.messages, int32(off), int32(len(m.Data))}
 	return int32(off), int32(len(m.Data))
 }
 
-// answerTexts lists the answers of a kept response ("A 192.0.2.1"),
-// reading each record through fl (emptied and refilled: the caller's one
-// map serves every response).
-func answerTexts(m *Message, b []byte, mdns bool, fl Fields) []string {
+// answerTexts lists the answers of a kept response ("A 192.0.2.1"): each
+// record's type and data as its Fields give them, the data decoded through
+// fl (emptied and refilled: the caller's one map serves every record).
+func answerTexts(m *Message, b []byte, fl Fields) []string {
 	if m.Parse(b) != nil && len(m.RRs) == 0 {
 		return nil
 	}
-	var out []string
+	n := 0
+	for i := range m.RRs {
+		if m.RRs[i].Section == SectionAnswer {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, min(n, 9))
 	for i := range m.RRs {
 		if m.RRs[i].Section != SectionAnswer {
 			continue
@@ -750,8 +800,16 @@ func answerTexts(m *Message, b []byte, mdns bool, fl Fields) []string {
 			out = append(out, "…")
 			break
 		}
-		fl = m.recordInto(i, mdns, fl)
-		out = append(out, strings.TrimSuffix(fl["type"].(string)+" "+fl["data"].(string), " "))
+		r := &m.RRs[i]
+		clear(fl)
+		var data string
+		if r.Type == TypeOPT {
+			m.optFields(r, fl)
+			data = fl["data"].(string)
+		} else {
+			data = m.data(r, fl)
+		}
+		out = append(out, strings.TrimSuffix(TypeName(r.Type)+" "+data, " "))
 	}
 	return out
 }
@@ -769,7 +827,7 @@ func (t *Tap) unsolicitedResponse(f *frame.Frame, m *Message, tcp bool, client, 
 		off, n := t.keep(m)
 		t.rows = append(t.rows, row{
 			rFrame: f.Number, ns: f.TimeNs, rttNs: -1, client: client, server: server,
-			cport: cport, sport: f.SrcPort, id: m.ID, tcp: tcp, mdns: f.SrcPort == portMDNS || f.DstPort == portMDNS,
+			cport: cport, sport: f.SrcPort, id: m.ID, tcp: tcp,
 			name: qname, qtype: qtype, rcode: rc, noQuery: true, ansOff: off, ansLen: n,
 		})
 	} else {
