@@ -253,6 +253,16 @@ func (c *Consumer) Frame() *frame.Frame { return c.r.cur }
 // declined stands for every connection every consumer declined.
 var declined = &conn{asked: 1<<MaxConsumers - 1}
 
+// idles stand for the connections over that some consumers had declined,
+// by the mask of those (conn.idle): they hold no state, so one of each is
+// shared (and never changed).
+var idles = func() (cs [1 << MaxConsumers]conn) {
+	for m := range cs {
+		cs[m] = conn{asked: uint8(m), idle: true}
+	}
+	return
+}()
+
 // lookup finds stream n's state, moving it to the current generation.
 func (r *Reassembler) lookup(n int) *conn {
 	c, gen, ok := r.conns.Find(n)
@@ -302,7 +312,7 @@ func (r *Reassembler) add(n int, c *conn) {
 func (r *Reassembler) drop(n int, c *conn) {
 	r.release(c)
 	if d := c.asked &^ c.accepted; d != 0 {
-		*c = conn{asked: d, idle: true}
+		r.conns.Put(n, &idles[d], r.gen)
 		return
 	}
 	r.ncur--
@@ -367,9 +377,10 @@ func (r *Reassembler) feed(f *frame.Frame) {
 		r.add(n, c)
 	} else if c.idle {
 		if len(f.Payload) == 0 && !th.SYN {
-			return
+			return // as if not tracked, until a SYN or data
 		}
-		*c = conn{asked: c.asked}
+		c = &conn{asked: c.asked}
+		r.conns.Put(n, c, r.gen)
 	}
 	if c == declined {
 		return
