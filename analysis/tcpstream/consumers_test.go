@@ -256,3 +256,22 @@ func TestConsumersHoldOnce(t *testing.T) {
 		t.Errorf("%v allocations for five consumers, %v for one", five, one)
 	}
 }
+
+// TestConsumersBound: a Reassembler serves MaxConsumers consumers at most,
+// and one used with Packet takes none.
+func TestConsumersBound(t *testing.T) {
+	ra := tcpstream.New(tcpstream.Limits{})
+	for i := range tcpstream.MaxConsumers {
+		if ra.Add(&nullHandler{}) == nil {
+			t.Fatalf("consumer %d refused", i)
+		}
+	}
+	if ra.Add(&nullHandler{}) != nil {
+		t.Errorf("consumer %d taken", tcpstream.MaxConsumers+1)
+	}
+	alone := tcpstream.New(tcpstream.Limits{})
+	alone.Packet(seg(1, true, "S", 0, 0, ""), &nullHandler{})
+	if alone.Add(&nullHandler{}) != nil {
+		t.Error("a consumer added to a Reassembler used with Packet")
+	}
+}
