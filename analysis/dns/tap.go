@@ -11,6 +11,7 @@ import (
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/report"
+	"pcaplens/analysis/tcpstream"
 )
 
 func init() {
@@ -379,7 +380,12 @@ func (t *Tap) Packet(f *frame.Frame) {
 			}
 			svc, nonStd = "dns", true
 		}
-		msgs := t.tcp.segment(f)
+		var msgs [][]byte
+		if nonStd || t.tcp.shared == nil {
+			msgs = t.tcp.segment(f)
+		} else {
+			msgs = t.tcp.fed(f)
+		}
 		if len(msgs) == 0 {
 			return
 		}
@@ -390,8 +396,18 @@ func (t *Tap) Packet(f *frame.Frame) {
 		for i, m := range msgs {
 			t.message(t.tcp.source(i, &t.alt), m, svc, true, nonStd)
 		}
+		if t.tcp.shared != nil {
+			t.tcp.reset()
+		}
 	}
 }
+
+// ShareTCP reads the TCP connections on DNS's ports through the run's
+// Reassembler (engine.TCPReader); the ones recognised as DNS on other ports
+// are read from their first message on, as before.
+func (t *Tap) ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer) { t.tcp.share(add) }
+
+var _ engine.TCPReader = (*Tap)(nil)
 
 // unregistered tells whether DNS may be looked for by content on a port
 // pair that is not DNS's: both ports must be 1024 or above. A port below

@@ -10,6 +10,7 @@ import (
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/tcpstream"
 )
 
 var (
@@ -22,6 +23,40 @@ type feeder struct {
 	tap     *Tap
 	n       int
 	streams map[[2]uint16]int
+	// ra, when set, is a Reassembler the tap shares (as in the engine's
+	// run), fed each frame before the tap.
+	ra *tcpstream.Reassembler
+}
+
+// newSharedFeeder is newFeeder with the tap reading TCP connections
+// through a Reassembler shared with another consumer, fed as the engine
+// feeds it.
+func newSharedFeeder(o *engine.Options) *feeder {
+	fd := newFeeder(o)
+	fd.ra = tcpstream.New(tcpstream.Limits{})
+	fd.ra.Add(&otherConsumer{})
+	fd.tap.ShareTCP(func(h tcpstream.Handler) *tcpstream.Consumer { return fd.ra.Add(h) })
+	return fd
+}
+
+// otherConsumer takes every connection, as another tap would.
+type otherConsumer struct{}
+
+func (otherConsumer) Accept(*frame.Frame) bool { return true }
+func (otherConsumer) Data(*tcpstream.Segment)  {}
+func (otherConsumer) Gap(*tcpstream.Segment)   {}
+func (otherConsumer) End(int)                  {}
+
+// feeders are the two ways the tap reads TCP: its own Reassembler, a
+// shared one.
+var feeders = map[string]func(o *engine.Options) *feeder{"own": newFeeder, "shared": newSharedFeeder}
+
+// packet hands f to the tap (after the shared Reassembler, if any).
+func (fd *feeder) packet(f *frame.Frame) {
+	if fd.ra != nil {
+		fd.ra.Feed(f)
+	}
+	fd.tap.Packet(f)
 }
 
 func newFeeder(o *engine.Options) *feeder {
@@ -42,7 +77,7 @@ func (fd *feeder) tcp(ns int64, src, dst netip.Addr, sp, dp uint16, seq uint32, 
 	f := &frame.Frame{Number: fd.n, TimeNs: ns, Transport: frame.TransportTCP, SrcIP: src, DstIP: dst, SrcPort: sp, DstPort: dp, Payload: payload}
 	f.TCP.Seq, f.TCP.SYN, f.TCP.FIN = seq, syn, fin
 	f.TCPStream = fd.stream(sp, dp)
-	fd.tap.Packet(f)
+	fd.packet(f)
 }
 
 // ack feeds a segment without data that acknowledges ack.
@@ -51,7 +86,7 @@ func (fd *feeder) ack(ns int64, src, dst netip.Addr, sp, dp uint16, seq, ack uin
 	f := &frame.Frame{Number: fd.n, TimeNs: ns, Transport: frame.TransportTCP, SrcIP: src, DstIP: dst, SrcPort: sp, DstPort: dp}
 	f.TCP.Seq, f.TCP.ACK, f.TCP.Ack = seq, true, ack
 	f.TCPStream = fd.stream(sp, dp)
-	fd.tap.Packet(f)
+	fd.packet(f)
 }
 
 // stream numbers connections by their port pair, as tcp.stream would.
@@ -167,7 +202,12 @@ func TestNewTransactionAfterTimer(t *testing.T) {
 // TestTCPFraming: several messages in one segment, one message across
 // segments, a retransmitted segment counted once.
 func TestTCPFraming(t *testing.T) {
-	fd := newFeeder(nil)
+	for name, newFeeder := range feeders {
+		t.Run(name, func(t *testing.T) { testTCPFraming(t, newFeeder(nil)) })
+	}
+}
+
+func testTCPFraming(t *testing.T, fd *feeder) {
 	q1, q2, q3 := query(1, "one.example", 1), query(2, "two.example", 1), query(3, "three.example", 1)
 	lp := func(m []byte) []byte { return cat(u16(uint16(len(m))), m) }
 	fd.tcp(0, cli, srv, 50000, 53, 1000, true, false, nil)
@@ -209,6 +249,41 @@ func TestNonStandardPort(t *testing.T) {
 	r := fd.report()
 	if r.Statistics.Queries != 1 || r.Statistics.NonStandardPortPkts != 1 || !hasObs(r, "dns.non_standard_port") {
 		t.Errorf("queries %d non-standard %d obs %v", r.Statistics.Queries, r.Statistics.NonStandardPortPkts, kinds(r))
+	}
+}
+
+// TestTCPNonStandardPort: DNS over TCP on another port is read from its
+// first segment that holds one DNS message, DNS's port from the connection's
+// start, alike with the tap's own Reassembler and a shared one (where the
+// shared one gives only the connections on DNS's port).
+func TestTCPNonStandardPort(t *testing.T) {
+	for name, newFeeder := range feeders {
+		t.Run(name, func(t *testing.T) {
+			fd := newFeeder(nil)
+			lp := func(m []byte) []byte { return cat(u16(uint16(len(m))), m) }
+			q1, q2 := lp(query(1, "one.example", 1)), lp(query(2, "two.example", 1))
+			fd.tcp(0, cli, srv, 50000, 5300, 99, true, false, nil)
+			fd.tcp(1e6, cli, srv, 50000, 5300, 100, false, false, []byte("hello"))    // not DNS: not read
+			fd.tcp(2e6, cli, srv, 50000, 5300, 105, false, false, q1)                 // one message: read from here
+			fd.tcp(3e6, cli, srv, 50000, 5300, 105, false, false, q1)                 // retransmission
+			fd.tcp(4e6, cli, srv, 50000, 5300, 105+uint32(len(q1)), false, false, q2) // read
+			fd.tcp(5e6, cli, srv, 50001, 53, 99, true, false, nil)
+			fd.tcp(6e6, cli, srv, 50001, 53, 100, false, false, cat(q1, q2[:3]))
+			fd.tcp(7e6, cli, srv, 50001, 53, 100, false, false, cat(q1, q2[:3])) // retransmission
+			fd.tcp(8e6, cli, srv, 50001, 53, 100+uint32(len(q1)+3), false, false, q2[3:])
+			r := fd.report()
+			s := r.Statistics
+			if s.Queries != 4 || s.Transports["tcp"] != 4 || s.NonStandardPortPkts != 2 || s.TCPReassembly.RetransmittedSegments != 2 {
+				t.Errorf("queries %d transports %v non-standard %d retransmitted %d", s.Queries, s.Transports, s.NonStandardPortPkts, s.TCPReassembly.RetransmittedSegments)
+			}
+			var frames []int
+			for _, p := range r.Packets {
+				frames = append(frames, p.PacketNumber)
+			}
+			if fmt.Sprint(frames) != "[3 5 7 9]" {
+				t.Errorf("messages in frames %v", frames)
+			}
+		})
 	}
 }
 
@@ -386,7 +461,12 @@ func FuzzTap(f *testing.F) {
 // TestTCPReordered: a message whose second half arrives first, and lost
 // segments that force a resynchronisation.
 func TestTCPReordered(t *testing.T) {
-	fd := newFeeder(nil)
+	for name, newFeeder := range feeders {
+		t.Run(name, func(t *testing.T) { testTCPReordered(t, newFeeder(nil)) })
+	}
+}
+
+func testTCPReordered(t *testing.T, fd *feeder) {
 	q1, q2 := query(1, "one.example", 1), query(2, "two.example", 1)
 	lp := func(m []byte) []byte { return cat(u16(uint16(len(m))), m) }
 	s := cat(lp(q1), lp(q2))

@@ -26,8 +26,12 @@ type tcpFlow struct {
 // tcpReassembler frames the DNS messages of the TCP connections it is fed,
 // bounded in connections (tcpstream's generations) and bytes.
 type tcpReassembler struct {
-	ra    *tcpstream.Reassembler
-	flows map[[2]int]*tcpFlow // by tcp.stream and direction
+	ra *tcpstream.Reassembler
+	// shared, when set, gives the connections on DNS's ports from a
+	// Reassembler shared with other consumers (share); ra then reads only
+	// the ones recognised on other ports.
+	shared *tcpstream.Consumer
+	flows  map[[2]int]*tcpFlow // by tcp.stream and direction
 	// capHit is set when a partial message was dropped for the byte bound.
 	capHit bool
 	// buffered is the number of bytes held in all flows' partial messages.
@@ -48,17 +52,51 @@ func newTCPReassembler(max int) *tcpReassembler {
 }
 
 // retransmissions counts segments whose bytes were all seen before.
-func (t *tcpReassembler) retransmissions() int { return t.ra.Retransmissions() }
+func (t *tcpReassembler) retransmissions() int {
+	n := t.ra.Retransmissions()
+	if t.shared != nil {
+		n += t.shared.Retransmissions()
+	}
+	return n
+}
 
 // segment feeds the TCP segment of f and returns the messages it
 // completes, valid until the next call.
 func (t *tcpReassembler) segment(f *frame.Frame) [][]byte {
-	t.out, t.from, t.segs = t.out[:0], t.from[:0], t.segs[:0]
-	t.scratch = t.scratch[:0]
+	t.reset()
 	t.cur = f
 	t.ra.Packet(f, t)
 	return t.out
 }
+
+// fed returns the messages the shared Reassembler's calls for f completed
+// (share), valid until reset.
+func (t *tcpReassembler) fed(f *frame.Frame) [][]byte {
+	t.cur = f
+	return t.out
+}
+
+// reset forgets the messages of the last frame.
+func (t *tcpReassembler) reset() {
+	t.out, t.from, t.segs = t.out[:0], t.from[:0], t.segs[:0]
+	t.scratch = t.scratch[:0]
+}
+
+// share takes the connections on DNS's ports from a Reassembler shared
+// with other consumers (engine.TCPReader), whose calls for a frame come
+// before the tap's Packet (fed, then reset); the connections recognised
+// as DNS on other ports stay with ra, fed from their first message on
+// (segment).
+func (t *tcpReassembler) share(add func(h tcpstream.Handler) *tcpstream.Consumer) {
+	t.shared = add(dnsPorts{t})
+}
+
+// dnsPorts is the reassembler as the shared Reassembler's consumer: it
+// follows the connections on DNS's ports.
+type dnsPorts struct{ *tcpReassembler }
+
+// Accept takes a connection on DNS's ports.
+func (dnsPorts) Accept(f *frame.Frame) bool { return wellKnown(f.SrcPort, f.DstPort, true) != "" }
 
 // source returns the frame message i of the last segment call is from: the
 // frame fed, or the one whose held bytes completed it, with its direction's
@@ -87,7 +125,13 @@ func (t *tcpReassembler) Data(s *tcpstream.Segment) {
 	before, n := len(fl.buf), len(t.out)
 	t.consume(fl, s.Data)
 	var from *tcpstream.Segment
-	if n < len(t.out) && s.Src != netip.AddrPortFrom(t.cur.SrcIP, t.cur.SrcPort) {
+	cur := t.cur
+	if t.shared != nil {
+		if f := t.shared.Frame(); f != nil {
+			cur = f // called by the shared Reassembler
+		}
+	}
+	if n < len(t.out) && s.Src != netip.AddrPortFrom(cur.SrcIP, cur.SrcPort) {
 		t.segs = append(t.segs, *s)
 		from = &t.segs[len(t.segs)-1]
 	}

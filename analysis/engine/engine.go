@@ -15,6 +15,7 @@ import (
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/tcpstream"
 )
 
 // Options are shared by every tool; names follow the seed tools' parameters.
@@ -96,6 +97,21 @@ type Early interface {
 type Tap interface {
 	Packet(f *frame.Frame)
 	Finish(c *Capture) map[string]any
+}
+
+// TCPReader is a Tap that reads the bytes of TCP connections
+// (analysis/tcpstream). The taps of a run share one tcpstream.Reassembler,
+// which the engine feeds each frame once: before the first frame the
+// engine calls ShareTCP once, and the tap registers its Handler with add,
+// which returns the tap's Consumer (its caps and counts), or nil when the
+// Reassembler serves no more consumers (the tap then reads with a
+// Reassembler of its own). A tap that registered must not feed frames to a
+// Reassembler itself: the engine feeds each frame to the shared one before
+// it calls the taps' Packet, so the Handler's calls for a frame come before
+// Packet(f) (during them, Consumer.Frame is f). A panic in the Handler
+// stops the tap as one in Packet does.
+type TCPReader interface {
+	ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer)
 }
 
 // Factory registers an analyzer with the engine.

@@ -18,6 +18,7 @@ import (
 	"pcaplens/analysis/capture"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/tcpstream"
 )
 
 // countingReader counts and hashes the raw input bytes as they are read.
@@ -186,10 +187,12 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var fr frame.Frame
 	taps := make([]*running, 0, len(facts))
 	for _, f := range facts {
 		taps = append(taps, &running{f: f, tap: f.New(o)})
 	}
+	tcp := shareTCP(taps, &fr)
 	c := &Capture{
 		File:          rd.Info(),
 		FileName:      o.FileName,
@@ -211,7 +214,6 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 
 	anomalyFrames := map[frame.Anomaly]*finding.Frames{}
 	var rec capture.Record
-	var fr frame.Frame
 	dec := frame.NewDecoder()
 	reasm := frame.NewReassembler(frame.ReassemblyLimits{})
 	streams := frame.NewStreamAssigner(0)
@@ -255,6 +257,9 @@ func RunResult(ctx context.Context, r io.Reader, o *Options) (*Result, error) {
 				anomalyFrames[fr.Anomaly] = af
 			}
 			af.Add(fr.Number)
+		}
+		if tcp != nil {
+			tcp.Feed(&fr)
 		}
 		for i := 0; i < len(taps); {
 			i = packetFrom(taps, i, &fr)
@@ -484,6 +489,69 @@ func (t *running) early(c *Capture) (fs []finding.Finding) {
 		}
 	}()
 	return e.Early(c)
+}
+
+// shareTCP gives the taps that read TCP connections (TCPReader) one
+// Reassembler, which it returns (nil when no tap reads them). fr is the
+// frame the engine decodes each record into.
+func shareTCP(taps []*running, fr *frame.Frame) *tcpstream.Reassembler {
+	var r *tcpstream.Reassembler
+	for _, t := range taps {
+		tr, ok := t.tap.(TCPReader)
+		if !ok {
+			continue
+		}
+		if r == nil {
+			r = tcpstream.New(tcpstream.Limits{})
+		}
+		tr.ShareTCP(func(h tcpstream.Handler) *tcpstream.Consumer {
+			return r.Add(&guarded{t: t, h: h, fr: fr})
+		})
+	}
+	return r
+}
+
+// guarded is a tap's Handler as the shared Reassembler calls it: not
+// called once the tap is stopped, and a panic in it stops the tap.
+type guarded struct {
+	t  *running
+	h  tcpstream.Handler
+	fr *frame.Frame
+}
+
+func (g *guarded) catch() {
+	if p := recover(); p != nil {
+		g.t.disabled = fmt.Sprintf("internal error in analyzer %s at frame %d: %v\n%s", g.t.f.Name, g.fr.Number, p, debug.Stack())
+	}
+}
+
+func (g *guarded) Accept(f *frame.Frame) bool {
+	if g.t.disabled != "" {
+		return false
+	}
+	defer g.catch()
+	return g.h.Accept(f)
+}
+
+func (g *guarded) Data(s *tcpstream.Segment) {
+	if g.t.disabled == "" {
+		defer g.catch()
+		g.h.Data(s)
+	}
+}
+
+func (g *guarded) Gap(s *tcpstream.Segment) {
+	if g.t.disabled == "" {
+		defer g.catch()
+		g.h.Gap(s)
+	}
+}
+
+func (g *guarded) End(stream int) {
+	if g.t.disabled == "" {
+		defer g.catch()
+		g.h.End(stream)
+	}
 }
 
 // packetFrom gives f to the taps from taps[i] on, and returns len(taps);

@@ -44,11 +44,14 @@ type Follower struct {
 	// and no message).
 	Continuation func(s *tcpstream.Segment)
 
-	rs    *tcpstream.Reassembler
-	conns map[int]*Conn
-	udp   Conn // the datagram being read (HTTP over UDP)
-	cur   *frame.Frame
-	caps  report.Caps
+	rs *tcpstream.Reassembler
+	// shared, when set, is the Follower as a consumer of a Reassembler it
+	// shares (Share); rs is nil then.
+	shared *tcpstream.Consumer
+	conns  map[int]*Conn
+	udp    Conn // the datagram being read (HTTP over UDP)
+	cur    *frame.Frame
+	caps   report.Caps
 	// Skipped, Overflow and Incomplete add up the parsers' counts of the
 	// connections closed so far (Totals adds the open ones).
 	skipped, overflow, incomplete int
@@ -87,12 +90,24 @@ func (fl *Follower) Packet(f *frame.Frame) {
 	if f.Transport != frame.TransportTCP {
 		return
 	}
-	fl.cur = f
-	fl.rs.Packet(f, fl)
+	if fl.shared == nil {
+		fl.cur = f
+		fl.rs.Packet(f, fl)
+		fl.cur = nil
+	}
 	if f.TCP.FIN {
 		fl.fin(f)
 	}
-	fl.cur = nil
+}
+
+// Share makes the Follower read TCP connections as a consumer of a
+// Reassembler shared with others (engine.TCPReader): add registers it. From
+// then on Packet does not reassemble: the Reassembler's calls for a frame
+// come before Packet's for the frame.
+func (fl *Follower) Share(add func(h tcpstream.Handler) *tcpstream.Consumer) {
+	if c := add(fl); c != nil {
+		fl.shared, fl.rs = c, nil
+	}
 }
 
 // datagram reads HTTP over UDP: the datagram's messages, each complete in it.
@@ -289,9 +304,13 @@ func (fl *Follower) End(stream int) {
 		return
 	}
 	delete(fl.conns, stream)
+	cur := fl.cur
+	if fl.shared != nil {
+		cur = fl.shared.Frame()
+	}
 	for d := range c.p {
-		if m := c.p[d].Close(); m != nil && fl.cur != nil {
-			s := tcpstream.Segment{Stream: stream, Dir: d, Frame: fl.cur.Number, TimeNs: fl.cur.TimeNs}
+		if m := c.p[d].Close(); m != nil && cur != nil {
+			s := tcpstream.Segment{Stream: stream, Dir: d, Frame: cur.Number, TimeNs: cur.TimeNs}
 			if d == 0 {
 				s.Src, s.Dst = c.Client, c.Server
 			} else {
@@ -327,5 +346,8 @@ func (fl *Follower) Totals() (skipped, overflow, incomplete int) {
 // Caps lists the caps hit: connections not followed, and tcpstream's.
 func (fl *Follower) Caps() []report.Cap {
 	out := fl.caps.List()
+	if fl.shared != nil {
+		return append(out, fl.shared.Caps()...)
+	}
 	return append(out, fl.rs.Caps()...)
 }

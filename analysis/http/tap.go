@@ -78,4 +78,10 @@ func New(o *engine.Options) *Tap {
 // Packet feeds one frame.
 func (t *Tap) Packet(f *frame.Frame) { t.fl.Packet(f) }
 
+// ShareTCP reads the TCP connections through the run's Reassembler
+// (engine.TCPReader).
+func (t *Tap) ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer) { t.fl.Share(add) }
+
+var _ engine.TCPReader = (*Tap)(nil)
+
 var _ tcpstream.Handler = (*Follower)(nil)

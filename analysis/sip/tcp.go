@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 
+	"pcaplens/analysis/engine"
 	"pcaplens/analysis/frame"
 	"pcaplens/analysis/report"
 	"pcaplens/analysis/tcpstream"
@@ -41,6 +42,7 @@ type tcpFlow struct {
 // bounded in connections and bytes.
 type tcpReader struct {
 	ra       *tcpstream.Reassembler
+	shared   *tcpstream.Consumer // when a Reassembler is shared (share); ra is nil then
 	flows    map[[2]int]*tcpFlow // by tcp.stream and direction
 	conns    int                 // connections accepted and not ended
 	refused  int                 // connections not followed: maxTCPFlows reached
@@ -60,9 +62,27 @@ func newTCPReader() *tcpReader {
 // segment feeds the TCP segment of f; the messages it completes are in
 // t.out, valid until the next call.
 func (t *tcpReader) segment(f *frame.Frame) {
-	t.out, t.segs, t.scratch = t.out[:0], t.segs[:0], t.scratch[:0]
 	t.cur = f
+	if t.shared != nil {
+		return // the shared Reassembler's calls for f came before
+	}
+	t.reset()
 	t.ra.Packet(f, t)
+}
+
+// reset forgets what the last segment call completed.
+func (t *tcpReader) reset() {
+	t.out, t.segs, t.scratch = t.out[:0], t.segs[:0], t.scratch[:0]
+}
+
+// share makes the reader a consumer of a Reassembler shared with others
+// (engine.TCPReader): its calls for a frame come before segment's, which
+// then only points source at the frame; the caller resets after reading
+// out.
+func (t *tcpReader) share(add func(h tcpstream.Handler) *tcpstream.Consumer) {
+	if c := add(t); c != nil {
+		t.shared, t.ra = c, nil
+	}
 }
 
 // source returns the frame item i of the last segment call is from: the
@@ -83,7 +103,12 @@ func (t *tcpReader) source(i int) *frame.Frame {
 
 // caps are what the bounds dropped.
 func (t *tcpReader) caps() []report.Cap {
-	c := t.ra.Caps()
+	var c []report.Cap
+	if t.shared != nil {
+		c = t.shared.Caps()
+	} else {
+		c = t.ra.Caps()
+	}
 	if t.refused > 0 {
 		c = append(c, report.Cap{What: capNames["tcp_flows"].what, Limit: maxTCPFlows, Dropped: t.refused})
 	}
@@ -138,7 +163,11 @@ func (t *tcpReader) Gap(s *tcpstream.Segment) {
 // from returns the item source of a segment: -1 when it is the frame fed's
 // direction, else its index in segs (added once per segment).
 func (t *tcpReader) from(s *tcpstream.Segment) int {
-	if s.Src == netip.AddrPortFrom(t.cur.SrcIP, t.cur.SrcPort) && s.Dst == netip.AddrPortFrom(t.cur.DstIP, t.cur.DstPort) {
+	cur := t.cur
+	if t.shared != nil {
+		cur = t.shared.Frame()
+	}
+	if s.Src == netip.AddrPortFrom(cur.SrcIP, cur.SrcPort) && s.Dst == netip.AddrPortFrom(cur.DstIP, cur.DstPort) {
 		return -1
 	}
 	if n := len(t.segs); n > 0 && t.segs[n-1].Frame == s.Frame && t.segs[n-1].Src == s.Src {
@@ -288,4 +317,13 @@ func (t *Tap) segment(f *frame.Frame) {
 		}
 	}
 	t.cur = f
+	if r.shared != nil {
+		r.reset()
+	}
 }
+
+// ShareTCP reads the TCP connections through the run's Reassembler
+// (engine.TCPReader).
+func (t *Tap) ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer) { t.tcp.share(add) }
+
+var _ engine.TCPReader = (*Tap)(nil)

@@ -21,6 +21,19 @@
 // holes (over all connections). What the caps dropped is counted in Caps.
 // Connections the consumer declines cost one small entry each, in the same
 // bounded tables.
+//
+// One Reassembler may serve several consumers (Add, then Feed): the
+// analyzers of one pass share one table of connections instead of each
+// keeping its own. Each consumer is asked about a connection once, at its
+// first segment with data; a connection every consumer declined is held
+// without state; the in-order bytes, gaps and ends are given to each
+// consumer that accepted the connection, in the order the consumers were
+// added; a held segment is kept once. Each consumer sees what it would
+// have seen with a Reassembler of its own, with its own counts (Consumer's
+// Caps and Retransmissions) and its own bound on the bytes held, except
+// where a bound is reached: the connections tracked are bounded over all
+// consumers together, and a direction given up for the bytes held is
+// given up for every consumer of its connection.
 package tcpstream
 
 import (
@@ -41,6 +54,8 @@ const (
 	// maxHeldSegments bounds the segments one direction holds ahead of a
 	// hole; past it the hole is declared a gap.
 	maxHeldSegments = 256
+	// MaxConsumers is how many Handlers one Reassembler serves (Add).
+	MaxConsumers = 8
 )
 
 // Limits bound a Reassembler; a zero field takes its default.
@@ -88,23 +103,40 @@ type Handler interface {
 	End(stream int)
 }
 
-// Reassembler reassembles the connections of one pass.
+// Reassembler reassembles the connections of one pass, for one Handler
+// (Packet) or for several (Add, then Feed); a Reassembler is used one way
+// or the other, not both.
 type Reassembler struct {
 	lim Limits
 	// conns holds the connections of two generations: the current one
 	// (marked gen), counted in ncur, and the one before. A lookup moves a
 	// connection of the old generation to the current one; when the
-	// current one is full, the old one is dropped. A connection the
+	// current one is full, the old one is dropped. A connection every
 	// consumer declined is held without state (nil).
 	conns     streamtab.Table[conn]
 	gen       uint32
 	ncur      int
-	held      int
-	seg       Segment // the one Segment handed to the Handler
-	curFrame  int     // the frame being fed, for gaps known at it
+	seg       Segment // the one Segment handed to the Handlers
+	cur       *frame.Frame
+	curStream int // the stream being fed
+	curFrame  int // the frame being fed, for gaps known at it
 	curTimeNs int64
-	caps      report.Caps
-	retrans   int
+	// hs are the consumers, bit i of a mask standing for hs[i]; all has a
+	// bit for each. Packet's one Handler is hs[0].
+	hs  []Handler
+	all uint8
+	one [1]Handler
+	// What each consumer is owed: its bytes held ahead of holes (over the
+	// connections it accepted), its caps hit, its retransmissions.
+	held    [MaxConsumers]int
+	caps    [MaxConsumers]report.Caps
+	retrans [MaxConsumers]int
+}
+
+// Consumer is one Handler of a Reassembler fed with Feed: its own counts.
+type Consumer struct {
+	r *Reassembler
+	i int
 }
 
 type held struct {
@@ -123,8 +155,16 @@ type direction struct {
 }
 
 type conn struct {
-	ignored bool
-	decided bool // Accept was asked
+	// asked has a bit for each consumer asked about the connection (Accept),
+	// accepted for each that took it: a consumer asked and not accepted
+	// has declined it. A connection every consumer declined is not held as
+	// a conn (nil in the table, the declined conn on lookup).
+	asked, accepted uint8
+	// idle is a connection over (FIN both ways, or reset) that some
+	// consumers had declined: they still decline it, while for the others
+	// it is as if not tracked (its state starts afresh at the next SYN or
+	// segment with data), as with a Reassembler of their own.
+	idle bool
 	// client is the client's address (As16) and port, without netip.Addr's
 	// pointer: the state is scanned by the garbage collector.
 	client     [16]byte
@@ -176,18 +216,52 @@ func New(l Limits) *Reassembler {
 	return &Reassembler{lim: l}
 }
 
-// Caps says what the bounds dropped: connections forgotten while still open
-// ("tcp reassembly connections"), directions whose held segments were
-// given up as gaps because the bytes held reached the limit ("tcp
-// reassembly bytes held").
-func (r *Reassembler) Caps() []report.Cap { return r.caps.List() }
+// Caps says what the bounds dropped, for Packet's Handler (the first
+// consumer): connections forgotten while still open ("tcp reassembly
+// connections"), directions whose held segments were given up as gaps
+// because the bytes held reached the limit ("tcp reassembly bytes held").
+func (r *Reassembler) Caps() []report.Cap { return r.caps[0].List() }
 
-// Retransmissions counts the segments with data whose bytes had all been
-// given already (dropped).
-func (r *Reassembler) Retransmissions() int { return r.retrans }
+// Retransmissions counts, for Packet's Handler (the first consumer), the
+// segments with data whose bytes had all been given already (dropped).
+func (r *Reassembler) Retransmissions() int { return r.retrans[0] }
 
-// declined stands for every connection the consumer declined.
-var declined = &conn{ignored: true, decided: true}
+// Add registers h as a consumer of the connections Feed is given, after
+// the ones added before; it returns nil when MaxConsumers are registered.
+// Consumers are added before the first Feed.
+func (r *Reassembler) Add(h Handler) *Consumer {
+	if len(r.hs) >= MaxConsumers || r.hs != nil && &r.hs[0] == &r.one[0] {
+		return nil
+	}
+	r.hs = append(r.hs, h)
+	r.all = r.all<<1 | 1
+	return &Consumer{r: r, i: len(r.hs) - 1}
+}
+
+// Caps says what the bounds dropped of the connections the consumer
+// accepted (Reassembler.Caps).
+func (c *Consumer) Caps() []report.Cap { return c.r.caps[c.i].List() }
+
+// Retransmissions counts the segments with data of the connections the
+// consumer accepted whose bytes had all been given already.
+func (c *Consumer) Retransmissions() int { return c.r.retrans[c.i] }
+
+// Frame is the frame being fed, during Feed (the Handler's calls); nil
+// otherwise.
+func (c *Consumer) Frame() *frame.Frame { return c.r.cur }
+
+// declined stands for every connection every consumer declined.
+var declined = &conn{asked: 1<<MaxConsumers - 1}
+
+// idles stand for the connections over that some consumers had declined,
+// by the mask of those (conn.idle): they hold no state, so one of each is
+// shared (and never changed).
+var idles = func() (cs [1 << MaxConsumers]conn) {
+	for m := range cs {
+		cs[m] = conn{asked: uint8(m), idle: true}
+	}
+	return
+}()
 
 // lookup finds stream n's state, moving it to the current generation.
 func (r *Reassembler) lookup(n int) *conn {
@@ -207,16 +281,21 @@ func (r *Reassembler) lookup(n int) *conn {
 
 // add starts tracking stream n; when the current generation is full, the
 // old one is dropped (its accepted connections get End).
-func (r *Reassembler) add(n int, c *conn, h Handler) {
+func (r *Reassembler) add(n int, c *conn) {
 	if r.ncur >= r.lim.Streams/2 {
 		r.conns.Keep(func(k int, oc *conn, gen uint32) bool {
 			if gen == r.gen {
 				return true
 			}
-			if oc != nil && oc.decided && !oc.ignored {
-				r.caps.Hit("tcp reassembly connections", r.lim.Streams)
+			if oc != nil && oc.accepted != 0 {
+				m := oc.accepted
+				for i := range r.hs {
+					if m&(1<<i) != 0 {
+						r.caps[i].Hit("tcp reassembly connections", r.lim.Streams)
+					}
+				}
 				r.release(oc)
-				h.End(k)
+				r.end(m, k)
 			}
 			return false
 		})
@@ -228,30 +307,65 @@ func (r *Reassembler) add(n int, c *conn, h Handler) {
 }
 
 // drop forgets stream n, looked up for the packet being fed (so in the
-// current generation).
+// current generation). The consumers that had declined it go on declining
+// it: it stays, idle, for them.
 func (r *Reassembler) drop(n int, c *conn) {
 	r.release(c)
+	if d := c.asked &^ c.accepted; d != 0 {
+		r.conns.Put(n, &idles[d], r.gen)
+		return
+	}
 	r.ncur--
 	r.conns.Delete(n)
 }
 
+// release gives up c's held segments.
 func (r *Reassembler) release(c *conn) {
 	if c.pending != nil {
 		for d := range c.pending {
 			for _, p := range c.pending[d] {
-				r.held -= len(p.data)
+				r.unhold(c.accepted, len(p.data))
 			}
 		}
 		c.pending = nil
 	}
 }
 
-// Packet feeds one frame, in file order. Frames without a numbered TCP
-// segment cost one comparison.
+// unhold takes n bytes off the bytes held of the consumers of mask m.
+func (r *Reassembler) unhold(m uint8, n int) {
+	for i := range r.hs {
+		if m&(1<<i) != 0 {
+			r.held[i] -= n
+		}
+	}
+}
+
+// Packet feeds one frame, in file order, for h alone (a Reassembler used
+// with Add and Feed ignores it). Frames without a numbered TCP segment cost
+// one comparison.
 func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
-	if f.Transport != frame.TransportTCP || f.TCPStream < 0 {
+	if r.hs == nil {
+		r.hs, r.all = r.one[:], 1
+	}
+	if &r.hs[0] != &r.one[0] {
 		return
 	}
+	r.one[0] = h
+	r.Feed(f)
+}
+
+// Feed feeds one frame, in file order, for every consumer (Add). Frames
+// without a numbered TCP segment cost one comparison.
+func (r *Reassembler) Feed(f *frame.Frame) {
+	if f.Transport != frame.TransportTCP || f.TCPStream < 0 || r.all == 0 {
+		return
+	}
+	r.cur = f
+	r.feed(f)
+	r.cur = nil
+}
+
+func (r *Reassembler) feed(f *frame.Frame) {
 	th := &f.TCP
 	n := f.TCPStream
 	c := r.lookup(n)
@@ -260,9 +374,15 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 			return // nothing to learn until a SYN or data
 		}
 		c = &conn{}
-		r.add(n, c, h)
+		r.add(n, c)
+	} else if c.idle {
+		if len(f.Payload) == 0 && !th.SYN {
+			return // as if not tracked, until a SYN or data
+		}
+		c = &conn{asked: c.asked}
+		r.conns.Put(n, c, r.gen)
 	}
-	if c.ignored {
+	if c == declined {
 		return
 	}
 	src := netip.AddrPortFrom(f.SrcIP, f.SrcPort)
@@ -288,29 +408,34 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 		}
 		seq++
 	}
-	if !c.decided && len(f.Payload) > 0 {
-		c.decided = true
-		if !h.Accept(f) {
+	if un := r.all &^ c.asked; un != 0 && len(f.Payload) > 0 {
+		c.asked |= un
+		for i, h := range r.hs {
+			if un&(1<<i) != 0 && h.Accept(f) {
+				c.accepted |= 1 << i
+			}
+		}
+		if c.accepted == 0 {
 			// Held without state from now on (its generation is current).
 			r.release(c)
 			r.conns.Put(n, nil, r.gen)
 			return
 		}
 	}
-	if !c.decided {
-		return
+	if c.accepted == 0 {
+		return // not asked yet
 	}
-	r.seg.Stream, r.curFrame, r.curTimeNs = n, f.Number, f.TimeNs
+	r.curStream, r.curFrame, r.curTimeNs = n, f.Number, f.TimeNs
 	// An acknowledgment of bytes the other direction never delivered: they
 	// were sent and received, only not captured. Give up the hole.
 	if th.ACK {
 		rv := &c.dir[1-d]
 		if rv.synced && !rv.closed && seqGT(th.Ack, rv.next) {
-			r.flushTo(c, 1-d, th.Ack, dst, src, h)
+			r.flushTo(c, 1-d, th.Ack, dst, src)
 		}
 	}
 	if len(f.Payload) > 0 && !fw.closed {
-		r.data(c, d, seq, f, src, dst, h)
+		r.data(c, d, seq, f, src, dst)
 	}
 	if th.FIN && !fw.fin {
 		fw.fin = true
@@ -334,17 +459,27 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 				if dd != d {
 					s, t = dst, src
 				}
-				r.flushTo(c, dd, ps[len(ps)-1].seq, s, t, h)
-				r.drain(c, dd, s, t, h)
+				r.flushTo(c, dd, ps[len(ps)-1].seq, s, t)
+				r.drain(c, dd, s, t)
 			}
 		}
+		m := c.accepted
 		r.drop(n, c)
-		h.End(n)
+		r.end(m, n)
+	}
+}
+
+// end tells the consumers of mask m that stream n is over.
+func (r *Reassembler) end(m uint8, n int) {
+	for i, h := range r.hs {
+		if m&(1<<i) != 0 {
+			h.End(n)
+		}
 	}
 }
 
 // data handles the payload of one segment of direction d.
-func (r *Reassembler) data(c *conn, d int, seq uint32, f *frame.Frame, src, dst netip.AddrPort, h Handler) {
+func (r *Reassembler) data(c *conn, d int, seq uint32, f *frame.Frame, src, dst netip.AddrPort) {
 	fw := &c.dir[d]
 	p := f.Payload
 	if !fw.synced {
@@ -360,34 +495,49 @@ func (r *Reassembler) data(c *conn, d int, seq uint32, f *frame.Frame, src, dst 
 	case seqLT(seq, fw.next):
 		skip := fw.next - seq
 		if uint64(skip) >= uint64(len(p)) {
-			r.retrans++
+			for i := range r.hs {
+				if c.accepted&(1<<i) != 0 {
+					r.retrans[i]++
+				}
+			}
 			return // a retransmission of bytes already given
 		}
 		p = p[skip:]
 		seq = fw.next
 	default:
-		r.hold(c, d, seq, f, p, src, dst, h)
+		r.hold(c, d, seq, f, p, src, dst)
 		return
 	}
-	r.give(d, f.Number, f.TimeNs, p, src, dst, h)
+	r.give(c.accepted, d, f.Number, f.TimeNs, p, src, dst)
 	fw.next = seq + uint32(len(p))
 	if short > 0 {
-		r.gap(d, f.Number, f.TimeNs, short, src, dst, h)
+		r.gap(c.accepted, d, f.Number, f.TimeNs, short, src, dst)
 		fw.next += uint32(short)
 	}
-	r.drain(c, d, src, dst, h)
+	r.drain(c, d, src, dst)
 }
 
 // hold keeps a copy of a segment ahead of the next expected byte.
-func (r *Reassembler) hold(c *conn, d int, seq uint32, f *frame.Frame, p []byte, src, dst netip.AddrPort, h Handler) {
+func (r *Reassembler) hold(c *conn, d int, seq uint32, f *frame.Frame, p []byte, src, dst netip.AddrPort) {
 	ps := c.pend(d)
-	if r.held+len(p) > r.lim.HeldBytes || len(ps) >= maxHeldSegments {
-		// Too much ahead of this hole: give it up and go on from here.
-		if r.held+len(p) > r.lim.HeldBytes {
-			r.caps.Hit("tcp reassembly bytes held", r.lim.HeldBytes)
+	full := false
+	for i := range r.hs {
+		if c.accepted&(1<<i) != 0 && r.held[i]+len(p) > r.lim.HeldBytes {
+			full = true
 		}
-		r.flushTo(c, d, seq, src, dst, h)
-		r.data(c, d, seq, f, src, dst, h)
+	}
+	if full || len(ps) >= maxHeldSegments {
+		// Too much ahead of this hole: give it up and go on from here (for
+		// every consumer of the connection).
+		if full {
+			for i := range r.hs {
+				if c.accepted&(1<<i) != 0 {
+					r.caps[i].Hit("tcp reassembly bytes held", r.lim.HeldBytes)
+				}
+			}
+		}
+		r.flushTo(c, d, seq, src, dst)
+		r.data(c, d, seq, f, src, dst)
 		return
 	}
 	i := len(ps)
@@ -398,11 +548,11 @@ func (r *Reassembler) hold(c *conn, d int, seq uint32, f *frame.Frame, p []byte,
 	copy(ps[i+1:], ps[i:])
 	ps[i] = held{seq: seq, frame: f.Number, timeNs: f.TimeNs, data: append([]byte(nil), p...)}
 	c.setPend(d, ps)
-	r.held += len(p)
+	r.unhold(c.accepted, -len(p))
 }
 
 // drain gives the held segments that are now in order.
-func (r *Reassembler) drain(c *conn, d int, src, dst netip.AddrPort, h Handler) {
+func (r *Reassembler) drain(c *conn, d int, src, dst netip.AddrPort) {
 	fw := &c.dir[d]
 	ps := c.pend(d)
 	k := 0
@@ -411,11 +561,11 @@ func (r *Reassembler) drain(c *conn, d int, src, dst netip.AddrPort, h Handler) 
 		if seqGT(p.seq, fw.next) {
 			break
 		}
-		r.held -= len(p.data)
+		r.unhold(c.accepted, len(p.data))
 		b := p.data
 		if skip := fw.next - p.seq; uint64(skip) < uint64(len(b)) {
 			b = b[skip:]
-			r.give(d, p.frame, p.timeNs, b, src, dst, h)
+			r.give(c.accepted, d, p.frame, p.timeNs, b, src, dst)
 			fw.next += uint32(len(b))
 		}
 	}
@@ -432,37 +582,48 @@ func (r *Reassembler) drain(c *conn, d int, src, dst netip.AddrPort, h Handler) 
 
 // flushTo declares the bytes of direction d before seq lost: the held
 // segments before seq are given, each after a gap for the hole before it.
-func (r *Reassembler) flushTo(c *conn, d int, seq uint32, src, dst netip.AddrPort, h Handler) {
+func (r *Reassembler) flushTo(c *conn, d int, seq uint32, src, dst netip.AddrPort) {
 	fw := &c.dir[d]
 	for ps := c.pend(d); len(ps) > 0 && !seqGT(ps[0].seq, seq); ps = c.pend(d) {
 		p := ps[0]
 		if seqGT(p.seq, fw.next) {
-			r.gap(d, p.frame, p.timeNs, int(p.seq-fw.next), src, dst, h)
+			r.gap(c.accepted, d, p.frame, p.timeNs, int(p.seq-fw.next), src, dst)
 			fw.next = p.seq
 		}
-		r.drain(c, d, src, dst, h)
+		r.drain(c, d, src, dst)
 	}
 	if seqGT(seq, fw.next) {
-		r.gap(d, r.curFrame, r.curTimeNs, int(seq-fw.next), src, dst, h)
+		r.gap(c.accepted, d, r.curFrame, r.curTimeNs, int(seq-fw.next), src, dst)
 		fw.next = seq
-		r.drain(c, d, src, dst, h)
+		r.drain(c, d, src, dst)
 	}
 }
 
-func (r *Reassembler) give(d, frameNo int, ts int64, b []byte, src, dst netip.AddrPort, h Handler) {
+// give hands b to the consumers of mask m, in order, each given the
+// Segment afresh.
+func (r *Reassembler) give(m uint8, d, frameNo int, ts int64, b []byte, src, dst netip.AddrPort) {
 	if len(b) == 0 {
 		return
 	}
-	s := &r.seg
-	s.Dir, s.Frame, s.TimeNs, s.Src, s.Dst, s.Data, s.Lost = d, frameNo, ts, src, dst, b, 0
-	h.Data(s)
+	s, n := &r.seg, r.curStream
+	for i, h := range r.hs {
+		if m&(1<<i) != 0 {
+			*s = Segment{Stream: n, Dir: d, Frame: frameNo, TimeNs: ts, Src: src, Dst: dst, Data: b}
+			h.Data(s)
+		}
+	}
 	s.Data = nil
 }
 
-func (r *Reassembler) gap(d, frameNo int, ts int64, lost int, src, dst netip.AddrPort, h Handler) {
-	s := &r.seg
-	s.Dir, s.Frame, s.TimeNs, s.Src, s.Dst, s.Data, s.Lost = d, frameNo, ts, src, dst, nil, lost
-	h.Gap(s)
+// gap tells the consumers of mask m, in order, of lost bytes.
+func (r *Reassembler) gap(m uint8, d, frameNo int, ts int64, lost int, src, dst netip.AddrPort) {
+	s, n := &r.seg, r.curStream
+	for i, h := range r.hs {
+		if m&(1<<i) != 0 {
+			*s = Segment{Stream: n, Dir: d, Frame: frameNo, TimeNs: ts, Src: src, Dst: dst, Lost: lost}
+			h.Gap(s)
+		}
+	}
 }
 
 func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
