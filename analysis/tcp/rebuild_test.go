@@ -3,6 +3,7 @@ package tcp_test
 import (
 	"context"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,8 +55,9 @@ func TestRebuildMatchesRun(t *testing.T) {
 			{ServerIP: "not-an-ip"}, {ServerIP: "192.0.2.254"}, {ServerPort: 80}}
 		if c, ok := res.Reports[tcp.ToolConnections].(*tcp.ConnectionsReport); ok && len(c.Connections) > 0 {
 			r := c.Connections[len(c.Connections)-1]
-			sets = append(sets, engine.Options{ServerIP: r.ServerIP}, engine.Options{ServerIP: r.ServerIP, ServerPort: int(r.ServerPort), Detailed: true},
-				engine.Options{ServerIP: r.ClientIP, Threshold: 0.3}, engine.Options{ServerPort: int(r.ClientPort)})
+			server, client := netip.MustParseAddrPort(r.Server).Addr().String(), netip.MustParseAddrPort(r.Client).Addr().String()
+			sets = append(sets, engine.Options{ServerIP: server}, engine.Options{ServerIP: server, ServerPort: int(r.ServerPort), Detailed: true},
+				engine.Options{ServerIP: client, Threshold: 0.3}, engine.Options{ServerPort: int(r.ClientPort)})
 		}
 		for _, s := range sets {
 			s.Tools, s.MaxPackets, s.FileName = base.Tools, base.MaxPackets, base.FileName

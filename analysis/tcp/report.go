@@ -196,13 +196,12 @@ func (b *builder) connections() any {
 			idx = idx[:shortList]
 		}
 	}
-	names := addrNames{}
 	for _, k := range idx {
 		r := &b.rows[k]
 		if tr := r.ext.trace; tr != nil && r.Trace == nil {
 			r.Trace = tr.export(r.ci)
 		}
-		r.fill(names)
+		r.fill()
 	}
 	var rows []ConnRow
 	if b.t.opts.Detailed {

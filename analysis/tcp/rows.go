@@ -36,9 +36,7 @@ type ConnRow struct {
 	Stream             int            `json:"stream"`
 	Client             string         `json:"client"`
 	Server             string         `json:"server"`
-	ClientIP           string         `json:"-"`
 	ClientPort         uint16         `json:"-"`
-	ServerIP           string         `json:"-"`
 	ServerPort         uint16         `json:"-"`
 	RoleInferred       bool           `json:"role_inferred,omitempty"`
 	State              string         `json:"state"`
@@ -59,7 +57,6 @@ type ConnRow struct {
 	LastFrame          int            `json:"last_frame"`
 	FirstTime          string         `json:"first_time"`
 	LastTime           string         `json:"last_time"`
-	FirstTimeEpoch     float64        `json:"-"`
 	DurationSeconds    float64        `json:"duration_seconds"`
 	InitialRTT         *float64       `json:"initial_rtt_seconds,omitempty"`
 	SynToSynAck        *float64       `json:"syn_to_syn_ack_seconds,omitempty"`
@@ -183,7 +180,6 @@ func (c *Conn) summarize(r *ConnRow, ext side) {
 		server:            c.addr(si),
 		FirstFrame:        c.firstFrame,
 		LastFrame:         c.lastFrame,
-		FirstTimeEpoch:    secs(c.firstNs),
 		DurationSeconds:   secs(c.lastNs - c.firstNs),
 		firstNs:           c.firstNs,
 		lastNs:            c.lastNs,
@@ -296,29 +292,9 @@ func (c *Conn) summarize(r *ConnRow, ext side) {
 	}
 }
 
-// addrNames formats each address once for the rows of one build: the
-// connections of a capture share few addresses (a server, a client's
-// many ports).
-type addrNames map[netip.Addr]string
-
-// maxAddrNames bounds the addresses an addrNames keeps.
-const maxAddrNames = 1 << 16
-
-// text is a.String().
-func (n addrNames) text(a netip.Addr) string {
-	if s, ok := n[a]; ok {
-		return s
-	}
-	s := a.String()
-	if len(n) < maxAddrNames {
-		n[a] = s
-	}
-	return s
-}
-
 // fill sets the fields that cost allocations (text, maps, pointers); it is
 // called only for the rows a report lists.
-func (r *ConnRow) fill(names addrNames) {
+func (r *ConnRow) fill() {
 	if r.filled {
 		return
 	}
@@ -328,8 +304,6 @@ func (r *ConnRow) fill(names addrNames) {
 	// looking the address up first took twice as long under WebAssembly.
 	r.Client = hostPort(r.client, r.ClientPort)
 	r.Server = hostPort(r.server, r.ServerPort)
-	r.ClientIP = names.text(r.client)
-	r.ServerIP = names.text(r.server)
 	r.FirstTime = report.Time(r.firstNs)
 	r.LastTime = report.Time(r.lastNs)
 	if r.ext.flags != nil { // else none, and the key is left out

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"pcaplens/analysis/capture"
@@ -185,7 +186,7 @@ func TestSyntheticScenarios(t *testing.T) {
 	check(7, "S0", "open")
 	check(8, "SH", "fin_by_client")
 	check(9, "RSTRH", "rst_by_server")
-	if r := check(10, "RSTO", "rst_by_client"); r.ServerToClient.PayloadBytes != 1200 || r.ClientIP != "2001:db8::1" {
+	if r := check(10, "RSTO", "rst_by_client"); r.ServerToClient.PayloadBytes != 1200 || r.Client != "[2001:db8::1]:"+strconv.Itoa(int(r.ClientPort)) {
 		t.Errorf("IPv6 row: %+v", r)
 	}
 	// Findings with their frames and filters.
