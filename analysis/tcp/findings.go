@@ -320,14 +320,14 @@ func (b *builder) scans(add func(finding.Finding)) {
 		if r.SynCount == 0 || r.RoleInferred {
 			continue
 		}
-		s := scans[r.client]
+		s := scans[r.client()]
 		if s == nil {
 			if len(scans) >= maxSources {
 				b.caps.Hit("scan sources", maxSources)
 				continue
 			}
 			s = &scan{}
-			scans[r.client] = s
+			scans[r.client()] = s
 		}
 		s.targets++
 		if !r.HandshakeCompleted || r.ConnState == "REJ" {
@@ -371,7 +371,7 @@ func (b *builder) floods(add func(finding.Finding)) {
 		if r.SynCount == 0 {
 			continue
 		}
-		k := svc{r.server, r.ServerPort}
+		k := svc{r.server(), r.ServerPort}
 		fl := floods[k]
 		if fl == nil {
 			if len(floods) >= maxSources {

@@ -22,7 +22,7 @@ type Filter struct {
 // endpoint has server_ip, and (when set) that endpoint or, without an IP,
 // either endpoint uses server_port (as the seed filters packets).
 func (t *Tap) matches(r *ConnRow) bool {
-	return t.matchEnds(r.client, r.server, r.ClientPort, r.ServerPort)
+	return t.matchEnds(r.client(), r.server(), r.ClientPort, r.ServerPort)
 }
 
 // connMatches is matches for a connection being tracked, with the roles
@@ -74,8 +74,8 @@ func (t *Tap) build(c *engine.Capture) *builder {
 		// connection.
 		r := &b.rows[n]
 		cn.summarize(r, t.tr.sideOf(cn))
-		if len(b.servers) < maxSources || b.servers[r.server] > 0 {
-			b.servers[r.server] += r.PacketCount
+		if len(b.servers) < maxSources || b.servers[r.server()] > 0 {
+			b.servers[r.server()] += r.PacketCount
 		}
 		if !t.matches(r) {
 			continue
@@ -619,7 +619,7 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 	var rtts, synack, resp []float64
 	for r := range rows {
 		c2s, s2c := 0, 1
-		if r.server != ip && r.client == ip {
+		if r.server() != ip && r.client() == ip {
 			c2s, s2c = 1, 0
 		}
 		dirs := [2]*DirStats{&r.ClientToServer, &r.ServerToClient}
@@ -735,7 +735,7 @@ func (b *builder) serverFlows() []ServerFlow {
 	byServer := map[netip.Addr]int{}
 	for i := range b.rows {
 		r := &b.rows[i]
-		byServer[r.server] += r.PacketCount
+		byServer[r.server()] += r.PacketCount
 	}
 	type kv struct {
 		a netip.Addr
@@ -762,8 +762,8 @@ func (b *builder) serverFlows() []ServerFlow {
 	members := make([][]int32, len(top))
 	for i := range b.rows {
 		r := &b.rows[i]
-		s, okS := slot[r.server]
-		c, okC := slot[r.client]
+		s, okS := slot[r.server()]
+		c, okC := slot[r.client()]
 		if okS {
 			members[s] = append(members[s], int32(i))
 		}

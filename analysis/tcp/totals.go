@@ -125,10 +125,10 @@ func (t *totals) add(r *ConnRow) {
 	t.rstFromServer += r.rstCount(1)
 	t.retransData += r.retransData()
 	if n := r.rstCount(0); n > 0 {
-		t.addSource(r.client, n)
+		t.addSource(r.client(), n)
 	}
 	if n := r.rstCount(1); n > 0 {
-		t.addSource(r.server, n)
+		t.addSource(r.server(), n)
 	}
 }
 
