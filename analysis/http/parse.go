@@ -186,6 +186,18 @@ func (p *Parser) Feed(data []byte) (int, *Message) {
 // head gathers the start line and headers up to the empty line.
 func (p *Parser) head(data []byte) (int, *Message) {
 	start := len(p.buf)
+	if start == 0 {
+		// Most header blocks come whole in one segment: read them in place,
+		// without holding a copy (parseHead copies what it keeps).
+		if end := headerEnd(data[:min(len(data), MaxHeaderBytes)], 0); end >= 0 {
+			if !p.parseHead(data[:end]) {
+				p.Skipped++
+				p.state = stSkip
+				return len(data), nil
+			}
+			return end, p.afterHead()
+		}
+	}
 	// Look for the end of the header block in what is held plus data.
 	from := start - 3
 	if from < 0 {

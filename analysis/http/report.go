@@ -346,7 +346,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 
 	sort.SliceStable(t.txns, func(i, j int) bool { return firstFrame(t.txns[i]) < firstFrame(t.txns[j]) })
 	limit := report.ListLimit(t.opts.MaxPackets)
-	r.Transactions = []Transaction{}
+	r.Transactions = make([]Transaction, 0, min(len(t.txns), limit))
 	for i, x := range t.txns {
 		if i >= limit {
 			t.caps.Hit("transactions listed", limit)
