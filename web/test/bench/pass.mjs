@@ -1,0 +1,53 @@
+// One pass of the WebAssembly engine under Node as the page's worker makes
+// it: the module compiled, the warm-up capture analysed (as the page does
+// while idle), then FILE written in 4 MiB slices with the page's options
+// (detailed, maxPackets 20,000, digests supplied externally) and closed with
+// closeSummary. Prints the process's CPU time for the pass, the write and
+// close times, and the WebAssembly memory at the end (its high-water mark:
+// an instance's memory never shrinks). Compare two modules by alternating
+// runs (PCAPLENS_WASM=path; default web/dist/pcaplens.wasm), on a busy
+// machine CPU time moves less than wall time. With --cpu-prof and an
+// unstripped module (GOOS=js GOARCH=wasm go build -trimpath -o m.wasm ./wasm)
+// the profile names Go's functions.
+// Usage: node web/test/bench/pass.mjs FILE [runs]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
+import { dist } from "../e2e/helpers.mjs";
+
+const file = process.argv[2];
+const runs = Number(process.argv[3] || 1);
+const bytes = new Uint8Array(readFileSync(file));
+const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
+vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
+const go = new globalThis.Go();
+const ready = new Promise((r) => (globalThis.pcaplensReady = r));
+const { instance } = await WebAssembly.instantiate(readFileSync(process.env.PCAPLENS_WASM || join(dist, "pcaplens.wasm")), go.importObject);
+go.run(instance);
+const api = await ready;
+
+async function pass(b) {
+  const t0 = performance.now();
+  const s = api.open({ detailed: true, maxPackets: 20_000, externalDigests: true });
+  for (let off = 0; off < b.length; off += 4 << 20) await s.write(b.subarray(off, off + (4 << 20)));
+  const t1 = performance.now();
+  await s.closeSummary({ sha256: "", sha1: "" });
+  const t2 = performance.now();
+  s.dispose();
+  return [t1 - t0, t2 - t1];
+}
+
+const ms = (x) => `${Math.round(x).toLocaleString("en-US")} ms`;
+if (api.warmupCapture) {
+  const [w, c] = await pass(api.warmupCapture());
+  console.log(`warm-up capture: write ${ms(w)}, close ${ms(c)}`);
+}
+for (let i = 0; i < runs; i++) {
+  const c0 = process.cpuUsage();
+  const [w, c] = await pass(bytes);
+  const cpu = process.cpuUsage(c0);
+  const mem = instance.exports.mem.buffer.byteLength / 1048576;
+  console.log(`run ${i + 1}: CPU ${ms((cpu.user + cpu.system) / 1000)}; write ${ms(w)}, close ${ms(c)}; WebAssembly memory ${Math.round(mem)} MB`);
+}
+process.exit(0);
