@@ -40,22 +40,20 @@ func TestTable(t *testing.T) {
 	if convs.len() != len(wantC) || eps.len() != len(wantE) {
 		t.Fatalf("sizes %d, %d; want %d, %d", convs.len(), eps.len(), len(wantC), len(wantE))
 	}
-	for k, v := range wantC {
-		if got := convs.get(&k, h.conv(&k)); got != v {
-			t.Fatalf("conversation %+v: got %p, want %p", k, got, v)
+	checkTable(t, &convs, wantC, h.conv, func(k *convKey) { k.stream += 10 })
+	checkTable(t, &eps, wantE, h.ep, func(k *epKey) { k.port += 10 })
+}
+
+// checkTable: tb holds what want holds, and a key moved by other is absent.
+func checkTable[K comparable, V any](t *testing.T, tb *table[K, V], want map[K]*V, hash func(*K) uint64, other func(*K)) {
+	t.Helper()
+	for k, v := range want {
+		if got := tb.get(&k, hash(&k)); got != v {
+			t.Fatalf("%+v: got %p, want %p", k, got, v)
 		}
-		k.stream += 10
-		if got := convs.get(&k, h.conv(&k)); got != nil {
-			t.Fatalf("absent conversation %+v found", k)
-		}
-	}
-	for k, v := range wantE {
-		if got := eps.get(&k, h.ep(&k)); got != v {
-			t.Fatalf("endpoint %+v: got %p, want %p", k, got, v)
-		}
-		k.port += 10
-		if got := eps.get(&k, h.ep(&k)); got != nil {
-			t.Fatalf("absent endpoint %+v found", k)
+		other(&k)
+		if got := tb.get(&k, hash(&k)); got != nil {
+			t.Fatalf("absent %+v found", k)
 		}
 	}
 }

@@ -378,16 +378,7 @@ func FuzzReassembler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r := newRecorder()
 		ra := tcpstream.New(tcpstream.Limits{Streams: 8, HeldBytes: 64})
-		for n := 1; len(in) >= 6; n++ {
-			fl, st, seq, l := in[0], int(in[1]%5), uint32(in[2])<<8|uint32(in[3]), int(in[4]%32)
-			in = in[5:]
-			if l > len(in) {
-				l = len(in)
-			}
-			fr := seg(n, fl&1 == 0, "", seq, uint32(in[0])*7, string(in[:l]))
-			in = in[l:]
-			fr.TCPStream = st
-			fr.TCP.SYN, fr.TCP.ACK, fr.TCP.FIN, fr.TCP.RST = fl&2 != 0, fl&4 != 0, fl&8 != 0, fl&16 != 0
+		for _, fr := range frames(in) {
 			ra.Packet(fr, r)
 		}
 	})

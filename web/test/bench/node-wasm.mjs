@@ -12,12 +12,11 @@
 // the process's CPU time (steadier than wall time on a shared machine).
 // PCAPLENS_WASM=path runs another module than dist's (an unstripped one for
 // node --cpu-prof, say).
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import vm from "node:vm";
 import { writeCapture } from "../gen.mjs";
-import { dist, tmp } from "../e2e/helpers.mjs";
+import { tmp } from "../e2e/helpers.mjs";
+import { engine } from "./engine.mjs";
 
 const given = process.argv[2] && existsSync(process.argv[2]) ? process.argv[2] : null;
 let packets = Number((!given && process.argv[2]) || 300_000);
@@ -32,13 +31,7 @@ if (given) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
-vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
-const go = new globalThis.Go();
-const ready = new Promise((r) => (globalThis.pcaplensReady = r));
-const { instance } = await WebAssembly.instantiate(readFileSync(process.env.PCAPLENS_WASM || join(dist, "pcaplens.wasm")), go.importObject);
-go.run(instance);
-const api = await ready;
+const { api } = await engine();
 
 console.log("wasm engine under Node, as the page runs it: page options (detailed, maxPackets 20,000), digests supplied externally, closeSummary");
 const sets = given ? [[], []] : [[], ["capinfos"], ...api.tools.filter((t) => t !== "capinfos").map((t) => [t]), []];

@@ -10,22 +10,13 @@
 // unstripped module (GOOS=js GOARCH=wasm go build -trimpath -o m.wasm ./wasm)
 // the profile names Go's functions.
 // Usage: node web/test/bench/pass.mjs FILE [runs]
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import vm from "node:vm";
-import { dist } from "../e2e/helpers.mjs";
+import { engine } from "./engine.mjs";
 
 const file = process.argv[2];
 const runs = Number(process.argv[3] || 1);
 const bytes = new Uint8Array(readFileSync(file));
-const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
-vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
-const go = new globalThis.Go();
-const ready = new Promise((r) => (globalThis.pcaplensReady = r));
-const { instance } = await WebAssembly.instantiate(readFileSync(process.env.PCAPLENS_WASM || join(dist, "pcaplens.wasm")), go.importObject);
-go.run(instance);
-const api = await ready;
+const { api, instance } = await engine();
 
 async function pass(b) {
   const t0 = performance.now();

@@ -10,11 +10,9 @@
 // module was built with), each alone.
 // Usage: make dist, then node web/test/bench/tool-cost.mjs FILE [RUNS]
 // (the figures committed were measured on /tmp/bench/r120.pcap).
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import vm from "node:vm";
-import { dist } from "../e2e/helpers.mjs";
+import { engine } from "./engine.mjs";
 
 const file = process.argv[2];
 if (!file) {
@@ -24,13 +22,7 @@ if (!file) {
 const runs = Number(process.argv[3] || 3);
 const bytes = new Uint8Array(readFileSync(file));
 
-const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
-vm.runInThisContext(readFileSync(join(goroot, "lib", "wasm", "wasm_exec.js"), "utf8"));
-const go = new globalThis.Go();
-const ready = new Promise((r) => (globalThis.pcaplensReady = r));
-const { instance } = await WebAssembly.instantiate(readFileSync(join(dist, "pcaplens.wasm")), go.importObject);
-go.run(instance);
-const api = await ready;
+const { api } = await engine();
 
 let packets = 0;
 /** pass times one pass over the capture with these tools (every tool when empty): CPU ms. */
