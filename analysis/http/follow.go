@@ -44,14 +44,10 @@ type Follower struct {
 	// and no message).
 	Continuation func(s *tcpstream.Segment)
 
-	rs *tcpstream.Reassembler
-	// shared, when set, is the Follower as a consumer of a Reassembler it
-	// shares (Share); rs is nil then.
-	shared *tcpstream.Consumer
-	conns  map[int]*Conn
-	udp    Conn // the datagram being read (HTTP over UDP)
-	cur    *frame.Frame
-	caps   report.Caps
+	tcp   tcpstream.Reader
+	conns map[int]*Conn
+	udp   Conn // the datagram being read (HTTP over UDP)
+	caps  report.Caps
 	// Skipped, Overflow and Incomplete add up the parsers' counts of the
 	// connections closed so far (Totals adds the open ones).
 	skipped, overflow, incomplete int
@@ -78,7 +74,9 @@ const (
 
 // NewFollower returns a Follower with tcpstream's default limits.
 func NewFollower() *Follower {
-	return &Follower{rs: tcpstream.New(tcpstream.Limits{}), conns: map[int]*Conn{}}
+	fl := &Follower{conns: map[int]*Conn{}}
+	fl.tcp.Own(tcpstream.Limits{}, fl)
+	return fl
 }
 
 // Packet feeds one frame, in file order.
@@ -90,11 +88,7 @@ func (fl *Follower) Packet(f *frame.Frame) {
 	if f.Transport != frame.TransportTCP {
 		return
 	}
-	if fl.shared == nil {
-		fl.cur = f
-		fl.rs.Packet(f, fl)
-		fl.cur = nil
-	}
+	fl.tcp.Packet(f)
 	if f.TCP.FIN {
 		fl.fin(f)
 	}
@@ -105,9 +99,7 @@ func (fl *Follower) Packet(f *frame.Frame) {
 // then on Packet does not reassemble: the Reassembler's calls for a frame
 // come before Packet's for the frame.
 func (fl *Follower) Share(add func(h tcpstream.Handler) *tcpstream.Consumer) {
-	if c := add(fl); c != nil {
-		fl.shared, fl.rs = c, nil
-	}
+	fl.tcp.Share(add, fl)
 }
 
 // datagram reads HTTP over UDP: the datagram's messages, each complete in it.
@@ -304,10 +296,7 @@ func (fl *Follower) End(stream int) {
 		return
 	}
 	delete(fl.conns, stream)
-	cur := fl.cur
-	if fl.shared != nil {
-		cur = fl.shared.Frame()
-	}
+	cur := fl.tcp.Frame()
 	for d := range c.p {
 		if m := c.p[d].Close(); m != nil && cur != nil {
 			s := tcpstream.Segment{Stream: stream, Dir: d, Frame: cur.Number, TimeNs: cur.TimeNs}
@@ -345,9 +334,5 @@ func (fl *Follower) Totals() (skipped, overflow, incomplete int) {
 
 // Caps lists the caps hit: connections not followed, and tcpstream's.
 func (fl *Follower) Caps() []report.Cap {
-	out := fl.caps.List()
-	if fl.shared != nil {
-		return append(out, fl.shared.Caps()...)
-	}
-	return append(out, fl.rs.Caps()...)
+	return append(fl.caps.List(), fl.tcp.Caps()...)
 }

@@ -41,8 +41,7 @@ type tcpFlow struct {
 // tcpReader frames the SIP messages of the TCP connections it is fed,
 // bounded in connections and bytes.
 type tcpReader struct {
-	ra       *tcpstream.Reassembler
-	shared   *tcpstream.Consumer // when a Reassembler is shared (share); ra is nil then
+	rd       tcpstream.Reader
 	flows    map[[2]int]*tcpFlow // by tcp.stream and direction
 	conns    int                 // connections accepted and not ended
 	refused  int                 // connections not followed: maxTCPFlows reached
@@ -56,33 +55,22 @@ type tcpReader struct {
 }
 
 func newTCPReader() *tcpReader {
-	return &tcpReader{ra: tcpstream.New(tcpstream.Limits{}), flows: map[[2]int]*tcpFlow{}}
+	t := &tcpReader{flows: map[[2]int]*tcpFlow{}}
+	t.rd.Own(tcpstream.Limits{}, t)
+	return t
 }
 
-// segment feeds the TCP segment of f; the messages it completes are in
-// t.out, valid until the next call.
+// segment feeds the TCP segment of f (to a Reassembler of the reader's
+// own: a shared one's calls for f came before); the messages it completes
+// are in t.out until reset, which the caller calls once it has read them.
 func (t *tcpReader) segment(f *frame.Frame) {
 	t.cur = f
-	if t.shared != nil {
-		return // the shared Reassembler's calls for f came before
-	}
-	t.reset()
-	t.ra.Packet(f, t)
+	t.rd.Packet(f)
 }
 
 // reset forgets what the last segment call completed.
 func (t *tcpReader) reset() {
 	t.out, t.segs, t.scratch = t.out[:0], t.segs[:0], t.scratch[:0]
-}
-
-// share makes the reader a consumer of a Reassembler shared with others
-// (engine.TCPReader): its calls for a frame come before segment's, which
-// then only points source at the frame; the caller resets after reading
-// out.
-func (t *tcpReader) share(add func(h tcpstream.Handler) *tcpstream.Consumer) {
-	if c := add(t); c != nil {
-		t.shared, t.ra = c, nil
-	}
 }
 
 // source returns the frame item i of the last segment call is from: the
@@ -103,12 +91,7 @@ func (t *tcpReader) source(i int) *frame.Frame {
 
 // caps are what the bounds dropped.
 func (t *tcpReader) caps() []report.Cap {
-	var c []report.Cap
-	if t.shared != nil {
-		c = t.shared.Caps()
-	} else {
-		c = t.ra.Caps()
-	}
+	c := t.rd.Caps()
 	if t.refused > 0 {
 		c = append(c, report.Cap{What: capNames["tcp_flows"].what, Limit: maxTCPFlows, Dropped: t.refused})
 	}
@@ -163,10 +146,7 @@ func (t *tcpReader) Gap(s *tcpstream.Segment) {
 // from returns the item source of a segment: -1 when it is the frame fed's
 // direction, else its index in segs (added once per segment).
 func (t *tcpReader) from(s *tcpstream.Segment) int {
-	cur := t.cur
-	if t.shared != nil {
-		cur = t.shared.Frame()
-	}
+	cur := t.rd.Frame()
 	if s.Src == netip.AddrPortFrom(cur.SrcIP, cur.SrcPort) && s.Dst == netip.AddrPortFrom(cur.DstIP, cur.DstPort) {
 		return -1
 	}
@@ -289,6 +269,7 @@ func (t *TCPFramer) Segment(f *frame.Frame) []*Message {
 			t.out = append(t.out, it.msg)
 		}
 	}
+	t.r.reset()
 	return t.out
 }
 
@@ -317,13 +298,11 @@ func (t *Tap) segment(f *frame.Frame) {
 		}
 	}
 	t.cur = f
-	if r.shared != nil {
-		r.reset()
-	}
+	r.reset()
 }
 
 // ShareTCP reads the TCP connections through the run's Reassembler
 // (engine.TCPReader).
-func (t *Tap) ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer) { t.tcp.share(add) }
+func (t *Tap) ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer) { t.tcp.rd.Share(add, t.tcp) }
 
 var _ engine.TCPReader = (*Tap)(nil)

@@ -275,3 +275,52 @@ func TestConsumersBound(t *testing.T) {
 		t.Error("a consumer added to a Reassembler used with Packet")
 	}
 }
+
+// framer is a consumer that notes the frame its Reader says is being fed.
+type framer struct {
+	logger
+	rd *tcpstream.Reader
+}
+
+func (f *framer) Data(s *tcpstream.Segment) {
+	f.log = append(f.log, fmt.Sprintf("data at %d, feeding %d", s.Frame, f.rd.Frame().Number))
+}
+
+// TestReader: a Reader of its own reassembles what Packet gives it; a
+// Reader sharing a Reassembler is fed by the Reassembler's owner, not by its
+// Packet; either way Frame is the frame being fed and the counts are the
+// consumer's.
+func TestReader(t *testing.T) {
+	frames := []*frame.Frame{
+		seg(1, true, "S", 100, 0, ""), seg(2, false, "SA", 500, 101, ""),
+		seg(3, true, "A", 101, 501, "abc"), seg(4, true, "A", 101, 501, "abc"), seg(5, false, "A", 501, 104, "xy"),
+	}
+	var own tcpstream.Reader
+	a := &framer{logger: logger{accept: func(*frame.Frame) bool { return true }}, rd: &own}
+	own.Own(tcpstream.Limits{}, a)
+	for _, f := range frames {
+		own.Packet(f)
+	}
+	want := []string{"accept 0 at 3: true", "data at 3, feeding 3", "data at 5, feeding 5"}
+	if !reflect.DeepEqual(a.log, want) || own.Retransmissions() != 1 || own.Frame() != nil {
+		t.Errorf("own: log %q, retransmissions %d, frame %v; want %q, 1, nil", a.log, own.Retransmissions(), own.Frame(), want)
+	}
+
+	r := tcpstream.New(tcpstream.Limits{})
+	var shared tcpstream.Reader
+	b := &framer{logger: logger{accept: func(*frame.Frame) bool { return true }}, rd: &shared}
+	shared.Own(tcpstream.Limits{}, b)
+	shared.Share(r.Add, b)
+	for _, f := range frames {
+		shared.Packet(f) // fed by the owner only
+	}
+	if len(b.log) != 0 {
+		t.Fatalf("a shared Reader's Packet fed it: %q", b.log)
+	}
+	for _, f := range frames {
+		r.Feed(f)
+	}
+	if !reflect.DeepEqual(b.log, want) || shared.Retransmissions() != 1 {
+		t.Errorf("shared: log %q, retransmissions %d; want %q, 1", b.log, shared.Retransmissions(), want)
+	}
+}

@@ -250,6 +250,46 @@ func (c *Consumer) Retransmissions() int { return c.r.retrans[c.i] }
 // otherwise.
 func (c *Consumer) Frame() *frame.Frame { return c.r.cur }
 
+// Reader is an analyzer's end of TCP reassembly: a Reassembler of its own
+// (Own), or one shared with the other analyzers of a pass (Share,
+// engine.TCPReader). Its counts and the frame being fed read the same
+// either way, so the analyzer does not tell the two apart.
+type Reader struct {
+	c   *Consumer
+	own bool
+}
+
+// Own makes h read through a Reassembler of its own, bounded by l.
+func (rd *Reader) Own(l Limits, h Handler) {
+	rd.c, rd.own = New(l).Add(h), true
+}
+
+// Share makes h read through a Reassembler shared with others: add
+// registers it (engine.TCPReader). When the shared one has no room, h keeps
+// the one it owns.
+func (rd *Reader) Share(add func(h Handler) *Consumer, h Handler) {
+	if c := add(h); c != nil {
+		rd.c, rd.own = c, false
+	}
+}
+
+// Packet feeds f to a Reassembler of the Reader's own; a shared one is fed
+// by its owner (the engine, before the analyzers' Packet).
+func (rd *Reader) Packet(f *frame.Frame) {
+	if rd.own {
+		rd.c.r.Feed(f)
+	}
+}
+
+// Caps is Consumer.Caps.
+func (rd *Reader) Caps() []report.Cap { return rd.c.Caps() }
+
+// Retransmissions is Consumer.Retransmissions.
+func (rd *Reader) Retransmissions() int { return rd.c.Retransmissions() }
+
+// Frame is Consumer.Frame: the frame being fed, during the Handler's calls.
+func (rd *Reader) Frame() *frame.Frame { return rd.c.Frame() }
+
 // declined stands for every connection every consumer declined.
 var declined = &conn{asked: 1<<MaxConsumers - 1}
 

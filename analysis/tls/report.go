@@ -204,7 +204,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	}
 	r.HandshakesOverTime = tl
 	r.Findings = t.ev.findings(true)
-	for _, cp := range t.tcpCaps() {
+	for _, cp := range t.re.Caps() {
 		t.caps.HitN("TCP reassembly: "+cp.What, cp.Limit, cp.Dropped)
 	}
 	r.Caps = t.caps.List()

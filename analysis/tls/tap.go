@@ -70,13 +70,12 @@ var startTLSPorts = [...]uint16{21, 25, 110, 143, 389, 587, 5222}
 // Tap is the TLS analyzer.
 type Tap struct {
 	opts    *engine.Options
-	re      *tcpstream.Reassembler
-	shared  *tcpstream.Consumer // when the run's Reassembler is shared (ShareTCP); re is nil then
-	tcp     map[int]*conn       // by tcp.stream, while the stream lasts
-	quic    map[int]*conn       // by udp.stream
-	conns   []*conn             // every connection with a hello, in order of first hello
-	hello   Hello               // scratch
-	scratch []byte              // a QUIC packet being decrypted
+	re      tcpstream.Reader
+	tcp     map[int]*conn // by tcp.stream, while the stream lasts
+	quic    map[int]*conn // by udp.stream
+	conns   []*conn       // every connection with a hello, in order of first hello
+	hello   Hello         // scratch
+	scratch []byte        // a QUIC packet being decrypted
 
 	curFrame int
 	curNs    int64
@@ -137,12 +136,12 @@ type conn struct {
 func New(o *engine.Options) engine.Tap {
 	t := &Tap{
 		opts:  o,
-		re:    tcpstream.New(tcpstream.Limits{}),
 		tcp:   map[int]*conn{},
 		quic:  map[int]*conn{},
 		certs: map[string]*certEntry{},
 		io:    report.NewGrid(mergeBucket),
 	}
+	t.re.Own(tcpstream.Limits{}, t)
 	t.stats.init()
 	return t
 }
@@ -151,9 +150,7 @@ func New(o *engine.Options) engine.Tap {
 func (t *Tap) Packet(f *frame.Frame) {
 	switch f.Transport {
 	case frame.TransportTCP:
-		if t.re != nil {
-			t.re.Packet(f, t)
-		}
+		t.re.Packet(f)
 	case frame.TransportUDP:
 		if p := f.Payload; len(p) >= 7 && p[0]&0xc0 == 0xc0 {
 			t.quicDatagram(f)
@@ -164,20 +161,10 @@ func (t *Tap) Packet(f *frame.Frame) {
 // ShareTCP reads the TCP connections through the run's Reassembler
 // (engine.TCPReader): its calls for a frame come before Packet's.
 func (t *Tap) ShareTCP(add func(h tcpstream.Handler) *tcpstream.Consumer) {
-	if c := add(t); c != nil {
-		t.shared, t.re = c, nil
-	}
+	t.re.Share(add, t)
 }
 
 var _ engine.TCPReader = (*Tap)(nil)
-
-// tcpCaps are the caps the TCP reassembly hit.
-func (t *Tap) tcpCaps() []report.Cap {
-	if t.shared != nil {
-		return t.shared.Caps()
-	}
-	return t.re.Caps()
-}
 
 // Accept takes a TCP connection whose first data looks like a TLS
 // handshake record, or that runs on a STARTTLS port.
