@@ -292,8 +292,9 @@ func (t *Tap) findings(r *Report) []finding.Finding {
 				f = "icmpv6.type == 1 && " + finding.IPField("src", a)
 			}
 			unrF = append(unrF, f)
+			as := a.String()
 			for _, e := range r.Errors {
-				if e.Reporter == a.String() && (e.Type == 3 && e.IPVersion == 4 || e.Type == 1 && e.IPVersion == 6) {
+				if e.Reporter == as && (e.Type == 3 && e.IPVersion == 4 || e.Type == 1 && e.IPVersion == 6) {
 					unrFrames.Add(e.Frame)
 				}
 			}

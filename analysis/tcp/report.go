@@ -78,12 +78,12 @@ func (t *Tap) build(c *engine.Capture) *builder {
 			b.servers[r.server()] += r.PacketCount
 		}
 		if !t.matches(r) {
+			*r = ConnRow{} // the next connection's row is made here
 			continue
 		}
 		b.tot.add(r)
 		n++
 	}
-	clear(b.rows[n:])
 	b.rows = b.rows[:n]
 	if t.tr.evictions > 0 {
 		// Closed-out connections are counted in the totals but not listed,
