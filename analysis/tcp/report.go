@@ -196,12 +196,13 @@ func (b *builder) connections() any {
 			idx = idx[:shortList]
 		}
 	}
+	var alloc rowAlloc
 	for _, k := range idx {
 		r := &b.rows[k]
 		if tr := r.ext.trace; tr != nil && r.Trace == nil {
 			r.Trace = tr.export(r.ci)
 		}
-		r.fill()
+		r.fill(&alloc)
 	}
 	var rows []ConnRow
 	if b.t.opts.Detailed {

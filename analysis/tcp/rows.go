@@ -138,9 +138,52 @@ func hostPort(a netip.Addr, p uint16) string {
 
 func secs(ns int64) float64 { return float64(ns) / 1e9 }
 
-func fptr(v float64) *float64 { return &v }
+// rowAlloc makes the small values of the rows fill, in blocks: the optional
+// figures the rows point to, and their history texts, of which a capture has
+// few distinct ones. A row took up to six allocations of them, one row per
+// connection.
+type rowAlloc struct {
+	floats []float64
+	ints   []int
+	texts  map[string]string
+}
 
-func iptr(v int) *int { return &v }
+// rowBlock is how many values of a kind a block holds.
+const rowBlock = 512
+
+// maxTexts bounds the distinct texts a rowAlloc keeps for reuse.
+const maxTexts = 4096
+
+func (a *rowAlloc) float(v float64) *float64 {
+	if len(a.floats) == cap(a.floats) {
+		a.floats = make([]float64, 0, rowBlock)
+	}
+	a.floats = append(a.floats, v)
+	return &a.floats[len(a.floats)-1]
+}
+
+func (a *rowAlloc) int(v int) *int {
+	if len(a.ints) == cap(a.ints) {
+		a.ints = make([]int, 0, rowBlock)
+	}
+	a.ints = append(a.ints, v)
+	return &a.ints[len(a.ints)-1]
+}
+
+// text returns b as a string, the same string as for an equal b before.
+func (a *rowAlloc) text(b []byte) string {
+	if s, ok := a.texts[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if a.texts == nil {
+		a.texts = map[string]string{}
+	}
+	if len(a.texts) < maxTexts {
+		a.texts[s] = s
+	}
+	return s
+}
 
 // serverSide decides which endpoint is the server.
 func (c *Conn) serverSide() (client int, inferred bool) {
@@ -286,7 +329,7 @@ func (c *Conn) summarize(r *ConnRow, ext side) {
 
 // fill sets the fields that cost allocations (text, maps, pointers); it is
 // called only for the rows a report lists.
-func (r *ConnRow) fill() {
+func (r *ConnRow) fill(a *rowAlloc) {
 	if r.filled {
 		return
 	}
@@ -307,27 +350,27 @@ func (r *ConnRow) fill() {
 		}
 	}
 	if r.rttNs > 0 {
-		r.InitialRTT = fptr(secs(r.rttNs))
+		r.InitialRTT = a.float(secs(r.rttNs))
 	}
 	if r.synAckDelay >= 0 {
-		r.SynToSynAck = fptr(secs(r.synAckDelay))
+		r.SynToSynAck = a.float(secs(r.synAckDelay))
 	}
 	cf, sf := &c.flow[ci], &c.flow[si]
 	o := &r.Options
 	o.ClientMSS, o.ServerMSS = cf.mss, sf.mss
 	if cf.wsOpt >= 0 {
-		o.ClientWindowScale = iptr(int(cf.wsOpt))
+		o.ClientWindowScale = a.int(int(cf.wsOpt))
 	}
 	if sf.wsOpt >= 0 {
-		o.ServerWindowScale = iptr(int(sf.wsOpt))
+		o.ServerWindowScale = a.int(int(sf.wsOpt))
 	}
 	o.WindowScaling = cf.wsOpt >= 0 && sf.wsOpt >= 0
 	o.SACKPermitted = cf.sackPerm && sf.sackPerm
 	o.SACKSeen = cf.sackSeen || sf.sackSeen
 	o.Timestamps = cf.tsSeen && sf.tsSeen
 	// History, with the originator's letters in upper case.
-	h := make([]byte, c.nhist)
-	copy(h, c.hist[:c.nhist])
+	var hb [len(c.hist)]byte
+	h := hb[:copy(hb[:], c.hist[:c.nhist])]
 	if r.swapHist {
 		for i, l := range h {
 			if l >= 'a' {
@@ -337,7 +380,7 @@ func (r *ConnRow) fill() {
 			}
 		}
 	}
-	r.History = string(h)
+	r.History = a.text(h)
 }
 
 // name is "client -> server" without filling the row.
