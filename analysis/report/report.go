@@ -141,6 +141,12 @@ func NearestRank(n int, q float64) int {
 // thousands of them, and time.Format took a quarter of the TCP report's
 // building under WebAssembly (docs/benchmarks.md).
 func Time(ns int64) string {
+	var b [len("2006-01-02T15:04:05.999999999Z")]byte
+	return string(AppendTime(b[:0], ns))
+}
+
+// AppendTime appends Time(ns) to dst.
+func AppendTime(dst []byte, ns int64) []byte {
 	sec, frac := ns/1e9, ns%1e9
 	if frac < 0 {
 		sec, frac = sec-1, frac+1e9
@@ -151,7 +157,7 @@ func Time(ns int64) string {
 	}
 	y, m, d := civil(days)
 	if y < 0 || y > 9999 { // never for an int64 of nanoseconds (1677 to 2262)
-		return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+		return time.Unix(0, ns).UTC().AppendFormat(dst, time.RFC3339Nano)
 	}
 	var b [len("2006-01-02T15:04:05.999999999Z")]byte
 	two := func(i int, v int64) {
@@ -182,7 +188,7 @@ func Time(ns int64) string {
 		}
 	}
 	b[n] = 'Z'
-	return string(b[:n+1])
+	return append(dst, b[:n+1]...)
 }
 
 // civil converts days since 1970-01-01 to a proleptic Gregorian date.

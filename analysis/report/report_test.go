@@ -67,6 +67,9 @@ func TestTime(t *testing.T) {
 		if got := Time(ns); got != want(ns) {
 			t.Fatalf("Time(%d) = %q, want %q", ns, got, want(ns))
 		}
+		if got := string(AppendTime([]byte("x"), ns)); got != "x"+want(ns) {
+			t.Fatalf("AppendTime(x, %d) = %q, want x%q", ns, got, want(ns))
+		}
 	}
 	for _, ns := range []int64{0, 1, -1, 999_999_999, -999_999_999, 1e9, -1e9, math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1} {
 		check(ns)

@@ -204,6 +204,7 @@ func (b *builder) connections() any {
 		}
 		r.fill(&alloc)
 	}
+	alloc.flush()
 	var rows []ConnRow
 	if b.t.opts.Detailed {
 		// Every row, in order: the report shares the builder's rows (the

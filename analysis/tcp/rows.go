@@ -139,13 +139,53 @@ func hostPort(a netip.Addr, p uint16) string {
 func secs(ns int64) float64 { return float64(ns) / 1e9 }
 
 // rowAlloc makes the small values of the rows fill, in blocks: the optional
-// figures the rows point to, and their history texts, of which a capture has
-// few distinct ones. A row took up to six allocations of them, one row per
-// connection.
+// figures the rows point to; their endpoints and times, written into one
+// text a block of rows share; their history texts, of which a capture has
+// few distinct ones. A row took up to ten allocations of them, one row per
+// connection. The texts of a block are set when the block is full or at
+// flush, which must come before any of them is read.
 type rowAlloc struct {
 	floats []float64
 	ints   []int
 	texts  map[string]string
+	buf    []byte
+	unset  []unsetText
+}
+
+// unsetText is a text of a block not yet set: buf[lo:hi] is its text.
+type unsetText struct {
+	dst    *string
+	lo, hi int
+}
+
+// blockTexts is how many texts share one string.
+const blockTexts = 1024
+
+func (a *rowAlloc) hostPort(dst *string, addr netip.Addr, port uint16) {
+	lo := len(a.buf)
+	a.buf = netip.AddrPortFrom(addr, port).AppendTo(a.buf)
+	a.unset = append(a.unset, unsetText{dst, lo, len(a.buf)})
+	if len(a.unset) == blockTexts {
+		a.flush()
+	}
+}
+
+func (a *rowAlloc) time(dst *string, ns int64) {
+	lo := len(a.buf)
+	a.buf = report.AppendTime(a.buf, ns)
+	a.unset = append(a.unset, unsetText{dst, lo, len(a.buf)})
+	if len(a.unset) == blockTexts {
+		a.flush()
+	}
+}
+
+// flush sets the texts written since the last flush.
+func (a *rowAlloc) flush() {
+	s := string(a.buf)
+	for _, u := range a.unset {
+		*u.dst = s[u.lo:u.hi]
+	}
+	a.buf, a.unset = a.buf[:0], a.unset[:0]
 }
 
 // rowBlock is how many values of a kind a block holds.
@@ -335,12 +375,12 @@ func (r *ConnRow) fill(a *rowAlloc) {
 	}
 	r.filled = true
 	c, ci, si := r.conn, r.ci, r.si
-	// Not through names: netip writes "host:port" with one allocation, and
-	// looking the address up first took twice as long under WebAssembly.
-	r.Client = hostPort(r.client(), r.ClientPort)
-	r.Server = hostPort(r.server(), r.ServerPort)
-	r.FirstTime = report.Time(r.conn.firstNs)
-	r.LastTime = report.Time(r.conn.lastNs)
+	// Not through names: looking the address up first took twice as long
+	// under WebAssembly.
+	a.hostPort(&r.Client, r.client(), r.ClientPort)
+	a.hostPort(&r.Server, r.server(), r.ServerPort)
+	a.time(&r.FirstTime, r.conn.firstNs)
+	a.time(&r.LastTime, r.conn.lastNs)
 	if r.ext.flags != nil { // else none, and the key is left out
 		r.AnalysisFlags = map[string]int{}
 		for i, n := range r.flagCounts() {
