@@ -6,7 +6,10 @@
 // close times, and the WebAssembly memory at the end (its high-water mark:
 // an instance's memory never shrinks). Compare two modules by alternating
 // runs (PCAPLENS_WASM=path; default web/dist/pcaplens.wasm), on a busy
-// machine CPU time moves less than wall time. With --cpu-prof and an
+// machine CPU time moves less than wall time. A fresh instance's first run
+// is slower under Node than in the page's worker: Node answers each growth
+// of the module's memory (about 1,200 on a 1 M-frame capture) with a full
+// JavaScript collection (node --trace-gc), Chromium does not. With --cpu-prof and an
 // unstripped module (GOOS=js GOARCH=wasm go build -trimpath -o m.wasm ./wasm)
 // the profile names Go's functions.
 // Usage: node web/test/bench/pass.mjs FILE [runs]

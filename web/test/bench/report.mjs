@@ -17,7 +17,9 @@
 // ?workers=1, then ?workers=2; default: the page's own choice, one per core).
 // The engine under Node is timed twice: a warm instance (memory already grown
 // by earlier runs) and a fresh one's first run, which is what a page's worker
-// does; the ratio printed is to the warm one. BENCH_NOMEM=1 skips the memory
+// does; the ratio that counts is to the warm one: under Node each growth of
+// a fresh instance's memory costs a full JavaScript collection, which a
+// Chromium worker does not pay (docs/benchmarks.md, fifth session). BENCH_NOMEM=1 skips the memory
 // sampling: reading every process's smaps_rollup ten times a second slowed
 // the page by about a tenth on this machine, so time runs without it. Each
 // page is given its time to warm the engine up (body[data-engine="warm"], as a
