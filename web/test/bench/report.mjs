@@ -215,12 +215,19 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
     clearInterval(sampler);
     const after = memory();
+    // The ratios to the runs made (BENCH_TSHARK=0 and BENCH_NODE=0 skip them).
+    const ratios = (ms) => {
+      const r = [];
+      if (!Number.isNaN(ts[1])) r.push(`${(ts[1] / ms).toFixed(2)}× tshark's last run`);
+      if (!Number.isNaN(node)) r.push(`${(ms / node).toFixed(2)}× the warm engine under Node`, `${(ms / engine.fresh).toFixed(2)}× a fresh one`);
+      return r.length ? ` (${r.join(", ")})` : "";
+    };
     const times = await page.evaluate(() => performance.getEntriesByType("measure").map((m) => [m.name, Math.round(m.duration)]));
     const handed = await page.evaluate(() => window.__handed ?? 0);
     const inPage = await page.evaluate(() => (performance.getEntriesByName("pcaplens:report").at(-1)?.startTime ?? NaN) - (window.__t0 ?? NaN));
     await context.close();
     console.log(
-      `run ${i + 1}${workers ? ` (workers=${workers})` : ""}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms (${(ts[1] / ms).toFixed(2)}× tshark's last run, ${(ms / node).toFixed(2)}× the warm engine under Node, ${(ms / engine.fresh).toFixed(2)}× a fresh one); ` +
+      `run ${i + 1}${workers ? ` (workers=${workers})` : ""}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms${ratios(ms)}; ` +
         `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms; longest main-thread stall ${fmt(stall)} ms`,
     );
     console.log(
