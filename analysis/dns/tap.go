@@ -10,6 +10,7 @@ import (
 	"pcaplens/analysis/engine"
 	"pcaplens/analysis/finding"
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/slab"
 	"pcaplens/analysis/report"
 	"pcaplens/analysis/tcpstream"
 )
@@ -653,11 +654,7 @@ func (t *Tap) query(f *frame.Frame, m *Message, tcp, mdns bool, client, server n
 	}
 	t.unansweredQueries++
 	t.txnTotal++
-	if len(t.slab) == 0 {
-		t.slab = make([]txn, 1024)
-	}
-	tr := &t.slab[0]
-	t.slab = t.slab[1:]
+	tr := slab.Next(&t.slab, 1024)
 	*tr = txn{reqFrame: f.Number, reqNs: f.TimeNs, row: -1, name: qname, qtype: qtype}
 	if len(t.rows) < maxRows {
 		tr.row = len(t.rows)

@@ -3,6 +3,7 @@ package tcp
 import (
 	"net/netip"
 
+	"pcaplens/analysis/internal/slab"
 	"pcaplens/analysis/report"
 )
 
@@ -164,15 +165,17 @@ const blockTexts = 1024
 func (a *rowAlloc) hostPort(dst *string, addr netip.Addr, port uint16) {
 	lo := len(a.buf)
 	a.buf = netip.AddrPortFrom(addr, port).AppendTo(a.buf)
-	a.unset = append(a.unset, unsetText{dst, lo, len(a.buf)})
-	if len(a.unset) == blockTexts {
-		a.flush()
-	}
+	a.written(dst, lo)
 }
 
 func (a *rowAlloc) time(dst *string, ns int64) {
 	lo := len(a.buf)
 	a.buf = report.AppendTime(a.buf, ns)
+	a.written(dst, lo)
+}
+
+// written records that buf[lo:] is *dst's text.
+func (a *rowAlloc) written(dst *string, lo int) {
 	a.unset = append(a.unset, unsetText{dst, lo, len(a.buf)})
 	if len(a.unset) == blockTexts {
 		a.flush()
@@ -195,19 +198,15 @@ const rowBlock = 512
 const maxTexts = 4096
 
 func (a *rowAlloc) float(v float64) *float64 {
-	if len(a.floats) == cap(a.floats) {
-		a.floats = make([]float64, 0, rowBlock)
-	}
-	a.floats = append(a.floats, v)
-	return &a.floats[len(a.floats)-1]
+	p := slab.Next(&a.floats, rowBlock)
+	*p = v
+	return p
 }
 
 func (a *rowAlloc) int(v int) *int {
-	if len(a.ints) == cap(a.ints) {
-		a.ints = make([]int, 0, rowBlock)
-	}
-	a.ints = append(a.ints, v)
-	return &a.ints[len(a.ints)-1]
+	p := slab.Next(&a.ints, rowBlock)
+	*p = v
+	return p
 }
 
 // text returns b as a string, the same string as for an equal b before.

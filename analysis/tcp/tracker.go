@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"pcaplens/analysis/frame"
+	"pcaplens/analysis/internal/slab"
 )
 
 // TCP header flag bits (RFC 9293 section 3.1).
@@ -323,12 +324,8 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 	if len(t.all) >= t.maxConns {
 		t.evict()
 	}
-	if len(t.slab) == 0 {
-		// 16 connections first, then twice as many each time up to 256.
-		t.slab = make([]Conn, min(max(16, len(t.all)), 256))
-	}
-	c := &t.slab[0]
-	t.slab = t.slab[1:]
+	// 16 connections first, then twice as many each time up to 256.
+	c := slab.Next(&t.slab, min(max(16, len(t.all)), 256))
 	*c = Conn{k: k, Stream: f.TCPStream, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
 	// makeKey puts the endpoint that sorts first in a: the source when it
 	// does, and the source is endpoint 0.
