@@ -326,7 +326,11 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 	}
 	// 16 connections first, then twice as many each time up to 256.
 	c := slab.Next(&t.slab, min(max(16, len(t.all)), 256))
-	*c = Conn{k: k, Stream: f.TCPStream, client: -1, firstNs: f.TimeNs, firstFrame: f.Number}
+	// Set on the zero connection field by field: a composite literal is
+	// built aside and copied, 424 bytes cleared and copied through
+	// WebAssembly's bulk-memory calls, one connection at a time.
+	c.k, c.Stream, c.client = k, f.TCPStream, -1
+	c.firstNs, c.firstFrame = f.TimeNs, f.Number
 	// makeKey puts the endpoint that sorts first in a: the source when it
 	// does, and the source is endpoint 0.
 	c.rev = !less(f.SrcIP.As16(), f.SrcPort, f.DstIP.As16(), f.DstPort)
