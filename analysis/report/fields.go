@@ -159,9 +159,9 @@ func lessIndex(a, b []int) bool {
 }
 
 // IsList tells whether t is a list that an answer can page: a slice,
-// except []byte (which JSON writes as a base64 string).
+// except []byte (which JSON writes as a base64 string), or a Rows.
 func IsList(t reflect.Type) bool {
-	return t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
+	return t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 || IsRowList(t)
 }
 
 // Lists returns the JSON names of the lists (IsList) among the members of
