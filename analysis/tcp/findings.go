@@ -201,16 +201,16 @@ func (b *builder) scope(filter string, streams []int) string {
 // wantStreams it also lists their streams. Only the first
 // finding.MaxSubjects are kept while the rows are read: there is one row per
 // connection.
-func subjects(rows []ConnRow, count func(r *ConnRow) int, wantStreams bool) (subj []string, nconns int, streams []int) {
+func subjects(rows []brief, count func(r *brief) int, wantStreams bool) (subj []string, nconns int, streams []int) {
 	type sc struct {
-		r *ConnRow
+		r *brief
 		n int
 	}
 	before := func(a, b sc) bool {
 		if a.n != b.n {
 			return a.n > b.n
 		}
-		return a.r.Stream < b.r.Stream
+		return a.r.stream() < b.r.stream()
 	}
 	var top [finding.MaxSubjects]sc
 	ntop := 0
@@ -221,7 +221,7 @@ func subjects(rows []ConnRow, count func(r *ConnRow) int, wantStreams bool) (sub
 		}
 		nconns++
 		if wantStreams {
-			streams = append(streams, rows[i].Stream)
+			streams = append(streams, rows[i].stream())
 		}
 		x := sc{&rows[i], n}
 		if ntop == len(top) && !before(x, top[ntop-1]) {
@@ -237,7 +237,7 @@ func subjects(rows []ConnRow, count func(r *ConnRow) int, wantStreams bool) (sub
 		top[j] = x
 	}
 	for _, t := range top[:ntop] {
-		subj = append(subj, fmt.Sprintf("stream %d (%s)", t.r.Stream, t.r.name()))
+		subj = append(subj, fmt.Sprintf("stream %d (%s)", t.r.stream(), t.r.name()))
 	}
 	return subj, nconns, streams
 }
@@ -265,7 +265,7 @@ func (b *builder) findings() []finding.Finding {
 		if n == 0 {
 			continue
 		}
-		subj, nconns, streams := subjects(b.rows, func(r *ConnRow) int { return r.flagCount(k.idx) }, b.t.filterSet)
+		subj, nconns, streams := subjects(b.rows, func(r *brief) int { return r.flagCount(k.idx) }, b.t.filterSet)
 		sum, sev := k.summary(n, nconns, tot.packets, tot.fast, tot.spurious, th)
 		add(finding.Finding{
 			Kind: k.kind, Severity: sev, Summary: sum, Count: n,
@@ -276,7 +276,7 @@ func (b *builder) findings() []finding.Finding {
 	}
 
 	if tot.handshakeFailed > 0 {
-		subj, _, _ := subjects(b.rows, func(r *ConnRow) int {
+		subj, _, _ := subjects(b.rows, func(r *brief) int {
 			if r.failedHandshake() {
 				return 1
 			}
@@ -293,7 +293,7 @@ func (b *builder) findings() []finding.Finding {
 
 	if tot.connsWithRST > 0 {
 		// Connection reset (RST) is a Warning in Wireshark.
-		subj, _, streams := subjects(b.rows, func(r *ConnRow) int { return r.RstCount }, b.t.filterSet)
+		subj, _, streams := subjects(b.rows, func(r *brief) int { return r.rsts() }, b.t.filterSet)
 		add(finding.Finding{
 			Kind: "tcp.resets", Severity: finding.Medium, Summary: resetSummary(tot.connsWithRST, tot.conns, &tot.resetBy),
 			Count: tot.connsWithRST, Frames: tot.rstFrames.List(),
@@ -317,7 +317,7 @@ func (b *builder) scans(add func(finding.Finding)) {
 	scans := map[netip.Addr]*scan{}
 	for i := range b.rows {
 		r := &b.rows[i]
-		if r.SynCount == 0 || r.RoleInferred {
+		if syn, _ := r.syns(); syn == 0 || r.inferred {
 			continue
 		}
 		s := scans[r.client()]
@@ -330,9 +330,9 @@ func (b *builder) scans(add func(finding.Finding)) {
 			scans[r.client()] = s
 		}
 		s.targets++
-		if !r.HandshakeCompleted || r.ConnState == "REJ" {
+		if !r.handshakeDone() || r.connState() == "REJ" {
 			s.failed++
-			s.frames.Add(r.FirstFrame)
+			s.frames.Add(r.firstFrame())
 		}
 	}
 	srcs := make([]netip.Addr, 0, len(scans))
@@ -368,10 +368,11 @@ func (b *builder) floods(add func(finding.Finding)) {
 	floods := map[svc]*flood{}
 	for i := range b.rows {
 		r := &b.rows[i]
-		if r.SynCount == 0 {
+		syn, _ := r.syns()
+		if syn == 0 {
 			continue
 		}
-		k := svc{r.server(), r.ServerPort}
+		k := svc{r.server(), r.serverPort()}
 		fl := floods[k]
 		if fl == nil {
 			if len(floods) >= maxSources {
@@ -381,11 +382,11 @@ func (b *builder) floods(add func(finding.Finding)) {
 			fl = &flood{}
 			floods[k] = fl
 		}
-		fl.syns += r.SynCount
-		if r.HandshakeCompleted {
+		fl.syns += syn
+		if r.handshakeDone() {
 			fl.done++
 		} else {
-			fl.frames.Add(r.FirstFrame)
+			fl.frames.Add(r.firstFrame())
 		}
 	}
 	svcs := make([]svc, 0)

@@ -53,8 +53,8 @@ func TestRebuildMatchesRun(t *testing.T) {
 		}
 		sets := []engine.Options{{}, {Detailed: true}, {Threshold: 0.5}, {Threshold: 0.0001, Detailed: true},
 			{ServerIP: "not-an-ip"}, {ServerIP: "192.0.2.254"}, {ServerPort: 80}}
-		if c, ok := res.Reports[tcp.ToolConnections].(*tcp.ConnectionsReport); ok && len(c.Connections) > 0 {
-			r := c.Connections[len(c.Connections)-1]
+		if c, ok := res.Reports[tcp.ToolConnections].(*tcp.ConnectionsReport); ok && c.Connections.Len() > 0 {
+			r := c.Connections.At(c.Connections.Len() - 1).(*tcp.ConnRow)
 			server, client := netip.MustParseAddrPort(r.Server).Addr().String(), netip.MustParseAddrPort(r.Client).Addr().String()
 			sets = append(sets, engine.Options{ServerIP: server}, engine.Options{ServerIP: server, ServerPort: int(r.ServerPort), Detailed: true},
 				engine.Options{ServerIP: client, Threshold: 0.3}, engine.Options{ServerPort: int(r.ClientPort)})

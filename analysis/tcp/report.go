@@ -21,8 +21,8 @@ type Filter struct {
 // matches reports whether a connection involves the filtered server: one
 // endpoint has server_ip, and (when set) that endpoint or, without an IP,
 // either endpoint uses server_port (as the seed filters packets).
-func (t *Tap) matches(r *ConnRow) bool {
-	return t.matchEnds(r.client(), r.server(), r.ClientPort, r.ServerPort)
+func (t *Tap) matches(b *brief) bool {
+	return t.matchEnds(b.client(), b.server(), b.clientPort(), b.serverPort())
 }
 
 // connMatches is matches for a connection being tracked, with the roles
@@ -50,7 +50,7 @@ func (t *Tap) matchEnds(client, server netip.Addr, cport, sport uint16) bool {
 type builder struct {
 	t        *Tap
 	cap      *engine.Capture
-	rows     []ConnRow // live (not evicted) connections matching the filter
+	rows     []brief // live (not evicted) connections matching the filter
 	tot      *totals
 	warnings []string
 	caps     report.Caps
@@ -67,24 +67,18 @@ func (t *Tap) build(c *engine.Capture) *builder {
 	if t.badFilter != "" {
 		b.warnings = append(b.warnings, t.badFilter)
 	}
-	b.rows = make([]ConnRow, len(t.tr.all))
-	n := 0
+	b.rows = make([]brief, 0, len(t.tr.all))
 	for _, cn := range t.tr.all {
-		// Each row is made in its place: a row is big, and there is one per
-		// connection.
-		r := &b.rows[n]
-		cn.summarize(r, t.tr.sideOf(cn))
+		r := newBrief(cn, t.tr.sideOf(cn))
 		if len(b.servers) < maxSources || b.servers[r.server()] > 0 {
-			b.servers[r.server()] += r.PacketCount
+			b.servers[r.server()] += r.packets()
 		}
-		if !t.matches(r) {
-			*r = ConnRow{} // the next connection's row is made here
+		if !t.matches(&r) {
 			continue
 		}
-		b.tot.add(r)
-		n++
+		b.tot.add(&r)
+		b.rows = append(b.rows, r)
 	}
-	b.rows = b.rows[:n]
 	if t.tr.evictions > 0 {
 		// Closed-out connections are counted in the totals but not listed,
 		// and a later packet on the same ports starts a new connection.
@@ -99,9 +93,7 @@ func (t *Tap) build(c *engine.Capture) *builder {
 }
 
 func (t *Tap) onEvict(c *Conn) {
-	var r ConnRow
-	c.summarize(&r, t.tr.sideOf(c))
-	if t.matches(&r) {
+	if r := newBrief(c, t.tr.sideOf(c)); t.matches(&r) {
 		t.evicted.add(&r)
 	}
 }
@@ -142,10 +134,10 @@ type ConnectionsSummary struct {
 
 // ConnectionsReport is the tcp_connections report.
 type ConnectionsReport struct {
-	File        string             `json:"file"`
-	Filter      Filter             `json:"filter"`
-	Summary     ConnectionsSummary `json:"summary"`
-	Connections []ConnRow          `json:"connections"`
+	File        string               `json:"file"`
+	Filter      Filter               `json:"filter"`
+	Summary     ConnectionsSummary   `json:"summary"`
+	Connections report.Rows[ConnRow] `json:"connections"`
 	// Servers compares both directions of the busiest servers (top 20).
 	Servers  []ServerFlow `json:"servers"`
 	Caps     []report.Cap `json:"caps"`
@@ -154,13 +146,13 @@ type ConnectionsReport struct {
 
 // interest ranks a connection for the short list: failed, reset,
 // retransmitting, zero-window, then slowest handshake.
-func interest(r *ConnRow) int {
+func interest(r *brief) int {
 	switch {
 	case r.failedHandshake():
 		return 5
-	case r.State == "reset":
+	case r.dir(0).sawRST || r.dir(1).sawRST: // state "reset"
 		return 4
-	case r.Retransmissions > 0:
+	case r.retransmissions() > 0:
 		return 3
 	case r.flagCount(7) > 0: // zero window
 		return 2
@@ -168,54 +160,46 @@ func interest(r *ConnRow) int {
 	return 0
 }
 
-func rtt(r *ConnRow) int64 { return r.rttNs }
-
 // shortList is how many connections are listed without detailed (seed: 10).
 const shortList = 10
 
 func (b *builder) connections() any {
-	idx := make([]int32, len(b.rows))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
+	listed := b.rows // every row, in order: the builder's, which the other reports only read
 	if !b.t.opts.Detailed {
-		sort.Slice(idx, func(i, j int) bool {
-			a, c := &b.rows[idx[i]], &b.rows[idx[j]]
-			if ia, ic := interest(a), interest(c); ia != ic {
-				return ia > ic
+		type key struct {
+			interest, retrans int
+			rtt               int64
+			i                 int32
+		}
+		keys := make([]key, len(b.rows))
+		for i := range b.rows {
+			r := &b.rows[i]
+			keys[i] = key{interest(r), r.retransmissions(), r.rtt(), int32(i)}
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			a, c := &keys[i], &keys[j]
+			if a.interest != c.interest {
+				return a.interest > c.interest
 			}
-			if a.Retransmissions != c.Retransmissions {
-				return a.Retransmissions > c.Retransmissions
+			if a.retrans != c.retrans {
+				return a.retrans > c.retrans
 			}
-			if ra, rc := rtt(a), rtt(c); ra != rc {
-				return ra > rc
+			if a.rtt != c.rtt {
+				return a.rtt > c.rtt
 			}
-			return a.Stream < c.Stream
+			return b.rows[a.i].stream() < b.rows[c.i].stream()
 		})
-		if len(idx) > shortList {
-			idx = idx[:shortList]
+		listed = make([]brief, min(len(keys), shortList))
+		for i := range listed {
+			listed[i] = b.rows[keys[i].i]
 		}
 	}
-	var alloc rowAlloc
-	for _, k := range idx {
-		r := &b.rows[k]
-		if tr := r.ext.trace; tr != nil && r.Trace == nil {
-			r.Trace = tr.export(r.ci)
-		}
-		r.fill(&alloc)
-	}
-	alloc.flush()
-	var rows []ConnRow
-	if b.t.opts.Detailed {
-		// Every row, in order: the report shares the builder's rows (the
-		// other reports only read them) rather than copying them.
-		rows = b.rows
-	} else {
-		rows = make([]ConnRow, len(idx))
-		for i, k := range idx {
-			rows[i] = b.rows[k]
-		}
-	}
+	rows := report.MakeRows(len(listed), func(i int, dst *ConnRow) {
+		a := rowAllocs.Get().(*rowAlloc)
+		listed[i].row(dst, a)
+		a.flush()
+		rowAllocs.Put(a)
+	})
 	tot := b.tot
 	rep := &ConnectionsReport{
 		File:   b.cap.FileName,
@@ -229,7 +213,7 @@ func (b *builder) connections() any {
 			ResetConnections:       tot.reset,
 			NormalClose:            tot.normal,
 			ActiveConnections:      tot.active,
-			ListedConnections:      len(rows),
+			ListedConnections:      rows.Len(),
 			TotalPackets:           tot.packets,
 			ConnStates:             tot.connStates,
 			AnalysisFlags:          tot.flags.Map(),
@@ -239,7 +223,6 @@ func (b *builder) connections() any {
 		Caps:        b.caps.List(),
 		Warnings:    b.warnings,
 	}
-	rep.Connections = report.NonNil(rep.Connections)
 	return rep
 }
 
@@ -331,8 +314,8 @@ func (b *builder) anomalies() any {
 	tot := b.tot
 	byConn := map[string]int{}
 	for i := range b.rows {
-		if r := &b.rows[i]; r.Retransmissions > 0 {
-			byConn[r.name()] += r.Retransmissions
+		if r := &b.rows[i]; r.retransmissions() > 0 {
+			byConn[r.name()] += r.retransmissions()
 		}
 	}
 	rep := &AnomaliesReport{
@@ -455,15 +438,16 @@ func (b *builder) retransmissions() any {
 	rep.ExceedsThreshold = rep.RetransmissionRate != nil && *rep.RetransmissionRate > th
 	for i := range b.rows {
 		r := &b.rows[i]
-		if r.Retransmissions == 0 {
+		n := r.retransmissions()
+		if n == 0 {
 			continue
 		}
 		fast, spurious := r.flagCount(1), r.flagCount(2)
 		rc := RetransConn{
-			Connection: r.name(), Stream: r.Stream, RetransCount: r.Retransmissions,
-			TotalPackets: r.PacketCount, RetransRate: ratio(r.Retransmissions, r.PacketCount),
-			Fast: fast, Spurious: spurious, Timeout: r.Retransmissions - fast - spurious,
-			DataSegments: r.DataPackets, RetransData: r.retransData(),
+			Connection: r.name(), Stream: r.stream(), RetransCount: n,
+			TotalPackets: r.packets(), RetransRate: ratio(n, r.packets()),
+			Fast: fast, Spurious: spurious, Timeout: n - fast - spurious,
+			DataSegments: r.dataPackets(), RetransData: r.retransData(),
 		}
 		rep.ByConnection = append(rep.ByConnection, rc)
 		if rc.RetransRate > th {
@@ -595,7 +579,7 @@ func (b *builder) trafficFlow() any {
 	if b.tot.conns == 0 {
 		return engine.ErrorReport{Error: fmt.Sprintf("traffic_flow: no TCP traffic to or from %s in the capture; %s", b.filterDesc(), b.busiest(5)), File: b.cap.FileName}
 	}
-	rows := func(yield func(*ConnRow) bool) {
+	rows := func(yield func(*brief) bool) {
 		for i := range b.rows {
 			if !yield(&b.rows[i]) {
 				return
@@ -609,7 +593,7 @@ func (b *builder) trafficFlow() any {
 // compare builds the two-direction comparison of server ip over rows, each
 // oriented by ip: in a row where ip is the client, its "client" direction is
 // the one from ip.
-func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
+func compare(ip netip.Addr, rows iter.Seq[*brief]) FlowComparison {
 	var rep FlowComparison
 	var d [2]struct {
 		s   DirStats
@@ -624,13 +608,13 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		if r.server() != ip && r.client() == ip {
 			c2s, s2c = 1, 0
 		}
-		dirs := [2]*DirStats{&r.ClientToServer, &r.ServerToClient}
-		d[0].s.add(dirs[c2s])
-		d[1].s.add(dirs[s2c])
+		dirs := [2]DirStats{r.dirStats(0), r.dirStats(1)}
+		d[0].s.add(&dirs[c2s])
+		d[1].s.add(&dirs[s2c])
 		if fs := r.ext.flags; fs != nil {
 			// The connection's directions are its endpoints'; the row's
 			// client is endpoint r.ci.
-			ends := [2]int{r.ci, r.si}
+			ends := [2]int8{r.ci, r.si}
 			d[0].fc.add32(&fs.counts[ends[c2s]])
 			d[1].fc.add32(&fs.counts[ends[s2c]])
 		}
@@ -641,14 +625,14 @@ func compare(ip netip.Addr, rows iter.Seq[*ConnRow]) FlowComparison {
 		d[0].fin += r.finCount(c2s)
 		d[1].fin += r.finCount(s2c)
 		rep.Timing.Connections++
-		if r.HandshakeCompleted {
+		if r.handshakeDone() {
 			rep.Timing.HandshakesComplete++
 		}
-		if r.rttNs > 0 {
-			rtts = append(rtts, secs(r.rttNs))
+		if d := r.rtt(); d > 0 {
+			rtts = append(rtts, secs(d))
 		}
-		if r.synAckDelay >= 0 {
-			synack = append(synack, secs(r.synAckDelay))
+		if d := r.synAckDelay(); d >= 0 {
+			synack = append(synack, secs(d))
 		}
 		if c2s, s2c := r.dir(0).firstData, r.dir(1).firstData; c2s != 0 && s2c != 0 && s2c >= c2s {
 			resp = append(resp, secs(s2c-c2s))
@@ -737,7 +721,7 @@ func (b *builder) serverFlows() []ServerFlow {
 	byServer := map[netip.Addr]int{}
 	for i := range b.rows {
 		r := &b.rows[i]
-		byServer[r.server()] += r.PacketCount
+		byServer[r.server()] += r.packets()
 	}
 	type kv struct {
 		a netip.Addr
@@ -775,7 +759,7 @@ func (b *builder) serverFlows() []ServerFlow {
 	}
 	for i, e := range top {
 		idx := members[i]
-		rows := func(yield func(*ConnRow) bool) {
+		rows := func(yield func(*brief) bool) {
 			for _, k := range idx {
 				if !yield(&b.rows[k]) {
 					return

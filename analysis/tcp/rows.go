@@ -2,6 +2,7 @@ package tcp
 
 import (
 	"net/netip"
+	"sync"
 
 	"pcaplens/analysis/internal/slab"
 	"pcaplens/analysis/report"
@@ -70,49 +71,86 @@ type ConnRow struct {
 	// Trace is the connection's first packets for a time/sequence graph
 	// (present for the connections seen first, within the trace caps).
 	Trace *Trace `json:"trace,omitempty"`
-
-	rttNs       int64 // initial RTT, 0 if unknown
-	synAckDelay int64 // SYN to SYN/ACK, -1 if unknown
-	swapHist    bool
-	filled      bool
-	ci, si      int
-	// conn is the connection the row was made from, ext its side: the
-	// analysis flag counts and history are read from them (the rows of a
-	// big capture add up, one per connection).
-	conn *Conn
-	ext  side
 }
 
-// client and server are the addresses of the connection's client and
-// server (read from the connection: a row of each of 213,621 connections
-// holding its own was 48 bytes more, with two pointers to scan).
-func (r *ConnRow) client() netip.Addr { return r.conn.addr(r.ci) }
-func (r *ConnRow) server() netip.Addr { return r.conn.addr(r.si) }
+// brief is a connection as the reports read it: the connection, its side,
+// and which endpoint is the client. Its figures are read from the
+// connection when asked, and a row is made only for the rows a report
+// lists when they are read: the builder reads every connection's figures,
+// and a row made for each held 480 bytes a connection, 213,621 of them on
+// a real 1 M frame capture.
+type brief struct {
+	c        *Conn
+	ext      side
+	ci, si   int8
+	inferred bool
+}
+
+func newBrief(c *Conn, ext side) brief {
+	ci, inferred := c.serverSide()
+	return brief{c: c, ext: ext, ci: int8(ci), si: int8(1 - ci), inferred: inferred}
+}
+
+// client and server are the addresses of the connection's client and server.
+func (b *brief) client() netip.Addr { return b.c.addr(int(b.ci)) }
+func (b *brief) server() netip.Addr { return b.c.addr(int(b.si)) }
+func (b *brief) clientPort() uint16 { return b.c.port(int(b.ci)) }
+func (b *brief) serverPort() uint16 { return b.c.port(int(b.si)) }
+func (b *brief) stream() int        { return b.c.Stream }
+func (b *brief) firstFrame() int    { return b.c.firstFrame }
 
 // dir is the connection's direction from the client (0) or from the
 // server (1).
-func (r *ConnRow) dir(i int) *flow {
+func (b *brief) dir(i int) *flow {
 	if i == 0 {
-		return &r.conn.flow[r.ci]
+		return &b.c.flow[b.ci]
 	}
-	return &r.conn.flow[r.si]
+	return &b.c.flow[b.si]
+}
+
+func (b *brief) packets() int     { return int(b.dir(0).packets + b.dir(1).packets) }
+func (b *brief) dataPackets() int { return int(b.dir(0).dataPackets + b.dir(1).dataPackets) }
+func (b *brief) acks() int        { return int(b.dir(0).ack + b.dir(1).ack) }
+func (b *brief) rsts() int        { return int(b.dir(0).rst + b.dir(1).rst) }
+func (b *brief) fins() int        { return int(b.dir(0).fin + b.dir(1).fin) }
+
+// syns are the client's SYNs and the server's SYN/ACKs.
+func (b *brief) syns() (syn, synAck int) {
+	cf, sf := b.dir(0), b.dir(1)
+	if !cf.sawSYN && cf.sawSYNACK { // odd roles: count by flag kind
+		return int(sf.syn), int(cf.syn)
+	}
+	return int(cf.syn), int(sf.syn)
 }
 
 // rstCount, finCount and synCount are the RSTs, FINs and SYNs (with or
 // without ACK) sent by the client (0) or the server (1).
-func (r *ConnRow) rstCount(i int) int { return int(r.dir(i).rst) }
-func (r *ConnRow) finCount(i int) int { return int(r.dir(i).fin) }
-func (r *ConnRow) synCount(i int) int { return int(r.dir(i).syn) }
+func (b *brief) rstCount(i int) int { return int(b.dir(i).rst) }
+func (b *brief) finCount(i int) int { return int(b.dir(i).fin) }
+func (b *brief) synCount(i int) int { return int(b.dir(i).syn) }
 
 // retransData counts the retransmitted data segments, both directions.
-func (r *ConnRow) retransData() int {
-	return int(r.dir(0).retransData + r.dir(1).retransData)
+func (b *brief) retransData() int {
+	return int(b.dir(0).retransData + b.dir(1).retransData)
 }
 
-// flagCount is the row's count of packets with analysis flag i (index as
-// FlagNames; 0 is any retransmission), both directions.
-func (r *ConnRow) flagCount(i int) int {
-	fs := r.ext.flags
+// sentFlag is the count of packets with analysis flag i (index as
+// FlagNames; 0 is any retransmission) sent by the client (0) or the
+// server (1).
+func (b *brief) sentFlag(dir, i int) int {
+	fs := b.ext.flags
+	if fs == nil {
+		return 0
+	}
+	if dir == 0 {
+		return int(fs.counts[b.ci][i])
+	}
+	return int(fs.counts[b.si][i])
+}
+
+// flagCount is the count of packets with analysis flag i, both directions.
+func (b *brief) flagCount(i int) int {
+	fs := b.ext.flags
 	if fs == nil {
 		return 0
 	}
@@ -120,14 +158,131 @@ func (r *ConnRow) flagCount(i int) int {
 }
 
 // flagCounts is flagCount of every flag.
-func (r *ConnRow) flagCounts() FlagCounts {
+func (b *brief) flagCounts() FlagCounts {
 	var out FlagCounts
-	if fs := r.ext.flags; fs != nil {
+	if fs := b.ext.flags; fs != nil {
 		for i := range out {
 			out[i] = int(fs.counts[0][i]) + int(fs.counts[1][i])
 		}
 	}
 	return out
+}
+
+func (b *brief) retransmissions() int { return b.flagCount(0) }
+
+// dirStats is the figures of the direction from the client (0) or the
+// server (1).
+func (b *brief) dirStats(i int) DirStats {
+	f := b.dir(i)
+	return DirStats{f.packets, f.ipBytes, f.payload, f.dataPackets, b.sentFlag(i, 0)}
+}
+
+func (b *brief) handshakeDone() bool {
+	return b.dir(0).sawSYN && b.dir(1).sawSYNACK && b.c.hsAckNs != 0
+}
+
+// failedHandshake is a client SYN that never completed the handshake.
+func (b *brief) failedHandshake() bool {
+	syn, _ := b.syns()
+	return syn > 0 && !b.handshakeDone()
+}
+
+// rtt is the initial RTT, 0 if unknown.
+func (b *brief) rtt() int64 { return max(b.c.firstRTT, 0) }
+
+// synAckDelay is SYN to SYN/ACK, -1 if unknown.
+func (b *brief) synAckDelay() int64 {
+	c := b.c
+	if c.synNs != 0 && c.synAckNs != 0 && c.synAckNs >= c.synNs {
+		return c.synAckNs - c.synNs
+	}
+	return -1
+}
+
+// connState is Zeek's conn_state.
+func (b *brief) connState() string {
+	cf, sf := b.dir(0), b.dir(1)
+	origSYN, respSYNACK := cf.sawSYN, sf.sawSYNACK
+	switch {
+	case !origSYN && !respSYNACK:
+		return "OTH"
+	case origSYN && !respSYNACK:
+		switch {
+		case cf.sawRST:
+			return "RSTOS0"
+		case sf.sawRST:
+			return "REJ"
+		case cf.sawFIN:
+			return "SH"
+		}
+		return "S0"
+	case !origSYN && respSYNACK:
+		switch {
+		case sf.sawRST:
+			return "RSTRH"
+		case sf.sawFIN:
+			return "SHR"
+		}
+		return "OTH"
+	}
+	switch {
+	case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
+		return "RSTO"
+	case sf.sawRST:
+		return "RSTR"
+	case cf.sawFIN && sf.sawFIN:
+		return "SF"
+	case cf.sawFIN:
+		return "S2"
+	case sf.sawFIN:
+		return "S3"
+	}
+	return "S1"
+}
+
+// closing is how the connection closed (the row's close).
+func (b *brief) closing() string {
+	cf, sf := b.dir(0), b.dir(1)
+	switch {
+	case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
+		return "rst_by_client"
+	case sf.sawRST:
+		return "rst_by_server"
+	case cf.sawFIN && sf.sawFIN:
+		return "fin_both"
+	case cf.sawFIN:
+		return "fin_by_client"
+	case sf.sawFIN:
+		return "fin_by_server"
+	}
+	return "open"
+}
+
+// state is the row's state and close reason.
+func (b *brief) state() (state, reason string) {
+	cf, sf := b.dir(0), b.dir(1)
+	switch {
+	case cf.sawRST || sf.sawRST:
+		return "reset", "reset"
+	case cf.sawFIN && sf.sawFIN:
+		return "closed", "normal"
+	case cf.sawFIN || sf.sawFIN:
+		return "closing", "normal"
+	case b.handshakeDone():
+		return "established", "active"
+	case cf.sawSYN && sf.sawSYNACK:
+		return "syn_received", "unknown"
+	case cf.sawSYN:
+		return "syn_sent", "unknown"
+	case b.dataPackets() > 0:
+		return "midstream", "active"
+	}
+	return "midstream", "unknown"
+}
+
+// name is "client -> server".
+func (b *brief) name() string {
+	return hostPort(b.client(), b.clientPort()) + " -> " + hostPort(b.server(), b.serverPort())
 }
 
 // Name is "client -> server" as the seed names connections.
@@ -244,157 +399,54 @@ func (c *Conn) serverSide() (client int, inferred bool) {
 	return 0, true
 }
 
-// summarize sets r, a zero row, to the report row of a connection,
-// without the fields fill sets. Its fields are set one by one: a composite
-// literal assigned to *r is built aside and copied, and under WebAssembly
-// the clearing and copying of a 480-byte row, one per connection, took half
-// of summarize's time.
-func (c *Conn) summarize(r *ConnRow, ext side) {
-	ci, inferred := c.serverSide()
-	si := 1 - ci
-	cf, sf := &c.flow[ci], &c.flow[si]
+// row makes the report row of a connection into r, a zero row. Its fields
+// are set one by one: a composite literal assigned to *r is built aside and
+// copied, and under WebAssembly the clearing and copying of a 480-byte row
+// took half the time of making it.
+func (b *brief) row(r *ConnRow, a *rowAlloc) {
+	c := b.c
+	cf, sf := b.dir(0), b.dir(1)
 	r.Stream = c.Stream
-	r.ClientPort, r.ServerPort = c.port(ci), c.port(si)
-	r.RoleInferred = inferred
+	r.ClientPort, r.ServerPort = b.clientPort(), b.serverPort()
+	r.RoleInferred = b.inferred
 	r.FirstFrame, r.LastFrame = c.firstFrame, c.lastFrame
 	r.DurationSeconds = secs(c.lastNs - c.firstNs)
-	if ext.flags != nil {
-		r.FirstFlaggedFrame, r.LastFlaggedFrame = ext.flags.first, ext.flags.last
+	if fs := b.ext.flags; fs != nil {
+		r.FirstFlaggedFrame, r.LastFlaggedFrame = fs.first, fs.last
 	}
-	r.SynCount = int(cf.syn) // client SYNs (pure SYN from client side)
-	r.SynAckCount = int(sf.syn)
-	if !cf.sawSYN && cf.sawSYNACK { // odd roles: count by flag kind
-		r.SynCount, r.SynAckCount = int(sf.syn), int(cf.syn)
+	r.SynCount, r.SynAckCount = b.syns()
+	r.AckCount, r.RstCount, r.FinCount = b.acks(), b.rsts(), b.fins()
+	r.DataPackets = b.dataPackets()
+	r.PacketCount = b.packets()
+	r.Retransmissions = b.retransmissions()
+	r.ClientToServer, r.ServerToClient = b.dirStats(0), b.dirStats(1)
+	r.HandshakeCompleted = b.handshakeDone()
+	r.ConnState = b.connState()
+	r.Close = b.closing()
+	r.State, r.CloseReason = b.state()
+	if tr := b.ext.trace; tr != nil {
+		r.Trace = tr.export(int(b.ci))
 	}
-	r.AckCount = int(cf.ack + sf.ack)
-	r.RstCount = int(cf.rst + sf.rst)
-	r.FinCount = int(cf.fin + sf.fin)
-	r.DataPackets = int(cf.dataPackets + sf.dataPackets)
-	r.PacketCount = int(cf.packets + sf.packets)
-	var cretr, sretr int
-	if fs := ext.flags; fs != nil {
-		cretr, sretr = int(fs.counts[ci][0]), int(fs.counts[si][0])
-	}
-	r.Retransmissions = cretr + sretr
-	r.ClientToServer = DirStats{cf.packets, cf.ipBytes, cf.payload, cf.dataPackets, cretr}
-	r.ServerToClient = DirStats{sf.packets, sf.ipBytes, sf.payload, sf.dataPackets, sretr}
-	r.HandshakeCompleted = cf.sawSYN && sf.sawSYNACK && c.hsAckNs != 0
-	if c.firstRTT > 0 {
-		r.rttNs = c.firstRTT
-	}
-	r.synAckDelay = -1
-	if c.synNs != 0 && c.synAckNs != 0 && c.synAckNs >= c.synNs {
-		r.synAckDelay = c.synAckNs - c.synNs
-	}
-	// Letters were recorded with endpoint 0 as originator when no SYN said otherwise.
-	r.swapHist = c.client < 0 && ci == 1
-	r.ci, r.si, r.conn, r.ext = ci, si, c, ext
-
-	origSYN, respSYNACK := cf.sawSYN, sf.sawSYNACK
-	switch {
-	case !origSYN && !respSYNACK:
-		r.ConnState = "OTH"
-	case origSYN && !respSYNACK:
-		switch {
-		case cf.sawRST:
-			r.ConnState = "RSTOS0"
-		case sf.sawRST:
-			r.ConnState = "REJ"
-		case cf.sawFIN:
-			r.ConnState = "SH"
-		default:
-			r.ConnState = "S0"
-		}
-	case !origSYN && respSYNACK:
-		switch {
-		case sf.sawRST:
-			r.ConnState = "RSTRH"
-		case sf.sawFIN:
-			r.ConnState = "SHR"
-		default:
-			r.ConnState = "OTH"
-		}
-	default:
-		switch {
-		case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
-			r.ConnState = "RSTO"
-		case sf.sawRST:
-			r.ConnState = "RSTR"
-		case cf.sawFIN && sf.sawFIN:
-			r.ConnState = "SF"
-		case cf.sawFIN:
-			r.ConnState = "S2"
-		case sf.sawFIN:
-			r.ConnState = "S3"
-		default:
-			r.ConnState = "S1"
-		}
-	}
-
-	switch {
-	case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
-		r.Close = "rst_by_client"
-	case sf.sawRST:
-		r.Close = "rst_by_server"
-	case cf.sawFIN && sf.sawFIN:
-		r.Close = "fin_both"
-	case cf.sawFIN:
-		r.Close = "fin_by_client"
-	case sf.sawFIN:
-		r.Close = "fin_by_server"
-	default:
-		r.Close = "open"
-	}
-	switch {
-	case cf.sawRST || sf.sawRST:
-		r.State, r.CloseReason = "reset", "reset"
-	case cf.sawFIN && sf.sawFIN:
-		r.State, r.CloseReason = "closed", "normal"
-	case cf.sawFIN || sf.sawFIN:
-		r.State, r.CloseReason = "closing", "normal"
-	case r.HandshakeCompleted:
-		r.State, r.CloseReason = "established", "active"
-	case origSYN && respSYNACK:
-		r.State, r.CloseReason = "syn_received", "unknown"
-	case origSYN:
-		r.State, r.CloseReason = "syn_sent", "unknown"
-	default:
-		r.State, r.CloseReason = "midstream", "unknown"
-		if r.DataPackets > 0 {
-			r.CloseReason = "active"
-		}
-	}
-}
-
-// fill sets the fields that cost allocations (text, maps, pointers); it is
-// called only for the rows a report lists.
-func (r *ConnRow) fill(a *rowAlloc) {
-	if r.filled {
-		return
-	}
-	r.filled = true
-	c, ci, si := r.conn, r.ci, r.si
-	// Not through names: looking the address up first took twice as long
-	// under WebAssembly.
-	a.hostPort(&r.Client, r.client(), r.ClientPort)
-	a.hostPort(&r.Server, r.server(), r.ServerPort)
-	a.time(&r.FirstTime, r.conn.firstNs)
-	a.time(&r.LastTime, r.conn.lastNs)
-	if r.ext.flags != nil { // else none, and the key is left out
+	// The texts: not through names, as looking the address up first took
+	// twice as long under WebAssembly.
+	a.hostPort(&r.Client, b.client(), b.clientPort())
+	a.hostPort(&r.Server, b.server(), b.serverPort())
+	a.time(&r.FirstTime, c.firstNs)
+	a.time(&r.LastTime, c.lastNs)
+	if b.ext.flags != nil { // else none, and the key is left out
 		r.AnalysisFlags = map[string]int{}
-		for i, n := range r.flagCounts() {
+		for i, n := range b.flagCounts() {
 			if n > 0 {
 				r.AnalysisFlags[FlagNames[i]] = n
 			}
 		}
 	}
-	if r.rttNs > 0 {
-		r.InitialRTT = a.float(secs(r.rttNs))
+	if d := b.rtt(); d > 0 {
+		r.InitialRTT = a.float(secs(d))
 	}
-	if r.synAckDelay >= 0 {
-		r.SynToSynAck = a.float(secs(r.synAckDelay))
+	if d := b.synAckDelay(); d >= 0 {
+		r.SynToSynAck = a.float(secs(d))
 	}
-	cf, sf := &c.flow[ci], &c.flow[si]
 	o := &r.Options
 	o.ClientMSS, o.ServerMSS = cf.mss, sf.mss
 	if cf.wsOpt >= 0 {
@@ -407,10 +459,11 @@ func (r *ConnRow) fill(a *rowAlloc) {
 	o.SACKPermitted = cf.sackPerm && sf.sackPerm
 	o.SACKSeen = cf.sackSeen || sf.sackSeen
 	o.Timestamps = cf.tsSeen && sf.tsSeen
-	// History, with the originator's letters in upper case.
+	// History, with the originator's letters in upper case. Letters were
+	// recorded with endpoint 0 as originator when no SYN said otherwise.
 	var hb [len(c.hist)]byte
 	h := hb[:copy(hb[:], c.hist[:c.nhist])]
-	if r.swapHist {
+	if c.client < 0 && b.ci == 1 {
 		for i, l := range h {
 			if l >= 'a' {
 				h[i] = l - ('a' - 'A')
@@ -422,14 +475,6 @@ func (r *ConnRow) fill(a *rowAlloc) {
 	r.History = a.text(h)
 }
 
-// name is "client -> server" without filling the row.
-func (r *ConnRow) name() string {
-	c := r.conn
-	if r.filled {
-		return r.Name()
-	}
-	return hostPort(c.addr(r.ci), c.port(r.ci)) + " -> " + hostPort(c.addr(r.si), c.port(r.si))
-}
-
-// failedHandshake is a client SYN that never completed the handshake.
-func (r *ConnRow) failedHandshake() bool { return r.SynCount > 0 && !r.HandshakeCompleted }
+// rowAllocs are the rowAllocs of the rows made when read (a list's rows
+// may be read from several goroutines: the MCP server's calls).
+var rowAllocs = sync.Pool{New: func() any { return new(rowAlloc) }}

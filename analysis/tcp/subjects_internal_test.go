@@ -15,33 +15,37 @@ import (
 func TestSubjectsTopK(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 200; trial++ {
-		rows := make([]ConnRow, r.IntN(60))
+		conns := make([]Conn, r.IntN(60))
+		rows := make([]brief, len(conns))
 		perm := r.Perm(len(rows))
 		for i := range rows {
-			rows[i] = ConnRow{Stream: perm[i], filled: true, Client: fmt.Sprint("c", i), Server: "s", RstCount: r.IntN(4)}
+			c := &conns[i]
+			c.Stream, c.client = perm[i], 0
+			c.flow[i%2].rst = uint32(r.IntN(4))
+			rows[i] = newBrief(c, side{})
 		}
-		subj, n, streams := subjects(rows, func(r *ConnRow) int { return r.RstCount }, true)
+		subj, n, streams := subjects(rows, func(r *brief) int { return r.rsts() }, true)
 
-		var all []*ConnRow
+		var all []*brief
 		for i := range rows {
-			if rows[i].RstCount > 0 {
+			if rows[i].rsts() > 0 {
 				all = append(all, &rows[i])
 			}
 		}
 		sort.Slice(all, func(i, j int) bool {
-			if all[i].RstCount != all[j].RstCount {
-				return all[i].RstCount > all[j].RstCount
+			if all[i].rsts() != all[j].rsts() {
+				return all[i].rsts() > all[j].rsts()
 			}
-			return all[i].Stream < all[j].Stream
+			return all[i].stream() < all[j].stream()
 		})
 		var want []string
 		for i := 0; i < len(all) && i < finding.MaxSubjects; i++ {
-			want = append(want, fmt.Sprintf("stream %d (%s)", all[i].Stream, all[i].Name()))
+			want = append(want, fmt.Sprintf("stream %d (%s)", all[i].stream(), all[i].name()))
 		}
 		if !reflect.DeepEqual(subj, want) || n != len(all) || len(streams) != len(all) {
 			t.Fatalf("trial %d: got %q, %d, %d streams; want %q, %d", trial, subj, n, len(streams), want, len(all))
 		}
-		if _, _, s := subjects(rows, func(r *ConnRow) int { return r.RstCount }, false); s != nil {
+		if _, _, s := subjects(rows, func(r *brief) int { return r.rsts() }, false); s != nil {
 			t.Fatalf("streams listed without wantStreams: %v", s)
 		}
 	}

@@ -64,18 +64,18 @@ func (t *totals) clone() *totals {
 	return &u
 }
 
-func (t *totals) add(r *ConnRow) {
+func (t *totals) add(r *brief) {
 	t.conns++
-	t.packets += r.PacketCount
-	if r.HandshakeCompleted {
+	t.packets += r.packets()
+	if r.handshakeDone() {
 		t.handshakeOK++
 		t.established++
 	} else if r.failedHandshake() {
 		t.handshakeFailed++
-		t.failedFrames.Add(r.FirstFrame)
-		t.failedStreams = append(t.failedStreams, r.Stream)
+		t.failedFrames.Add(r.firstFrame())
+		t.failedStreams = append(t.failedStreams, r.stream())
 	}
-	switch r.State {
+	switch state, _ := r.state(); state {
 	case "reset":
 		t.reset++
 		t.closedStates["reset"]++
@@ -90,13 +90,15 @@ func (t *totals) add(r *ConnRow) {
 	default:
 		t.closedStates["unknown"]++
 	}
-	t.connStates[r.ConnState]++
-	t.syn += r.SynCount
-	t.synAck += r.SynAckCount
-	t.rst += r.RstCount
-	t.fin += r.FinCount
-	t.ack += r.AckCount
-	if r.RstCount > 0 {
+	t.connStates[r.connState()]++
+	syn, synAck := r.syns()
+	t.syn += syn
+	t.synAck += synAck
+	rst := r.rsts()
+	t.rst += rst
+	t.fin += r.fins()
+	t.ack += r.acks()
+	if rst > 0 {
 		t.connsWithRST++
 		c, s := r.rstCount(0) > 0, r.rstCount(1) > 0
 		switch {
@@ -113,7 +115,7 @@ func (t *totals) add(r *ConnRow) {
 		}
 		t.rstFrames.Add(first)
 	}
-	t.dataSegments += int(r.ClientToServer.DataPackets + r.ServerToClient.DataPackets)
+	t.dataSegments += r.dataPackets()
 	fc := r.flagCounts()
 	for i, n := range fc {
 		t.flags[i] += n

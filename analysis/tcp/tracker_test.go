@@ -3,9 +3,12 @@ package tcp_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -67,7 +70,7 @@ func rowsByStream(t *testing.T, out map[string]any) map[int]tcp.ConnRow {
 	t.Helper()
 	rep := out[tcp.ToolConnections].(*tcp.ConnectionsReport)
 	m := map[int]tcp.ConnRow{}
-	for _, r := range rep.Connections {
+	for _, r := range rep.Connections.All() {
 		m[r.Stream] = r
 	}
 	return m
@@ -237,8 +240,8 @@ func TestConnectionCap(t *testing.T) {
 	if rep.Summary.TotalConnections != 50 || rep.Summary.ConnStates["REJ"] != 50 {
 		t.Errorf("totals after eviction: %+v", rep.Summary)
 	}
-	if len(rep.Connections) > 20 || len(rep.Warnings) == 0 {
-		t.Errorf("listed %d connections, warnings %v", len(rep.Connections), rep.Warnings)
+	if rep.Connections.Len() > 20 || len(rep.Warnings) == 0 {
+		t.Errorf("listed %d connections, warnings %v", rep.Connections.Len(), rep.Warnings)
 	}
 	// The closed-out connections' rows are gone: their totals under another
 	// filter cannot be told, but under the same filter they can.
@@ -263,10 +266,10 @@ func TestConnectionCapSides(t *testing.T) {
 	tap := tcp.New(&engine.Options{Detailed: true}, 20)
 	eachFrame(t, bytes.NewReader(p.Buf), false, tap.Packet)
 	rep := tap.Finish(&engine.Capture{})[tcp.ToolConnections].(*tcp.ConnectionsReport)
-	if len(rep.Connections) == 0 || len(rep.Connections) > 20 {
-		t.Fatalf("listed %d connections", len(rep.Connections))
+	if rep.Connections.Len() == 0 || rep.Connections.Len() > 20 {
+		t.Fatalf("listed %d connections", rep.Connections.Len())
 	}
-	for _, r := range rep.Connections {
+	for _, r := range rep.Connections.All() {
 		if r.AnalysisFlags["retransmission"] != 1 || r.Retransmissions != 1 || r.FirstFlaggedFrame != 3*r.Stream+2 {
 			t.Errorf("stream %d: flags %v, %d retransmissions, first flagged frame %d", r.Stream, r.AnalysisFlags, r.Retransmissions, r.FirstFlaggedFrame)
 		}
@@ -351,5 +354,40 @@ func TestTimeGoingBackwards(t *testing.T) {
 	fl := flagsOf(t, p)
 	if fl[6]&tcp.FlagRetransmission == 0 || fl[6]&tcp.FlagOutOfOrder != 0 {
 		t.Fatalf("frame 6 flagged %v, want retransmission", fl[6].Names())
+	}
+}
+
+// TestRowsMadeWhenRead: a detailed report lists every connection, but makes
+// a connection's row only when it is read (a row kept made for each of
+// 213,621 connections held about 150 MB on a real 1 M frame capture); the
+// rows read are the same each time.
+func TestRowsMadeWhenRead(t *testing.T) {
+	const n = 4000
+	p := pktgen.NewPcap()
+	for i := 0; i < n; i++ {
+		c := &pktgen.Conv{P: p, Now: 1e18 + int64(i)*ms, C: cli, S: srv, CP: uint16(1024 + i), SP: 443, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
+		c.Client(pktgen.SYN, 0).Server(pktgen.SYN|pktgen.ACK, 0).Client(pktgen.ACK, 0).Client(pktgen.PSH|pktgen.ACK, 100)
+	}
+	tap := tcp.New(&engine.Options{Detailed: true}, 0)
+	eachFrame(t, bytes.NewReader(p.Buf), false, tap.Packet)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	out := tap.Finish(&engine.Capture{})
+	runtime.ReadMemStats(&after)
+	rep := out[tcp.ToolConnections].(*tcp.ConnectionsReport)
+	if rep.Connections.Len() != n {
+		t.Fatalf("listed %d connections, want %d", rep.Connections.Len(), n)
+	}
+	// A made row is 480 bytes, and its texts and figures as many again.
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 200 {
+		t.Errorf("Finish allocated %d bytes a connection: rows made before they are read?", per)
+	}
+	first, _ := json.Marshal(rep.Connections)
+	again, _ := json.Marshal(rep.Connections)
+	var row tcp.ConnRow
+	rep.Connections.Fill(n-1, &row)
+	if !bytes.Equal(first, again) || row.Stream != n-1 || row.History != "ShAD" || row.Client != fmt.Sprintf("192.0.2.1:%d", 1024+n-1) {
+		t.Errorf("rows read twice differ, or the last row is wrong: %+v", row)
 	}
 }

@@ -114,7 +114,7 @@ func TestAgainstTshark(t *testing.T) {
 			// Initial RTT per stream (stream numbers as tshark's tcp.stream).
 			det := run(t, filepath.Join(testdata(), "captures", want.Capture), &engine.Options{Detailed: true})
 			rtts := map[string]float64{}
-			for _, r := range det[tcp.ToolConnections].(*tcp.ConnectionsReport).Connections {
+			for _, r := range det[tcp.ToolConnections].(*tcp.ConnectionsReport).Connections.All() {
 				if r.InitialRTT != nil {
 					rtts[strconv.Itoa(r.Stream)] = *r.InitialRTT
 				}
