@@ -105,24 +105,84 @@ func child(v reflect.Value, name string) (reflect.Value, bool) {
 	return reflect.Value{}, false
 }
 
+// rowSource is a list as the list views read it: a slice or an array, or a
+// report.RowList (report.Rows), whose rows are made when read. Index makes
+// a new row of a RowList at each call, which costs a whole row: a pass over
+// the list reads each row once and keeps what it needs of it.
+type rowSource struct {
+	s  reflect.Value  // the slice or array, when rl is nil
+	rl report.RowList // else the list
+}
+
+// asRows reads v (pointers and interfaces already followed) as a list: a
+// slice, an array or a report.RowList.
+func asRows(v reflect.Value) (rowSource, bool) {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		return rowSource{s: v}, true
+	case reflect.Struct:
+		if report.IsRowList(v.Type()) && v.CanInterface() {
+			return rowSource{rl: v.Interface().(report.RowList)}, true
+		}
+	}
+	return rowSource{}, false
+}
+
+// Len is the number of rows.
+func (l rowSource) Len() int {
+	if l.rl != nil {
+		return l.rl.Len()
+	}
+	return l.s.Len()
+}
+
+// Index is row i (of a RowList: made now, addressable as a slice's element).
+func (l rowSource) Index(i int) reflect.Value {
+	if l.rl != nil {
+		return reflect.ValueOf(l.rl.At(i)).Elem()
+	}
+	return l.s.Index(i)
+}
+
+// elem is the rows' type.
+func (l rowSource) elem() reflect.Type {
+	if l.rl != nil {
+		return l.rl.RowType()
+	}
+	return l.s.Type().Elem()
+}
+
+// rowListElem is the row type of t when t is a report.RowList type (a
+// report.Rows, not a pointer to one).
+func rowListElem(t reflect.Type) (reflect.Type, bool) {
+	if t.Kind() != reflect.Struct || !report.IsRowList(t) {
+		return nil, false
+	}
+	return reflect.Zero(t).Interface().(report.RowList).RowType(), true
+}
+
 // list finds the list at path.
-func (rs *reportState) list(path string) (reflect.Value, error) {
+func (rs *reportState) list(path string) (rowSource, error) {
 	parts := strings.Split(path, ".")
 	rep, ok := rs.reports[parts[0]]
 	if !ok {
-		return reflect.Value{}, errorf(codeBadOptions, "pcaplens: no report %q", parts[0])
+		return rowSource{}, errorf(codeBadOptions, "pcaplens: no report %q", parts[0])
 	}
 	v := reflect.ValueOf(rep)
 	for _, p := range parts[1:] {
 		if v, ok = child(v, p); !ok {
-			return reflect.Value{}, errorf(codeBadOptions, "pcaplens: no list %q", path)
+			return rowSource{}, errorf(codeBadOptions, "pcaplens: no list %q", path)
 		}
 	}
 	v, ok = deref(v)
-	if !ok || v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
-		return reflect.Value{}, errorf(codeBadOptions, "pcaplens: %q is not a list", path)
+	var l rowSource
+	if ok {
+		l, ok = asRows(v)
 	}
-	return v, nil
+	if !ok {
+		return rowSource{}, errorf(codeBadOptions, "pcaplens: %q is not a list", path)
+	}
+	return l, nil
 }
 
 // isRowType tells a list of rows (objects) from a series (numbers, strings).
@@ -164,6 +224,18 @@ func cut(v reflect.Value, path string, lists map[string]int) (out reflect.Value,
 		p.Elem().Set(e)
 		return p, true
 	case reflect.Struct:
+		if l, ok := asRows(v); ok {
+			// A report.Rows: as a slice, resliced by Sub.
+			if !isRowType(l.elem()) || l.Len() <= summaryRows {
+				return v, false
+			}
+			sub := reflect.ValueOf(l.rl.Sub(0, summaryRows))
+			if !sub.Type().AssignableTo(v.Type()) {
+				return v, false // not a Rows itself (a struct embedding one): kept whole
+			}
+			lists[path[1:]] = l.Len()
+			return sub, true
+		}
 		for _, f := range report.Fields(v.Type()) {
 			fv, err := v.FieldByIndexErr(f.Index)
 			if err != nil || !interesting(fv.Type()) {
@@ -217,13 +289,18 @@ func cut(v reflect.Value, path string, lists map[string]int) (out reflect.Value,
 var interestingCache sync.Map // reflect.Type → bool
 
 // interesting tells whether a type can hold a list of rows (structs, maps,
-// slices of rows, interfaces), so that cut skips scalar fields.
+// slices and report.Rows of rows, interfaces), so that cut skips scalar fields.
 func interesting(t reflect.Type) bool {
 	if v, ok := interestingCache.Load(t); ok {
 		return v.(bool)
 	}
 	interestingCache.Store(t, false) // recursive types
 	r := false
+	if e, ok := rowListElem(t); ok {
+		r = isRowType(e)
+		interestingCache.Store(t, r)
+		return r
+	}
 	switch t.Kind() {
 	case reflect.Interface:
 		r = true
@@ -367,7 +444,8 @@ type rowPage struct {
 
 // view returns the list's rows in the query's order and filter, reusing the
 // last view of the same list when it matches.
-func (rs *reportState) view(l reflect.Value, q *rowQuery) []int32 {
+// Each row is read once by the filter, and the rows kept once more by the sort.
+func (rs *reportState) view(l rowSource, q *rowQuery) []int32 {
 	where := strings.Join(q.Where, "\x00")
 	if o := q.Overlap; o != nil {
 		where += fmt.Sprintf("\x01%s\x00%s\x00%v\x00%v", o.From, o.Length, o.Lo, o.Hi)
@@ -593,16 +671,15 @@ func scalarText(v reflect.Value) string {
 // cellText is a CSV cell: a scalar's text, a list of scalars joined with
 // ", ", anything else as JSON.
 func cellText(v reflect.Value) string {
-	switch v.Kind() {
-	case reflect.Slice, reflect.Array:
-		if !isRowType(v.Type().Elem()) {
-			parts := make([]string, v.Len())
-			for i := range parts {
-				parts[i] = scalarText(v.Index(i))
-			}
-			return strings.Join(parts, ", ")
+	if l, ok := asRows(v); ok && !isRowType(l.elem()) {
+		parts := make([]string, l.Len())
+		for i := range parts {
+			parts[i] = scalarText(l.Index(i))
 		}
-	case reflect.Struct, reflect.Map:
+		return strings.Join(parts, ", ")
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Struct, reflect.Map:
 	default:
 		return scalarText(v)
 	}
@@ -634,6 +711,15 @@ func appendText(buf []byte, v reflect.Value, depth int) []byte {
 	if !ok || depth > 3 {
 		return buf
 	}
+	if l, ok := asRows(v); ok {
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			return buf
+		}
+		for i := 0; i < l.Len() && i < 64; i++ {
+			buf = appendText(buf, l.Index(i), depth+1)
+		}
+		return buf
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		for _, f := range report.Fields(v.Type()) {
@@ -646,13 +732,6 @@ func appendText(buf []byte, v reflect.Value, depth int) []byte {
 		for it.Next() {
 			buf = appendLower(buf, it.Key().String())
 			buf = appendText(buf, it.Value(), depth+1)
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
-			return buf
-		}
-		for i := 0; i < v.Len() && i < 64; i++ {
-			buf = appendText(buf, v.Index(i), depth+1)
 		}
 	default:
 		buf = appendLower(buf, scalarText(v))
@@ -689,12 +768,16 @@ func containsAll(hay []byte, words []string) bool {
 
 // sortRows sorts row indexes by the field at path: numbers numerically,
 // text in natural order (case ignored, digit runs by value); rows without
-// a value last whichever the direction; ties in the list's order.
-func sortRows(l reflect.Value, order []int32, path string, desc bool) {
+// a value last whichever the direction; ties in the list's order. Each
+// row is read once: its key is kept, never read again per comparison.
+func sortRows(l rowSource, order []int32, path string, desc bool) {
 	n := len(order)
 	nums := make([]float64, n)
 	texts := make([]string, n)
 	has := make([]bool, n)
+	// A number's kind and bits, for its text should other rows hold text.
+	kinds := make([]uint8, n)
+	bits := make([]uint64, n)
 	numeric := true
 	for k, i := range order {
 		x, ok := valueAt(l.Index(int(i)), path)
@@ -703,6 +786,7 @@ func sortRows(l reflect.Value, order []int32, path string, desc bool) {
 		}
 		if f, ok := number(x); ok {
 			nums[k], has[k] = f, true
+			kinds[k], bits[k] = numberBits(x)
 			continue
 		}
 		if x.Kind() == reflect.Map && x.Len() == 0 {
@@ -715,10 +799,9 @@ func sortRows(l reflect.Value, order []int32, path string, desc bool) {
 		texts[k], has[k], numeric = t, true, false
 	}
 	if !numeric {
-		for k, i := range order {
+		for k := range order {
 			if has[k] && texts[k] == "" {
-				x, _ := valueAt(l.Index(int(i)), path)
-				texts[k] = scalarText(x)
+				texts[k] = numberText(kinds[k], bits[k])
 			}
 		}
 	}
@@ -752,6 +835,38 @@ func sortRows(l reflect.Value, order []int32, path string, desc bool) {
 		out[k] = order[p]
 	}
 	copy(order, out)
+}
+
+// numberBits keeps a number that number read as its kind (1 signed, 2
+// unsigned, 3 floating point; 0 a map's sum, whose text is empty) and its
+// bits, for numberText.
+func numberBits(v reflect.Value) (uint8, uint64) {
+	v, ok := deref(v)
+	if !ok {
+		return 0, 0
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return 1, uint64(v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return 2, v.Uint()
+	case reflect.Float32, reflect.Float64:
+		return 3, math.Float64bits(v.Float())
+	}
+	return 0, 0
+}
+
+// numberText is scalarText of the number numberBits kept.
+func numberText(kind uint8, bits uint64) string {
+	switch kind {
+	case 1:
+		return strconv.FormatInt(int64(bits), 10)
+	case 2:
+		return strconv.FormatUint(bits, 10)
+	case 3:
+		return strconv.FormatFloat(math.Float64frombits(bits), 'g', -1, 64)
+	}
+	return ""
 }
 
 // naturalCompare compares text with case ignored and runs of digits by
@@ -868,6 +983,16 @@ func (e *evidence) names(row reflect.Value, span bool) bool {
 		if f.OmitEmpty && fv.IsZero() {
 			continue
 		}
+		if l, ok := asRows(fv); ok {
+			if f.Name == "frames" {
+				for i := 0; i < l.Len(); i++ {
+					if n, ok := number(l.Index(i)); ok && e.frames[int(n)] {
+						return true
+					}
+				}
+			}
+			continue
+		}
 		switch fv.Kind() {
 		case reflect.String:
 			s := fv.String()
@@ -876,14 +1001,6 @@ func (e *evidence) names(row reflect.Value, span bool) bool {
 			}
 			if host, ok := hostOf(s); ok && e.subjects[host] {
 				return true
-			}
-		case reflect.Slice, reflect.Array:
-			if f.Name == "frames" {
-				for i := 0; i < fv.Len(); i++ {
-					if n, ok := number(fv.Index(i)); ok && e.frames[int(n)] {
-						return true
-					}
-				}
 			}
 		default:
 			n, ok := number(fv)
