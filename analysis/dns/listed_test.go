@@ -96,9 +96,9 @@ func TestListedPackets(t *testing.T) {
 		seq += uint32(len(m))
 	}
 	r := fd.report()
-	if len(r.Packets) < 300 || r.Statistics.Malformed < 40 || r.Statistics.Services["mdns"] == 0 || r.Statistics.Services["llmnr"] == 0 ||
+	if r.Packets.Len() < 300 || r.Statistics.Malformed < 40 || r.Statistics.Services["mdns"] == 0 || r.Statistics.Services["llmnr"] == 0 ||
 		r.Statistics.Transports["tcp"] == 0 || r.Statistics.NonStandardPortPkts == 0 {
-		t.Fatalf("%d packets listed, statistics %+v", len(r.Packets), r.Statistics)
+		t.Fatalf("%d packets listed, statistics %+v", r.Packets.Len(), r.Statistics)
 	}
 	golden.Check(t, filepath.Join("testdata", "listed.golden.json"), r.Packets)
 	errorsAgree(t, r)
@@ -145,9 +145,9 @@ func TestListBytesBound(t *testing.T) {
 	}
 	fd.udp(int64(fit+3), cli, srv, 40000, 53, query(2, "small.example", 1))
 	r := fd.report()
-	if len(r.Packets) != fit || r.Statistics.Queries != fit+4 || len(r.Caps) != 1 ||
+	if r.Packets.Len() != fit || r.Statistics.Queries != fit+4 || len(r.Caps) != 1 ||
 		r.Caps[0] != (report.Cap{What: capListBytes, Limit: maxListBytes, Dropped: 4}) {
-		t.Errorf("%d listed of %d, caps %+v", len(r.Packets), r.Statistics.Queries, r.Caps)
+		t.Errorf("%d listed of %d, caps %+v", r.Packets.Len(), r.Statistics.Queries, r.Caps)
 	}
 	if n := len(fd.tap.arena); n > maxListBytes {
 		t.Errorf("arena %d bytes", n)
@@ -169,7 +169,7 @@ func errorsAgree(t *testing.T, r *Report) {
 			pass = append(pass, fmt.Sprintf("frame %d: %s at offset %d", m.Frame, m.Reason, m.Offset))
 		}
 	}
-	for _, p := range r.Packets {
+	for _, p := range r.Packets.All() {
 		if p.Error != "" {
 			finish = append(finish, fmt.Sprintf("frame %d: %s", p.PacketNumber, p.Error))
 		}

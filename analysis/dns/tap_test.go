@@ -230,7 +230,7 @@ func testTCPFraming(t *testing.T, fd *feeder) {
 		t.Errorf("retransmitted segments %d", s.TCPReassembly.RetransmittedSegments)
 	}
 	var frames []int
-	for _, p := range r.Packets {
+	for _, p := range r.Packets.All() {
 		frames = append(frames, p.PacketNumber)
 	}
 	if fmt.Sprint(frames) != "[2 2 5 7]" {
@@ -277,7 +277,7 @@ func TestTCPNonStandardPort(t *testing.T) {
 				t.Errorf("queries %d transports %v non-standard %d retransmitted %d", s.Queries, s.Transports, s.NonStandardPortPkts, s.TCPReassembly.RetransmittedSegments)
 			}
 			var frames []int
-			for _, p := range r.Packets {
+			for _, p := range r.Packets.All() {
 				frames = append(frames, p.PacketNumber)
 			}
 			if fmt.Sprint(frames) != "[3 5 7 9]" {
@@ -347,17 +347,17 @@ func TestMaxPackets(t *testing.T) {
 		fd.udp(int64(i), cli, srv, 40000, 53, query(uint16(i), "a.example", 1))
 	}
 	r := fd.report()
-	if len(r.Packets) != 2 || r.DNSPacketsAnalyzed != 2 || r.Statistics.Queries != 5 ||
+	if r.Packets.Len() != 2 || r.DNSPacketsAnalyzed != 2 || r.Statistics.Queries != 5 ||
 		fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3}]" || len(r.Warnings) != 1 {
-		t.Errorf("packets %d analyzed %d queries %d caps %v warnings %q", len(r.Packets), r.DNSPacketsAnalyzed, r.Statistics.Queries, r.Caps, r.Warnings)
+		t.Errorf("packets %d analyzed %d queries %d caps %v warnings %q", r.Packets.Len(), r.DNSPacketsAnalyzed, r.Statistics.Queries, r.Caps, r.Warnings)
 	}
 	// 0 is no limit.
 	fd = newFeeder(&engine.Options{MaxPackets: 0})
 	for i := 0; i < 10005; i++ {
 		fd.udp(int64(i), cli, srv, 40000, 53, query(uint16(i), "a.example", 1))
 	}
-	if r := fd.report(); len(r.Packets) != 10005 || len(r.Caps) != 0 {
-		t.Errorf("max_packets 0: %d packets listed, caps %v", len(r.Packets), r.Caps)
+	if r := fd.report(); r.Packets.Len() != 10005 || len(r.Caps) != 0 {
+		t.Errorf("max_packets 0: %d packets listed, caps %v", r.Packets.Len(), r.Caps)
 	}
 }
 
@@ -484,8 +484,8 @@ func testTCPReordered(t *testing.T, fd *feeder) {
 	if st.Queries != 3 || st.TCPReassembly.Gaps != 1 || st.Malformed != 0 {
 		t.Errorf("queries %d gaps %d malformed %d", st.Queries, st.TCPReassembly.Gaps, st.Malformed)
 	}
-	if len(r.Packets) != 3 || r.Packets[0].PacketNumber != 3 || r.Packets[1].PacketNumber != 3 || r.Packets[2].PacketNumber != 5 {
-		t.Errorf("packets %+v", r.Packets)
+	if r.Packets.Len() != 3 || r.Packets.All()[0].PacketNumber != 3 || r.Packets.All()[1].PacketNumber != 3 || r.Packets.All()[2].PacketNumber != 5 {
+		t.Errorf("packets %+v", r.Packets.All())
 	}
 }
 
