@@ -103,7 +103,7 @@ func marshal(v any) ([]byte, error) {
 }
 
 // pageTop returns a shallow copy of the report struct with each top-level
-// slice cut to [skip, skip+limit), and what it cut. A report that is not a
+// list (a slice or a report.Rows) cut to [skip, skip+limit), and what it cut. A report that is not a
 // struct is returned as it is.
 func pageTop(rep any, list string, skip, limit int) (any, []List) {
 	rv := reflect.ValueOf(rep)
@@ -132,7 +132,14 @@ func pageFields(v reflect.Value, list string, skip, limit int, lists *[]List) {
 			continue
 		}
 		fv := v.FieldByIndex(f.Index)
-		n := fv.Len()
+		rl, isRows := rowList(fv)
+		var n int
+		switch {
+		case isRows && rl != nil:
+			n = rl.Len()
+		case !isRows:
+			n = fv.Len()
+		}
 		if n == 0 {
 			continue
 		}
@@ -145,9 +152,56 @@ func pageFields(v reflect.Value, list string, skip, limit int, lists *[]List) {
 		if lo == 0 && hi == n {
 			continue
 		}
-		fv.Set(fv.Slice(lo, hi))
+		if isRows {
+			if !setRows(fv, rl.Sub(lo, hi)) {
+				continue // a type that only holds a Rows: left whole
+			}
+		} else {
+			fv.Set(fv.Slice(lo, hi))
+		}
 		*lists = append(*lists, List{Path: f.Name, Total: n, Skip: lo, Returned: hi - lo})
 	}
+}
+
+// rowList reads v, a report.Rows or a pointer to one, as a RowList (nil
+// for a nil pointer); ok is false for any other value.
+func rowList(v reflect.Value) (rl report.RowList, ok bool) {
+	if !report.IsRowList(v.Type()) || v.Kind() == reflect.Interface {
+		return nil, false
+	}
+	if v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, true
+	}
+	return v.Interface().(report.RowList), true
+}
+
+// setRows sets v, a report.Rows or a pointer to one, to the rows sub (a
+// Sub of it); false when sub is not of v's type.
+func setRows(v reflect.Value, sub any) bool {
+	sv := reflect.ValueOf(sub)
+	if v.Kind() == reflect.Pointer {
+		if !sv.Type().AssignableTo(v.Type().Elem()) {
+			return false
+		}
+		p := reflect.New(v.Type().Elem())
+		p.Elem().Set(sv)
+		v.Set(p)
+		return true
+	}
+	if !sv.Type().AssignableTo(v.Type()) {
+		return false
+	}
+	v.Set(sv)
+	return true
+}
+
+// rowListElem is the row type of t when t is a report.Rows type (not a
+// pointer to one).
+func rowListElem(t reflect.Type) (reflect.Type, bool) {
+	if t.Kind() != reflect.Struct || !report.IsRowList(t) {
+		return nil, false
+	}
+	return reflect.Zero(t).Interface().(report.RowList).RowType(), true
 }
 
 // cutNested cuts the arrays below the top level, and the objects that
@@ -221,6 +275,10 @@ func mapPaths(t reflect.Type) map[string]bool {
 		}
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
+		}
+		if e, ok := rowListElem(t); ok { // written as a slice of its rows
+			walk(e, at+"[]", depth+1)
+			return
 		}
 		switch t.Kind() {
 		case reflect.Map:

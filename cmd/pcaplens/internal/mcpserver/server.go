@@ -344,13 +344,56 @@ func answerSchema(rep any) (*jsonschema.Schema, error) {
 	}
 	rs := &jsonschema.Schema{Type: "object"}
 	if rep != nil {
-		if x, err := jsonschema.ForType(reflect.TypeOf(rep), nil); err == nil {
-			rs = x
+		t := reflect.TypeOf(rep)
+		if opts, err := rowsSchemas(t); err == nil {
+			if x, err := jsonschema.ForType(t, opts); err == nil {
+				rs = x
+			}
 		}
 	}
 	rs.Description = "the tool's report, as `pcaplens analyze` prints it, its lists paged"
 	sc.Properties["report"] = rs
 	return sc, nil
+}
+
+// rowsSchemas gives the schema of every report.Rows type that t holds: a
+// Rows has no exported field, but JSON writes it as the array of its rows
+// (never null), as a slice of them.
+func rowsSchemas(t reflect.Type) (*jsonschema.ForOptions, error) {
+	opts := &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{}}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type) error
+	walk = func(t reflect.Type) error {
+		if seen[t] {
+			return nil
+		}
+		seen[t] = true
+		if e, ok := rowListElem(t); ok {
+			if err := walk(e); err != nil { // the Rows inside its rows first
+				return err
+			}
+			items, err := jsonschema.ForType(e, opts)
+			if err != nil {
+				return err
+			}
+			opts.TypeSchemas[t] = &jsonschema.Schema{Type: "array", Items: items}
+			return nil
+		}
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			return walk(t.Elem())
+		case reflect.Struct:
+			for _, f := range reflect.VisibleFields(t) {
+				if f.IsExported() || f.Anonymous {
+					if err := walk(f.Type); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	return opts, walk(t)
 }
 
 // addReport registers the tool of one engine tool.
