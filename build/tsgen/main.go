@@ -6,9 +6,9 @@
 //	go run ./build/tsgen   (make types)
 //
 // How Go values become TypeScript, as encoding/json writes them: json tag
-// names; omitempty/omitzero fields optional; pointers T | null; slices and
-// arrays T[] (the reports never hold a nil slice, nor a nil pointer in a
-// list or map: TestNoNulls checks it);
+// names; omitempty/omitzero fields optional; pointers T | null; slices,
+// arrays and report.Rows T[] (the reports never hold a nil slice, nor a nil
+// pointer in a list or map: TestNoNulls checks it);
 // maps Record<string, T>; interfaces unknown; named structs interfaces
 // (named after the Go type, with the analyzer's name in front for types of
 // an analyzer's package); embedded structs flattened.

@@ -153,6 +153,9 @@ func walkNulls(v any, t reflect.Type, path string, bad func(string)) {
 		}
 		return
 	}
+	if e, ok := rowListElem(t); ok { // a report.Rows: as a slice of its rows
+		t = reflect.SliceOf(e)
+	}
 	elem := func(e any, path string) {
 		if e == nil {
 			bad(path)
@@ -220,6 +223,94 @@ func TestWalkNulls(t *testing.T) {
 	walkNulls(v, reflect.TypeFor[outer](), "r", func(p string) { got = append(got, p) })
 	sort.Strings(got)
 	if want := []string{"r.list", "r.map", "r.ptrs[]", "r.rows[].list"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("nulls found at %v, want %v", got, want)
+	}
+}
+
+// tsRow and tsInner are the rows of TestRowsAsSlice's reports.
+type tsRow struct {
+	N     int                  `json:"n"`
+	Inner report.Rows[tsInner] `json:"inner"`
+}
+
+type tsInner struct {
+	S string `json:"s"`
+}
+
+type tsSliceRow struct {
+	N     int       `json:"n"`
+	Inner []tsInner `json:"inner"`
+}
+
+// TestRowsAsSlice: a report.Rows generates what a slice of its rows
+// generates, wherever it is (a field, behind a pointer, in a map, in a row).
+func TestRowsAsSlice(t *testing.T) {
+	type rowsRep struct {
+		Rows    report.Rows[tsRow]            `json:"rows"`
+		Ptr     *report.Rows[tsInner]         `json:"ptr"`
+		Omit    *report.Rows[tsInner]         `json:"omit,omitempty"`
+		ByName  map[string]report.Rows[tsRow] `json:"by_name"`
+		Names   report.Rows[string]           `json:"names"`
+		Ptrs    report.Rows[*tsInner]         `json:"ptrs"`
+		Severit report.Rows[finding.Severity] `json:"severities"`
+	}
+	type sliceRep struct {
+		Rows    []tsSliceRow            `json:"rows"`
+		Ptr     *[]tsInner              `json:"ptr"`
+		Omit    *[]tsInner              `json:"omit,omitempty"`
+		ByName  map[string][]tsSliceRow `json:"by_name"`
+		Names   []string                `json:"names"`
+		Ptrs    []*tsInner              `json:"ptrs"`
+		Severit []finding.Severity      `json:"severities"`
+	}
+	gen := func(rep, row reflect.Type) (string, string) {
+		g := newGen(t.TempDir())
+		body, err := g.object(rep, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := g.ref(row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for len(g.queue) > 0 {
+			if err := g.declare(g.queue[0]); err != nil {
+				t.Fatal(err)
+			}
+			g.queue = g.queue[1:]
+		}
+		return body, g.decls[n]
+	}
+	rb, rd := gen(reflect.TypeFor[rowsRep](), reflect.TypeFor[tsRow]())
+	sb, sd := gen(reflect.TypeFor[sliceRep](), reflect.TypeFor[tsSliceRow]())
+	sb = strings.ReplaceAll(sb, "tsSliceRow", "tsRow")
+	sd = strings.ReplaceAll(sd, "tsSliceRow", "tsRow")
+	if rb != sb || rd != sd {
+		t.Errorf("report.Rows:\n%s\n%s\nslices:\n%s\n%s", rb, rd, sb, sd)
+	}
+	if !strings.Contains(rb, "rows: tsRow[];") || !strings.Contains(rd, "inner: tsInner[];") || !strings.Contains(rb, "ptr: tsInner[] | null;") {
+		t.Errorf("report.Rows:\n%s\n%s", rb, rd)
+	}
+}
+
+// TestWalkNullsRows: the null checker walks the rows of a report.Rows.
+func TestWalkNullsRows(t *testing.T) {
+	type inner struct {
+		List []int `json:"list"`
+	}
+	type outer struct {
+		Rows report.Rows[inner]  `json:"rows"`
+		Ptrs report.Rows[*inner] `json:"ptrs"`
+	}
+	js, _ := json.Marshal(outer{Rows: report.RowsOf([]inner{{}}), Ptrs: report.RowsOf([]*inner{nil})})
+	var v any
+	if err := json.Unmarshal(js, &v); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	walkNulls(v, reflect.TypeFor[outer](), "r", func(p string) { got = append(got, p) })
+	sort.Strings(got)
+	if want := []string{"r.ptrs[]", "r.rows[].list"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("nulls found at %v, want %v", got, want)
 	}
 }
