@@ -444,7 +444,8 @@ type rowPage struct {
 
 // view returns the list's rows in the query's order and filter, reusing the
 // last view of the same list when it matches.
-// Each row is read once by the filter, and the rows kept once more by the sort.
+// Each row is read once by the filter (when there is one), and the rows
+// kept once more by the sort (when there is one).
 func (rs *reportState) view(l rowSource, q *rowQuery) []int32 {
 	where := strings.Join(q.Where, "\x00")
 	if o := q.Overlap; o != nil {
@@ -457,7 +458,12 @@ func (rs *reportState) view(l rowSource, q *rowQuery) []int32 {
 	order := make([]int32, 0, n)
 	words := strings.Fields(strings.ToLower(q.Filter))
 	var buf []byte
+	filtered := len(q.Where) == 2 || q.Overlap != nil || len(words) > 0
 	for i := 0; i < n; i++ {
+		if !filtered { // every row: none made
+			order = append(order, int32(i))
+			continue
+		}
 		row := l.Index(i)
 		if len(q.Where) == 2 {
 			x, ok := valueAt(row, q.Where[0])

@@ -194,6 +194,17 @@ func TestRowListMadeOnce(t *testing.T) {
 	if err := rs.csv(&q, []csvColumn{{Key: "v", Path: "v"}}, func([]byte) error { return nil }); err != nil || *made != rlN {
 		t.Errorf("csv made %d rows, want %d (%v)", *made, rlN, err)
 	}
+	// Neither filter nor sort: only the page's rows are made.
+	*made = 0
+	q = rowQuery{Path: "t.rows", Skip: 20, Limit: 10}
+	if p, err := rs.rows(&q); err != nil || *made != 10 || p.Matched != rlN || p.Indexes[0] != 20 {
+		t.Errorf("a page of the list as it is made %d rows, want 10 (%v)", *made, err)
+	}
+	*made = 0
+	q = rowQuery{Path: "t.rows", Sort: "stream", Desc: true, Limit: 10}
+	if _, err := rs.rows(&q); err != nil || *made != rlN+10 {
+		t.Errorf("sorted, not filtered: %d rows made, want %d (%v)", *made, rlN+10, err)
+	}
 	// sortRows alone: once per row, whatever the keys.
 	l, err := rs.list("t.rows")
 	if err != nil {
