@@ -144,6 +144,22 @@ func (l rowSource) Index(i int) reflect.Value {
 	return l.s.Index(i)
 }
 
+// scan is Index for a pass that reads each row and keeps nothing of it
+// (texts it keeps are strings, which a row never changes): a RowList's
+// rows are made into one row, *scratch, rather than each into a new one.
+func (l rowSource) scan(i int, scratch *reflect.Value) reflect.Value {
+	if l.rl == nil {
+		return l.s.Index(i)
+	}
+	if !scratch.IsValid() {
+		*scratch = reflect.New(l.rl.RowType())
+	} else {
+		scratch.Elem().SetZero()
+	}
+	l.rl.FillAny(i, scratch.Interface())
+	return scratch.Elem()
+}
+
 // elem is the rows' type.
 func (l rowSource) elem() reflect.Type {
 	if l.rl != nil {
@@ -458,13 +474,14 @@ func (rs *reportState) view(l rowSource, q *rowQuery) []int32 {
 	order := make([]int32, 0, n)
 	words := strings.Fields(strings.ToLower(q.Filter))
 	var buf []byte
+	var scratch reflect.Value
 	filtered := len(q.Where) == 2 || q.Overlap != nil || len(words) > 0
 	for i := 0; i < n; i++ {
 		if !filtered { // every row: none made
 			order = append(order, int32(i))
 			continue
 		}
-		row := l.Index(i)
+		row := l.scan(i, &scratch)
 		if len(q.Where) == 2 {
 			x, ok := valueAt(row, q.Where[0])
 			if !ok || scalarText(x) != q.Where[1] {
@@ -527,8 +544,9 @@ func (rs *reportState) rows(q *rowQuery) (*rowPage, error) {
 	}
 	if len(q.Frames) > 0 || len(q.Subjects) > 0 {
 		m := newEvidence(q.Frames, q.Subjects)
+		var scratch reflect.Value
 		for p, i := range order {
-			if m.names(l.Index(int(i)), q.Span) {
+			if m.names(l.scan(int(i), &scratch), q.Span) {
 				page.Hits = append(page.Hits, p)
 				page.HitIndexes = append(page.HitIndexes, int(i))
 				if len(page.Hits) == maxHits {
@@ -566,8 +584,9 @@ func (rs *reportState) csv(q *rowQuery, cols []csvColumn, emit func([]byte) erro
 		buf = appendCSV(buf, c.Key, true)
 	}
 	buf = append(buf, "\r\n"...)
+	var scratch reflect.Value
 	for _, i := range order {
-		row := l.Index(int(i))
+		row := l.scan(int(i), &scratch)
 		for j, c := range cols {
 			if j > 0 {
 				buf = append(buf, ',')
@@ -785,8 +804,9 @@ func sortRows(l rowSource, order []int32, path string, desc bool) {
 	kinds := make([]uint8, n)
 	bits := make([]uint64, n)
 	numeric := true
+	var scratch reflect.Value
 	for k, i := range order {
-		x, ok := valueAt(l.Index(int(i)), path)
+		x, ok := valueAt(l.scan(int(i), &scratch), path)
 		if !ok {
 			continue
 		}

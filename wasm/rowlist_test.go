@@ -241,3 +241,28 @@ func TestRowListTypes(t *testing.T) {
 		t.Errorf("cellText of a Rows of text: %q", got)
 	}
 }
+
+// TestRowListScratch: a pass over a RowList (sort keys, filter, CSV,
+// evidence) makes each row into one scratch row, not into a new one: a
+// sort of a 500,000-row TCP table spent a third of its time allocating
+// and collecting rows it read once.
+func TestRowListScratch(t *testing.T) {
+	rows := report.MakeRows(1000, func(i int, dst *rlRow) {
+		if dst.Stream != 0 || dst.Name != "" {
+			t.Fatal("a scratch row must be zero before it is made again")
+		}
+		dst.Stream, dst.Name = i, "host"
+	})
+	l := rowSource{rl: rows}
+	order := make([]int32, rows.Len())
+	for i := range order {
+		order[i] = int32(rows.Len() - 1 - i)
+	}
+	allocs := testing.AllocsPerRun(3, func() { sortRows(l, order, "stream", false) })
+	if allocs > 100 {
+		t.Errorf("sorting %d rows took %v allocations, want a few (not one a row)", rows.Len(), allocs)
+	}
+	if order[0] != 0 || order[999] != 999 {
+		t.Errorf("sorted order %d … %d", order[0], order[999])
+	}
+}

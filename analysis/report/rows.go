@@ -25,6 +25,9 @@ type RowList interface {
 	Len() int
 	// At makes row i: a pointer to a new row.
 	At(i int) any
+	// FillAny makes row i into dst, a pointer to a zero row: a reader
+	// passing over the rows makes each into one row rather than a new one.
+	FillAny(i int, dst any)
 	// Sub is rows lo to hi, as a list of the same type.
 	Sub(lo, hi int) any
 	// RowType is the rows' type.
@@ -67,6 +70,9 @@ func (r Rows[T]) At(i int) any {
 	r.Fill(i, p)
 	return p
 }
+
+// FillAny is Fill for RowList: dst is a *T.
+func (r Rows[T]) FillAny(i int, dst any) { r.Fill(i, dst.(*T)) }
 
 // Slice is rows lo to hi.
 func (r Rows[T]) Slice(lo, hi int) Rows[T] {

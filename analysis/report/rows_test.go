@@ -95,8 +95,10 @@ func TestRowsIsList(t *testing.T) {
 		t.Errorf("Lists = %v", got)
 	}
 	var l RowList = RowsOf(rowsTestMade(3))
-	if l.RowType() != reflect.TypeFor[rowsTestRow]() || l.At(2).(*rowsTestRow).N != 2 {
-		t.Error("RowList: RowType and At")
+	var dst rowsTestRow
+	l.FillAny(1, &dst)
+	if l.RowType() != reflect.TypeFor[rowsTestRow]() || l.At(2).(*rowsTestRow).N != 2 || dst.N != 1 {
+		t.Error("RowList: RowType, At and FillAny")
 	}
 	defer func() {
 		if recover() == nil {
