@@ -389,15 +389,15 @@ type RetransReport struct {
 	TotalRetransmissions int    `json:"total_retransmissions"`
 	// RetransmissionRate and DataRetransmissionRate are null when there
 	// is nothing to divide by (no TCP packets, no data segments).
-	RetransmissionRate        *float64       `json:"retransmission_rate"`
-	DataSegments              int            `json:"data_segments"`
-	RetransmittedDataSegments int            `json:"retransmitted_data_segments"`
-	DataRetransmissionRate    *float64       `json:"data_retransmission_rate"`
-	Threshold                 float64        `json:"threshold"`
-	ExceedsThreshold          bool           `json:"exceeds_threshold"`
-	ByKind                    map[string]int `json:"by_kind"`
-	ByConnection              []RetransConn  `json:"by_connection"`
-	Summary                   RetransSummary `json:"summary"`
+	RetransmissionRate        *float64                 `json:"retransmission_rate"`
+	DataSegments              int                      `json:"data_segments"`
+	RetransmittedDataSegments int                      `json:"retransmitted_data_segments"`
+	DataRetransmissionRate    *float64                 `json:"data_retransmission_rate"`
+	Threshold                 float64                  `json:"threshold"`
+	ExceedsThreshold          bool                     `json:"exceeds_threshold"`
+	ByKind                    map[string]int           `json:"by_kind"`
+	ByConnection              report.Rows[RetransConn] `json:"by_connection"`
+	Summary                   RetransSummary           `json:"summary"`
 	// IOGraph covers every TCP packet; it is empty (no buckets) when a
 	// server filter is set.
 	IOGraph  IOGraph      `json:"io_graph"`
@@ -430,49 +430,58 @@ func (b *builder) retransmissions() any {
 		DataRetransmissionRate:    rate(tot.retransData, tot.dataSegments),
 		Threshold:                 th,
 		ByKind:                    map[string]int{"timeout": tot.timeout, "fast": tot.fast, "spurious": tot.spurious},
-		ByConnection:              []RetransConn{},
 		IOGraph:                   b.ioGraph(),
 		Caps:                      b.caps.List(),
 		Warnings:                  b.warnings,
 	}
 	rep.ExceedsThreshold = rep.RetransmissionRate != nil && *rep.RetransmissionRate > th
+	// The rows are made when read: on a capture whose connections all
+	// retransmit, one made for each was about 140 bytes and a name.
+	var retrans []brief
 	for i := range b.rows {
 		r := &b.rows[i]
-		n := r.retransmissions()
-		if n == 0 {
+		if r.retransmissions() == 0 {
 			continue
 		}
-		fast, spurious := r.flagCount(1), r.flagCount(2)
-		rc := RetransConn{
-			Connection: r.name(), Stream: r.stream(), RetransCount: n,
-			TotalPackets: r.packets(), RetransRate: ratio(n, r.packets()),
-			Fast: fast, Spurious: spurious, Timeout: n - fast - spurious,
-			DataSegments: r.dataPackets(), RetransData: r.retransData(),
-		}
-		rep.ByConnection = append(rep.ByConnection, rc)
-		if rc.RetransRate > th {
+		retrans = append(retrans, *r)
+		if ratio(r.retransmissions(), r.packets()) > th {
 			rep.Summary.ConnectionsAboveThreshold++
 		}
 	}
-	rep.Summary.ConnectionsWithRetrans = len(rep.ByConnection)
-	sort.Slice(rep.ByConnection, func(i, j int) bool {
-		a, c := rep.ByConnection[i], rep.ByConnection[j]
-		if a.RetransRate != c.RetransRate {
-			return a.RetransRate > c.RetransRate
+	rep.Summary.ConnectionsWithRetrans = len(retrans)
+	sort.Slice(retrans, func(i, j int) bool {
+		a, c := &retrans[i], &retrans[j]
+		ra, rc := ratio(a.retransmissions(), a.packets()), ratio(c.retransmissions(), c.packets())
+		if ra != rc {
+			return ra > rc
 		}
-		if a.RetransCount != c.RetransCount {
-			return a.RetransCount > c.RetransCount
+		if a.retransmissions() != c.retransmissions() {
+			return a.retransmissions() > c.retransmissions()
 		}
-		return a.Stream < c.Stream
+		return a.stream() < c.stream()
 	})
-	if len(rep.ByConnection) > 0 {
-		rep.Summary.WorstConnection = rep.ByConnection[0].Connection
-		rep.Summary.WorstRetransRate = rep.ByConnection[0].RetransRate
+	if len(retrans) > 0 {
+		rep.Summary.WorstConnection = retrans[0].name()
+		rep.Summary.WorstRetransRate = ratio(retrans[0].retransmissions(), retrans[0].packets())
 	}
-	if !b.t.opts.Detailed && len(rep.ByConnection) > shortList {
-		rep.ByConnection = rep.ByConnection[:shortList]
+	if !b.t.opts.Detailed && len(retrans) > shortList {
+		retrans = retrans[:shortList]
 	}
+	rep.ByConnection = report.MakeRows(len(retrans), func(i int, dst *RetransConn) { retrans[i].retransConn(dst) })
 	return rep
+}
+
+// retransConn makes the connection's row of tcp_retransmissions.by_connection
+// into dst.
+func (r *brief) retransConn(dst *RetransConn) {
+	n := r.retransmissions()
+	fast, spurious := r.flagCount(1), r.flagCount(2)
+	*dst = RetransConn{
+		Connection: r.name(), Stream: r.stream(), RetransCount: n,
+		TotalPackets: r.packets(), RetransRate: ratio(n, r.packets()),
+		Fast: fast, Spurious: spurious, Timeout: n - fast - spurious,
+		DataSegments: r.dataPackets(), RetransData: r.retransData(),
+	}
 }
 
 func (b *builder) ioGraph() IOGraph {
