@@ -175,15 +175,6 @@ func (l rowSource) elem() reflect.Type {
 	return l.s.Type().Elem()
 }
 
-// rowListElem is the row type of t when t is a report.RowList type (a
-// report.Rows, not a pointer to one).
-func rowListElem(t reflect.Type) (reflect.Type, bool) {
-	if t.Kind() != reflect.Struct || !report.IsRowList(t) {
-		return nil, false
-	}
-	return reflect.Zero(t).Interface().(report.RowList).RowType(), true
-}
-
 // list finds the list at path.
 func (rs *reportState) list(path string) (rowSource, error) {
 	parts := strings.Split(path, ".")
@@ -319,7 +310,7 @@ func interesting(t reflect.Type) bool {
 	}
 	interestingCache.Store(t, false) // recursive types
 	r := false
-	if e, ok := rowListElem(t); ok {
+	if e, ok := report.RowsElem(t); ok {
 		r = isRowType(e)
 		interestingCache.Store(t, r)
 		return r

@@ -41,6 +41,15 @@ var rowListType = reflect.TypeFor[RowList]()
 // IsRowList tells whether t is a Rows type.
 func IsRowList(t reflect.Type) bool { return t.Implements(rowListType) }
 
+// RowsElem is the row type of t when t is a Rows type (not a pointer to
+// one): what the readers by reflection read it as a slice of.
+func RowsElem(t reflect.Type) (reflect.Type, bool) {
+	if t.Kind() != reflect.Struct || !IsRowList(t) {
+		return nil, false
+	}
+	return reflect.Zero(t).Interface().(RowList).RowType(), true
+}
+
 // RowsOf is a list of rows already made.
 func RowsOf[T any](rows []T) Rows[T] { return Rows[T]{n: len(rows), made: rows} }
 

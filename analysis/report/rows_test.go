@@ -91,6 +91,15 @@ func TestRowsIsList(t *testing.T) {
 	if !IsRowList(rt) || !IsList(rt) || IsRowList(reflect.TypeFor[[]rowsTestRow]()) {
 		t.Error("IsRowList and IsList must know a Rows")
 	}
+	if e, ok := RowsElem(rt); !ok || e != reflect.TypeFor[rowsTestRow]() {
+		t.Errorf("RowsElem = %v, %v", e, ok)
+	}
+	if _, ok := RowsElem(reflect.PointerTo(rt)); ok {
+		t.Error("RowsElem of a pointer to a Rows")
+	}
+	if _, ok := RowsElem(reflect.TypeFor[rowsTestRow]()); ok {
+		t.Error("RowsElem of a struct that is no Rows")
+	}
 	if got := Lists(reflect.TypeFor[rowsTestReport]()); !reflect.DeepEqual(got, []string{"rows", "plain"}) {
 		t.Errorf("Lists = %v", got)
 	}

@@ -231,13 +231,15 @@ var (
 
 // ref returns the TypeScript type of a value of Go type t as encoding/json writes it.
 func (g *gen) ref(t reflect.Type) (string, error) {
-	if e, ok := rowListElem(t); ok {
+	if e, ok := report.RowsElem(t); ok {
 		// A report.Rows writes what a slice of its rows writes (never null).
 		return g.ref(reflect.SliceOf(e))
 	}
-	if t.Kind() == reflect.Pointer && isRows(t.Elem()) {
-		e, err := g.ref(t.Elem())
-		return e + " | null", err
+	if t.Kind() == reflect.Pointer {
+		if _, ok := report.RowsElem(t.Elem()); ok {
+			e, err := g.ref(t.Elem())
+			return e + " | null", err
+		}
 	}
 	if t.Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(jsonMarshaler) {
 		return "", fmt.Errorf("tsgen: %v has its own MarshalJSON: its shape is not known", t)
@@ -303,21 +305,6 @@ func (g *gen) ref(t reflect.Type) (string, error) {
 		return g.named(t)
 	}
 	return "", fmt.Errorf("tsgen: %v (%v) cannot be written as JSON", t, t.Kind())
-}
-
-// rowListElem is the row type of t when t is a report.Rows type (not a
-// pointer to one).
-func rowListElem(t reflect.Type) (reflect.Type, bool) {
-	if t.Kind() != reflect.Struct || !report.IsRowList(t) {
-		return nil, false
-	}
-	return reflect.Zero(t).Interface().(report.RowList).RowType(), true
-}
-
-// isRows tells whether t is a report.Rows type.
-func isRows(t reflect.Type) bool {
-	_, ok := rowListElem(t)
-	return ok
 }
 
 // elem returns the TypeScript type of an element of a list or map: a

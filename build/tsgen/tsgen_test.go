@@ -153,7 +153,7 @@ func walkNulls(v any, t reflect.Type, path string, bad func(string)) {
 		}
 		return
 	}
-	if e, ok := rowListElem(t); ok { // a report.Rows: as a slice of its rows
+	if e, ok := report.RowsElem(t); ok { // a report.Rows: as a slice of its rows
 		t = reflect.SliceOf(e)
 	}
 	elem := func(e any, path string) {

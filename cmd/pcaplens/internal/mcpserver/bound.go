@@ -195,15 +195,6 @@ func setRows(v reflect.Value, sub any) bool {
 	return true
 }
 
-// rowListElem is the row type of t when t is a report.Rows type (not a
-// pointer to one).
-func rowListElem(t reflect.Type) (reflect.Type, bool) {
-	if t.Kind() != reflect.Struct || !report.IsRowList(t) {
-		return nil, false
-	}
-	return reflect.Zero(t).Interface().(report.RowList).RowType(), true
-}
-
 // cutNested cuts the arrays below the top level, and the objects that
 // are Go maps (maps, the set of paths where the report's type has a map),
 // to their first nestedItems items (objects by sorted key), recording each
@@ -276,7 +267,7 @@ func mapPaths(t reflect.Type) map[string]bool {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		if e, ok := rowListElem(t); ok { // written as a slice of its rows
+		if e, ok := report.RowsElem(t); ok { // written as a slice of its rows
 			walk(e, at+"[]", depth+1)
 			return
 		}

@@ -368,7 +368,7 @@ func rowsSchemas(t reflect.Type) (*jsonschema.ForOptions, error) {
 			return nil
 		}
 		seen[t] = true
-		if e, ok := rowListElem(t); ok {
+		if e, ok := report.RowsElem(t); ok {
 			if err := walk(e); err != nil { // the Rows inside its rows first
 				return err
 			}
