@@ -225,37 +225,32 @@ func (b *brief) connState() string {
 		}
 		return "OTH"
 	}
+	return [...]string{"S1", "RSTO", "RSTR", "SF", "S2", "S3"}[b.end()]
+}
+
+// end is how the connection ended: 0 it did not, 1 a RST from the client
+// first, 2 from the server, 3 FINs from both, 4 from the client, 5 from the
+// server.
+func (b *brief) end() int {
+	cf, sf := b.dir(0), b.dir(1)
 	switch {
 	case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
-		return "RSTO"
+		return 1
 	case sf.sawRST:
-		return "RSTR"
+		return 2
 	case cf.sawFIN && sf.sawFIN:
-		return "SF"
+		return 3
 	case cf.sawFIN:
-		return "S2"
+		return 4
 	case sf.sawFIN:
-		return "S3"
+		return 5
 	}
-	return "S1"
+	return 0
 }
 
 // closing is how the connection closed (the row's close).
 func (b *brief) closing() string {
-	cf, sf := b.dir(0), b.dir(1)
-	switch {
-	case cf.sawRST && (!sf.sawRST || cf.firstRST <= sf.firstRST):
-		return "rst_by_client"
-	case sf.sawRST:
-		return "rst_by_server"
-	case cf.sawFIN && sf.sawFIN:
-		return "fin_both"
-	case cf.sawFIN:
-		return "fin_by_client"
-	case sf.sawFIN:
-		return "fin_by_server"
-	}
-	return "open"
+	return [...]string{"open", "rst_by_client", "rst_by_server", "fin_both", "fin_by_client", "fin_by_server"}[b.end()]
 }
 
 // state is the row's state and close reason.

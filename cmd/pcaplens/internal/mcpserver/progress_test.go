@@ -39,24 +39,15 @@ func TestProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, st := mcp.NewInMemoryTransports()
 	ctx := context.Background()
-	if _, err := s.MCP().Connect(ctx, st, nil); err != nil {
-		t.Fatal(err)
-	}
 	var got atomic.Int32
-	c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
+	cs := connect(t, s, &mcp.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, r *mcp.ProgressNotificationClientRequest) {
 			if r.Params.ProgressToken == "tok" {
 				got.Add(1)
 			}
 		},
 	})
-	cs, err := c.Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
 	p := &mcp.CallToolParams{Name: "analyze_capinfos", Arguments: map[string]any{"pcap_file": hs.URL + "/c.pcapng"}}
 	p.SetProgressToken("tok")
 	r, err := cs.CallTool(ctx, p)
@@ -81,16 +72,8 @@ func TestPanicIsToolError(t *testing.T) {
 	addTool(s.MCP(), &mcp.Tool{Name: "boom"}, func(context.Context, *mcp.CallToolRequest, in) (*mcp.CallToolResult, Answer, error) {
 		panic("a bug")
 	})
-	ct, st := mcp.NewInMemoryTransports()
 	ctx := context.Background()
-	if _, err := s.MCP().Connect(ctx, st, nil); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
+	cs := connect(t, s, nil)
 	r, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "boom", Arguments: map[string]any{}})
 	if err != nil || !r.IsError || !strings.Contains(r.Content[0].(*mcp.TextContent).Text, "internal error in boom") {
 		t.Fatalf("%v %+v", err, r)

@@ -39,16 +39,8 @@ func TestNewAnalyzerGetsATool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, st := mcp.NewInMemoryTransports()
 	ctx := context.Background()
-	if _, err := s.MCP().Connect(ctx, st, nil); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
+	cs := connect(t, s, nil)
 	res, err := cs.ListTools(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -139,4 +131,21 @@ func TestPage(t *testing.T) {
 	if _, _, err := page(r, "stat", 5, 2, 1<<20); err == nil || !strings.Contains(err.Error(), "rows, other") {
 		t.Errorf("a list that is not one: %v", err)
 	}
+}
+
+// connect connects a real MCP client (with opts) to s over in-memory
+// transports; the session ends with the test.
+func connect(t *testing.T, s *Server, opts *mcp.ClientOptions) *mcp.ClientSession {
+	t.Helper()
+	ct, st := mcp.NewInMemoryTransports()
+	ctx := context.Background()
+	if _, err := s.MCP().Connect(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t"}, opts).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
 }
