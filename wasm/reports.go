@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -482,7 +483,19 @@ func (rs *reportState) view(l rowSource, q *rowQuery) []int32 {
 	var buf []byte
 	var scratch reflect.Value
 	filtered := len(q.Where) == 2 || q.Overlap != nil || len(words) > 0
-	for i := 0; i < n; i++ {
+	// Words typed on after the last view's keep a part of its rows: only
+	// those are read again (a row of a report.Rows is made to be read).
+	var among []int32
+	if v != nil && v.where == where && narrows(words, strings.Fields(strings.ToLower(v.filter))) {
+		among = slices.Clone(v.order)
+		slices.Sort(among)
+		n = len(among)
+	}
+	for k := 0; k < n; k++ {
+		i := k
+		if among != nil {
+			i = int(among[k])
+		}
 		if !filtered { // every row: none made
 			order = append(order, int32(i))
 			continue
@@ -813,6 +826,20 @@ func appendLower(buf []byte, s string) []byte {
 		i += n
 	}
 	return append(buf, 0)
+}
+
+// narrows tells whether every row the words keep, the words before keep
+// too: each word before is within one of the words.
+func narrows(words, before []string) bool {
+	if len(before) == 0 {
+		return false // the last view read no row
+	}
+	for _, b := range before {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(w, b) }) {
+			return false
+		}
+	}
+	return true
 }
 
 func containsAll(hay []byte, words []string) bool {

@@ -300,3 +300,49 @@ func TestSortOtherWay(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterNarrows: words typed on after the last filter's read only the
+// rows it kept, and keep what a fresh view keeps; other words read every
+// row again.
+func TestFilterNarrows(t *testing.T) {
+	steps := []struct {
+		filter, sort string
+		narrows      bool
+	}{
+		{"host1", "", false},
+		{"host12", "", true},
+		{"host12 alpha", "v", true},
+		{"t2 host12 alpha", "v", true},
+		{"t2 host12", "v", false}, // a word dropped: every row again
+		{"host1", "v", false},      // fewer letters: every row again
+		{"HOST1 t3", "name", true}, // case does not matter
+		{"zzz", "", false},
+		{"zzzz", "", true}, // nothing kept, nothing read
+	}
+	rs, _, made := rlStates()
+	var kept int
+	for i, st := range steps {
+		q := rowQuery{Path: "t.rows", Filter: st.filter, Sort: st.sort, Limit: maxRowsPage}
+		*made = 0
+		got, err := rs.rows(&q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, _, _ := rlStates()
+		want, _ := fresh.rows(&q)
+		if !reflect.DeepEqual(got.Indexes, want.Indexes) {
+			t.Fatalf("step %d %q: rows %v, want %v", i, st.filter, got.Indexes, want.Indexes)
+		}
+		read := *made - len(got.Indexes) // the page's rows are made too
+		if st.sort != "" {
+			read -= got.Matched // and the sort's
+		}
+		switch {
+		case st.narrows && read != kept:
+			t.Errorf("step %d %q: %d rows read by the filter, want the %d the last view kept", i, st.filter, read, kept)
+		case !st.narrows && read != rlN:
+			t.Errorf("step %d %q: %d rows read by the filter, want all %d", i, st.filter, read, rlN)
+		}
+		kept = got.Matched
+	}
+}
