@@ -635,6 +635,44 @@ async function reportCall(req: ReportRequest): Promise<void> {
   }
 }
 
+/**
+ * Rows calls wait for a turn of the event loop. One from a table asking for
+ * a view of its list (sort, filter, where) that a newer call of the same
+ * table for another view has replaced meanwhile is answered "superseded",
+ * unread: the table has moved on (its filter typed on, its sort changed),
+ * and a filter or sort of a long list of rows made when read takes seconds,
+ * during which the next calls arrive. A call for a finding's evidence is
+ * never dropped.
+ */
+const pendingRows: Extract<ReportRequest, { type: "rows" }>[] = [];
+let rowsDraining = false;
+
+function viewOf(q: ListQuery): string {
+  return JSON.stringify([q.path, q.sort ?? "", q.desc ?? false, q.filter ?? "", q.where ?? null, q.overlap ?? null]);
+}
+
+function queueRows(req: Extract<ReportRequest, { type: "rows" }>): void {
+  const view = viewOf(req.query);
+  for (let i = pendingRows.length - 1; i >= 0; i--) {
+    const o = pendingRows[i]!;
+    const evidence = (o.query.frames?.length ?? 0) > 0 || (o.query.subjects?.length ?? 0) > 0;
+    if (o.query.table !== undefined && o.query.table === req.query.table && !evidence && viewOf(o.query) !== view) {
+      pendingRows.splice(i, 1);
+      post({ type: "error", id: o.id, ...errorOf(new CodedError("superseded", "a newer query of the same list replaced this one")) });
+    }
+  }
+  pendingRows.push(req);
+  if (!rowsDraining) {
+    rowsDraining = true;
+    setTimeout(() => void drainRows(), 0);
+  }
+}
+
+async function drainRows(): Promise<void> {
+  for (let r = pendingRows.shift(); r; r = pendingRows.shift()) await reportCall(r);
+  rowsDraining = false;
+}
+
 if (scope.name === DIGEST_WORKER) digestMain();
 else analysisMain();
 
@@ -669,6 +707,8 @@ function analysisMain(): void {
         void packetCall(apiReady, req);
         return;
       case "rows":
+        queueRows(req);
+        return;
       case "reportMembers":
       case "mergeFindings":
       case "csv":

@@ -101,6 +101,8 @@ export interface ListQuery {
   overlap?: { from: string; length: string; lo: number; hi: number };
   skip?: number;
   limit?: number;
+  /** table names the table asking (a number each): the worker drops its older calls for another view still waiting. */
+  table?: number;
   /** frames and subjects ask for the positions of the rows that name them (hits); span: by first_frame … last_frame. */
   frames?: readonly number[];
   subjects?: readonly string[];
@@ -259,7 +261,11 @@ export function table<T>(opts: TableOptions<T>): HTMLElement {
 }
 
 /** createTable is table() returning a handle to change rows or filter later. */
+/** tables numbers the tables made (ListQuery.table). */
+let tables = 0;
+
 export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
+  const tableId = ++tables;
   const id = `t${++tableSeq}`;
   const cols = opts.columns;
   const raw = (c: Column<T>, r: T): unknown => (c.value ? c.value(r) : (r as Record<string, unknown>)[c.key]);
@@ -652,7 +658,7 @@ export function createTable<T>(opts: TableOptions<T>): TableHandle<T> {
   /** query is the worker's query of a remote list: sort, words, narrowing. */
   function query(): ListQuery {
     const c = cols.find((x) => x.key === sortKey);
-    return { path: opts.list!, sort: c ? (c.path ?? c.key) : undefined, desc: sortDesc, filter, ...narrow };
+    return { path: opts.list!, sort: c ? (c.path ?? c.key) : undefined, desc: sortDesc, filter, ...narrow, table: tableId };
   }
 
   /** fetchPage asks the worker for page pn of the current query (once at a time). */
