@@ -2,6 +2,7 @@ package dns
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -102,6 +103,21 @@ func TestListedPackets(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join("testdata", "listed.golden.json"), r.Packets)
 	errorsAgree(t, r)
+	// Made when read, from any goroutine at once (the MCP server answers
+	// calls concurrently): the same packets each time (run with -race).
+	want, _ := json.Marshal(r.Packets)
+	got := make(chan []byte)
+	for range 3 {
+		go func() {
+			b, _ := json.Marshal(r.Packets)
+			got <- b
+		}()
+	}
+	for range 3 {
+		if b := <-got; !bytes.Equal(b, want) {
+			t.Fatal("the packets read at once differ")
+		}
+	}
 }
 
 // TestListingAllocatesNothingPerPacket: listing a message during the pass

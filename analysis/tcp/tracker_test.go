@@ -391,3 +391,42 @@ func TestRowsMadeWhenRead(t *testing.T) {
 		t.Errorf("rows read twice differ, or the last row is wrong: %+v", row)
 	}
 }
+
+// TestRowsReadAtOnce: the rows made when read may be read from several
+// goroutines at once (the MCP server answers calls concurrently), and each
+// reads the same rows (run with -race).
+func TestRowsReadAtOnce(t *testing.T) {
+	p := pktgen.NewPcap()
+	for i := 0; i < 300; i++ {
+		c := &pktgen.Conv{P: p, Now: 1e18 + int64(i)*ms, C: cli, S: srv, CP: uint16(1024 + i), SP: 80, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
+		c.Client(pktgen.SYN, 0).Server(pktgen.SYN|pktgen.ACK, 0).Client(pktgen.ACK, 0).Client(pktgen.PSH|pktgen.ACK, 10)
+		if i%3 == 0 { // the segment again, later: a retransmission
+			c.Wait(200 * ms).ClientAt(2, pktgen.PSH|pktgen.ACK, 10)
+		}
+	}
+	tap := tcp.New(&engine.Options{Detailed: true}, 0)
+	eachFrame(t, bytes.NewReader(p.Buf), false, tap.Packet)
+	out := tap.Finish(&engine.Capture{})
+	conns := out[tcp.ToolConnections].(*tcp.ConnectionsReport).Connections
+	retrans := out[tcp.ToolRetransmissions].(*tcp.RetransReport).ByConnection
+	if conns.Len() != 300 || retrans.Len() != 100 {
+		t.Fatalf("%d connections, %d retransmitting, want 300 and 100", conns.Len(), retrans.Len())
+	}
+	want, _ := json.Marshal([]any{conns, retrans})
+	got := make([][]byte, 4)
+	done := make(chan int)
+	for g := range got {
+		go func() {
+			got[g], _ = json.Marshal([]any{conns, retrans})
+			done <- g
+		}()
+	}
+	for range got {
+		<-done
+	}
+	for g := range got {
+		if !bytes.Equal(got[g], want) {
+			t.Fatalf("goroutine %d read other rows", g)
+		}
+	}
+}
