@@ -401,7 +401,7 @@ func TestRowsReadAtOnce(t *testing.T) {
 		c := &pktgen.Conv{P: p, Now: 1e18 + int64(i)*ms, C: cli, S: srv, CP: uint16(1024 + i), SP: 80, CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
 		c.Client(pktgen.SYN, 0).Server(pktgen.SYN|pktgen.ACK, 0).Client(pktgen.ACK, 0).Client(pktgen.PSH|pktgen.ACK, 10)
 		if i%3 == 0 { // the segment again, later: a retransmission
-			c.Wait(200 * ms).ClientAt(2, pktgen.PSH|pktgen.ACK, 10)
+			c.Wait(200*ms).ClientAt(2, pktgen.PSH|pktgen.ACK, 10)
 		}
 	}
 	tap := tcp.New(&engine.Options{Detailed: true}, 0)
