@@ -313,7 +313,7 @@ func TestFilterNarrows(t *testing.T) {
 		{"host12", "", true},
 		{"host12 alpha", "v", true},
 		{"t2 host12 alpha", "v", true},
-		{"t2 host12", "v", false}, // a word dropped: every row again
+		{"t2 host12", "v", false},  // a word dropped: every row again
 		{"host1", "v", false},      // fewer letters: every row again
 		{"HOST1 t3", "name", true}, // case does not matter
 		{"zzz", "", false},

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/report"
 )
 
 // corpus lists the project's test captures and the shared tcpdump test
@@ -35,6 +36,16 @@ func checkReports(t testing.TB, name string, reps map[string]any) {
 			t.Errorf("%s: %s: marshal: %v", name, tool, err)
 		}
 	}
+	// report.WriteJSON writes what encoding/json writes, the CLI's way.
+	var want, got bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(reps); err != nil {
+		return
+	}
+	if err := report.WriteJSON(&got, reps); err != nil || !bytes.Equal(got.Bytes(), bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
+		t.Errorf("%s: report.WriteJSON differs from encoding/json (%v)", name, err)
+	}
 }
 
 // TestEveryToolOnEveryCapture runs every analyzer over every test capture:
@@ -44,12 +55,13 @@ func TestEveryToolOnEveryCapture(t *testing.T) {
 	if len(engine.ToolNames()) == 0 {
 		t.Fatal("no tools registered")
 	}
-	for _, path := range corpus(t) {
+	for i, path := range corpus(t) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		reps, err := engine.Run(context.Background(), bytes.NewReader(data), &engine.Options{FileName: filepath.Base(path), ServerIP: "10.0.0.1"})
+		// Every other one as the page asks: every connection listed.
+		reps, err := engine.Run(context.Background(), bytes.NewReader(data), &engine.Options{FileName: filepath.Base(path), ServerIP: "10.0.0.1", Detailed: i%2 == 1})
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "capture:") {
 				t.Errorf("%s: error without the package prefix: %v", path, err)

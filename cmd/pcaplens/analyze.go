@@ -12,6 +12,7 @@ import (
 
 	_ "pcaplens/analysis/all"
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/report"
 )
 
 // DefaultMaxPackets is --max-packets when it is not given: per-packet lists
@@ -65,12 +66,18 @@ func analyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(docs) > 1 {
 		out = docs
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
+	var err error
 	if *pretty {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
+		err = enc.Encode(out)
+	} else if err = report.WriteJSON(stdout, out); err == nil {
+		// The same bytes as a json.Encoder's, its lists of rows written
+		// as they are made rather than made whole first.
+		_, err = io.WriteString(stdout, "\n")
 	}
-	if err := enc.Encode(out); err != nil {
+	if err != nil {
 		fmt.Fprintf(stderr, "pcaplens: writing output: %v\n", err)
 		return 1
 	}
