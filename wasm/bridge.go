@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"math"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"pcaplens/analysis/engine"
+	"pcaplens/analysis/report"
 	"pcaplens/analysis/finding"
 )
 
@@ -313,11 +313,10 @@ func reportJSON(ctx context.Context, r io.Reader, o *engine.Options) ([]byte, er
 		return nil, err
 	}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rep); err != nil {
+	if err := report.WriteJSON(&buf, rep); err != nil {
 		return nil, err
 	}
+	buf.WriteByte('\n')
 	return buf.Bytes(), nil
 }
 
