@@ -14,8 +14,8 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"pcaplens/analysis/engine"
-	"pcaplens/analysis/report"
 	"pcaplens/analysis/finding"
+	"pcaplens/analysis/report"
 )
 
 // seedFunctions maps the seed tools' camelCase names to pcaplens tool names.
