@@ -53,6 +53,9 @@ type reportState struct {
 	mu      sync.Mutex
 	reports map[string]any
 	views   map[string]*listView // by path: the last sort and filter asked
+	// keys are, by path, the values of the field a list of rows made when
+	// read was last sorted by with no filter, of every row.
+	keys map[string]*sortKeys
 }
 
 // listView is one list in one order, filtered: the row indexes shown.
@@ -532,7 +535,22 @@ func (rs *reportState) view(l rowSource, q *rowQuery) []int32 {
 		order = append(order, int32(i))
 	}
 	nv := &listView{sort: q.Sort, desc: q.Desc, filter: q.Filter, where: where, order: order}
-	if q.Sort != "" {
+	switch k := rs.keys[q.Path]; {
+	case q.Sort == "":
+	case k != nil && k.path == q.Sort:
+		nv.sorted, nv.unsorted = sortBy(order, k, q.Desc)
+	case l.rl != nil && !filtered:
+		// Every row of a list of rows made when read: their values are
+		// kept, so that the same sort after a filter, or with none again,
+		// makes no row for the sort.
+		k = readKeys(l, order, q.Sort)
+		k.byRow = true
+		if rs.keys == nil {
+			rs.keys = map[string]*sortKeys{}
+		}
+		rs.keys[q.Path] = k
+		nv.sorted, nv.unsorted = sortBy(order, k, q.Desc)
+	default:
 		nv.sorted, nv.unsorted = sortRows(l, order, q.Sort, q.Desc)
 	}
 	rs.views[q.Path] = nv
@@ -851,44 +869,93 @@ func containsAll(hay []byte, words []string) bool {
 	return true
 }
 
-// sortRows sorts row indexes by the field at path: numbers numerically,
-// text in natural order (case ignored, digit runs by value); rows without
-// a value last whichever the direction; ties in the list's order. Each
-// row is read once: its key is kept, never read again per comparison.
-func sortRows(l rowSource, order []int32, path string, desc bool) (sorted []bool, unsorted int) {
-	n := len(order)
-	nums := make([]float64, n)
-	texts := make([]string, n)
-	has := make([]bool, n)
+// sortKeys are the values of one field of some rows of a list, read for a
+// sort: entry k is row k's when they cover the whole list (byRow), else
+// the k-th row of the order they were read for.
+type sortKeys struct {
+	path  string
+	byRow bool
+	state []uint8 // keyNone, keyNumber or keyText
+	nums  []float64
+	texts []string
 	// A number's kind and bits, for its text should other rows hold text.
-	kinds := make([]uint8, n)
-	bits := make([]uint64, n)
-	numeric := true
+	kinds []uint8
+	bits  []uint64
+}
+
+const (
+	keyNone = iota
+	keyNumber
+	keyText
+)
+
+// readKeys reads the field at path of the rows of order, each row once.
+func readKeys(l rowSource, order []int32, path string) *sortKeys {
+	n := len(order)
+	k := &sortKeys{path: path, state: make([]uint8, n), nums: make([]float64, n), texts: make([]string, n), kinds: make([]uint8, n), bits: make([]uint64, n)}
 	var scratch reflect.Value
-	for k, i := range order {
+	for j, i := range order {
 		x, ok := valueAt(l.scan(int(i), &scratch), path)
 		if !ok {
 			continue
 		}
 		if f, ok := number(x); ok {
-			nums[k], has[k] = f, true
-			kinds[k], bits[k] = numberBits(x)
+			k.state[j], k.nums[j] = keyNumber, f
+			k.kinds[j], k.bits[j] = numberBits(x)
 			continue
 		}
 		if x.Kind() == reflect.Map && x.Len() == 0 {
 			continue
 		}
-		t := cellText(x)
-		if t == "" {
-			continue
+		if t := cellText(x); t != "" {
+			k.state[j], k.texts[j] = keyText, t
 		}
-		texts[k], has[k], numeric = t, true, false
 	}
+	return k
+}
+
+// sortRows sorts row indexes by the field at path: numbers numerically,
+// text in natural order (case ignored, digit runs by value); rows without
+// a value last whichever the direction; ties in the list's order. Each
+// row is read once: its key is kept, never read again per comparison.
+// It returns where the runs of rows with equal values start, and how many
+// rows at the end have none (reverseRuns).
+func sortRows(l rowSource, order []int32, path string, desc bool) (sorted []bool, unsorted int) {
+	return sortBy(order, readKeys(l, order, path), desc)
+}
+
+// sortBy sorts order by keys (of its rows, or of every row of the list).
+func sortBy(order []int32, keys *sortKeys, desc bool) (sorted []bool, unsorted int) {
+	n := len(order)
+	at := func(p int) int { return p } // the key of order[p]
+	if keys.byRow {
+		at = func(p int) int { return int(order[p]) }
+	}
+	// Numbers sort as numbers unless a row of order holds text: then
+	// every value sorts as text.
+	numeric := true
+	for p := range order {
+		if keys.state[at(p)] == keyText {
+			numeric = false
+			break
+		}
+	}
+	has := make([]bool, n)
+	nums := make([]float64, n)
+	var texts []string
 	if !numeric {
-		for k := range order {
-			if has[k] && texts[k] == "" {
-				texts[k] = numberText(kinds[k], bits[k])
+		texts = make([]string, n)
+	}
+	for p := range order {
+		j := at(p)
+		switch keys.state[j] {
+		case keyNumber:
+			has[p], nums[p] = true, keys.nums[j]
+			if !numeric {
+				texts[p] = numberText(keys.kinds[j], keys.bits[j])
 			}
+		case keyText:
+			has[p], texts[p] = true, keys.texts[j]
 		}
 	}
 	pos := make([]int, n)

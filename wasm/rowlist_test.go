@@ -346,3 +346,40 @@ func TestFilterNarrows(t *testing.T) {
 		kept = got.Matched
 	}
 }
+
+// TestSortKeysKept: a list of rows made when read, sorted with no filter,
+// keeps every row's value of the sort's field: the same sort under a
+// filter, or with the filter cleared, makes no row for the sort; another
+// field's sort reads its rows again. The order is a fresh view's.
+func TestSortKeysKept(t *testing.T) {
+	rs, _, made := rlStates()
+	for i, st := range []struct {
+		filter, sort string
+		reads        int // rows made, but the page's
+	}{
+		{"", "v", rlN},      // every row, once, for the sort; its values kept
+		{"host1", "v", rlN}, // the filter's pass only
+		{"", "v", 0},        // nothing to read
+		{"", "name", rlN},   // another field
+		{"alpha", "v", rlN}, // the filter's pass, and the sort's (v is no longer kept)
+	} {
+		q := rowQuery{Path: "t.rows", Filter: st.filter, Sort: st.sort, Limit: maxRowsPage}
+		*made = 0
+		got, err := rs.rows(&q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, _, _ := rlStates()
+		want, _ := fresh.rows(&q)
+		if !reflect.DeepEqual(got.Indexes, want.Indexes) {
+			t.Fatalf("step %d: rows %v, want %v", i, got.Indexes, want.Indexes)
+		}
+		reads := st.reads
+		if i == 4 {
+			reads += got.Matched
+		}
+		if r := *made - len(got.Indexes); r != reads {
+			t.Errorf("step %d (%q sorted by %s): %d rows made, want %d", i, st.filter, st.sort, r, reads)
+		}
+	}
+}
