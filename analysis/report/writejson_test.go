@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-type wjPtrMarshal struct{ n int }
+type wjPtrMarshal struct{}
 
 func (p *wjPtrMarshal) MarshalJSON() ([]byte, error) { return []byte(`"ptr"`), nil }
 
