@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -78,7 +79,7 @@ func FuzzCapture(f *testing.F) {
 		for _, ip := range []string{"10.0.0.2", ""} {
 			// Findings told so far at every 512 bytes, with a server filter and without.
 			o := &engine.Options{Tools: []string{tcp.ToolConnections, tcp.ToolAnomalies, tcp.ToolRetransmissions, tcp.ToolTrafficFlow}, ServerIP: ip,
-				ProgressEvery: 512, Progress: func(engine.Progress) {}}
+				ProgressEvery: 512, Progress: func(engine.Progress) {}, Detailed: ip == ""}
 			out, err := engine.Run(context.Background(), bytes.NewReader(data), o)
 			if err != nil {
 				return
@@ -90,6 +91,10 @@ func FuzzCapture(f *testing.F) {
 			}
 			if w := out[tcp.ToolAnomalies].(*tcp.AnomaliesReport).Warnings; len(w) > 0 && strings.Contains(strings.Join(w, "\n"), "internal error") {
 				t.Fatalf("warnings: %q", w)
+			}
+			// The rows are made when read: read them all.
+			if _, err := json.Marshal(out); err != nil {
+				t.Fatal(err)
 			}
 		}
 	})
