@@ -322,18 +322,7 @@ func TestFilterNarrows(t *testing.T) {
 	rs, _, made := rlStates()
 	var kept int
 	for i, st := range steps {
-		q := rowQuery{Path: "t.rows", Filter: st.filter, Sort: st.sort, Limit: maxRowsPage}
-		*made = 0
-		got, err := rs.rows(&q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fresh, _, _ := rlStates()
-		want, _ := fresh.rows(&q)
-		if !reflect.DeepEqual(got.Indexes, want.Indexes) {
-			t.Fatalf("step %d %q: rows %v, want %v", i, st.filter, got.Indexes, want.Indexes)
-		}
-		read := *made - len(got.Indexes) // the page's rows are made too
+		got, read := queryAsFresh(t, rs, made, rowQuery{Path: "t.rows", Filter: st.filter, Sort: st.sort, Limit: maxRowsPage})
 		if st.sort != "" {
 			read -= got.Matched // and the sort's
 		}
@@ -363,23 +352,32 @@ func TestSortKeysKept(t *testing.T) {
 		{"", "name", rlN},   // another field
 		{"alpha", "v", rlN}, // the filter's pass, and the sort's (v is no longer kept)
 	} {
-		q := rowQuery{Path: "t.rows", Filter: st.filter, Sort: st.sort, Limit: maxRowsPage}
-		*made = 0
-		got, err := rs.rows(&q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fresh, _, _ := rlStates()
-		want, _ := fresh.rows(&q)
-		if !reflect.DeepEqual(got.Indexes, want.Indexes) {
-			t.Fatalf("step %d: rows %v, want %v", i, got.Indexes, want.Indexes)
-		}
+		got, read := queryAsFresh(t, rs, made, rowQuery{Path: "t.rows", Filter: st.filter, Sort: st.sort, Limit: maxRowsPage})
 		reads := st.reads
 		if i == 4 {
 			reads += got.Matched
 		}
-		if r := *made - len(got.Indexes); r != reads {
-			t.Errorf("step %d (%q sorted by %s): %d rows made, want %d", i, st.filter, st.sort, r, reads)
+		if read != reads {
+			t.Errorf("step %d (%q sorted by %s): %d rows made, want %d", i, st.filter, st.sort, read, reads)
 		}
 	}
+}
+
+// queryAsFresh asks rs for q, checks that its rows are those a fresh
+// session gives, and returns the page and how many rows it made besides
+// the page's own.
+func queryAsFresh(t *testing.T, rs *reportState, made *int, q rowQuery) (*rowPage, int) {
+	t.Helper()
+	*made = 0
+	got, err := rs.rows(&q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := *made - len(got.Indexes)
+	fresh, _, _ := rlStates()
+	want, _ := fresh.rows(&q)
+	if !reflect.DeepEqual(got.Indexes, want.Indexes) {
+		t.Fatalf("%+v: rows %v, want %v", q, got.Indexes, want.Indexes)
+	}
+	return got, read
 }
