@@ -165,14 +165,12 @@ func (c *Conn) count(t *Tracker, dir int, f *frame.Frame, fl uint8, seglen int, 
 	}
 	if seglen > 0 {
 		fw.dataPackets++
-		fw.sawData = true
 		if fw.firstData == 0 {
 			fw.firstData = f.TimeNs
 		}
 		c.addHist(side, hData)
 		if flags&anyRetransmission != 0 {
 			fw.retransData++
-			fw.retransBytes += uint64(seglen)
 			c.addHist(side, hRetrans)
 		}
 	}

@@ -11,8 +11,8 @@ import (
 // worth its bytes times that (docs/benchmarks.md, "Fewer allocations and
 // hash lookups", and "TCP rows made when read").
 func TestSizes(t *testing.T) {
-	if n := unsafe.Sizeof(Conn{}); n > 424 {
-		t.Errorf("Conn is %d bytes, want at most 424", n)
+	if n := unsafe.Sizeof(Conn{}); n > 408 {
+		t.Errorf("Conn is %d bytes, want at most 408", n)
 	}
 	if n := unsafe.Sizeof(brief{}); n > 32 {
 		t.Errorf("brief is %d bytes, want at most 32", n)

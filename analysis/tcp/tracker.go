@@ -54,7 +54,6 @@ func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
 // so that the struct has no padding: every connection holds two.
 type flow struct {
 	packets, ipBytes, payload uint64
-	retransBytes              uint64
 	nextSeqNs                 int64
 	lastAckNs                 int64
 	firstData                 int64 // time of first payload, 0 if none
@@ -80,7 +79,6 @@ type flow struct {
 	sawSYNACK bool
 	sawFIN    bool
 	sawRST    bool
-	sawData   bool
 	sackPerm  bool
 	sackSeen  bool
 	tsSeen    bool
