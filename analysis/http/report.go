@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -26,13 +27,13 @@ type Report struct {
 	// Transactions are requests with their responses (and responses
 	// without a request), in the order of their first frame, at most the
 	// run's per-packet list limit.
-	Transactions      []Transaction     `json:"transactions"`
-	TransactionsTotal int               `json:"transactions_total"`
-	Timeline          Timeline          `json:"timeline"`
-	Findings          []finding.Finding `json:"findings"`
-	Caps              []report.Cap      `json:"caps"`
-	Message           string            `json:"message,omitempty"`
-	Warnings          []string          `json:"warnings"`
+	Transactions      report.Rows[Transaction] `json:"transactions"`
+	TransactionsTotal int                      `json:"transactions_total"`
+	Timeline          Timeline                 `json:"timeline"`
+	Findings          []finding.Finding        `json:"findings"`
+	Caps              []report.Cap             `json:"caps"`
+	Message           string                   `json:"message,omitempty"`
+	Warnings          []string                 `json:"warnings"`
 }
 
 // FindingList returns the report's findings (finding.Lister).
@@ -346,14 +347,13 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 
 	sort.SliceStable(t.txns, func(i, j int) bool { return firstFrame(t.txns[i]) < firstFrame(t.txns[j]) })
 	limit := report.ListLimit(t.opts.MaxPackets)
-	r.Transactions = make([]Transaction, 0, min(len(t.txns), limit))
-	for i, x := range t.txns {
-		if i >= limit {
-			t.caps.Hit("transactions listed", limit)
-			continue
-		}
-		r.Transactions = append(r.Transactions, x.Transaction)
+	if over := len(t.txns) - limit; over > 0 {
+		t.caps.HitN("transactions listed", limit, over)
 	}
+	// Made when read from the transactions listed, rather than copied
+	// (the ones over the cap are let go).
+	txns := slices.Clone(t.txns[:min(len(t.txns), limit)])
+	r.Transactions = report.MakeRows(len(txns), func(i int, dst *Transaction) { *dst = txns[i].Transaction })
 	r.Timeline = t.timelineReport()
 	r.Findings = t.findings()
 	for _, cp := range t.fl.Caps() {

@@ -66,7 +66,7 @@ func (p perFrame) add(frame int, field, v string) {
 func ours(r *Report) (perFrame, map[int]int) {
 	p := perFrame{}
 	streams := map[int]int{}
-	for _, x := range r.Transactions {
+	for _, x := range r.Transactions.All() {
 		if x.RequestFrame != 0 && !x.Interim {
 			f := x.RequestFrame
 			streams[f] = x.TCPStream
