@@ -35,22 +35,8 @@ func TestNewAnalyzerGetsATool(t *testing.T) {
 	engine.Register(engine.Factory{Name: "extra_test", Tools: []string{"extra_test"},
 		Reports: map[string]any{"extra_test": extraReport{}},
 		New:     func(*engine.Options) engine.Tap { return &extraTap{r: extraReport{Frames: []int{}}} }})
-	s, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	cs := connect(t, s, nil)
-	res, err := cs.ListTools(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tool *mcp.Tool
-	for _, tl := range res.Tools {
-		if tl.Name == "analyze_extra_test" {
-			tool = tl
-		}
-	}
+	cs, tool := serverTool(t, "analyze_extra_test")
 	if tool == nil || !strings.Contains(tool.Description, "extra_test report") {
 		t.Fatalf("no tool analyze_extra_test with a generic description: %+v", tool)
 	}
@@ -148,4 +134,25 @@ func connect(t *testing.T, s *Server, opts *mcp.ClientOptions) *mcp.ClientSessio
 	}
 	t.Cleanup(func() { cs.Close() })
 	return cs
+}
+
+// serverTool starts a server, connects a client and finds the tool named
+// name among those it lists (nil when it has none).
+func serverTool(t *testing.T, name string) (*mcp.ClientSession, *mcp.Tool) {
+	t.Helper()
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := connect(t, s, nil)
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range res.Tools {
+		if tl.Name == name {
+			return cs, tl
+		}
+	}
+	return cs, nil
 }

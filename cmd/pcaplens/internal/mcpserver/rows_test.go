@@ -215,27 +215,18 @@ func TestRowsTool(t *testing.T) {
 			Reports: map[string]any{"rows_test": rowsReport{}},
 			New:     func(*engine.Options) engine.Tap { return &rowsTap{} }})
 	})
-	s, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	cs := connect(t, s, nil)
-	res, err := cs.ListTools(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cs, tl := serverTool(t, "analyze_rows_test")
 	var schema *jsonschema.Resolved
-	for _, tl := range res.Tools {
-		if tl.Name == "analyze_rows_test" {
-			b, _ := json.Marshal(tl.OutputSchema)
-			var sc jsonschema.Schema
-			if err := json.Unmarshal(b, &sc); err != nil {
-				t.Fatal(err)
-			}
-			if schema, err = sc.Resolve(nil); err != nil {
-				t.Fatal(err)
-			}
+	if tl != nil {
+		b, _ := json.Marshal(tl.OutputSchema)
+		var sc jsonschema.Schema
+		if err := json.Unmarshal(b, &sc); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if schema, err = sc.Resolve(nil); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if schema == nil {
