@@ -147,10 +147,11 @@ type ConnectionsReport struct {
 // interest ranks a connection for the short list: failed, reset,
 // retransmitting, zero-window, then slowest handshake.
 func interest(r *brief) int {
+	state, _ := r.state()
 	switch {
 	case r.failedHandshake():
 		return 5
-	case r.dir(0).sawRST || r.dir(1).sawRST: // state "reset"
+	case state == "reset":
 		return 4
 	case r.retransmissions() > 0:
 		return 3

@@ -8,9 +8,10 @@ import (
 )
 
 // TestRowAlloc: the texts a rowAlloc writes read as netip and report.Time
-// write them once flushed, and a block of rows' texts costs one allocation,
-// not one each (the rows of a big capture add up, one per connection).
+// write them once flushed, and the texts written between flushes cost one
+// allocation, not one each (a row has four).
 func TestRowAlloc(t *testing.T) {
+	const blockTexts = 1024
 	var a rowAlloc
 	addrs := []netip.Addr{netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("::ffff:198.51.100.9"), netip.MustParseAddr("fe80::1%eth0")}
 	const n = 3*blockTexts + 5

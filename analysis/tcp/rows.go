@@ -280,21 +280,18 @@ func (b *brief) name() string {
 	return hostPort(b.client(), b.clientPort()) + " -> " + hostPort(b.server(), b.serverPort())
 }
 
-// Name is "client -> server" as the seed names connections.
-func (r *ConnRow) Name() string { return r.Client + " -> " + r.Server }
-
 func hostPort(a netip.Addr, p uint16) string {
 	return netip.AddrPortFrom(a, p).String()
 }
 
 func secs(ns int64) float64 { return float64(ns) / 1e9 }
 
-// rowAlloc makes the small values of the rows fill, in blocks: the optional
-// figures the rows point to; their endpoints and times, written into one
-// text a block of rows share; their history texts, of which a capture has
-// few distinct ones. A row took up to ten allocations of them, one row per
-// connection. The texts of a block are set when the block is full or at
-// flush, which must come before any of them is read.
+// rowAlloc makes the small values of the rows brief.row makes: the optional
+// figures the rows point to, from blocks; their endpoints and times, written
+// into one text they share; their history texts, of which a capture has few
+// distinct ones. A row took up to ten allocations of them. The texts are set
+// at flush, which must come before any of them is read; rowAllocs keeps
+// them from row to row.
 type rowAlloc struct {
 	floats []float64
 	ints   []int
@@ -303,14 +300,11 @@ type rowAlloc struct {
 	unset  []unsetText
 }
 
-// unsetText is a text of a block not yet set: buf[lo:hi] is its text.
+// unsetText is a text not yet set: buf[lo:hi] is its text.
 type unsetText struct {
 	dst    *string
 	lo, hi int
 }
-
-// blockTexts is how many texts share one string.
-const blockTexts = 1024
 
 func (a *rowAlloc) hostPort(dst *string, addr netip.Addr, port uint16) {
 	lo := len(a.buf)
@@ -327,9 +321,6 @@ func (a *rowAlloc) time(dst *string, ns int64) {
 // written records that buf[lo:] is *dst's text.
 func (a *rowAlloc) written(dst *string, lo int) {
 	a.unset = append(a.unset, unsetText{dst, lo, len(a.buf)})
-	if len(a.unset) == blockTexts {
-		a.flush()
-	}
 }
 
 // flush sets the texts written since the last flush.
