@@ -340,18 +340,6 @@ func interesting(t reflect.Type) bool {
 	return r
 }
 
-// encodeJSON encodes v as `pcaplens analyze` does (compact, HTML characters
-// not escaped), without the final newline.
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
 // names lists the report's keys, sorted (encoding/json's order for a map).
 func (rs *reportState) names() []string {
 	out := make([]string, 0, len(rs.reports))
@@ -375,7 +363,7 @@ func (rs *reportState) summary() ([]byte, error) {
 		if name != engine.FindingsKey { // the ranked findings go whole
 			v, _ = cut(v, "."+name, lists)
 		}
-		b, err := encodeJSON(v.Interface())
+		b, err := report.JSON(v.Interface())
 		if err != nil {
 			return nil, err
 		}
@@ -387,7 +375,7 @@ func (rs *reportState) summary() ([]byte, error) {
 		buf.Write(b)
 	}
 	buf.WriteString(`},"lists":`)
-	b, err := encodeJSON(lists)
+	b, err := report.JSON(lists)
 	if err != nil {
 		return nil, err
 	}
@@ -603,7 +591,7 @@ func (rs *reportState) rows(q *rowQuery) (*rowPage, error) {
 		rows = append(rows, l.Index(int(i)).Interface())
 		page.Indexes = append(page.Indexes, int(i))
 	}
-	if page.Rows, err = encodeJSON(rows); err != nil {
+	if page.Rows, err = report.JSON(rows); err != nil {
 		return nil, err
 	}
 	if len(q.Frames) > 0 || len(q.Subjects) > 0 {
@@ -772,7 +760,7 @@ func cellText(v reflect.Value) string {
 	default:
 		return scalarText(v)
 	}
-	b, err := encodeJSON(v.Interface())
+	b, err := report.JSON(v.Interface())
 	if err != nil {
 		return ""
 	}

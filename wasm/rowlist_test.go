@@ -139,8 +139,8 @@ func TestRowListAsSlice(t *testing.T) {
 		if err1 != nil || err2 != nil {
 			t.Fatalf("%+v: %v, %v", q, err1, err2)
 		}
-		j1, _ := encodeJSON(p1)
-		j2, _ := encodeJSON(p2)
+		j1, _ := report.JSON(p1)
+		j2, _ := report.JSON(p2)
 		if !bytes.Equal(j1, j2) {
 			t.Errorf("rows %+v:\n Rows  %s\n slice %s", q, j1, j2)
 		}

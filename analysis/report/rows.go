@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"reflect"
 )
@@ -107,31 +106,7 @@ func (r Rows[T]) All() []T {
 	return out
 }
 
-// MarshalJSON writes the rows as a JSON array, each row as encoding/json
-// writes a T. HTML characters are not escaped here: an encoder that escapes
-// them does so when it copies this in, so the bytes are those of a []T.
-func (r Rows[T]) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	buf.WriteByte('[')
-	var row T
-	for i := 0; i < r.n; i++ {
-		if i > 0 {
-			// The encoder ends each value with a newline: a comma takes its place.
-			buf.Truncate(buf.Len() - 1)
-			buf.WriteByte(',')
-		}
-		var zero T
-		row = zero
-		r.Fill(i, &row)
-		if err := enc.Encode(&row); err != nil {
-			return nil, err
-		}
-	}
-	if r.n > 0 {
-		buf.Truncate(buf.Len() - 1)
-	}
-	buf.WriteByte(']')
-	return buf.Bytes(), nil
-}
+// MarshalJSON writes the rows as a JSON array, as WriteJSON does. HTML
+// characters are not escaped here: an encoder that escapes them does so
+// when it copies this in, so the bytes are those of a []T.
+func (r Rows[T]) MarshalJSON() ([]byte, error) { return JSON(r) }

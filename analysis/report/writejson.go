@@ -29,6 +29,16 @@ func WriteJSON(w io.Writer, v any) error {
 	return bw.Flush()
 }
 
+// JSON is WriteJSON's text: v as `pcaplens analyze` writes it (compact,
+// HTML characters not escaped), without the final newline.
+func JSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 type jsonWriter struct {
 	w   *bufio.Writer
 	buf bytes.Buffer

@@ -58,7 +58,7 @@ func page(rep any, list string, skip, limit, max int) (json.RawMessage, []List, 
 	}
 	for {
 		v, lists := pageTop(rep, list, skip, limit)
-		b, err := marshal(v)
+		b, err := report.JSON(v)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -77,7 +77,7 @@ func page(rep any, list string, skip, limit, max int) (json.RawMessage, []List, 
 			top[l.Path] = true
 		}
 		x = cutNested(x, "", top, mapPaths(reflect.TypeOf(rep)), &lists)
-		if b, err = marshal(x); err != nil {
+		if b, err = report.JSON(x); err != nil {
 			return nil, nil, err
 		}
 		if len(b) <= max {
@@ -89,17 +89,6 @@ func page(rep any, list string, skip, limit, max int) (json.RawMessage, []List, 
 		}
 		limit /= 2
 	}
-}
-
-// marshal writes JSON as the CLI does (no HTML escaping).
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // pageTop returns a shallow copy of the report struct with each top-level

@@ -257,7 +257,7 @@ func (s *Server) listPackets(ctx context.Context, req *mcp.CallToolRequest, in L
 	for {
 		a.Returned = len(a.Rows)
 		a.Rows = report.NonNil(a.Rows)
-		b, _ := marshal(a)
+		b, _ := report.JSON(a)
 		if len(b) <= s.cfg.MaxAnswerBytes || len(a.Rows) <= 1 {
 			break
 		}
@@ -368,7 +368,7 @@ func (s *Server) getPacket(ctx context.Context, req *mcp.CallToolRequest, in Pac
 	}
 	// Bounded: a frame of 64 KiB dumps to about 300 KB; a DNS answer can
 	// have hundreds of fields.
-	if b, _ := marshal(a); len(b) > s.cfg.MaxAnswerBytes {
+	if b, _ := report.JSON(a); len(b) > s.cfg.MaxAnswerBytes {
 		keep := s.cfg.MaxAnswerBytes / 4
 		for _, h := range []*string{&a.Hexdump, &a.DatagramHexdump} {
 			if len(*h) > keep {
@@ -383,7 +383,7 @@ func (s *Server) getPacket(ctx context.Context, req *mcp.CallToolRequest, in Pac
 		for _, l := range a.Layers {
 			nf += len(l.Fields)
 		}
-		for b, _ := marshal(a); len(b) > s.cfg.MaxAnswerBytes; b, _ = marshal(a) {
+		for b, _ := report.JSON(a); len(b) > s.cfg.MaxAnswerBytes; b, _ = report.JSON(a) {
 			// Cut the longest layer's fields by half.
 			li := 0
 			for i, l := range a.Layers {

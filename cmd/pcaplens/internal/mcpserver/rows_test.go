@@ -186,7 +186,7 @@ func TestRowsSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, _ := marshal(Answer{Tool: "t", File: "f", Report: b, Lists: report.NonNil(lists)})
+		a, _ := report.JSON(Answer{Tool: "t", File: "f", Report: b, Lists: report.NonNil(lists)})
 		var v any
 		json.Unmarshal(a, &v)
 		if err := res.Validate(v); err != nil {

@@ -320,7 +320,7 @@ func addTool[In, Out any](s *mcp.Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, O
 		if err != nil {
 			return nil, nil, err
 		}
-		b, err := marshal(out)
+		b, err := report.JSON(out)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -429,7 +429,7 @@ func addReport[In reportArgs](s *Server, t *mcp.Tool, tool string) {
 			}
 			a = Answer{Tool: tool, File: e.src.displayName(), Report: b, Lists: lists, Note: UntrustedNote}
 			a.Lists = report.NonNil(a.Lists)
-			whole, _ := marshal(a)
+			whole, _ := report.JSON(a)
 			over := len(whole) - s.cfg.MaxAnswerBytes
 			if over <= 0 || budget <= over {
 				break
@@ -548,7 +548,7 @@ func (s *Server) addFindingsTool() {
 		for {
 			a.Findings, a.Returned = page, len(page)
 			a.Findings = report.NonNil(a.Findings)
-			b, _ := marshal(a)
+			b, _ := report.JSON(a)
 			if len(b) <= s.cfg.MaxAnswerBytes || len(page) <= 1 {
 				break
 			}
