@@ -214,14 +214,7 @@ func TestWalkNulls(t *testing.T) {
 		Rows []inner        `json:"rows"`
 		Ptrs []*inner       `json:"ptrs"`
 	}
-	js, _ := json.Marshal(outer{Rows: []inner{{}}, Ptrs: []*inner{nil}})
-	var v any
-	if err := json.Unmarshal(js, &v); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	walkNulls(v, reflect.TypeFor[outer](), "r", func(p string) { got = append(got, p) })
-	sort.Strings(got)
+	got := nullsAt(t, outer{Rows: []inner{{}}, Ptrs: []*inner{nil}})
 	if want := []string{"r.list", "r.map", "r.ptrs[]", "r.rows[].list"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("nulls found at %v, want %v", got, want)
 	}
@@ -302,15 +295,22 @@ func TestWalkNullsRows(t *testing.T) {
 		Rows report.Rows[inner]  `json:"rows"`
 		Ptrs report.Rows[*inner] `json:"ptrs"`
 	}
-	js, _ := json.Marshal(outer{Rows: report.RowsOf([]inner{{}}), Ptrs: report.RowsOf([]*inner{nil})})
-	var v any
-	if err := json.Unmarshal(js, &v); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	walkNulls(v, reflect.TypeFor[outer](), "r", func(p string) { got = append(got, p) })
-	sort.Strings(got)
+	got := nullsAt(t, outer{Rows: report.RowsOf([]inner{{}}), Ptrs: report.RowsOf([]*inner{nil})})
 	if want := []string{"r.ptrs[]", "r.rows[].list"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("nulls found at %v, want %v", got, want)
 	}
+}
+
+// nullsAt is where walkNulls finds nulls in v written as JSON, sorted.
+func nullsAt[T any](t *testing.T, v T) []string {
+	t.Helper()
+	js, _ := json.Marshal(v)
+	var x any
+	if err := json.Unmarshal(js, &x); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	walkNulls(x, reflect.TypeFor[T](), "r", func(p string) { got = append(got, p) })
+	sort.Strings(got)
+	return got
 }
