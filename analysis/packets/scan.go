@@ -141,7 +141,7 @@ func NewScanner(r io.Reader, every int) (*Scanner, error) {
 func (s *Scanner) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp.Flag) {
 	s.tcpSet = true
 	s.tcpFlags = fl
-	s.relSeq, s.relAck = c.Relative(dir, f.TCP.Seq, f.TCP.Ack)
+	s.relSeq, s.relAck = s.tr.Relative(c, dir, f.TCP.Seq, f.TCP.Ack)
 	s.seqBase, s.ackBase = f.TCP.Seq-s.relSeq, f.TCP.Ack-s.relAck
 	st := s.streamState(c.Stream)
 	// The window tshark shows uses the scale known before this segment.
@@ -151,7 +151,7 @@ func (s *Scanner) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 		s.winShift = sc
 	}
 	st.seen = true
-	st.scale[0], st.scale[1] = int8(c.WindowScale(0)), int8(c.WindowScale(1))
+	st.scale[0], st.scale[1] = int8(s.tr.WindowScale(c, 0)), int8(s.tr.WindowScale(c, 1))
 	// Wireshark numbers duplicate ACKs after the last ACK that changed the
 	// acknowledgement number ("Dup ACK <frame>#<n>").
 	a := &st.ack[dir]

@@ -44,7 +44,7 @@
 //     spurious retransmissions; tcp.analysis.duplicate_ack twice, as 4.0
 //     adds it), tcp.analysis.flags when any is set.
 //     tcp.analysis, the SEQ/ACK analysis tree, is present on a frame with a
-//     flag, with data and bytes in flight (tcp.Conn.BytesInFlight), with an
+//     flag, with data and bytes in flight (tcp.Tracker.BytesInFlight), with an
 //     acknowledgement beyond what the other side was to have acknowledged
 //     (whether or not tshark flags it as an ACKed unseen segment), or
 //     acknowledging a segment not acknowledged before.

@@ -278,13 +278,13 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 	m.tcpFrame = f.Number
 	m.tcpFlags = fl
 	th := &f.TCP
-	base, _ := c.BaseSeq(dir)
+	base, _ := m.tracker.BaseSeq(c, dir)
 	m.tcpSeq = th.Seq - base
 	// Without the ACK flag tshark shows the field as it is (non-zero in
 	// some scans' SYNs), not relative.
 	m.tcpAck = th.Ack
 	if th.ACK {
-		rbase, _ := c.BaseSeq(1 - dir)
+		rbase, _ := m.tracker.BaseSeq(c, 1-dir)
 		m.tcpAck = th.Ack - rbase
 	}
 	// The stream's state before this frame: the window shifts in force
@@ -308,7 +308,7 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 	// FIN) not acknowledged before.
 	m.tcpAnalysis = fl != 0 || c.AckedBeyond()
 	if seglen > 0 {
-		_, ok := c.BytesInFlight(dir)
+		_, ok := m.tracker.BytesInFlight(c, dir)
 		m.tcpAnalysis = m.tcpAnalysis || ok
 	}
 	if st != nil {
@@ -334,7 +334,7 @@ func (m *Matcher) onTCP(c *tcp.Conn, dir int, f *frame.Frame, seglen int, fl tcp
 				st.lo[dir] = end
 			}
 		}
-		st.shift[0], st.shift[1] = int8(c.WindowShift(0)), int8(c.WindowShift(1))
+		st.shift[0], st.shift[1] = int8(m.tracker.WindowScale(c, 0)), int8(m.tracker.WindowScale(c, 1))
 	}
 	if f.TCPLen() < 0 {
 		// A segment the tracker did not analyse, its length not in the IP

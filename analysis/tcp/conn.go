@@ -13,8 +13,9 @@ const (
 	optTimestamp = 8
 )
 
-// options reads the TCP options this tracker cares about from the header bytes.
-func (c *Conn) options(dir int, f *frame.Frame, fl uint8) {
+// options reads the TCP options this tracker cares about from the header
+// bytes into the packet's direction fw.
+func options(fw *flow, f *frame.Frame, fl uint8) {
 	h := f.TCP.Contents
 	hdr := int(f.TCP.DataOffset) * 4
 	if hdr > len(h) {
@@ -24,7 +25,6 @@ func (c *Conn) options(dir int, f *frame.Frame, fl uint8) {
 		return
 	}
 	o := h[20:hdr]
-	fw := &c.flow[dir]
 	for len(o) > 0 {
 		kind := o[0]
 		if kind == optEnd {
@@ -99,9 +99,9 @@ func (c *Conn) addHist(side, h int) {
 	c.nhist++
 }
 
-// count updates per-connection statistics after analysis.
-func (c *Conn) count(t *Tracker, dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) {
-	fw := &c.flow[dir]
+// count updates per-connection statistics after analysis; fw is the
+// packet's direction dir.
+func (c *Conn) count(t *Tracker, fw *flow, dir int, f *frame.Frame, fl uint8, seglen int, flags Flag) {
 	fw.packets++
 	fw.ipBytes += uint64(f.IPLen)
 	fw.payload += uint64(seglen)

@@ -69,7 +69,7 @@ func (t *Tap) build(c *engine.Capture) *builder {
 	}
 	b.rows = make([]brief, 0, len(t.tr.all))
 	for _, cn := range t.tr.all {
-		r := newBrief(cn, t.tr.sideOf(cn))
+		r := newBrief(t.tr, cn)
 		if len(b.servers) < maxSources || b.servers[r.server()] > 0 {
 			b.servers[r.server()] += r.packets()
 		}
@@ -93,7 +93,7 @@ func (t *Tap) build(c *engine.Capture) *builder {
 }
 
 func (t *Tap) onEvict(c *Conn) {
-	if r := newBrief(c, t.tr.sideOf(c)); t.matches(&r) {
+	if r := newBrief(t.tr, c); t.matches(&r) {
 		t.evicted.add(&r)
 	}
 }

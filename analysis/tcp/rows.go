@@ -81,14 +81,15 @@ type ConnRow struct {
 // a real 1 M frame capture.
 type brief struct {
 	c        *Conn
+	f1       *flow // the connection's direction 1 (Tracker.peek)
 	ext      side
 	ci, si   int8
 	inferred bool
 }
 
-func newBrief(c *Conn, ext side) brief {
+func newBrief(t *Tracker, c *Conn) brief {
 	ci, inferred := c.serverSide()
-	return brief{c: c, ext: ext, ci: int8(ci), si: int8(1 - ci), inferred: inferred}
+	return brief{c: c, f1: t.peek(c, 1), ext: t.sideOf(c), ci: int8(ci), si: int8(1 - ci), inferred: inferred}
 }
 
 // client and server are the addresses of the connection's client and server.
@@ -102,10 +103,10 @@ func (b *brief) firstFrame() int    { return b.c.firstFrame }
 // dir is the connection's direction from the client (0) or from the
 // server (1).
 func (b *brief) dir(i int) *flow {
-	if i == 0 {
-		return &b.c.flow[b.ci]
+	if (i == 0) == (b.ci == 0) {
+		return &b.c.flow0
 	}
-	return &b.c.flow[b.si]
+	return b.f1
 }
 
 func (b *brief) packets() int     { return int(b.dir(0).packets + b.dir(1).packets) }

@@ -17,12 +17,13 @@ func TestSubjectsTopK(t *testing.T) {
 	for trial := 0; trial < 200; trial++ {
 		conns := make([]Conn, r.IntN(60))
 		rows := make([]brief, len(conns))
+		tr := NewTracker(0)
 		perm := r.Perm(len(rows))
 		for i := range rows {
 			c := &conns[i]
 			c.Stream, c.client = perm[i], 0
-			c.flow[i%2].rst = uint32(r.IntN(4))
-			rows[i] = newBrief(c, side{})
+			tr.flow(c, i%2).rst = uint32(r.IntN(4))
+			rows[i] = newBrief(tr, c)
 		}
 		subj, n, streams := subjects(rows, func(r *brief) int { return r.rsts() }, true)
 

@@ -142,7 +142,7 @@ func (t *Tap) onPacket(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 		b = t.io.At(f.TimeNs)
 	}
 	b.packets++
-	if f.TCP.RST && c.flow[0].rst+c.flow[1].rst == 1 {
+	if f.TCP.RST && t.tr.peek(c, 0).rst+t.tr.peek(c, 1).rst == 1 {
 		t.rstConns.Add(f.Number) // the connection's first RST
 	}
 	if fl == 0 {

@@ -59,7 +59,7 @@ func (t *Tap) record(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag) {
 		tr.truncated = true
 		return
 	}
-	fw, rv := &c.flow[dir], &c.flow[1-dir]
+	fw, rv := t.tr.peek(c, dir), t.tr.peek(c, 1-dir)
 	var tf uint8
 	th := &f.TCP
 	for _, b := range [...]struct {

@@ -47,6 +47,9 @@ func frameFlags(t testing.TB, path string) map[string]string {
 		}
 	}
 	eachFrame(t, f, true, tr.Packet)
+	if !tcp.IdleKept(tr) {
+		t.Errorf("%s: a direction without state was written through the tracker's idle state", path)
+	}
 	return out
 }
 
