@@ -503,6 +503,7 @@ func shareTCP(taps []*running, fr *frame.Frame) *tcpstream.Reassembler {
 		}
 		if r == nil {
 			r = tcpstream.New(tcpstream.Limits{})
+			r.EveryFrame() // run feeds it every frame
 		}
 		tr.ShareTCP(func(h tcpstream.Handler) *tcpstream.Consumer {
 			return r.Add(&guarded{t: t, h: h, fr: fr})

@@ -234,6 +234,15 @@ type Frame struct {
 	// analyzer sees the frame. Both are -1 when the frame has no such
 	// header, or when the assigner's table was full.
 	TCPStream, UDPStream int
+	// TCPOpen says whose SYN without ACK opened the frame's TCP stream, as
+	// the StreamAssigner saw it (the first packet of its direction, or one
+	// with the same sequence number): the frame's source (OpenBySrc), its
+	// destination (OpenByDst), or none seen, or a RST since (OpenNone).
+	// TCPOpenSeq is that SYN's sequence number. analysis/tcpstream holds
+	// no state for a SYN nobody answered: it reads the SYN here when the
+	// connection's first SYN/ACK or data comes.
+	TCPOpen    Opener
+	TCPOpenSeq uint32
 	// OuterUDPStreams are the udp.stream numbers of the UDP headers that
 	// carried a tunnel (VXLAN, Geneve), outermost first, other than the
 	// one UDPStream holds (Wireshark numbers every UDP header it
@@ -255,3 +264,13 @@ func (f *Frame) IsTCP() bool { return f.Transport == TransportTCP }
 
 // IsUDP reports whether the frame carries a decoded UDP header.
 func (f *Frame) IsUDP() bool { return f.Transport == TransportUDP }
+
+// Opener is whose SYN opened a TCP stream (Frame.TCPOpen).
+type Opener uint8
+
+// The values of Frame.TCPOpen.
+const (
+	OpenNone Opener = iota
+	OpenBySrc
+	OpenByDst
+)

@@ -98,11 +98,14 @@ type streamKey struct {
 }
 
 // tcpStream is one TCP pair's current stream and the base sequence numbers
-// of its two directions (0: from a to b).
+// of its two directions (0: from a to b), and 1 + the direction whose SYN
+// without ACK opened the stream (its base is that SYN's sequence number),
+// 0 when none did or a RST came since (Frame.TCPOpen).
 type tcpStream struct {
 	stream  int32
 	base    [2]uint32
 	baseSet [2]bool
+	opener  uint8
 }
 
 // NewStreamAssigner returns an assigner keeping at most max pairs per
@@ -460,11 +463,12 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 		a.lastTCPKey, a.lastTCP = k, st
 	}
 	th := &f.TCP
-	if th.SYN && !th.ACK && st.baseSet[dir] && th.Seq != st.base[dir] {
+	syn := th.SYN && !th.ACK
+	if syn && st.baseSet[dir] && th.Seq != st.base[dir] {
 		// Port reuse: a new stream on the same pair.
 		st.stream = a.nextTCP
 		a.nextTCP++
-		st.baseSet = [2]bool{}
+		st.baseSet, st.opener = [2]bool{}, 0
 	}
 	if !st.baseSet[dir] {
 		st.base[dir], st.baseSet[dir] = th.Seq, true
@@ -472,10 +476,24 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 			st.base[dir]--
 		}
 	}
+	if syn && st.opener == 0 && th.Seq == st.base[dir] {
+		st.opener = uint8(dir) + 1
+	}
+	if th.RST {
+		st.opener = 0
+	}
 	if th.ACK && !st.baseSet[1-dir] {
 		st.base[1-dir], st.baseSet[1-dir] = th.Ack-1, true
 	}
 	f.TCPStream = int(st.stream)
+	switch int(st.opener) - 1 {
+	case dir:
+		f.TCPOpen, f.TCPOpenSeq = OpenBySrc, st.base[dir]
+	case 1 - dir:
+		f.TCPOpen, f.TCPOpenSeq = OpenByDst, st.base[1-dir]
+	default:
+		f.TCPOpen = OpenNone
+	}
 }
 
 func (a *StreamAssigner) assignUDP(f *Frame) {

@@ -113,14 +113,17 @@ type Reassembler struct {
 	// connection of the old generation to the current one; when the
 	// current one is full, the old one is dropped. A connection every
 	// consumer declined is held without state (nil).
-	conns     streamtab.Table[conn]
-	gen       uint32
-	ncur      int
-	seg       Segment // the one Segment handed to the Handlers
-	cur       *frame.Frame
-	curStream int // the stream being fed
-	curFrame  int // the frame being fed, for gaps known at it
-	curTimeNs int64
+	conns streamtab.Table[conn]
+	gen   uint32
+	ncur  int
+	// everyFrame: fed every frame, a SYN is read from its connection's
+	// next frames (EveryFrame).
+	everyFrame bool
+	seg        Segment // the one Segment handed to the Handlers
+	cur        *frame.Frame
+	curStream  int // the stream being fed
+	curFrame   int // the frame being fed, for gaps known at it
+	curTimeNs  int64
 	// hs are the consumers, bit i of a mask standing for hs[i]; all has a
 	// bit for each. Packet's one Handler is hs[0].
 	hs  []Handler
@@ -173,9 +176,9 @@ type conn struct {
 	dir        [2]direction
 	// pending holds each direction's segments ahead of its next byte, by
 	// sequence number: nil while none is held (most connections a
-	// consumer is asked about never hold one, and most connections are
-	// never asked about: on real traffic nineteen in twenty had a SYN and
-	// no payload), so a connection is 64 bytes, not 112.
+	// consumer is asked about never hold one, and many are never asked
+	// about: a SYN/ACK and no payload), so a connection is 64 bytes, not
+	// 112.
 	pending *[2][]held
 }
 
@@ -394,6 +397,17 @@ func (r *Reassembler) Packet(f *frame.Frame, h Handler) {
 	r.Feed(f)
 }
 
+// EveryFrame tells r that it is fed every frame of the capture, in file
+// order (the engine's shared Reassembler): the SYN without ACK that opened
+// a connection is then read from the frame of its SYN/ACK or first data
+// (Frame.TCPOpen, from the stream assigner), as if it had been held. So the
+// SYNs nobody answered, most of the connections of real traffic with scans
+// in it (185,237 of 213,621 on a real 1 M frame capture), hold no state and
+// take no room from the connections tracked at once (Limits.Streams). A
+// Reassembler fed some frames only (an analyzer's own, which may start
+// feeding a connection mid-stream) holds a SYN as it comes.
+func (r *Reassembler) EveryFrame() { r.everyFrame = true }
+
 // Feed feeds one frame, in file order, for every consumer (Add). Frames
 // without a numbered TCP segment cost one comparison.
 func (r *Reassembler) Feed(f *frame.Frame) {
@@ -409,12 +423,24 @@ func (r *Reassembler) feed(f *frame.Frame) {
 	th := &f.TCP
 	n := f.TCPStream
 	c := r.lookup(n)
-	if c == nil {
-		if len(f.Payload) == 0 && !th.SYN {
-			return // nothing to learn until a SYN or data
+	fresh := c == nil
+	if fresh {
+		// Nothing to learn until a SYN or data; fed every frame, until a
+		// SYN/ACK or data (EveryFrame).
+		if len(f.Payload) == 0 && (!th.SYN || r.everyFrame && !th.ACK) {
+			return
 		}
 		c = &conn{}
 		r.add(n, c)
+		if r.everyFrame && f.TCPOpen != frame.OpenNone {
+			from := f.SrcIP
+			c.clientPort = f.SrcPort
+			if f.TCPOpen == frame.OpenByDst {
+				from, c.clientPort = f.DstIP, f.DstPort
+			}
+			c.client, c.clientOK = from.As16(), true
+			c.dir[0].next, c.dir[0].synced = f.TCPOpenSeq+1, true
+		}
 	} else if c.idle {
 		if len(f.Payload) == 0 && !th.SYN {
 			return // as if not tracked, until a SYN or data

@@ -204,6 +204,60 @@ func TestStreamsBounded(t *testing.T) {
 	}
 }
 
+// TestUnansweredSYNsHoldNothing: fed every frame (the engine's shared
+// Reassembler), SYNs without data that nobody answers (a scan) hold no
+// state and take no room among the connections tracked at once, so a
+// connection open before them is not dropped; a connection's SYN is read
+// when its first data comes (Frame.TCPOpen, from the stream assigner), so
+// the client's first segment captured beyond the SYN's next byte is held
+// for the one before it, as when the SYN was held; after a RST the SYN is
+// forgotten, as the connection was.
+func TestUnansweredSYNsHoldNothing(t *testing.T) {
+	r := newRecorder()
+	ra := tcpstream.New(tcpstream.Limits{Streams: 4})
+	ra.EveryFrame()
+	ra.Add(r)
+	sa := frame.NewStreamAssigner(0)
+	feed := func(f *frame.Frame) {
+		sa.Assign(f)
+		ra.Feed(f)
+	}
+	from := func(port uint16, f *frame.Frame) *frame.Frame {
+		if f.SrcIP == cli {
+			f.SrcPort = port
+		} else {
+			f.DstPort = port
+		}
+		return f
+	}
+	feed(seg(1, true, "S", 100, 0, ""))
+	feed(seg(2, true, "A", 105, 0, "/x/ ")) // beyond the SYN's next byte: held
+	feed(from(30000, seg(3, true, "S", 700, 0, "")))
+	feed(from(30000, seg(4, true, "R", 701, 0, "")))
+	feed(from(30000, seg(5, true, "A", 900, 0, "late"))) // the SYN forgotten: read from here
+	for i := range 1000 {
+		feed(from(uint16(1024+i), seg(6+i, true, "S", uint32(i), 0, "")))
+	}
+	feed(seg(2000, true, "A", 101, 0, "GET "))      // fills the hole
+	feed(seg(2001, true, "A", 109, 0, "HTTP"))      // in order
+	feed(seg(2002, false, "A", 501, 113, "200 ok")) // the server
+	if caps := ra.Caps(); len(caps) != 0 {
+		t.Fatalf("caps %+v: unanswered SYNs took room", caps)
+	}
+	if len(r.ends) != 0 {
+		t.Fatalf("ends %v, want none", r.ends)
+	}
+	if b := r.got[0]; b == nil || b[0].String() != "GET /x/ HTTP" || b[1].String() != "200 ok" || r.gaps[0] != 0 {
+		t.Fatalf("got %+v, %d gaps", b, r.gaps[0])
+	}
+	if b := r.got[1]; b == nil || b[0].String() != "late" {
+		t.Fatalf("after a RST got %+v", b)
+	}
+	if len(r.got) != 2 {
+		t.Fatalf("%d connections given data, want 2", len(r.got))
+	}
+}
+
 // TestStreamGenerations pins which connections the cap drops: with room
 // for 4 (two generations of 2), a connection looked up again moves to the
 // current generation and survives; the one left in the old generation when
