@@ -157,7 +157,7 @@ func (d *Decoder) Decode(rec *capture.Record, number int, f *Frame) {
 	f.Anomaly = ""
 	f.NLayers, f.LayersCut = 0, false
 	f.TCPStream, f.UDPStream = -1, -1
-	f.TCPOpen = OpenNone
+	f.TCPOpen, f.TCPReused = OpenNone, false
 	d.df.truncated = false
 	d.base, d.inDatagram = rec.Data, false
 

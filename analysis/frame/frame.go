@@ -243,6 +243,10 @@ type Frame struct {
 	// connection's first SYN/ACK or data comes.
 	TCPOpen    Opener
 	TCPOpenSeq uint32
+	// TCPReused is true when the frame's SYN started a new TCP stream on
+	// an address and port pair that had one (port reuse: a SYN without ACK
+	// whose sequence number differs from its direction's base).
+	TCPReused bool
 	// OuterUDPStreams are the udp.stream numbers of the UDP headers that
 	// carried a tunnel (VXLAN, Geneve), outermost first, other than the
 	// one UDPStream holds (Wireshark numbers every UDP header it

@@ -464,7 +464,8 @@ func (a *StreamAssigner) assignTCP(f *Frame) {
 	}
 	th := &f.TCP
 	syn := th.SYN && !th.ACK
-	if syn && st.baseSet[dir] && th.Seq != st.base[dir] {
+	f.TCPReused = syn && st.baseSet[dir] && th.Seq != st.base[dir]
+	if f.TCPReused {
 		// Port reuse: a new stream on the same pair.
 		st.stream = a.nextTCP
 		a.nextTCP++

@@ -243,3 +243,48 @@ func TestStreamsQuotedUDP(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamsOpenAndReuse: Frame.TCPOpen names the SYN without ACK that
+// opened a frame's stream (from the frame's source or its destination, with
+// its sequence number) until a RST, a SYN with the same sequence number
+// naming it again; Frame.TCPReused is set on the SYN that starts a new
+// stream on the pair (port reuse), which opens that stream.
+func TestStreamsOpenAndReuse(t *testing.T) {
+	a := frame.NewStreamAssigner(0)
+	cli, srv := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	type want struct {
+		stream int
+		open   frame.Opener
+		seq    uint32
+		reused bool
+	}
+	for i, c := range []struct {
+		c2s           bool
+		syn, ack, rst bool
+		seq, ackNum   uint32
+		want          want
+	}{
+		{c2s: false, ack: true, seq: 7, ackNum: 100, want: want{0, frame.OpenNone, 0, false}}, // before any SYN
+		{c2s: true, syn: true, seq: 99, want: want{0, frame.OpenBySrc, 99, false}},            // not the first of its direction
+		{c2s: true, syn: true, seq: 500, want: want{1, frame.OpenBySrc, 500, true}},           // another sequence number: reuse
+		{c2s: false, syn: true, ack: true, seq: 900, ackNum: 501, want: want{1, frame.OpenByDst, 500, false}},
+		{c2s: true, ack: true, seq: 501, ackNum: 901, want: want{1, frame.OpenBySrc, 500, false}},
+		{c2s: false, rst: true, seq: 901, want: want{1, frame.OpenNone, 0, false}},
+		{c2s: true, ack: true, seq: 501, ackNum: 901, want: want{1, frame.OpenNone, 0, false}},
+		{c2s: true, syn: true, seq: 500, want: want{1, frame.OpenBySrc, 500, false}}, // the same SYN again
+	} {
+		f := &frame.Frame{Number: i + 1, Transport: frame.TransportTCP, SrcIP: cli, DstIP: srv, SrcPort: 40000, DstPort: 80}
+		if !c.c2s {
+			f.SrcIP, f.DstIP, f.SrcPort, f.DstPort = srv, cli, 80, 40000
+		}
+		f.TCP.SYN, f.TCP.ACK, f.TCP.RST, f.TCP.Seq, f.TCP.Ack = c.syn, c.ack, c.rst, c.seq, c.ackNum
+		a.Assign(f)
+		got := want{f.TCPStream, f.TCPOpen, f.TCPOpenSeq, f.TCPReused}
+		if got.open == frame.OpenNone {
+			got.seq = 0
+		}
+		if got != c.want {
+			t.Errorf("frame %d: got %+v, want %+v", i+1, got, c.want)
+		}
+	}
+}

@@ -196,7 +196,6 @@ func (c *Conn) port(i int) uint16 {
 // Tracker follows TCP connections and gives each packet Wireshark's TCP
 // analysis flags. It is not safe for concurrent use.
 type Tracker struct {
-	conns   *table  // by 4-tuple: consulted when a stream starts
 	streams streams // by stream number: every packet's lookup
 	last    *Conn   // the connection of the previous packet
 	all     []*Conn // every connection, by stream number
@@ -238,7 +237,7 @@ func NewTracker(maxConns int) *Tracker {
 	if maxConns <= 0 {
 		maxConns = DefaultMaxConns
 	}
-	t := &Tracker{conns: newTable(), maxConns: maxConns}
+	t := &Tracker{maxConns: maxConns}
 	for i, ws := range [2]int8{wsUnknown, wsNone} {
 		startFlow(&t.idle[i])
 		t.idle[i].winScale = ws
@@ -397,24 +396,21 @@ func (t *Tracker) Packet(f *frame.Frame) {
 
 // connOf returns the connection of f's stream, opening one for a stream
 // not tracked yet, and whether that new stream takes over the address and
-// port pair of a connection still tracked (port reuse, or a pair the stream
-// assigner forgot). Streams are looked up by number; the 4-tuple is hashed
-// only when a stream starts.
+// port pair of an earlier one (port reuse: the stream assigner, which
+// numbered the streams by their pairs, says so). Streams are looked up by
+// number: the tracker hashes no 4-tuple.
 func (t *Tracker) connOf(f *frame.Frame) (c *Conn, reused bool) {
 	if c = t.last; c != nil && c.Stream == f.TCPStream {
 		return c, false
 	}
 	if c = t.streams.get(f.TCPStream); c == nil {
-		k := makeKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort)
-		h := t.conns.hash(&k)
-		reused = t.conns.get(&k, h) != nil
-		c = t.newConn(k, h, f)
+		c, reused = t.newConn(makeKey(f.SrcIP, f.DstIP, f.SrcPort, f.DstPort), f), f.TCPReused
 	}
 	t.last = c
 	return c, reused
 }
 
-func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
+func (t *Tracker) newConn(k key, f *frame.Frame) *Conn {
 	if len(t.all) >= t.maxConns {
 		t.evict()
 	}
@@ -430,7 +426,6 @@ func (t *Tracker) newConn(k key, h uint64, f *frame.Frame) *Conn {
 	c.rev = !less(f.SrcIP.As16(), f.SrcPort, f.DstIP.As16(), f.DstPort)
 	startFlow(&c.flow0)
 	c.ws1 = wsUnknown
-	t.conns.put(c, h)
 	t.streams.put(c)
 	t.all = append(t.all, c)
 	return c
@@ -465,7 +460,6 @@ func (t *Tracker) evict() {
 				t.freeFlows1 = append(t.freeFlows1, c.flow1)
 				c.flow1 = 0
 			}
-			t.conns.del(c, t.conns.hash(&c.k))
 			t.streams.del(c)
 			continue
 		}
