@@ -265,7 +265,7 @@ func TestStreamsOpenAndReuse(t *testing.T) {
 		want          want
 	}{
 		{c2s: false, ack: true, seq: 7, ackNum: 100, want: want{0, frame.OpenNone, 0, false}}, // before any SYN
-		{c2s: true, syn: true, seq: 99, want: want{0, frame.OpenBySrc, 99, false}},            // not the first of its direction
+		{c2s: true, syn: true, seq: 99, want: want{0, frame.OpenBySrc, 99, false}},            // its base from the ACK before
 		{c2s: true, syn: true, seq: 500, want: want{1, frame.OpenBySrc, 500, true}},           // another sequence number: reuse
 		{c2s: false, syn: true, ack: true, seq: 900, ackNum: 501, want: want{1, frame.OpenByDst, 500, false}},
 		{c2s: true, ack: true, seq: 501, ackNum: 901, want: want{1, frame.OpenBySrc, 500, false}},
