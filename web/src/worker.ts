@@ -9,6 +9,7 @@ import type { Report } from "./views/types";
 import { aiReport, defaultGuide } from "./app/aireport";
 import { findingsOf } from "./app/figures";
 import { guideById } from "./guides";
+import { readBlob } from "./app/readblob";
 
 /** The bridge installed by the Go program (wasm/bridge.go). */
 interface Session {
@@ -266,8 +267,7 @@ class Digester {
 
 /**
  * digestMain is the digest worker: chunks in, one ack each, the digests at
- * the end; or a File, read in slices (the next one read while this one is
- * hashed), then the digests.
+ * the end; or a File, read in chunks (readBlob), then the digests.
  */
 function digestMain(): void {
   const a = new SHA256();
@@ -286,18 +286,9 @@ function digestMain(): void {
     } else if (m.type === "end") {
       done();
     } else if (m.type === "file") {
-      const file = m.file;
-      const slice = (from: number) => file.slice(from, Math.min(file.size, from + DEFAULT_CHUNK)).arrayBuffer();
-      void (async () => {
-        let next: Promise<ArrayBuffer> | null = file.size > 0 ? slice(0) : null;
-        for (let offset = 0; next; ) {
-          const bytes = new Uint8Array(await next);
-          offset += bytes.byteLength;
-          next = offset < file.size && bytes.byteLength > 0 ? slice(offset) : null;
-          hash(bytes);
-        }
-        done();
-      })().catch(() => scope.postMessage({ type: "failed" }));
+      readBlob(m.file, DEFAULT_CHUNK, DEFAULT_CHUNK, (bytes) => hash(bytes))
+        .then(done)
+        .catch(() => scope.postMessage({ type: "failed" }));
     }
   });
 }
@@ -382,38 +373,29 @@ function fileSource(file: Blob): Source {
 }
 
 /**
- * analyzeFile analyses a File read in slices. A helper (one of several workers
- * over the same File, api.ts) keeps no source: the leading worker answers
- * the packet calls.
+ * analyzeFile analyses a File read in chunks (readBlob). A helper (one of
+ * several workers over the same File, api.ts) keeps no source: the leading
+ * worker answers the packet calls.
  */
 async function analyzeFile(api: Bridge, id: number, file: Blob, options: AnalyzeOptions, chunkSize: number, helper = false): Promise<string> {
   const digester = Digester.start(api, options, file);
   keep(null);
   const session = api.open({ ...options, externalDigests: !!digester, ...(helper ? {} : { source: fileSource(file) }) });
   const total = file.size;
-  let offset = 0;
   let lastPost = 0;
-  // The next slice is read while the engine works on this one (the browser
-  // reads a Blob off this thread): at most two slices are held at a time.
-  const endOf = (from: number) => Math.min(total, from + (from === 0 ? Math.min(chunkSize, FIRST_CHUNK) : chunkSize));
-  const slice = (from: number) => file.slice(from, endOf(from)).arrayBuffer();
-  let next: Promise<ArrayBuffer> | null = total > 0 ? slice(0) : null;
-  const stage = stager();
   try {
-    while (offset < total && next) {
-      const end = endOf(offset);
-      const chunk = new Uint8Array(await next);
-      next = end < total ? slice(end) : null;
-      const written = session.write(stage(chunk)); // the bridge copies the chunk (and the engine reads it) before it returns
-      await digester?.feed(chunk, true);
+    await readBlob(file, FIRST_CHUNK, chunkSize, async (chunk, end) => {
+      // The bridge copies the chunk (and the engine reads it) before write
+      // returns: the next chunk is read while the engine works on this one.
+      const written = session.write(chunk);
+      await digester?.feed(chunk, false);
       await written;
-      offset = end;
       const now = Date.now();
-      if (now - lastPost > 50 || offset === total) {
+      if (now - lastPost > 50 || end === total) {
         lastPost = now;
-        post({ type: "progress", id, bytes: offset, total, ...counts(session) });
+        post({ type: "progress", id, bytes: end, total, ...counts(session) });
       }
-    }
+    });
   } catch (e) {
     session.abort();
     digester?.stop();
