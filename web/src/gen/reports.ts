@@ -732,7 +732,8 @@ export interface HttpStatistics {
    * Skipped counts segments of HTTP connections that did not start a
    * message where one was expected (Wireshark's "Continuation" or
    * non-HTTP data); IncompleteMessages counts messages cut by missing
-   * bytes; OversizedHeaders counts header blocks over the parser's limit.
+   * bytes or still in progress when the capture ends; OversizedHeaders
+   * counts header blocks over the parser's limit.
    */
   skipped_segments: number;
   incomplete_messages: number;
