@@ -426,14 +426,31 @@ func follow(path string, stream int) (*packets.Conversation, error) {
 }
 
 // FuzzReassembler feeds segments whose numbers, flags and order come from
-// the input: never a panic, and the bytes held stay within the limit.
+// the input: never a panic, and the bytes held stay within the limit. Then
+// the same segments as the engine's shared Reassembler is fed them: every
+// frame, the streams numbered and their SYNs told by the stream assigner
+// (EveryFrame, Frame.TCPOpen).
 func FuzzReassembler(f *testing.F) {
 	f.Add([]byte("\x00\x01\x00\x00\x00\x05abcde\x01\x00\x00\x00\x10\x02"))
+	f.Add([]byte("\x02\x01\x00\x10\x00\x00\x00\x01\x00\x12\x00\x00\x04\x00\x11\x00\x03abc\x10\x01\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r := newRecorder()
 		ra := tcpstream.New(tcpstream.Limits{Streams: 8, HeldBytes: 64})
 		for _, fr := range frames(in) {
 			ra.Packet(fr, r)
+		}
+		sa := frame.NewStreamAssigner(0)
+		ev := tcpstream.New(tcpstream.Limits{Streams: 8, HeldBytes: 64})
+		ev.EveryFrame()
+		ev.Add(newRecorder())
+		for _, fr := range frames(in) {
+			if p := uint16(40000 + fr.TCPStream); fr.SrcPort == 80 {
+				fr.DstPort = p
+			} else {
+				fr.SrcPort = p
+			}
+			sa.Assign(fr)
+			ev.Feed(fr)
 		}
 	})
 }
