@@ -149,8 +149,8 @@ func (c *Conn) count(t *Tracker, fw *flow, dir int, f *frame.Frame, fl uint8, se
 	case fl&(thSYN|thACK) == thSYN|thACK:
 		fw.syn++
 		fw.sawSYNACK = true
-		if c.synAckNs == 0 {
-			c.synAckNs = f.TimeNs
+		if sc := t.second(c); sc.synAckNs == 0 {
+			sc.synAckNs = f.TimeNs
 		}
 		c.addHist(side, hSYNACK)
 	}
@@ -159,8 +159,8 @@ func (c *Conn) count(t *Tracker, fw *flow, dir int, f *frame.Frame, fl uint8, se
 		if fl&(thSYN|thFIN|thRST) == 0 && seglen == 0 {
 			c.addHist(side, hACK)
 		}
-		if fl&thSYN == 0 && c.synAckNs != 0 && c.hsAckNs == 0 && c.client >= 0 && int(c.client) == dir {
-			c.hsAckNs = f.TimeNs
+		if sc := t.second(c); fl&thSYN == 0 && sc.synAckNs != 0 && sc.hsAckNs == 0 && c.client >= 0 && int(c.client) == dir {
+			sc.hsAckNs = f.TimeNs
 		}
 	}
 	if seglen > 0 {

@@ -81,7 +81,7 @@ type ConnRow struct {
 // a real 1 M frame capture.
 type brief struct {
 	c        *Conn
-	f1       *flow // the connection's direction 1 (Tracker.peek)
+	f1       *second // the connection's direction 1 and handshake times (Tracker.peekSecond)
 	ext      side
 	ci, si   int8
 	inferred bool
@@ -89,7 +89,7 @@ type brief struct {
 
 func newBrief(t *Tracker, c *Conn) brief {
 	ci, inferred := c.serverSide()
-	return brief{c: c, f1: t.peek(c, 1), ext: t.sideOf(c), ci: int8(ci), si: int8(1 - ci), inferred: inferred}
+	return brief{c: c, f1: t.peekSecond(c), ext: t.sideOf(c), ci: int8(ci), si: int8(1 - ci), inferred: inferred}
 }
 
 // client and server are the addresses of the connection's client and server.
@@ -106,7 +106,7 @@ func (b *brief) dir(i int) *flow {
 	if (i == 0) == (b.ci == 0) {
 		return &b.c.flow0
 	}
-	return b.f1
+	return &b.f1.flow
 }
 
 func (b *brief) packets() int     { return int(b.dir(0).packets + b.dir(1).packets) }
@@ -179,7 +179,7 @@ func (b *brief) dirStats(i int) DirStats {
 }
 
 func (b *brief) handshakeDone() bool {
-	return b.dir(0).sawSYN && b.dir(1).sawSYNACK && b.c.hsAckNs != 0
+	return b.dir(0).sawSYN && b.dir(1).sawSYNACK && b.f1.hsAckNs != 0
 }
 
 // failedHandshake is a client SYN that never completed the handshake.
@@ -189,13 +189,13 @@ func (b *brief) failedHandshake() bool {
 }
 
 // rtt is the initial RTT, 0 if unknown.
-func (b *brief) rtt() int64 { return max(b.c.firstRTT, 0) }
+func (b *brief) rtt() int64 { return max(b.f1.firstRTT, 0) }
 
 // synAckDelay is SYN to SYN/ACK, -1 if unknown.
 func (b *brief) synAckDelay() int64 {
-	c := b.c
-	if c.synNs != 0 && c.synAckNs != 0 && c.synAckNs >= c.synNs {
-		return c.synAckNs - c.synNs
+	syn, synAck := b.c.synNs, b.f1.synAckNs
+	if syn != 0 && synAck != 0 && synAck >= syn {
+		return synAck - syn
 	}
 	return -1
 }

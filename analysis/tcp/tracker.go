@@ -117,10 +117,10 @@ type Conn struct {
 	histSeen uint32 // bit per history letter per side
 	hist     [16]byte
 	Stream   int
-	// flow0 is direction 0's state. Direction 1's is in the tracker
-	// (Tracker.flows1), made when that direction is first written: on a
-	// real 1 M frame capture, for 28,105 of 213,621 connections (most of
-	// the others are SYNs nobody answered).
+	// flow0 is direction 0's state. Direction 1's, with the handshake's
+	// times, is in the tracker (Tracker.flows1, a second), made when that
+	// direction is first written: on a real 1 M frame capture, for 28,105
+	// of 213,621 connections (most of the others are SYNs nobody answered).
 	flow0      flow
 	flow1      uint32 // index + 1 of direction 1's state in Tracker.flows1; 0: none yet
 	side       uint32 // index + 1 of the connection's side in Tracker.sides; 0: none
@@ -129,10 +129,17 @@ type Conn struct {
 	firstFrame int
 	lastFrame  int
 	synNs      int64 // first SYN (no ACK)
-	synAckNs   int64 // first SYN/ACK
-	hsAckNs    int64 // ACK completing the handshake
 	tsMruSyn   int64 // time of the most recent SYN (Wireshark's ts_mru_syn)
-	firstRTT   int64 // Wireshark's ts_first_rtt (0: unknown)
+}
+
+// second is what a connection holds once its direction 1 is written: that
+// direction's state, and the handshake's times after the SYN, each set by a
+// packet with ACK (which writes both directions: Tracker.Packet).
+type second struct {
+	flow
+	synAckNs int64 // first SYN/ACK
+	hsAckNs  int64 // ACK completing the handshake
+	firstRTT int64 // Wireshark's ts_first_rtt (0: unknown)
 }
 
 // side is the part of a connection that holds pointers, made for the
@@ -218,10 +225,10 @@ type Tracker struct {
 	// connections closed out left. idle is what a direction 1 without a
 	// state reads: the state a connection starts with, window scale
 	// unknown ([0]) or not in use ([1]).
-	flows1     [][]flow
+	flows1     [][]second
 	nflows1    int
 	freeFlows1 []uint32
-	idle       [2]flow
+	idle       [2]second
 	// OnPacket, when set, is called for every TCP packet after analysis.
 	OnPacket func(c *Conn, dir int, f *frame.Frame, seglen int, fl Flag)
 	// OnEvict, when set, is called for each connection the cap closes out.
@@ -239,7 +246,7 @@ func NewTracker(maxConns int) *Tracker {
 	}
 	t := &Tracker{maxConns: maxConns}
 	for i, ws := range [2]int8{wsUnknown, wsNone} {
-		startFlow(&t.idle[i])
+		startFlow(&t.idle[i].flow)
 		t.idle[i].winScale = ws
 	}
 	return t
@@ -262,21 +269,26 @@ func (t *Tracker) flow(c *Conn, i int) *flow {
 	if i == 0 {
 		return &c.flow0
 	}
+	return &t.second(c).flow
+}
+
+// second returns c's second, to be written, made when c has none.
+func (t *Tracker) second(c *Conn) *second {
 	if c.flow1 == 0 {
 		if n := len(t.freeFlows1); n > 0 {
 			c.flow1 = t.freeFlows1[n-1]
 			t.freeFlows1 = t.freeFlows1[:n-1]
 		} else {
 			if t.nflows1%flowChunk == 0 {
-				t.flows1 = append(t.flows1, make([]flow, flowChunk))
+				t.flows1 = append(t.flows1, make([]second, flowChunk))
 			}
 			t.nflows1++
 			c.flow1 = uint32(t.nflows1)
 		}
-		f := t.at1(c)
-		startFlow(f)
-		f.winScale = c.ws1
-		return f
+		s := t.at1(c)
+		startFlow(&s.flow)
+		s.winScale = c.ws1
+		return s
 	}
 	return t.at1(c)
 }
@@ -284,9 +296,16 @@ func (t *Tracker) flow(c *Conn, i int) *flow {
 // peek returns direction i (0 or 1) of c to be read, never written:
 // without a state of its own, direction 1 reads the tracker's idle one.
 func (t *Tracker) peek(c *Conn, i int) *flow {
-	switch {
-	case i == 0:
+	if i == 0 {
 		return &c.flow0
+	}
+	return &t.peekSecond(c).flow
+}
+
+// peekSecond returns c's second to be read, never written: the tracker's
+// idle one while c has none.
+func (t *Tracker) peekSecond(c *Conn) *second {
+	switch {
 	case c.flow1 != 0:
 		return t.at1(c)
 	case c.ws1 == wsNone:
@@ -295,7 +314,7 @@ func (t *Tracker) peek(c *Conn, i int) *flow {
 	return &t.idle[0]
 }
 
-func (t *Tracker) at1(c *Conn) *flow {
+func (t *Tracker) at1(c *Conn) *second {
 	n := c.flow1 - 1
 	return &t.flows1[n/flowChunk][n%flowChunk]
 }
@@ -357,14 +376,14 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	// The packet's direction is written (counted, at least); the other is
 	// only read, but for an acknowledgement (its base sequence number).
 	fw := t.flow(c, dir)
+	var rv *flow
+	if fl&thACK != 0 {
+		rv = t.flow(c, 1-dir) // so an ACK writes both: the handshake's times are in the second
+	} else {
+		rv = t.peek(c, 1-dir)
+	}
 	if seglen >= 0 {
-		var rv *flow
-		if fl&thACK != 0 {
-			rv = t.flow(c, 1-dir)
-		} else {
-			rv = t.peek(c, 1-dir)
-		}
-		flags = c.analyze(fw, rv, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
+		flags = c.analyze(fw, rv, t.peekSecond(c).firstRTT, flags, th.Seq, th.Ack, uint32(seglen), fl, uint32(th.Window), f.TimeNs)
 	}
 	options(fw, f, fl)
 	if fl&thSYN != 0 {
@@ -381,8 +400,10 @@ func (t *Tracker) Packet(f *frame.Frame) {
 	} else {
 		fw.firstAck = false
 	}
-	if fl&(thSYN|thACK) == thACK && c.tsMruSyn != 0 && c.firstRTT == 0 {
-		c.firstRTT = f.TimeNs - c.tsMruSyn
+	if fl&(thSYN|thACK) == thACK && c.tsMruSyn != 0 {
+		if sc := t.second(c); sc.firstRTT == 0 {
+			sc.firstRTT = f.TimeNs - c.tsMruSyn
+		}
 	}
 	if seglen < 0 {
 		seglen = len(f.Payload)
@@ -456,7 +477,7 @@ func (t *Tracker) evict() {
 				c.side = 0
 			}
 			if c.flow1 != 0 {
-				*t.at1(c) = flow{}
+				*t.at1(c) = second{}
 				t.freeFlows1 = append(t.freeFlows1, c.flow1)
 				c.flow1 = 0
 			}
@@ -483,7 +504,7 @@ func (c *Conn) dir(f *frame.Frame) int {
 // by step, so that each packet gets the flags tshark gives it.
 // fw is the packet's direction, rv the other (only read unless the
 // packet acknowledges: Tracker.peek).
-func (c *Conn) analyze(fw, rv *flow, flags Flag, seq, ack, seglen uint32, fl uint8, window uint32, now int64) Flag {
+func (c *Conn) analyze(fw, rv *flow, firstRTT int64, flags Flag, seq, ack, seglen uint32, fl uint8, window uint32, now int64) Flag {
 	if !fw.baseSet {
 		if fl&thSYN != 0 {
 			fw.baseSeq = seq
@@ -598,7 +619,7 @@ finishedFwd:
 			flags |= FlagFastRetransmission
 			goto finishedRetrans
 		}
-		thres := c.firstRTT
+		thres := firstRTT
 		if thres == 0 {
 			thres = 3_000_000
 		}
