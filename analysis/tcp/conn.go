@@ -182,7 +182,7 @@ func (c *Conn) count(t *Tracker, fw *flow, dir int, f *frame.Frame, fl uint8, se
 	if fl&thRST != 0 {
 		fw.rst++
 		if !fw.sawRST {
-			fw.firstRST = f.Number
+			fw.firstRST = uint32(f.Number)
 		}
 		fw.sawRST = true
 		c.addHist(side, hRST)

@@ -13,8 +13,8 @@ import (
 // when written"). Direction 1's state (a flow) is made only for the
 // connections whose second direction is written: 28,105 of those 213,621.
 func TestSizes(t *testing.T) {
-	if n := unsafe.Sizeof(Conn{}); n > 256 {
-		t.Errorf("Conn is %d bytes, want at most 256", n)
+	if n := unsafe.Sizeof(Conn{}); n > 248 {
+		t.Errorf("Conn is %d bytes, want at most 248", n)
 	}
 	if n := unsafe.Sizeof(brief{}); n > 40 {
 		t.Errorf("brief is %d bytes, want at most 40", n)

@@ -113,7 +113,7 @@ func (t *totals) add(r *brief) {
 		if first == 0 || serverRST != 0 && serverRST < first {
 			first = serverRST
 		}
-		t.rstFrames.Add(first)
+		t.rstFrames.Add(int(first))
 	}
 	t.dataSegments += r.dataPackets()
 	fc := r.flagCounts()

@@ -56,8 +56,8 @@ type flow struct {
 	packets, ipBytes, payload uint64
 	nextSeqNs                 int64
 	lastAckNs                 int64
-	firstData                 int64 // time of first payload, 0 if none
-	firstRST                  int   // frame number of the first RST, 0 if none
+	firstData                 int64  // time of first payload, 0 if none
+	firstRST                  uint32 // frame number of the first RST, 0 if none (Wireshark's frame numbers are 32 bits)
 
 	baseSeq            uint32
 	nextSeq            uint32 // 0 means not known, as in Wireshark
