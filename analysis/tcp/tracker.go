@@ -161,15 +161,23 @@ func (t *Tracker) sideOf(c *Conn) side {
 // next makeSide).
 func (t *Tracker) makeSide(c *Conn) *side {
 	if c.side == 0 {
-		if n := len(t.freeSides); n > 0 {
-			c.side = t.freeSides[n-1]
-			t.freeSides = t.freeSides[:n-1]
-		} else {
+		if c.side = reuse(&t.freeSides); c.side == 0 {
 			t.sides = append(t.sides, side{})
 			c.side = uint32(len(t.sides))
 		}
 	}
 	return &t.sides[c.side-1]
+}
+
+// reuse takes an index + 1 from the free list, 0 when it is empty.
+func reuse(free *[]uint32) uint32 {
+	n := len(*free)
+	if n == 0 {
+		return 0
+	}
+	i := (*free)[n-1]
+	*free = (*free)[:n-1]
+	return i
 }
 
 // flagsOf returns c's flag state, nil when no packet of c had a flag.
@@ -275,10 +283,7 @@ func (t *Tracker) flow(c *Conn, i int) *flow {
 // second returns c's second, to be written, made when c has none.
 func (t *Tracker) second(c *Conn) *second {
 	if c.flow1 == 0 {
-		if n := len(t.freeFlows1); n > 0 {
-			c.flow1 = t.freeFlows1[n-1]
-			t.freeFlows1 = t.freeFlows1[:n-1]
-		} else {
+		if c.flow1 = reuse(&t.freeFlows1); c.flow1 == 0 {
 			if t.nflows1%flowChunk == 0 {
 				t.flows1 = append(t.flows1, make([]second, flowChunk))
 			}
