@@ -9,9 +9,9 @@ import (
 // reports keep of each (a brief: the rows are made only when read): 213,621
 // of each on a real 1 M frame capture. A field added to either should be
 // worth its bytes times that (docs/benchmarks.md, "Fewer allocations and
-// hash lookups", "TCP rows made when read" and "A direction's state made
-// when written"). Direction 1's state (a flow) is made only for the
-// connections whose second direction is written: 28,105 of those 213,621.
+// hash lookups", "Rows made when read" and "SYNs nobody answered").
+// Direction 1's state (a second) is made only for the connections whose
+// second direction is written: 28,105 of those 213,621.
 func TestSizes(t *testing.T) {
 	if n := unsafe.Sizeof(Conn{}); n > 248 {
 		t.Errorf("Conn is %d bytes, want at most 248", n)

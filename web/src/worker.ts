@@ -383,12 +383,13 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   const session = api.open({ ...options, externalDigests: !!digester, ...(helper ? {} : { source: fileSource(file) }) });
   const total = file.size;
   let lastPost = 0;
+  const stage = stager();
   try {
     await readBlob(file, FIRST_CHUNK, chunkSize, async (chunk, end) => {
       // The bridge copies the chunk (and the engine reads it) before write
       // returns: the next chunk is read while the engine works on this one.
-      const written = session.write(chunk);
-      await digester?.feed(chunk, false);
+      const written = session.write(stage(chunk));
+      await digester?.feed(chunk, true);
       await written;
       const now = Date.now();
       if (now - lastPost > 50 || end === total) {
