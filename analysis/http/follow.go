@@ -289,7 +289,9 @@ func (fl *Follower) Gap(s *tcpstream.Segment) {
 }
 
 // End closes a connection (tcpstream.Handler): a response lasting until
-// the close completes, on the frame that closes it.
+// the close completes, on the frame that closes it; any other message in
+// progress is incomplete. The connection ends at a FIN each way, a reset,
+// or its drop at the reassembler's cap.
 func (fl *Follower) End(stream int) {
 	c := fl.conns[stream]
 	if c == nil {
@@ -298,7 +300,14 @@ func (fl *Follower) End(stream int) {
 	delete(fl.conns, stream)
 	cur := fl.tcp.Frame()
 	for d := range c.p {
-		if m := c.p[d].Close(); m != nil && cur != nil {
+		pending := c.p[d].Pending()
+		m := c.p[d].Close()
+		if m == nil && pending {
+			// A message the close cuts short: as incomplete as one the
+			// capture's end cuts (Totals).
+			fl.incomplete++
+		}
+		if m != nil && cur != nil {
 			s := tcpstream.Segment{Stream: stream, Dir: d, Frame: cur.Number, TimeNs: cur.TimeNs}
 			if d == 0 {
 				s.Src, s.Dst = c.Client, c.Server

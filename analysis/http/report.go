@@ -69,7 +69,9 @@ type Statistics struct {
 	// Skipped counts segments of HTTP connections that did not start a
 	// message where one was expected (Wireshark's "Continuation" or
 	// non-HTTP data); IncompleteMessages counts messages cut by missing
-	// bytes or still in progress when the capture ends; OversizedHeaders
+	// bytes, by the connection's end (a FIN or reset before the message's
+	// last byte, or the connection dropped at the reassembly cap), or still
+	// in progress when the capture ends; OversizedHeaders
 	// counts header blocks over the parser's limit.
 	Skipped            int `json:"skipped_segments"`
 	IncompleteMessages int `json:"incomplete_messages"`
