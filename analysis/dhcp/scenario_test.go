@@ -233,7 +233,7 @@ func TestMaxPackets(t *testing.T) {
 	if len(r.Packets) != 2 || r.DHCPPacketsAnalyzed != 2 || r.DHCPPacketsFound != 5 || r.Statistics.MessageTypes["DISCOVER"] != 5 {
 		t.Errorf("packets %d analyzed %d found %d", len(r.Packets), r.DHCPPacketsAnalyzed, r.DHCPPacketsFound)
 	}
-	if fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3}]" || len(r.Warnings) != 1 {
+	if fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3 }]" || len(r.Warnings) != 1 {
 		t.Errorf("caps %v warnings %q", r.Caps, r.Warnings)
 	}
 }
@@ -265,7 +265,7 @@ func TestTxMessagesCap(t *testing.T) {
 	if len(r.Transactions) != 1 || len(r.Transactions[0].Messages) != 64 {
 		t.Fatalf("transactions %+v", r.Transactions)
 	}
-	if fmt.Sprint(r.Caps) != "[{messages listed per transaction 64 6}]" || len(r.Warnings) != 1 ||
+	if fmt.Sprint(r.Caps) != "[{messages listed per transaction 64 6 }]" || len(r.Warnings) != 1 ||
 		r.Warnings[0] != "messages listed per transaction capped at 64: 6 more not kept" {
 		t.Errorf("caps %v warnings %q", r.Caps, r.Warnings)
 	}

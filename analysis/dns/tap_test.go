@@ -348,7 +348,7 @@ func TestMaxPackets(t *testing.T) {
 	}
 	r := fd.report()
 	if r.Packets.Len() != 2 || r.DNSPacketsAnalyzed != 2 || r.Statistics.Queries != 5 ||
-		fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3}]" || len(r.Warnings) != 1 {
+		fmt.Sprint(r.Caps) != "[{per-packet list (max_packets) 2 3 }]" || len(r.Warnings) != 1 {
 		t.Errorf("packets %d analyzed %d queries %d caps %v warnings %q", r.Packets.Len(), r.DNSPacketsAnalyzed, r.Statistics.Queries, r.Caps, r.Warnings)
 	}
 	// 0 is no limit.

@@ -80,7 +80,11 @@ func TestTablesCapped(t *testing.T) {
 	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
 	found := false
 	for _, c := range r.Caps {
-		found = found || c.What == "conversations.ip" && c.Dropped == 10 && c.Limit == MaxConversations
+		found = found || c.What == "conversations.ip" && c.Dropped == 10 && c.Limit == MaxConversations && c.Unit == "frames"
+	}
+	// The frames past the cap, not conversations: each of those ten frames is its own conversation here.
+	if want := "conversations.ip capped at 20,000: 10 frames counted in none of its rows"; len(r.Warnings) == 0 || r.Warnings[0] != want {
+		t.Errorf("warnings %q, want %q first", r.Warnings, want)
 	}
 	if len(r.Conversations["ip"]) != MaxConversations || !found || len(r.Warnings) == 0 {
 		t.Fatalf("ip conversations %d, caps %v, warnings %v", len(r.Conversations["ip"]), r.Caps, r.Warnings)

@@ -602,10 +602,10 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 		r.Conversations[kindNames[k]] = t.convRows(k)
 		r.Endpoints[kindNames[k]] = t.epRows(k)
 		if t.dropped[k] > 0 {
-			caps.HitN("conversations."+kindNames[k], MaxConversations, t.dropped[k])
+			caps.HitUnits("conversations."+kindNames[k], "frames", MaxConversations, t.dropped[k])
 		}
 		if t.dropped[nKinds+k] > 0 {
-			caps.HitN("endpoints."+kindNames[k], MaxEndpoints, t.dropped[nKinds+k])
+			caps.HitUnits("endpoints."+kindNames[k], "frames", MaxEndpoints, t.dropped[nKinds+k])
 		}
 	}
 	r.Caps = caps.List()

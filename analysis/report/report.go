@@ -29,10 +29,17 @@ type Cap struct {
 	Limit int `json:"limit"`
 	// Dropped counts the items not kept because of it.
 	Dropped int `json:"dropped"`
+	// Unit, when set, names what Dropped counts instead: "frames" for a
+	// table whose rows count frames (the overview's conversations and
+	// endpoints), where Dropped is the frames counted in no row of it.
+	Unit string `json:"unit,omitempty"`
 }
 
 // Warning is the cap as a sentence for a report's warnings.
 func (c Cap) Warning() string {
+	if c.Unit != "" {
+		return fmt.Sprintf("%s capped at %s: %s %s counted in none of its rows", c.What, Count(c.Limit), Count(c.Dropped), c.Unit)
+	}
 	return fmt.Sprintf("%s capped at %s: %s more not kept", c.What, Count(c.Limit), Count(c.Dropped))
 }
 
@@ -45,14 +52,18 @@ type Caps struct {
 func (cs *Caps) Hit(what string, limit int) { cs.HitN(what, limit, 1) }
 
 // HitN counts n items of what not kept at limit.
-func (cs *Caps) HitN(what string, limit, n int) {
+func (cs *Caps) HitN(what string, limit, n int) { cs.HitUnits(what, "", limit, n) }
+
+// HitUnits counts n of unit (Cap.Unit; "" for what's own items) lost to
+// what's limit.
+func (cs *Caps) HitUnits(what, unit string, limit, n int) {
 	for i := range cs.list {
 		if cs.list[i].What == what {
 			cs.list[i].Dropped += n
 			return
 		}
 	}
-	cs.list = append(cs.list, Cap{What: what, Limit: limit, Dropped: n})
+	cs.list = append(cs.list, Cap{What: what, Limit: limit, Dropped: n, Unit: unit})
 }
 
 // List returns the caps hit, in the order first hit (never nil).

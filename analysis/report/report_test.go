@@ -37,11 +37,16 @@ func TestCaps(t *testing.T) {
 	cs.HitN("names", 100, 1999)
 	cs.Hit("flows", 5)
 	l := cs.List()
-	if len(l) != 2 || l[0] != (Cap{"names", 100, 2000}) || l[1].Dropped != 1 {
+	if len(l) != 2 || l[0] != (Cap{What: "names", Limit: 100, Dropped: 2000}) || l[1].Dropped != 1 {
 		t.Fatalf("%+v", l)
 	}
 	if w := cs.Warnings()[0]; w != "names capped at 100: 2,000 more not kept" {
 		t.Fatal(w)
+	}
+	cs.HitUnits("conversations.ip", "frames", 20000, 7)
+	cs.HitN("conversations.ip", 20000, 5)
+	if c := cs.List()[2]; c.Unit != "frames" || c.Dropped != 12 || c.Warning() != "conversations.ip capped at 20,000: 12 frames counted in none of its rows" {
+		t.Fatalf("%+v: %s", c, c.Warning())
 	}
 }
 

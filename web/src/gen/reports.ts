@@ -89,6 +89,12 @@ export interface Cap {
   limit: number;
   /** Dropped counts the items not kept because of it. */
   dropped: number;
+  /**
+   * Unit, when set, names what Dropped counts instead: "frames" for a
+   * table whose rows count frames (the overview's conversations and
+   * endpoints), where Dropped is the frames counted in no row of it.
+   */
+  unit?: string;
 }
 
 /** CapinfosInterface (capinfos.Interface) is one capture interface as capinfos lists it. */

@@ -181,6 +181,6 @@ export function capsNote(caps: readonly Cap[] | undefined): HTMLElement | null {
   return note(
     "warn",
     h("strong", null, "Limits reached: "),
-    caps.map((c) => `${c.what} capped at ${fmt.count(c.limit)} (${fmt.count(c.dropped)} more not kept)`).join("; "),
+    caps.map((c) => `${c.what} capped at ${fmt.count(c.limit)} (${fmt.count(c.dropped)} ${c.unit ? `${c.unit} counted in none of its rows` : "more not kept"})`).join("; "),
   );
 }
