@@ -94,6 +94,26 @@ func TestTablesCapped(t *testing.T) {
 	}
 }
 
+// TestTCPConversationsPastTheCap: tcp_conversations counts the TCP
+// conversations the full table leaves out, once each, however many frames.
+func TestTCPConversationsPastTheCap(t *testing.T) {
+	tap := New(&engine.Options{})
+	fd := newFeeder()
+	syn := mustHex(t, `4500 0028 0000 0000 4006 0000 0a000001 0a000002 c000 0050 00000001 00000000 5002 ffff 0000 0000`)
+	n := 0
+	for i := 0; i < MaxConversations+10; i++ {
+		syn[12], syn[13], syn[14] = byte(i>>16), byte(i>>8), byte(i) // a new client each time
+		for range 3 { // the SYN retransmitted: one stream
+			n++
+			tap.Packet(fd.frame(n, int64(n), 228, syn))
+		}
+	}
+	r := tap.Finish(&engine.Capture{})["overview"].(*Report)
+	if len(r.Conversations["tcp"]) != MaxConversations || r.TCPConversations != MaxConversations+10 {
+		t.Fatalf("tcp conversations listed %d, counted %d; want %d, %d", len(r.Conversations["tcp"]), r.TCPConversations, MaxConversations, MaxConversations+10)
+	}
+}
+
 func TestFindingsFragments(t *testing.T) {
 	tap := New(&engine.Options{})
 	fd := newFeeder()

@@ -70,13 +70,17 @@ type Report struct {
 	ProtocolHierarchy []PHSRow `json:"protocol_hierarchy"`
 	// Conversations and Endpoints are keyed "ip", "ipv6", "tcp", "udp".
 	Conversations map[string][]Conversation `json:"conversations"`
-	Endpoints     map[string][]Endpoint     `json:"endpoints"`
-	IOGraph       IOGraph                   `json:"io_graph"`
+	// TCPConversations counts every TCP conversation (one per tcp.stream
+	// with an IP header, as tshark -z conv,tcp lists them), those past the
+	// table's cap too, which Conversations["tcp"] leaves out.
+	TCPConversations int                   `json:"tcp_conversations"`
+	Endpoints        map[string][]Endpoint `json:"endpoints"`
+	IOGraph          IOGraph               `json:"io_graph"`
 	// Findings are the overview's findings (broadcasts, fragments, time
 	// going backwards), most serious first.
 	Findings []finding.Finding `json:"findings"`
 	// Caps are the tables that were full: "conversations.tcp",
-	// "endpoints.ip", … with the table updates lost.
+	// "endpoints.ip", … with the frames counted in none of their rows.
 	Caps     []report.Cap `json:"caps"`
 	Warnings []string     `json:"warnings"`
 }
@@ -246,6 +250,8 @@ type Tap struct {
 	// hash hashes the keys of convs and eps.
 	hash    hasher
 	dropped [nKinds * 2]int
+	// tcpPast counts the TCP conversations the full table had no room for.
+	tcpPast int
 
 	io *report.Grid[bucket]
 
@@ -371,6 +377,9 @@ func (t *Tap) Packet(f *frame.Frame) {
 			if tcp {
 				for len(t.tcpConv) <= f.TCPStream {
 					t.tcpConv = append(t.tcpConv, nil)
+				}
+				if tc == nil {
+					t.tcpPast++
 				}
 				t.tcpConv[f.TCPStream] = cmp.Or(tc, droppedConv)
 			}
@@ -600,6 +609,9 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	var caps report.Caps
 	for k := 0; k < nKinds; k++ {
 		r.Conversations[kindNames[k]] = t.convRows(k)
+		if k == kTCP {
+			r.TCPConversations = t.convs[kTCP].len() + t.tcpPast
+		}
 		r.Endpoints[kindNames[k]] = t.epRows(k)
 		if t.dropped[k] > 0 {
 			caps.HitUnits("conversations."+kindNames[k], "frames", MaxConversations, t.dropped[k])

@@ -208,6 +208,9 @@ func compareConversations(t *testing.T, got *Report, want *tsharkExpect) (n int)
 		if len(got.Conversations[kind]) != len(want.Conversations[kind]) {
 			t.Errorf("conv,%s: %d conversations, tshark %d", kind, len(got.Conversations[kind]), len(want.Conversations[kind]))
 		}
+		if kind == "tcp" && got.TCPConversations != len(want.Conversations[kind]) {
+			t.Errorf("tcp_conversations %d, tshark -z conv,tcp %d", got.TCPConversations, len(want.Conversations[kind]))
+		}
 		for _, w := range wants {
 			k := w.A + "|" + portStr(w.PortA) + "|" + w.B + "|" + portStr(w.PortB)
 			if len(ours[k]) == 0 {

@@ -1289,6 +1289,12 @@ export interface OverviewReport {
   protocol_hierarchy: OverviewPHSRow[];
   /** Conversations and Endpoints are keyed "ip", "ipv6", "tcp", "udp". */
   conversations: Record<string, OverviewConversation[]>;
+  /**
+   * TCPConversations counts every TCP conversation (one per tcp.stream
+   * with an IP header, as tshark -z conv,tcp lists them), those past the
+   * table's cap too, which Conversations["tcp"] leaves out.
+   */
+  tcp_conversations: number;
   endpoints: Record<string, OverviewEndpoint[]>;
   io_graph: OverviewIOGraph;
   /**
@@ -1298,7 +1304,7 @@ export interface OverviewReport {
   findings: Finding[];
   /**
    * Caps are the tables that were full: "conversations.tcp",
-   * "endpoints.ip", … with the table updates lost.
+   * "endpoints.ip", … with the frames counted in none of their rows.
    */
   caps: Cap[];
   warnings: string[];

@@ -104,13 +104,16 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
   root.append(h("div", { class: "view-head" }, warnings(d.warnings)));
   const convs = d.conversations;
   const eps = d.endpoints;
+  // A table's rows, "20,000+" when its cap left some out.
+  const listed = (table: string, rows: readonly unknown[] | undefined) => fmt.count(listLength(ctx, `overview.${table}`, rows)) + (d.caps?.some((c) => c.what === table) ? "+" : "");
   root.append(
     cards([
       { label: "Packets", value: field("ov-packets", fmt.count(d.packets)) },
       { label: "Bytes", value: field("ov-bytes", fmt.bytes(d.bytes)), hint: fmt.bytesExact(d.bytes) },
       { label: "Duration", value: field("ov-duration", fmt.duration(d.duration)) },
-      { label: "IPv4 / IPv6 hosts", value: field("ov-hosts", `${fmt.count(listLength(ctx, "overview.endpoints.ip", eps.ip))} / ${fmt.count(listLength(ctx, "overview.endpoints.ipv6", eps.ipv6))}`) },
-      { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(listLength(ctx, "overview.conversations.tcp", convs.tcp))} / ${fmt.count(listLength(ctx, "overview.conversations.udp", convs.udp))}`) },
+      { label: "IPv4 / IPv6 hosts", value: field("ov-hosts", `${listed("endpoints.ip", eps.ip)} / ${listed("endpoints.ipv6", eps.ipv6)}`) },
+      // Every TCP conversation is counted (tcp_conversations), those past the table's cap too.
+      { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(d.tcp_conversations)} / ${listed("conversations.udp", convs.udp)}`) },
     ]),
   );
   const caps = capsNote(d.caps);
