@@ -103,7 +103,8 @@ func TestTCPConversationsPastTheCap(t *testing.T) {
 	n := 0
 	for i := 0; i < MaxConversations+10; i++ {
 		syn[12], syn[13], syn[14] = byte(i>>16), byte(i>>8), byte(i) // a new client each time
-		for range 3 { // the SYN retransmitted: one stream
+		// The SYN sent three times: one stream.
+		for range 3 {
 			n++
 			tap.Packet(fd.frame(n, int64(n), 228, syn))
 		}
