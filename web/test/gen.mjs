@@ -3,18 +3,33 @@
 // UDP DNS-like packets between a few hundred hosts, microsecond timestamps.
 import { openSync, writeSync, closeSync } from "node:fs";
 
-/** writeCapture writes `packets` packets to path and returns the file size. */
-export function writeCapture(path, packets, { start = 1_700_000_000, seed = 1 } = {}) {
-  let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const fd = openSync(path, "w");
+/** pcapHeader is a little-endian pcap file header (microseconds, snaplen 262,144) for linkType (1: Ethernet, 101: raw IP). */
+export function pcapHeader(linkType = 1) {
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
   header.writeUInt16LE(2, 4);
   header.writeUInt16LE(4, 6);
   header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(1, 20); // Ethernet
-  writeSync(fd, header);
+  header.writeUInt32LE(linkType, 20);
+  return header;
+}
+
+/** pcapRecord is the record header of a whole frame of length bytes at time sec.usec. */
+export function pcapRecord(length, sec = 0, usec = 0) {
+  const rec = Buffer.alloc(16);
+  rec.writeUInt32LE(sec, 0);
+  rec.writeUInt32LE(usec, 4);
+  rec.writeUInt32LE(length, 8);
+  rec.writeUInt32LE(length, 12);
+  return rec;
+}
+
+/** writeCapture writes `packets` packets to path and returns the file size. */
+export function writeCapture(path, packets, { start = 1_700_000_000, seed = 1 } = {}) {
+  let s = seed >>> 0;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const fd = openSync(path, "w");
+  writeSync(fd, pcapHeader(1));
   let size = 24;
   const batch = [];
   let batchBytes = 0;
@@ -60,12 +75,7 @@ export function writeCapture(path, packets, { start = 1_700_000_000, seed = 1 } 
       frame[47] = i % 97 === 0 ? 0x02 : i % 89 === 0 ? 0x04 : 0x18; // SYN, RST or PSH|ACK
       frame.writeUInt16BE(65535, 48);
     }
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(Math.floor(t / 1e6), 0);
-    rec.writeUInt32LE(t % 1e6, 4);
-    rec.writeUInt32LE(frame.length, 8);
-    rec.writeUInt32LE(frame.length, 12);
-    batch.push(rec, frame);
+    batch.push(pcapRecord(frame.length, Math.floor(t / 1e6), t % 1e6), frame);
     batchBytes += 16 + frame.length;
     if (batchBytes > 1 << 20) {
       writeSync(fd, Buffer.concat(batch));

@@ -10,6 +10,7 @@
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { launch, openPage, startServer, tmp } from "../e2e/helpers.mjs";
+import { pcapHeader } from "../gen.mjs";
 
 const rows = Number(process.env.TABLE_ROWS || 500_000);
 const dir = tmp();
@@ -18,13 +19,7 @@ const path = join(dir, "syns.pcap");
 /** writeSyns writes n TCP SYNs from distinct clients to one server. */
 function writeSyns(file, n) {
   const fd = openSync(file, "w");
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
-  writeSync(fd, head);
+  writeSync(fd, pcapHeader(1));
   const rec = 16 + 14 + 20 + 20;
   const batch = Buffer.alloc(rec * 4096);
   let k = 0;

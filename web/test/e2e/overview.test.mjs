@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { pcapHeader, pcapRecord } from "../gen.mjs";
 import { captures, chooseFile, cliReport, expected, openPage, text, tmp, usePage } from "./helpers.mjs";
 
 // The server and Chromium, started before the tests and stopped after.
@@ -38,21 +39,11 @@ describe("overview tab", () => {
   test("past the conversation table's cap, every TCP conversation is still counted and the cap says it counts frames", async () => {
     // 20,010 TCP conversations (a SYN from a new client each, sent twice), 10 past the table's 20,000.
     const n = 20_010;
-    const head = Buffer.alloc(24);
-    head.writeUInt32LE(0xa1b2c3d4, 0);
-    head.writeUInt16LE(2, 4);
-    head.writeUInt16LE(4, 6);
-    head.writeUInt32LE(65535, 16);
-    head.writeUInt32LE(101, 20); // raw IP
-    const recs = [head];
+    const recs = [pcapHeader(101)]; // raw IP
     for (let i = 0; i < 2 * n; i++) {
       const f = Buffer.from("45000028000000004006000000000000c0000202c00000500000000100000000" + "5002ffff00000000", "hex");
       f.writeUInt32BE(0x0a000000 + (i >> 1), 12); // the client
-      const r = Buffer.alloc(16);
-      r.writeUInt32LE(1_700_000_000 + i, 0);
-      r.writeUInt32LE(f.length, 8);
-      r.writeUInt32LE(f.length, 12);
-      recs.push(r, f);
+      recs.push(pcapRecord(f.length, 1_700_000_000 + i), f);
     }
     const dir = tmp();
     const path = join(dir, "many-syns.pcap");

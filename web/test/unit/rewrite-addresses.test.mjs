@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pcapHeader, pcapRecord } from "../gen.mjs";
 
 const script = resolve(dirname(fileURLToPath(import.meta.url)), "../bench/rewrite-addresses.mjs");
 
@@ -58,19 +59,7 @@ function frame({ v6 = false, udp = false, vlan = false, src, dst, payload = Buff
 }
 
 function pcap(frames) {
-  const h = Buffer.alloc(24);
-  h.writeUInt32LE(0xa1b2c3d4, 0);
-  h.writeUInt16LE(2, 4);
-  h.writeUInt16LE(4, 6);
-  h.writeUInt32LE(65535, 16);
-  h.writeUInt32LE(1, 20);
-  const recs = frames.map((f) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(f.length, 8);
-    r.writeUInt32LE(f.length, 12);
-    return Buffer.concat([r, f]);
-  });
-  return Buffer.concat([h, ...recs]);
+  return Buffer.concat([pcapHeader(1), ...frames.flatMap((f) => [pcapRecord(f.length), f])]);
 }
 
 /** check verifies f's IP and transport checksums and returns its addresses. */
