@@ -29,9 +29,10 @@ type Cap struct {
 	Limit int `json:"limit"`
 	// Dropped counts the items not kept because of it.
 	Dropped int `json:"dropped"`
-	// Unit, when set, names what Dropped counts instead: "frames" for a
-	// table whose rows count frames (the overview's conversations and
-	// endpoints), where Dropped is the frames counted in no row of it.
+	// Unit, when set, names what Dropped counts instead of the table's own
+	// items: what its rows count, counted in none of them. "frames" for the
+	// overview's conversations and endpoints, "connections" for TCP's scan
+	// sources and flood services.
 	Unit string `json:"unit,omitempty"`
 }
 

@@ -323,7 +323,7 @@ func (b *builder) scans(add func(finding.Finding)) {
 		s := scans[r.client()]
 		if s == nil {
 			if len(scans) >= maxSources {
-				b.caps.Hit("scan sources", maxSources)
+				b.caps.HitUnits("scan sources", "connections", maxSources, 1) // the source's connections go uncounted
 				continue
 			}
 			s = &scan{}
@@ -376,7 +376,7 @@ func (b *builder) floods(add func(finding.Finding)) {
 		fl := floods[k]
 		if fl == nil {
 			if len(floods) >= maxSources {
-				b.caps.Hit("flood services", maxSources)
+				b.caps.HitUnits("flood services", "connections", maxSources, 1) // the service's connections go uncounted
 				continue
 			}
 			fl = &flood{}

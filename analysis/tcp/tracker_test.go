@@ -430,3 +430,33 @@ func TestRowsReadAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestScanAndFloodCapsCountConnections: past 10,000 scan sources or flood
+// services, the cap counts the connections left uncounted, and says so.
+func TestScanAndFloodCapsCountConnections(t *testing.T) {
+	p := pktgen.NewPcap()
+	n := 0
+	for i := 0; i < 10_010; i++ {
+		c := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		for k := 0; k < 2; k++ { // two connections from each client, each to its own service
+			n++
+			conv := &pktgen.Conv{P: p, Now: 1e18 + int64(n)*ms, C: c, S: srv, CP: uint16(2000 + k), SP: uint16(1000 + i%60000), CSeq: 1, SSeq: 1, CWin: 100, SWin: 100}
+			conv.Client(pktgen.SYN, 0)
+		}
+	}
+	tap := tcp.New(&engine.Options{}, 1<<20)
+	eachFrame(t, bytes.NewReader(p.Buf), false, tap.Packet)
+	rep := tap.Finish(&engine.Capture{})[tcp.ToolAnomalies].(*tcp.AnomaliesReport)
+	found := 0
+	for _, c := range rep.Caps {
+		if c.What == "scan sources" || c.What == "flood services" {
+			found++
+			if c.Unit != "connections" || c.Dropped != 20 || c.Limit != 10_000 {
+				t.Errorf("%+v: want 20 connections past 10,000", c)
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("caps %+v: want scan sources and flood services", rep.Caps)
+	}
+}

@@ -90,9 +90,10 @@ export interface Cap {
   /** Dropped counts the items not kept because of it. */
   dropped: number;
   /**
-   * Unit, when set, names what Dropped counts instead: "frames" for a
-   * table whose rows count frames (the overview's conversations and
-   * endpoints), where Dropped is the frames counted in no row of it.
+   * Unit, when set, names what Dropped counts instead of the table's own
+   * items: what its rows count, counted in none of them. "frames" for the
+   * overview's conversations and endpoints, "connections" for TCP's scan
+   * sources and flood services.
    */
   unit?: string;
 }
