@@ -249,29 +249,32 @@ func New(o *engine.Options) *Tap {
 var capNames = map[string]struct {
 	what  string
 	limit int
+	// unit names what the cap counts when not the table's items (report.Cap.Unit):
+	// the messages that found no room in it.
+	unit string
 }{
-	"unique_sources":           {"unique sources", maxAddrs},
-	"unique_destinations":      {"unique destinations", maxAddrs},
-	"unreachable_destinations": {"unreachable destinations", maxAddrs},
-	"echo_pairs":               {"echo identifiers", maxEchoPairs},
-	"echo_destinations":        {"echo destinations", maxDests},
-	"pending_echo_requests":    {"echo requests waiting for a reply", 0},
-	"rtt_samples":              {"round-trip times", maxRTTs},
-	"duplicate_replies":        {"duplicate replies listed", maxRefs},
-	"unanswered_requests":      {"unanswered requests listed", maxRefs},
-	"errors":                   {"error messages listed", maxErrors},
-	"path_mtu":                 {"path MTU messages listed", maxErrors},
-	"redirects":                {"redirects listed", maxErrors},
-	"unreachables":             {"unreachable endpoints", maxUnreach},
-	"traceroute_probes":        {"traceroute probes", maxProbes},
-	"traceroutes":              {"traceroutes", maxTraces},
-	"traceroute_hops":          {"traceroute hops", maxTraceTTL},
-	"traceroute_hop_routers":   {"routers per traceroute hop", maxHopRouters},
-	"error_answered_requests":  {"requests answered by an error listed", maxRefs},
-	"sources":                  {"sources", maxSources},
-	"nd_routers":               {"neighbor discovery routers", maxNDEntries},
-	"nd_neighbors":             {"neighbor discovery targets", maxNDEntries},
-	"mld_groups":               {"multicast groups", maxNDEntries},
+	"unique_sources":           {"unique sources", maxAddrs, "messages"},
+	"unique_destinations":      {"unique destinations", maxAddrs, "messages"},
+	"unreachable_destinations": {"unreachable destinations", maxAddrs, "messages"},
+	"echo_pairs":               {"echo identifiers", maxEchoPairs, "messages"},
+	"echo_destinations":        {"echo destinations", maxDests, "messages"},
+	"pending_echo_requests":    {"echo requests waiting for a reply", 0, ""},
+	"rtt_samples":              {"round-trip times", maxRTTs, ""},
+	"duplicate_replies":        {"duplicate replies listed", maxRefs, ""},
+	"unanswered_requests":      {"unanswered requests listed", maxRefs, ""},
+	"errors":                   {"error messages listed", maxErrors, ""},
+	"path_mtu":                 {"path MTU messages listed", maxErrors, ""},
+	"redirects":                {"redirects listed", maxErrors, ""},
+	"unreachables":             {"unreachable endpoints", maxUnreach, "messages"},
+	"traceroute_probes":        {"traceroute probes", maxProbes, ""},
+	"traceroutes":              {"traceroutes", maxTraces, "messages"},
+	"traceroute_hops":          {"traceroute hops", maxTraceTTL, "messages"},
+	"traceroute_hop_routers":   {"routers per traceroute hop", maxHopRouters, "messages"},
+	"error_answered_requests":  {"requests answered by an error listed", maxRefs, ""},
+	"sources":                  {"sources", maxSources, "messages"},
+	"nd_routers":               {"neighbor discovery routers", maxNDEntries, "messages"},
+	"nd_neighbors":             {"neighbor discovery targets", maxNDEntries, "messages"},
+	"mld_groups":               {"multicast groups", maxNDEntries, "group records"},
 }
 
 // limit counts one item of a table not kept at its cap.
@@ -283,7 +286,7 @@ func (t *Tap) limit(name string) {
 	if name == "pending_echo_requests" {
 		c.limit = maxPending
 	}
-	t.caps.Hit(c.what, c.limit)
+	t.caps.HitUnits(c.what, c.unit, c.limit, 1)
 }
 
 // msg is the decoded outer ICMP message of a frame.

@@ -174,3 +174,33 @@ func TestPendingEviction(t *testing.T) {
 		t.Errorf("caps %v", r.Caps)
 	}
 }
+
+// TestSourcesCapCountsMessages: past 10,000 sources, the cap counts the
+// messages of the sources left out, and says so.
+func TestSourcesCapCountsMessages(t *testing.T) {
+	tap := New(nil)
+	var f frame.Frame
+	f.Network, f.Transport, f.IPv4.Version = frame.NetIPv4, frame.TransportICMPv4, 4
+	f.DstIP, f.TTL = netip.MustParseAddr("192.0.2.1"), 64
+	f.ICMPv4.TypeCode = layers.CreateICMPv4TypeCode(8, 0)
+	n := 0
+	for i := 0; i < maxSources+10; i++ {
+		f.SrcIP = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		for k := 0; k < 3; k++ { // three requests from each source
+			n++
+			f.Number, f.TimeNs = n, int64(n)*1e6
+			f.ICMPv4.Seq = uint16(k)
+			tap.Packet(&f)
+		}
+	}
+	r := tap.Finish(&engine.Capture{})["icmp"].(*Report)
+	for _, c := range r.Caps {
+		if c.What == "sources" {
+			if c.Unit != "messages" || c.Dropped != 30 {
+				t.Errorf("%+v: want 30 messages", c)
+			}
+			return
+		}
+	}
+	t.Errorf("caps %+v: no sources cap", r.Caps)
+}
