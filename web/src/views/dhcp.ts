@@ -25,7 +25,7 @@ import {
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
-import { capsNote, filterActions, findingsSection } from "./findinglist";
+import { filterActions, findingsSection } from "./findinglist";
 import { dhcpFilter } from "./filters";
 import { field, n } from "./parts";
 
@@ -200,8 +200,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     root.append(note("info", "No DHCP packets in this capture."));
     return;
   }
-  const caps = capsNote(d.caps);
-  if (caps) root.append(caps);
   const txs = d.transactions;
   const types = s.message_types;
   // Counted over the whole list: by the worker when the page holds it in part (the card fills in).

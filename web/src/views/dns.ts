@@ -9,7 +9,7 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, type DNSDomainCount, type DNSHostCount, type DNSMalformed, type DNSNameCount, type DNSTransaction, type Report, type View, type ViewContext, listLength } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
-import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { findingsSection, rowActions } from "./findinglist";
 import { dnsFilter } from "./filters";
 import { field, ms, n, row, sortedEntries } from "./parts";
 
@@ -47,8 +47,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     root.append(note("info", "No DNS packets in this capture."));
     return;
   }
-  const caps = capsNote(d.caps);
-  if (caps) root.append(caps);
 
   root.append(
     cards([

@@ -3,10 +3,10 @@
 // severity, tool, summary (a link to the rows it is about), count, first
 // frames and, where one exists, the Wireshark display filter with a button
 // that copies it.
-import { h, note, section } from "../ui/dom";
+import { h, section } from "../ui/dom";
 import * as fmt from "../ui/format";
 import { views } from "./index";
-import type { Cap, Finding, View } from "./types";
+import type { Finding, View } from "./types";
 
 import { framesText } from "./text";
 
@@ -175,12 +175,3 @@ export function findingsSection(list: readonly Finding[], empty = "Nothing unusu
   return section(`Findings (${fmt.count(list.length)})`, h("ol", { class: "findings" }, list.map((f) => findingItem(f))));
 }
 
-/** capsNote says which of a report's caps were hit, or nothing. */
-export function capsNote(caps: readonly Cap[] | undefined): HTMLElement | null {
-  if (!caps || caps.length === 0) return null;
-  return note(
-    "warn",
-    h("strong", null, "Limits reached: "),
-    caps.map((c) => `${c.what} capped at ${fmt.count(c.limit)} (${fmt.count(c.dropped)} ${c.unit ? `${c.unit} counted in none of its rows` : "more not kept"})`).join("; "),
-  );
-}

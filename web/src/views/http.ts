@@ -11,7 +11,7 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, listLength, type HttpKeyCount, type HttpTransaction, type Report, type View, type ViewContext } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
-import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { findingsSection, rowActions } from "./findinglist";
 import { httpTransactionFilter } from "./filters";
 import { field, ms, n, row, sortedEntries } from "./parts";
 
@@ -63,8 +63,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     root.append(note("info", "No HTTP messages in this capture (HTTP/1.x over TCP; HTTPS is encrypted and shows in the TLS tab)."));
     return;
   }
-  const caps = capsNote(d.caps);
-  if (caps) root.append(caps);
 
   const errors = Object.entries(s.status_codes).reduce((a, [k, c]) => (Number(k) >= 400 ? a + n(c) : a), 0);
   root.append(

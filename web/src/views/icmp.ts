@@ -29,7 +29,7 @@ import {
 } from "./types";
 import { countBars } from "./bars";
 import { id, plural } from "./text";
-import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { findingsSection, rowActions } from "./findinglist";
 import { icmpErrorFilter } from "./filters";
 import { field, ms, n } from "./parts";
 
@@ -232,8 +232,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     root.append(note("info", "No ICMP packets in this capture."));
     return;
   }
-  const caps = capsNote(d.caps);
-  if (caps) root.append(caps);
   if (s.packets > 0) root.append(section("ICMP (IPv4)", familyCards("icmp", "ICMP", s)));
   if (s6.packets > 0) root.append(section("ICMPv6", familyCards("icmpv6", "ICMPv6", s6)));
   root.append(

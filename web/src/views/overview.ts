@@ -14,7 +14,7 @@ import { intervalCharts } from "../ui/chart";
 import * as fmt from "../ui/format";
 import { columns, isToolError, type OverviewConversation, type OverviewEndpoint, type OverviewPHSRow, type Report, type View, type ViewContext, listLength } from "./types";
 import { id } from "./text";
-import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { findingsSection, rowActions } from "./findinglist";
 import { conversationFilter, endpointFilter } from "./filters";
 import { field, n } from "./parts";
 
@@ -116,8 +116,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
       { label: "TCP / UDP conversations", value: field("ov-conversations", `${fmt.count(d.tcp_conversations)} / ${listed("conversations.udp", convs.udp)}`) },
     ]),
   );
-  const caps = capsNote(d.caps);
-  if (caps) root.append(caps);
   if (d.findings.length > 0) root.append(findingsSection(d.findings));
   root.append(hierarchyBlock(d.protocol_hierarchy));
 

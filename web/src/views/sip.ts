@@ -10,7 +10,7 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, type Report, type SIPCall, type SIPFlowEntry, type SIPMalformed, type SIPMediaSummary, type SIPPacket, type SIPRegistration, type SIPRTPStream, type View, type ViewContext, listLength } from "./types";
 import { countBars } from "./bars";
 import { byCode, id, words } from "./text";
-import { capsNote, filterActions, findingsSection, rowActions } from "./findinglist";
+import { filterActions, findingsSection, rowActions } from "./findinglist";
 import { sipCallFilter } from "./filters";
 import { field, n } from "./parts";
 
@@ -188,8 +188,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     root.append(note("info", "No SIP packets in this capture."));
     return;
   }
-  const caps = capsNote(d.caps);
-  if (caps) root.append(caps);
   const states = s.call_states;
   root.append(
     section(

@@ -22,7 +22,7 @@ import {
   listLength,
 } from "./types";
 import { id, plural, words } from "./text";
-import { capsNote, findingsSection, rowActions } from "./findinglist";
+import { findingsSection, rowActions } from "./findinglist";
 import { tcpConnFilter, tcpStreamFilter } from "./filters";
 import { field, n } from "./parts";
 
@@ -422,8 +422,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
       },
     ]),
   );
-  const caps = capsNote(c.caps);
-  if (caps) root.append(caps);
   root.append(findingsSection(a.findings));
 
   const handle = createTable<TCPConnRow>({

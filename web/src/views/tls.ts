@@ -11,7 +11,7 @@ import * as fmt from "../ui/format";
 import { columns, isToolError, listLength, type Report, type TlsCertificate, type TlsConnection, type View, type ViewContext } from "./types";
 import { countBars } from "./bars";
 import { id, plural, words } from "./text";
-import { capsNote, filterActions, findingsSection, followButton } from "./findinglist";
+import { filterActions, findingsSection, followButton } from "./findinglist";
 import { field, ms, n, row, sortedEntries } from "./parts";
 
 /** connFilter selects a connection's packets: its tcp.stream or udp.stream. */
@@ -84,8 +84,6 @@ function render(root: HTMLElement, report: Report, ctx?: ViewContext): void {
     root.append(note("info", "No TLS or QUIC handshake in this capture."));
     return;
   }
-  const caps = capsNote(r.caps);
-  if (caps) root.append(caps);
   const alerts = Object.values(s.alerts).reduce((a, b) => a + n(b), 0);
   root.append(
     cards([
