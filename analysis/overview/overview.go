@@ -609,9 +609,6 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 	var caps report.Caps
 	for k := 0; k < nKinds; k++ {
 		r.Conversations[kindNames[k]] = t.convRows(k)
-		if k == kTCP {
-			r.TCPConversations = t.convs[kTCP].len() + t.tcpPast
-		}
 		r.Endpoints[kindNames[k]] = t.epRows(k)
 		if t.dropped[k] > 0 {
 			caps.HitUnits("conversations."+kindNames[k], "frames", MaxConversations, t.dropped[k])
@@ -620,6 +617,7 @@ func (t *Tap) Finish(c *engine.Capture) map[string]any {
 			caps.HitUnits("endpoints."+kindNames[k], "frames", MaxEndpoints, t.dropped[nKinds+k])
 		}
 	}
+	r.TCPConversations = t.convs[kTCP].len() + t.tcpPast
 	r.Caps = caps.List()
 	r.Warnings = append(r.Warnings, caps.Warnings()...)
 	t.ioGraph(r)

@@ -30,9 +30,8 @@ type Cap struct {
 	// Dropped counts the items not kept because of it.
 	Dropped int `json:"dropped"`
 	// Unit, when set, names what Dropped counts instead of the table's own
-	// items: what its rows count, counted in none of them. "frames" for the
-	// overview's conversations and endpoints, "connections" for TCP's scan
-	// sources and flood services.
+	// items: what its rows count (frames, connections, messages), counted
+	// in none of them.
 	Unit string `json:"unit,omitempty"`
 }
 

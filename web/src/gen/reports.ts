@@ -91,9 +91,8 @@ export interface Cap {
   dropped: number;
   /**
    * Unit, when set, names what Dropped counts instead of the table's own
-   * items: what its rows count, counted in none of them. "frames" for the
-   * overview's conversations and endpoints, "connections" for TCP's scan
-   * sources and flood services.
+   * items: what its rows count (frames, connections, messages), counted
+   * in none of them.
    */
   unit?: string;
 }
