@@ -385,11 +385,13 @@ async function analyzeFile(api: Bridge, id: number, file: Blob, options: Analyze
   let lastPost = 0;
   const stage = stager();
   try {
-    await readBlob(file, FIRST_CHUNK, chunkSize, async (chunk, end) => {
+    await readBlob(file, FIRST_CHUNK, chunkSize, async (chunk, end, fresh) => {
       // The bridge copies the chunk (and the engine reads it) before write
       // returns: the next chunk is read while the engine works on this one.
-      const written = session.write(stage(chunk));
-      await digester?.feed(chunk, true);
+      // A slice's own array is staged first (stager says why); a view of
+      // readBlob's one buffer is not.
+      const written = session.write(fresh ? stage(chunk) : chunk);
+      await digester?.feed(chunk, fresh);
       await written;
       const now = Date.now();
       if (now - lastPost > 50 || end === total) {
