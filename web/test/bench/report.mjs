@@ -69,21 +69,28 @@ function descendants(pid) {
   return out;
 }
 
-/** memory sums PSS over Chromium's processes and finds the largest RSS (bytes). */
+/**
+ * memory sums PSS over Chromium's processes and finds the largest RSS and the
+ * largest private memory (Private_Clean + Private_Dirty + Swap: pages no other
+ * process shares, which Chromium's own task manager calls the footprint) (bytes).
+ */
 function memory() {
   let pss = 0;
   let rss = 0;
+  let own = 0;
   for (const { pid, comm } of descendants(process.pid)) {
     if (!/chrom/i.test(comm)) continue;
     try {
       const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
       pss += Number(/^Pss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024;
       rss = Math.max(rss, Number(/^Rss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024);
+      const kb = (f) => Number(new RegExp(`^${f}:\\s+(\\d+)`, "m").exec(roll)?.[1] ?? 0);
+      own = Math.max(own, (kb("Private_Clean") + kb("Private_Dirty") + kb("Swap")) * 1024);
     } catch {
       /* gone */
     }
   }
-  return { pss, rss };
+  return { pss, rss, own };
 }
 
 /** threadTimes maps each thread of Chromium's processes ("pid/tid") to its name and CPU time so far (ms). */
@@ -192,7 +199,7 @@ try {
       for (const [k, t] of threadTimes()) threadsSeen.set(k, t);
       if (process.env.BENCH_NOMEM === "1") return;
       const m = memory();
-      peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss) };
+      peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss), own: Math.max(peak.own, m.own) };
     }, 100);
     const t0 = Date.now();
     let first = NaN;
@@ -238,7 +245,7 @@ try {
         `busiest threads ${top.map((t) => `${t.name} ${fmt(t.ms)} ms`).join(", ")}\n` +
         (process.env.BENCH_NOMEM === "1"
           ? "       memory: not sampled (BENCH_NOMEM=1)"
-          : `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB`),
+          : `       memory (Chromium, PSS summed): before ${fmt(base.pss / 1e6)} MB, peak ${fmt(peak.pss / 1e6)} MB, 1 s after ${fmt(after.pss / 1e6)} MB; largest process RSS before ${fmt(base.rss / 1e6)} MB, peak ${fmt(peak.rss / 1e6)} MB; largest private memory before ${fmt(base.own / 1e6)} MB, peak ${fmt(peak.own / 1e6)} MB`),
     );
     console.log(`       handed to the page: ${fmt(handed / 1e6)} MB of JSON text${times.length ? "; " + times.map(([n, d]) => `${n} ${fmt(d)} ms`).join(", ") : ""}`);
   }
