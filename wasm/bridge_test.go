@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -406,5 +407,36 @@ func TestWarmupCapture(t *testing.T) {
 		if got := bytesOf(bad); !bytes.Equal(got, def) {
 			t.Errorf("warmupCapture(%v) is %d bytes, want the default's %d", bad, len(got), len(def))
 		}
+	}
+}
+
+// TestLean checks the collector's setting for a session: Go's default at
+// the start, lowered once the live heap is past leanAbove, and the default
+// again for the next session.
+func TestLean(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	debug.SetGCPercent(leanPercent)
+	l := newLean()
+	if p := debug.SetGCPercent(defaultPercent); p != defaultPercent {
+		t.Fatalf("a new session's GOGC is %d, want %d", p, defaultPercent)
+	}
+	runtime.GC()
+	l.check()
+	if p := debug.SetGCPercent(defaultPercent); p != defaultPercent {
+		t.Fatalf("GOGC %d with a small live heap, want %d", p, defaultPercent)
+	}
+	big := make([]byte, leanAbove+(16<<20))
+	for i := range big {
+		big[i] = byte(i)
+	}
+	runtime.GC()
+	l.check()
+	runtime.KeepAlive(big)
+	if p := debug.SetGCPercent(defaultPercent); p != leanPercent {
+		t.Fatalf("GOGC %d with %d MB live, want %d", p, len(big)>>20, leanPercent)
+	}
+	newLean()
+	if p := debug.SetGCPercent(defaultPercent); p != defaultPercent {
+		t.Fatalf("the next session's GOGC is %d, want %d", p, defaultPercent)
 	}
 }
