@@ -118,7 +118,7 @@ func (c *Conn) count(t *Tracker, fw *flow, dir int, f *frame.Frame, fl uint8, se
 			fs.first = f.Number
 		}
 		fs.last = f.Number
-		fs.counts[dir].add(flags)
+		fs.add(dir, flags)
 	}
 
 	// Roles: the sender of the first SYN without ACK is the client; else the

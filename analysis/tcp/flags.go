@@ -1,5 +1,7 @@
 package tcp
 
+import "math/bits"
+
 // Flag is a set of Wireshark TCP analysis flags (tcp.analysis.*) given to one packet.
 type Flag uint32
 
@@ -50,26 +52,62 @@ const anyRetransmission = FlagRetransmission | FlagFastRetransmission | FlagSpur
 // FlagCounts counts packets per analysis flag, in FlagNames order.
 type FlagCounts [numFlags]int
 
-func (c *FlagCounts) add(f Flag) { countFlags((*[numFlags]int)(c), f) }
-
-// flagCounts32 is FlagCounts in the per-connection state (half the size).
-type flagCounts32 [numFlags]uint32
-
-func (c *flagCounts32) add(f Flag) { countFlags((*[numFlags]uint32)(c), f) }
-
-// countFlags counts a packet's flags f: one for each flag set, and
-// tcp.analysis.retransmission's for every kind of retransmission.
-func countFlags[E int | uint32](c *[numFlags]E, f Flag) {
-	if f == 0 {
-		return
+func (c *FlagCounts) add(f Flag) {
+	for b := counted(f); b != 0; b &= b - 1 {
+		c[bits.TrailingZeros32(uint32(b))]++
 	}
+}
+
+// counted is the set of counts a packet with flags f adds one to (bit i:
+// FlagNames[i]): one for each flag set, and tcp.analysis.retransmission's
+// for every kind of retransmission (Wireshark gives that item to all).
+func counted(f Flag) Flag {
+	c := f &^ FlagRetransmission
 	if f&anyRetransmission != 0 {
-		// tcp.analysis.retransmission is present on every kind.
-		c[0]++
+		c |= FlagRetransmission
 	}
-	for i := 1; f>>i != 0; i++ {
-		if f&(1<<i) != 0 {
-			c[i]++
+	return c
+}
+
+// flagKeyBits is the width of a flagState count's key: flag index<<1 | direction.
+const flagKeyBits = 5
+
+const flagKeyMask = 1<<flagKeyBits - 1
+
+// The key must hold every flag index and direction.
+var _ [flagKeyMask + 1 - 2*numFlags]struct{}
+
+// add counts a packet's flags f sent in direction dir.
+func (fs *flagState) add(dir int, f Flag) {
+next:
+	for c := counted(f); c != 0; c &= c - 1 {
+		key := uint64(bits.TrailingZeros32(uint32(c))<<1 | dir)
+		for j, e := range fs.counts {
+			if e&flagKeyMask == key {
+				fs.counts[j] += 1 << flagKeyBits
+				continue next
+			}
+		}
+		fs.counts = append(fs.counts, 1<<flagKeyBits|key)
+	}
+}
+
+// count is the number of packets with flag i sent in direction dir.
+func (fs *flagState) count(dir, i int) int {
+	key := uint64(i<<1 | dir)
+	for _, e := range fs.counts {
+		if e&flagKeyMask == key {
+			return int(e >> flagKeyBits)
+		}
+	}
+	return 0
+}
+
+// addTo adds the counts of direction dir (-1: both) to c.
+func (fs *flagState) addTo(c *FlagCounts, dir int) {
+	for _, e := range fs.counts {
+		if k := int(e & flagKeyMask); dir < 0 || k&1 == dir {
+			c[k>>1] += int(e >> flagKeyBits)
 		}
 	}
 }

@@ -625,8 +625,8 @@ func compare(ip netip.Addr, rows iter.Seq[*brief]) FlowComparison {
 			// The connection's directions are its endpoints'; the row's
 			// client is endpoint r.ci.
 			ends := [2]int8{r.ci, r.si}
-			d[0].fc.add32(&fs.counts[ends[c2s]])
-			d[1].fc.add32(&fs.counts[ends[s2c]])
+			fs.addTo(&d[0].fc, int(ends[c2s]))
+			fs.addTo(&d[1].fc, int(ends[s2c]))
 		}
 		d[0].syn += r.synCount(c2s)
 		d[1].syn += r.synCount(s2c)

@@ -144,9 +144,9 @@ func (b *brief) sentFlag(dir, i int) int {
 		return 0
 	}
 	if dir == 0 {
-		return int(fs.counts[b.ci][i])
+		return fs.count(int(b.ci), i)
 	}
-	return int(fs.counts[b.si][i])
+	return fs.count(int(b.si), i)
 }
 
 // flagCount is the count of packets with analysis flag i, both directions.
@@ -155,16 +155,14 @@ func (b *brief) flagCount(i int) int {
 	if fs == nil {
 		return 0
 	}
-	return int(fs.counts[0][i]) + int(fs.counts[1][i])
+	return fs.count(0, i) + fs.count(1, i)
 }
 
 // flagCounts is flagCount of every flag.
 func (b *brief) flagCounts() FlagCounts {
 	var out FlagCounts
 	if fs := b.ext.flags; fs != nil {
-		for i := range out {
-			out[i] = int(fs.counts[0][i]) + int(fs.counts[1][i])
-		}
+		fs.addTo(&out, -1)
 	}
 	return out
 }

@@ -183,7 +183,7 @@ func (t *Tracker) keepFlagged(c *Conn, n int, fl Flag) {
 	if fs == nil { // count was not given fl
 		return
 	}
-	first := func(i int) bool { return fs.counts[0][i]+fs.counts[1][i] <= finding.MaxFrames }
+	first := func(i int) bool { return fs.count(0, i)+fs.count(1, i) <= finding.MaxFrames }
 	keep := fl&anyRetransmission != 0 && first(0)
 	for i := 1; !keep && fl>>i != 0; i++ {
 		keep = fl&(1<<i) != 0 && first(i)

@@ -149,9 +149,3 @@ func (d *DirStats) add(o *DirStats) {
 	d.DataPackets += o.DataPackets
 	d.Retransmissions += o.Retransmissions
 }
-
-func (c *FlagCounts) add32(o *flagCounts32) {
-	for i, n := range o {
-		c[i] += int(n)
-	}
-}

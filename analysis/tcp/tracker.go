@@ -87,9 +87,13 @@ type flow struct {
 // flagState is the part of a connection kept only once one of its packets
 // has an analysis flag (most connections never have one).
 type flagState struct {
-	// counts are the packets per analysis flag, per direction (0: the
-	// direction of the first packet seen).
-	counts [2]flagCounts32
+	// counts are the packets per analysis flag and direction (0: the
+	// direction of the first packet seen), the counts that are not zero
+	// only, each count<<flagKeyBits | flag index<<1 | direction: a
+	// connection has few kinds of flags, and an array of every flag for
+	// both directions (120 bytes) made every flagged connection's state
+	// two and a half times as large (docs/benchmarks.md, ninth session).
+	counts []uint64
 	// first and last are the first and last frames carrying any flag.
 	first, last int
 	// frames are the first frames of each analysis flag (at most
