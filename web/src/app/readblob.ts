@@ -91,6 +91,8 @@ async function readStream(reader: ReadableStreamBYOBReader, first: number, size:
     }
     if (!(e instanceof Stalled)) throw e;
     await pending;
+    // Said where a developer looks (the benchmarks count these).
+    console.warn(`pcaplens: a read of the file's byte stream did not settle in ${stall} ms; the rest is read in slices from byte ${offset}`);
     return offset;
   }
 }

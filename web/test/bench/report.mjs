@@ -171,6 +171,11 @@ try {
         };
       }),
     );
+    // A read of the File's byte stream that stalled (readBlob falls back to slices) is said on the console.
+    const stalls = [];
+    page.on("console", (m) => {
+      if (m.text().includes("did not settle")) stalls.push(m.text());
+    });
     await page.waitForFunction(() => document.body.dataset.state === "idle");
     // A person opens the page before choosing a file: the engine is compiled and warmed up
     // by then (BENCH_WARMUP=0: compiled only, the page's warm-up turned off).
@@ -238,7 +243,8 @@ try {
     await context.close();
     console.log(
       `run ${i + 1}${workers ? ` (workers=${workers})` : ""}: ${state}, ${shown} packets; report on screen ${fmt(ms)} ms${ratios(ms)}; ` +
-        `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms${ratios(inPage)}; longest main-thread stall ${fmt(stall)} ms`,
+        `first findings ${fmt(first)} ms; by the page's clock, file chosen → report drawn ${fmt(inPage)} ms${ratios(inPage)}; longest main-thread stall ${fmt(stall)} ms` +
+        (stalls.length ? `; STALLED READS: ${stalls.join(" | ")}` : ""),
     );
     console.log(
       `       CPU time of Chromium's processes until the report was on screen ${fmt(cpu)} ms (${(cpu / ms).toFixed(2)} cores busy); ` +
