@@ -436,7 +436,7 @@ func openSession(args []safejs.Value) (any, error) {
 	o.FindingsEvery = 8 << 20 // findings so far: at 0.25, 0.5, 1, 2, 4, 8 MiB, then every 8 MiB
 	gc := newLean()
 	o.Progress = func(p engine.Progress) {
-		gc.check()
+		gc.check(p.Done)
 		s.read.Store(p.Bytes)
 		s.packets.Store(int64(p.Packets))
 		s.tcpStreams.Store(int64(p.TCPStreams))

@@ -411,8 +411,8 @@ func TestWarmupCapture(t *testing.T) {
 }
 
 // TestLean checks the collector's setting for a session: Go's default at
-// the start, lowered once the live heap is past leanAbove, and the default
-// again for the next session.
+// the start, lowered once the live heap is past leanAbove, the default again
+// for the next session, and lowered once its input has ended.
 func TestLean(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	debug.SetGCPercent(leanPercent)
@@ -421,7 +421,7 @@ func TestLean(t *testing.T) {
 		t.Fatalf("a new session's GOGC is %d, want %d", p, defaultPercent)
 	}
 	runtime.GC()
-	l.check()
+	l.check(false)
 	if p := debug.SetGCPercent(defaultPercent); p != defaultPercent {
 		t.Fatalf("GOGC %d with a small live heap, want %d", p, defaultPercent)
 	}
@@ -430,13 +430,19 @@ func TestLean(t *testing.T) {
 		big[i] = byte(i)
 	}
 	runtime.GC()
-	l.check()
+	l.check(false)
 	runtime.KeepAlive(big)
 	if p := debug.SetGCPercent(defaultPercent); p != leanPercent {
 		t.Fatalf("GOGC %d with %d MB live, want %d", p, len(big)>>20, leanPercent)
 	}
-	newLean()
+	l = newLean()
 	if p := debug.SetGCPercent(defaultPercent); p != defaultPercent {
 		t.Fatalf("the next session's GOGC is %d, want %d", p, defaultPercent)
+	}
+	big = nil
+	runtime.GC()
+	l.check(true)
+	if p := debug.SetGCPercent(defaultPercent); p != leanPercent {
+		t.Fatalf("GOGC %d once the input has ended, want %d", p, leanPercent)
 	}
 }

@@ -11,8 +11,9 @@ import (
 // the collector let the pass reach, about twice the live heap under Go's
 // default GOGC of 100. lean lowers that headroom once the live heap is
 // large, so that a large capture's memory follows its state more closely,
-// at the cost of more frequent collections; a small capture's pass is left
-// as it was. Measured under Node (docs/benchmarks.md, ninth session).
+// at the cost of more frequent collections, and while the reports are built
+// after the pass; a small capture's pass is left as it was. Measured under
+// Node (docs/benchmarks.md, ninth session).
 const (
 	// leanAbove is the live heap past which the headroom is lowered.
 	leanAbove = 96 << 20
@@ -37,9 +38,17 @@ func newLean() *lean {
 	return l
 }
 
-// check lowers GOGC once the live heap (as of the last collection) is past leanAbove.
-func (l *lean) check() {
+// check lowers GOGC once the live heap (as of the last collection) is past
+// leanAbove, or once the input has ended (done): the reports are then
+// built, in a second or two, and what they allocate would otherwise grow
+// the instance up to twice the live heap.
+func (l *lean) check(done bool) {
 	if l.on {
+		return
+	}
+	if done {
+		l.on = true
+		debug.SetGCPercent(leanPercent)
 		return
 	}
 	metrics.Read(l.sample[:])
