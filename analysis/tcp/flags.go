@@ -103,6 +103,17 @@ func (fs *flagState) count(dir, i int) int {
 	return 0
 }
 
+// total is the number of packets with flag i, both directions.
+func (fs *flagState) total(i int) int {
+	n := 0
+	for _, e := range fs.counts {
+		if int(e&flagKeyMask)>>1 == i {
+			n += int(e >> flagKeyBits)
+		}
+	}
+	return n
+}
+
 // addTo adds the counts of direction dir (-1: both) to c.
 func (fs *flagState) addTo(c *FlagCounts, dir int) {
 	for _, e := range fs.counts {

@@ -155,7 +155,7 @@ func (b *brief) flagCount(i int) int {
 	if fs == nil {
 		return 0
 	}
-	return fs.count(0, i) + fs.count(1, i)
+	return fs.total(i)
 }
 
 // flagCounts is flagCount of every flag.

@@ -20,6 +20,7 @@ package tcp
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"strings"
 
@@ -183,13 +184,11 @@ func (t *Tracker) keepFlagged(c *Conn, n int, fl Flag) {
 	if fs == nil { // count was not given fl
 		return
 	}
-	first := func(i int) bool { return fs.count(0, i)+fs.count(1, i) <= finding.MaxFrames }
-	keep := fl&anyRetransmission != 0 && first(0)
-	for i := 1; !keep && fl>>i != 0; i++ {
-		keep = fl&(1<<i) != 0 && first(i)
-	}
-	if keep {
-		fs.frames = append(fs.frames, uint64(n)<<numFlags|uint64(fl))
+	for b := counted(fl); b != 0; b &= b - 1 {
+		if fs.total(bits.TrailingZeros32(uint32(b))) <= finding.MaxFrames {
+			fs.frames = append(fs.frames, uint64(n)<<numFlags|uint64(fl))
+			return
+		}
 	}
 }
 

@@ -121,7 +121,7 @@ type conn struct {
 	server  netip.AddrPort
 	dir     [2]direction
 	started [2]bool
-	scanned [2]int
+	scanned [2]int32
 	cur     int // the direction being read
 	listed  bool
 	tlsPort bool // on one of tlsPorts: any record may start a direction
@@ -193,17 +193,16 @@ func (t *Tap) Data(s *tcpstream.Segment) {
 	c := t.tcp[s.Stream]
 	if c == nil {
 		sc := t.scans[s.Stream]
-		if sc[s.Dir] >= maxScan {
-			return
-		}
-		sc[s.Dir] += int32(min(len(s.Data), maxScan))
+		before := sc[s.Dir]
 		tlsPort := onTLSPortPair(s.Src.Port(), s.Dst.Port())
-		if !LooksLikeTLS(s.Data) && !(tlsPort && plausibleRecord(s.Data)) {
-			t.scans[s.Stream] = sc
+		if !startsTLS(&sc[s.Dir], s.Data, tlsPort) {
+			if sc[s.Dir] != before {
+				t.scans[s.Stream] = sc
+			}
 			return
 		}
 		delete(t.scans, s.Stream)
-		c = &conn{t: t, stream: s.Stream, tlsPort: tlsPort, scanned: [2]int{int(sc[0]), int(sc[1])}}
+		c = &conn{t: t, stream: s.Stream, tlsPort: tlsPort, scanned: sc}
 		c.started[s.Dir] = true
 		if s.Dir == 0 {
 			c.client, c.server = s.Src, s.Dst
@@ -217,11 +216,7 @@ func (t *Tap) Data(s *tcpstream.Segment) {
 		return // nothing more can be read (display filters still count the records)
 	}
 	if !c.started[s.Dir] {
-		if c.scanned[s.Dir] >= maxScan {
-			return
-		}
-		c.scanned[s.Dir] += len(s.Data)
-		if !LooksLikeTLS(s.Data) && !(c.tlsPort && plausibleRecord(s.Data)) {
+		if !startsTLS(&c.scanned[s.Dir], s.Data, c.tlsPort) {
 			return
 		}
 		c.started[s.Dir] = true
@@ -233,6 +228,17 @@ func (t *Tap) Data(s *tcpstream.Segment) {
 	if t.fv != nil && d.starts != starts {
 		t.fv.Present = true // tshark shows tls where a record begins, too
 	}
+}
+
+// startsTLS tells whether a direction's segment data starts TLS, counting
+// it in the direction's scanned bytes: once maxScan of them were looked at,
+// nothing more is.
+func startsTLS(scanned *int32, data []byte, tlsPort bool) bool {
+	if *scanned >= maxScan {
+		return false
+	}
+	*scanned += int32(min(len(data), maxScan))
+	return LooksLikeTLS(data) || tlsPort && plausibleRecord(data)
 }
 
 // Gap drops a direction's partial record: reading resumes at the next
@@ -318,7 +324,7 @@ func (t *Tap) quicInitial(f *frame.Frame, pkt []byte, h initialHeader) {
 	if c.sawCH && c.sawSH {
 		// Both hellos are read and later Initials are not decrypted (above):
 		// the keys (two AES ciphers a direction) and the CRYPTO bytes held
-		// are let go (real-2m: 12,000 connections, 21 MB).
+		// are let go (TLS alone over real-2m: 17 MB of the live heap).
 		c.keys, c.crypto, c.dcid, c.dir = [2]*quicKeys{}, [2]cryptoStream{}, nil, [2]direction{}
 	}
 }

@@ -81,11 +81,12 @@ function memory() {
   for (const { pid, comm } of descendants(process.pid)) {
     if (!/chrom/i.test(comm)) continue;
     try {
-      const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-      pss += Number(/^Pss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024;
-      rss = Math.max(rss, Number(/^Rss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024);
-      const kb = (f) => Number(new RegExp(`^${f}:\\s+(\\d+)`, "m").exec(roll)?.[1] ?? 0);
-      own = Math.max(own, (kb("Private_Clean") + kb("Private_Dirty") + kb("Swap")) * 1024);
+      // Each line of smaps_rollup is "Field:   N kB".
+      const kb = {};
+      for (const [, f, n] of readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").matchAll(/^(\w+):\s+(\d+) kB/gm)) kb[f] = Number(n) * 1024;
+      pss += kb.Pss ?? 0;
+      rss = Math.max(rss, kb.Rss ?? 0);
+      own = Math.max(own, (kb.Private_Clean ?? 0) + (kb.Private_Dirty ?? 0) + (kb.Swap ?? 0));
     } catch {
       /* gone */
     }
